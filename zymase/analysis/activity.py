@@ -1,0 +1,95 @@
+"""Activity analysis: which values can carry a derivative.
+
+A value is *active* when a derivative can flow into it from an active input:
+- a float (or float vector/aggregate) value is active when one of its data operands is;
+- a pointer is active when it may point to memory that holds active floats or active
+  pointers: pointer arguments seeded by the caller (data pointers of Dual/Duplicated arrays,
+  their MemInfos, the return slot), pointers derived from an active pointer (GEP, select,
+  phi), pointers loaded from active memory, and fresh memory a function makes itself
+  (allocas and NRT allocations) when type analysis says it holds floats or pointers and the
+  function has any active input;
+- integers are never active: index arithmetic, shapes, refcounts and status codes carry no
+  derivative, and a shadow structure reuses the primal integers.
+- a load is active when its address is; a call result when the call has a rule and an active
+  operand (unknown calls with active operands are reported by the transforms).
+
+The analysis is a monotone fixed point over the function (phis make it cyclic).
+``ActivityResults.dump`` annotates every instruction for ``ZYMASE_PRINT=activity``.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Set
+
+from ..ir.types import contains_float, contains_pointer
+from ..ir.values import Constant, Function, Instruction, Value
+from ..rules import table
+from .types import TypeResults, analyse_types, classify
+
+
+class ActivityResults:
+    def __init__(self, fn: Function, types: TypeResults):
+        self.fn = fn
+        self.types = types
+        self.active: Set[Value] = set()
+
+    def is_active(self, v: Value) -> bool:
+        return v in self.active
+
+    def dump(self) -> str:
+        lines = [f"; activity analysis of @{self.fn.name}"]
+        for a in self.fn.args:
+            lines.append(f"  arg %{a.name}: {'active' if a in self.active else 'const'}")
+        for b in self.fn.blocks:
+            lines.append(f" {b.name}:")
+            for i in b.instructions:
+                tag = "active" if i in self.active else "const"
+                lines.append(f"    [{tag:6}] {i.opcode} %{i.name or ''} : {i.type} ({classify(i.type)})")
+        return "\n".join(lines)
+
+
+def _carries(t) -> bool:
+    return contains_float(t) or contains_pointer(t)
+
+
+def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = None) -> ActivityResults:
+    types = types or analyse_types(fn)
+    res = ActivityResults(fn, types)
+    act = res.active
+    act.update(seeds)
+    any_active = bool(act)
+    insts = list(fn.instructions())
+    changed = True
+    while changed:
+        changed = False
+        for i in insts:
+            if i in act or not _carries(i.type):
+                continue
+            op = i.opcode
+            on = False
+            if op == "load":
+                on = i.operands[0] in act
+            elif op == "alloca":
+                on = any_active and any(o in types.float_memory or o in types.pointer_memory
+                                        for o in types.origins_of(i))
+            elif op == "call":
+                name = i.callee_name or ""
+                if name in table.ALLOCATORS:
+                    on = any_active
+                elif table.is_inactive_call(name):
+                    on = False
+                else:
+                    on = any(o in act for o in i.operands)
+            elif op in ("fptosi", "fptoui", "ptrtoint", "inttoptr", "sitofp", "uitofp"):
+                on = False
+            elif op == "phi":
+                on = any(o in act for o in i.operands)
+            elif op == "select":
+                on = i.operands[1] in act or i.operands[2] in act
+            elif op == "getelementptr":
+                on = i.operands[0] in act
+            else:
+                on = any(o in act for o in i.operands)
+            if on:
+                act.add(i)
+                changed = True
+    return res

@@ -1,0 +1,267 @@
+"""User-facing derivative objects: activity validation, call-time shadow checks, caching.
+
+``autodiff_forward(f, *activities, ret=..., width=1)`` and ``autodiff_reverse(...)`` return a
+``Derivative``.  Calling it from Python types the arguments, validates activities
+(``ActivityError``) and shadows (``ShadowError``) *before* any code runs, builds the
+derivative for that tuple of argument types once (cached), and calls the compiled code through
+an ``@njit`` entry point.  Inside ``@njit`` code a ``Derivative`` types as that entry point,
+so a compiled caller calls the derivative directly.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Dict, Sequence, Tuple
+
+import numba
+import numpy as np
+from numba.core import types as nbt
+from numba.extending import typeof_impl
+
+from . import activities as A
+from .errors import ActivityError, ShadowError
+from .frontend.numba import as_dispatcher, typeof_args
+from .llvm import jit
+from .pipeline import debug_flags, dprint, finish, prepare
+
+
+def _is_float_nb(t):
+    return isinstance(t, nbt.Float)
+
+
+def _is_float_array_nb(t):
+    return isinstance(t, nbt.Array) and isinstance(t.dtype, nbt.Float)
+
+
+def _has_float(t):
+    if _is_float_nb(t) or _is_float_array_nb(t):
+        return True
+    if isinstance(t, nbt.BaseTuple):
+        return any(_has_float(m) for m in t.types)
+    return False
+
+
+class Derivative:
+    """A compiled derivative of ``fn``; call it like the table in DESIGN.md says."""
+
+    def __init__(self, fn, mode: A.Mode, activities: Sequence[A.Activity], ret, width: int = 1,
+                 checks: bool = True, print=None):
+        self.dispatcher = as_dispatcher(fn)
+        self.py_func = self.dispatcher.py_func
+        self.mode = mode
+        self.activities = tuple(activities)
+        self.ret = ret
+        self.width = int(width)
+        self.checks = checks
+        self.print_flags = debug_flags(print)
+        self._validate_static()
+        self._builds: Dict[Tuple, Tuple] = {}
+        n = self.n_call_args
+        self._intrinsic, self._entry, self._cache = jit.make_caller(
+            n, self._build, name=f"zymase_{mode.value}_{_ident(self.py_func.__name__)}")
+        self.__name__ = f"d_{self.py_func.__name__}"
+        self.__doc__ = f"{mode.value}-mode derivative of {self.py_func.__name__}"
+
+    # -- static validation ----------------------------------------------------------------
+    @property
+    def param_names(self):
+        code = self.py_func.__code__
+        return list(code.co_varnames[:code.co_argcount])
+
+    @property
+    def n_call_args(self):
+        n = sum(2 if a.has_shadow else 1 for a in self.activities)
+        if self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly):
+            n += 1
+        return n
+
+    def call_signature(self) -> str:
+        parts = []
+        for name, act in zip(self.param_names, self.activities):
+            parts.append(name)
+            if act.has_shadow:
+                parts.append("d" + name)
+        if self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly):
+            parts.append("seed")
+        return f"{self.__name__ if hasattr(self, '__name__') else 'df'}({', '.join(parts)})"
+
+    def _validate_static(self):
+        names = self.param_names
+        fname = self.py_func.__name__
+        if len(self.activities) != len(names):
+            raise ActivityError(
+                f"error: expected {len(names)} activities for `{fname}({', '.join(names)})`, "
+                f"found {len(self.activities)}\n  = help: give one activity per parameter, "
+                f"e.g. {', '.join('Const' for _ in names)}")
+        for name, act in zip(names, self.activities):
+            if not isinstance(act, A.Activity):
+                raise ActivityError(f"error: activity for parameter `{name}` of `{fname}` is "
+                                    f"{act!r}, not a zymase activity")
+            if self.mode not in act.modes or act is A.ActiveOnly:
+                valid = "Const, Dual, DualOnly" if self.mode is A.Mode.FORWARD else \
+                    "Const, Active, Duplicated, DuplicatedOnly"
+                raise ActivityError(f"error: `{act}` is not valid in {self.mode.value} mode "
+                                    f"(parameter `{name}` of `{fname}`)\n  = help: use one of {valid}")
+        fwd_ret = (A.Const, A.Dual, A.DualOnly, None)
+        rev_ret = (A.Const, A.Active, A.ActiveOnly, A.Duplicated, A.DuplicatedOnly, None)
+        if self.ret not in (fwd_ret if self.mode is A.Mode.FORWARD else rev_ret):
+            raise ActivityError(f"error: return activity `{self.ret}` is not valid in "
+                                f"{self.mode.value} mode for `{fname}`")
+        if self.width < 1:
+            raise ActivityError(f"error: width must be >= 1, found {self.width}")
+
+    def _validate_types(self, argtypes):
+        names = self.param_names
+        k = 0
+        fname = self.py_func.__name__
+        for name, act in zip(names, self.activities):
+            t = argtypes[k]
+            if act is A.Active and not _is_float_nb(t):
+                raise ActivityError(f"error: `Active` needs a float scalar, but parameter `{name}` "
+                                    f"of `{fname}` is {t}\n  = help: use Duplicated for arrays, "
+                                    f"Const for integers and booleans")
+            if act in (A.Duplicated, A.DuplicatedOnly, A.Dual, A.DualOnly):
+                ok = _has_float(t) if act in (A.Dual, A.DualOnly) else (
+                    _has_float(t) and not _is_float_nb(t))
+                if not ok:
+                    hint = "Active" if _is_float_nb(t) else "Const"
+                    raise ActivityError(f"error: `{act}` is not valid for parameter `{name}` of "
+                                        f"`{fname}` of type {t}\n  = help: use {hint}")
+            k += 2 if act.has_shadow else 1
+
+    # -- building ---------------------------------------------------------------------------
+    def _build(self, argtypes):
+        from .transforms.signature import build_signature
+        key = tuple(argtypes)
+        if key in self._builds:
+            return self._builds[key]
+        self._validate_types(argtypes)
+        trailing = 1 if (self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly)) else 0
+        from .transforms.signature import split_argtypes
+        prim, _ = split_argtypes(argtypes, self.activities)
+        prep = prepare(self.dispatcher, prim, self.print_flags)
+        sig = build_signature(argtypes, self.activities, prep.fe.argmap, trailing)
+        symbol = jit.unique_symbol(f"{self.mode.value}.{_ident(self.py_func.__name__)}")
+        if self.mode is A.Mode.FORWARD:
+            from .transforms.forward import forward_transform
+            ft = forward_transform(prep, sig, self.ret, self.width, symbol)
+            restype = ft.derivative_return_type()
+            dprint(self.print_flags, "activity", symbol, ft.activity.dump())
+            dprint(self.print_flags, "types", symbol, ft.activity.types.dump())
+        else:
+            from .transforms.reverse import reverse_transform
+            rt = reverse_transform(prep, sig, self.ret, self.width, symbol)
+            restype = rt.derivative_return_type()
+            dprint(self.print_flags, "activity", symbol, rt.activity.dump())
+            dprint(self.print_flags, "types", symbol, rt.activity.types.dump())
+            dprint(self.print_flags, "tape", symbol, rt.tape_report())
+        lib, final = finish(prep.module, symbol, self.print_flags)
+        nb_sig = restype(*argtypes)
+        out = (nb_sig, lib, symbol)
+        self._builds[key] = out
+        return out
+
+    # -- calling ----------------------------------------------------------------------------
+    def __call__(self, *args):
+        if len(args) != self.n_call_args:
+            raise ActivityError(f"error: {self.__name__} takes {self.n_call_args} arguments, "
+                                f"{len(args)} given\n  = help: call it as {self.call_signature()}")
+        if self.checks:
+            self.check_shadows(args)
+        argtypes = typeof_args(args)
+        if argtypes not in self._builds:
+            self._build(argtypes)
+        return self._entry(*args)
+
+    def check_shadows(self, args):
+        k = 0
+        seen = []
+        for name, act in zip(self.param_names, self.activities):
+            if act.has_shadow:
+                _check_pair(name, args[k], args[k + 1], self.width, seen)
+                k += 2
+            else:
+                k += 1
+
+    def __repr__(self):
+        acts = ", ".join(map(str, self.activities))
+        return f"<zymase {self.mode.value} derivative of {self.py_func.__name__}({acts}) ret={self.ret}>"
+
+
+def _check_pair(name, x, dx, width, seen, path=""):
+    label = name + path
+    if isinstance(x, tuple):
+        if not isinstance(dx, tuple) or len(dx) != len(x):
+            raise ShadowError(f"error: shadow of tuple parameter `{label}` must be a tuple of "
+                              f"{len(x)} shadows")
+        for i, (a, da) in enumerate(zip(x, dx)):
+            _check_pair(name, a, da, width, seen, f"{path}[{i}]")
+        return
+    if isinstance(x, np.ndarray):
+        if not isinstance(dx, np.ndarray):
+            raise ShadowError(f"error: shadow `d{label}` must be an ndarray like `{label}`, "
+                              f"found {type(dx).__name__}")
+        want = x.shape if width == 1 else (width,) + x.shape
+        if dx.shape != want or dx.dtype != x.dtype:
+            raise ShadowError(f"error: shadow `d{label}` has shape {dx.shape} and dtype {dx.dtype}; "
+                              f"expected shape {want} and dtype {x.dtype}\n  = help: "
+                              f"d{label} = np.zeros({want}, dtype=np.{x.dtype})")
+        want_strides = x.strides if width == 1 else dx.strides[:1] + x.strides
+        if x.size > 1 and dx.strides != want_strides:
+            raise ShadowError(f"error: shadow `d{label}` has strides {dx.strides}; it must lay "
+                              f"out its elements like `{label}` (strides {want_strides})\n  = help: "
+                              f"use np.zeros_like({label}) for a contiguous `{label}`, or pass "
+                              f"contiguous copies")
+        if not dx.flags.writeable:
+            raise ShadowError(f"error: shadow `d{label}` is read-only; zymase writes derivatives into it")
+        if np.shares_memory(x, dx):
+            raise ShadowError(f"error: shadow `d{label}` aliases its primal `{label}`\n  = help: "
+                              f"pass a separate array, e.g. np.zeros_like({label})")
+        for other_name, o in seen:
+            if np.shares_memory(o, dx):
+                raise ShadowError(f"error: shadow `d{label}` aliases shadow `d{other_name}`")
+        seen.append((label, dx))
+        return
+    if isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_)):
+        if width == 1:
+            if not isinstance(dx, numbers.Real):
+                raise ShadowError(f"error: tangent `d{label}` must be a float, found {type(dx).__name__}")
+        elif not (isinstance(dx, np.ndarray) and dx.shape == (width,)):
+            raise ShadowError(f"error: with width={width} the tangent `d{label}` must be an array "
+                              f"of shape ({width},)")
+        return
+
+
+def _ident(s: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in s)
+
+
+@typeof_impl.register(Derivative)
+def _typeof_derivative(val, c):
+    return nbt.Dispatcher(val._entry)
+
+
+def _make(mode, fn, activities, ret, width, checks, print):
+    if fn is not None and isinstance(fn, A.Activity):
+        activities = (fn,) + tuple(activities)
+        fn = None
+    if fn is None:
+        return lambda f: Derivative(f, mode, activities, ret, width, checks, print)
+    return Derivative(fn, mode, activities, ret, width, checks, print)
+
+
+def autodiff_forward(fn=None, *activities, ret=A.Dual, width=1, checks=True, print=None):
+    """Forward-mode derivative of ``fn``: ``df = autodiff_forward(f, Dual, Const, ret=Dual)``.
+
+    Also a decorator: ``@autodiff_forward(Dual, Const)``.  ``width=N`` propagates N tangents
+    in one call (every shadow gains a leading axis of length N).
+    """
+    return _make(A.Mode.FORWARD, fn, activities, ret, width, checks, print)
+
+
+def autodiff_reverse(fn=None, *activities, ret=A.Active, width=1, checks=True, print=None):
+    """Reverse-mode derivative of ``fn``: ``df = autodiff_reverse(f, Duplicated, Active, ret=Active)``.
+
+    The call takes the primal arguments (with a shadow after each Duplicated one) and, for an
+    Active return, a trailing seed; it returns ``(primal, *adjoints of Active args)``.
+    """
+    return _make(A.Mode.REVERSE, fn, activities, ret, width, checks, print)

@@ -1,0 +1,46 @@
+"""zymase's exceptions.
+
+Each is also a subclass of the matching built-in (``TypeError``, ``ValueError``,
+``NotImplementedError``) so callers that catch the built-in keep working.  Messages follow
+Rust's diagnostics: what is wrong, where (parameter name or ``file:line`` with the source line
+quoted), what was expected, and how to fix it.
+"""
+from __future__ import annotations
+
+import linecache
+from typing import Optional, Tuple
+
+
+class ZymaseError(Exception):
+    """Base class of every error zymase raises on purpose."""
+
+
+class ActivityError(ZymaseError, TypeError):
+    """An activity annotation does not fit the mode, the argument, or the call."""
+
+
+class ShadowError(ZymaseError, ValueError):
+    """A shadow/tangent argument does not match its primal (shape, dtype, aliasing, writeable)."""
+
+
+class UnsupportedError(ZymaseError, NotImplementedError):
+    """zymase cannot differentiate a construct; it refuses rather than return a wrong result."""
+
+
+def source_snippet(loc: Optional[Tuple[str, int]]) -> str:
+    """`` --> file:line`` plus the quoted source line, Rust style."""
+    if not loc:
+        return ""
+    fname, line = loc
+    text = linecache.getline(fname, line).rstrip()
+    out = f"\n  --> {fname}:{line}"
+    if text:
+        out += f"\n   |\n{line:>4} | {text}\n   |"
+    return out
+
+
+def unsupported(what: str, loc=None, help: str = "") -> UnsupportedError:
+    msg = f"error: zymase cannot differentiate {what}{source_snippet(loc)}"
+    if help:
+        msg += f"\n  = help: {help}"
+    return UnsupportedError(msg)

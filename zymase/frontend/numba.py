@@ -1,0 +1,228 @@
+"""Python/Numba function → unoptimised LLVM IR + how each Python argument maps to IR params.
+
+How the IR is obtained
+----------------------
+Numba hands each function's unoptimised IR to ``CPUCodeLibrary.add_ir_module`` before it
+optimises anything.  Importing zymase wraps that method so every library remembers the text
+it was given (``lib._zymase_ir``).  To differentiate ``f`` for given argument types we compile
+``f`` afresh (``_compile_core``: a new library, not the dispatcher's cached one), then gather
+the unoptimised modules of the library and, recursively, of every library it links (its njit
+callees and Numba's own helpers).  A library compiled before zymase was imported has no
+recorded text; its optimised module is used instead (correct, just less canonical).
+
+The result is one LLVM module (text) that defines the function and everything it calls that
+has a body, plus an ``ArgMap`` describing Numba's calling convention:
+
+    i32 @f(ptr %retptr, ptr %excinfo, <flattened args>)
+
+where each Python argument expands into the leaves of its data model's argument type: one
+param for a scalar, ``5 + 2*ndim`` for an array (meminfo, parent, nitems, itemsize, data,
+shape[ndim], strides[ndim]), the concatenation of its members for a tuple.
+"""
+from __future__ import annotations
+
+import threading
+import warnings
+from dataclasses import dataclass, field
+from typing import List, Optional, Sequence, Tuple
+
+import llvmlite.binding as llvm
+import numba
+import numpy as np
+from numba.core import codegen as _codegen
+from numba.core import compiler, types
+from numba.core.registry import cpu_target
+
+from ..errors import UnsupportedError
+
+_lock = threading.RLock()
+_orig_add_ir_module = _codegen.CPUCodeLibrary.add_ir_module
+
+
+def _recording_add_ir_module(self, ir_module):
+    rec = self.__dict__.setdefault("_zymase_ir", [])
+    rec.append((ir_module.name, str(ir_module)))
+    return _orig_add_ir_module(self, ir_module)
+
+
+def install_hook():
+    if _codegen.CPUCodeLibrary.add_ir_module is not _recording_add_ir_module:
+        _codegen.CPUCodeLibrary.add_ir_module = _recording_add_ir_module
+
+
+install_hook()
+
+_WRAPPER_MODULES = ("wrapper", "cfunc_wrapper")
+
+
+# ----------------------------------------------------------------------------------------
+# argument description
+# ----------------------------------------------------------------------------------------
+@dataclass
+class ArgInfo:
+    """One Python-level argument and the IR parameters it occupies."""
+    index: int
+    name: str
+    nbtype: types.Type
+    first: int                 # index of its first IR param (after retptr, excinfo)
+    count: int                 # number of IR params
+    children: List["ArgInfo"] = field(default_factory=list)  # tuple members
+
+    @property
+    def is_array(self):
+        return isinstance(self.nbtype, types.Array)
+
+    @property
+    def is_float(self):
+        return isinstance(self.nbtype, types.Float)
+
+    @property
+    def params(self) -> range:
+        return range(self.first, self.first + self.count)
+
+    @property
+    def data_param(self) -> int:
+        """IR param holding an array's data pointer."""
+        assert self.is_array
+        return self.first + 4
+
+
+@dataclass
+class ArgMap:
+    args: List[ArgInfo]
+    return_type: types.Type
+    n_params: int  # without retptr/excinfo
+
+
+def _leaves(llty) -> int:
+    if isinstance(llty, (list, tuple)):
+        return sum(_leaves(t) for t in llty)
+    return 1
+
+
+def describe_args(argtypes: Sequence[types.Type], names: Sequence[str], return_type) -> ArgMap:
+    dmm = cpu_target.target_context.data_model_manager
+    out, pos = [], 2
+
+    def one(i, name, t, pos):
+        n = _leaves(dmm.lookup(t).get_argument_type())
+        info = ArgInfo(i, name, t, pos, n)
+        if isinstance(t, types.BaseTuple):
+            p = pos
+            for k, mt in enumerate(t.types):
+                child = one(k, f"{name}[{k}]", mt, p)
+                info.children.append(child)
+                p += child.count
+        return info
+
+    for i, (t, nm) in enumerate(zip(argtypes, names)):
+        info = one(i, nm, t, pos)
+        out.append(info)
+        pos += info.count
+    return ArgMap(out, return_type, pos - 2)
+
+
+# ----------------------------------------------------------------------------------------
+# compiling and collecting IR
+# ----------------------------------------------------------------------------------------
+@dataclass
+class FrontendResult:
+    llvm_name: str             # the function's symbol
+    module_text: str           # unoptimised IR of it and its callees, one module
+    argmap: ArgMap
+    signature: object          # numba Signature
+    pyfunc: object
+    dispatcher: object
+    source: Tuple[str, int]    # file, first line
+
+
+def as_dispatcher(fn):
+    if isinstance(fn, numba.core.dispatcher.Dispatcher):
+        return fn
+    if callable(fn) and hasattr(fn, "__code__"):
+        return numba.njit(fn)
+    raise TypeError(f"zymase needs a Python function or a numba.njit function, got {fn!r}")
+
+
+def typeof_args(args) -> Tuple[types.Type, ...]:
+    return tuple(numba.typeof(a) for a in args)
+
+
+def _library_modules(lib, seen, out):
+    if id(lib) in seen:
+        return
+    seen.add(id(lib))
+    rec = lib.__dict__.get("_zymase_ir")
+    if rec:
+        for name, text in rec:
+            if name not in _WRAPPER_MODULES:
+                out.append(text)
+    else:
+        out.append(str(lib._final_module))
+    for sub in getattr(lib, "_linking_libraries", ()):
+        _library_modules(sub, seen, out)
+
+
+def compile_ir(fn, argtypes: Sequence[types.Type]) -> FrontendResult:
+    """Compile ``fn`` for ``argtypes`` and return its unoptimised IR with all callees."""
+    disp = as_dispatcher(fn)
+    argtypes = tuple(argtypes)
+    with _lock, numba.core.compiler_lock.global_compiler_lock:
+        comp = disp._compiler
+        flags = compiler.Flags()
+        opts = dict(comp.targetoptions)
+        opts.setdefault("boundscheck", False)
+        opts["debug"] = True            # line tables for error messages
+        comp.targetdescr.options.parse_as_flags(flags, opts)
+        flags.dbg_extend_lifetimes = False
+        flags = comp._customize_flags(flags)
+        impl = comp._get_implementation(argtypes, {})
+        try:
+          with warnings.catch_warnings():
+            warnings.simplefilter("ignore", numba.core.errors.NumbaDebugInfoWarning)
+            cres = compiler.compile_extra(comp.targetdescr.typing_context,
+                                          comp.targetdescr.target_context, impl,
+                                          args=argtypes, return_type=None, flags=flags,
+                                          locals=comp.locals, pipeline_class=comp.pipeline_class)
+        except numba.core.errors.TypingError as e:
+            raise UnsupportedError(f"Numba cannot compile {disp.py_func.__name__} for "
+                                   f"argument types {argtypes}:\n{e}") from None
+        if cres.typing_error is not None or cres.objectmode:
+            raise UnsupportedError(f"{disp.py_func.__name__} needs object mode; zymase "
+                                   "differentiates nopython code only")
+    texts: List[str] = []
+    _library_modules(cres.library, set(), texts)
+    module = link_texts(texts)
+    names = list(disp.py_func.__code__.co_varnames[:disp.py_func.__code__.co_argcount])
+    names += [f"arg{i}" for i in range(len(names), len(argtypes))]
+    code = disp.py_func.__code__
+    return FrontendResult(cres.fndesc.llvm_func_name, str(module),
+                          describe_args(argtypes, names, cres.signature.return_type),
+                          cres.signature, disp.py_func, disp, (code.co_filename, code.co_firstlineno))
+
+
+def link_texts(texts: Sequence[str]) -> llvm.ModuleRef:
+    """Parse and link module texts; definitions after the first module become linkonce_odr
+    so helpers defined in several libraries (NRT_incref, …) merge."""
+    main = llvm.parse_assembly(texts[0])
+    seen_defs = {f.name for f in main.functions if not f.is_declaration}
+    for t in texts[1:]:
+        m = llvm.parse_assembly(t)
+        for f in m.functions:
+            if not f.is_declaration:
+                if f.name in seen_defs:
+                    f.linkage = "linkonce_odr"
+                else:
+                    seen_defs.add(f.name)
+                    if f.linkage == llvm.Linkage.external:
+                        f.linkage = "linkonce_odr"
+        for g in m.global_variables:
+            pass
+        main.link_in(m)
+    return main
+
+
+def numpy_of(nbtype) -> Optional[np.dtype]:
+    if isinstance(nbtype, types.Array):
+        return np.dtype(str(nbtype.dtype))
+    return None

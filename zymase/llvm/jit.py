@@ -1,0 +1,108 @@
+"""Back end: turn final IR text into something Python and @njit code can call.
+
+A derivative is an ordinary function in Numba's calling convention
+(``i32 @name(ptr retptr, ptr excinfo, <flattened args>)``), compiled into a Numba
+``CodeLibrary``.  It is reached through a Numba *intrinsic* whose code generator links that
+library into the caller and emits a direct call, propagating the status code exactly as a
+call between two njit functions does.  A thin ``@njit`` wrapper around the intrinsic is the
+Python entry point, so Numba boxes/unboxes arguments and re-raises exceptions; any other
+``@njit`` function can call the same wrapper (or the intrinsic) with no Python round trip.
+
+The intrinsic's typer is where compilation happens: it receives the concrete Numba argument
+types, asks the builder for (signature, library, symbol) once per type tuple, and caches it.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Callable, Dict, Tuple
+
+import llvmlite.binding as llvm
+import llvmlite.ir as llir
+import numba
+from numba.core import cgutils, types
+from numba.core.compiler_lock import global_compiler_lock
+from numba.core.registry import cpu_target
+from numba.extending import intrinsic
+
+from ..ir import types as T
+
+_counter = itertools.count()
+
+
+def library_from_ir(name: str, text: str):
+    ctx = cpu_target.target_context
+    lib = ctx.codegen().create_library(name)
+    mod = llvm.parse_assembly(text)
+    mod.verify()
+    with global_compiler_lock:
+        lib.add_llvm_module(mod)
+        lib.finalize()
+    return lib
+
+
+def ir_type_of(llty) -> T.Type:
+    """llvmlite.ir type → zymase IR type."""
+    if isinstance(llty, llir.IntType):
+        return T.IntType(llty.width)
+    if isinstance(llty, llir.DoubleType):
+        return T.F64
+    if isinstance(llty, llir.FloatType):
+        return T.F32
+    if isinstance(llty, llir.HalfType):
+        return T.FloatType("half")
+    if isinstance(llty, llir.PointerType):
+        return T.PTR
+    if isinstance(llty, llir.LiteralStructType):
+        return T.StructType(tuple(ir_type_of(e) for e in llty.elements), llty.packed)
+    if isinstance(llty, llir.ArrayType):
+        return T.ArrayType(llty.count, ir_type_of(llty.element))
+    if isinstance(llty, llir.VectorType):
+        return T.VectorType(llty.count, ir_type_of(llty.element))
+    if isinstance(llty, llir.VoidType):
+        return T.VOID
+    raise TypeError(f"no zymase type for {llty}")
+
+
+def value_type(nbtype) -> T.Type:
+    """The in-memory LLVM type Numba uses for a value of ``nbtype`` (what retptr points to)."""
+    dmm = cpu_target.target_context.data_model_manager
+    return ir_type_of(dmm.lookup(nbtype).get_value_type())
+
+
+def make_caller(nargs: int, build: Callable, name: str = "zymase_call"):
+    """An intrinsic of ``nargs`` arguments.  ``build(argtypes) -> (signature, lib, symbol)``
+    is called once per distinct tuple of Numba argument types."""
+    cache: Dict[Tuple, Tuple] = {}
+
+    def typer(typingctx, *argtypes):
+        key = tuple(argtypes)
+        if key not in cache:
+            cache[key] = build(key)
+        sig, lib, symbol = cache[key]
+
+        def codegen(context, builder, signature, args):
+            context.active_code_library.add_linking_library(lib)
+            fnty = context.call_conv.get_function_type(signature.return_type, signature.args)
+            fn = cgutils.get_or_insert_function(builder.module, fnty, symbol)
+            status, res = context.call_conv.call_function(builder, fn, signature.return_type,
+                                                          signature.args, args)
+            with cgutils.if_unlikely(builder, status.is_error):
+                context.call_conv.return_status_propagate(builder, status)
+            return res
+
+        return sig, codegen
+
+    params = ", ".join(f"a{i}" for i in range(nargs))
+    src = f"def {name}(typingctx{', ' if nargs else ''}{params}):\n    return _typer(typingctx{', ' if nargs else ''}{params})\n"
+    ns = {"_typer": typer}
+    exec(src, ns)
+    intr = intrinsic(ns[name])
+    wsrc = f"def {name}_entry({params}):\n    return _intr({params})\n"
+    wns = {"_intr": intr}
+    exec(wsrc, wns)
+    entry = numba.njit(wns[f"{name}_entry"])
+    return intr, entry, cache
+
+
+def unique_symbol(base: str) -> str:
+    return f"zymase.{base}.{next(_counter)}"

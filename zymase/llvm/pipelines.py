@@ -1,0 +1,77 @@
+"""LLVM pass pipelines, run through llvmlite's new pass manager.
+
+``canonicalise``: the form the analyses and transforms expect.  Callees are forced inline
+(everything but the entry function becomes ``internal alwaysinline``), then scalar
+replacement, instcombine, CFG simplification, loop-simplify and GVN run twice: the first round
+exposes the allocas Numba creates for every variable only after inlining, the second promotes
+them.  No vectorisation and no unrolling: lane shuffles and unrolled remainders are costly to
+differentiate and O3 redoes them on the derivative anyway.
+
+``optimise``: LLVM's O3 module pipeline, for the final derivative.
+"""
+from __future__ import annotations
+
+import llvmlite.binding as llvm
+
+_tm = None
+
+
+def target_machine():
+    global _tm
+    if _tm is None:
+        llvm.initialize_native_target()
+        llvm.initialize_native_asmprinter()
+        _tm = llvm.Target.from_default_triple().create_target_machine(opt=3, jit=True)
+    return _tm
+
+
+def _strip_attr(fn, attr):
+    # llvmlite has no attribute removal; attributes that block inlining are rare in Numba
+    # output, and handled at the text level by the caller when present.
+    return
+
+
+def canonicalise(mod: llvm.ModuleRef, keep: str) -> llvm.ModuleRef:
+    """Inline everything into ``keep`` and simplify; returns the same module."""
+    for fn in mod.functions:
+        if fn.is_declaration or fn.name == keep:
+            continue
+        fn.linkage = llvm.Linkage.internal
+        if "noinline" not in str(list(fn.attributes)):
+            fn.add_function_attribute("alwaysinline")
+    pto = llvm.create_pipeline_tuning_options(speed_level=0)
+    pto.loop_unrolling = False
+    pto.loop_vectorization = False
+    pto.slp_vectorization = False
+    pb = llvm.create_pass_builder(target_machine(), pto)
+    pm = llvm.create_new_module_pass_manager()
+    pm.add_always_inliner_pass()
+    for _ in range(2):
+        pm.add_sroa_pass()
+        pm.add_instruction_combine_pass()
+        pm.add_simplify_cfg_pass()
+        pm.add_sroa_pass()
+        pm.add_new_gvn_pass()
+        pm.add_instruction_combine_pass()
+        pm.add_dead_store_elimination_pass()
+        pm.add_aggressive_dce_pass()
+        pm.add_simplify_cfg_pass()
+    pm.add_loop_simplify_pass()
+    pm.add_global_dead_code_eliminate_pass()
+    pm.add_strip_dead_prototype_pass()
+    pm.run(mod, pb)
+    return mod
+
+
+def optimise(mod: llvm.ModuleRef, level: int = 3) -> llvm.ModuleRef:
+    pto = llvm.create_pipeline_tuning_options(speed_level=level)
+    pb = llvm.create_pass_builder(target_machine(), pto)
+    pm = pb.getModulePassManager()
+    pm.run(mod, pb)
+    return mod
+
+
+def parse(text: str) -> llvm.ModuleRef:
+    mod = llvm.parse_assembly(text)
+    mod.verify()
+    return mod

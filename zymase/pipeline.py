@@ -1,0 +1,73 @@
+"""The pipeline end to end: Python function → canonical IR model → (transform) → machine code.
+
+``prepare`` runs the front end and the canonicalising pipeline and parses the result into the
+IR model; ``finish`` prints a (transformed) module, verifies it, runs O3 and loads it as a Numba
+code library.  Transforms sit between the two and only ever see the IR model.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Dict, Sequence
+
+from .frontend.numba import FrontendResult, compile_ir
+from .ir.parser import parse_module
+from .ir.printer import print_module
+from .ir.values import Module
+from .llvm import jit, pipelines
+
+
+def debug_flags(extra=None) -> set:
+    flags = {f.strip() for f in os.environ.get("ZYMASE_PRINT", "").split(",") if f.strip()}
+    if extra:
+        flags |= {f.strip() for f in (extra.split(",") if isinstance(extra, str) else extra)}
+    return flags
+
+
+def dprint(flags, key, title, text):
+    if key in flags:
+        print(f"; ==== zymase {key}: {title} ====\n{text}", file=sys.stderr)
+
+
+@dataclass
+class Prepared:
+    fe: FrontendResult
+    module: Module
+    timings: Dict[str, float] = field(default_factory=dict)
+
+    @property
+    def function(self):
+        return self.module.functions[self.fe.llvm_name]
+
+
+def prepare(fn, argtypes: Sequence, print_flags=()) -> Prepared:
+    t0 = time.perf_counter()
+    fe = compile_ir(fn, argtypes)
+    t1 = time.perf_counter()
+    dprint(print_flags, "ir-numba", fe.llvm_name, fe.module_text)
+    mod = pipelines.parse(fe.module_text)
+    pipelines.canonicalise(mod, fe.llvm_name)
+    text = str(mod)
+    t2 = time.perf_counter()
+    dprint(print_flags, "ir-before", fe.llvm_name, text)
+    module = parse_module(text)
+    t3 = time.perf_counter()
+    return Prepared(fe, module, {"numba": t1 - t0, "canonicalise": t2 - t1, "parse": t3 - t2})
+
+
+def finish(module: Module, name: str, print_flags=(), opt_level: int = 3):
+    """Print, verify, optimise and load ``module``; returns (library, final text)."""
+    text = print_module(module)
+    dprint(print_flags, "ir-after", name, text)
+    try:
+        mod = pipelines.parse(text)
+    except RuntimeError as e:
+        raise RuntimeError(f"zymase produced invalid IR for {name}: {e}\n{text}") from None
+    if opt_level:
+        pipelines.optimise(mod, opt_level)
+    final = str(mod)
+    dprint(print_flags, "final", name, final)
+    lib = jit.library_from_ir(name, final)
+    return lib, final

@@ -1,0 +1,97 @@
+"""Turn a rule's partial-derivative expression into IR at a builder's insertion point.
+
+Expressions are parsed once with Python's ``ast`` (they are Python syntax) and cached; each
+node maps to one instruction of the operands' float type.  Integer operands (``powi``'s
+exponent) are converted with ``tofp``.
+"""
+from __future__ import annotations
+
+import ast
+import functools
+from typing import Dict, Sequence
+
+from ..errors import unsupported
+from ..ir.builder import Builder
+from ..ir.types import FunctionType, Type
+from ..ir.values import Constant, Value, const_float
+from .table import FUNCTIONS
+
+_CMP = {ast.Gt: "ogt", ast.Lt: "olt", ast.GtE: "oge", ast.LtE: "ole", ast.Eq: "oeq",
+        ast.NotEq: "one"}
+_BIN = {ast.Add: "fadd", ast.Sub: "fsub", ast.Mult: "fmul", ast.Div: "fdiv"}
+
+
+@functools.lru_cache(maxsize=None)
+def _parse(expr: str) -> ast.AST:
+    return ast.parse(expr, mode="eval").body
+
+
+class ExprEmitter:
+    def __init__(self, b: Builder, ftype: Type, env: Dict[str, Value], helpers=None):
+        self.b, self.t, self.env = b, ftype, env
+        self.helpers = helpers
+
+    def emit(self, expr: str) -> Value:
+        return self._node(_parse(expr))
+
+    def _const(self, v: float) -> Value:
+        return const_float(self.t, float(v))
+
+    def _node(self, n) -> Value:
+        b = self.b
+        if isinstance(n, ast.Constant):
+            return self._const(n.value)
+        if isinstance(n, ast.Name):
+            return self.env[n.id]
+        if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub):
+            if isinstance(n.operand, ast.Constant):
+                return self._const(-n.operand.value)
+            return b.fneg(self._node(n.operand))
+        if isinstance(n, ast.BinOp):
+            return b.binop(_BIN[type(n.op)], self._node(n.left), self._node(n.right))
+        if isinstance(n, ast.IfExp):
+            c = self._node(n.test)
+            return b.select(c, self._node(n.body), self._node(n.orelse))
+        if isinstance(n, ast.Compare):
+            return b.fcmp(_CMP[type(n.ops[0])], self._node(n.left), self._node(n.comparators[0]))
+        if isinstance(n, ast.Call):
+            fname = n.func.id
+            args = [self._node(a) for a in n.args]
+            if fname == "tofp":
+                v = args[0]
+                return v if v.type.is_float else b.cast("sitofp", v, self.t)
+            kind, target = FUNCTIONS[fname]
+            if kind == "intrinsic":
+                return b.intrinsic(target, self.t, args)
+            if kind == "helper":
+                from .helpers import helper_symbol
+                sym = helper_symbol(target, self.t)
+                if sym is None:
+                    raise unsupported(f"the derivative of a function needing {target} for {self.t}")
+                if self.helpers is not None:
+                    self.helpers.add(target)
+                return b.call(sym, FunctionType(self.t, (self.t,)), args)
+        raise ValueError(f"bad rule expression node {ast.dump(n)}")
+
+
+def partials(b: Builder, rule_partials: Sequence, operands: Sequence[Value], result: Value,
+             helpers=None):
+    """Emit every non-None partial; returns a list parallel to ``operands`` (None = no partial)."""
+    ftype = result.type
+    env = {"r": result}
+    for name, v in zip("xyz", operands):
+        env[name] = v
+    em = ExprEmitter(b, ftype, env, helpers)
+    out = []
+    for p in rule_partials:
+        if p is None:
+            out.append(None)
+        elif p == "0":
+            out.append(const_float(ftype, 0.0))
+        else:
+            out.append(em.emit(p))
+    return out
+
+
+def is_zero_partial(p) -> bool:
+    return p == "0"
