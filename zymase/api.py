@@ -265,3 +265,50 @@ def autodiff_reverse(fn=None, *activities, ret=A.Active, width=1, checks=True, p
     Active return, a trailing seed; it returns ``(primal, *adjoints of Active args)``.
     """
     return _make(A.Mode.REVERSE, fn, activities, ret, width, checks, print)
+
+
+class Compiled:
+    """``fn`` passed through zymase's whole pipeline with the identity transform.
+
+    Same results as ``numba.njit(fn)``; exists to test and measure the pipeline itself
+    (front end → IR model → printer → O3 → back end) and as the base the transforms extend.
+    Callable from Python and from ``@njit`` code.
+    """
+
+    def __init__(self, fn, print=None):
+        self.dispatcher = as_dispatcher(fn)
+        self.py_func = self.dispatcher.py_func
+        self.print_flags = debug_flags(print)
+        code = self.py_func.__code__
+        self.timings: Dict[Tuple, Dict[str, float]] = {}
+        self._intrinsic, self._entry, _ = jit.make_caller(
+            code.co_argcount, self._build, name=f"zymase_primal_{_ident(self.py_func.__name__)}")
+        self.__name__ = self.py_func.__name__
+
+    def _build(self, argtypes):
+        import time
+        prep = prepare(self.dispatcher, argtypes, self.print_flags)
+        symbol = jit.unique_symbol(f"primal.{_ident(self.py_func.__name__)}")
+        fn = prep.function
+        prep.module.functions.pop(fn.name)
+        fn.name = symbol
+        fn.linkage = ""
+        prep.module.add_function(fn)
+        t0 = time.perf_counter()
+        lib, _ = finish(prep.module, symbol, self.print_flags)
+        prep.timings["finish"] = time.perf_counter() - t0
+        self.timings[tuple(argtypes)] = prep.timings
+        return prep.fe.signature, lib, symbol
+
+    def __call__(self, *args):
+        return self._entry(*args)
+
+
+@typeof_impl.register(Compiled)
+def _typeof_compiled(val, c):
+    return nbt.Dispatcher(val._entry)
+
+
+def compile(fn, print=None) -> Compiled:
+    """Run ``fn`` through zymase's pipeline unchanged (see ``Compiled``)."""
+    return Compiled(fn, print)

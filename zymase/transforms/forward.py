@@ -274,7 +274,7 @@ class ForwardTransform:
         sb = ShadowBuilder(self.module, fn, w, act)
         sb.shadow.update(self.seeds)
         self.sb = sb
-        blocks = fn.blocks[1:]
+        blocks = reverse_postorder(fn)[1:]  # defs before uses (phi back edges aside)
         snapshot = {blk: list(blk.instructions) for blk in blocks}
         phis = []
         for blk in blocks:
@@ -518,6 +518,23 @@ class ForwardTransform:
     def derivative_return_type(self):
         out_nb, _ = self.result_layout()
         return out_nb if out_nb is not None else nbt.none
+
+
+def reverse_postorder(fn: Function) -> List[Block]:
+    seen, order = set(), []
+    stack = [(fn.entry, iter(fn.entry.successors()))]
+    seen.add(fn.entry)
+    while stack:
+        blk, it = stack[-1]
+        nxt = next(it, None)
+        if nxt is None:
+            order.append(blk)
+            stack.pop()
+        elif nxt not in seen:
+            seen.add(nxt)
+            stack.append((nxt, iter(nxt.successors())))
+    order.reverse()
+    return order
 
 
 def _wide(t: Type, w: int) -> Type:
