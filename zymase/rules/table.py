@@ -153,5 +153,7 @@ ALLOCATORS = {"NRT_MemInfo_alloc_aligned": (0,), "NRT_MemInfo_alloc_safe_aligned
               "NRT_MemInfo_alloc": (0,), "NRT_MemInfo_alloc_safe": (0,)}
 MEMINFO_DATA_OFFSET = 24
 DEALLOCATORS = {"NRT_MemInfo_call_dtor"}
+# MemInfo -> its data pointer: the shadow is the same call on the shadow MemInfo
+MEMINFO_DATA = {"NRT_MemInfo_data_fast", "NRT_MemInfo_data"}
 # reference counting on MemInfos: mirrored on shadow MemInfos so shadows live as long as primals
 REFCOUNT = {"NRT_incref", "NRT_decref"}

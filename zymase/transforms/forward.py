@@ -423,6 +423,11 @@ class ForwardTransform:
                 for lane in sb.lanes(b, sb.sh(ops[0], b)):
                     b.call(name, i.fnty, [lane])
             return
+        if name in table.MEMINFO_DATA:
+            if active:
+                lanes = [b.call(name, i.fnty, [lane]) for lane in sb.lanes(b, sb.sh(ops[0], b))]
+                sb.shadow[i] = sb.gather_lanes(b, lanes)
+            return
         if name.startswith("llvm.memset."):
             if ops[0] in self.activity.active:
                 for lane in sb.lanes(b, sb.sh(ops[0], b)):
