@@ -148,10 +148,11 @@ class Derivative:
             dprint(self.print_flags, "activity", symbol, ft.activity.dump())
             dprint(self.print_flags, "types", symbol, ft.activity.types.dump())
         else:
-            from .errors import unsupported
-            raise unsupported("a reverse-mode derivative called from @njit code (the adjoint "
-                              "sweep is not implemented yet; reverse mode runs from Python)",
-                              help="call it from Python, or use autodiff_forward inside @njit")
+            from .transforms.reverse import reverse_transform
+            rt = reverse_transform(prep, sig, self.ret, self.width, symbol)
+            restype = rt.derivative_return_type()
+            dprint(self.print_flags, "activity", symbol, rt.activity_dump())
+            dprint(self.print_flags, "tape", symbol, rt.tape_report())
         lib, final = finish(prep.module, symbol, self.print_flags)
         nb_sig = restype(*argtypes)
         out = (nb_sig, lib, symbol)
@@ -165,9 +166,6 @@ class Derivative:
                                 f"{len(args)} given\n  = help: call it as {self.call_signature()}")
         if self.checks:
             self.check_shadows(args)
-        if self.mode is A.Mode.REVERSE:
-            from .transforms.reverse_by_forward import reverse_call
-            return reverse_call(self, args)
         argtypes = typeof_args(args)
         if argtypes not in self._builds:
             self._build(argtypes)

@@ -18,10 +18,13 @@ is well conditioned) have truncation error ``O(h^2) ~ 1e-12`` and rounding error
 ``~ eps * |F| / h ~ 2e-10 * |F|``; we allow ``1e-6 * |fd| + 1e-8 * scale`` per element, where
 ``scale`` is the largest magnitude among the outputs and their finite differences (so a
 rounding-level difference on a tiny element of a large vector is not a failure, but any
-genuinely wrong partial is).  float32 cases run in float32 in the derivative, but the reference
-is the central difference of the same function evaluated in float64 on the same (float32-rounded)
-inputs, so it is accurate; the float32 derivative then differs by float32 rounding only and
-``1e-3`` relative (of ``scale``) is loose but still catches any wrong rule.
+genuinely wrong partial is).  float32 cases run in float32 in the derivative; the reference is
+the central difference of the same function with its float32 inputs (rounded directions
+included) upcast to float64, with ``h = 1e-3``: where the function itself allocates float32
+results (``float32_scale_new``) the outputs are still rounded to float32, and ``h = 1e-3`` keeps
+that rounding at ``~6e-8 / 1e-3 ~ 6e-5`` relative while the truncation error stays ``~1e-6``.
+The float32 derivative differs from it by float32 rounding only, so ``1e-3`` relative (of
+``scale``) is loose but still catches any wrong rule.
 """
 from __future__ import annotations
 
@@ -39,14 +42,14 @@ from tests.corpus.differentiable import CASES
 CASES_BY_NAME = {c.name: c for c in CASES}
 NAMES = [c.name for c in CASES]
 WIDTH = 4
-H = 1e-6
+H = 1e-6          # float64 cases
+H32 = 1e-3        # float32 cases (outputs may be float32 arrays even with float64 inputs)
 
 # Cases whose construct zymase does not support (yet) at a given width: (name, width) -> reason.
-# Each is an xfail(strict=True, raises=UnsupportedError): zymase must refuse loudly rather than
-# return numbers, and the xfail turns into a failure the day support lands.
-_ARRAY_RETURN = ("forward mode with width > 1 does not batch functions returning a new array "
-                 "(zymase raises UnsupportedError)")
-XFAIL = {}
+# Each becomes an xfail(strict=True, raises=UnsupportedError): zymase must refuse loudly rather
+# than return numbers, and the xfail turns into a failure the day support lands.  Empty: every
+# corpus case is supported at width 1 and 4.
+XFAIL: dict = {}
 
 
 # -------------------------------------------------------------------------------------------
@@ -196,10 +199,11 @@ def _perturbed(case, direction, t, upcast):
 def _central_fd(case, direction):
     """Directional derivative of (return, out) by central differences (float64 evaluation)."""
     upcast = _is_float32(case)
-    rp, op = _run_primal(case, _perturbed(case, direction, +H, upcast))
-    rm, om = _run_primal(case, _perturbed(case, direction, -H, upcast))
-    fd_r = None if rp is None else (rp - rm) / (2 * H)
-    fd_o = None if op is None else (op - om) / (2 * H)
+    h = H32 if upcast else H
+    rp, op = _run_primal(case, _perturbed(case, direction, +h, upcast))
+    rm, om = _run_primal(case, _perturbed(case, direction, -h, upcast))
+    fd_r = None if rp is None else (rp - rm) / (2 * h)
+    fd_o = None if op is None else (op - om) / (2 * h)
     return fd_r, fd_o
 
 
@@ -237,6 +241,8 @@ def _run_forward(case, dirs, width):
     df = _derivative(case, width)
     args, flat, shadows = _call_args(case, dirs, width)
     y, ydot = _split_result(case, df(*flat))
+    if isinstance(y, np.ndarray):     # an array's tangent has its dtype
+        assert isinstance(ydot, np.ndarray) and ydot.dtype == y.dtype, (type(ydot), y.dtype)
     r, o = _outputs(case, args, y)
     lanes = []
     for k in range(width):
@@ -244,9 +250,10 @@ def _run_forward(case, dirs, width):
         if ydot is not None:
             if width == 1:
                 rt = np.asarray(ydot, dtype=np.float64)
-            else:
-                assert isinstance(ydot, np.ndarray) and ydot.shape == (width,), ydot
-                rt = np.float64(ydot[k])
+            else:   # a leading lane axis: shape (width,) for a float, (width,) + y.shape
+                assert isinstance(ydot, np.ndarray) and ydot.shape == (width,) + np.shape(y), \
+                    (ydot.shape, np.shape(y))
+                rt = np.asarray(ydot[k], dtype=np.float64)
         ot = None
         if case.out is not None:
             s = shadows[case.out]
@@ -328,7 +335,8 @@ def _call_in_njit(df, args):
 
 
 NJIT_CASES = [("poly_scalar", 1), ("rosenbrock", 1), ("strided_dot", 1), ("matvec_into", 1),
-              ("thomas_solve", 1), ("lennard_jones", WIDTH), ("heat_inplace", WIDTH)]
+              ("thomas_solve", 1), ("lennard_jones", WIDTH), ("heat_inplace", WIDTH),
+              ("softmax_weighted", WIDTH)]
 
 
 @pytest.mark.parametrize("name,width", NJIT_CASES, ids=[f"{n}-w{w}" for n, w in NJIT_CASES])
@@ -350,3 +358,31 @@ def test_forward_callable_from_njit(name, width):
     for i in sh_py:
         np.testing.assert_array_equal(np.asarray(sh_nb[i]), np.asarray(sh_py[i]))
         np.testing.assert_array_equal(np.asarray(args_nb[i]), np.asarray(args_py[i]))
+
+
+# -- no leaks: shadow allocations (and width-N tangent arrays) are freed -----------------------
+LEAK_CASES = [("temp_alloc_smooth", 1), ("thomas_solve", 1), ("thomas_solve", WIDTH),
+              ("softmax_weighted", WIDTH), ("strided_map_2d", WIDTH)]
+
+
+@pytest.mark.parametrize("name,width", LEAK_CASES, ids=[f"{n}-w{w}" for n, w in LEAK_CASES])
+def test_forward_frees_what_it_allocates(name, width):
+    import gc
+    from numba.core.runtime import _nrt_python, rtsys
+    case = CASES_BY_NAME[name]
+    dirs = _directions(case, width, seed=9)
+    _run_forward(case, dirs, width)        # compile first
+    was_on = _nrt_python.memsys_stats_enabled()
+    _nrt_python.memsys_enable_stats()
+    try:
+        gc.collect()
+        s0 = rtsys.get_allocation_stats()
+        for _ in range(5):
+            _run_forward(case, dirs, width)
+        gc.collect()
+        s1 = rtsys.get_allocation_stats()
+    finally:
+        if not was_on:
+            _nrt_python.memsys_disable_stats()
+    assert s1.mi_alloc - s0.mi_alloc == s1.mi_free - s0.mi_free > 0
+    assert s1.alloc - s0.alloc == s1.free - s0.free

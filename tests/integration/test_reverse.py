@@ -105,11 +105,17 @@ def test_lstm_golden_gradient():
     assert np.max(np.abs(grad - expected)) < 1e-8
 
 
-def test_reverse_from_njit_is_refused_clearly():
+def test_reverse_callable_from_njit():
     df = zymase.autodiff_reverse(scaled_sines, Duplicated, Active, Const, ret=Active)
+    x0 = np.linspace(0.1, 0.9, 4)
 
     @numba.njit
     def caller(x, dx):
-        return df(x, dx, 1.0, 3, 1.0)
-    with pytest.raises(Exception, match="adjoint sweep is not implemented"):
-        caller(np.ones(3), np.zeros(3))
+        return df(x, dx, 1.3, 4, 1.0)
+    x1, dx1 = x0.copy(), np.zeros(4)
+    y1, da1 = caller(x1, dx1)
+    x2, dx2 = x0.copy(), np.zeros(4)
+    y2, da2 = df(x2, dx2, 1.3, 4, 1.0)
+    assert (y1, da1) == (y2, da2)
+    np.testing.assert_array_equal(dx1, dx2)
+    np.testing.assert_array_equal(x1, x2)

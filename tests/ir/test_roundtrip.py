@@ -95,11 +95,27 @@ def _check_same_behaviour(case, zfn, nfn):
 # --------------------------------------------------------------------------------------------
 # tests
 # --------------------------------------------------------------------------------------------
+# Several cases share a function (with different argument types or values): compile each
+# function once per side and let the per-signature caches do the rest.
+_NJIT, _ZYMASE = {}, {}
+
+
+def _numba(fn):
+    if fn not in _NJIT:
+        _NJIT[fn] = numba.njit(fn)
+    return _NJIT[fn]
+
+
+def _zymase(fn):
+    if fn not in _ZYMASE:
+        _ZYMASE[fn] = zymase.compile(fn)
+    return _ZYMASE[fn]
+
+
 @pytest.mark.parametrize("name", list(CASE_BY_NAME))
 def test_roundtrip_from_python(name):
     case = CASE_BY_NAME[name]
-    z = zymase.compile(case.fn)
-    _check_same_behaviour(case, z, numba.njit(case.fn))
+    _check_same_behaviour(case, _zymase(case.fn), _numba(case.fn))
 
 
 def _njit_caller(callee, nargs: int):
@@ -130,8 +146,8 @@ NJIT_SUBSET = [
 def test_roundtrip_called_from_njit(name):
     case = CASE_BY_NAME[name]
     nargs = case.fn.__code__.co_argcount
-    zcaller = _njit_caller(zymase.compile(case.fn), nargs)
-    ncaller = _njit_caller(numba.njit(case.fn), nargs)
+    zcaller = _njit_caller(_zymase(case.fn), nargs)
+    ncaller = _njit_caller(_numba(case.fn), nargs)
     _check_same_behaviour(case, zcaller, ncaller)
 
 

@@ -51,18 +51,22 @@ def _carries(t) -> bool:
     return contains_float(t) or contains_pointer(t)
 
 
-def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = None) -> ActivityResults:
+def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = None,
+                     inactive: Iterable[Value] = ()) -> ActivityResults:
+    """Fixed point from ``seeds``; values in ``inactive`` are never active (a transform's own
+    scratch memory, e.g. the primal return slot when no tangent of the result is wanted)."""
     types = types or analyse_types(fn)
     res = ActivityResults(fn, types)
     act = res.active
     act.update(seeds)
+    never = set(inactive) - act
     any_active = bool(act)
     insts = list(fn.instructions())
     changed = True
     while changed:
         changed = False
         for i in insts:
-            if i in act or not _carries(i.type):
+            if i in act or i in never or not _carries(i.type):
                 continue
             op = i.opcode
             on = False

@@ -22,7 +22,9 @@ Algorithm
 Width N: every tangent is an ``<N x T>`` vector and every shadow pointer an ``<N x ptr>``
 (lane k points into shadow k); loads/stores through shadows become gathers/scatters, the
 partial derivatives are computed once and splatted.  One call computes N directional
-derivatives.
+derivatives.  A float result's N tangents come back as a 1-D array of N; an array result's
+as one C-contiguous array of shape ``(N,) + shape``, assembled at the ``ret`` (success path
+only) by copying the N lane arrays and releasing them.
 
 Invariant: the primal instructions are untouched; shadows only read primal values.  Any
 instruction that could carry a derivative and has no rule raises ``UnsupportedError`` with
@@ -219,9 +221,10 @@ class ForwardTransform:
                 self._seed_leaf(b, leaf, sleaf, seeds)
         self.ret_shadow = None
         if self.has_ret and self.ret_act in (Dual, DualOnly):
-            if w > 1 and not slot_t.is_float:
+            if w > 1 and not (slot_t.is_float or self._wide_array_return()):
                 raise unsupported(f"a batched forward derivative of a function returning "
-                                  f"{self.ret_nb}", help="use width=1, or return a float")
+                                  f"{self.ret_nb}", help="use width=1, or return a float or a "
+                                  "C-contiguous array")
             self.ret_shadow = [b.alloca(slot_t, "zy.ret.tangent") for _ in range(w)]
             for a in self.ret_shadow:
                 b.store(zero(slot_t), a)
@@ -269,7 +272,9 @@ class ForwardTransform:
     def run(self):
         self.build()
         fn, w = self.fn, self.width
-        act = analyse_activity(fn, self.seeds.keys())
+        # without a wanted tangent of the result (None return, Const return) the primal's
+        # return slot is scratch memory: its stores carry nothing (it gets no shadow)
+        act = analyse_activity(fn, self.seeds.keys(), inactive=[self.prim_slot])
         self.activity = act
         sb = ShadowBuilder(self.module, fn, w, act)
         sb.shadow.update(self.seeds)
@@ -458,16 +463,37 @@ class ForwardTransform:
                                    "with zymase.inactive")
 
     # -- step 5 --------------------------------------------------------------------------
+    def _wide_array_return(self) -> bool:
+        """Width > 1 and the function returns a C-contiguous array (its tangent comes back as
+        one array with a leading lane axis, see ``wide_array_tangent``)."""
+        rt = self.ret_nb
+        return self.width > 1 and isinstance(rt, nbt.Array) and rt.layout == "C" \
+            and isinstance(rt.dtype, nbt.Float)
+
     def emit_return(self, ret: Instruction, sb: ShadowBuilder):
         b = Builder(self.module, loc=ret.loc).before(ret)
         out_nb, parts = self.result_layout()
         if out_nb is None:
             return
         out_t = value_type(out_nb)
+        wide_array = "tangent" in parts and self._wide_array_return()
+        if wide_array:
+            # The lanes' arrays are copied into one (N, ...) array only on the success path:
+            # on an exception the slots hold no arrays (and shapes may be garbage).
+            blk = ret.block
+            copy = self.fn.add_block(None, after=blk)
+            done = self.fn.add_block(None, after=copy)
+            ret.erase()
+            done.append(ret)
+            b = Builder(self.module, blk, loc=ret.loc)
+            b.cbr(b.icmp("eq", ret.operands[0], const_int(I32, 0)), copy, done)
+            b = Builder(self.module, copy, loc=ret.loc)
         vals = []
         for part in parts:
             if part == "primal":
                 vals.append(b.load(self.slot_t, self.prim_slot))
+            elif wide_array:
+                vals.append(self.wide_array_tangent(b))
             else:
                 lanes = [b.load(self.slot_t, a) for a in self.ret_shadow]
                 tv = lanes[0]
@@ -482,6 +508,65 @@ class ForwardTransform:
             for k, v in enumerate(vals):
                 agg = b.insertvalue(agg, v, [k])
             b.store(agg, self.fn.args[0])
+        if wide_array:
+            b.br(done)
+
+    def wide_array_tangent(self, b: Builder) -> Value:
+        """Width N, array return: copy lane k's tangent array into ``out[k]`` of a fresh
+        C-contiguous array of shape ``(N,) + shape`` and release the lane arrays.
+
+        Lane k's shadow array shares the primal's shape and strides (integers in shadow
+        aggregates are the primal's; batched shadow stores skip them), so its data is
+        ``nitems * itemsize`` contiguous bytes; its MemInfo carries the one reference the
+        returned primal carries (refcounts are mirrored), which we drop after the copy.
+        """
+        rt, w = self.ret_nb, self.width
+        nd = rt.ndim
+        prim = b.load(self.slot_t, self.prim_slot)
+        nitems = b.extractvalue(prim, [2])
+        itemsize = b.extractvalue(prim, [3])
+        shapes = [b.extractvalue(prim, [5, d]) for d in range(nd)]
+        lane_bytes = b.mul(nitems, itemsize)
+        mi = b.call("NRT_MemInfo_alloc_aligned", FunctionType(PTR, (I64, I32)),
+                    [b.mul(lane_bytes, const_int(I64, w)), const_int(I32, 32)])
+        data = b.load(PTR, b.gep(I8, mi, [const_int(I64, table.MEMINFO_DATA_OFFSET)]), 8)
+        release = self._release_helper()
+        for k, slot in enumerate(self.ret_shadow):
+            lane = b.load(self.slot_t, slot)
+            dst = b.gep(I8, data, [b.mul(lane_bytes, const_int(I64, k))])
+            b.memcpy(dst, b.extractvalue(lane, [4]), lane_bytes)
+            b.call(release, FunctionType(VOID, (PTR,)), [b.extractvalue(lane, [0])])
+        at = value_type(nbt.Array(rt.dtype, nd + 1, "C"))
+        agg: Value = undef(at)
+        for k, v in enumerate([mi, Constant(PTR, "null"), b.mul(nitems, const_int(I64, w)),
+                               itemsize, data]):
+            agg = b.insertvalue(agg, v, [k])
+        dims = [const_int(I64, w)] + shapes
+        strides = [itemsize]
+        for d in range(nd, 0, -1):
+            strides.insert(0, b.mul(strides[0], dims[d]))
+        for d in range(nd + 1):
+            agg = b.insertvalue(agg, dims[d], [5, d])
+            agg = b.insertvalue(agg, strides[d], [6, d])
+        return agg
+
+    def _release_helper(self) -> str:
+        """``zymase.meminfo_release(ptr)``: drop one reference of a MemInfo (null-safe)."""
+        name = "zymase.meminfo_release"
+        if name in self.module.functions:
+            return name
+        mi = Argument(PTR, "mi")
+        f = Function(name, VOID, [mi])
+        f.linkage = "internal"
+        self.module.add_function(f)
+        entry, rel, done = f.add_block("entry"), f.add_block("release"), f.add_block("done")
+        bb = Builder(self.module, entry)
+        bb.cbr(bb.icmp("eq", mi, Constant(PTR, "null")), done, rel)
+        bb = Builder(self.module, rel)
+        bb.call("NRT_MemInfo_release", FunctionType(VOID, (PTR,)), [mi])
+        bb.br(done)
+        Builder(self.module, done).ret()
+        return name
 
     def result_layout(self):
         """(Numba return type of the derivative, ['primal'|'tangent', …])."""
@@ -490,10 +575,13 @@ class ForwardTransform:
         rt = self.ret_nb
         tt = rt
         if self.width > 1:
-            if not isinstance(rt, nbt.Float):
+            if self._wide_array_return():
+                tt = nbt.Array(rt.dtype, rt.ndim + 1, "C")
+            elif not isinstance(rt, nbt.Float):
                 raise unsupported(f"a batched forward derivative of a function returning {rt}",
-                                  help="use width=1, or return a float")
-            tt = nbt.Array(rt, 1, "C")
+                                  help="use width=1, or return a float or a C-contiguous array")
+            else:
+                tt = nbt.Array(rt, 1, "C")
         if self.ret_act is Dual:
             return nbt.Tuple((rt, tt)), ["primal", "tangent"]
         if self.ret_act is DualOnly:

@@ -1,0 +1,594 @@
+"""Reverse mode: augmented forward sweep + adjoint sweep in one function, with a tape.
+
+Algorithm (combined mode, like Enzyme's ``CombinedReverse``)
+1. Build the derivative function (Numba calling convention over x, dx, …, seed), clone the
+   primal body into it; the primal's ``retptr`` becomes a local slot whose *shadow* holds the
+   return adjoint.  Seeds for activity analysis: Active float params, the data pointers and
+   MemInfos of Duplicated arrays (their shadows are the caller's dx), the return slot.
+2. Forward sweep (the cloned primal, augmented): pointers that may address active memory get
+   shadow pointers exactly as in forward mode (GEP on the shadow base, pointer loads from
+   shadow memory, a zeroed shadow for every NRT allocation and float alloca).  Shadow
+   allocations are recorded on a free list instead of following the primal's refcounts: the
+   adjoint sweep still needs them after the primal has freed its arrays.
+3. Tape: for every block, the values its adjoint code needs (operands of active float
+   instructions that appear in their rules, shadow pointers of active loads/stores, select
+   conditions) are pushed at the end of the block, then the block's id (see tape.py).  Values
+   that dominate the whole adjoint sweep (arguments, the entry blocks) are not taped.
+4. Each ``ret`` becomes: status ≠ 0 → free everything, return the status (exceptions
+   propagate, no adjoint sweep); status = 0 → start the sweep with ``ret_bar = seed``.
+5. Adjoint sweep: a dispatcher pops a block id and jumps to that block's adjoint code, which
+   pops its values and walks the block's instructions backwards:
+       float op r = f(x, y):    x_bar += r_bar · ∂f/∂x  (rules table), r_bar = 0
+       r = load p:              shadow(p) += r_bar
+       store v, p:              v_bar += shadow(p); shadow(p) = 0
+       phi:                     the predecessor is the id now on top of the tape; its
+                                incoming value's adjoint receives the phi's
+   Adjoints of SSA floats live in zero-initialised stack slots (promoted by O3); each is reset
+   when its definition is reversed, so loop iterations never mix.
+6. When the tape is empty: free shadow allocations and the tape, return
+   ``(primal, *adjoints of Active args)`` in Numba's layout.
+
+The gradient is with respect to the values at entry even when the function overwrites its
+arrays: the adjoint sweep reads only taped values, never primal memory.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Dict, List, Optional, Set
+
+from numba.core import types as nbt
+
+from .. import activities as A
+from ..analysis.activity import analyse_activity
+from ..errors import unsupported
+from ..ir.builder import Builder
+from ..ir.types import (I1, I32, I64, I8, PTR, VOID, ArrayType, FunctionType, IntType, StructType,
+                        Type, alloc_size, contains_float, contains_pointer)
+from ..ir.values import (Argument, Block, Constant, Function, Instruction, Module, Value, const_float,
+                         const_int, undef, zero)
+from ..llvm.jit import value_type
+from ..rules import table
+from ..rules.emit import ExprEmitter, _parse
+from .clone import clone_into
+from .forward import ShadowBuilder, _align, _describe, _leaf_type, _safe, reverse_postorder
+from .signature import DerivSignature, array_leaves, float_leaves
+from .tape import Stack
+
+
+def _names(expr: str) -> Set[str]:
+    return {n.id for n in ast.walk(_parse(expr)) if isinstance(n, ast.Name)}
+
+
+class ReverseTransform:
+    def __init__(self, prep, sig: DerivSignature, ret_activity, width: int, name: str):
+        if width != 1:
+            raise unsupported(f"reverse mode with width={width} (batched seeds)",
+                              help="call the width-1 derivative once per seed, or use "
+                                   "zymase.jacobian")
+        self.prep, self.sig, self.ret_act, self.name = prep, sig, ret_activity, name
+        self.module: Module = prep.module
+        self.primal: Function = prep.function
+        self.fe = prep.fe
+        self.slots: Dict[Value, Value] = {}
+        self.tape_entries: Dict[Block, List[Value]] = {}
+
+    # -- 1. function, clone, seeds ------------------------------------------------------
+    def build(self):
+        module, primal, sig = self.module, self.primal, self.sig
+        args = [Argument(PTR, "retptr", "noalias"), Argument(PTR, "excinfo", "noalias")]
+        for info in sig.deriv_map.args:
+            for k in range(info.count):
+                args.append(Argument(_leaf_type(info, k), f"{_safe(info.name)}.{k}"))
+        fn = Function(self.name, IntType(32), args)
+        module.add_function(fn)
+        self.fn = fn
+        entry = fn.add_block("zy.entry")
+        eb = Builder(module, entry)
+        self.entry_builder = eb
+        self.ret_nb = self.fe.signature.return_type
+        self.has_ret = not isinstance(self.ret_nb, nbt.NoneType)
+        self.slot_t = value_type(self.ret_nb) if self.has_ret else I8
+        prim_slot = eb.alloca(self.slot_t, "zy.ret")
+        vmap: Dict[Value, Value] = {primal.args[0]: prim_slot, primal.args[1]: fn.args[1]}
+        for p, d in sig.primal_param.items():
+            vmap[primal.args[p]] = fn.args[d]
+        clone_into(primal, fn, vmap)
+        eb.br(fn.blocks[1])
+        eb.before_terminator(entry)
+        self.prim_slot = prim_slot
+        self.primal_entry = fn.blocks[1]
+        seeds: Dict[Value, Optional[Value]] = {}
+        self.active_args: List[Value] = []
+        for pinfo in self.fe.argmap.args:
+            act = sig.activities[pinfo.index]
+            if act is A.Active:
+                p = fn.args[sig.primal_param[pinfo.first]]
+                seeds[p] = None
+                self.active_args.append(p)
+            elif act.has_shadow:
+                sinfo = sig.shadow_info[pinfo.index]
+                for leaf, sleaf in zip(float_leaves(pinfo), float_leaves(sinfo)):
+                    if not leaf.is_array:
+                        raise unsupported(f"`{act}` on the float scalar inside tuple parameter "
+                                          f"`{pinfo.name}`", help="pass it as its own Active argument")
+                    mi, parent, _, _, data, _, _ = array_leaves(leaf)
+                    smi, sparent, _, _, sdata, _, _ = array_leaves(sleaf)
+                    for a, s in ((data, sdata), (mi, smi), (parent, sparent)):
+                        seeds[fn.args[sig.primal_param[a]]] = fn.args[s]
+        self.ret_bar = None
+        if self.has_ret:
+            if not (self.slot_t.is_float or not contains_float(self.slot_t)):
+                raise unsupported(f"a reverse-mode derivative of a function returning "
+                                  f"{self.ret_nb}", help="return a float, or write results into "
+                                                         "a Duplicated argument")
+            self.ret_bar = eb.alloca(self.slot_t, "zy.ret.bar")
+            eb.store(zero(self.slot_t), self.ret_bar)
+            seeds[prim_slot] = self.ret_bar
+        self.seeds = seeds
+
+    # -- adjoint slots --------------------------------------------------------------------
+    def slot(self, v: Value) -> Value:
+        if v not in self.slots:
+            eb = Builder(self.module).before(self.fn.entry.terminator)
+            s = eb.alloca(v.type, f"{v.name or 'v'}.bar")
+            eb.store(zero(v.type), s)
+            self.slots[v] = s
+        return self.slots[v]
+
+    def add_to(self, b: Builder, v: Value, delta: Value):
+        if isinstance(v, Constant) or v not in self.act.active or not v.type.is_float:
+            return
+        s = self.slot(v)
+        b.store(b.fadd(b.load(v.type, s), delta), s)
+
+    def take(self, b: Builder, v: Value) -> Value:
+        s = self.slot(v)
+        val = b.load(v.type, s)
+        b.store(zero(v.type), s)
+        return val
+
+    # -- 2. forward sweep: pointer shadows ----------------------------------------------------
+    def forward_sweep(self):
+        fn = self.fn
+        self.act = act = analyse_activity(fn, self.seeds.keys())
+        sb = ShadowBuilder(self.module, fn, 1, act)
+        for k, v in self.seeds.items():
+            if v is not None:
+                sb.shadow[k] = v
+        self.sb = sb
+        self.order = reverse_postorder(fn)[1:]
+        self.snapshot = {blk: list(blk.instructions) for blk in self.order}
+        self.free_list = Stack(self.module, self.entry_builder, "zy.shadows")
+        phis = []
+        for blk in self.order:
+            for i in self.snapshot[blk]:
+                if i in act.active or i.opcode in ("store", "call"):
+                    self.shadow_of(i, sb, phis)
+        for inst, sphi in phis:
+            bb = Builder(self.module)
+            for v, pred in zip(inst.operands, inst.blocks):
+                bb.before_terminator(pred)
+                sphi.add_incoming(sb.sh(v, bb), pred)
+
+    def _carries_ptr(self, t: Type) -> bool:
+        return contains_pointer(t)
+
+    def shadow_of(self, i: Instruction, sb: ShadowBuilder, phis):
+        op = i.opcode
+        act = self.act.active
+        b = Builder(self.module, loc=i.loc).after(i)
+        if op == "store":
+            v, p = i.operands
+            if p in act and (contains_pointer(v.type)):
+                if contains_float(v.type):
+                    raise unsupported("a store of an aggregate holding floats and pointers", i.loc)
+                b.store(sb.sh(v, b), sb.sh(p, b), _align(i))
+            elif p in act and isinstance(v.type, (StructType, ArrayType)) and contains_float(v.type):
+                raise unsupported(f"a store of an aggregate of floats ({v.type}) in reverse mode", i.loc)
+            return
+        if op == "call":
+            name = i.callee_name or ""
+            if name in table.ALLOCATORS and i in act:
+                c = i.clone()
+                c.name = None
+                b.emit(c)
+                data = b.load(PTR, b.gep(I8, c, [const_int(I64, table.MEMINFO_DATA_OFFSET)]), 8)
+                b.memset(data, 0, i.operands[0])
+                self._record_allocation(b, c)
+                sb.shadow[i] = c
+            elif i in act and contains_pointer(i.type) and not i.type.is_float:
+                raise unsupported(_describe(i), i.loc)
+            elif not name or not (table.lookup(name) or table.is_inactive_call(name)
+                                  or name in table.REFCOUNT or name in table.DEALLOCATORS
+                                  or name.startswith("llvm.memset.") or name.startswith("llvm.memcpy.")
+                                  or name.startswith("llvm.memmove.")):
+                if i in act or any(o in act and (o.type.is_float or o.type.is_pointer)
+                                   for o in i.operands):
+                    raise unsupported(_describe(i), i.loc,
+                                      help="give the callee a custom derivative or mark it "
+                                           "inactive with zymase.inactive")
+            return
+        if i not in act or not (i.type.is_pointer or isinstance(i.type, (StructType, ArrayType))):
+            if i in act and i.template is not None:
+                raise unsupported(_describe(i), i.loc)
+            return
+        if isinstance(i.type, (StructType, ArrayType)) and contains_float(i.type):
+            raise unsupported(f"an aggregate of floats ({i.type}) in reverse mode", i.loc)
+        if op == "phi":
+            b.index = i.block.instructions.index(i) + 1
+            sphi = b.phi(i.type)
+            sb.shadow[i] = sphi
+            phis.append((i, sphi))
+        elif op == "getelementptr":
+            sb.shadow[i] = b.gep(i.src_type, sb.sh(i.operands[0], b), i.operands[1:], flags=i.flags)
+        elif op == "load":
+            sb.shadow[i] = b.load(i.type, sb.sh(i.operands[0], b), _align(i))
+        elif op == "select":
+            c, x, y = i.operands
+            sb.shadow[i] = b.select(c, sb.sh(x, b), sb.sh(y, b))
+        elif op == "alloca":
+            a = Builder(self.module).before(self.fn.entry.instructions[0]).alloca(i.src_type)
+            b.memset(a, 0, const_int(I64, alloc_size(i.src_type)))
+            sb.shadow[i] = a
+        elif op == "extractvalue":
+            sb.shadow[i] = b.extractvalue(sb.sh(i.operands[0], b), i.indices)
+        elif op == "insertvalue":
+            sb.shadow[i] = b.insertvalue(sb.sh(i.operands[0], b), sb.sh(i.operands[1], b), i.indices)
+        elif op in ("bitcast", "addrspacecast", "freeze"):
+            sb.shadow[i] = sb.sh(i.operands[0], b)
+        else:
+            raise unsupported(_describe(i), i.loc)
+
+    def _record_allocation(self, b: Builder, mi: Value):
+        # one-slot push on the free list, with its own growth check inline via the helper
+        fl = self.free_list
+        full = fl.is_full(b, 1)
+        # keep it branch-free: grow unconditionally costs a call per allocation, which is
+        # already a C call — acceptable on this cold path
+        need = b.select(full, const_int(I64, 8), const_int(I64, 0))
+        b.call("zymase.tape.grow", FunctionType(VOID, (PTR, PTR, PTR, I64)),
+               [fl.base, fl.top, fl.end, need])
+        fl.push_all(b, [mi])
+
+    # -- 3. what each block's adjoint needs -----------------------------------------------------
+    def needed(self, i: Instruction) -> List[Value]:
+        act = self.act.active
+        op = i.opcode
+        if op == "phi":
+            return []
+        if op == "store":
+            v, p = i.operands
+            if p in act and v.type.is_float:
+                return [self.sb.shadow[p]] if p in self.sb.shadow else []
+            return []
+        if op == "call":
+            name = i.callee_name or ""
+            if name.startswith(("llvm.memset.", "llvm.memcpy.", "llvm.memmove.")) and i.operands[0] in act:
+                out = [self.sb.shadow[i.operands[0]], i.operands[2]]
+                if name.startswith(("llvm.memcpy.", "llvm.memmove.")) and i.operands[1] in act:
+                    out.append(self.sb.shadow[i.operands[1]])
+                return out
+            rule = table.lookup(name) if name else None
+            if rule is not None and i in act and i.type.is_float:
+                return self._rule_needs(rule, i)
+            return []
+        if i not in act or not i.type.is_float:
+            return []
+        if op in table.INSTRUCTIONS:
+            return self._rule_needs(table.INSTRUCTIONS[op], i)
+        if op == "select":
+            return [i.operands[0]]
+        if op == "load":
+            return [self.sb.shadow[i.operands[0]]]
+        return []
+
+    def _rule_needs(self, rule, i) -> List[Value]:
+        names: Set[str] = set()
+        for k, (o, p) in enumerate(zip(i.operands, rule.partials)):
+            if p is not None and o in self.act.active:
+                names |= _names(p)
+        env = {"r": i}
+        env.update(zip("xyz", i.operands))
+        return [env[n] for n in sorted(names) if n in env]
+
+    def is_free(self, v: Value) -> bool:
+        if isinstance(v, (Constant, Argument)):
+            return True
+        blk = getattr(v, "block", None)
+        return blk is self.fn.entry or blk is self.primal_entry
+
+    # -- 4/5. tape pushes, returns, the adjoint sweep -----------------------------------------
+    def run(self):
+        self.build()
+        self.forward_sweep()
+        fn, module = self.fn, self.module
+        tape = Stack(module, self.entry_builder, "zy.tape")
+        self.tape = tape
+        ids = {blk: k for k, blk in enumerate(self.order)}
+        self.ids = ids
+        entries: Dict[Block, List[Value]] = {}
+        for blk in self.order:
+            vals: List[Value] = []
+            for i in self.snapshot[blk]:
+                for v in self.needed(i):
+                    if not self.is_free(v) and v not in vals:
+                        vals.append(v)
+            entries[blk] = vals
+        self.tape_entries = entries
+        rev_start = fn.add_block("zy.rev.start")
+        dispatch = fn.add_block("zy.rev.dispatch")
+        pop_blk = fn.add_block("zy.rev.pop")
+        exit_blk = fn.add_block("zy.rev.exit")
+        # returns → status check
+        for blk in self.order:
+            term = blk.terminator
+            if term is not None and term.opcode == "ret":
+                status = term.operands[0]
+                term.erase()
+                b = Builder(module).at_end(blk)
+                ok = b.icmp("eq", status, const_int(I32, 0))
+                err = fn.add_block(f"zy.err.{ids[blk]}")
+                b.cbr(ok, rev_start, err)
+                eb = Builder(module).at_end(err)
+                self._free_shadows(eb)
+                tape.release(eb)
+                eb.ret(status)
+        # pushes at the end of each block (split so the growth check can branch)
+        for blk in self.order:
+            self._push_block(blk, entries[blk], ids[blk])
+        # adjoint sweep
+        b = Builder(module).at_end(rev_start)
+        if self.ret_bar is not None and self.ret_act in (A.Active, A.ActiveOnly):
+            seed = fn.args[self.sig.seed.first]
+            b.store(b.cast("fptrunc" if seed.type.bits > self.slot_t.bits else "fpext", seed, self.slot_t)
+                    if seed.type != self.slot_t else seed, self.ret_bar)
+        b.br(dispatch)
+        b = Builder(module).at_end(dispatch)
+        b.cbr(tape.empty(b), exit_blk, pop_blk)
+        b = Builder(module).at_end(pop_blk)
+        bid = tape.pop_all(b, [I64])[0]
+        rev_blocks = {}
+        for blk in self.order:
+            rb = fn.add_block(f"zy.rev.{blk.name}")
+            rev_blocks[blk] = rb
+        sw = Instruction("switch", VOID, [bid], blocks=[exit_blk] + [rev_blocks[blk] for blk in self.order],
+                         cases=[const_int(I64, ids[blk]) for blk in self.order])
+        b.emit(sw)
+        for blk in self.order:
+            self._reverse_block(blk, rev_blocks[blk], dispatch)
+        self._finish(exit_blk)
+        return fn
+
+    def _push_block(self, blk: Block, vals: List[Value], bid: int):
+        fn, module = self.fn, self.module
+        term = blk.terminator
+        term.erase()
+        grow = fn.add_block(f"{blk.name}.zy.grow")
+        push = fn.add_block(f"{blk.name}.zy.push")
+        b = Builder(module).at_end(blk)
+        n = len(vals) + 1
+        b.cbr(self.tape.is_full(b, n), grow, push)
+        gb = Builder(module).at_end(grow)
+        self.tape.grow(gb, n)
+        gb.br(push)
+        pb = Builder(module).at_end(push)
+        self.tape.push_all(pb, list(vals) + [const_int(I64, bid)])
+        pb.emit(term)
+        # successors now come from `push`
+        for s in term.successors():
+            for phi in s.phis():
+                phi.blocks = [push if x is blk else x for x in phi.blocks]
+        self.push_block_id = getattr(self, "push_block_id", {})
+        self.push_block_id[push] = bid
+
+    def _reverse_block(self, blk: Block, rb: Block, dispatch: Block):
+        module = self.module
+        b = Builder(module).at_end(rb)
+        vals = self.tape_entries[blk]
+        popped = self.tape.pop_all(b, [v.type for v in vals]) if vals else []
+        R = dict(zip(vals, popped))
+
+        def r(v):
+            return R.get(v, v)
+        prims = [i for i in self.snapshot[blk] if i.opcode != "phi"]
+        for i in reversed(prims):
+            b.loc = i.loc
+            self._adjoint(b, i, r)
+        phis = [i for i in self.snapshot[blk] if i.opcode == "phi" and i in self.act.active
+                and i.type.is_float]
+        if phis:
+            pred = self.tape.peek(b, I64)
+            for p in phis:
+                pb = self.take(b, p)
+                for v, src in zip(p.operands, p.blocks):
+                    if isinstance(v, Constant) or v not in self.act.active:
+                        continue
+                    sid = self.push_block_id.get(src, self.ids.get(src))
+                    c = b.icmp("eq", pred, const_int(I64, sid))
+                    self.add_to(b, v, b.select(c, pb, zero(p.type)))
+        b.br(dispatch)
+
+    def _adjoint(self, b: Builder, i: Instruction, r):
+        act = self.act.active
+        op = i.opcode
+        sb = self.sb
+        if op == "store":
+            v, p = i.operands
+            if p in act and v.type.is_float:
+                sp = r(sb.shadow[p])
+                old = b.load(v.type, sp, _align(i))
+                b.store(zero(v.type), sp, _align(i))
+                self.add_to(b, v, old)
+            return
+        if op == "call":
+            name = i.callee_name or ""
+            if name.startswith("llvm.memset.") and i.operands[0] in act:
+                b.memset(r(sb.shadow[i.operands[0]]), 0, r(i.operands[2]))
+            elif name.startswith(("llvm.memcpy.", "llvm.memmove.")) and i.operands[0] in act:
+                dst = r(sb.shadow[i.operands[0]])
+                n = r(i.operands[2])
+                if i.operands[1] in act:
+                    self._memcpy_adjoint(b, dst, r(sb.shadow[i.operands[1]]), n, i)
+                else:
+                    b.memset(dst, 0, n)
+            elif i in act and i.type.is_float:
+                rule = table.lookup(name)
+                if rule is None:
+                    raise unsupported(_describe(i), i.loc)
+                self._rule_adjoint(b, rule, i, r)
+            return
+        if i not in act or not i.type.is_float:
+            return
+        if op in table.INSTRUCTIONS:
+            self._rule_adjoint(b, table.INSTRUCTIONS[op], i, r)
+        elif op in ("fpext", "fptrunc"):
+            rb = self.take(b, i)
+            back = "fptrunc" if op == "fpext" else "fpext"
+            self.add_to(b, i.operands[0], b.cast(back, rb, i.operands[0].type))
+        elif op == "select":
+            rb = self.take(b, i)
+            c = r(i.operands[0])
+            z = zero(i.type)
+            self.add_to(b, i.operands[1], b.select(c, rb, z))
+            self.add_to(b, i.operands[2], b.select(c, z, rb))
+        elif op == "load":
+            rb = self.take(b, i)
+            sp = r(sb.shadow[i.operands[0]])
+            b.store(b.fadd(b.load(i.type, sp, _align(i)), rb), sp, _align(i))
+        elif op == "freeze":
+            self.add_to(b, i.operands[0], self.take(b, i))
+        else:
+            raise unsupported(_describe(i) + " in reverse mode", i.loc)
+
+    def _rule_adjoint(self, b: Builder, rule, i: Instruction, r):
+        rb = self.take(b, i)
+        env = {"r": r(i)}
+        for nm, o in zip("xyz", i.operands):
+            env[nm] = r(o)
+        em = ExprEmitter(b, i.type, env, self.sb.helpers)
+        for k, o in enumerate(i.operands):
+            if k >= len(rule.partials) or rule.partials[k] is None:
+                continue
+            if isinstance(o, Constant) or o not in self.act.active:
+                continue
+            e = rule.partials[k]
+            if e == "0":
+                continue
+            if e == "1":
+                d = rb
+            elif e == "-1":
+                d = b.fneg(rb)
+            else:
+                d = b.fmul(rb, em.emit(e))
+            self.add_to(b, o, d)
+
+    def _memcpy_adjoint(self, b: Builder, dst: Value, src: Value, n: Value, i: Instruction):
+        """src_bar += dst_bar; dst_bar = 0, element type from how the memory is accessed."""
+        from ..ir.types import F32, F64
+        et = F64
+        for o in self.act.types.origins_of(i.operands[0]) | self.act.types.origins_of(i.operands[1]):
+            pass
+        helper = _memcpy_helper(self.module, et)
+        b.call(helper, FunctionType(VOID, (PTR, PTR, I64)), [dst, src, n])
+
+    def _free_shadows(self, b: Builder):
+        """Pop every recorded shadow allocation and release it (emits a loop)."""
+        fn = self.fn
+        loop = fn.add_block("zy.free.loop")
+        body = fn.add_block("zy.free.body")
+        done = fn.add_block("zy.free.done")
+        b.br(loop)
+        lb = Builder(self.module).at_end(loop)
+        lb.cbr(self.free_list.empty(lb), done, body)
+        bb = Builder(self.module).at_end(body)
+        mi = self.free_list.pop_all(bb, [PTR])[0]
+        bb.call("NRT_MemInfo_call_dtor", FunctionType(VOID, (PTR,)), [mi])
+        bb.br(loop)
+        b.block, b.index = done, 0
+        self.free_list.release(b)
+
+    # -- 6. results -------------------------------------------------------------------------
+    def result_layout(self):
+        parts = []
+        nbtypes = []
+        if self.has_ret and self.ret_act in (A.Active, A.Const):
+            parts.append(("primal", None))
+            nbtypes.append(self.ret_nb)
+        for pinfo in self.fe.argmap.args:
+            if self.sig.activities[pinfo.index] is A.Active:
+                p = self.fn.args[self.sig.primal_param[pinfo.first]]
+                parts.append(("adjoint", p))
+                nbtypes.append(pinfo.nbtype)
+        if not parts:
+            return nbt.none, parts
+        if len(parts) == 1:
+            return nbtypes[0], parts
+        return nbt.Tuple(tuple(nbtypes)), parts
+
+    def derivative_return_type(self):
+        return self.result_layout()[0]
+
+    def _finish(self, exit_blk: Block):
+        b = Builder(self.module).at_end(exit_blk)
+        out_nb, parts = self.result_layout()
+        vals = []
+        for kind, p in parts:
+            if kind == "primal":
+                vals.append(b.load(self.slot_t, self.prim_slot))
+            else:
+                vals.append(b.load(p.type, self.slot(p)) if p in self.act.active else zero(p.type))
+        self._free_shadows(b)
+        self.tape.release(b)
+        if len(vals) == 1:
+            b.store(vals[0], self.fn.args[0])
+        elif vals:
+            agg: Value = undef(value_type(out_nb))
+            for k, v in enumerate(vals):
+                agg = b.insertvalue(agg, v, [k])
+            b.store(agg, self.fn.args[0])
+        b.ret(const_int(I32, 0))
+
+    def activity_dump(self) -> str:
+        return self.act.dump() + "\n" + self.act.types.dump()
+
+    def tape_report(self) -> str:
+        lines = [f"; tape of {self.name}: values pushed per executed block (8 bytes each, +1 id)"]
+        for blk, vals in self.tape_entries.items():
+            lines.append(f"  {blk.name}: {len(vals)} value(s) "
+                         + ", ".join(f"%{v.name or '?'}:{v.type}" for v in vals))
+        return "\n".join(lines)
+
+
+def _memcpy_helper(module: Module, et) -> str:
+    name = f"zymase.memcpy.adjoint.{et}"
+    if name in module.functions:
+        return name
+    args = [Argument(PTR, "d"), Argument(PTR, "s"), Argument(I64, "n")]
+    fn = Function(name, VOID, args)
+    fn.linkage = "internal"
+    module.add_function(fn)
+    entry, loop, done = fn.add_block("entry"), fn.add_block("loop"), fn.add_block("done")
+    d, s, n = args
+    b = Builder(module, entry)
+    size = alloc_size(et)
+    count = b.emit(Instruction("udiv", I64, [n, const_int(I64, size)]))
+    b.cbr(b.icmp("eq", count, const_int(I64, 0)), done, loop)
+    lb = Builder(module, loop)
+    k = lb.phi(I64)
+    pd = lb.gep(et, d, [k])
+    ps = lb.gep(et, s, [k])
+    lb.store(lb.fadd(lb.load(et, ps), lb.load(et, pd)), ps)
+    lb.store(zero(et), pd)
+    k1 = lb.add(k, const_int(I64, 1))
+    k.add_incoming(const_int(I64, 0), entry)
+    k.add_incoming(k1, loop)
+    lb.cbr(lb.icmp("ult", k1, count), loop, done)
+    Builder(module, done).ret()
+    return name
+
+
+def reverse_transform(prep, sig, ret_activity, width, name):
+    rt = ReverseTransform(prep, sig, ret_activity, width, name)
+    rt.run()
+    prep.module.functions.pop(prep.fe.llvm_name, None)
+    return rt

@@ -1,0 +1,136 @@
+"""The tape: a growable byte stack living in the derivative's frame.
+
+Reverse mode records, at the end of every executed primal block, the values that block's
+adjoint code will need, followed by the block's id.  The adjoint sweep pops an id, jumps to
+that block's adjoint code, which pops its values in reverse order.  One stack therefore
+records both the control-flow path (any CFG: run-time trip counts, data-dependent exits,
+early returns) and the cached values, and it is exact by construction: every dynamic instance
+of a value gets its own slot, so in-place updates of memory can never change what the
+adjoint sweep sees.
+
+Layout: three pointer slots (base, top, end) in allocas of the entry block; every entry is 8
+bytes.  Before a block pushes k values it checks ``top + 8·(k+1) <= end`` and otherwise calls
+``zymase.tape.grow`` (doubling with ``realloc``).  The same structure is used for the list of
+shadow allocations freed at the end of the sweep.
+"""
+from __future__ import annotations
+
+from typing import List
+
+from ..ir.builder import Builder
+from ..ir.types import I1, I64, I8, PTR, VOID, FunctionType, IntType, Type
+from ..ir.values import Argument, Function, Module, Value, const_int
+
+SLOT = 8
+INITIAL_BYTES = 1 << 16
+GROW = "zymase.tape.grow"
+
+
+def ensure_grow_helper(module: Module) -> None:
+    """Define ``void zymase.tape.grow(ptr base_slot, ptr top_slot, ptr end_slot, i64 need)``."""
+    if GROW in module.functions:
+        return
+    module.get_or_declare("realloc", FunctionType(PTR, (PTR, I64)))
+    args = [Argument(PTR, "bs"), Argument(PTR, "ts"), Argument(PTR, "es"), Argument(I64, "need")]
+    fn = Function(GROW, VOID, args)
+    fn.linkage = "internal"
+    fn.attrs = "noinline"
+    module.add_function(fn)
+    blk = fn.add_block("entry")
+    work = fn.add_block("grow")
+    done = fn.add_block("done")
+    bs, ts, es, need = args
+    eb = Builder(module, blk)
+    eb.cbr(eb.icmp("eq", need, const_int(I64, 0)), done, work)
+    Builder(module, done).ret()
+    b = Builder(module, work)
+    base = b.load(PTR, bs)
+    top = b.load(PTR, ts)
+    end = b.load(PTR, es)
+    used = b.sub(b.cast("ptrtoint", top, I64), b.cast("ptrtoint", base, I64))
+    cap = b.sub(b.cast("ptrtoint", end, I64), b.cast("ptrtoint", base, I64))
+    cap2 = b.mul(cap, const_int(I64, 2))
+    want = b.add(used, need)
+    big = b.icmp("ugt", want, cap2)
+    newcap = b.select(big, b.mul(want, const_int(I64, 2)), cap2)
+    nb = b.call("realloc", FunctionType(PTR, (PTR, I64)), [base, newcap])
+    b.store(nb, bs)
+    b.store(b.gep(I8, nb, [used]), ts)
+    b.store(b.gep(I8, nb, [newcap]), es)
+    b.ret()
+
+
+class Stack:
+    """Emits push/pop code for one tape."""
+
+    def __init__(self, module: Module, entry: Builder, name: str):
+        self.module = module
+        ensure_grow_helper(module)
+        module.get_or_declare("malloc", FunctionType(PTR, (I64,)))
+        module.get_or_declare("free", FunctionType(VOID, (PTR,)))
+        eb = entry
+        self.base = eb.alloca(PTR, f"{name}.base")
+        self.top = eb.alloca(PTR, f"{name}.top")
+        self.end = eb.alloca(PTR, f"{name}.end")
+        mem = eb.call("malloc", FunctionType(PTR, (I64,)), [const_int(I64, INITIAL_BYTES)])
+        eb.store(mem, self.base)
+        eb.store(mem, self.top)
+        eb.store(eb.gep(I8, mem, [const_int(I64, INITIAL_BYTES)]), self.end)
+
+    def is_full(self, b: Builder, n: int) -> Value:
+        """i1: pushing ``n`` more slots would overflow."""
+        top = b.load(PTR, self.top)
+        end = b.load(PTR, self.end)
+        after = b.gep(I8, top, [const_int(I64, n * SLOT)])
+        return b.icmp("ugt", b.cast("ptrtoint", after, I64), b.cast("ptrtoint", end, I64))
+
+    def grow(self, b: Builder, n: int):
+        b.call(GROW, FunctionType(VOID, (PTR, PTR, PTR, I64)),
+               [self.base, self.top, self.end, const_int(I64, n * SLOT)])
+
+    def push_all(self, b: Builder, values: List[Value]):
+        top = b.load(PTR, self.top)
+        for k, v in enumerate(values):
+            p = b.gep(I8, top, [const_int(I64, k * SLOT)])
+            b.store(_widen(b, v), p, 8)
+        b.store(b.gep(I8, top, [const_int(I64, len(values) * SLOT)]), self.top)
+
+    def pop_all(self, b: Builder, types: List[Type]) -> List[Value]:
+        top = b.load(PTR, self.top)
+        n = len(types)
+        start = b.gep(I8, top, [const_int(I64, -n * SLOT)])
+        out = []
+        for k, t in enumerate(types):
+            p = b.gep(I8, start, [const_int(I64, k * SLOT)])
+            out.append(_narrow(b, b.load(_slot_type(t), p, 8), t))
+        b.store(start, self.top)
+        return out
+
+    def peek(self, b: Builder, t: Type) -> Value:
+        top = b.load(PTR, self.top)
+        p = b.gep(I8, top, [const_int(I64, -SLOT)])
+        return _narrow(b, b.load(_slot_type(t), p, 8), t)
+
+    def empty(self, b: Builder) -> Value:
+        return b.icmp("eq", b.load(PTR, self.top), b.load(PTR, self.base))
+
+    def release(self, b: Builder):
+        b.call("free", FunctionType(VOID, (PTR,)), [b.load(PTR, self.base)])
+
+
+def _slot_type(t: Type) -> Type:
+    if isinstance(t, IntType) and t.bits < 64:
+        return I64
+    return t
+
+
+def _widen(b: Builder, v: Value) -> Value:
+    if isinstance(v.type, IntType) and v.type.bits < 64:
+        return b.cast("zext", v, I64)
+    return v
+
+
+def _narrow(b: Builder, v: Value, t: Type) -> Value:
+    if isinstance(t, IntType) and t.bits < 64:
+        return b.cast("trunc", v, t)
+    return v
