@@ -22,6 +22,7 @@ from .errors import ActivityError, ShadowError
 from .frontend.numba import as_dispatcher, typeof_args
 from .llvm import jit
 from .pipeline import debug_flags, dprint, finish, prepare
+from .shadowcheck import check_python, check_types, njit_checker
 
 
 def _is_float_nb(t):
@@ -56,8 +57,14 @@ class Derivative:
         self._validate_static()
         self._builds: Dict[Tuple, Tuple] = {}
         n = self.n_call_args
+        checks, k = [], 0
+        for pname, act in zip(self.param_names, self.activities):
+            if act.has_shadow and self.checks:
+                checks.append((njit_checker(pname, self.width), (k, k + 1)))
+            k += 2 if act.has_shadow else 1
         self._intrinsic, self._entry, self._cache = jit.make_caller(
-            n, self._build, name=f"zymase_{mode.value}_{_ident(self.py_func.__name__)}")
+            n, self._build, name=f"zymase_{mode.value}_{_ident(self.py_func.__name__)}",
+            checks=checks)
         self.__name__ = f"d_{self.py_func.__name__}"
         self.__doc__ = f"{mode.value}-mode derivative of {self.py_func.__name__}"
 
@@ -126,6 +133,8 @@ class Derivative:
                     hint = "Active" if _is_float_nb(t) else "Const"
                     raise ActivityError(f"error: `{act}` is not valid for parameter `{name}` of "
                                         f"`{fname}` of type {t}\n  = help: use {hint}")
+            if act.has_shadow:
+                check_types(name, t, argtypes[k + 1], self.width)
             k += 2 if act.has_shadow else 1
 
     # -- building ---------------------------------------------------------------------------
@@ -176,7 +185,7 @@ class Derivative:
         seen = []
         for name, act in zip(self.param_names, self.activities):
             if act.has_shadow:
-                _check_pair(name, args[k], args[k + 1], self.width, seen)
+                check_python(name, args[k], args[k + 1], self.width, seen)
                 k += 2
             else:
                 k += 1
@@ -184,50 +193,6 @@ class Derivative:
     def __repr__(self):
         acts = ", ".join(map(str, self.activities))
         return f"<zymase {self.mode.value} derivative of {self.py_func.__name__}({acts}) ret={self.ret}>"
-
-
-def _check_pair(name, x, dx, width, seen, path=""):
-    label = name + path
-    if isinstance(x, tuple):
-        if not isinstance(dx, tuple) or len(dx) != len(x):
-            raise ShadowError(f"error: shadow of tuple parameter `{label}` must be a tuple of "
-                              f"{len(x)} shadows")
-        for i, (a, da) in enumerate(zip(x, dx)):
-            _check_pair(name, a, da, width, seen, f"{path}[{i}]")
-        return
-    if isinstance(x, np.ndarray):
-        if not isinstance(dx, np.ndarray):
-            raise ShadowError(f"error: shadow `d{label}` must be an ndarray like `{label}`, "
-                              f"found {type(dx).__name__}")
-        want = x.shape if width == 1 else (width,) + x.shape
-        if dx.shape != want or dx.dtype != x.dtype:
-            raise ShadowError(f"error: shadow `d{label}` has shape {dx.shape} and dtype {dx.dtype}; "
-                              f"expected shape {want} and dtype {x.dtype}\n  = help: "
-                              f"d{label} = np.zeros({want}, dtype=np.{x.dtype})")
-        want_strides = x.strides if width == 1 else dx.strides[:1] + x.strides
-        if x.size > 1 and dx.strides != want_strides:
-            raise ShadowError(f"error: shadow `d{label}` has strides {dx.strides}; it must lay "
-                              f"out its elements like `{label}` (strides {want_strides})\n  = help: "
-                              f"use np.zeros_like({label}) for a contiguous `{label}`, or pass "
-                              f"contiguous copies")
-        if not dx.flags.writeable:
-            raise ShadowError(f"error: shadow `d{label}` is read-only; zymase writes derivatives into it")
-        if np.shares_memory(x, dx):
-            raise ShadowError(f"error: shadow `d{label}` aliases its primal `{label}`\n  = help: "
-                              f"pass a separate array, e.g. np.zeros_like({label})")
-        for other_name, o in seen:
-            if np.shares_memory(o, dx):
-                raise ShadowError(f"error: shadow `d{label}` aliases shadow `d{other_name}`")
-        seen.append((label, dx))
-        return
-    if isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_)):
-        if width == 1:
-            if not isinstance(dx, numbers.Real):
-                raise ShadowError(f"error: tangent `d{label}` must be a float, found {type(dx).__name__}")
-        elif not (isinstance(dx, np.ndarray) and dx.shape == (width,)):
-            raise ShadowError(f"error: with width={width} the tangent `d{label}` must be an array "
-                              f"of shape ({width},)")
-        return
 
 
 def _ident(s: str) -> str:

@@ -175,9 +175,9 @@ def cmd_ll(args, out) -> int:
     if not args.raw:
         try:
             result = print_module(parse_module(result))
-        except ParseError:
-            raise
         except Exception as e:  # noqa: BLE001 - the model's reader on malformed text
+            if isinstance(e, ParseError):
+                raise
             raise ParseError(f"cannot read {args.file}: {type(e).__name__}: {e}") from None
     try:
         _verify(result)
@@ -221,7 +221,11 @@ def cmd_analyse(args, out) -> int:
     print(f"; call as {d.call_signature()} with types ({', '.join(map(str, dtypes))})", file=out)
     out.flush()
     with contextlib.redirect_stderr(out):
-        sig, _lib, symbol = d._build(tuple(dtypes))
+        try:
+            sig, _lib, symbol = d._build(tuple(dtypes))
+        except ImportError as e:  # a mode whose transform is not in this build
+            raise SystemExit(f"error: {'forward' if forward else 'reverse'} mode is not "
+                             f"available: {e}") from None
     print(_banner(f"built {symbol}: {sig}"), file=out)
     return 0
 

@@ -10,8 +10,12 @@ the in-place output argument ``out``) is ``Dual``, the rest ``Const``.  With ran
 with the central difference ``(F(x + h v) - F(x - h v)) / 2h`` of the Numba-compiled primal.
 
 ``width=1`` and ``width=4`` are both checked: the four lanes of one width-4 call must equal four
-width-1 calls (to ~1e-12) and finite differences.  A last group of tests calls derivatives from
-inside ``@numba.njit`` code.
+width-1 calls (to ~1e-12) and finite differences.  Also checked on every call: the primal
+results equal the Numba-compiled function's, the shadow of an output-only argument starts as
+garbage (the derivative must overwrite it, not accumulate into it), and the shadows of Dual
+arrays the function does not write still hold their input tangents afterwards.  Further tests
+call derivatives from inside ``@numba.njit`` code and check that shadow allocations (and the
+width-N tangent arrays of array results) are freed.
 
 Tolerances.  float64: central differences with ``h = 1e-6`` (the corpus picks points where this
 is well conditioned) have truncation error ``O(h^2) ~ 1e-12`` and rounding error
@@ -27,8 +31,6 @@ The float32 derivative differs from it by float32 rounding only, so ``1e-3`` rel
 ``scale``) is loose but still catches any wrong rule.
 """
 from __future__ import annotations
-
-import numbers
 
 import numba
 import numpy as np

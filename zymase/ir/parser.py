@@ -548,8 +548,8 @@ class FunctionParser:
             if cur is None:  # first block unlabelled
                 cur = self.block("entry")
                 fn.blocks.append(cur)
-            if stripped.startswith("switch") or " = switch" in stripped[:80] or \
-                    (stripped.endswith("[") and "switch" in stripped):
+            if (stripped.startswith("switch") and not stripped.endswith("]")) \
+                    or (stripped.endswith("[") and "switch" in stripped):
                 pending = stripped
                 continue
             cur.append(self.instruction(stripped))
@@ -716,4 +716,7 @@ class ModuleParser:
 
 
 def parse_module(text: str) -> Module:
-    return ModuleParser(text).parse()
+    try:
+        return ModuleParser(text).parse()
+    except (IndexError, ValueError, KeyError) as e:
+        raise ParseError(f"malformed LLVM IR ({type(e).__name__}: {e})") from None

@@ -166,6 +166,8 @@ def store_size(t: Type) -> int:
     if isinstance(t, ArrayType):
         return t.count * alloc_size(t.element)
     if isinstance(t, VectorType):
+        if isinstance(t.element, IntType):
+            return max(1, (t.count * t.element.bits + 7) // 8)
         return t.count * store_size(t.element)
     if isinstance(t, StructType):
         off = 0
@@ -177,14 +179,21 @@ def store_size(t: Type) -> int:
     raise TypeError(f"no size for {t}")
 
 
+def _pow2(n: int) -> int:
+    p = 1
+    while p < n:
+        p *= 2
+    return p
+
+
 def align_of(t: Type) -> int:
     if isinstance(t, (ArrayType,)):
         return align_of(t.element)
     if isinstance(t, StructType):
         return 1 if t.packed else max([align_of(e) for e in t.elements] or [1])
     if isinstance(t, VectorType):
-        return store_size(t)
-    return min(store_size(t), 16)
+        return _pow2(store_size(t))
+    return min(_pow2(store_size(t)), 16)
 
 
 def alloc_size(t: Type) -> int:

@@ -69,9 +69,12 @@ def value_type(nbtype) -> T.Type:
     return ir_type_of(dmm.lookup(nbtype).get_value_type())
 
 
-def make_caller(nargs: int, build: Callable, name: str = "zymase_call"):
-    """An intrinsic of ``nargs`` arguments.  ``build(argtypes) -> (signature, lib, symbol)``
-    is called once per distinct tuple of Numba argument types."""
+def make_caller(nargs: int, build: Callable, name: str = "zymase_call", checks=()):
+    """An intrinsic of ``nargs`` arguments and its ``@njit`` entry point.
+
+    ``build(argtypes) -> (signature, lib, symbol)`` is called once per distinct tuple of Numba
+    argument types.  ``checks`` is a sequence of (njit-callable, argument indices): the entry
+    calls each before the derivative runs (the run-time shadow checks)."""
     cache: Dict[Tuple, Tuple] = {}
 
     def typer(typingctx, *argtypes):
@@ -97,8 +100,11 @@ def make_caller(nargs: int, build: Callable, name: str = "zymase_call"):
     ns = {"_typer": typer}
     exec(src, ns)
     intr = intrinsic(ns[name])
-    wsrc = f"def {name}_entry({params}):\n    return _intr({params})\n"
+    body = "".join(f"    _chk{k}({', '.join(f'a{i}' for i in idx)})\n"
+                   for k, (_, idx) in enumerate(checks))
+    wsrc = f"def {name}_entry({params}):\n{body}    return _intr({params})\n"
     wns = {"_intr": intr}
+    wns.update({f"_chk{k}": fn for k, (fn, _) in enumerate(checks)})
     exec(wsrc, wns)
     entry = numba.njit(wns[f"{name}_entry"])
     return intr, entry, cache

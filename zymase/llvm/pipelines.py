@@ -25,15 +25,11 @@ def target_machine():
     return _tm
 
 
-def _strip_attr(fn, attr):
-    # llvmlite has no attribute removal; attributes that block inlining are rare in Numba
-    # output, and handled at the text level by the caller when present.
-    return
-
-
 def canonicalise(mod: llvm.ModuleRef, keep: str) -> llvm.ModuleRef:
     """Inline everything into ``keep`` and simplify; returns the same module."""
     for fn in mod.functions:
+        if fn.name == keep and not fn.is_declaration:
+            fn.linkage = llvm.Linkage.external
         if fn.is_declaration or fn.name == keep:
             continue
         fn.linkage = llvm.Linkage.internal

@@ -113,19 +113,20 @@ _FLOAT_LIBM = {n + "f": n for n in MATH if n not in ("fma",)}
 
 
 def base_name(callee: str) -> str:
-    """``llvm.sin.f64`` → ``sin``; ``sinf`` → ``sin``; ``numba_gamma`` → ``tgamma``."""
+    """``llvm.sin.f64`` → ``sin``; ``sinf`` → ``sin``; ``numba_gammaf`` → ``tgamma``."""
     n = callee
     if n.startswith("llvm."):
-        parts = n.split(".")
-        return parts[1]
-    if n in _ALIASES and _ALIASES[n]:
-        return _ALIASES[n]
-    if n.startswith("numba_"):
-        n = n[len("numba_"):]
-    if n in MATH:
-        return n
-    if n in _FLOAT_LIBM:
-        return _FLOAT_LIBM[n]
+        return n.split(".")[1]
+    for cand in (n, n[len("numba_"):] if n.startswith("numba_") else None):
+        if cand is None:
+            continue
+        for name in (cand, cand[:-1] if cand.endswith("f") else None):
+            if name is None:
+                continue
+            if name in _ALIASES and _ALIASES[name]:
+                return _ALIASES[name]
+            if name in MATH and (name == cand or cand in _FLOAT_LIBM or name + "f" == cand):
+                return name
     return n
 
 

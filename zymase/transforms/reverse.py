@@ -116,6 +116,13 @@ class ReverseTransform:
                     for a, s in ((data, sdata), (mi, smi), (parent, sparent)):
                         seeds[fn.args[sig.primal_param[a]]] = fn.args[s]
         self.ret_bar = None
+        if self.has_ret and (isinstance(self.ret_nb, nbt.Array) or contains_pointer(self.slot_t)):
+            # checked before anything else: an array result has no adjoint seed here yet
+            raise unsupported(f"a reverse-mode derivative of a function returning an array "
+                              f"({self.ret_nb}): array returns are not supported yet",
+                              help="write the result into an output argument passed as "
+                                   "Duplicated (its shadow carries the output adjoint) and "
+                                   "return None, with ret=Const")
         if self.has_ret:
             if not (self.slot_t.is_float or not contains_float(self.slot_t)):
                 raise unsupported(f"a reverse-mode derivative of a function returning "
@@ -150,7 +157,10 @@ class ReverseTransform:
     # -- 2. forward sweep: pointer shadows ----------------------------------------------------
     def forward_sweep(self):
         fn = self.fn
-        self.act = act = analyse_activity(fn, self.seeds.keys())
+        # a function returning None still stores a (null) pointer into its return slot: that
+        # slot is the transform's scratch memory, never active
+        scratch = [] if self.has_ret else [self.prim_slot]
+        self.act = act = analyse_activity(fn, self.seeds.keys(), inactive=scratch)
         sb = ShadowBuilder(self.module, fn, 1, act)
         for k, v in self.seeds.items():
             if v is not None:
@@ -196,6 +206,9 @@ class ReverseTransform:
                 b.memset(data, 0, i.operands[0])
                 self._record_allocation(b, c)
                 sb.shadow[i] = c
+            elif name in table.MEMINFO_DATA and i in act:
+                # MemInfo -> data pointer: the shadow is the same call on the shadow MemInfo
+                sb.shadow[i] = b.call(name, i.fnty, [sb.sh(i.operands[0], b)])
             elif i in act and contains_pointer(i.type) and not i.type.is_float:
                 raise unsupported(_describe(i), i.loc)
             elif not name or not (table.lookup(name) or table.is_inactive_call(name)

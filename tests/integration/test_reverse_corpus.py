@@ -1,0 +1,516 @@
+"""Reverse mode on every case of the differentiable corpus.
+
+For each ``DCase`` of ``tests/corpus/differentiable.py``:
+
+* activities: a float scalar listed in ``diff`` is ``Active``; an array listed in ``diff`` (and
+  the in-place output argument ``out``) is ``Duplicated``; everything else is ``Const``.
+* a case returning a float gets ``ret=Active`` and a random seed; a case returning ``None``
+  (results written in place) gets ``ret=Const`` and the adjoint of its outputs in their shadows;
+  a case returning a new array is not supported by reverse mode yet: the test asserts that
+  zymase refuses it with ``UnsupportedError`` (a clear error, not a crash or wrong numbers) and
+  then skips.
+
+What the derivative computes (Enzyme semantics).  With ``w_i`` the contents of the shadow of
+Duplicated array ``i`` on entry (the adjoint of that array's *final* contents) and ``seed`` the
+adjoint of the return value, the derivative adds to each shadow, and returns for each Active
+scalar, the gradient with respect to the *initial* inputs of
+
+    L(inputs) = seed * f(inputs) + sum_i <w_i, final contents of array i>.
+
+So after the call ``dx_i == grad_{x_i} L`` (for an array f only reads this is ``w_i + seed *
+grad f``, i.e. the adjoint is *added* into the shadow).
+
+Checks, per case:
+
+1. ``test_reverse_vs_fd``: the primal return and final array contents equal plain Numba's; the
+   adjoints equal central finite differences of ``L``.  ``w_i`` is random for arrays the
+   function writes (the output and in-place-updated inputs) and zero for pure inputs.
+2. ``test_forward_reverse_agree``: for random directions ``v`` (one per Dual/Duplicated
+   argument and Active scalar) and random ``w`` on *every* shadow (pure inputs included, which
+   tests the "added into" semantics), ``<J v, w>`` from ``zymase.autodiff_forward`` equals
+   ``<v, J^T w>`` from reverse mode to ~1e-10 relative.  Forward mode leaves in each Dual
+   array's shadow the tangent of its final contents, so
+   ``<J v, w> = seed * ydot + sum_i <shadow_i, w_i>`` and
+   ``<v, J^T w> = sum_i <v_i, dx_i> + sum_s v_s * adjoint_s``.
+3. ``test_reverse_no_leaks``: Numba's NRT allocation statistics balance over calls of the
+   derivative (after a warm-up call): every shadow allocation and every primal temporary is
+   freed.
+4. ``test_exception_*``: an exception raised inside the function propagates out of the
+   derivative as the same Python exception, frees everything, and the derivative keeps working.
+
+Tolerances.  float64: central differences with ``h = 1e-6`` have truncation error ``O(h^2)`` and
+rounding error ``~eps |L| / h ~ 2e-10 |L|``; we allow ``1e-6 |fd| + 1e-8 scale`` per component,
+``scale`` being the largest |component| of the FD gradient (the same bound as the forward
+corpus test: a rounding-level difference on a tiny component is not a failure, any wrong
+partial is).  float32: the reference is the FD of the same function on inputs upcast to float64
+with ``h = 1e-3`` (the derivative itself runs in float32), compared with ``1e-3`` relative to
+``scale``, loose but far below the size of any wrong rule.  The forward/reverse identity is
+exact algebra evaluated twice in floating point: 1e-10 relative (of the sum of magnitudes of
+its terms) in float64, 1e-4 in float32.
+"""
+from __future__ import annotations
+
+import gc
+import math
+import zlib
+
+import numba
+import numpy as np
+import pytest
+
+import zymase  # noqa: F401  (import before compiling the corpus: zymase records Numba's IR)
+from zymase import Active, Const, Dual, Duplicated, UnsupportedError
+
+from tests.corpus.differentiable import CASES
+
+CASES_BY_NAME = {c.name: c for c in CASES}
+NAMES = [c.name for c in CASES]
+H = 1e-6          # float64 finite-difference step
+H32 = 1e-3        # float32 cases (evaluated in float64)
+ARRAY_RETURN_SKIP = "array returns: reverse not supported yet"
+
+# Cases whose construct reverse mode does not support (yet): name -> reason.  Each becomes an
+# xfail(strict=True, raises=UnsupportedError): zymase must refuse loudly rather than return
+# numbers, and the xfail turns into a failure the day support lands.
+XFAIL: dict = {}
+
+
+# -------------------------------------------------------------------------------------------
+# helpers
+# -------------------------------------------------------------------------------------------
+def _is_float_scalar(a):
+    return isinstance(a, (float, np.floating)) and not isinstance(a, bool)
+
+
+def _is_float32(case):
+    return any((isinstance(a, np.ndarray) and a.dtype == np.float32) or isinstance(a, np.float32)
+               for a in case.make_args())
+
+
+def _rng(case, salt):
+    return np.random.default_rng(zlib.crc32(f"{case.name}/{salt}".encode()))
+
+
+_PRIMALS = {}
+
+
+def _primal(fn):
+    """``numba.njit(fn)``, compiled once per corpus function."""
+    if fn not in _PRIMALS:
+        _PRIMALS[fn] = fn if isinstance(fn, numba.core.dispatcher.Dispatcher) else numba.njit(fn)
+    return _PRIMALS[fn]
+
+
+_KINDS = {}
+
+
+def _return_kind(case):
+    """'float', 'array' or 'none': what the function returns at the example point."""
+    if case.name not in _KINDS:
+        r = _primal(case.fn)(*case.make_args())
+        if r is None:
+            k = "none"
+        elif isinstance(r, np.ndarray):
+            k = "array"
+        else:
+            assert _is_float_scalar(r), (case.name, type(r))
+            k = "float"
+        _KINDS[case.name] = k
+    return _KINDS[case.name]
+
+
+def _written(case):
+    """Indices of array arguments whose contents the function changes (plus ``out``)."""
+    before = case.make_args()
+    after = case.make_args()
+    _primal(case.fn)(*after)
+    out = {i for i, (a, b) in enumerate(zip(before, after))
+           if isinstance(a, np.ndarray) and not np.array_equal(a, b)}
+    if case.out is not None:
+        out.add(case.out)
+    return out
+
+
+def _rev_activities(case):
+    acts = []
+    for i, a in enumerate(case.make_args()):
+        if i in case.diff and _is_float_scalar(a):
+            acts.append(Active)
+        elif (i in case.diff or i == case.out) and isinstance(a, np.ndarray):
+            acts.append(Duplicated)
+        else:
+            assert i not in case.diff, f"{case.name}: argument {i} in diff but not a float"
+            acts.append(Const)
+    return tuple(acts)
+
+
+def _fwd_activities(case):
+    return tuple(Const if a is Const else Dual for a in _rev_activities(case))
+
+
+_DERIVS = {}
+
+
+def _reverse(case):
+    key = ("rev", case.name)
+    if key not in _DERIVS:
+        ret = Active if _return_kind(case) == "float" else Const
+        _DERIVS[key] = zymase.autodiff_reverse(case.fn, *_rev_activities(case), ret=ret)
+    return _DERIVS[key]
+
+
+def _forward(case):
+    key = ("fwd", case.name)
+    if key not in _DERIVS:
+        _DERIVS[key] = zymase.autodiff_forward(case.fn, *_fwd_activities(case), ret=Dual)
+    return _DERIVS[key]
+
+
+def _like_layout(x):
+    """Zeros with ``x``'s shape, dtype and strides, in a buffer of their own.
+
+    Shadows must lay out their elements like their primal, so a strided, reversed or
+    transposed view gets a shadow that is the same view of a separate buffer.
+    """
+    item = x.itemsize
+    lo = sum(min(0, (n - 1) * s) for n, s in zip(x.shape, x.strides))
+    hi = sum(max(0, (n - 1) * s) for n, s in zip(x.shape, x.strides))
+    buf = np.zeros((hi - lo) // item + 1, dtype=x.dtype)
+    view = np.lib.stride_tricks.as_strided(buf[(-lo) // item:], x.shape, x.strides,
+                                           writeable=True)
+    assert view.strides == x.strides and not np.shares_memory(view, x)
+    return view
+
+
+def _random_like(rng, a):
+    return rng.uniform(-1.0, 1.0, a.shape).astype(a.dtype)
+
+
+def _output_adjoints(case, all_arrays=False, salt="w"):
+    """``w_i`` for every Duplicated array (random where written, or everywhere) and a seed."""
+    rng = _rng(case, salt)
+    written = _written(case)
+    ws = {}
+    for i, (a, act) in enumerate(zip(case.make_args(), _rev_activities(case))):
+        if act is Duplicated:
+            ws[i] = _random_like(rng, a) if (all_arrays or i in written) else np.zeros_like(a)
+    seed = float(rng.uniform(0.5, 1.5)) * (1.0 if rng.uniform() > 0.5 else -1.0) \
+        if _return_kind(case) == "float" else None
+    return ws, seed
+
+
+def _call_reverse(case, ws, seed):
+    """One reverse call on fresh arguments.
+
+    Returns (args after the call, primal return or None, {scalar index: adjoint},
+    {array index: shadow after the call}).
+    """
+    df = _reverse(case)
+    args = case.make_args()
+    acts = _rev_activities(case)
+    flat, shadows = [], {}
+    for i, (a, act) in enumerate(zip(args, acts)):
+        flat.append(a)
+        if act is Duplicated:
+            s = _like_layout(a)
+            s[...] = ws[i]
+            flat.append(s)
+            shadows[i] = s
+    if seed is not None:
+        flat.append(seed)
+    res = df(*flat)
+    active = [i for i, act in enumerate(acts) if act is Active]
+    parts = ([True] if seed is not None else []) + active
+    if len(parts) == 0:
+        assert res is None, f"{case.name}: expected None, got {res!r}"
+        vals = []
+    elif len(parts) == 1:
+        assert not isinstance(res, tuple), f"{case.name}: a single result must come back bare"
+        vals = [res]
+    else:
+        assert isinstance(res, tuple) and len(res) == len(parts), (case.name, res)
+        vals = list(res)
+    y = vals.pop(0) if seed is not None else None
+    adj = dict(zip(active, vals))
+    for i, v in adj.items():
+        assert _is_float_scalar(v), f"{case.name}: adjoint of argument {i} is {type(v)}"
+        assert type(v) is type(args[i]) or isinstance(args[i], float), (type(v), type(args[i]))
+    return args, y, adj, shadows
+
+
+def _upcast(args):
+    out = list(args)
+    for i, a in enumerate(out):
+        if isinstance(a, np.ndarray) and a.dtype == np.float32:
+            out[i] = a.astype(np.float64)
+        elif isinstance(a, np.float32):
+            out[i] = float(a)
+    return out
+
+
+def _lagrangian(case, args, ws, seed):
+    """``seed * f(args) + sum_i <w_i, final args[i]>`` with plain Numba (modifies ``args``)."""
+    r = _primal(case.fn)(*args)
+    val = 0.0 if seed is None else seed * float(r)
+    for i, w in ws.items():
+        val += float(np.sum(np.asarray(w, dtype=np.float64) * np.asarray(args[i], np.float64)))
+    return val
+
+
+def _fd_gradient(case, ws, seed):
+    """Central differences of the Lagrangian for every Active scalar and Duplicated array."""
+    f32 = _is_float32(case)
+    h = H32 if f32 else H
+    acts = _rev_activities(case)
+
+    def at(i, idx, t):
+        args = case.make_args()
+        if f32:
+            args = _upcast(args)
+        else:
+            args = list(args)
+        if idx is None:
+            args[i] = float(args[i]) + t
+        else:
+            args[i][idx] += t        # in place: keeps strided layouts
+        return _lagrangian(case, args, ws, seed)
+
+    grads = {}
+    for i, (a, act) in enumerate(zip(case.make_args(), acts)):
+        if act is Active:
+            grads[i] = np.array((at(i, None, h) - at(i, None, -h)) / (2 * h))
+        elif act is Duplicated:
+            g = np.empty(a.shape)
+            for idx in np.ndindex(a.shape):
+                g[idx] = (at(i, idx, h) - at(i, idx, -h)) / (2 * h)
+            grads[i] = g
+    return grads
+
+
+def _tol(case):
+    return (1e-3, 1e-3) if _is_float32(case) else (1e-6, 1e-8)
+
+
+def _params(extra_marks=()):
+    out = []
+    for name in NAMES:
+        reason = XFAIL.get(name)
+        marks = [pytest.mark.xfail(strict=True, raises=UnsupportedError, reason=reason)] \
+            if reason else []
+        out.append(pytest.param(name, marks=marks, id=name))
+    return out
+
+
+def _skip_array_returns(case):
+    """Array returns: reverse mode must refuse them with a clear UnsupportedError; then skip."""
+    if _return_kind(case) != "array":
+        return
+    acts = _rev_activities(case)
+    args = case.make_args()
+    flat = []
+    for a, act in zip(args, acts):
+        flat.append(a)
+        if act is Duplicated:
+            flat.append(_like_layout(a))
+    for ret in (Active, Const, Duplicated):
+        df = zymase.autodiff_reverse(case.fn, *acts, ret=ret)
+        call = flat + ([1.0] if ret is Active else [])
+        with pytest.raises(UnsupportedError, match="return"):
+            df(*call)
+    pytest.skip(ARRAY_RETURN_SKIP)
+
+
+# -------------------------------------------------------------------------------------------
+# tests
+# -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", _params())
+def test_reverse_vs_fd(name):
+    case = CASES_BY_NAME[name]
+    _skip_array_returns(case)
+    ws, seed = _output_adjoints(case)
+    args, y, adj, shadows = _call_reverse(case, ws, seed)
+
+    # the primal return and the final contents of every array are plain Numba's
+    ref_args = case.make_args()
+    ref_y = _primal(case.fn)(*ref_args)
+    f32 = _is_float32(case)
+    ptol = 1e-6 if f32 else 1e-13
+    if seed is None:
+        assert y is None
+    else:
+        assert y == pytest.approx(ref_y, rel=ptol, abs=ptol), f"{name}: primal {y} != {ref_y}"
+        assert type(y) is type(ref_y) or isinstance(ref_y, float), (type(y), type(ref_y))
+    for i, (a, r) in enumerate(zip(args, ref_args)):
+        if isinstance(a, np.ndarray):
+            np.testing.assert_allclose(a, r, rtol=ptol, atol=ptol * np.max(np.abs(r), initial=0),
+                                       err_msg=f"{name}: final contents of argument {i}")
+
+    # adjoints against central differences of the Lagrangian
+    fd = _fd_gradient(case, ws, seed)
+    rtol, atol = _tol(case)
+    scale = max([np.max(np.abs(g), initial=0.0) for g in fd.values()] + [1e-300])
+    for i, g in fd.items():
+        ad = np.asarray(shadows[i] if i in shadows else adj[i], dtype=np.float64)
+        assert ad.shape == g.shape
+        err = np.abs(ad - g)
+        bad = err > rtol * np.abs(g) + atol * scale
+        what = "shadow" if i in shadows else "adjoint"
+        assert not bad.any(), (
+            f"{name}: {what} of argument {i} differs from central FD at "
+            f"{np.argwhere(bad)[:5].tolist()}:\n  ad = {ad[bad][:5]}\n  fd = {g[bad][:5]}\n"
+            f"  max err/scale = {np.max(err) / scale:.3e}")
+
+
+@pytest.mark.parametrize("name", _params())
+def test_forward_reverse_agree(name):
+    case = CASES_BY_NAME[name]
+    _skip_array_returns(case)
+    ws, seed = _output_adjoints(case, all_arrays=True, salt="dot")
+    acts = _rev_activities(case)
+    rng = _rng(case, "v")
+    vs = {}
+    for i, (a, act) in enumerate(zip(case.make_args(), acts)):
+        if act is Duplicated:
+            vs[i] = _random_like(rng, a)
+        elif act is Active:
+            vs[i] = type(a)(rng.uniform(-1.0, 1.0))
+
+    # reverse: <v, J^T w>
+    _, _, adj, shadows = _call_reverse(case, ws, seed)
+    rev_terms = [float(np.sum(vs[i].astype(np.float64) * np.asarray(shadows[i], np.float64)))
+                 for i in shadows] + [float(vs[i]) * float(adj[i]) for i in adj]
+
+    # forward: <J v, w>
+    args = case.make_args()
+    flat, fshadows = [], {}
+    for i, a in enumerate(args):
+        flat.append(a)
+        if i in vs:
+            if isinstance(a, np.ndarray):
+                s = _like_layout(a)
+                s[...] = vs[i]
+                fshadows[i] = s
+            else:
+                s = vs[i]
+            flat.append(s)
+    res = _forward(case)(*flat)
+    fwd_terms = [float(np.sum(np.asarray(fshadows[i], np.float64) * ws[i].astype(np.float64)))
+                 for i in fshadows]
+    if seed is not None:
+        _, ydot = res
+        fwd_terms.append(seed * float(ydot))
+    else:
+        assert res is None
+
+    lhs, rhs = math.fsum(fwd_terms), math.fsum(rev_terms)
+    mag = math.fsum(abs(t) for t in fwd_terms + rev_terms)
+    tol = 1e-4 if _is_float32(case) else 1e-10
+    assert abs(lhs - rhs) <= tol * mag, f"{name}: <Jv,w> = {lhs!r} but <v,J^T w> = {rhs!r}"
+
+
+@pytest.mark.parametrize("name", _params())
+def test_reverse_no_leaks(name):
+    from numba.core.runtime import _nrt_python, rtsys
+    case = CASES_BY_NAME[name]
+    _skip_array_returns(case)
+    ws, seed = _output_adjoints(case)
+    _call_reverse(case, ws, seed)          # warm-up: compile
+    args = case.make_args()
+    _primal(case.fn)(*args)
+    was_on = _nrt_python.memsys_stats_enabled()
+    _nrt_python.memsys_enable_stats()
+    try:
+        gc.collect()
+        p0 = rtsys.get_allocation_stats()
+        _primal(case.fn)(*case.make_args())
+        gc.collect()
+        s0 = rtsys.get_allocation_stats()
+        for _ in range(3):
+            _call_reverse(case, ws, seed)
+        gc.collect()
+        s1 = rtsys.get_allocation_stats()
+    finally:
+        if not was_on:
+            _nrt_python.memsys_disable_stats()
+    assert s1.alloc - s0.alloc == s1.free - s0.free, (name, s0, s1)
+    assert s1.mi_alloc - s0.mi_alloc == s1.mi_free - s0.mi_free, (name, s0, s1)
+    if s0.mi_alloc - p0.mi_alloc > 0:
+        # the primal allocates arrays inside; the derivative does too (and shadows them)
+        assert s1.mi_alloc - s0.mi_alloc >= 3 * 2 * (s0.mi_alloc - p0.mi_alloc), (s0, s1)
+
+
+# -- exceptions ----------------------------------------------------------------------------
+def raises_after_alloc(x, n):
+    # allocates a temporary (and with it a shadow), loops, then raises on a data condition
+    t = np.empty(x.shape[0])
+    s = 0.0
+    for k in range(n):
+        for i in range(x.shape[0]):
+            t[i] = math.sin(x[i]) * x[i]
+            s += t[i] * t[i]
+    if x[0] < 0:
+        raise ValueError("neg")
+    return s + t[0]
+
+
+def raises_plain(x):
+    if x[0] < 0:
+        raise ValueError("neg")
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += x[i] * x[i]
+    return s
+
+
+@pytest.mark.parametrize("fn", [raises_plain, raises_after_alloc], ids=lambda f: f.__name__)
+def test_exception_propagates_and_leaks_nothing(fn):
+    from numba.core.runtime import _nrt_python, rtsys
+    extra = (3,) if fn is raises_after_alloc else ()
+    df = zymase.autodiff_reverse(fn, Duplicated, *([Const] * len(extra)), ret=Active)
+    prim = numba.njit(fn)
+    good = np.linspace(0.2, 1.1, 6)
+    bad = -good
+
+    def call(x):
+        dx = np.zeros_like(x)
+        return df(x.copy(), dx, *extra, 1.0), dx
+
+    y, dx = call(good)                                  # warm-up / compile
+    assert y == pytest.approx(prim(good.copy(), *extra), rel=1e-13)
+    with pytest.raises(ValueError, match="neg"):
+        prim(bad.copy(), *extra)
+    was_on = _nrt_python.memsys_stats_enabled()
+    _nrt_python.memsys_enable_stats()
+    try:
+        # how much plain Numba itself leaks when it raises (the temporary, if anything)
+        gc.collect()
+        p0 = rtsys.get_allocation_stats()
+        with pytest.raises(ValueError, match="neg"):
+            prim(bad.copy(), *extra)
+        gc.collect()
+        p1 = rtsys.get_allocation_stats()
+        for _ in range(3):
+            with pytest.raises(ValueError, match="neg"):
+                call(bad)
+        gc.collect()
+        s1 = rtsys.get_allocation_stats()
+    finally:
+        if not was_on:
+            _nrt_python.memsys_disable_stats()
+    prim_leak = (p1.mi_alloc - p0.mi_alloc) - (p1.mi_free - p0.mi_free)
+    assert prim_leak >= 0
+    d_leak = (s1.mi_alloc - p1.mi_alloc) - (s1.mi_free - p1.mi_free)
+    # zymase leaks nothing beyond what the primal itself leaks when it raises
+    assert d_leak == 3 * prim_leak, (p0, p1, s1)
+    assert (s1.alloc - p1.alloc) - (s1.free - p1.free) == 3 * ((p1.alloc - p0.alloc)
+                                                              - (p1.free - p0.free))
+    # and keeps working afterwards, with the same results
+    y2, dx2 = call(good)
+    assert y2 == y
+    np.testing.assert_array_equal(dx2, dx)
+    fd = np.empty(6)
+    for k in range(6):
+        e = np.zeros(6)
+        e[k] = H
+        fd[k] = (prim(good + e, *extra) - prim(good - e, *extra)) / (2 * H)
+    np.testing.assert_allclose(dx2, fd, rtol=1e-6, atol=1e-8 * np.max(np.abs(fd)))
