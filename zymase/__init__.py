@@ -1,11 +1,20 @@
-"""zymase: automatic differentiation of Numba-compiled Python on LLVM IR, Enzyme style."""
+"""zymase: automatic differentiation of Numba-compiled Python on LLVM IR, Enzyme style.
+
+Full control: ``autodiff_forward`` / ``autodiff_reverse`` with activities (Const, Active,
+Duplicated, Dual, …).  JAX vocabulary on the same engine: ``grad``, ``value_and_grad``,
+``jvp``, ``vjp``, ``jacobian``, ``hessian``, ``hvp``.  ``compile`` runs a function through the
+pipeline unchanged.
+"""
 from .activities import (Active, ActiveOnly, Const, Dual, DualOnly, Duplicated, DuplicatedOnly,
                          Mode)
 from .api import Compiled, Derivative, autodiff_forward, autodiff_reverse, compile
+from .convenience import grad, jacobian, jvp, value_and_grad, vjp
 from .errors import ActivityError, ShadowError, UnsupportedError, ZymaseError
+from .higher import hessian, hvp
 
 __version__ = "0.1.0"
 
-__all__ = ["compile", "Compiled", "autodiff_forward", "autodiff_reverse", "Derivative", "Const", "Active", "ActiveOnly",
-           "Duplicated", "DuplicatedOnly", "Dual", "DualOnly", "Mode", "ZymaseError",
-           "ActivityError", "ShadowError", "UnsupportedError"]
+__all__ = ["autodiff_forward", "autodiff_reverse", "Derivative", "compile", "Compiled",
+           "grad", "value_and_grad", "jvp", "vjp", "jacobian", "hessian", "hvp",
+           "Const", "Active", "ActiveOnly", "Duplicated", "DuplicatedOnly", "Dual", "DualOnly",
+           "Mode", "ZymaseError", "ActivityError", "ShadowError", "UnsupportedError"]

@@ -46,7 +46,10 @@ class Derivative:
 
     def __init__(self, fn, mode: A.Mode, activities: Sequence[A.Activity], ret, width: int = 1,
                  checks: bool = True, print=None):
-        self.dispatcher = as_dispatcher(fn)
+        # ``fn`` may itself be a Derivative: its IR is then differentiated again
+        # (forward over reverse for Hessians, forward over forward, …)
+        self.inner = fn if isinstance(fn, Derivative) else None
+        self.dispatcher = self.inner.dispatcher if self.inner else as_dispatcher(fn)
         self.py_func = self.dispatcher.py_func
         self.mode = mode
         self.activities = tuple(activities)
@@ -65,14 +68,28 @@ class Derivative:
         self._intrinsic, self._entry, self._cache = jit.make_caller(
             n, self._build, name=f"zymase_{mode.value}_{_ident(self.py_func.__name__)}",
             checks=checks)
-        self.__name__ = f"d_{self.py_func.__name__}"
+        self.__name__ = f"d_{self.inner.__name__ if self.inner else self.py_func.__name__}"
         self.__doc__ = f"{mode.value}-mode derivative of {self.py_func.__name__}"
 
     # -- static validation ----------------------------------------------------------------
     @property
     def param_names(self):
+        if self.inner is not None:
+            return self.inner.call_param_names
         code = self.py_func.__code__
         return list(code.co_varnames[:code.co_argcount])
+
+    @property
+    def call_param_names(self):
+        """Names of this derivative's own call arguments (x, dx, …, seed)."""
+        parts = []
+        for name, act in zip(self.param_names, self.activities):
+            parts.append(name)
+            if act.has_shadow:
+                parts.append("d" + name)
+        if self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly):
+            parts.append("seed")
+        return parts
 
     @property
     def n_call_args(self):
@@ -138,16 +155,33 @@ class Derivative:
             k += 2 if act.has_shadow else 1
 
     # -- building ---------------------------------------------------------------------------
-    def _build(self, argtypes):
-        from .transforms.signature import build_signature
-        key = tuple(argtypes)
-        if key in self._builds:
-            return self._builds[key]
+    def _prepare_primal(self, prim):
+        """The IR this derivative differentiates: the Python function's, or for a derivative
+        of a derivative, the inner derivative's transformed IR, canonicalised again."""
+        if self.inner is None:
+            return prepare(self.dispatcher, prim, self.print_flags)
+        from .frontend.numba import FrontendResult, describe_args
+        from .ir.printer import print_module
+        from .ir.parser import parse_module
+        from .llvm import pipelines
+        from .pipeline import Prepared
+        module, symbol, restype = self.inner._transform(prim)
+        mod = pipelines.parse(print_module(module))
+        pipelines.canonicalise(mod, symbol)
+        text = str(mod)
+        dprint(self.print_flags, "ir-before", symbol, text)
+        names = self.inner.call_param_names
+        fe = FrontendResult(symbol, text, describe_args(prim, names, restype), restype(*prim),
+                            self.py_func, self.dispatcher, ("<derivative>", 0))
+        return Prepared(fe, parse_module(text))
+
+    def _transform(self, argtypes):
+        """Differentiate for these derivative argument types → (module, symbol, return type)."""
+        from .transforms.signature import build_signature, split_argtypes
         self._validate_types(argtypes)
         trailing = 1 if (self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly)) else 0
-        from .transforms.signature import split_argtypes
         prim, _ = split_argtypes(argtypes, self.activities)
-        prep = prepare(self.dispatcher, prim, self.print_flags)
+        prep = self._prepare_primal(prim)
         sig = build_signature(argtypes, self.activities, prep.fe.argmap, trailing)
         symbol = jit.unique_symbol(f"{self.mode.value}.{_ident(self.py_func.__name__)}")
         if self.mode is A.Mode.FORWARD:
@@ -162,9 +196,16 @@ class Derivative:
             restype = rt.derivative_return_type()
             dprint(self.print_flags, "activity", symbol, rt.activity_dump())
             dprint(self.print_flags, "tape", symbol, rt.tape_report())
-        lib, final = finish(prep.module, symbol, self.print_flags)
-        nb_sig = restype(*argtypes)
-        out = (nb_sig, lib, symbol)
+            self.last_tape = rt.tape_report()
+        return prep.module, symbol, restype
+
+    def _build(self, argtypes):
+        key = tuple(argtypes)
+        if key in self._builds:
+            return self._builds[key]
+        module, symbol, restype = self._transform(argtypes)
+        lib, final = finish(module, symbol, self.print_flags)
+        out = (restype(*argtypes), lib, symbol)
         self._builds[key] = out
         return out
 

@@ -231,18 +231,3 @@ def _forward_jac(fn, args, k, y, width, caches):
     J = np.concatenate(cols, axis=0).T  # (n_out, n_in)
     out_shape = np.shape(y)
     return J.reshape(out_shape + np.shape(x))
-
-
-def hessian(fn, argnums: int = 0):
-    """Dense Hessian of a float-valued ``f`` with respect to one array (or scalar) argument:
-    the Jacobian of the gradient.  Each column is a forward-mode derivative of the compiled
-    reverse-mode gradient (forward over reverse)."""
-    from .higher import hessian as _h
-    return _h(fn, argnums)
-
-
-def hvp(fn, primals: Sequence, tangents: Sequence):
-    """Hessian-vector product ``H(primals) · tangents`` for a float-valued ``f``
-    (forward over reverse)."""
-    from .higher import hvp as _hvp
-    return _hvp(fn, primals, tangents)

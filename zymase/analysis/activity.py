@@ -77,8 +77,10 @@ def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = 
                                         for o in types.origins_of(i))
             elif op == "call":
                 name = i.callee_name or ""
-                if name in table.ALLOCATORS:
+                if name in table.ALLOCATORS or name == table.C_MALLOC:
                     on = any_active
+                elif name == table.C_REALLOC:
+                    on = i.operands[0] in act
                 elif table.is_inactive_call(name):
                     on = False
                 else:

@@ -154,6 +154,9 @@ ALLOCATORS = {"NRT_MemInfo_alloc_aligned": (0,), "NRT_MemInfo_alloc_safe_aligned
               "NRT_MemInfo_alloc": (0,), "NRT_MemInfo_alloc_safe": (0,)}
 MEMINFO_DATA_OFFSET = 24
 DEALLOCATORS = {"NRT_MemInfo_call_dtor"}
+# C heap functions (the reverse-mode tape uses them): shadowed like NRT allocations when a
+# derivative is differentiated again
+C_MALLOC, C_REALLOC, C_FREE = "malloc", "realloc", "free"
 # MemInfo -> its data pointer: the shadow is the same call on the shadow MemInfo
 MEMINFO_DATA = {"NRT_MemInfo_data_fast", "NRT_MemInfo_data"}
 # reference counting on MemInfos: mirrored on shadow MemInfos so shadows live as long as primals

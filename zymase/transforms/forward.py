@@ -418,6 +418,25 @@ class ForwardTransform:
                     lanes.append(c)
                 sb.shadow[i] = sb.gather_lanes(b, lanes)
             return
+        if name == table.C_MALLOC:
+            if active:
+                lanes = []
+                for _ in range(self.width):
+                    c = b.call(name, i.fnty, [ops[0]])
+                    b.memset(c, 0, ops[0])
+                    lanes.append(c)
+                sb.shadow[i] = sb.gather_lanes(b, lanes)
+            return
+        if name == table.C_REALLOC:
+            if active:
+                sb.shadow[i] = sb.gather_lanes(b, [b.call(name, i.fnty, [lane, ops[1]])
+                                                   for lane in sb.lanes(b, sb.sh(ops[0], b))])
+            return
+        if name == table.C_FREE:
+            if ops[0] in self.activity.active:
+                for lane in sb.lanes(b, sb.sh(ops[0], b)):
+                    b.call(name, i.fnty, [lane])
+            return
         if name in table.REFCOUNT:
             if ops[0] in self.activity.active:
                 for lane in sb.lanes(b, sb.sh(ops[0], b)):
