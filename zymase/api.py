@@ -23,6 +23,7 @@ from .frontend.numba import as_dispatcher, typeof_args
 from .llvm import jit
 from .pipeline import debug_flags, dprint, finish, prepare
 from .shadowcheck import check_python, check_types, njit_checker
+from . import diskcache
 
 
 def _is_float_nb(t):
@@ -45,7 +46,7 @@ class Derivative:
     """A compiled derivative of ``fn``; call it like the table in DESIGN.md says."""
 
     def __init__(self, fn, mode: A.Mode, activities: Sequence[A.Activity], ret, width: int = 1,
-                 checks: bool = True, print=None):
+                 checks: bool = True, print=None, cache: bool = False):
         # ``fn`` may itself be a Derivative: its IR is then differentiated again
         # (forward over reverse for Hessians, forward over forward, …)
         self.inner = fn if isinstance(fn, Derivative) else None
@@ -56,6 +57,7 @@ class Derivative:
         self.ret = ret
         self.width = int(width)
         self.checks = checks
+        self.cache = cache
         self.print_flags = debug_flags(print)
         self._validate_static()
         self._builds: Dict[Tuple, Tuple] = {}
@@ -175,7 +177,7 @@ class Derivative:
                             self.py_func, self.dispatcher, ("<derivative>", 0))
         return Prepared(fe, parse_module(text))
 
-    def _transform(self, argtypes):
+    def _transform(self, argtypes, disk_key=None):
         """Differentiate for these derivative argument types → (module, symbol, return type)."""
         from .transforms.signature import build_signature, split_argtypes
         self._validate_types(argtypes)
@@ -183,7 +185,8 @@ class Derivative:
         prim, _ = split_argtypes(argtypes, self.activities)
         prep = self._prepare_primal(prim)
         sig = build_signature(argtypes, self.activities, prep.fe.argmap, trailing)
-        symbol = jit.unique_symbol(f"{self.mode.value}.{_ident(self.py_func.__name__)}")
+        base = f"{self.mode.value}.{_ident(self.py_func.__name__)}"
+        symbol = f"zymase.{base}.{disk_key[:20]}" if disk_key else jit.unique_symbol(base)
         if self.mode is A.Mode.FORWARD:
             from .transforms.forward import forward_transform
             ft = forward_transform(prep, sig, self.ret, self.width, symbol)
@@ -203,11 +206,25 @@ class Derivative:
         key = tuple(argtypes)
         if key in self._builds:
             return self._builds[key]
-        module, symbol, restype = self._transform(argtypes)
-        lib, final = finish(module, symbol, self.print_flags)
+        disk_key = diskcache.key(self, argtypes) if self.cache else None
+        hit = diskcache.load(disk_key) if disk_key else None
+        if hit is not None:
+            text, restype, symbol = hit
+            lib = jit.library_from_ir(symbol, text)
+        else:
+            module, symbol, restype = self._transform(argtypes, disk_key)
+            lib, final = finish(module, symbol, self.print_flags)
+            if disk_key:
+                diskcache.store(disk_key, final, restype, symbol)
         out = (restype(*argtypes), lib, symbol)
         self._builds[key] = out
         return out
+
+    def __reduce__(self):
+        fn = self.inner if self.inner is not None else self.dispatcher
+        return (_rebuild_derivative, (fn, self.mode.value, tuple(a.name for a in self.activities),
+                                      None if self.ret is None else self.ret.name, self.width,
+                                      self.checks, tuple(sorted(self.print_flags)), self.cache))
 
     # -- calling ----------------------------------------------------------------------------
     def __call__(self, *args):
@@ -236,6 +253,11 @@ class Derivative:
         return f"<zymase {self.mode.value} derivative of {self.py_func.__name__}({acts}) ret={self.ret}>"
 
 
+def _rebuild_derivative(fn, mode, acts, ret, width, checks, print_flags, cache):
+    return Derivative(fn, A.Mode(mode), [A.ALL[a] for a in acts],
+                      None if ret is None else A.ALL[ret], width, checks, set(print_flags), cache)
+
+
 def _ident(s: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in s)
 
@@ -245,31 +267,36 @@ def _typeof_derivative(val, c):
     return nbt.Dispatcher(val._entry)
 
 
-def _make(mode, fn, activities, ret, width, checks, print):
+def _make(mode, fn, activities, ret, width, checks, print, cache):
     if fn is not None and isinstance(fn, A.Activity):
         activities = (fn,) + tuple(activities)
         fn = None
     if fn is None:
-        return lambda f: Derivative(f, mode, activities, ret, width, checks, print)
-    return Derivative(fn, mode, activities, ret, width, checks, print)
+        return lambda f: Derivative(f, mode, activities, ret, width, checks, print, cache)
+    return Derivative(fn, mode, activities, ret, width, checks, print, cache)
 
 
-def autodiff_forward(fn=None, *activities, ret=A.Dual, width=1, checks=True, print=None):
+def autodiff_forward(fn=None, *activities, ret=A.Dual, width=1, checks=True, print=None,
+                     cache=False):
     """Forward-mode derivative of ``fn``: ``df = autodiff_forward(f, Dual, Const, ret=Dual)``.
 
     Also a decorator: ``@autodiff_forward(Dual, Const)``.  ``width=N`` propagates N tangents
-    in one call (every shadow gains a leading axis of length N).
+    in one call (every shadow gains a leading axis of length N).  ``checks=False`` skips the
+    run-time shadow checks (for hot loops, like Rust's unsafe ``*Only`` variants);
+    ``cache=True`` keeps the compiled derivative on disk (``ZYMASE_CACHE_DIR``, default
+    ``~/.cache/zymase``) so another process starts without recompiling.
     """
-    return _make(A.Mode.FORWARD, fn, activities, ret, width, checks, print)
+    return _make(A.Mode.FORWARD, fn, activities, ret, width, checks, print, cache)
 
 
-def autodiff_reverse(fn=None, *activities, ret=A.Active, width=1, checks=True, print=None):
+def autodiff_reverse(fn=None, *activities, ret=A.Active, width=1, checks=True, print=None,
+                     cache=False):
     """Reverse-mode derivative of ``fn``: ``df = autodiff_reverse(f, Duplicated, Active, ret=Active)``.
 
     The call takes the primal arguments (with a shadow after each Duplicated one) and, for an
     Active return, a trailing seed; it returns ``(primal, *adjoints of Active args)``.
     """
-    return _make(A.Mode.REVERSE, fn, activities, ret, width, checks, print)
+    return _make(A.Mode.REVERSE, fn, activities, ret, width, checks, print, cache)
 
 
 class Compiled:

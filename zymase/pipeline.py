@@ -65,6 +65,8 @@ def finish(module: Module, name: str, print_flags=(), opt_level: int = 3):
         mod = pipelines.parse(text)
     except RuntimeError as e:
         raise RuntimeError(f"zymase produced invalid IR for {name}: {e}\n{text}") from None
+    from .rules.helpers import link_helpers
+    link_helpers(mod)
     if opt_level:
         pipelines.optimise(mod, opt_level)
     final = str(mod)

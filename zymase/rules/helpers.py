@@ -1,9 +1,15 @@
-"""Special functions that derivative rules need but libm lacks (digamma), compiled once with
-Numba as C-ABI functions and linked into every derivative library that uses them."""
+"""Special functions that derivative rules need but libm lacks (digamma).
+
+Each helper is written in Python, compiled once by Numba as a C-ABI function, and its LLVM IR
+is linked into every derivative module that calls it under a stable name
+(``zymase.digamma.double``), so a derivative's final IR is self-contained — it can be cached
+on disk and loaded in another process.
+"""
 from __future__ import annotations
 
 import math
 
+import llvmlite.binding as llvm
 import numba
 
 _cache = {}
@@ -25,20 +31,34 @@ def _digamma_impl(x):
     return result + math.log(x) - 0.5 / x + t
 
 
-def _compiled(name, kind):
-    key = (name, kind)
-    if key not in _cache:
-        sig = "float64(float64)" if kind == "double" else "float32(float32)"
-        impl = {"digamma": _digamma_impl}[name]
-        _cache[key] = numba.cfunc(sig, nopython=True)(impl)
-    return _cache[key]
+_IMPLS = {"digamma": _digamma_impl}
+PREFIX = "zymase.helper."
 
 
 def helper_symbol(name: str, t):
-    if name != "digamma" or t.kind not in ("double", "float"):
+    if name not in _IMPLS or t.kind not in ("double", "float"):
         return None
-    return _compiled(name, t.kind).native_name
+    return f"{PREFIX}{name}.{t.kind}"
 
 
-def helper_libraries(names_kinds):
-    return [_compiled(n, k)._library for n, k in names_kinds]
+def _helper_text(symbol: str) -> str:
+    if symbol not in _cache:
+        name, kind = symbol[len(PREFIX):].rsplit(".", 1)
+        sig = "float64(float64)" if kind == "double" else "float32(float32)"
+        cf = numba.cfunc(sig, nopython=True)(_IMPLS[name])
+        mod = llvm.parse_assembly(str(cf._library._final_module))
+        for fn in mod.functions:
+            if fn.name == cf.native_name:
+                fn.name = symbol
+                fn.linkage = "linkonce_odr"
+            elif not fn.is_declaration:
+                fn.linkage = "internal"
+        _cache[symbol] = str(mod)
+    return _cache[symbol]
+
+
+def link_helpers(mod: llvm.ModuleRef) -> None:
+    """Link the definition of every helper ``mod`` declares."""
+    for fn in list(mod.functions):
+        if fn.name.startswith(PREFIX) and fn.is_declaration:
+            mod.link_in(llvm.parse_assembly(_helper_text(fn.name)))
