@@ -48,13 +48,26 @@ def prepare(fn, argtypes: Sequence, print_flags=()) -> Prepared:
     t1 = time.perf_counter()
     dprint(print_flags, "ir-numba", fe.llvm_name, fe.module_text)
     mod = pipelines.parse(fe.module_text)
-    pipelines.canonicalise(mod, fe.llvm_name)
+    from .custom import protected_symbols
+    pipelines.canonicalise(mod, fe.llvm_name, protect=protected_symbols())
     text = str(mod)
     t2 = time.perf_counter()
     dprint(print_flags, "ir-before", fe.llvm_name, text)
     module = parse_module(text)
     t3 = time.perf_counter()
     return Prepared(fe, module, {"numba": t1 - t0, "canonicalise": t2 - t1, "parse": t3 - t2})
+
+
+def _link_extra(mod, extra):
+    """Link compiled rule libraries (custom derivatives) into the derivative's module: the
+    rule entry points keep their names, everything else they bring becomes internal."""
+    import llvmlite.binding as llvm
+    for symbol, text in extra.items():
+        m = llvm.parse_assembly(text)
+        for f in m.functions:
+            if not f.is_declaration:
+                f.linkage = "linkonce_odr" if f.name == symbol else "internal"
+        mod.link_in(m)
 
 
 def finish(module: Module, name: str, print_flags=(), opt_level: int = 3):
@@ -67,6 +80,7 @@ def finish(module: Module, name: str, print_flags=(), opt_level: int = 3):
         raise RuntimeError(f"zymase produced invalid IR for {name}: {e}\n{text}") from None
     from .rules.helpers import link_helpers
     link_helpers(mod)
+    _link_extra(mod, getattr(module, "extra_ir", {}))
     if opt_level:
         pipelines.optimise(mod, opt_level)
     final = str(mod)

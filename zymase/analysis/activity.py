@@ -22,6 +22,7 @@ from typing import Iterable, Set
 
 from ..ir.types import contains_float, contains_pointer
 from ..ir.values import Constant, Function, Instruction, Value
+from ..custom import lookup_call
 from ..rules import table
 from .types import TypeResults, analyse_types, classify
 
@@ -77,6 +78,15 @@ def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = 
                                         for o in types.origins_of(i))
             elif op == "call":
                 name = i.callee_name or ""
+                cf = lookup_call(i)
+                if cf is not None:
+                    # Numba convention: the result goes through retptr (an alloca, active by
+                    # type analysis); C convention: the call's value is the result
+                    on = (not cf.inactive) and any(o in act for o in i.operands)
+                    if on:
+                        act.add(i)
+                        changed = True
+                    continue
                 if name in table.ALLOCATORS or name == table.C_MALLOC:
                     on = any_active
                 elif name == table.C_REALLOC:

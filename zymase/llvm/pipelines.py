@@ -25,15 +25,18 @@ def target_machine():
     return _tm
 
 
-def canonicalise(mod: llvm.ModuleRef, keep: str) -> llvm.ModuleRef:
-    """Inline everything into ``keep`` and simplify; returns the same module."""
+def canonicalise(mod: llvm.ModuleRef, keep: str, protect=frozenset()) -> llvm.ModuleRef:
+    """Inline everything into ``keep`` and simplify; returns the same module.  Functions in
+    ``protect`` (custom-derivative callees) stay out of line so their calls stay visible."""
     for fn in mod.functions:
         if fn.name == keep and not fn.is_declaration:
             fn.linkage = llvm.Linkage.external
         if fn.is_declaration or fn.name == keep:
             continue
         fn.linkage = llvm.Linkage.internal
-        if "noinline" not in str(list(fn.attributes)):
+        if fn.name in protect:
+            fn.add_function_attribute("noinline")
+        elif "noinline" not in str(list(fn.attributes)):
             fn.add_function_attribute("alwaysinline")
     pto = llvm.create_pipeline_tuning_options(speed_level=0)
     pto.loop_unrolling = False

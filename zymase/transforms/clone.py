@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Dict, Tuple
 
-from ..ir.values import Block, Function, Instruction, Value
+from ..ir.values import Block, Constant, Function, Instruction, Value
 
 
 def clone_into(src: Function, dst: Function, vmap: Dict[Value, Value]) -> Tuple[Dict, Dict]:
@@ -28,4 +28,6 @@ def clone_into(src: Function, dst: Function, vmap: Dict[Value, Value]) -> Tuple[
             pending.append(c)
     for c in pending:
         c.operands = [vmap.get(o, o) for o in c.operands]
+        if c.callee is not None and not isinstance(c.callee, Constant):
+            c.callee = vmap.get(c.callee, c.callee)  # indirect calls (ctypes/cffi pointers)
     return vmap, bmap

@@ -48,6 +48,8 @@ from ..rules import table
 from ..rules.emit import partials
 from ..analysis.activity import analyse_activity
 from .clone import clone_into
+from .custom_calls import call_site, emit_rule_call
+from ..custom import lookup_call
 from .signature import DerivSignature, array_leaves, float_leaves
 
 
@@ -405,6 +407,10 @@ class ForwardTransform:
         name = i.callee_name or ""
         ops = i.operands
         any_active_op = any(o in self.activity.active for o in ops)
+        cf = lookup_call(i)
+        if cf is not None:
+            self.custom_call(i, cf, b, sb)
+            return
         if name in table.ALLOCATORS:
             if active:
                 lanes = []
@@ -480,6 +486,40 @@ class ForwardTransform:
             raise unsupported(_describe(i), i.loc,
                               help="give the callee a custom derivative or mark it inactive "
                                    "with zymase.inactive")
+
+    def custom_call(self, i: Instruction, cf, b: Builder, sb: ShadowBuilder):
+        """A call with a user rule: tangent from ``jvp(primals, tangents)``; inactive
+        functions give a zero tangent."""
+        site = call_site(cf, i)
+        act = self.activity.active
+        w = self.width
+        rp = site.retptr
+        if cf.inactive or not any(a in act for a in site.args):
+            if rp is not None and rp in act:
+                vt = value_type(site.restype)
+                for lane in sb.lanes(b, sb.sh(rp, b)):
+                    b.store(zero(vt), lane)
+            return
+        entry = Builder(self.module).before(self.fn.entry.instructions[0])
+        exc = site.excinfo if site.excinfo is not None else self.fn.args[1]
+        ydots = []
+        for k in range(w):
+            tangents = []
+            for a in site.args:
+                if a.type.is_float or a.type.is_pointer:
+                    s_ = sb.sh(a, b)
+                    tangents.append(b.extractelement(s_, k) if w > 1 else s_)
+                else:
+                    tangents.append(a)
+            res = emit_rule_call(self.module, b, entry, site, "jvp", site.argtypes * 2,
+                                 site.args + tangents, exc)
+            ydots.append(b.extractvalue(res, [1]))
+        if rp is not None:
+            if rp in act:
+                for lane, yd in zip(sb.lanes(b, sb.sh(rp, b)), ydots):
+                    b.store(yd, lane)
+        else:
+            sb.shadow[i] = sb.gather_lanes(b, ydots)
 
     # -- step 5 --------------------------------------------------------------------------
     def _wide_array_return(self) -> bool:
