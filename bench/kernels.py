@@ -67,6 +67,34 @@ def softplus_sum(x):
     return s
 
 
+def brusselator_residual(u, v, A, B, alpha):
+    """2-D Brusselator reaction-diffusion on an N x M periodic grid: the sum of squares of the
+    right-hand side (5-point Laplacian), i.e. the squared residual norm of a steady state.
+
+        f_u = B + u^2 v - (A + 1) u + alpha * lap(u)
+        f_v = A u - u^2 v           + alpha * lap(v)
+        returns sum_ij f_u[i, j]^2 + f_v[i, j]^2
+    """
+    n = u.shape[0]
+    m = u.shape[1]
+    s = 0.0
+    for i in range(n):
+        ip = i + 1 if i + 1 < n else 0
+        im = i - 1 if i > 0 else n - 1
+        for j in range(m):
+            jp = j + 1 if j + 1 < m else 0
+            jm = j - 1 if j > 0 else m - 1
+            uij = u[i, j]
+            vij = v[i, j]
+            lap_u = u[ip, j] + u[im, j] + u[i, jp] + u[i, jm] - 4.0 * uij
+            lap_v = v[ip, j] + v[im, j] + v[i, jp] + v[i, jm] - 4.0 * vij
+            uuv = uij * uij * vij
+            fu = B + uuv - (A + 1.0) * uij + alpha * lap_u
+            fv = A * uij - uuv + alpha * lap_v
+            s += fu * fu + fv * fv
+    return s
+
+
 def gmm_objective_wrapper():
     """The ADBench GMM objective (loop form) lives with the tests; re-exported here."""
     import os

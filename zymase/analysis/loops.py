@@ -22,7 +22,7 @@ from typing import Dict, List, Optional, Set
 from ..ir.values import Block, Function
 
 
-@dataclass
+@dataclass(eq=False)
 class Loop:
     header: Block
     blocks: Set[Block] = field(default_factory=set)

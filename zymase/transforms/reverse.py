@@ -43,7 +43,7 @@ from ..analysis.activity import analyse_activity
 from ..errors import unsupported
 from ..ir.builder import Builder
 from ..ir.types import (I1, I32, I64, I8, PTR, VOID, ArrayType, FunctionType, IntType, StructType,
-                        Type, alloc_size, contains_float, contains_pointer)
+                        Type, VectorType, alloc_size, contains_float, contains_pointer)
 from ..ir.values import (Argument, Block, Constant, Function, Instruction, Module, Value, const_float,
                          const_int, undef, zero)
 from ..llvm.jit import value_type
@@ -52,7 +52,8 @@ from ..rules.emit import ExprEmitter, _parse
 from .clone import clone_into
 from .forward import ShadowBuilder, _align, _describe, _leaf_type, _safe, reverse_postorder
 from .signature import DerivSignature, array_leaves, float_leaves
-from .tape import Stack
+from .tape import Stack, _narrow, _slot_type, _widen
+from ..analysis.loops import analyse_loops
 
 
 def _names(expr: str) -> Set[str]:
@@ -71,6 +72,7 @@ class ReverseTransform:
         self.fe = prep.fe
         self.slots: Dict[Value, Value] = {}
         self.tape_entries: Dict[Block, List[Value]] = {}
+        self._copy_types: Dict[Instruction, Type] = {}
 
     # -- 1. function, clone, seeds ------------------------------------------------------
     def build(self):
@@ -123,6 +125,12 @@ class ReverseTransform:
                               help="write the result into an output argument passed as "
                                    "Duplicated (its shadow carries the output adjoint) and "
                                    "return None, with ret=Const")
+        if self.has_ret and self.ret_act in (A.Duplicated, A.DuplicatedOnly):
+            # a float result has no shadow memory: Duplicated would silently drop its adjoint
+            from ..errors import ActivityError
+            raise ActivityError(f"error: return activity `{self.ret_act}` is not valid for a "
+                                f"function returning {self.ret_nb}\n  = help: use ret=Active (the "
+                                f"return adjoint is the trailing seed argument) or ret=Const")
         if self.has_ret:
             if not (self.slot_t.is_float or not contains_float(self.slot_t)):
                 raise unsupported(f"a reverse-mode derivative of a function returning "
@@ -189,6 +197,10 @@ class ReverseTransform:
         b = Builder(self.module, loc=i.loc).after(i)
         if op == "store":
             v, p = i.operands
+            if v in act and p not in act and (v.type.is_float or contains_float(v.type)):
+                raise unsupported("a store of an active value into memory that has no shadow "
+                                  "(its derivative would be lost)", i.loc,
+                                  help=self._no_shadow_help(p))
             if p in act and (contains_pointer(v.type)):
                 if contains_float(v.type):
                     raise unsupported("a store of an aggregate holding floats and pointers", i.loc)
@@ -198,6 +210,14 @@ class ReverseTransform:
             return
         if op == "call":
             name = i.callee_name or ""
+            if (name.startswith(("llvm.memcpy.", "llvm.memmove.")) and i.operands[1] in act
+                    and i.operands[0] not in act and self.act.types.is_float_memory(i.operands[1])):
+                raise unsupported("a copy of active memory into memory that has no shadow (its "
+                                  "derivative would be lost)", i.loc,
+                                  help=self._no_shadow_help(i.operands[0]))
+            if name.startswith(("llvm.memcpy.", "llvm.memmove.")) and i.operands[0] in act \
+                    and i.operands[1] in act:
+                self._copy_types[i] = self._memory_float_type(i)
             if name in table.ALLOCATORS and i in act:
                 c = i.clone()
                 c.name = None
@@ -252,6 +272,16 @@ class ReverseTransform:
         else:
             raise unsupported(_describe(i), i.loc)
 
+    def _no_shadow_help(self, p: Value) -> str:
+        origins = self.act.types.origins_of(p)
+        if any(isinstance(o, Argument) for o in origins):
+            return "mark the array written here Duplicated instead of Const"
+        def describe(o):
+            what = getattr(o, "callee_name", None) or getattr(o, "opcode", "value")
+            return f"%{o.name or '?'} ({what})"
+        where = ", ".join(sorted(describe(o) for o in origins))
+        return f"zymase keeps no shadow for this memory (it comes from {where or 'unknown'})"
+
     def _record_allocation(self, b: Builder, mi: Value):
         # one-slot push on the free list, with its own growth check inline via the helper
         fl = self.free_list
@@ -263,7 +293,7 @@ class ReverseTransform:
                [fl.base, fl.top, fl.end, need])
         fl.push_all(b, [mi])
 
-    # -- 3. what each block's adjoint needs -----------------------------------------------------
+    # -- 3. what the adjoint code needs, and how it gets it -------------------------------------
     def needed(self, i: Instruction) -> List[Value]:
         act = self.act.active
         op = i.opcode
@@ -305,121 +335,354 @@ class ReverseTransform:
         return [env[n] for n in sorted(names) if n in env]
 
     def is_free(self, v: Value) -> bool:
-        if isinstance(v, (Constant, Argument)):
+        """Available unchanged everywhere in the adjoint sweep: no need to tape or recompute."""
+        if isinstance(v, (Constant, Argument, Block)):
             return True
         blk = getattr(v, "block", None)
         return blk is self.fn.entry or blk is self.primal_entry
 
-    # -- 4/5. tape pushes, returns, the adjoint sweep -----------------------------------------
+    _PURE = {"add", "sub", "mul", "shl", "lshr", "ashr", "and", "or", "xor", "fadd", "fsub", "fmul",
+             "fdiv", "frem", "fneg", "trunc", "zext", "sext", "fptrunc", "fpext", "fptoui", "fptosi",
+             "uitofp", "sitofp", "ptrtoint", "inttoptr", "bitcast", "icmp", "fcmp", "select",
+             "getelementptr", "extractvalue", "insertvalue", "freeze"}
+
+    def recomputable(self, v: Value) -> bool:
+        """Cheaper to recompute in the adjoint sweep than to tape (and provably the same value)."""
+        if not isinstance(v, Instruction) or v.template is not None:
+            return False
+        if v.opcode in self._PURE:
+            return True
+        if v.opcode == "load" and v in self.primal_insts and self.readonly_loads:
+            return all(o in self.param_origins for o in self.act.types.origins_of(v.operands[0]))
+        return False
+
+    def _readonly_analysis(self):
+        """Loads from argument memory may be recomputed only if the function writes nothing
+        but fresh memory (allocas, its own NRT allocations) and calls nothing unknown with a
+        pointer: then no write can alias an argument, whatever the caller passed."""
+        types = self.act.types
+        self.param_origins = {a for a in self.fn.args}
+        fresh = set()
+        for i in self.primal_insts:
+            if i.opcode == "alloca":
+                fresh.add(i)
+            elif i.opcode == "load" and i.type.is_pointer and all(
+                    isinstance(o, Instruction) and o.opcode == "call"
+                    and (o.callee_name or "") in table.ALLOCATORS
+                    for o in types.origins_of(i.operands[0])):
+                fresh.add(i)
+            elif i.opcode == "call" and (i.callee_name or "") in table.MEMINFO_DATA:
+                fresh.add(i)
+        ok = True
+        for i in self.primal_insts:
+            dsts = []
+            if i.opcode == "store":
+                dsts = [i.operands[1]]
+            elif i.template is not None and i.opcode == "store":
+                dsts = [o for o in i.operands if o.type.is_pointer]
+            # atomicrmw/cmpxchg in Numba code are MemInfo refcounts: never array data
+            elif i.opcode == "call":
+                name = i.callee_name or ""
+                if name.startswith(("llvm.memset.", "llvm.memcpy.", "llvm.memmove.")):
+                    dsts = [i.operands[0]]
+                elif table.lookup(name) or table.is_inactive_call(name) or name in table.ALLOCATORS \
+                        or name in table.REFCOUNT or name in table.DEALLOCATORS \
+                        or name in table.MEMINFO_DATA:
+                    dsts = []
+                elif any(o.type.is_pointer for o in i.operands):
+                    ok = False
+            for d in dsts:
+                if not all(o in fresh for o in types.origins_of(d)):
+                    ok = False
+        self.readonly_loads = ok
+
+    def materialize(self, v: Value, b: Optional[Builder], memo: Dict[Value, Value]) -> Value:
+        """The value ``v`` had in the forward sweep, at the current point of the adjoint
+        sweep: free values as they are, leaves from their current-value slot, the rest
+        recomputed from those.  With ``b=None`` it only records leaves (planning pass)."""
+        if v in memo:
+            return memo[v]
+        if self.is_free(v):
+            out = v
+        elif self.recomputable(v):
+            ops = [self.materialize(o, b, memo) for o in v.operands]
+            if b is None:
+                out = v
+            else:
+                c = v.clone()
+                c.name = None
+                c.operands = ops
+                c.blocks = []
+                out = b.emit(c)
+        else:
+            if v not in self.leaves:
+                if b is not None:
+                    raise RuntimeError(f"zymase internal error: %{v.name} needed by the adjoint "
+                                       f"sweep was not planned onto the tape")
+                self.leaves[v] = None
+            out = v if b is None else b.load(v.type, self.cur_slot(v))
+        memo[v] = out
+        return out
+
+    def cur_slot(self, v: Value) -> Value:
+        if v not in self.cur:
+            eb = Builder(self.module).before(self.fn.entry.terminator)
+            self.cur[v] = eb.alloca(v.type, f"{v.name or 'v'}.cur")
+        return self.cur[v]
+
+    def _iv_step(self, phi: Instruction) -> Optional[int]:
+        """``c`` if ``phi = [init, preheader], [phi + c, latch]`` in a counted loop header."""
+        lp = self.li.loops.get(phi.block)
+        if lp is None or not lp.counted or not phi.type.is_int:
+            return None
+        for v, src in zip(phi.operands, phi.blocks):
+            if src is lp.latches[0]:
+                if isinstance(v, Instruction) and v.opcode == "add" and v.operands[0] is phi \
+                        and isinstance(v.operands[1], Constant):
+                    try:
+                        return int(v.operands[1].text)
+                    except ValueError:
+                        return None
+                return None
+        return None
+
+    # -- 4/5. instrumentation and the adjoint sweep -----------------------------------------------
     def run(self):
         self.build()
         self.forward_sweep()
         fn, module = self.fn, self.module
+        self.li = li = analyse_loops(fn)
+        blocks = [b for b in li.order if b is not fn.entry]
+        # primal and shadow instructions of each block (shadow pointer phis can be leaves
+        # too), captured before any tape instrumentation is added
+        self.body = {blk: list(blk.instructions) for blk in blocks}
+        self.primal_insts = {i for b in blocks for i in self.snapshot.get(b, ())}
+        self._readonly_analysis()
+        # planning: which values the adjoint code needs, which of them are leaves
+        self.leaves: Dict[Value, None] = {}
+        self.cur: Dict[Value, Value] = {}
+        for blk in blocks:
+            for i in self.snapshot[blk]:
+                memo: Dict[Value, Value] = {}
+                for v in self.needed(i):
+                    self.materialize(v, None, memo)
+        self.iv = {v: self._iv_step(v) for v in self.leaves
+                   if isinstance(v, Instruction) and v.opcode == "phi"}
+        self.iv = {v: c for v, c in self.iv.items() if c is not None}
         tape = Stack(module, self.entry_builder, "zy.tape")
         self.tape = tape
-        ids = {blk: k for k, blk in enumerate(self.order)}
-        self.ids = ids
-        entries: Dict[Block, List[Value]] = {}
-        for blk in self.order:
-            vals: List[Value] = []
-            for i in self.snapshot[blk]:
-                for v in self.needed(i):
-                    if not self.is_free(v) and v not in vals:
-                        vals.append(v)
-            entries[blk] = vals
-        self.tape_entries = entries
-        rev_start = fn.add_block("zy.rev.start")
-        dispatch = fn.add_block("zy.rev.dispatch")
-        pop_blk = fn.add_block("zy.rev.pop")
+        self.bid = {blk: k for k, blk in enumerate(blocks)}
+        counted = {lp.header: lp for lp in li.loops.values() if lp.counted}
+        self.counted = counted
+        # iteration counters (forward) and their reverse twins
+        self.cnt: Dict = {}
+        self.rcount: Dict = {}
+        for h, lp in counted.items():
+            cb = Builder(module).after_phis(h)
+            c = Instruction("phi", I64, [])
+            h.insert(0, c)
+            self.cnt[lp] = c
+            pre_b = Builder(module).before_terminator(lp.latches[0])
+            nxt = pre_b.add(c, const_int(I64, 1))
+            c.add_incoming(const_int(I64, 1), lp.preheader)
+            c.add_incoming(nxt, lp.latches[0])
+            eb = Builder(module).before(fn.entry.terminator)
+            self.rcount[lp] = eb.alloca(I64, "zy.rcount")
+        # forward pushes, per block, in the order the adjoint sweep pops them in reverse
+        self.need: Dict[Block, int] = {}
+        self.pred_id: Dict[Block, Value] = {}
+        self.exit_loops: Dict[Block, List] = {}
+        for blk in blocks:
+            self._instrument(blk)
+        # returns → status check → adjoint sweep
         exit_blk = fn.add_block("zy.rev.exit")
-        # returns → status check
-        for blk in self.order:
+        self.rev = {blk: fn.add_block(f"zy.rev.{blk.name}") for blk in blocks}
+        for blk in blocks:
             term = blk.terminator
             if term is not None and term.opcode == "ret":
                 status = term.operands[0]
                 term.erase()
                 b = Builder(module).at_end(blk)
                 ok = b.icmp("eq", status, const_int(I32, 0))
-                err = fn.add_block(f"zy.err.{ids[blk]}")
-                b.cbr(ok, rev_start, err)
+                err = fn.add_block(f"zy.err.{self.bid[blk]}")
+                start = fn.add_block(f"zy.rev.start.{self.bid[blk]}")
+                b.cbr(ok, start, err)
                 eb = Builder(module).at_end(err)
                 self._free_shadows(eb)
                 tape.release(eb)
                 eb.ret(status)
-        # pushes at the end of each block (split so the growth check can branch)
-        for blk in self.order:
-            self._push_block(blk, entries[blk], ids[blk])
-        # adjoint sweep
-        b = Builder(module).at_end(rev_start)
-        if self.ret_bar is not None and self.ret_act in (A.Active, A.ActiveOnly):
-            seed = fn.args[self.sig.seed.first]
-            b.store(b.cast("fptrunc" if seed.type.bits > self.slot_t.bits else "fpext", seed, self.slot_t)
-                    if seed.type != self.slot_t else seed, self.ret_bar)
-        b.br(dispatch)
-        b = Builder(module).at_end(dispatch)
-        b.cbr(tape.empty(b), exit_blk, pop_blk)
-        b = Builder(module).at_end(pop_blk)
-        bid = tape.pop_all(b, [I64])[0]
-        rev_blocks = {}
-        for blk in self.order:
-            rb = fn.add_block(f"zy.rev.{blk.name}")
-            rev_blocks[blk] = rb
-        sw = Instruction("switch", VOID, [bid], blocks=[exit_blk] + [rev_blocks[blk] for blk in self.order],
-                         cases=[const_int(I64, ids[blk]) for blk in self.order])
-        b.emit(sw)
-        for blk in self.order:
-            self._reverse_block(blk, rev_blocks[blk], dispatch)
+                sb_ = Builder(module).at_end(start)
+                if self.ret_bar is not None and self.ret_act in (A.Active, A.ActiveOnly):
+                    seed = fn.args[self.sig.seed.first]
+                    if seed.type != self.slot_t:
+                        seed = sb_.cast("fptrunc" if seed.type.bits > self.slot_t.bits else "fpext",
+                                        seed, self.slot_t)
+                    sb_.store(seed, self.ret_bar)
+                sb_.br(self.rev[blk])
+        # capacity checks at the end of every block, for what its successors push
+        self._reserve(fn.entry, [self.primal_entry])
+        for blk in blocks:
+            succ = blk.successors()
+            if succ:
+                self._reserve(blk, succ)
+        for blk in blocks:
+            self._reverse_block(blk, exit_blk)
         self._finish(exit_blk)
         return fn
 
-    def _push_block(self, blk: Block, vals: List[Value], bid: int):
+    def _push(self, b: Builder, vals: List[Value], cond: Optional[Value] = None):
+        """Push values (all of them, or none when ``cond`` is false) at ``b``."""
+        t = self.tape
+        top = b.load(PTR, t.top)
+        for k, v in enumerate(vals):
+            b.store(_widen(b, v), b.gep(I8, top, [const_int(I64, 8 * k)]), 8)
+        step = const_int(I64, 8 * len(vals))
+        if cond is not None:
+            step = b.select(cond, step, const_int(I64, 0))
+        b.store(b.gep(I8, top, [step]), t.top)
+
+    def _pop(self, b: Builder, t: Type, cond: Optional[Value] = None) -> Value:
+        tp = self.tape
+        top = b.load(PTR, tp.top)
+        prev = b.gep(I8, top, [const_int(I64, -8)])
+        addr = prev if cond is None else b.select(cond, prev, b.load(PTR, tp.base))
+        v = _narrow(b, b.load(_slot_type(t), addr, 8), t)
+        b.store(prev if cond is None else b.select(cond, prev, top), tp.top)
+        return v
+
+    def _instrument(self, blk: Block):
+        module = self.module
+        li = self.li
+        n = 0
+        b = Builder(module).after_phis(blk)
+        preds = li.preds.get(blk, [])
+        lp_here = self.counted.get(blk)
+        if len(preds) > 1 and lp_here is None:
+            pid = Instruction("phi", I64, [])
+            blk.insert(0, pid)
+            for p in preds:
+                pid.add_incoming(const_int(I64, self.bid.get(p, -1)), p)
+            self.pred_id[blk] = pid
+            b = Builder(module).after_phis(blk)
+            self._push(b, [pid])
+            n += 1
+        # loops left on entering this block (dedicated exits of counted loops)
+        exited = []
+        for lp in self.counted.values():
+            if blk in lp.exits:
+                exited.append(lp)
+        exited.sort(key=lambda l: -l.depth)
+        self.exit_loops[blk] = exited
+        for lp in exited:
+            self._push(b, [self.cnt[lp]])
+            n += 1
+        # phi leaves (current-value slots), then instruction leaves after each definition
+        for phi in [p for p in self.body[blk] if p.opcode == "phi" and p in self.leaves]:
+            old = b.load(phi.type, self.cur_slot(phi))
+            if phi in self.iv:
+                lp = self.counted[blk]
+                first = b.icmp("eq", self.cnt[lp], const_int(I64, 1))
+                self._push(b, [old], first)
+            else:
+                self._push(b, [old])
+            b.store(phi, self.cur_slot(phi))
+            n += 1
+        for i in self.body[blk]:
+            if i.opcode != "phi" and i in self.leaves:
+                ab = Builder(module).after(i)
+                old = ab.load(i.type, self.cur_slot(i))
+                self._push(ab, [old])
+                ab.store(i, self.cur_slot(i))
+                n += 1
+        self.need[blk] = n
+
+    def _reserve(self, blk: Block, succs: List[Block]):
+        n = max((self.need.get(s, 0) for s in succs), default=0)
+        if n == 0:
+            return
         fn, module = self.fn, self.module
         term = blk.terminator
         term.erase()
         grow = fn.add_block(f"{blk.name}.zy.grow")
-        push = fn.add_block(f"{blk.name}.zy.push")
+        cont = fn.add_block(f"{blk.name}.zy.cont")
         b = Builder(module).at_end(blk)
-        n = len(vals) + 1
-        b.cbr(self.tape.is_full(b, n), grow, push)
+        b.cbr(self.tape.is_full(b, n), grow, cont)
         gb = Builder(module).at_end(grow)
         self.tape.grow(gb, n)
-        gb.br(push)
-        pb = Builder(module).at_end(push)
-        self.tape.push_all(pb, list(vals) + [const_int(I64, bid)])
-        pb.emit(term)
-        # successors now come from `push`
+        gb.br(cont)
+        Builder(module).at_end(cont).emit(term)
         for s in term.successors():
             for phi in s.phis():
-                phi.blocks = [push if x is blk else x for x in phi.blocks]
-        self.push_block_id = getattr(self, "push_block_id", {})
-        self.push_block_id[push] = bid
+                phi.blocks = [cont if x is blk else x for x in phi.blocks]
+        self.final_block = getattr(self, "final_block", {})
+        self.final_block[blk] = cont
 
-    def _reverse_block(self, blk: Block, rb: Block, dispatch: Block):
+    def _reverse_block(self, blk: Block, exit_blk: Block):
         module = self.module
+        rb = self.rev[blk]
         b = Builder(module).at_end(rb)
-        vals = self.tape_entries[blk]
-        popped = self.tape.pop_all(b, [v.type for v in vals]) if vals else []
-        R = dict(zip(vals, popped))
-
-        def r(v):
-            return R.get(v, v)
-        prims = [i for i in self.snapshot[blk] if i.opcode != "phi"]
-        for i in reversed(prims):
+        primal = set(self.snapshot[blk])
+        for i in reversed([i for i in self.body[blk] if i.opcode != "phi"]):
             b.loc = i.loc
-            self._adjoint(b, i, r)
-        phis = [i for i in self.snapshot[blk] if i.opcode == "phi" and i in self.act.active
-                and i.type.is_float]
-        if phis:
-            pred = self.tape.peek(b, I64)
-            for p in phis:
-                pb = self.take(b, p)
-                for v, src in zip(p.operands, p.blocks):
-                    if isinstance(v, Constant) or v not in self.act.active:
-                        continue
-                    sid = self.push_block_id.get(src, self.ids.get(src))
-                    c = b.icmp("eq", pred, const_int(I64, sid))
-                    self.add_to(b, v, b.select(c, pb, zero(p.type)))
-        b.br(dispatch)
+            if i in primal:
+                memo: Dict[Value, Value] = {}
+                self._adjoint(b, i, lambda v, memo=memo: self.materialize(v, b, memo))
+            if i in self.leaves:
+                b.store(self._pop(b, i.type), self.cur_slot(i))
+        lp_here = self.counted.get(blk)
+        first = None
+        if lp_here is not None:
+            rc = self.rcount[lp_here]
+            cnt = b.load(I64, rc)
+            first = b.icmp("eq", cnt, const_int(I64, 1))
+            b.store(b.sub(cnt, const_int(I64, 1)), rc)
+        phis = [p for p in self.body[blk] if p.opcode == "phi"]
+        for phi in reversed([p for p in phis if p in self.leaves]):
+            if phi in self.iv:
+                cur = b.load(phi.type, self.cur_slot(phi))
+                prev = b.sub(cur, const_int(phi.type, self.iv[phi]))
+                popped = self._pop(b, phi.type, first)
+                b.store(b.select(first, popped, prev), self.cur_slot(phi))
+            else:
+                b.store(self._pop(b, phi.type), self.cur_slot(phi))
+        for lp in reversed(self.exit_loops.get(blk, [])):
+            b.store(self._pop(b, I64), self.rcount[lp])
+        preds = self.li.preds.get(blk, [])
+        pid = self._pop(b, I64) if blk in self.pred_id else None
+        # phi adjoints: the incoming value of the predecessor that ran
+        # phis are parallel copies (`a, b = b, a` makes one phi the incoming value of
+        # another): take every phi's adjoint before distributing any
+        fphis = [p for p in phis if p in self.act.active and p.type.is_float]
+        taken = [self.take(b, p) for p in fphis]
+        for phi, pb in zip(fphis, taken):
+            for v, src in zip(phi.operands, phi.blocks):
+                if isinstance(v, Constant) or v not in self.act.active:
+                    continue
+                src0 = self._orig_block(src)
+                if lp_here is not None:
+                    c = first if src0 is lp_here.preheader else b.icmp("eq", first, const_int(I1, 0))
+                elif pid is not None:
+                    c = b.icmp("eq", pid, const_int(I64, self.bid[src0]))
+                else:
+                    c = None
+                self.add_to(b, v, pb if c is None else b.select(c, pb, zero(phi.type)))
+        # where the adjoint sweep goes next: the reverse of the predecessor that ran
+        if not preds or preds == [self.fn.entry]:
+            b.br(exit_blk)
+        elif lp_here is not None:
+            b.cbr(first, self.rev[lp_here.preheader], self.rev[lp_here.latches[0]])
+        elif len(preds) == 1:
+            b.br(self.rev[preds[0]])
+        else:
+            sw = Instruction("switch", VOID, [pid], blocks=[exit_blk] + [self.rev[p] for p in preds],
+                             cases=[const_int(I64, self.bid[p]) for p in preds])
+            b.emit(sw)
+
+    def _orig_block(self, blk: Block) -> Block:
+        for k, v in getattr(self, "final_block", {}).items():
+            if v is blk:
+                return k
+        return blk
 
     def _adjoint(self, b: Builder, i: Instruction, r):
         act = self.act.active
@@ -475,9 +738,16 @@ class ReverseTransform:
 
     def _rule_adjoint(self, b: Builder, rule, i: Instruction, r):
         rb = self.take(b, i)
-        env = {"r": r(i)}
+        names: Set[str] = set()
+        for k, o in enumerate(i.operands):
+            if k < len(rule.partials) and rule.partials[k] is not None and o in self.act.active \
+                    and not isinstance(o, Constant):
+                names |= _names(rule.partials[k])
+        # only what the partials use: anything else was not planned onto the tape
+        env = {"r": r(i)} if "r" in names else {}
         for nm, o in zip("xyz", i.operands):
-            env[nm] = r(o)
+            if nm in names:
+                env[nm] = r(o)
         em = ExprEmitter(b, i.type, env, self.sb.helpers)
         for k, o in enumerate(i.operands):
             if k >= len(rule.partials) or rule.partials[k] is None:
@@ -495,12 +765,35 @@ class ReverseTransform:
                 d = b.fmul(rb, em.emit(e))
             self.add_to(b, o, d)
 
+    def _memory_float_type(self, i: Instruction) -> Type:
+        """The float type a memcpy/memmove copies, from how its memory is accessed.
+
+        Every load and store of the primal whose address shares an origin with the copy's
+        source or destination must access one and the same float type; otherwise the adjoint
+        (an element-wise ``src_bar += dst_bar``) cannot be formed and we refuse.
+        """
+        types = self.act.types
+        origins = types.origins_of(i.operands[0]) | types.origins_of(i.operands[1])
+        seen: Set[Type] = set()
+        for blk in self.order:
+            for j in self.snapshot[blk]:
+                if j.opcode == "load":
+                    p, t = j.operands[0], j.type
+                elif j.opcode == "store":
+                    p, t = j.operands[1], j.operands[0].type
+                else:
+                    continue
+                if types.origins_of(p) & origins:
+                    seen.add(t.element if isinstance(t, VectorType) else t)
+        if len(seen) == 1 and next(iter(seen)).is_float:
+            return next(iter(seen))
+        what = ", ".join(sorted(map(str, seen))) or "nothing we can see"
+        raise unsupported(f"a copy (memcpy/memmove) of active memory accessed as {what}", i.loc,
+                          help="copy the elements in a loop")
+
     def _memcpy_adjoint(self, b: Builder, dst: Value, src: Value, n: Value, i: Instruction):
         """src_bar += dst_bar; dst_bar = 0, element type from how the memory is accessed."""
-        from ..ir.types import F32, F64
-        et = F64
-        for o in self.act.types.origins_of(i.operands[0]) | self.act.types.origins_of(i.operands[1]):
-            pass
+        et = self._copy_types[i]
         helper = _memcpy_helper(self.module, et)
         b.call(helper, FunctionType(VOID, (PTR, PTR, I64)), [dst, src, n])
 

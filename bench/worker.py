@@ -1,0 +1,312 @@
+"""Measure one tool on one workload, in a process of its own (run by ``run_all.py``).
+
+    python bench/worker.py --workload gmm --tool zymase --ref DIR [--quick] [--budget 1.0]
+
+Tools: ``zymase`` (also measures the Numba primal and the central finite-difference
+baseline), ``jax``, ``torch``, ``autograd``.  Prints one line ``RESULT <json>`` with a list
+of records.  Exit status: 0 measured; 3 a derivative failed validation (the caller must
+abort); 4 the framework is not installed (skipped); anything else a crash.
+
+Order of work in the process:
+  1. pin the process to one CPU core (every tool is measured single-threaded);
+  2. first call of the primal and of the derivative, timed: "compile" (JIT tracing,
+     Numba/LLVM/XLA compilation, zymase's transformation; eager tools just run once);
+  3. validation (see below); a failure exits 3 before anything is timed;
+  4. timing: median of repeated calls (at least 3 unless one call exceeds the budget,
+     then until ``--budget`` seconds are spent);
+  5. memory, during the first timed call: the extra resident memory the call needs,
+     VmHWM after the call minus VmRSS before it, with the high-water mark reset through
+     /proc/self/clear_refs just before (Linux >= 4.0); where that is impossible, the growth
+     of ru_maxrss (an underestimate, often 0).  Memory already held before the call (inputs,
+     compiled code, allocator caches kept from earlier calls) is not counted.
+
+Validation of zymase: the primal value returned by the derivative equals Numba's; ADBench
+golden values (GMM on ADBench's test instance, LSTM on the benchmark instance) to 1e-8
+absolute; directional 4th-order central differences along random directions to 1e-6
+relative.  The validated gradient is saved in ``--ref`` and every other tool's gradient
+must agree with it to the workload's tolerance (1e-8 relative, max-norm) or the run aborts.
+"""
+import argparse
+import json
+import math
+import os
+import resource
+import sys
+import time
+import traceback
+
+# one core, one thread for every tool (Numba and zymase code is single-threaded)
+for _v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")
+os.environ.setdefault("XLA_FLAGS",
+                      "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+EXIT_INVALID, EXIT_SKIPPED = 3, 4
+
+
+class ValidationFailed(Exception):
+    pass
+
+
+def pin_cpu():
+    try:
+        cpus = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpus[-1]})
+        return cpus[-1]
+    except (AttributeError, OSError):
+        return None
+
+
+# --------------------------------------------------------------------------- measuring
+
+def median_time(fn, budget, max_runs=1000):
+    """Median wall time of repeated calls: at least 3 calls unless one call exceeds the
+    budget, then until ``budget`` seconds are spent.  The first timed call also gives the
+    call's extra peak memory (see ``peak_extra_bytes``).  Returns (median, runs, mem, how)."""
+    times = []
+    total = 0.0
+    mem, how = None, None
+    while True:
+        if not times:
+            mem, how, dt = peak_extra_bytes(fn)
+        else:
+            t0 = time.perf_counter()
+            fn()
+            dt = time.perf_counter() - t0
+        times.append(dt)
+        total += dt
+        if len(times) >= max_runs or dt > budget:
+            break
+        if len(times) >= 3 and total >= budget:
+            break
+    times.sort()
+    k = len(times)
+    med = times[k // 2] if k % 2 else 0.5 * (times[k // 2 - 1] + times[k // 2])
+    return med, k, mem, how
+
+
+def _status():
+    out = {}
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                k, v = line.split(":")
+                out[k] = int(v.split()[0]) * 1024
+    return out
+
+
+def peak_extra_bytes(fn):
+    """Run fn once; return (extra resident bytes it needed, method, seconds): VmHWM after
+    the call minus VmRSS before it, the high-water mark reset just before the call through
+    /proc/self/clear_refs; else the growth of ru_maxrss (an underestimate, often 0)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        before = _status()["VmRSS"]
+        t0 = time.perf_counter()
+        fn()
+        dt = time.perf_counter() - t0
+        return max(0, _status()["VmHWM"] - before), "VmHWM", dt
+    except OSError:
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        t0 = time.perf_counter()
+        fn()
+        dt = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        return max(0, after - before), "ru_maxrss", dt
+
+
+def rel(a, b):
+    return abs(a - b) / max(abs(b), 1e-300)
+
+
+# --------------------------------------------------------------------------- zymase
+
+def run_zymase(w, args):
+    import numba
+    import numpy as np
+
+    import zymase
+    import workloads as W
+    from zymase import Active, Const, Duplicated
+
+    acts = {"dup": Duplicated, "active": Active, "const": Const}
+    records = []
+
+    primal = w.fn if isinstance(w.fn, numba.core.dispatcher.Dispatcher) else numba.njit(w.fn)
+    t0 = time.perf_counter()
+    y_ref = primal(*w.args())
+    compile_primal = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    df = zymase.autodiff_reverse(w.fn, *[acts[w.acts[p]] for p in w.params], ret=Active)
+
+    def call_grad(cargs_in):
+        cargs, shadows = [], {}
+        for p, a in zip(w.params, cargs_in):
+            cargs.append(a)
+            if w.acts[p] == "dup":
+                s = np.zeros_like(a)
+                shadows[p] = s
+                cargs.append(s)
+        cargs.append(1.0)
+        res = df(*cargs)
+        res = res if isinstance(res, tuple) else (res,)
+        adj = iter(res[1:])
+        grads = [shadows[p] if w.acts[p] == "dup" else np.asarray(next(adj)) for p in w.wrt]
+        return res[0], grads
+
+    y, grads = call_grad(w.args())
+    compile_deriv = time.perf_counter() - t0
+
+    # ---- validation (before any timing)
+    checks = [("primal returned by the derivative vs Numba (rel)", rel(y, y_ref), 1e-10)]
+    if w.golden is not None:
+        checks += w.golden(call_grad)
+    checks.append(("directional 4th-order central FD (rel)",
+                   W.directional_fd_check(w, primal, grads), 1e-6))
+    failed = [c for c in checks if not (c[1] <= c[2])]
+    summary = "; ".join(f"{lbl} {err:.1e}" for lbl, err, _ in checks)
+    if failed:
+        raise ValidationFailed("zymase gradient of %s failed validation: %s" % (
+            w.name, "; ".join(f"{lbl}: error {err:.3e} > tolerance {tol:.0e}"
+                              for lbl, err, tol in failed)))
+    np.savez(os.path.join(args.ref, w.name + ".npz"), y=np.float64(y),
+             **{f"g{i}": np.asarray(g) for i, g in enumerate(grads)})
+
+    # ---- timing
+    tp, np_runs, mem_p, how = median_time(lambda: primal(*w.args()), args.budget)
+    td, nd_runs, mem_d, _ = median_time(lambda: call_grad(w.args()), args.budget)
+    versions = f"numba {numba.__version__}, zymase {zymase.__version__}"
+    records.append(dict(tool="zymase", primal_s=tp, primal_runs=np_runs, deriv_s=td,
+                        deriv_runs=nd_runs, compile_primal_s=compile_primal,
+                        compile_deriv_s=compile_deriv, mem_primal=mem_p, mem_deriv=mem_d,
+                        mem_method=how, check=summary, version=versions,
+                        primal_label="Numba @njit"))
+
+    # ---- central finite differences: 2n primal calls (measured when cheap, else estimated)
+    n = w.n_wrt
+    fd_cost = 2 * n * tp
+    rec = dict(tool="fd", primal_s=tp, primal_runs=np_runs, compile_primal_s=compile_primal,
+               mem_primal=mem_p, version=versions, n=n, primal_label="Numba @njit")
+    if fd_cost <= args.fd_budget:
+        def fd_grad():
+            out = []
+            for p in w.wrt:
+                base = np.asarray(w.data[p], dtype=np.float64)
+                g = np.empty(base.shape)
+                flat_b = base.ravel()
+                for i in range(flat_b.size):
+                    h = 1e-6 * max(1.0, abs(flat_b[i]))
+                    vals = []
+                    for sgn in (1.0, -1.0):
+                        d = dict(w.data)
+                        pert = flat_b.copy()
+                        pert[i] += sgn * h
+                        d[p] = float(pert[0]) if base.ndim == 0 else pert.reshape(base.shape)
+                        vals.append(primal(*w.args(d)))
+                    g.flat[i] = (vals[0] - vals[1]) / (2 * h)
+                out.append(g)
+            return out
+        t0 = time.perf_counter()
+        g_fd = fd_grad()
+        rec["deriv_s"] = time.perf_counter() - t0
+        rec["deriv_runs"] = 1
+        rec["estimated"] = False
+        rec["check"] = f"FD error vs AD gradient {W.rel_err(g_fd, grads):.1e} (h=1e-6)"
+        rec["mem_deriv"] = mem_p
+    else:
+        rec["deriv_s"] = fd_cost
+        rec["deriv_runs"] = 0
+        rec["estimated"] = True
+        rec["check"] = f"estimated: 2n = {2 * n} primal calls x median primal time"
+        rec["mem_deriv"] = mem_p
+    records.append(rec)
+    return records
+
+
+# --------------------------------------------------------------------------- competitors
+
+def run_framework(w, args):
+    import numpy as np
+
+    import workloads as W
+    try:
+        impl = __import__("impl_" + args.tool)
+    except ImportError as e:
+        raise ModuleNotFoundError(str(e))
+    ref_path = os.path.join(args.ref, w.name + ".npz")
+    if not os.path.exists(ref_path):
+        raise RuntimeError("no validated zymase reference gradient for " + w.name)
+    ref = np.load(ref_path)
+    y_ref = float(ref["y"])
+    g_ref = [ref[f"g{i}"] for i in range(len(w.wrt))]
+
+    convert, run_primal, run_grad, to_numpy = impl.build(w)
+    cargs = convert(w.data)
+    t0 = time.perf_counter()
+    y = run_primal(cargs)
+    compile_primal = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    g = to_numpy(run_grad(cargs))
+    compile_deriv = time.perf_counter() - t0
+
+    ey, eg = rel(y, y_ref), W.rel_err(g, g_ref)
+    summary = f"primal vs zymase {ey:.1e}; gradient vs zymase {eg:.1e}"
+    if not (ey <= 1e-10 and eg <= w.agree_tol):
+        raise ValidationFailed(
+            f"{args.tool} disagrees with the validated zymase result on {w.name}: primal rel "
+            f"error {ey:.3e} (tolerance 1e-10), gradient rel error {eg:.3e} (tolerance "
+            f"{w.agree_tol:.0e})")
+    tp, np_runs, mem_p, how = median_time(lambda: run_primal(cargs), args.budget)
+    td, nd_runs, mem_d, _ = median_time(lambda: run_grad(cargs), args.budget)
+    return [dict(tool=args.tool, primal_s=tp, primal_runs=np_runs, deriv_s=td,
+                 deriv_runs=nd_runs, compile_primal_s=compile_primal,
+                 compile_deriv_s=compile_deriv, mem_primal=mem_p, mem_deriv=mem_d,
+                 mem_method=how, check=summary, version=impl.VERSION)]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--workload", required=True)
+    ap.add_argument("--tool", required=True, choices=["zymase", "jax", "torch", "autograd"])
+    ap.add_argument("--ref", required=True, help="folder for validated reference gradients")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--budget", type=float, default=1.0,
+                    help="seconds of repeated calls per timing (at least 3 calls)")
+    ap.add_argument("--fd-budget", type=float, default=2.0,
+                    help="run the full FD gradient when it costs less than this, else estimate")
+    args = ap.parse_args()
+    cpu = pin_cpu()
+
+    out = dict(workload=args.workload, tool=args.tool, cpu=cpu)
+    code = 0
+    try:
+        import workloads as W
+        w = W.get(args.workload, args.quick)
+        out["title"] = w.title
+        out["n_wrt"] = w.n_wrt
+        out["agree_tol"] = w.agree_tol
+        out["agree_note"] = w.agree_note
+        out["records"] = run_zymase(w, args) if args.tool == "zymase" else run_framework(w, args)
+        out["status"] = "ok"
+    except ModuleNotFoundError as e:
+        out.update(status="skipped", note=f"not installed ({e})")
+        code = EXIT_SKIPPED
+    except ValidationFailed as e:
+        out.update(status="invalid", note=str(e))
+        code = EXIT_INVALID
+    except Exception as e:  # noqa: BLE001 - reported to the caller
+        out.update(status="error", note=f"{type(e).__name__}: {e}",
+                   traceback=traceback.format_exc())
+        code = 1
+    print("RESULT " + json.dumps(out), flush=True)
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()
