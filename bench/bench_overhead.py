@@ -43,46 +43,23 @@ def dot(x, y, n):
     return s
 
 
-def median_ns(fn, calls, repeats):
-    ts = []
-    for _ in range(repeats):
-        t0 = time.perf_counter_ns()
-        fn(calls)
-        ts.append((time.perf_counter_ns() - t0) / calls)
-    return statistics.median(ts)
-
-
 def per_call(quick):
-    calls, repeats = (20_000, 5) if quick else (100_000, 11)
-    njit_calls = 200_000 if quick else 2_000_000
+    """Variants are measured interleaved (one repeat of each in turn), so load drifting on a
+    shared machine hits them alike; each figure is the median over repeats."""
+    calls, repeats = (2_000, 5) if quick else (5_000, 15)
+    njit_calls = 200_000 if quick else 1_000_000
     x, y = np.random.rand(4), np.random.rand(4)
     dx, dy = np.zeros(4), np.zeros(4)
     primal = numba.njit(dot)
     d_on = zymase.autodiff_reverse(dot, Duplicated, Duplicated, Const, ret=Active)
     d_off = zymase.autodiff_reverse(dot, Duplicated, Duplicated, Const, ret=Active, checks=False)
 
-    def py_loop(call):
-        def run(n):
-            for _ in range(n):
-                call()
-        return run
-
-    rows = {}
-    primal(x, y, 4)
-    d_on(x, dx, y, dy, 4, 1.0)
-    d_off(x, dx, y, dy, 4, 1.0)
-    rows["primal (numba.njit)"] = [median_ns(py_loop(lambda: primal(x, y, 4)), calls, repeats)]
-    rows["derivative, checks=True"] = [median_ns(py_loop(lambda: d_on(x, dx, y, dy, 4, 1.0)),
-                                                 calls, repeats)]
-    rows["derivative, checks=False"] = [median_ns(py_loop(lambda: d_off(x, dx, y, dy, 4, 1.0)),
-                                                  calls, repeats)]
-
     @numba.njit
     def loop_primal(x, y, n):
         s = 0.0
         for _ in range(n):
             s += primal(x, y, 4)
-            x[0] += 1e-300
+            x[0] += 1e-300          # keeps the call from being hoisted out of the loop
         return s
 
     def njit_loop(d):
@@ -94,16 +71,33 @@ def per_call(quick):
             return s
         return loop
 
-    loops = {"primal (numba.njit)": loop_primal, "derivative, checks=True": njit_loop(d_on),
-             "derivative, checks=False": njit_loop(d_off)}
-    for name, loop in loops.items():
-        if name.startswith("primal"):
-            loop(x.copy(), y, 10)
-            rows[name].append(median_ns(lambda n: loop(x.copy(), y, n), njit_calls, repeats))
-        else:
-            loop(x, dx, y, dy, 10)
-            rows[name].append(median_ns(lambda n: loop(x, dx, y, dy, n), njit_calls, repeats))
-    print(f"\nper-call cost, dot(x, y, 4) reverse mode (median of {repeats} repeats; "
+    def py_loop(call):
+        def run(n):
+            for _ in range(n):
+                call()
+        return run
+
+    l_on, l_off = njit_loop(d_on), njit_loop(d_off)
+    variants = {
+        "primal (numba.njit)": (py_loop(lambda: primal(x, y, 4)),
+                                lambda n: loop_primal(x.copy(), y, n)),
+        "derivative, checks=True": (py_loop(lambda: d_on(x, dx, y, dy, 4, 1.0)),
+                                    lambda n: l_on(x, dx, y, dy, n)),
+        "derivative, checks=False": (py_loop(lambda: d_off(x, dx, y, dy, 4, 1.0)),
+                                     lambda n: l_off(x, dx, y, dy, n)),
+    }
+    for py, nj in variants.values():   # compile and warm up
+        py(10)
+        nj(10)
+    times = {name: ([], []) for name in variants}
+    for _ in range(repeats):
+        for name, (py, nj) in variants.items():
+            for k, (fn, n) in enumerate(((py, calls), (nj, njit_calls))):
+                t0 = time.perf_counter_ns()
+                fn(n)
+                times[name][k].append((time.perf_counter_ns() - t0) / n)
+    rows = {name: [statistics.median(t) for t in ts] for name, ts in times.items()}
+    print(f"\nper-call cost, dot(x, y, 4) reverse mode (median of {repeats} interleaved repeats; "
           f"{calls} calls from Python, {njit_calls} from @njit)")
     print(f"  {'':28s} {'from Python':>14s} {'from @njit':>14s}")
     for name, (py, nj) in rows.items():

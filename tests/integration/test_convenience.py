@@ -335,6 +335,16 @@ def rosen(x):
 
 def scal(a, b):
     return math.exp(a) * b + a * b * b
+
+
+def cubes(x):
+    y = np.empty(x.shape[0])          # allocates inside
+    for i in range(x.shape[0]):
+        y[i] = x[i] * x[i]
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += y[i] * x[i]
+    return s
 '''
 
 RUN_DERIVATIVES = '''
@@ -414,37 +424,57 @@ if sys.argv[1] == "warm":
         raise AssertionError("transformed although the disk cache holds this derivative")
     zymase.api.Derivative._transform = _no_transform
 
-df = zymase.autodiff_reverse(m.rosen, Duplicated, ret=Active, cache=True)
-x = np.array([0.3, -0.7, 1.1, 0.4, -0.2])
-dx = np.zeros(5)
-t0 = time.perf_counter()
-y = df(x, dx, 1.0)
-t = time.perf_counter() - t0
-print(json.dumps({{"y": y, "dx": dx.tolist(), "first_call_s": t,
-                  "files": sorted(os.listdir(os.environ["ZYMASE_CACHE_DIR"]))}}))
+out = {{}}
+for name in sys.argv[2].split(","):
+    df = zymase.autodiff_reverse(getattr(m, name), Duplicated, ret=Active, cache=True)
+    x = np.array([0.3, -0.7, 1.1, 0.4, -0.2])
+    dx = np.zeros(5)
+    t0 = time.perf_counter()
+    y = df(x, dx, 1.0)
+    out[name] = {{"y": y, "dx": dx.tolist(), "first_call_s": time.perf_counter() - t0}}
+out["files"] = sorted(os.listdir(os.environ["ZYMASE_CACHE_DIR"]))
+print(json.dumps(out))
 '''
 
 
-def test_disk_cache_reloads_in_second_process(tmp_path):
-    cache = tmp_path / "cache"
+def _child(tmp_path, *argv):
+    env = dict(os.environ, ZYMASE_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("ZYMASE_PRINT", None)
+    proc = subprocess.run([sys.executable, str(tmp_path / "child.py"), *argv], capture_output=True,
+                          text=True, cwd=str(tmp_path), timeout=300, env=env)
+    assert proc.returncode == 0, f"exit {proc.returncode}:\n{proc.stderr[-3000:]}"
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def cold_cache(tmp_path_factory):
+    """One process fills an empty cache dir with two derivatives."""
+    tmp_path = tmp_path_factory.mktemp("zycache")
     (tmp_path / "zy_cache_models.py").write_text(textwrap.dedent(MODELS))
     (tmp_path / "child.py").write_text(CACHE_CHILD.format(d=str(tmp_path)))
-    env = dict(os.environ, ZYMASE_CACHE_DIR=str(cache))
-    proc = subprocess.run([sys.executable, str(tmp_path / "child.py"), "cold"], capture_output=True,
-                          text=True, cwd=str(tmp_path), timeout=300,
-                          env=dict(env, PYTHONPATH=REPO + os.pathsep + env.get("PYTHONPATH", "")))
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    cold = json.loads(proc.stdout.strip().splitlines()[-1])
+    return tmp_path, _child(tmp_path, "cold", "rosen,cubes")
+
+
+def test_disk_cache_reloads_in_second_process(cold_cache):
+    tmp_path, cold = cold_cache
     zy = [f for f in cold["files"] if f.endswith(".zy")]
-    assert len(zy) == 1, cold["files"]
-    assert not [f for f in cold["files"] if f.endswith(".tmp")]
-    proc = subprocess.run([sys.executable, str(tmp_path / "child.py"), "warm"], capture_output=True,
-                          text=True, cwd=str(tmp_path), timeout=300,
-                          env=dict(env, PYTHONPATH=REPO + os.pathsep + env.get("PYTHONPATH", "")))
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    warm = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert len(zy) == 2 and len(cold["files"]) == 2, cold["files"]   # no stray .tmp files
+    warm = _child(tmp_path, "warm", "rosen")
     assert warm["files"] == cold["files"]            # loaded, nothing new written
-    assert warm["y"] == cold["y"] and warm["dx"] == cold["dx"]
-    close(cold["dx"], fd(P["rosen"], X))
-    print(f"\ndisk cache: first call {cold['first_call_s'] * 1e3:.0f} ms cold, "
-          f"{warm['first_call_s'] * 1e3:.0f} ms warm")
+    assert warm["rosen"]["y"] == cold["rosen"]["y"] and warm["rosen"]["dx"] == cold["rosen"]["dx"]
+    close(cold["rosen"]["dx"], fd(P["rosen"], X))
+    print(f"\ndisk cache: first call {cold['rosen']['first_call_s'] * 1e3:.0f} ms cold, "
+          f"{warm['rosen']['first_call_s'] * 1e3:.0f} ms warm")
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: loading from the disk cache a derivative whose "
+                   "IR allocates (NRT_MemInfo_alloc_aligned) in a process where Numba has not "
+                   "compiled anything yet aborts the process: 'LLVM ERROR: Symbol not found: "
+                   "NRT_MemInfo_alloc_aligned' (NRT not initialised; calling "
+                   "cpu_target.target_context.refresh() first avoids it)")
+def test_disk_cache_reloads_allocating_derivative(cold_cache):
+    tmp_path, cold = cold_cache
+    warm = _child(tmp_path, "warm", "cubes")
+    assert warm["cubes"] == {**cold["cubes"], "first_call_s": warm["cubes"]["first_call_s"]}
+    close(cold["cubes"]["dx"], 3 * X ** 2)

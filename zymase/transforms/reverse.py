@@ -362,8 +362,8 @@ class ReverseTransform:
         pointer: then no write can alias an argument, whatever the caller passed."""
         types = self.act.types
         self.param_origins = {a for a in self.fn.args}
-        fresh = set()
-        for i in self.primal_insts:
+        fresh = {self.fn.args[1]}  # excinfo: exception bookkeeping, never array data
+        for i in self.fn.instructions():
             if i.opcode == "alloca":
                 fresh.add(i)
             elif i.opcode == "load" and i.type.is_pointer and all(
