@@ -53,6 +53,8 @@ from .clone import clone_into
 from .forward import ShadowBuilder, _align, _describe, _leaf_type, _safe, reverse_postorder
 from .signature import DerivSignature, array_leaves, float_leaves
 from .tape import Stack, _narrow, _slot_type, _widen
+from .custom_calls import call_site, emit_rule_call
+from ..custom import lookup_call
 from ..analysis.loops import analyse_loops
 
 
@@ -73,6 +75,8 @@ class ReverseTransform:
         self.slots: Dict[Value, Value] = {}
         self.tape_entries: Dict[Block, List[Value]] = {}
         self._copy_types: Dict[Instruction, Type] = {}
+        self.custom_sites: Dict[Instruction, tuple] = {}
+        self.custom_anchor: Dict[Instruction, Instruction] = {}
 
     # -- 1. function, clone, seeds ------------------------------------------------------
     def build(self):
@@ -208,6 +212,9 @@ class ReverseTransform:
             elif p in act and isinstance(v.type, (StructType, ArrayType)) and contains_float(v.type):
                 raise unsupported(f"a store of an aggregate of floats ({v.type}) in reverse mode", i.loc)
             return
+        if op == "call" and lookup_call(i) is not None:
+            self._custom_forward(i, lookup_call(i), b)
+            return
         if op == "call":
             name = i.callee_name or ""
             if (name.startswith(("llvm.memcpy.", "llvm.memmove.")) and i.operands[1] in act
@@ -272,6 +279,90 @@ class ReverseTransform:
         else:
             raise unsupported(_describe(i), i.loc)
 
+    # -- custom derivatives (zymase.custom) -------------------------------------------------------
+    def _custom_forward(self, i: Instruction, cf, b: Builder):
+        """Forward sweep of a call with a user rule: the call itself stays (it computes the
+        primal); ``fwd(*primals)`` runs beside it and its residuals go to a heap buffer whose
+        address the adjoint sweep gets from the tape."""
+        act = self.act.active
+        site = call_site(cf, i)
+        if cf.inactive or not any(a in act for a in site.args):
+            self.inactive_customs = getattr(self, "inactive_customs", set()) | {i}
+            return
+        if cf.vjp_fwd is None:
+            raise unsupported(f"`{cf.name}` in reverse mode: it has a custom derivative but no "
+                              f"reverse rule", i.loc,
+                              help=f"define one with {cf.name}.defvjp(fwd, bwd)")
+        if isinstance(site.restype, nbt.Array):
+            raise unsupported(f"a reverse-mode custom rule for `{cf.name}`, which returns an "
+                              f"array", i.loc, help="return a float, or use forward mode")
+        entry = Builder(self.module).before(self.fn.entry.terminator)
+        exc = site.excinfo if site.excinfo is not None else self.fn.args[1]
+        res_all = emit_rule_call(self.module, b, entry, site, "fwd", site.argtypes, site.args, exc)
+        _, _, fsig = cf.rule_function("fwd", site.argtypes)
+        res_t = fsig.return_type.types[1]
+        res = b.extractvalue(res_all, [1])
+        size = const_int(I64, max(8, alloc_size(res.type)))
+        buf = b.call("malloc", FunctionType(PTR, (I64,)), [size])
+        b.store(res, buf)
+        self._release_arrays(b, b.extractvalue(res_all, [0]), fsig.return_type.types[0])
+        self.custom_sites[i] = (site, buf)
+        site.res_t = res_t
+        # the adjoint runs where the forward sequence ends (after `buf` exists), so that in
+        # the reverse walk it comes before buf's current-value slot is restored
+        self.custom_anchor[b.block.instructions[b.index - 1]] = i
+
+    def _custom_adjoint(self, b: Builder, i: Instruction, r):
+        site, buf = self.custom_sites[i]
+        cf = site.cf
+        sb = self.sb
+        if site.retptr is not None:
+            vt = value_type(site.restype)
+            sp = r(sb.shadow[site.retptr])
+            ybar = b.load(vt, sp)
+            b.store(zero(vt), sp)
+        else:
+            ybar = self.take(b, i)
+        res_v = b.load(value_type(site.res_t), r(buf))
+        entry = Builder(self.module).before(self.fn.entry.terminator)
+        exc = site.excinfo if site.excinfo is not None else self.fn.args[1]
+        out = emit_rule_call(self.module, b, entry, site, "bwd", (site.res_t, site.restype),
+                             _flatten(b, res_v, site.res_t) + _flatten(b, ybar, site.restype), exc)
+        _, _, bsig = cf.rule_function("bwd", (site.res_t, site.restype))
+        adj_types = bsig.return_type.types
+        if len(adj_types) != len(site.argtypes):
+            raise unsupported(f"the reverse rule of `{cf.name}`: bwd returned {len(adj_types)} "
+                              f"adjoints for {len(site.argtypes)} arguments", i.loc)
+        from ..frontend.numba import describe_args
+        amap = describe_args(site.argtypes, [f"a{k}" for k in range(len(site.argtypes))], None)
+        for k, (info, at) in enumerate(zip(amap.args, adj_types)):
+            leaves = site.args[info.first - 2: info.first - 2 + info.count]
+            adj = b.extractvalue(out, [k])
+            if isinstance(info.nbtype, nbt.Float):
+                if at != info.nbtype:
+                    adj = b.cast("fptrunc" if info.nbtype.bitwidth < 64 else "fpext", adj,
+                                 leaves[0].type) if isinstance(at, nbt.Float) else adj
+                if isinstance(at, nbt.Float):
+                    self.add_to(b, leaves[0], adj)
+            elif isinstance(info.nbtype, nbt.Array) and isinstance(at, nbt.Array):
+                dst = [r(sb.shadow[v]) if v.type.is_pointer else r(v) for v in leaves]
+                sym = _accumulate_symbol(self.module, info.nbtype, at)
+                b.call(sym, FunctionType(I32, (PTR, PTR) + tuple(v.type for v in dst)
+                                         + tuple(t for t in _flat_types(adj.type))),
+                       [entry.alloca(I8), exc] + dst + _flatten(b, adj, at))
+                self._release_arrays(b, adj, at)
+        self._release_arrays(b, res_v, site.res_t)
+        b.call("free", FunctionType(VOID, (PTR,)), [r(buf)])
+
+    def _release_arrays(self, b: Builder, v: Value, nbtype):
+        """Drop the references a rule returned inside ``v`` (arrays, recursively in tuples)."""
+        if isinstance(nbtype, nbt.Array):
+            b.call("NRT_MemInfo_release", FunctionType(VOID, (PTR,)), [b.extractvalue(v, [0])])
+        elif isinstance(nbtype, nbt.BaseTuple):
+            for k, t in enumerate(nbtype.types):
+                if _has_array(t):
+                    self._release_arrays(b, b.extractvalue(v, [k]), t)
+
     def _no_shadow_help(self, p: Value) -> str:
         origins = self.act.types.origins_of(p)
         if any(isinstance(o, Argument) for o in origins):
@@ -304,6 +395,14 @@ class ReverseTransform:
             if p in act and v.type.is_float:
                 return [self.sb.shadow[p]] if p in self.sb.shadow else []
             return []
+        if op == "call" and i in self.custom_sites:
+            site, buf = self.custom_sites[i]
+            out = [buf] + [self.sb.shadow[a] for a in site.args
+                           if a.type.is_pointer and a in self.sb.shadow]
+            out += [a for a in site.args if a.type.is_int]
+            if site.retptr is not None:
+                out.append(self.sb.shadow[site.retptr])
+            return out
         if op == "call":
             name = i.callee_name or ""
             if name.startswith(("llvm.memset.", "llvm.memcpy.", "llvm.memmove.")) and i.operands[0] in act:
@@ -624,8 +723,12 @@ class ReverseTransform:
         primal = set(self.snapshot[blk])
         for i in reversed([i for i in self.body[blk] if i.opcode != "phi"]):
             b.loc = i.loc
-            if i in primal:
+            if i in self.custom_anchor:
                 memo: Dict[Value, Value] = {}
+                self._custom_adjoint(b, self.custom_anchor[i],
+                                     lambda v, memo=memo: self.materialize(v, b, memo))
+            elif i in primal and i not in self.custom_sites:
+                memo = {}
                 self._adjoint(b, i, lambda v, memo=memo: self.materialize(v, b, memo))
             if i in self.leaves:
                 b.store(self._pop(b, i.type), self.cur_slot(i))
@@ -695,6 +798,11 @@ class ReverseTransform:
                 old = b.load(v.type, sp, _align(i))
                 b.store(zero(v.type), sp, _align(i))
                 self.add_to(b, v, old)
+            return
+        if op == "call" and lookup_call(i) is not None:
+            cf = lookup_call(i)
+            if i.type.is_float and i in act:
+                self.take(b, i)  # an inactive C function: its result carries no derivative
             return
         if op == "call":
             name = i.callee_name or ""
@@ -863,6 +971,67 @@ class ReverseTransform:
             lines.append(f"  {blk.name}: {len(vals)} value(s) "
                          + ", ".join(f"%{v.name or '?'}:{v.type}" for v in vals))
         return "\n".join(lines)
+
+
+def _has_array(t) -> bool:
+    if isinstance(t, nbt.Array):
+        return True
+    return isinstance(t, nbt.BaseTuple) and any(_has_array(m) for m in t.types)
+
+
+def _flat_types(t: Type):
+    if isinstance(t, StructType):
+        for e in t.elements:
+            yield from _flat_types(e)
+    elif isinstance(t, ArrayType):
+        for _ in range(t.count):
+            yield from _flat_types(t.element)
+    else:
+        yield t
+
+
+def _flatten(b: Builder, v: Value, nbtype=None) -> List[Value]:
+    """An aggregate value → its leaves in Numba's flattened argument order."""
+    t = v.type
+    if isinstance(t, StructType):
+        out = []
+        for k in range(len(t.elements)):
+            out += _flatten(b, b.extractvalue(v, [k]))
+        return out
+    if isinstance(t, ArrayType):
+        out = []
+        for k in range(t.count):
+            out += _flatten(b, b.extractvalue(v, [k]))
+        return out
+    return [v]
+
+
+_acc_cache: Dict = {}
+
+
+def _accumulate_symbol(module: Module, dst_t, src_t) -> str:
+    """A compiled ``dst += src`` for two arrays (the adjoint of an array argument returned by
+    a reverse rule, added into the argument's shadow); its IR is linked into ``module``."""
+    import numba
+    key = (dst_t, src_t)
+    if key not in _acc_cache:
+        def acc(dst, src):
+            if dst.shape != src.shape:
+                raise ValueError("a custom reverse rule returned an adjoint of the wrong shape")
+            d = dst.reshape(-1) if dst.flags.c_contiguous else dst
+            if dst.flags.c_contiguous and src.flags.c_contiguous:
+                s_ = src.reshape(-1)
+                for k in range(d.size):
+                    d[k] += s_[k]
+            else:
+                dst += src
+        disp = numba.njit(acc)
+        disp.compile((dst_t.copy(readonly=False), src_t))
+        cres = disp.overloads[(dst_t.copy(readonly=False), src_t)]
+        _acc_cache[key] = (cres.fndesc.llvm_func_name, cres.library)
+    sym, lib = _acc_cache[key]
+    module.__dict__.setdefault("extra_ir", {}).setdefault(sym, str(lib._final_module))
+    return sym
 
 
 def _memcpy_helper(module: Module, et) -> str:
