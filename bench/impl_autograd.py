@@ -9,6 +9,7 @@ import autograd.numpy as anp
 import numpy as np
 from autograd.scipy.special import logsumexp
 
+EAGER = True   # no compilation: the first call is an ordinary call
 VERSION = f"autograd {getattr(autograd, '__version__', '?')}"
 
 

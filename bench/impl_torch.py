@@ -12,6 +12,7 @@ import torch
 torch.set_num_threads(1)
 torch.set_default_dtype(torch.float64)
 
+EAGER = True   # no compilation: the first call is an ordinary call
 VERSION = f"torch {torch.__version__}"
 
 

@@ -79,7 +79,15 @@ def machine_info():
             versions[pkg] = None
     return dict(cpu=cpu, cores=os.cpu_count(), memory_gib=round(mem, 1),
                 python=platform.python_version(), os=platform.platform(),
-                versions=versions, date=datetime.datetime.now().isoformat(timespec="seconds"))
+                versions=versions, date=datetime.datetime.now().isoformat(timespec="seconds"),
+                load=_load())
+
+
+def _load():
+    try:
+        return "%.2f %.2f %.2f" % os.getloadavg()
+    except OSError:
+        return "?"
 
 
 # --------------------------------------------------------------------------- formatting
@@ -203,6 +211,9 @@ def write_markdown(path, info, table, tools, args, wall, skipped_tools):
     L.append("- **every tool runs in its own process pinned to one core with one thread** "
              "(Numba and zymase code is single-threaded; JAX/XLA and PyTorch are restricted "
              "to match)")
+    L.append(f"- load average (1/5/15 min) at start: {info['load']}, at the end: "
+             f"{info.get('load_end', '?')} (other work on the machine inflates and scatters "
+             "the times; the ratios within one row are the more robust numbers)")
     L.append(f"- Python {info['python']}; " + ", ".join(
         f"{k} {val}" for k, val in v.items() if val is not None))
     if skipped_tools:
@@ -350,11 +361,11 @@ def main():
     ap.add_argument("--fd-budget", type=float, default=None,
                     help="run FD for real below this many seconds (default 2.0, quick 0.5)")
     ap.add_argument("--timeout", type=float, default=None,
-                    help="seconds allowed per (workload, tool) process (default 200, quick 90)")
+                    help="seconds allowed per (workload, tool) process (default 420, quick 120)")
     args = ap.parse_args()
     args.budget = args.budget or (0.3 if args.quick else 1.0)
     args.fd_budget = args.fd_budget or (0.5 if args.quick else 2.0)
-    args.timeout = args.timeout or (90.0 if args.quick else 200.0)
+    args.timeout = args.timeout or (120.0 if args.quick else 420.0)
     if args.png is None:
         d = os.path.dirname(os.path.abspath(args.out))
         base = os.path.basename(args.out)
@@ -414,6 +425,7 @@ def main():
     progress.close()
     wall = time.perf_counter() - t_start
 
+    info["load_end"] = _load()
     table = rows_of(results)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     write_markdown(args.out, info, table, tools + ["fd"], args, wall, skipped_tools)

@@ -137,7 +137,7 @@ def pairwise(quick: bool) -> Workload:
 
 
 def lorenz(quick: bool) -> Workload:
-    steps = 2000 if quick else 20000
+    steps = 1000 if quick else 20000
     return Workload(
         "lorenz", f"Lorenz RK4 {steps} steps", K.lorenz_rk4,
         ["state", "params", "n_steps", "dt"],
