@@ -69,7 +69,7 @@ def run(name, f, args, acts):
     tg = best(call)
     ratio = tg / tp
     print(f"{name:16s} primal {tp*1e3:9.3f} ms | gradient {tg*1e3:9.3f} ms | ratio {ratio:6.2f} | "
-          f"compile {tcomp:5.2f} s | FD check {rel:.1e}")
+          f"tape {df.tape_bytes() / 1024:9.1f} KiB | compile {tcomp:5.2f} s | FD check {rel:.1e}")
     return ratio
 
 

@@ -195,7 +195,10 @@ class Derivative:
             dprint(self.print_flags, "types", symbol, ft.activity.types.dump())
         else:
             from .transforms.reverse import reverse_transform
-            rt = reverse_transform(prep, sig, self.ret, self.width, symbol)
+            import ctypes
+            self.__dict__.setdefault("_tape_cell", ctypes.c_int64(0))
+            rt = reverse_transform(prep, sig, self.ret, self.width, symbol,
+                                   None if disk_key else ctypes.addressof(self._tape_cell))
             restype = rt.derivative_return_type()
             dprint(self.print_flags, "activity", symbol, rt.activity_dump())
             dprint(self.print_flags, "tape", symbol, rt.tape_report())
@@ -219,6 +222,14 @@ class Derivative:
         out = (restype(*argtypes), lib, symbol)
         self._builds[key] = out
         return out
+
+    def tape_bytes(self) -> int:
+        """Bytes of tape the most recent call of this reverse derivative used (the augmented
+        forward sweep's cached values, loop counts and control flow).  Not tracked for
+        derivatives loaded from the disk cache."""
+        if self.mode is not A.Mode.REVERSE:
+            raise ValueError("tape_bytes is defined for reverse-mode derivatives")
+        return self._tape_cell.value
 
     def __reduce__(self):
         fn = self.inner if self.inner is not None else self.dispatcher

@@ -44,8 +44,8 @@ from ..errors import unsupported
 from ..ir.builder import Builder
 from ..ir.types import (I1, I32, I64, I8, PTR, VOID, ArrayType, FunctionType, IntType, StructType,
                         Type, VectorType, alloc_size, contains_float, contains_pointer)
-from ..ir.values import (Argument, Block, Constant, Function, Instruction, Module, Value, const_float,
-                         const_int, undef, zero)
+from ..ir.values import (Argument, Block, Constant, Function, GlobalRef, Instruction, Module, Value,
+                         const_float, const_int, quote_name, undef, zero)
 from ..llvm.jit import value_type
 from ..rules import table
 from ..rules.emit import ExprEmitter, _parse
@@ -570,6 +570,8 @@ class ReverseTransform:
         self.iv = {v: c for v, c in self.iv.items() if c is not None}
         tape = Stack(module, self.entry_builder, "zy.tape")
         self.tape = tape
+        # tape bytes of the most recent call go to a Python-owned cell (Derivative.tape_bytes);
+        # every linked copy of the derivative writes the same cell
         self.bid = {blk: k for k, blk in enumerate(blocks)}
         counted = {lp.header: lp for lp in li.loops.values() if lp.counted}
         self.counted = counted
@@ -617,6 +619,10 @@ class ReverseTransform:
                         seed = sb_.cast("fptrunc" if seed.type.bits > self.slot_t.bits else "fpext",
                                         seed, self.slot_t)
                     sb_.store(seed, self.ret_bar)
+                if self.tape_counter is not None:
+                    used = sb_.sub(sb_.cast("ptrtoint", sb_.load(PTR, tape.top), I64),
+                                   sb_.cast("ptrtoint", sb_.load(PTR, tape.base), I64))
+                    sb_.store(used, Constant(PTR, f"inttoptr (i64 {self.tape_counter} to ptr)"))
                 sb_.br(self.rev[blk])
         # capacity checks at the end of every block, for what its successors push
         self._reserve(fn.entry, [self.primal_entry])
@@ -966,12 +972,17 @@ class ReverseTransform:
         return self.act.dump() + "\n" + self.act.types.dump()
 
     def tape_report(self) -> str:
-        lines = [f"; tape of {self.name}: values pushed per executed block (8 bytes each, +1 id)"]
-        for blk, vals in self.tape_entries.items():
-            lines.append(f"  {blk.name}: {len(vals)} value(s) "
-                         + ", ".join(f"%{v.name or '?'}:{v.type}" for v in vals))
+        lines = [f"; tape of {self.name}: 8-byte slots pushed when each block runs",
+                 f";   leaves (taped once per definition): "
+                 + ", ".join(f"%{v.name or '?'}:{v.type}" + (" (induction variable, inverted)"
+                                                            if v in self.iv else "")
+                             for v in self.leaves),
+                 f";   counted loops (iteration count taped at exit): "
+                 + ", ".join(h.name for h in self.counted)]
+        for blk, n in self.need.items():
+            if n:
+                lines.append(f"  {blk.name}: {n}")
         return "\n".join(lines)
-
 
 def _has_array(t) -> bool:
     if isinstance(t, nbt.Array):
@@ -1062,8 +1073,9 @@ def _memcpy_helper(module: Module, et) -> str:
     return name
 
 
-def reverse_transform(prep, sig, ret_activity, width, name):
+def reverse_transform(prep, sig, ret_activity, width, name, tape_counter=None):
     rt = ReverseTransform(prep, sig, ret_activity, width, name)
+    rt.tape_counter = tape_counter
     rt.run()
     prep.module.functions.pop(prep.fe.llvm_name, None)
     return rt
