@@ -314,7 +314,7 @@ def write_plot(path, table, tools):
     names = list(table)
     x = np.arange(len(names))
     width = 0.8 / (len(cols) + 1)
-    fig, ax = plt.subplots(figsize=(max(8, 1.6 * len(names)), 5))
+    fig, ax = plt.subplots(figsize=(max(8, 1.6 * len(names)), 5.5))
     primal = [numba_primal(table[n]) or np.nan for n in names]
     ax.bar(x - 0.4 + width / 2, primal, width, color="black", label="Numba primal")
     for k, t in enumerate(cols):
@@ -340,7 +340,8 @@ def write_plot(path, table, tools):
     ax.set_ylabel("seconds per call (log scale)")
     ax.set_title("Gradient time per tool (one core); hatched = FD estimated as 2n primal calls")
     ax.grid(axis="y", which="both", alpha=0.3)
-    ax.legend(fontsize=8, ncol=3)
+    ax.legend(fontsize=8, ncol=6, loc="upper center", bbox_to_anchor=(0.5, -0.16),
+              frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

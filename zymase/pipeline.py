@@ -47,7 +47,7 @@ def prepare(fn, argtypes: Sequence, print_flags=()) -> Prepared:
     fe = compile_ir(fn, argtypes)
     t1 = time.perf_counter()
     dprint(print_flags, "ir-numba", fe.llvm_name, fe.module_text)
-    mod = pipelines.parse(fe.module_text)
+    mod = pipelines.parse(_allow_inlining(fe.module_text))
     from .custom import protected_symbols
     pipelines.canonicalise(mod, fe.llvm_name, protect=protected_symbols())
     text = str(mod)
@@ -68,6 +68,18 @@ def _link_extra(mod, extra):
             if not f.is_declaration:
                 f.linkage = "linkonce_odr" if f.name == symbol else "internal"
         mod.link_in(m)
+
+
+def _allow_inlining(text: str) -> str:
+    """Numba marks some helpers ``noinline`` (array-expression kernels, refcount helpers);
+    canonicalisation must see through them, so the keyword is dropped from attribute groups
+    (``canonicalise`` keeps the refcount helpers out of line itself)."""
+    import re
+
+    def fix(m):
+        body = re.sub(r"\b(noinline|optnone)\b", "", m.group(2)).strip()
+        return f"{m.group(1)}{{ {body or 'nounwind'} }}"
+    return re.sub(r"^(attributes #\d+ = )\{(.*)\}$", fix, text, flags=re.M)
 
 
 def finish(module: Module, name: str, print_flags=(), opt_level: int = 3):

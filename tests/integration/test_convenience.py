@@ -358,7 +358,6 @@ def run(ds):
     out["rev"] = [y, *dx]
     y, t = ds["fwd2"](x.copy(), np.stack([np.ones(5), np.arange(5.0)]))
     out["fwd2"] = [y, *t]
-    out["scal"] = list(ds["scal"](0.3, 1.2, 1.0))
     xd, gx, gxd = np.ones(5), np.zeros(5), np.zeros(5)
     ds["hvp"](x.copy(), xd, gx, gxd, 1.0)
     out["hvp"] = [*gx, *gxd]
@@ -385,7 +384,6 @@ def test_pickle_into_fresh_process(tmp_path, monkeypatch):
     inner = zymase.autodiff_reverse(m.rosen, Duplicated, ret=ActiveOnly, checks=False)
     ds = {"rev": zymase.autodiff_reverse(m.rosen, Duplicated, ret=Active),
           "fwd2": zymase.autodiff_forward(m.rosen, Dual, ret=Dual, width=2),
-          "scal": zymase.autodiff_reverse(m.scal, Active, Active, ret=Active),
           # forward over reverse: the derivative of a derivative pickles too
           "hvp": zymase.autodiff_forward(inner, Dual, Dual, Const, ret=Const, checks=False)}
     blob = pickle.dumps(ds)                           # before any build …

@@ -34,7 +34,9 @@ def canonicalise(mod: llvm.ModuleRef, keep: str, protect=frozenset()) -> llvm.Mo
         if fn.is_declaration or fn.name == keep:
             continue
         fn.linkage = llvm.Linkage.internal
-        if fn.name in protect:
+        if fn.name in protect or fn.name in ("NRT_incref", "NRT_decref"):
+            # custom-rule callees stay visible; refcount helpers stay calls so shadows can
+            # mirror them
             fn.add_function_attribute("noinline")
         elif "noinline" not in str(list(fn.attributes)):
             fn.add_function_attribute("alwaysinline")

@@ -1,0 +1,95 @@
+"""Drive bench/gradbench_tool.py as GradBench would: a subprocess speaking JSON lines.
+
+The GMM instance is ADBench's test input (data/gmm/test.txt) converted to GradBench's input
+format.  GradBench's GMM objective is the log posterior, i.e. ADBench's objective with the
+Wishart prior term subtracted instead of added, so the expected values follow from
+ADBench's golden values by flipping the prior's sign with its closed-form gradient:
+
+    prior(q, l) = sum_k 0.5 gamma^2 (sum_j exp(2 q_kj) + sum_j l_kj^2) - m sum_j q_kj - K C
+    d prior/d q_kj = gamma^2 exp(2 q_kj) - m,   d prior/d l_kj = gamma^2 l_kj
+    GradBench = ADBench - 2 prior   (objective and gradient alike)
+"""
+import json
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+from tests.adbench.objectives import gmm_unflatten, load_gmm
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DATA = os.path.join(ROOT, "tests", "adbench", "data")
+TOOL = os.path.join(ROOT, "bench", "gradbench_tool.py")
+
+
+def _expected_gradbench_gmm():
+    alphas, means, icf, x, gamma, m = load_gmm(os.path.join(DATA, "gmm", "test.txt"))
+    K, d = means.shape
+    with open(os.path.join(DATA, "gmm_golden.json")) as f:
+        vals = json.load(f)["values"]
+    obj = vals["objective_calculation_correctness.expected_scalar"]
+    ga, gm, gicf = gmm_unflatten(
+        np.array(vals["jacobian_calculation_correctness.expected_gradient"]), K, d)
+    q, l = icf[:, :d], icf[:, d:]
+    nw = d + m + 1
+    lgd = 0.25 * d * (d - 1) * math.log(math.pi) + sum(
+        math.lgamma(0.5 * nw + 0.5 * (1 - j)) for j in range(1, d + 1))
+    C = nw * d * (math.log(gamma) - 0.5 * math.log(2.0)) - lgd
+    prior = float(np.sum(0.5 * gamma**2 * (np.sum(np.exp(2 * q), 1) + np.sum(l * l, 1))
+                         - m * np.sum(q, 1)) - K * C)
+    dq = gamma**2 * np.exp(2 * q) - m
+    dl = gamma**2 * l
+    inp = {"d": d, "k": K, "n": x.shape[0], "x": x.tolist(), "m": m, "gamma": gamma,
+           "alpha": alphas.tolist(), "mu": means.tolist(), "q": q.tolist(), "l": l.tolist(),
+           "min_runs": 2, "min_seconds": 0}
+    expected = {"alpha": ga, "mu": gm, "q": gicf[:, :d] - 2 * dq, "l": gicf[:, d:] - 2 * dl}
+    return inp, obj - 2 * prior, expected
+
+
+def test_gradbench_protocol_gmm():
+    inp, obj, grad = _expected_gradbench_gmm()
+    messages = [
+        {"id": 0, "kind": "start", "eval": "gmm"},
+        {"id": 1, "kind": "define", "module": "gmm"},
+        {"id": 2, "kind": "evaluate", "module": "gmm", "function": "objective", "input": inp},
+        {"id": 3, "kind": "evaluate", "module": "gmm", "function": "jacobian", "input": inp,
+         "description": "adbench test.txt"},
+        {"id": 4, "kind": "analysis", "of": 3, "valid": True},
+        {"id": 5, "kind": "define", "module": "no-such-module"},
+        {"id": 6, "kind": "end"},
+    ]
+    proc = subprocess.Popen([sys.executable, TOOL], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    responses = []
+    try:
+        for msg in messages:  # one round at a time, as the GradBench intermediary does
+            proc.stdin.write(json.dumps(msg) + "\n")
+            proc.stdin.flush()
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read()
+            responses.append(json.loads(line))
+        proc.stdin.close()
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+    assert [r["id"] for r in responses] == [m["id"] for m in messages]
+    start, define, ev_obj, ev_jac, analysis, bad_define, end = responses
+    assert start["tool"] == "zymase"
+    assert define["success"] is True
+    assert all(t["name"] and t["nanoseconds"] > 0 for t in define["timings"])
+    assert ev_obj["success"] is True and abs(ev_obj["output"] - obj) < 1e-8
+    assert ev_jac["success"] is True
+    assert len([t for t in ev_jac["timings"] if t["name"] == "evaluate"]) >= 2  # min_runs
+    out = ev_jac["output"]
+    assert set(out) == {"alpha", "mu", "q", "l"}
+    for key, want in grad.items():
+        got = np.array(out[key])
+        assert got.shape == want.shape, key
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-8, err_msg=key)
+    assert analysis == {"id": 4}
+    assert bad_define["success"] is False and "no-such-module" in bad_define["error"]
+    assert end == {"id": 6}
