@@ -22,7 +22,7 @@ from .errors import ActivityError, ShadowError
 from .frontend.numba import as_dispatcher, typeof_args
 from .llvm import jit
 from .pipeline import debug_flags, dprint, finish, prepare
-from .shadowcheck import check_python, check_types, njit_checker
+from .shadowcheck import check_python, check_types, njit_alias_checker, njit_checker
 from . import diskcache
 
 
@@ -62,11 +62,16 @@ class Derivative:
         self._validate_static()
         self._builds: Dict[Tuple, Tuple] = {}
         n = self.n_call_args
-        checks, k = [], 0
+        checks, k, shadow_pos = [], 0, []
         for pname, act in zip(self.param_names, self.activities):
             if act.has_shadow and self.checks:
                 checks.append((njit_checker(pname, self.width), (k, k + 1)))
+                shadow_pos.append((pname, k + 1))
             k += 2 if act.has_shadow else 1
+        for a in range(len(shadow_pos)):
+            for b in range(a + 1, len(shadow_pos)):
+                (na, ka), (nb, kb) = shadow_pos[a], shadow_pos[b]
+                checks.append((njit_alias_checker(na, nb), (ka, kb)))
         self._intrinsic, self._entry, self._cache = jit.make_caller(
             n, self._build, name=f"zymase_{mode.value}_{_ident(self.py_func.__name__)}",
             checks=checks)
@@ -156,6 +161,20 @@ class Derivative:
                 check_types(name, t, argtypes[k + 1], self.width)
             k += 2 if act.has_shadow else 1
 
+    def _validate_return(self, rt):
+        fname = self.py_func.__name__
+        if self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly) \
+                and not isinstance(rt, nbt.Float):
+            raise ActivityError(
+                f"error: return activity `{self.ret}` needs a float result, but `{fname}` returns "
+                f"{rt}\n  = help: use ret=Const for functions that return nothing or a "
+                f"non-float; pass output arrays as Duplicated")
+        if self.mode is A.Mode.FORWARD and self.ret in (A.Dual, A.DualOnly) \
+                and not (_has_float(rt) or isinstance(rt, nbt.NoneType)):
+            raise ActivityError(
+                f"error: return activity `{self.ret}` needs a float result, but `{fname}` returns "
+                f"{rt}\n  = help: use ret=Const")
+
     # -- building ---------------------------------------------------------------------------
     def _prepare_primal(self, prim):
         """The IR this derivative differentiates: the Python function's, or for a derivative
@@ -184,6 +203,7 @@ class Derivative:
         trailing = 1 if (self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly)) else 0
         prim, _ = split_argtypes(argtypes, self.activities)
         prep = self._prepare_primal(prim)
+        self._validate_return(prep.fe.signature.return_type)
         sig = build_signature(argtypes, self.activities, prep.fe.argmap, trailing)
         base = f"{self.mode.value}.{_ident(self.py_func.__name__)}"
         symbol = f"zymase.{base}.{disk_key[:20]}" if disk_key else jit.unique_symbol(base)

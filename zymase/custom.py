@@ -179,15 +179,19 @@ def external_address(inst) -> Optional[int]:
 
 
 def symbol_at(addr: int) -> Optional[str]:
-    """Best-effort name of the C symbol at ``addr`` (dladdr)."""
+    """Best-effort name of the C function at ``addr`` (dladdr): ``name`` or ``in libfoo.so``."""
     class DlInfo(ctypes.Structure):
         _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p),
                     ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]
     try:
-        libdl = ctypes.CDLL(None)
+        libc = ctypes.CDLL(None)
+        libc.dladdr.argtypes = [ctypes.c_void_p, ctypes.POINTER(DlInfo)]
         info = DlInfo()
-        if libdl.dladdr(ctypes.c_void_p(addr), ctypes.byref(info)) and info.dli_sname:
-            return info.dli_sname.decode()
+        if libc.dladdr(addr, ctypes.byref(info)):
+            if info.dli_sname:
+                return info.dli_sname.decode()
+            if info.dli_fname:
+                return "a function in " + info.dli_fname.decode().rsplit("/", 1)[-1]
     except (OSError, AttributeError):
         pass
     return None

@@ -131,12 +131,38 @@ def njit_checker(name: str, width: int):
                 if x.size > 0 and dx.size > 0 and lo1 < hi2 and lo2 < hi1:
                     raise ShadowError(alias_msg)
             return impl
+        if isinstance(x, nbt.BaseTuple) and isinstance(dx, nbt.BaseTuple) and len(x) == len(dx):
+            body = "".join(f"    check(x[{k}], dx[{k}])\n" for k in range(len(x))) or "    pass\n"
+            ns = {"check": check}
+            exec(f"def impl(x, dx):\n{body}", ns)
+            return ns["impl"]
         if isinstance(x, nbt.Float) and isinstance(dx, nbt.Array):
             def impl(x, dx):
                 if dx.size != width:
                     raise ShadowError(width_msg)
             return impl
         return lambda x, dx: None
+
+    return check
+
+
+def njit_alias_checker(name_a: str, name_b: str):
+    """An ``@njit``-callable ``check(da, db)``: two shadows must not share memory."""
+    msg = f"error: shadow `d{name_a}` shares memory with shadow `d{name_b}`"
+
+    def check(da, db):  # pragma: no cover - replaced by the overload inside njit
+        pass
+
+    @overload(check, jit_options={"cache": False})
+    def _impl(da, db):
+        if isinstance(da, nbt.Array) and isinstance(db, nbt.Array):
+            def impl(da, db):
+                lo1, hi1 = _extent(da)
+                lo2, hi2 = _extent(db)
+                if da.size > 0 and db.size > 0 and lo1 < hi2 and lo2 < hi1:
+                    raise ShadowError(msg)
+            return impl
+        return lambda da, db: None
 
     return check
 

@@ -90,6 +90,11 @@ def make_caller(nargs: int, build: Callable, name: str = "zymase_call", checks=(
             status, res = context.call_conv.call_function(builder, fn, signature.return_type,
                                                           signature.args, args)
             with cgutils.if_unlikely(builder, status.is_error):
+                # Numba's caller skips its own reference cleanup when a nested call fails
+                # (numba#1549); the entry point's arguments are released here instead
+                if context.enable_nrt:
+                    for ty, val in zip(signature.args, args):
+                        context.nrt.decref(builder, ty, val)
                 context.call_conv.return_status_propagate(builder, status)
             return res
 

@@ -55,7 +55,17 @@ from .signature import DerivSignature, array_leaves, float_leaves
 
 def _describe(i: Instruction) -> str:
     if i.opcode == "call":
-        return f"a call to {i.callee_name or 'an indirect function'}"
+        if i.callee_name:
+            return f"a call to {i.callee_name}"
+        from ..custom import external_address, symbol_at
+        addr = external_address(i)
+        if addr is not None:
+            name = symbol_at(addr)
+            if name and name.startswith("a function in "):
+                return f"a call to an external C function ({name[2:]}, at {addr:#x}, via ctypes/cffi)"
+            return (f"a call to the external C function `{name}` (ctypes/cffi, at {addr:#x})"
+                    if name else f"a call to an external C function at {addr:#x} (ctypes/cffi)")
+        return "a call through a function pointer"
     return f"the instruction `{i.opcode}`"
 
 
@@ -318,8 +328,12 @@ class ForwardTransform:
                         or isinstance(v.type, (StructType, ArrayType))):
                     return
                 sb.store(b, sb.sh(v, b), sb.sh(p, b), _align(i))
-            elif v in self.activity.active and contains_float(v.type) and False:
-                pass
+            elif v in self.activity.active and contains_float(v.type) and p is not self.prim_slot:
+                # the tangent would be lost, and a later read of this memory would see none
+                raise unsupported("a store of a value that carries a derivative into memory "
+                                  "that has no shadow", i.loc,
+                                  help="mark the array written here Dual (or DualOnly) "
+                                       "instead of Const")
             return
         if op == "call":
             self.visit_call(i, b, sb, active)
