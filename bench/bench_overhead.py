@@ -22,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 
 import numba
@@ -86,13 +85,22 @@ def per_call(quick):
         "derivative, checks=False": (py_loop(lambda: d_off(x, dx, y, dy, 4, 1.0)),
                                      lambda n: l_off(x, dx, y, dy, n)),
     }
+    # where a Python call's time goes: zymase types every argument with numba.typeof
+    # before dispatching (the @njit entry then types them again, in C)
+    from zymase.frontend.numba import typeof_args
+    args = (x, dx, y, dy, 4, 1.0)
+    variants["  of which typeof_args(args)"] = (py_loop(lambda: typeof_args(args)), None)
     for py, nj in variants.values():   # compile and warm up
         py(10)
-        nj(10)
+        if nj is not None:
+            nj(10)
     times = {name: ([], []) for name in variants}
     for _ in range(repeats):
         for name, (py, nj) in variants.items():
             for k, (fn, n) in enumerate(((py, calls), (nj, njit_calls))):
+                if fn is None:
+                    times[name][k].append(float("nan"))
+                    continue
                 t0 = time.perf_counter_ns()
                 fn(n)
                 times[name][k].append((time.perf_counter_ns() - t0) / n)

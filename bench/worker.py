@@ -165,6 +165,15 @@ def run_zymase(w, args):
 
     y, grads = call_grad(w.args())
     compile_deriv = time.perf_counter() - t0
+    if os.environ.get("ZYMASE_BENCH_PERTURB") == w.name:
+        # test hook (tests/unit/test_bench_validation.py): a gradient wrong by 1e-4 relative
+        # must be caught by the checks below and abort the run
+        _raw_call = call_grad
+
+        def call_grad(cargs_in):
+            y0, g0 = _raw_call(cargs_in)
+            return y0, [g * (1.0 + 1e-4) for g in g0]
+        y, grads = call_grad(w.args())
 
     # ---- validation (before any timing)
     checks = [("primal returned by the derivative vs Numba (rel)", rel(y, y_ref), 1e-10)]

@@ -144,11 +144,9 @@ def lorenz(quick: bool) -> Workload:
         dict(state="dup", params="dup", n_steps="const", dt="const"),
         dict(state=np.array([1.0, 1.0, 1.0]), params=np.array([10.0, 28.0, 8.0 / 3.0]),
              n_steps=steps, dt=0.001),
-        # t = 20 on a chaotic attractor: a rounding difference of 1 ulp grows by about
-        # e^(0.9 t) ~ 1e8, so two correct implementations that round differently (operation
-        # order, FMA contraction) agree only to ~1e-7; see the README's Benchmarks section.
-        agree_tol=1e-8 if quick else 1e-6,
-        agree_note="" if quick else "chaotic: 1e-6 (ulp differences grow ~e^(0.9 t))")
+        # t = 20 on the chaotic attractor: the gradient is ~1e6 and two AD tools still agree
+        # to ~4e-10, but finite differences need small steps (see directional_fd_check)
+    )
 
 
 def heat(quick: bool) -> Workload:
@@ -190,7 +188,8 @@ def get(name: str, quick: bool) -> Workload:
 def directional_fd_check(w: Workload, primal: Callable, grads, n_dirs: int = 2, seed: int = 0):
     """Compare <grad, v> with a 4th-order central difference of the primal along random
     directions v, trying several step sizes and keeping the best (FD is only an
-    approximation: its error is truncation ~h^4 plus rounding ~eps |f| / h).
+    approximation: its error is truncation ~h^4 plus rounding ~eps |f| / h; a long chaotic
+    integration such as Lorenz over t = 20 needs h ~ 1e-6, smooth problems h ~ 1e-3).
     Returns the worst (over directions) relative error."""
     rng = np.random.default_rng(seed)
     worst = 0.0
@@ -207,7 +206,7 @@ def directional_fd_check(w: Workload, primal: Callable, grads, n_dirs: int = 2, 
             return primal(*w.args(d))
 
         best = math.inf
-        for h in (1e-2, 1e-3, 1e-4, 1e-5):
+        for h in (1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7):
             fd = (-f_at(2 * h) + 8 * f_at(h) - 8 * f_at(-h) + f_at(-2 * h)) / (12 * h)
             best = min(best, abs(fd - ad) / max(abs(ad), abs(fd), 1e-300))
         worst = max(worst, best)

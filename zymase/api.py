@@ -95,7 +95,10 @@ class Derivative:
             if act.has_shadow:
                 parts.append("d" + name)
         if self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly):
-            parts.append("seed")
+            seed = "seed"
+            while seed in parts:
+                seed = "ret_" + seed
+            parts.append(seed)
         return parts
 
     @property
@@ -106,14 +109,7 @@ class Derivative:
         return n
 
     def call_signature(self) -> str:
-        parts = []
-        for name, act in zip(self.param_names, self.activities):
-            parts.append(name)
-            if act.has_shadow:
-                parts.append("d" + name)
-        if self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly):
-            parts.append("seed")
-        return f"{self.__name__ if hasattr(self, '__name__') else 'df'}({', '.join(parts)})"
+        return f"{getattr(self, '__name__', 'df')}({', '.join(self.call_param_names)})"
 
     def _validate_static(self):
         names = self.param_names
@@ -264,10 +260,14 @@ class Derivative:
                                 f"{len(args)} given\n  = help: call it as {self.call_signature()}")
         if self.checks:
             self.check_shadows(args)
-        argtypes = typeof_args(args)
-        if argtypes not in self._builds:
-            self._build(argtypes)
-        return self._entry(*args)
+        try:
+            # the entry dispatcher types the arguments itself (fast path) and builds on demand
+            return self._entry(*args)
+        except numba.core.errors.TypingError:
+            # a build error surfaced through Numba's typer: rebuild here for the real error
+            # (ActivityError, ShadowError, UnsupportedError, …) with its own message
+            self._build(typeof_args(args))
+            raise
 
     def check_shadows(self, args):
         k = 0

@@ -225,7 +225,10 @@ def _forward_jac(fn, args, k, y, width, caches):
                 for lane in range(w):
                     if start + lane < n:
                         flat[lane, start + lane] = 1.0
-                call.append(t if np.ndim(a) else t.reshape(w))
+                if np.ndim(a):
+                    call.append(t)
+                else:
+                    call.append(t.reshape(w) if w > 1 else float(t.reshape(-1)[0]))
         td = np.asarray(d(*call))
         cols.append(td.reshape(w, -1)[: min(w, n - start)])
     J = np.concatenate(cols, axis=0).T  # (n_out, n_in)

@@ -27,6 +27,7 @@ from numba.core import types as nbt
 from .errors import UnsupportedError
 
 _by_address: Dict[int, "CustomFunction"] = {}
+_external_names: Dict[int, str] = {}   # address → Python-side name of ctypes/cffi functions seen
 _dispatchers: Dict[int, "CustomFunction"] = {}
 
 
@@ -178,8 +179,39 @@ def external_address(inst) -> Optional[int]:
     return None
 
 
+def remember_external_functions(py_func) -> None:
+    """Record the names of ctypes/cffi functions a function can reach through its globals
+    and closure (and those of the @njit functions it calls), for error messages."""
+    seen = set()
+
+    def visit(fn, depth):
+        if fn is None or id(fn) in seen or depth > 3:
+            return
+        seen.add(id(fn))
+        env = dict(getattr(fn, "__globals__", {}))
+        for cell, name in zip(getattr(fn, "__closure__", None) or (),
+                              fn.__code__.co_freevars if hasattr(fn, "__code__") else ()):
+            try:
+                env[name] = cell.cell_contents
+            except ValueError:
+                pass
+        for name in getattr(getattr(fn, "__code__", None), "co_names", ()) + \
+                getattr(getattr(fn, "__code__", None), "co_freevars", ()):
+            obj = env.get(name)
+            addr = _address(obj) if obj is not None else None
+            if addr is not None:
+                _external_names.setdefault(addr, getattr(obj, "__name__", name))
+            inner = getattr(obj, "py_func", None)
+            if inner is not None:
+                visit(inner, depth + 1)
+    visit(py_func, 0)
+
+
 def symbol_at(addr: int) -> Optional[str]:
-    """Best-effort name of the C function at ``addr`` (dladdr): ``name`` or ``in libfoo.so``."""
+    """Best-effort name of the C function at ``addr``: the ctypes/cffi object's name when the
+    front end saw it, else dladdr's symbol, else ``a function in libfoo.so``."""
+    if addr in _external_names:
+        return _external_names[addr]
     class DlInfo(ctypes.Structure):
         _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p),
                     ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]

@@ -50,11 +50,11 @@ def check_python(name, x, dx, width, seen, path=""):
                               f"`{label}`; for a view, take the same view of a zeros array")
         if not dx.flags.writeable:
             raise ShadowError(f"error: shadow `d{label}` is read-only; zymase writes derivatives into it")
-        if np.shares_memory(x, dx):
+        if np.may_share_memory(x, dx) and np.shares_memory(x, dx):
             raise ShadowError(f"error: shadow `d{label}` aliases its primal `{label}`\n  = help: "
                               f"pass a separate array, e.g. np.zeros_like({label})")
         for other_name, o in seen:
-            if np.shares_memory(o, dx):
+            if np.may_share_memory(o, dx) and np.shares_memory(o, dx):
                 raise ShadowError(f"error: shadow `d{label}` aliases shadow `d{other_name}`")
         seen.append((label, dx))
         return
@@ -132,8 +132,8 @@ def njit_checker(name: str, width: int):
                     raise ShadowError(alias_msg)
             return impl
         if isinstance(x, nbt.BaseTuple) and isinstance(dx, nbt.BaseTuple) and len(x) == len(dx):
-            body = "".join(f"    check(x[{k}], dx[{k}])\n" for k in range(len(x))) or "    pass\n"
-            ns = {"check": check}
+            body = "".join(f"    check{k}(x[{k}], dx[{k}])\n" for k in range(len(x))) or "    pass\n"
+            ns = {f"check{k}": njit_checker(f"{name}[{k}]", width) for k in range(len(x))}
             exec(f"def impl(x, dx):\n{body}", ns)
             return ns["impl"]
         if isinstance(x, nbt.Float) and isinstance(dx, nbt.Array):

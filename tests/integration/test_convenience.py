@@ -184,10 +184,6 @@ def test_vjp_array_output():
     close(gx, fd(lambda v: p(v, 2), X).T @ w)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: convenience._forward_jac passes a (1,)-array "
-                   "tangent for a float scalar argument at width 1, which the shadow check "
-                   "rejects ('tangent `da` must be a float, found ndarray'); vjp of an array "
-                   "output goes through it for every float scalar primal")
 def test_vjp_array_output_scalar_primal():
     p = P["vec"]
     y, back = zymase.vjp(vec, X.copy(), 1.5)
@@ -230,9 +226,6 @@ def test_jacobian_array_output_reverse_is_refused():
         zymase.jacobian(vec, argnums=0, mode="reverse")(X.copy(), 1.5)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: forward-mode jacobian w.r.t. a float scalar "
-                   "argument fails: _forward_jac builds a (1,)-array tangent at width 1 "
-                   "(ShadowError 'tangent `da` must be a float, found ndarray')")
 @pytest.mark.parametrize("fn,args", [(vec, (X, 1.5)), (mix, (0.7, X, 3, 1.3))],
                          ids=["array_output", "scalar_output"])
 def test_jacobian_forward_scalar_arg(fn, args):
@@ -466,11 +459,6 @@ def test_disk_cache_reloads_in_second_process(cold_cache):
           f"{warm['rosen']['first_call_s'] * 1e3:.0f} ms warm")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: loading from the disk cache a derivative whose "
-                   "IR allocates (NRT_MemInfo_alloc_aligned) in a process where Numba has not "
-                   "compiled anything yet aborts the process: 'LLVM ERROR: Symbol not found: "
-                   "NRT_MemInfo_alloc_aligned' (NRT not initialised; calling "
-                   "cpu_target.target_context.refresh() first avoids it)")
 def test_disk_cache_reloads_allocating_derivative(cold_cache):
     tmp_path, cold = cold_cache
     warm = _child(tmp_path, "warm", "cubes")

@@ -131,6 +131,13 @@ expect("dual_on_bool",
 expect("too_few_call_args", lambda: df(X0.copy(), np.zeros(N), N), good_f, WANT_F)
 expect("too_many_call_args", lambda: df(X0.copy(), np.zeros(N), N, 1.0, 2.0), good_f, WANT_F)
 expect("forward_call_args", lambda: fw_g(1.5, 4), good_g_fwd, WANT_G)
+
+def h(x, seed):                    # a parameter that happens to be called `seed`
+    return x[0] * seed
+
+expect("call_args_param_named_seed",
+       lambda: zymase.autodiff_reverse(h, Duplicated, Active)(np.ones(2), np.zeros(2), 1.0),
+       good_f, WANT_F)
 '''
 
 # -- shadow checks on calls from Python ----------------------------------------------------------
@@ -507,16 +514,10 @@ def test_shadow_from_njit(runs, label):
     check_error(case(runs, "shadow_njit", label), cls, builtin, *needles)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the @njit entry checks each shadow on its own; "
-                   "a shadow passed for two parameters is not caught (Python callers get "
-                   "'shadow `dy` aliases shadow `dx`') and the adjoints silently mix")
 def test_shadows_alias_from_njit(runs):
     check_error(case(runs, "njit_shadows_alias", "shadows_alias"), *S, "`dy`", "`dx`")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: njit_checker returns a no-op for tuple "
-                   "parameters, so a tuple member of the wrong shape passes unchecked from @njit "
-                   "(an undersized one would be written out of bounds)")
 def test_tuple_member_shape_from_njit(runs):
     check_error(case(runs, "njit_tuple_member_shape", "tuple_member_shape"), *S, "`dt[1]`")
 
@@ -526,6 +527,12 @@ def test_tuple_member_shape_from_njit(runs):
                    "df(x, dx, n, seed)")
 def test_call_args_from_njit(runs):
     check_error(case(runs, "shadow_njit", "too_few_call_args"), *A, "(x, dx, n, seed)")
+
+
+def test_call_args_param_named_seed(runs):
+    rec = case(runs, "activity", "call_args_param_named_seed")
+    check_error(rec, *A, "takes 4 arguments, 3 given")
+    assert "seed, seed" not in rec["msg"], rec["msg"]
 
 
 @pytest.mark.parametrize("ret", ["Active", "ActiveOnly"])
@@ -541,15 +548,10 @@ def test_active_return_on_array(runs, ret):
     check_good(rec)   # the idiom the help suggests works, with the right numbers
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: ret=Active on a function returning None is "
-                   "accepted silently (the call returns None) instead of an ActivityError")
 def test_active_return_on_none(runs):
     check_error(case(runs, "return_bugs", "ret_Active_on_none"), *A, "scale")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: ret=Active on a function returning an int makes "
-                   "zymase emit invalid IR ('fpext double to i64'): RuntimeError 'zymase "
-                   "produced invalid IR' instead of an ActivityError")
 def test_active_return_on_int(runs):
     check_error(case(runs, "return_bugs", "ret_Active_on_int"), *A, "count")
 
@@ -575,8 +577,6 @@ def test_ctypes_callee_is_unsupported(runs, label, marker):
                 "custom derivative")
 
 
-@pytest.mark.xfail(strict=True, reason="message quality: the callee is reported as 'an "
-                   "indirect function'; Numba's typed IR knows it is the ctypes function `cos`")
 def test_ctypes_callee_is_named(runs):
     for label in ("ctypes_reverse_array", "ctypes_forward_scalar"):
         first = case(runs, "ctypes", label)["msg"].splitlines()[0]   # not the quoted source

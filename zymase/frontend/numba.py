@@ -192,6 +192,8 @@ def compile_ir(fn, argtypes: Sequence[types.Type]) -> FrontendResult:
                                    "differentiates nopython code only")
     texts: List[str] = []
     _library_modules(cres.library, set(), texts)
+    from ..custom import remember_external_functions
+    remember_external_functions(disp.py_func)
     module = link_texts(texts)
     names = list(disp.py_func.__code__.co_varnames[:disp.py_func.__code__.co_argcount])
     names += [f"arg{i}" for i in range(len(names), len(argtypes))]

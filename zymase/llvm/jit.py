@@ -31,6 +31,7 @@ _counter = itertools.count()
 
 def library_from_ir(name: str, text: str):
     ctx = cpu_target.target_context
+    ctx.refresh()  # initialises Numba's runtime (NRT symbols) in a process that compiled nothing yet
     lib = ctx.codegen().create_library(name)
     mod = llvm.parse_assembly(text)
     mod.verify()

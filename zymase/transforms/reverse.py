@@ -379,9 +379,7 @@ class ReverseTransform:
         full = fl.is_full(b, 1)
         # keep it branch-free: grow unconditionally costs a call per allocation, which is
         # already a C call — acceptable on this cold path
-        need = b.select(full, const_int(I64, 8), const_int(I64, 0))
-        b.call("zymase.tape.grow", FunctionType(VOID, (PTR, PTR, PTR, I64)),
-               [fl.base, fl.top, fl.end, need])
+        fl.grow(b, 1, b.select(full, const_int(I64, 8), const_int(I64, 0)))
         fl.push_all(b, [mi])
 
     # -- 3. what the adjoint code needs, and how it gets it -------------------------------------

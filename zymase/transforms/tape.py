@@ -22,24 +22,29 @@ from ..ir.types import I1, I64, I8, PTR, VOID, FunctionType, IntType, Type
 from ..ir.values import Argument, Function, Module, Value, const_int
 
 SLOT = 8
-INITIAL_BYTES = 1 << 16
+INITIAL_BYTES = 4096          # first buffer lives in the derivative's stack frame
 GROW = "zymase.tape.grow"
+RELEASE = "zymase.tape.release"
 
 
 def ensure_grow_helper(module: Module) -> None:
-    """Define ``void zymase.tape.grow(ptr base_slot, ptr top_slot, ptr end_slot, i64 need)``."""
+    """Define ``zymase.tape.grow(ptr base_slot, ptr top_slot, ptr end_slot, i64 need,
+    ptr stack_buffer)`` (move to a heap buffer of at least twice the size; the first move
+    copies out of the stack buffer) and ``zymase.tape.release(ptr base, ptr stack_buffer)``."""
     if GROW in module.functions:
         return
     module.get_or_declare("realloc", FunctionType(PTR, (PTR, I64)))
-    args = [Argument(PTR, "bs"), Argument(PTR, "ts"), Argument(PTR, "es"), Argument(I64, "need")]
+    module.get_or_declare("malloc", FunctionType(PTR, (I64,)))
+    module.get_or_declare("free", FunctionType(VOID, (PTR,)))
+    args = [Argument(PTR, "bs"), Argument(PTR, "ts"), Argument(PTR, "es"), Argument(I64, "need"),
+            Argument(PTR, "stack")]
     fn = Function(GROW, VOID, args)
     fn.linkage = "internal"
     fn.attrs = "cold"  # rarely run; inlinable so a derivative of a derivative sees through it
     module.add_function(fn)
-    blk = fn.add_block("entry")
-    work = fn.add_block("grow")
-    done = fn.add_block("done")
-    bs, ts, es, need = args
+    blk, work, heap, first, join, done = (fn.add_block(n) for n in
+                                          ("entry", "grow", "heap", "first", "join", "done"))
+    bs, ts, es, need, stack = args
     eb = Builder(module, blk)
     eb.cbr(eb.icmp("eq", need, const_int(I64, 0)), done, work)
     Builder(module, done).ret()
@@ -53,29 +58,50 @@ def ensure_grow_helper(module: Module) -> None:
     want = b.add(used, need)
     big = b.icmp("ugt", want, cap2)
     newcap = b.select(big, b.mul(want, const_int(I64, 2)), cap2)
-    nb = b.call("realloc", FunctionType(PTR, (PTR, I64)), [base, newcap])
-    b.store(nb, bs)
-    b.store(b.gep(I8, nb, [used]), ts)
-    b.store(b.gep(I8, nb, [newcap]), es)
-    b.ret()
+    b.cbr(b.icmp("eq", base, stack), first, heap)
+    fb = Builder(module, first)
+    nb1 = fb.call("malloc", FunctionType(PTR, (I64,)), [newcap])
+    fb.memcpy(nb1, base, used)
+    fb.br(join)
+    hb = Builder(module, heap)
+    nb2 = hb.call("realloc", FunctionType(PTR, (PTR, I64)), [base, newcap])
+    hb.br(join)
+    jb = Builder(module, join)
+    nb = jb.phi(PTR)
+    nb.add_incoming(nb1, first)
+    nb.add_incoming(nb2, heap)
+    jb.store(nb, bs)
+    jb.store(jb.gep(I8, nb, [used]), ts)
+    jb.store(jb.gep(I8, nb, [newcap]), es)
+    jb.ret()
+    rargs = [Argument(PTR, "base"), Argument(PTR, "stack")]
+    rel = Function(RELEASE, VOID, rargs)
+    rel.linkage = "internal"
+    module.add_function(rel)
+    r0, r1, r2 = rel.add_block("entry"), rel.add_block("free"), rel.add_block("done")
+    rb = Builder(module, r0)
+    rb.cbr(rb.icmp("eq", rargs[0], rargs[1]), r2, r1)
+    fb = Builder(module, r1)
+    fb.call("free", FunctionType(VOID, (PTR,)), [rargs[0]])
+    fb.br(r2)
+    Builder(module, r2).ret()
 
 
 class Stack:
     """Emits push/pop code for one tape."""
 
     def __init__(self, module: Module, entry: Builder, name: str):
+        from ..ir.types import ArrayType
         self.module = module
         ensure_grow_helper(module)
-        module.get_or_declare("malloc", FunctionType(PTR, (I64,)))
-        module.get_or_declare("free", FunctionType(VOID, (PTR,)))
         eb = entry
         self.base = eb.alloca(PTR, f"{name}.base")
         self.top = eb.alloca(PTR, f"{name}.top")
         self.end = eb.alloca(PTR, f"{name}.end")
-        mem = eb.call("malloc", FunctionType(PTR, (I64,)), [const_int(I64, INITIAL_BYTES)])
-        eb.store(mem, self.base)
-        eb.store(mem, self.top)
-        eb.store(eb.gep(I8, mem, [const_int(I64, INITIAL_BYTES)]), self.end)
+        self.stack = eb.alloca(ArrayType(INITIAL_BYTES // SLOT, I64), f"{name}.stack")
+        eb.store(self.stack, self.base)
+        eb.store(self.stack, self.top)
+        eb.store(eb.gep(I8, self.stack, [const_int(I64, INITIAL_BYTES)]), self.end)
 
     def is_full(self, b: Builder, n: int) -> Value:
         """i1: pushing ``n`` more slots would overflow."""
@@ -84,9 +110,10 @@ class Stack:
         after = b.gep(I8, top, [const_int(I64, n * SLOT)])
         return b.icmp("ugt", b.cast("ptrtoint", after, I64), b.cast("ptrtoint", end, I64))
 
-    def grow(self, b: Builder, n: int):
-        b.call(GROW, FunctionType(VOID, (PTR, PTR, PTR, I64)),
-               [self.base, self.top, self.end, const_int(I64, n * SLOT)])
+    def grow(self, b: Builder, n: int, need: Value = None):
+        b.call(GROW, FunctionType(VOID, (PTR, PTR, PTR, I64, PTR)),
+               [self.base, self.top, self.end,
+                need if need is not None else const_int(I64, n * SLOT), self.stack])
 
     def push_all(self, b: Builder, values: List[Value]):
         top = b.load(PTR, self.top)
@@ -115,7 +142,7 @@ class Stack:
         return b.icmp("eq", b.load(PTR, self.top), b.load(PTR, self.base))
 
     def release(self, b: Builder):
-        b.call("free", FunctionType(VOID, (PTR,)), [b.load(PTR, self.base)])
+        b.call(RELEASE, FunctionType(VOID, (PTR, PTR)), [b.load(PTR, self.base), self.stack])
 
 
 def _slot_type(t: Type) -> Type:
