@@ -213,7 +213,7 @@ def write_markdown(path, info, table, tools, args, wall, skipped_tools):
              "to match)")
     L.append(f"- load average (1/5/15 min) at start: {info['load']}, at the end: "
              f"{info.get('load_end', '?')} (other work on the machine inflates and scatters "
-             "the times; the ratios within one row are the more robust numbers)")
+             "the times, by up to ~2× between runs: treat smaller differences as noise)")
     L.append(f"- Python {info['python']}; " + ", ".join(
         f"{k} {val}" for k, val in v.items() if val is not None))
     if skipped_tools:

@@ -160,7 +160,7 @@ class Derivative:
     def _validate_return(self, rt):
         fname = self.py_func.__name__
         if self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly) \
-                and not isinstance(rt, nbt.Float):
+                and not isinstance(rt, (nbt.Float, nbt.Array)):  # arrays: the transform explains
             raise ActivityError(
                 f"error: return activity `{self.ret}` needs a float result, but `{fname}` returns "
                 f"{rt}\n  = help: use ret=Const for functions that return nothing or a "

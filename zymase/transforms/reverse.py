@@ -150,7 +150,7 @@ class ReverseTransform:
         if v not in self.slots:
             eb = Builder(self.module).before(self.fn.entry.terminator)
             s = eb.alloca(v.type, f"{v.name or 'v'}.bar")
-            eb.store(zero(v.type), s)
+            eb.store(_nzero(v.type), s)
             self.slots[v] = s
         return self.slots[v]
 
@@ -163,7 +163,7 @@ class ReverseTransform:
     def take(self, b: Builder, v: Value) -> Value:
         s = self.slot(v)
         val = b.load(v.type, s)
-        b.store(zero(v.type), s)
+        b.store(_nzero(v.type), s)
         return val
 
     # -- 2. forward sweep: pointer shadows ----------------------------------------------------
@@ -591,8 +591,13 @@ class ReverseTransform:
         self.need: Dict[Block, int] = {}
         self.pred_id: Dict[Block, Value] = {}
         self.exit_loops: Dict[Block, List] = {}
+        self.iv_saves: Dict[Block, List[Value]] = {}
         for blk in blocks:
             self._instrument(blk)
+        for pre, ivs in self.iv_saves.items():
+            b = Builder(module).before_terminator(pre)
+            self._push(b, [b.load(v.type, self.cur_slot(v)) for v in ivs])
+            self.need[pre] = self.need.get(pre, 0) + len(ivs)
         # returns → status check → adjoint sweep
         exit_blk = fn.add_block("zy.rev.exit")
         self.rev = {blk: fn.add_block(f"zy.rev.{blk.name}") for blk in blocks}
@@ -681,15 +686,13 @@ class ReverseTransform:
             n += 1
         # phi leaves (current-value slots), then instruction leaves after each definition
         for phi in [p for p in self.body[blk] if p.opcode == "phi" and p in self.leaves]:
-            old = b.load(phi.type, self.cur_slot(phi))
             if phi in self.iv:
-                lp = self.counted[blk]
-                first = b.icmp("eq", self.cnt[lp], const_int(I64, 1))
-                self._push(b, [old], first)
+                # the value before the loop is saved once, at the end of the preheader
+                self.iv_saves.setdefault(self.counted[blk].preheader, []).append(phi)
             else:
-                self._push(b, [old])
+                self._push(b, [b.load(phi.type, self.cur_slot(phi))])
+                n += 1
             b.store(phi, self.cur_slot(phi))
-            n += 1
         for i in self.body[blk]:
             if i.opcode != "phi" and i in self.leaves:
                 ab = Builder(module).after(i)
@@ -744,14 +747,16 @@ class ReverseTransform:
             first = b.icmp("eq", cnt, const_int(I64, 1))
             b.store(b.sub(cnt, const_int(I64, 1)), rc)
         phis = [p for p in self.body[blk] if p.opcode == "phi"]
-        for phi in reversed([p for p in phis if p in self.leaves]):
-            if phi in self.iv:
-                cur = b.load(phi.type, self.cur_slot(phi))
-                prev = b.sub(cur, const_int(phi.type, self.iv[phi]))
-                popped = self._pop(b, phi.type, first)
-                b.store(b.select(first, popped, prev), self.cur_slot(phi))
-            else:
-                b.store(self._pop(b, phi.type), self.cur_slot(phi))
+        leaf_phis = [p for p in phis if p in self.leaves]
+        for phi in reversed([p for p in leaf_phis if p not in self.iv]):
+            b.store(self._pop(b, phi.type), self.cur_slot(phi))
+        # induction variables: step back, or on the first iteration restore the value the
+        # preheader saved (pushed after the preheader's own entries, so popped first)
+        for phi in reversed([p for p in leaf_phis if p in self.iv]):
+            cur = b.load(phi.type, self.cur_slot(phi))
+            prev = b.sub(cur, const_int(phi.type, self.iv[phi]))
+            popped = self._pop(b, phi.type, first)
+            b.store(b.select(first, popped, prev), self.cur_slot(phi))
         for lp in reversed(self.exit_loops.get(blk, [])):
             b.store(self._pop(b, I64), self.rcount[lp])
         preds = self.li.preds.get(blk, [])
@@ -772,7 +777,7 @@ class ReverseTransform:
                     c = b.icmp("eq", pid, const_int(I64, self.bid[src0]))
                 else:
                     c = None
-                self.add_to(b, v, pb if c is None else b.select(c, pb, zero(phi.type)))
+                self.add_to(b, v, pb if c is None else b.select(c, pb, _nzero(phi.type)))
         # where the adjoint sweep goes next: the reverse of the predecessor that ran
         if not preds or preds == [self.fn.entry]:
             b.br(exit_blk)
@@ -836,7 +841,7 @@ class ReverseTransform:
         elif op == "select":
             rb = self.take(b, i)
             c = r(i.operands[0])
-            z = zero(i.type)
+            z = _nzero(i.type)
             self.add_to(b, i.operands[1], b.select(c, rb, z))
             self.add_to(b, i.operands[2], b.select(c, z, rb))
         elif op == "load":
@@ -981,6 +986,12 @@ class ReverseTransform:
             if n:
                 lines.append(f"  {blk.name}: {n}")
         return "\n".join(lines)
+
+def _nzero(t: Type) -> Value:
+    """-0.0: the additive identity of IEEE addition (x + -0.0 == x for every x, x = -0.0
+    included), so LLVM folds the adds into freshly reset adjoints; +0.0 would not fold."""
+    return const_float(t, -0.0) if t.is_float else zero(t)
+
 
 def _has_array(t) -> bool:
     if isinstance(t, nbt.Array):
