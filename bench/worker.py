@@ -13,7 +13,8 @@ Order of work in the process:
      Numba/LLVM/XLA compilation, zymase's transformation; eager tools just run once);
   3. validation (see below); a failure exits 3 before anything is timed;
   4. timing: median of repeated calls (at least 3 unless one call exceeds the budget,
-     then until ``--budget`` seconds are spent);
+     then until ``--budget`` seconds are spent); for eager tools (PyTorch, autograd) the
+     first call is an ordinary call and counts as the first sample;
   5. memory, during the first timed call: the extra resident memory the call needs,
      VmHWM after the call minus VmRSS before it, with the high-water mark reset through
      /proc/self/clear_refs just before (Linux >= 4.0); where that is impossible, the growth

@@ -18,13 +18,24 @@ from __future__ import annotations
 from typing import List
 
 from ..ir.builder import Builder
-from ..ir.types import I1, I64, I8, PTR, VOID, FunctionType, IntType, Type
+from ..ir.types import I1, I64, I8, PTR, VOID, FunctionType, IntType, StructType, Type
 from ..ir.values import Argument, Function, Module, Value, const_int
 
 SLOT = 8
 INITIAL_BYTES = 4096          # first buffer lives in the derivative's stack frame
 GROW = "zymase.tape.grow"
 RELEASE = "zymase.tape.release"
+
+
+_TRIPLE = StructType((PTR, PTR, PTR))
+
+
+def _triple(b: Builder, base: Value, top: Value, end: Value) -> Value:
+    from ..ir.values import undef
+    v = undef(_TRIPLE)
+    for k, x in enumerate((base, top, end)):
+        v = b.insertvalue(v, x, [k])
+    return v
 
 
 def ensure_grow_helper(module: Module) -> None:
@@ -36,22 +47,20 @@ def ensure_grow_helper(module: Module) -> None:
     module.get_or_declare("realloc", FunctionType(PTR, (PTR, I64)))
     module.get_or_declare("malloc", FunctionType(PTR, (I64,)))
     module.get_or_declare("free", FunctionType(VOID, (PTR,)))
-    args = [Argument(PTR, "bs"), Argument(PTR, "ts"), Argument(PTR, "es"), Argument(I64, "need"),
-            Argument(PTR, "stack")]
-    fn = Function(GROW, VOID, args)
+    args = [Argument(PTR, "base"), Argument(PTR, "top"), Argument(PTR, "end"),
+            Argument(I64, "need"), Argument(PTR, "stack")]
+    fn = Function(GROW, _TRIPLE, args)
     fn.linkage = "internal"
     fn.attrs = "cold"  # rarely run; inlinable so a derivative of a derivative sees through it
     module.add_function(fn)
     blk, work, heap, first, join, done = (fn.add_block(n) for n in
                                           ("entry", "grow", "heap", "first", "join", "done"))
-    bs, ts, es, need, stack = args
+    base, top, end, need, stack = args
     eb = Builder(module, blk)
     eb.cbr(eb.icmp("eq", need, const_int(I64, 0)), done, work)
-    Builder(module, done).ret()
+    db = Builder(module, done)
+    db.ret(_triple(db, base, top, end))
     b = Builder(module, work)
-    base = b.load(PTR, bs)
-    top = b.load(PTR, ts)
-    end = b.load(PTR, es)
     used = b.sub(b.cast("ptrtoint", top, I64), b.cast("ptrtoint", base, I64))
     cap = b.sub(b.cast("ptrtoint", end, I64), b.cast("ptrtoint", base, I64))
     cap2 = b.mul(cap, const_int(I64, 2))
@@ -70,10 +79,7 @@ def ensure_grow_helper(module: Module) -> None:
     nb = jb.phi(PTR)
     nb.add_incoming(nb1, first)
     nb.add_incoming(nb2, heap)
-    jb.store(nb, bs)
-    jb.store(jb.gep(I8, nb, [used]), ts)
-    jb.store(jb.gep(I8, nb, [newcap]), es)
-    jb.ret()
+    jb.ret(_triple(jb, nb, jb.gep(I8, nb, [used]), jb.gep(I8, nb, [newcap])))
     rargs = [Argument(PTR, "base"), Argument(PTR, "stack")]
     rel = Function(RELEASE, VOID, rargs)
     rel.linkage = "internal"
@@ -111,9 +117,12 @@ class Stack:
         return b.icmp("ugt", b.cast("ptrtoint", after, I64), b.cast("ptrtoint", end, I64))
 
     def grow(self, b: Builder, n: int, need: Value = None):
-        b.call(GROW, FunctionType(VOID, (PTR, PTR, PTR, I64, PTR)),
-               [self.base, self.top, self.end,
-                need if need is not None else const_int(I64, n * SLOT), self.stack])
+        # by value in, by value out: the three slots never escape, so they live in registers
+        r = b.call(GROW, FunctionType(_TRIPLE, (PTR, PTR, PTR, I64, PTR)),
+                   [b.load(PTR, self.base), b.load(PTR, self.top), b.load(PTR, self.end),
+                    need if need is not None else const_int(I64, n * SLOT), self.stack])
+        for k, slot in enumerate((self.base, self.top, self.end)):
+            b.store(b.extractvalue(r, [k]), slot)
 
     def push_all(self, b: Builder, values: List[Value]):
         top = b.load(PTR, self.top)
