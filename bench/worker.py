@@ -29,7 +29,6 @@ must agree with it to the workload's tolerance (1e-8 relative, max-norm) or the 
 """
 import argparse
 import json
-import math
 import os
 import resource
 import sys

@@ -50,7 +50,7 @@ from ..analysis.activity import analyse_activity
 from .clone import clone_into
 from .custom_calls import call_site, emit_rule_call
 from ..custom import lookup_call
-from .signature import DerivSignature, array_leaves, float_leaves
+from .signature import mark_shadow_noalias, DerivSignature, array_leaves, float_leaves
 
 
 def _describe(i: Instruction) -> str:
@@ -201,6 +201,7 @@ class ForwardTransform:
                 args.append(Argument(primal.args[0].type if False else _leaf_type(info, k),
                                      f"{_safe(info.name)}.{k}"))
         fn = Function(self.name, IntType(32), args)
+        mark_shadow_noalias(fn, sig)
         module.add_function(fn)
         self.fn = fn
         entry = fn.add_block("zy.entry")

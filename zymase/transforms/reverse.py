@@ -51,7 +51,7 @@ from ..rules import table
 from ..rules.emit import ExprEmitter, _parse
 from .clone import clone_into
 from .forward import ShadowBuilder, _align, _describe, _leaf_type, _safe, reverse_postorder
-from .signature import DerivSignature, array_leaves, float_leaves
+from .signature import mark_shadow_noalias, DerivSignature, array_leaves, float_leaves
 from .tape import Stack, _narrow, _slot_type, _widen
 from .custom_calls import call_site, emit_rule_call
 from ..custom import lookup_call
@@ -86,6 +86,7 @@ class ReverseTransform:
             for k in range(info.count):
                 args.append(Argument(_leaf_type(info, k), f"{_safe(info.name)}.{k}"))
         fn = Function(self.name, IntType(32), args)
+        mark_shadow_noalias(fn, sig)
         module.add_function(fn)
         self.fn = fn
         entry = fn.add_block("zy.entry")

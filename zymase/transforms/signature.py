@@ -96,3 +96,13 @@ def float_leaves(info: ArgInfo) -> List[ArgInfo]:
     if isinstance(info.nbtype, (types.Float, types.Array)):
         return [info]
     return []
+
+
+def mark_shadow_noalias(fn, sig: DerivSignature) -> None:
+    """Shadow data pointers get ``noalias``: the run-time checks guarantee that a shadow
+    shares memory with neither its primal nor another shadow (with ``checks=False`` the
+    caller promises it), which lets LLVM keep primal loads and shadow stores apart."""
+    for sinfo in sig.shadow_info.values():
+        for leaf in float_leaves(sinfo):
+            if leaf.is_array:
+                fn.args[leaf.first + 4].attrs = "noalias"
