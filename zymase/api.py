@@ -184,6 +184,10 @@ class Derivative:
         from .pipeline import Prepared
         module, symbol, restype = self.inner._transform(prim)
         mod = pipelines.parse(print_module(module))
+        from .pipeline import _link_extra
+        from .rules.helpers import link_helpers
+        link_helpers(mod)
+        _link_extra(mod, getattr(module, "extra_ir", {}))  # custom rules: differentiated too
         pipelines.canonicalise(mod, symbol)
         text = str(mod)
         dprint(self.print_flags, "ir-before", symbol, text)
