@@ -48,6 +48,7 @@ from ..rules import table
 from ..rules.emit import partials
 from ..analysis.activity import analyse_activity
 from .clone import clone_into
+from ..analysis.loops import reverse_postorder
 from .custom_calls import call_site, emit_rule_call
 from ..custom import lookup_call
 from .signature import mark_shadow_noalias, DerivSignature, array_leaves, float_leaves
@@ -685,23 +686,6 @@ class ForwardTransform:
     def derivative_return_type(self):
         out_nb, _ = self.result_layout()
         return out_nb if out_nb is not None else nbt.none
-
-
-def reverse_postorder(fn: Function) -> List[Block]:
-    seen, order = set(), []
-    stack = [(fn.entry, iter(fn.entry.successors()))]
-    seen.add(fn.entry)
-    while stack:
-        blk, it = stack[-1]
-        nxt = next(it, None)
-        if nxt is None:
-            order.append(blk)
-            stack.pop()
-        elif nxt not in seen:
-            seen.add(nxt)
-            stack.append((nxt, iter(nxt.successors())))
-    order.reverse()
-    return order
 
 
 def _wide(t: Type, w: int) -> Type:
