@@ -74,7 +74,7 @@ class Derivative:
                 checks.append((njit_alias_checker(na, nb), (ka, kb)))
         self._intrinsic, self._entry, self._cache = jit.make_caller(
             n, self._build, name=f"zymase_{mode.value}_{_ident(self.py_func.__name__)}",
-            checks=checks)
+            checks=checks, param_names=self.call_param_names)
         self.__name__ = f"d_{self.inner.__name__ if self.inner else self.py_func.__name__}"
         self.__doc__ = f"{mode.value}-mode derivative of {self.py_func.__name__}"
 

@@ -522,9 +522,9 @@ def test_tuple_member_shape_from_njit(runs):
     check_error(case(runs, "njit_tuple_member_shape", "tuple_member_shape"), *S, "`dt[1]`")
 
 
-@pytest.mark.xfail(strict=True, reason="usability: from @njit a wrong argument count is a "
-                   "numba TypingError about '(a0, a1, a2, a3)', not an ActivityError showing "
-                   "df(x, dx, n, seed)")
+@pytest.mark.xfail(strict=True, reason="usability: from @njit a wrong argument count is "
+                   "Numba's TypingError (it now shows the signature (x, dx, n, seed) and the "
+                   "missing parameter), not a zymase ActivityError")
 def test_call_args_from_njit(runs):
     check_error(case(runs, "shadow_njit", "too_few_call_args"), *A, "(x, dx, n, seed)")
 

@@ -70,7 +70,8 @@ def value_type(nbtype) -> T.Type:
     return ir_type_of(dmm.lookup(nbtype).get_value_type())
 
 
-def make_caller(nargs: int, build: Callable, name: str = "zymase_call", checks=()):
+def make_caller(nargs: int, build: Callable, name: str = "zymase_call", checks=(),
+                param_names=None):
     """An intrinsic of ``nargs`` arguments and its ``@njit`` entry point.
 
     ``build(argtypes) -> (signature, lib, symbol)`` is called once per distinct tuple of Numba
@@ -106,9 +107,15 @@ def make_caller(nargs: int, build: Callable, name: str = "zymase_call", checks=(
     ns = {"_typer": typer}
     exec(src, ns)
     intr = intrinsic(ns[name])
-    body = "".join(f"    _chk{k}({', '.join(f'a{i}' for i in idx)})\n"
+    # the entry's parameters carry the derivative's own names, so a wrong call from @njit
+    # code reads "missing a required argument: 'seed'" rather than "a3"
+    names = list(param_names) if param_names and len(param_names) == nargs and \
+        len(set(param_names)) == nargs and all(n.isidentifier() for n in param_names) \
+        else [f"a{i}" for i in range(nargs)]
+    eparams = ", ".join(names)
+    body = "".join(f"    _chk{k}({', '.join(names[i] for i in idx)})\n"
                    for k, (_, idx) in enumerate(checks))
-    wsrc = f"def {name}_entry({params}):\n{body}    return _intr({params})\n"
+    wsrc = f"def {name}_entry({eparams}):\n{body}    return _intr({eparams})\n"
     wns = {"_intr": intr}
     wns.update({f"_chk{k}": fn for k, (fn, _) in enumerate(checks)})
     exec(wsrc, wns)
