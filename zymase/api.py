@@ -94,7 +94,7 @@ class Derivative:
             parts.append(name)
             if act.has_shadow:
                 parts.append("d" + name)
-        if self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly):
+        if self._n_seed:
             seed = "seed"
             while seed in parts:
                 seed = "ret_" + seed
@@ -103,10 +103,13 @@ class Derivative:
 
     @property
     def n_call_args(self):
-        n = sum(2 if a.has_shadow else 1 for a in self.activities)
-        if self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly):
-            n += 1
-        return n
+        return sum(2 if a.has_shadow else 1 for a in self.activities) + self._n_seed
+
+    @property
+    def _n_seed(self) -> int:
+        """1 when the call ends with a return seed (Active float seed or Duplicated array)."""
+        return 1 if self.mode is A.Mode.REVERSE and self.ret in (
+            A.Active, A.ActiveOnly, A.Duplicated, A.DuplicatedOnly) else 0
 
     def call_signature(self) -> str:
         return f"{getattr(self, '__name__', 'df')}({', '.join(self.call_param_names)})"
@@ -159,6 +162,11 @@ class Derivative:
 
     def _validate_return(self, rt):
         fname = self.py_func.__name__
+        if self.mode is A.Mode.REVERSE and self.ret in (A.Duplicated, A.DuplicatedOnly) \
+                and not isinstance(rt, nbt.Array):
+            raise ActivityError(
+                f"error: return activity `{self.ret}` is for array results, but `{fname}` returns "
+                f"{rt}\n  = help: use ret=Active (float results) or ret=Const")
         if self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly) \
                 and not isinstance(rt, (nbt.Float, nbt.Array)):  # arrays: the transform explains
             raise ActivityError(
@@ -200,7 +208,7 @@ class Derivative:
         """Differentiate for these derivative argument types → (module, symbol, return type)."""
         from .transforms.signature import build_signature, split_argtypes
         self._validate_types(argtypes)
-        trailing = 1 if (self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly)) else 0
+        trailing = self._n_seed
         prim, _ = split_argtypes(argtypes, self.activities)
         prep = self._prepare_primal(prim)
         self._validate_return(prep.fe.signature.return_type)

@@ -36,6 +36,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, List, Optional, Set
 
+import numpy as np
 from numba.core import types as nbt
 
 from .. import activities as A
@@ -123,20 +124,30 @@ class ReverseTransform:
                     for a, s in ((data, sdata), (mi, smi), (parent, sparent)):
                         seeds[fn.args[sig.primal_param[a]]] = fn.args[s]
         self.ret_bar = None
-        if self.has_ret and (isinstance(self.ret_nb, nbt.Array) or contains_pointer(self.slot_t)):
-            # checked before anything else: an array result has no adjoint seed here yet
-            raise unsupported(f"a reverse-mode derivative of a function returning an array "
-                              f"({self.ret_nb}): array returns are not supported yet",
-                              help="write the result into an output argument passed as "
-                                   "Duplicated (its shadow carries the output adjoint) and "
-                                   "return None, with ret=Const")
-        if self.has_ret and self.ret_act in (A.Duplicated, A.DuplicatedOnly):
+        self.array_ret = self.has_ret and isinstance(self.ret_nb, nbt.Array)
+        if self.has_ret and not self.array_ret and contains_pointer(self.slot_t):
+            raise unsupported(f"a reverse-mode derivative of a function returning {self.ret_nb}",
+                              help="return a float or an array, or write results into an "
+                                   "output argument passed as Duplicated")
+        if self.array_ret:
+            if self.ret_act in (A.Active, A.ActiveOnly):
+                from ..errors import ActivityError
+                raise ActivityError(
+                    f"error: return activity `{self.ret_act}` is for float results, but the "
+                    f"function returns an array ({self.ret_nb})\n  = help: use ret=Duplicated "
+                    f"and pass the output adjoint array as the trailing seed, or ret=Const")
+            # the returned array's shadow lands in this slot (the forward sweep stores the
+            # shadow struct next to the primal one); the seed is added into its data
+            self.ret_bar = eb.alloca(self.slot_t, "zy.ret.bar")
+            eb.store(zero(self.slot_t), self.ret_bar)
+            seeds[prim_slot] = self.ret_bar
+        if self.has_ret and not self.array_ret and self.ret_act in (A.Duplicated, A.DuplicatedOnly):
             # a float result has no shadow memory: Duplicated would silently drop its adjoint
             from ..errors import ActivityError
             raise ActivityError(f"error: return activity `{self.ret_act}` is not valid for a "
                                 f"function returning {self.ret_nb}\n  = help: use ret=Active (the "
                                 f"return adjoint is the trailing seed argument) or ret=Const")
-        if self.has_ret:
+        if self.has_ret and not self.array_ret:
             if not (self.slot_t.is_float or not contains_float(self.slot_t)):
                 raise unsupported(f"a reverse-mode derivative of a function returning "
                                   f"{self.ret_nb}", help="return a float, or write results into "
@@ -206,6 +217,12 @@ class ReverseTransform:
                 raise unsupported("a store of an active value into memory that has no shadow "
                                   "(its derivative would be lost)", i.loc,
                                   help=self._no_shadow_help(p))
+            if p in act and v.type.is_int and any(
+                    o in self.act.types.pointer_memory for o in self.act.types.origins_of(p)):
+                # integer fields of structs that also hold pointers (an array struct stored
+                # field by field): the shadow struct needs the same shape and strides
+                b.store(v, sb.sh(p, b), _align(i))
+                return
             if p in act and (contains_pointer(v.type)):
                 if contains_float(v.type):
                     raise unsupported("a store of an aggregate holding floats and pointers", i.loc)
@@ -623,6 +640,8 @@ class ReverseTransform:
                         seed = sb_.cast("fptrunc" if seed.type.bits > self.slot_t.bits else "fpext",
                                         seed, self.slot_t)
                     sb_.store(seed, self.ret_bar)
+                if self.array_ret and self.ret_act in (A.Duplicated, A.DuplicatedOnly):
+                    sb_ = self._seed_array_return(sb_, start)
                 if self.tape_counter is not None:
                     used = sb_.sub(sb_.cast("ptrtoint", sb_.load(PTR, tape.top), I64),
                                    sb_.cast("ptrtoint", sb_.load(PTR, tape.base), I64))
@@ -932,10 +951,30 @@ class ReverseTransform:
         self.free_list.release(b)
 
     # -- 6. results -------------------------------------------------------------------------
+    def _seed_array_return(self, b: Builder, start: Block) -> Builder:
+        """shadow(result) += seed (the output adjoint array); a shape mismatch raises."""
+        seed = self.sig.seed
+        shadow = b.load(self.slot_t, self.ret_bar)
+        sym = _accumulate_symbol(self.module, self.ret_nb, seed.nbtype)
+        src = [self.fn.args[k] for k in range(seed.first, seed.first + seed.count)]
+        dst = _flatten(b, shadow)
+        entry = Builder(self.module).before(self.fn.entry.terminator)
+        st = b.call(sym, FunctionType(I32, (PTR, PTR) + tuple(v.type for v in dst + src)),
+                    [entry.alloca(I8), self.fn.args[1]] + dst + src)
+        ok_blk = self.fn.add_block(f"{start.name}.seeded")
+        err = self.fn.add_block(f"{start.name}.badseed")
+        b.cbr(b.icmp("eq", st, const_int(I32, 0)), ok_blk, err)
+        eb = Builder(self.module).at_end(err)
+        self._release_arrays(eb, eb.load(self.slot_t, self.prim_slot), self.ret_nb)
+        self._free_shadows(eb)
+        self.tape.release(eb)
+        eb.ret(st)
+        return Builder(self.module).at_end(ok_blk)
+
     def result_layout(self):
         parts = []
         nbtypes = []
-        if self.has_ret and self.ret_act in (A.Active, A.Const):
+        if self.has_ret and self.ret_act in (A.Active, A.Const, A.Duplicated):
             parts.append(("primal", None))
             nbtypes.append(self.ret_nb)
         for pinfo in self.fe.argmap.args:
@@ -954,6 +993,8 @@ class ReverseTransform:
 
     def _finish(self, exit_blk: Block):
         b = Builder(self.module).at_end(exit_blk)
+        if self.array_ret and self.ret_act is A.DuplicatedOnly:
+            self._release_arrays(b, b.load(self.slot_t, self.prim_slot), self.ret_nb)
         out_nb, parts = self.result_layout()
         vals = []
         for kind, p in parts:
@@ -1038,14 +1079,9 @@ def _accumulate_symbol(module: Module, dst_t, src_t) -> str:
     if key not in _acc_cache:
         def acc(dst, src):
             if dst.shape != src.shape:
-                raise ValueError("a custom reverse rule returned an adjoint of the wrong shape")
-            d = dst.reshape(-1) if dst.flags.c_contiguous else dst
-            if dst.flags.c_contiguous and src.flags.c_contiguous:
-                s_ = src.reshape(-1)
-                for k in range(d.size):
-                    d[k] += s_[k]
-            else:
-                dst += src
+                raise ValueError("an adjoint (seed or custom-rule result) has the wrong shape")
+            for idx in np.ndindex(dst.shape):
+                dst[idx] += src[idx]
         disp = numba.njit(acc)
         disp.compile((dst_t.copy(readonly=False), src_t))
         cres = disp.overloads[(dst_t.copy(readonly=False), src_t)]
