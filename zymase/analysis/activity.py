@@ -108,4 +108,21 @@ def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = 
             if on:
                 act.add(i)
                 changed = True
+        # backward: memory we can shadow (allocas, allocations) that meets active pointers —
+        # merged by a phi/select, or stored into active memory — needs a shadow too (a tape
+        # that starts in a stack buffer and moves to the heap, say)
+        if any_active:
+            for i in insts:
+                srcs = []
+                if i.opcode in ("phi", "select") and i.type.is_pointer and i in act:
+                    srcs = i.operands if i.opcode == "phi" else i.operands[1:]
+                elif i.opcode == "store" and i.operands[0].type.is_pointer and i.operands[1] in act:
+                    srcs = [i.operands[0]]
+                for o in srcs:
+                    if o not in act and isinstance(o, Instruction) and (
+                            o.opcode == "alloca" or (o.opcode == "call" and (
+                                (o.callee_name or "") in table.ALLOCATORS
+                                or o.callee_name == table.C_MALLOC))):
+                        act.add(o)
+                        changed = True
     return res

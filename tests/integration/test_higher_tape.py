@@ -1,0 +1,25 @@
+"""Forward over reverse when the reverse derivative's tape outgrows its stack buffer: the
+tape moves to the heap, and its shadow has to follow (regression test)."""
+import numpy as np
+
+import zymase
+
+
+def energy(x, n):
+    s = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            d = x[i] - x[j]
+            s += 1.0 / (1.0 + d * d)
+    return s
+
+
+def test_hessian_vector_product_with_a_large_tape():
+    n = 120                                   # enough loop entries to leave the 4 KiB buffer
+    x = np.linspace(0.0, 1.0, n) ** 2
+    v = np.cos(np.arange(n))
+    hv = zymase.hvp(energy, (x, n), v)
+    g = zymase.grad(energy)
+    h = 1e-6
+    fd = (g(x + h * v, n) - g(x - h * v, n)) / (2 * h)
+    np.testing.assert_allclose(hv, fd, rtol=1e-6, atol=1e-7 * np.max(np.abs(fd)))
