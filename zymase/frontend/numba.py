@@ -224,7 +224,3 @@ def link_texts(texts: Sequence[str]) -> llvm.ModuleRef:
     return main
 
 
-def numpy_of(nbtype) -> Optional[np.dtype]:
-    if isinstance(nbtype, types.Array):
-        return np.dtype(str(nbtype.dtype))
-    return None

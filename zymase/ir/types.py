@@ -122,11 +122,6 @@ PTR = PointerType()
 VOID, LABEL, METADATA, TOKEN = (SimpleType(k) for k in ("void", "label", "metadata", "token"))
 
 
-def is_float_like(t: Type) -> bool:
-    """A float scalar or a vector of floats."""
-    return t.is_float
-
-
 def contains_float(t: Type) -> bool:
     if t.is_float:
         return True

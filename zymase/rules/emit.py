@@ -93,5 +93,3 @@ def partials(b: Builder, rule_partials: Sequence, operands: Sequence[Value], res
     return out
 
 
-def is_zero_partial(p) -> bool:
-    return p == "0"

@@ -688,12 +688,6 @@ class ForwardTransform:
         return out_nb if out_nb is not None else nbt.none
 
 
-def _wide(t: Type, w: int) -> Type:
-    if t.is_float:
-        return VectorType(w, t)
-    raise unsupported(f"a batched return of type {t}")
-
-
 def _safe(name: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in name)
 

@@ -74,7 +74,6 @@ class ReverseTransform:
         self.primal: Function = prep.function
         self.fe = prep.fe
         self.slots: Dict[Value, Value] = {}
-        self.tape_entries: Dict[Block, List[Value]] = {}
         self._copy_types: Dict[Instruction, Type] = {}
         self.custom_sites: Dict[Instruction, tuple] = {}
         self.custom_anchor: Dict[Instruction, Instruction] = {}
@@ -203,9 +202,6 @@ class ReverseTransform:
             for v, pred in zip(inst.operands, inst.blocks):
                 bb.before_terminator(pred)
                 sphi.add_incoming(sb.sh(v, bb), pred)
-
-    def _carries_ptr(self, t: Type) -> bool:
-        return contains_pointer(t)
 
     def shadow_of(self, i: Instruction, sb: ShadowBuilder, phis):
         op = i.opcode

@@ -142,11 +142,6 @@ class Stack:
         b.store(start, self.top)
         return out
 
-    def peek(self, b: Builder, t: Type) -> Value:
-        top = b.load(PTR, self.top)
-        p = b.gep(I8, top, [const_int(I64, -SLOT)])
-        return _narrow(b, b.load(_slot_type(t), p, 8), t)
-
     def empty(self, b: Builder) -> Value:
         return b.icmp("eq", b.load(PTR, self.top), b.load(PTR, self.base))
 
