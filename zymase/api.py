@@ -22,7 +22,8 @@ from .errors import ActivityError, ShadowError
 from .frontend.numba import as_dispatcher, typeof_args
 from .llvm import jit
 from .pipeline import debug_flags, dprint, finish, prepare
-from .shadowcheck import check_python, check_types, njit_alias_checker, njit_checker
+from .shadowcheck import (check_python, check_seed_python, check_seed_type, check_types,
+                          njit_alias_checker, njit_checker, njit_seed_checker)
 from . import diskcache
 
 
@@ -72,6 +73,8 @@ class Derivative:
             for b in range(a + 1, len(shadow_pos)):
                 (na, ka), (nb, kb) = shadow_pos[a], shadow_pos[b]
                 checks.append((njit_alias_checker(na, nb), (ka, kb)))
+        if self._seed_is_array:
+            checks.append((njit_seed_checker(self.width), (n - 1, n - 1)))
         self._intrinsic, self._entry, self._cache = jit.make_caller(
             n, self._build, name=f"zymase_{mode.value}_{_ident(self.py_func.__name__)}",
             checks=checks, param_names=self.call_param_names)
@@ -110,6 +113,12 @@ class Derivative:
         """1 when the call ends with a return seed (Active float seed or Duplicated array)."""
         return 1 if self.mode is A.Mode.REVERSE and self.ret in (
             A.Active, A.ActiveOnly, A.Duplicated, A.DuplicatedOnly) else 0
+
+    @property
+    def _seed_is_array(self) -> bool:
+        """Batched reverse mode of a float function: the seed is an array of N adjoints."""
+        return self.width > 1 and self.mode is A.Mode.REVERSE and self.ret in (A.Active,
+                                                                                 A.ActiveOnly)
 
     def call_signature(self) -> str:
         return f"{getattr(self, '__name__', 'df')}({', '.join(self.call_param_names)})"
@@ -159,6 +168,8 @@ class Derivative:
             if act.has_shadow:
                 check_types(name, t, argtypes[k + 1], self.width)
             k += 2 if act.has_shadow else 1
+        if self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly):
+            check_seed_type(argtypes[-1], self.width)
 
     def _validate_return(self, rt):
         fname = self.py_func.__name__
@@ -290,6 +301,8 @@ class Derivative:
                 k += 2
             else:
                 k += 1
+        if self._seed_is_array:
+            check_seed_python(args[-1], self.width)
 
     def __repr__(self):
         acts = ", ".join(map(str, self.activities))

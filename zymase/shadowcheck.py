@@ -146,6 +146,41 @@ def njit_checker(name: str, width: int):
     return check
 
 
+def check_seed_python(seed, width):
+    """Width N, float return: the seed holds the N return adjoints."""
+    if not (isinstance(seed, np.ndarray) and seed.ndim == 1 and seed.shape[0] == width
+            and seed.dtype.kind == "f"):
+        got = f"shape {seed.shape}, dtype {seed.dtype}" if isinstance(seed, np.ndarray) \
+            else type(seed).__name__
+        raise ShadowError(f"error: with width={width} the seed must be a 1-d float array of "
+                          f"{width} return adjoints, found {got}\n  = help: seed = "
+                          f"np.ones({width}) (or one row per adjoint you want)")
+
+
+def check_seed_type(t, width):
+    if width > 1 and not (isinstance(t, nbt.Array) and t.ndim == 1
+                          and isinstance(t.dtype, nbt.Float)):
+        raise ShadowError(f"error: with width={width} the seed must be a 1-d float array of "
+                          f"{width} return adjoints, found {t}")
+
+
+def njit_seed_checker(width: int):
+    """An ``@njit``-callable ``check(seed, seed)``: the seed array has ``width`` entries."""
+    msg = f"error: with width={width} the seed must have {width} entries"
+
+    def check(s, s2):  # pragma: no cover - replaced by the overload inside njit
+        pass
+
+    @overload(check, jit_options={"cache": False})
+    def _impl(s, s2):
+        def impl(s, s2):
+            if s.shape[0] != width:
+                raise ShadowError(msg)
+        return impl
+
+    return check
+
+
 def njit_alias_checker(name_a: str, name_b: str):
     """An ``@njit``-callable ``check(da, db)``: two shadows must not share memory."""
     msg = f"error: shadow `d{name_a}` shares memory with shadow `d{name_b}`"

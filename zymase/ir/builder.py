@@ -130,8 +130,12 @@ class Builder:
                                      src_type=src_type))
 
     def alloca(self, t: Type, name=None, count: Optional[Value] = None) -> Instruction:
+        # at least the type's ABI alignment: loads/stores without an explicit align assume
+        # it (an <8 x double> slot needs 64, and a misaligned AVX store faults)
+        from .types import align_of
         return self.emit(Instruction("alloca", PTR, [count] if count is not None else [],
-                                     src_type=t, name=name, tail=", align 16"))
+                                     src_type=t, name=name,
+                                     tail=f", align {max(16, align_of(t))}"))
 
     def extractvalue(self, agg: Value, idx: Sequence[int]) -> Instruction:
         from .types import aggregate_member

@@ -65,10 +65,7 @@ def _names(expr: str) -> Set[str]:
 
 class ReverseTransform:
     def __init__(self, prep, sig: DerivSignature, ret_activity, width: int, name: str):
-        if width != 1:
-            raise unsupported(f"reverse mode with width={width} (batched seeds)",
-                              help="call the width-1 derivative once per seed, or use "
-                                   "zymase.jacobian")
+        self.width = width
         self.prep, self.sig, self.ret_act, self.name = prep, sig, ret_activity, name
         self.module: Module = prep.module
         self.primal: Function = prep.function
@@ -119,9 +116,10 @@ class ReverseTransform:
                         raise unsupported(f"`{act}` on the float scalar inside tuple parameter "
                                           f"`{pinfo.name}`", help="pass it as its own Active argument")
                     mi, parent, _, _, data, _, _ = array_leaves(leaf)
-                    smi, sparent, _, _, sdata, _, _ = array_leaves(sleaf)
+                    smi, sparent, _, _, sdata, _, sstrides = array_leaves(sleaf)
                     for a, s in ((data, sdata), (mi, smi), (parent, sparent)):
-                        seeds[fn.args[sig.primal_param[a]]] = fn.args[s]
+                        seeds[fn.args[sig.primal_param[a]]] = self._lane_pointers(
+                            eb, fn.args[s], fn.args[sstrides[0]] if a == data else None)
         self.ret_bar = None
         self.array_ret = self.has_ret and isinstance(self.ret_nb, nbt.Array)
         if self.has_ret and not self.array_ret and contains_pointer(self.slot_t):
@@ -129,6 +127,10 @@ class ReverseTransform:
                               help="return a float or an array, or write results into an "
                                    "output argument passed as Duplicated")
         if self.array_ret:
+            if self.width > 1:
+                raise unsupported(f"a batched (width={self.width}) reverse-mode derivative of a "
+                                  f"function returning an array ({self.ret_nb})",
+                                  help="use width=1 with ret=Duplicated, once per output adjoint")
             if self.ret_act in (A.Active, A.ActiveOnly):
                 from ..errors import ActivityError
                 raise ActivityError(
@@ -151,17 +153,33 @@ class ReverseTransform:
                 raise unsupported(f"a reverse-mode derivative of a function returning "
                                   f"{self.ret_nb}", help="return a float, or write results into "
                                                          "a Duplicated argument")
-            self.ret_bar = eb.alloca(self.slot_t, "zy.ret.bar")
-            eb.store(zero(self.slot_t), self.ret_bar)
-            seeds[prim_slot] = self.ret_bar
+            self.ret_bar = eb.alloca(self.stype(self.slot_t), "zy.ret.bar")
+            eb.store(zero(self.stype(self.slot_t)), self.ret_bar)
+            seeds[prim_slot] = self._lane_pointers(eb, self.ret_bar, const_int(
+                I64, alloc_size(self.slot_t)) if self.width > 1 else None)
         self.seeds = seeds
+
+    def stype(self, t: Type) -> Type:
+        """Type of a shadow or adjoint at this width (``<N x T>`` for floats and pointers)."""
+        return t if self.width == 1 or not (t.is_float or t.is_pointer) else VectorType(self.width, t)
+
+    def _lane_pointers(self, b: Builder, base: Value, stride: Optional[Value]) -> Value:
+        """Width N: the ``<N x ptr>`` shadow whose lane k is ``base + k·stride`` (the k-th
+        slice of a shadow with a leading lane axis), or ``base`` in every lane when
+        ``stride`` is None (MemInfo and parent pointers, shared by the lanes)."""
+        if self.width == 1:
+            return base
+        lanes = [base if stride is None else b.gep(I8, base, [b.mul(stride, const_int(I64, k))])
+                 for k in range(self.width)]
+        return ShadowBuilder(self.module, self.fn, self.width, None).gather_lanes(b, lanes)
 
     # -- adjoint slots --------------------------------------------------------------------
     def slot(self, v: Value) -> Value:
         if v not in self.slots:
             eb = Builder(self.module).before(self.fn.entry.terminator)
-            s = eb.alloca(v.type, f"{v.name or 'v'}.bar")
-            eb.store(_nzero(v.type), s)
+            t = self.stype(v.type)
+            s = eb.alloca(t, f"{v.name or 'v'}.bar")
+            eb.store(_nzero(t), s)
             self.slots[v] = s
         return self.slots[v]
 
@@ -169,12 +187,14 @@ class ReverseTransform:
         if isinstance(v, Constant) or v not in self.act.active or not v.type.is_float:
             return
         s = self.slot(v)
-        b.store(b.fadd(b.load(v.type, s), delta), s)
+        t = self.stype(v.type)
+        b.store(b.fadd(b.load(t, s), delta), s)
 
     def take(self, b: Builder, v: Value) -> Value:
         s = self.slot(v)
-        val = b.load(v.type, s)
-        b.store(_nzero(v.type), s)
+        t = self.stype(v.type)
+        val = b.load(t, s)
+        b.store(_nzero(t), s)
         return val
 
     # -- 2. forward sweep: pointer shadows ----------------------------------------------------
@@ -184,7 +204,7 @@ class ReverseTransform:
         # slot is the transform's scratch memory, never active
         scratch = [] if self.has_ret else [self.prim_slot]
         self.act = act = analyse_activity(fn, self.seeds.keys(), inactive=scratch)
-        sb = ShadowBuilder(self.module, fn, 1, act)
+        sb = ShadowBuilder(self.module, fn, self.width, act)
         for k, v in self.seeds.items():
             if v is not None:
                 sb.shadow[k] = v
@@ -217,12 +237,12 @@ class ReverseTransform:
                     o in self.act.types.pointer_memory for o in self.act.types.origins_of(p)):
                 # integer fields of structs that also hold pointers (an array struct stored
                 # field by field): the shadow struct needs the same shape and strides
-                b.store(v, sb.sh(p, b), _align(i))
+                sb.store(b, v, sb.sh(p, b), _align(i))
                 return
             if p in act and (contains_pointer(v.type)):
                 if contains_float(v.type):
                     raise unsupported("a store of an aggregate holding floats and pointers", i.loc)
-                b.store(sb.sh(v, b), sb.sh(p, b), _align(i))
+                sb.store(b, sb.sh(v, b), sb.sh(p, b), _align(i))
             elif p in act and isinstance(v.type, (StructType, ArrayType)) and contains_float(v.type):
                 raise unsupported(f"a store of an aggregate of floats ({v.type}) in reverse mode", i.loc)
             return
@@ -240,16 +260,20 @@ class ReverseTransform:
                     and i.operands[1] in act:
                 self._copy_types[i] = self._memory_float_type(i)
             if name in table.ALLOCATORS and i in act:
-                c = i.clone()
-                c.name = None
-                b.emit(c)
-                data = b.load(PTR, b.gep(I8, c, [const_int(I64, table.MEMINFO_DATA_OFFSET)]), 8)
-                b.memset(data, 0, i.operands[0])
-                self._record_allocation(b, c)
-                sb.shadow[i] = c
+                lanes = []
+                for _ in range(self.width):
+                    c = i.clone()
+                    c.name = None
+                    b.emit(c)
+                    data = b.load(PTR, b.gep(I8, c, [const_int(I64, table.MEMINFO_DATA_OFFSET)]), 8)
+                    b.memset(data, 0, i.operands[0])
+                    self._record_allocation(b, c)
+                    lanes.append(c)
+                sb.shadow[i] = sb.gather_lanes(b, lanes)
             elif name in table.MEMINFO_DATA and i in act:
                 # MemInfo -> data pointer: the shadow is the same call on the shadow MemInfo
-                sb.shadow[i] = b.call(name, i.fnty, [sb.sh(i.operands[0], b)])
+                sb.shadow[i] = sb.gather_lanes(b, [b.call(name, i.fnty, [m])
+                                                   for m in sb.lanes(b, sb.sh(i.operands[0], b))])
             elif i in act and contains_pointer(i.type) and not i.type.is_float:
                 raise unsupported(_describe(i), i.loc)
             elif not name or not (table.lookup(name) or table.is_inactive_call(name)
@@ -270,20 +294,23 @@ class ReverseTransform:
             raise unsupported(f"an aggregate of floats ({i.type}) in reverse mode", i.loc)
         if op == "phi":
             b.index = i.block.instructions.index(i) + 1
-            sphi = b.phi(i.type)
+            sphi = b.phi(sb.stype(i.type))
             sb.shadow[i] = sphi
             phis.append((i, sphi))
         elif op == "getelementptr":
             sb.shadow[i] = b.gep(i.src_type, sb.sh(i.operands[0], b), i.operands[1:], flags=i.flags)
         elif op == "load":
-            sb.shadow[i] = b.load(i.type, sb.sh(i.operands[0], b), _align(i))
+            sb.shadow[i] = sb.load(b, i.type, sb.sh(i.operands[0], b), _align(i))
         elif op == "select":
             c, x, y = i.operands
             sb.shadow[i] = b.select(c, sb.sh(x, b), sb.sh(y, b))
         elif op == "alloca":
-            a = Builder(self.module).before(self.fn.entry.instructions[0]).alloca(i.src_type)
-            b.memset(a, 0, const_int(I64, alloc_size(i.src_type)))
-            sb.shadow[i] = a
+            lanes = []
+            for _ in range(self.width):
+                a = Builder(self.module).before(self.fn.entry.instructions[0]).alloca(i.src_type)
+                b.memset(a, 0, const_int(I64, alloc_size(i.src_type)))
+                lanes.append(a)
+            sb.shadow[i] = sb.gather_lanes(b, lanes)
         elif op == "extractvalue":
             sb.shadow[i] = b.extractvalue(sb.sh(i.operands[0], b), i.indices)
         elif op == "insertvalue":
@@ -333,15 +360,16 @@ class ReverseTransform:
         if site.retptr is not None:
             vt = value_type(site.restype)
             sp = r(sb.shadow[site.retptr])
-            ybar = b.load(vt, sp)
-            b.store(zero(vt), sp)
+            if self.width > 1 and not vt.is_float:
+                raise unsupported(f"a batched reverse-mode call of `{cf.name}`, whose result is "
+                                  f"{site.restype}", i.loc, help="use width=1")
+            ybar = sb.load(b, vt, sp)
+            sb.store(b, zero(self.stype(vt)), sp)
         else:
             ybar = self.take(b, i)
         res_v = b.load(value_type(site.res_t), r(buf))
         entry = Builder(self.module).before(self.fn.entry.terminator)
         exc = site.excinfo if site.excinfo is not None else self.fn.args[1]
-        out = emit_rule_call(self.module, b, entry, site, "bwd", (site.res_t, site.restype),
-                             _flatten(b, res_v, site.res_t) + _flatten(b, ybar, site.restype), exc)
         _, _, bsig = cf.rule_function("bwd", (site.res_t, site.restype))
         adj_types = bsig.return_type.types
         if len(adj_types) != len(site.argtypes):
@@ -349,24 +377,37 @@ class ReverseTransform:
                               f"adjoints for {len(site.argtypes)} arguments", i.loc)
         from ..frontend.numba import describe_args
         amap = describe_args(site.argtypes, [f"a{k}" for k in range(len(site.argtypes))], None)
-        for k, (info, at) in enumerate(zip(amap.args, adj_types)):
-            leaves = site.args[info.first - 2: info.first - 2 + info.count]
-            adj = b.extractvalue(out, [k])
-            if isinstance(info.nbtype, nbt.Float):
-                if at != info.nbtype:
-                    adj = b.cast("fptrunc" if info.nbtype.bitwidth < 64 else "fpext", adj,
-                                 leaves[0].type) if isinstance(at, nbt.Float) else adj
-                if isinstance(at, nbt.Float):
-                    self.add_to(b, leaves[0], adj)
-            elif isinstance(info.nbtype, nbt.Array) and isinstance(at, nbt.Array):
-                dst = [r(sb.shadow[v]) if v.type.is_pointer else r(v) for v in leaves]
-                sym = _accumulate_symbol(self.module, info.nbtype, at)
-                b.call(sym, FunctionType(I32, (PTR, PTR) + tuple(v.type for v in dst)
-                                         + tuple(t for t in _flat_types(adj.type))),
-                       [entry.alloca(I8), exc] + dst + _flatten(b, adj, at))
-                self._release_arrays(b, adj, at)
+        # width N: the rule runs once per lane, with that lane's result adjoint; float
+        # adjoints are gathered back into vectors, array adjoints go to the lane's shadow
+        float_adj: Dict[int, List[Value]] = {}
+        for lane, ybar_k in enumerate(sb.lanes(b, ybar)):
+            out = emit_rule_call(self.module, b, entry, site, "bwd", (site.res_t, site.restype),
+                                 _flatten(b, res_v, site.res_t) + _flatten(b, ybar_k, site.restype),
+                                 exc)
+            for k, (info, at) in enumerate(zip(amap.args, adj_types)):
+                leaves = site.args[info.first - 2: info.first - 2 + info.count]
+                adj = b.extractvalue(out, [k])
+                if isinstance(info.nbtype, nbt.Float) and isinstance(at, nbt.Float):
+                    if at != info.nbtype:
+                        adj = b.cast("fptrunc" if info.nbtype.bitwidth < 64 else "fpext", adj,
+                                     leaves[0].type)
+                    float_adj.setdefault(k, []).append(adj)
+                elif isinstance(info.nbtype, nbt.Array) and isinstance(at, nbt.Array):
+                    dst = [self._lane(b, r(sb.shadow[v]), lane) if v.type.is_pointer else r(v)
+                           for v in leaves]
+                    sym = _accumulate_symbol(self.module, info.nbtype, at)
+                    b.call(sym, FunctionType(I32, (PTR, PTR) + tuple(v.type for v in dst)
+                                             + tuple(t for t in _flat_types(adj.type))),
+                           [entry.alloca(I8), exc] + dst + _flatten(b, adj, at))
+                    self._release_arrays(b, adj, at)
+        for k, adjs in float_adj.items():
+            info = amap.args[k]
+            self.add_to(b, site.args[info.first - 2], sb.gather_lanes(b, adjs))
         self._release_arrays(b, res_v, site.res_t)
         b.call("free", FunctionType(VOID, (PTR,)), [r(buf)])
+
+    def _lane(self, b: Builder, v: Value, k: int) -> Value:
+        return v if self.width == 1 else b.extractelement(v, k)
 
     def _release_arrays(self, b: Builder, v: Value, nbtype):
         """Drop the references a rule returned inside ``v`` (arrays, recursively in tuples)."""
@@ -631,11 +672,7 @@ class ReverseTransform:
                 eb.ret(status)
                 sb_ = Builder(module).at_end(start)
                 if self.ret_bar is not None and self.ret_act in (A.Active, A.ActiveOnly):
-                    seed = fn.args[self.sig.seed.first]
-                    if seed.type != self.slot_t:
-                        seed = sb_.cast("fptrunc" if seed.type.bits > self.slot_t.bits else "fpext",
-                                        seed, self.slot_t)
-                    sb_.store(seed, self.ret_bar)
+                    sb_.store(self._seed_value(sb_), self.ret_bar)
                 if self.array_ret and self.ret_act in (A.Duplicated, A.DuplicatedOnly):
                     sb_ = self._seed_array_return(sb_, start)
                 if self.tape_counter is not None:
@@ -658,9 +695,11 @@ class ReverseTransform:
         """Push values (all of them, or none when ``cond`` is false) at ``b``."""
         t = self.tape
         top = b.load(PTR, t.top)
-        for k, v in enumerate(vals):
-            b.store(_widen(b, v), b.gep(I8, top, [const_int(I64, 8 * k)]), 8)
-        step = const_int(I64, 8 * len(vals))
+        off = 0
+        for v in vals:
+            b.store(_widen(b, v), b.gep(I8, top, [const_int(I64, 8 * off)]), 8)
+            off += _nslots(v.type)
+        step = const_int(I64, 8 * off)
         if cond is not None:
             step = b.select(cond, step, const_int(I64, 0))
         b.store(b.gep(I8, top, [step]), t.top)
@@ -668,7 +707,7 @@ class ReverseTransform:
     def _pop(self, b: Builder, t: Type, cond: Optional[Value] = None) -> Value:
         tp = self.tape
         top = b.load(PTR, tp.top)
-        prev = b.gep(I8, top, [const_int(I64, -8)])
+        prev = b.gep(I8, top, [const_int(I64, -8 * _nslots(t))])
         addr = prev if cond is None else b.select(cond, prev, b.load(PTR, tp.base))
         v = _narrow(b, b.load(_slot_type(t), addr, 8), t)
         b.store(prev if cond is None else b.select(cond, prev, top), tp.top)
@@ -707,7 +746,7 @@ class ReverseTransform:
                 self.iv_saves.setdefault(self.counted[blk].preheader, []).append(phi)
             else:
                 self._push(b, [b.load(phi.type, self.cur_slot(phi))])
-                n += 1
+                n += _nslots(phi.type)
             b.store(phi, self.cur_slot(phi))
         for i in self.body[blk]:
             if i.opcode != "phi" and i in self.leaves:
@@ -715,7 +754,7 @@ class ReverseTransform:
                 old = ab.load(i.type, self.cur_slot(i))
                 self._push(ab, [old])
                 ab.store(i, self.cur_slot(i))
-                n += 1
+                n += _nslots(i.type)
         self.need[blk] = n
 
     def _reserve(self, blk: Block, succs: List[Block]):
@@ -793,7 +832,7 @@ class ReverseTransform:
                     c = b.icmp("eq", pid, const_int(I64, self.bid[src0]))
                 else:
                     c = None
-                self.add_to(b, v, pb if c is None else b.select(c, pb, _nzero(phi.type)))
+                self.add_to(b, v, pb if c is None else b.select(c, pb, _nzero(self.stype(phi.type))))
         # where the adjoint sweep goes next: the reverse of the predecessor that ran
         if not preds or preds == [self.fn.entry]:
             b.br(exit_blk)
@@ -820,8 +859,8 @@ class ReverseTransform:
             v, p = i.operands
             if p in act and v.type.is_float:
                 sp = r(sb.shadow[p])
-                old = b.load(v.type, sp, _align(i))
-                b.store(zero(v.type), sp, _align(i))
+                old = sb.load(b, v.type, sp, _align(i))
+                sb.store(b, zero(self.stype(v.type)), sp, _align(i))
                 self.add_to(b, v, old)
             return
         if op == "call" and lookup_call(i) is not None:
@@ -832,14 +871,17 @@ class ReverseTransform:
         if op == "call":
             name = i.callee_name or ""
             if name.startswith("llvm.memset.") and i.operands[0] in act:
-                b.memset(r(sb.shadow[i.operands[0]]), 0, r(i.operands[2]))
+                for lane in sb.lanes(b, r(sb.shadow[i.operands[0]])):
+                    b.memset(lane, 0, r(i.operands[2]))
             elif name.startswith(("llvm.memcpy.", "llvm.memmove.")) and i.operands[0] in act:
-                dst = r(sb.shadow[i.operands[0]])
+                dst = sb.lanes(b, r(sb.shadow[i.operands[0]]))
                 n = r(i.operands[2])
                 if i.operands[1] in act:
-                    self._memcpy_adjoint(b, dst, r(sb.shadow[i.operands[1]]), n, i)
+                    for d, s_ in zip(dst, sb.lanes(b, r(sb.shadow[i.operands[1]]))):
+                        self._memcpy_adjoint(b, d, s_, n, i)
                 else:
-                    b.memset(dst, 0, n)
+                    for d in dst:
+                        b.memset(d, 0, n)
             elif i in act and i.type.is_float:
                 rule = table.lookup(name)
                 if rule is None:
@@ -853,17 +895,17 @@ class ReverseTransform:
         elif op in ("fpext", "fptrunc"):
             rb = self.take(b, i)
             back = "fptrunc" if op == "fpext" else "fpext"
-            self.add_to(b, i.operands[0], b.cast(back, rb, i.operands[0].type))
+            self.add_to(b, i.operands[0], b.cast(back, rb, self.stype(i.operands[0].type)))
         elif op == "select":
             rb = self.take(b, i)
             c = r(i.operands[0])
-            z = _nzero(i.type)
+            z = _nzero(self.stype(i.type))
             self.add_to(b, i.operands[1], b.select(c, rb, z))
             self.add_to(b, i.operands[2], b.select(c, z, rb))
         elif op == "load":
             rb = self.take(b, i)
             sp = r(sb.shadow[i.operands[0]])
-            b.store(b.fadd(b.load(i.type, sp, _align(i)), rb), sp, _align(i))
+            sb.store(b, b.fadd(sb.load(b, i.type, sp, _align(i)), rb), sp, _align(i))
         elif op == "freeze":
             self.add_to(b, i.operands[0], self.take(b, i))
         else:
@@ -895,7 +937,7 @@ class ReverseTransform:
             elif e == "-1":
                 d = b.fneg(rb)
             else:
-                d = b.fmul(rb, em.emit(e))
+                d = b.fmul(rb, self.sb.splat(b, em.emit(e)))
             self.add_to(b, o, d)
 
     def _memory_float_type(self, i: Instruction) -> Type:
@@ -946,6 +988,26 @@ class ReverseTransform:
         b.block, b.index = done, 0
         self.free_list.release(b)
 
+    def _seed_value(self, b: Builder) -> Value:
+        """The return adjoint: the float seed, or at width N the ``<N x T>`` read from the
+        seed array (its length is checked before the call, see shadowcheck)."""
+        seed = self.sig.seed
+        if self.width == 1:
+            v = self.fn.args[seed.first]
+            if v.type != self.slot_t:
+                v = b.cast("fptrunc" if v.type.bits > self.slot_t.bits else "fpext", v, self.slot_t)
+            return v
+        _, _, _, _, data, _, strides = array_leaves(seed)
+        st = value_type(seed.nbtype.dtype)
+        lanes = []
+        for k in range(self.width):
+            p = b.gep(I8, self.fn.args[data], [b.mul(self.fn.args[strides[0]], const_int(I64, k))])
+            v = b.load(st, p)
+            if st != self.slot_t:
+                v = b.cast("fptrunc" if st.bits > self.slot_t.bits else "fpext", v, self.slot_t)
+            lanes.append(v)
+        return self.sb.gather_lanes(b, lanes)
+
     # -- 6. results -------------------------------------------------------------------------
     def _seed_array_return(self, b: Builder, start: Block) -> Builder:
         """shadow(result) += seed (the output adjoint array); a shape mismatch raises."""
@@ -977,7 +1039,8 @@ class ReverseTransform:
             if self.sig.activities[pinfo.index] is A.Active:
                 p = self.fn.args[self.sig.primal_param[pinfo.first]]
                 parts.append(("adjoint", p))
-                nbtypes.append(pinfo.nbtype)
+                nbtypes.append(pinfo.nbtype if self.width == 1 else
+                               nbt.Array(pinfo.nbtype, 1, "C"))
         if not parts:
             return nbt.none, parts
         if len(parts) == 1:
@@ -997,7 +1060,13 @@ class ReverseTransform:
             if kind == "primal":
                 vals.append(b.load(self.slot_t, self.prim_slot))
             else:
-                vals.append(b.load(p.type, self.slot(p)) if p in self.act.active else zero(p.type))
+                t = self.stype(p.type)
+                v = b.load(t, self.slot(p)) if p in self.act.active else zero(t)
+                if self.width > 1:  # N adjoints come back as a 1-d array
+                    from types import SimpleNamespace
+                    from .forward import ForwardTransform
+                    v = ForwardTransform.wide_to_array(SimpleNamespace(width=self.width), b, v)
+                vals.append(v)
         self._free_shadows(b)
         self.tape.release(b)
         if len(vals) == 1:
@@ -1028,7 +1097,14 @@ class ReverseTransform:
 def _nzero(t: Type) -> Value:
     """-0.0: the additive identity of IEEE addition (x + -0.0 == x for every x, x = -0.0
     included), so LLVM folds the adds into freshly reset adjoints; +0.0 would not fold."""
-    return const_float(t, -0.0) if t.is_float else zero(t)
+    if t.is_float or (isinstance(t, VectorType) and t.element.is_float):
+        return const_float(t, -0.0)
+    return zero(t)
+
+
+def _nslots(t: Type) -> int:
+    """8-byte tape slots a value of type ``t`` takes (several for a width-N vector)."""
+    return max(1, -(-alloc_size(t) // 8)) if isinstance(t, VectorType) else 1
 
 
 def _has_array(t) -> bool:
