@@ -1,6 +1,13 @@
 """autograd (HIPS) versions of the workloads, written the way an autograd user writes them:
 ``autograd.numpy`` whole-array expressions, Python loops over time steps, no in-place
 updates (autograd cannot differentiate through array assignment), ``autograd.grad``.
+
+Jacobian workloads (ADBench BA and hand, see ``workloads.py``).  autograd is reverse mode
+only and has no ``vmap``.  BA: the residual function of all observations' packed
+parameters Q (p x 15) is evaluated once (``make_vjp``) and pulled back twice, with the seed
+selecting residual 0 resp. 1 of every observation; as observation i's residuals depend on
+Q[i] only, each pull-back yields one row of every 2 x 15 block (plus ``elementwise_grad``
+for the weight rows).  Hand: ``autograd.jacobian`` (one pull-back per residual, 300).
 """
 import math
 
@@ -118,11 +125,140 @@ def brusselator(u, v, A, B, alpha):
     return anp.sum(fu * fu + fv * fv)
 
 
+# ---- ADBench bundle adjustment
+
+def _ba_packed(cams, X, w, obs):
+    return np.concatenate([cams[obs[:, 0]], X[obs[:, 1]], w[:, None]], axis=1)
+
+
+def _ba_reproj(Q, feats):
+    """(p, 2) weighted reprojection errors from the packed parameters Q = [cam, X, w]."""
+    rot, C, f, pp = Q[:, 0:3], Q[:, 3:6], Q[:, 6:7], Q[:, 7:9]
+    k1, k2, X, w = Q[:, 9:10], Q[:, 10:11], Q[:, 11:14], Q[:, 14:15]
+    pt = X - C
+    sqtheta = anp.sum(rot * rot, axis=1, keepdims=True)
+    nonzero = sqtheta != 0.0
+    theta = anp.sqrt(anp.where(nonzero, sqtheta, 1.0))
+    kk = rot / theta
+    rotated = (pt * anp.cos(theta) + anp.cross(kk, pt) * anp.sin(theta)
+               + kk * anp.sum(kk * pt, axis=1, keepdims=True) * (1.0 - anp.cos(theta)))
+    xcam = anp.where(nonzero, rotated, pt + anp.cross(rot, pt))
+    proj = xcam[:, :2] / xcam[:, 2:3]
+    rsq = anp.sum(proj * proj, axis=1, keepdims=True)
+    proj = proj * (1.0 + k1 * rsq + k2 * rsq * rsq)
+    return w * (proj * f + pp - feats)
+
+
+def _ba_residuals(cams, X, w, obs, feats):
+    reproj = _ba_reproj(_ba_packed(cams, X, w, obs), feats)
+    return anp.concatenate([anp.ravel(reproj), 1.0 - w * w])
+
+
+_ba_dw = autograd.elementwise_grad(lambda w: 1.0 - w * w)
+
+
+def _ba_jacobian(cams, X, w, obs, feats):
+    Q = _ba_packed(cams, X, w, obs)
+    vjp, reproj = autograd.make_vjp(_ba_reproj)(Q, feats)
+    rows = []
+    for r in range(2):
+        seed = np.zeros_like(reproj)
+        seed[:, r] = 1.0
+        rows.append(vjp(seed))                                  # (p, 15): row r of each block
+    blocks = np.stack(rows, axis=1)                             # (p, 2, 15)
+    return np.concatenate([blocks.ravel(), _ba_dw(w)])
+
+
+# ---- ADBench hand tracking (simple)
+
+def _euler_xzy(t):
+    """Rz(t[1]) Ry(t[2]) Rx(t[0]) (ADBench's euler_angles_to_rotation_matrix)."""
+    cx, sx = anp.cos(t[0]), anp.sin(t[0])
+    cy, sy = anp.cos(t[2]), anp.sin(t[2])
+    cz, sz = anp.cos(t[1]), anp.sin(t[1])
+    Rx = anp.array([[1.0, 0.0, 0.0], [0.0, cx, -sx], [0.0, sx, cx]])
+    Ry = anp.array([[cy, 0.0, sy], [0.0, 1.0, 0.0], [-sy, 0.0, cy]])
+    Rz = anp.array([[cz, -sz, 0.0], [sz, cz, 0.0], [0.0, 0.0, 1.0]])
+    return anp.dot(anp.dot(Rz, Ry), Rx)
+
+
+def _angle_axis(aa):
+    n = anp.sqrt(anp.sum(aa * aa))
+    if n < 0.0001:                                        # identity (ADBench)
+        return np.eye(3)
+    x, y, z = aa[0] / n, aa[1] / n, aa[2] / n
+    s, c = anp.sin(n), anp.cos(n)
+    return anp.array([
+        [x * x + (1 - x * x) * c, x * y * (1 - c) - z * s, x * z * (1 - c) + y * s],
+        [x * y * (1 - c) + z * s, y * y + (1 - y * y) * c, y * z * (1 - c) - x * s],
+        [x * z * (1 - c) - y * s, z * y * (1 - c) + x * s, z * z + (1 - z * z) * c]])
+
+
+def _hand_pose_index(n_bones, n_theta):
+    """ADBench's to_pose_params as gather indices into [theta, 0, 1]."""
+    zero, one = n_theta, n_theta + 1
+    idx = [[0, 1, 2], [one] * 3, [3, 4, 5]] + [[zero] * 3 for _ in range(n_bones)]
+    i_theta, i_pose = 6, 5
+    for _finger in range(5):
+        for joint in range(3):
+            idx[i_pose][0] = i_theta
+            i_theta += 1
+            if joint == 0:
+                idx[i_pose][1] = i_theta
+                i_theta += 1
+            i_pose += 1
+        i_pose += 1
+    return np.array(idx)
+
+
+def _hand_residuals(theta, parents, base_relatives, inverse_base_absolutes, base_positions,
+                    weights, correspondences, points):
+    n_bones = base_relatives.shape[0]
+    pose = anp.concatenate([theta, np.array([0.0, 1.0])])[
+        _hand_pose_index(n_bones, theta.shape[0])]
+    absolutes = []
+    for b in range(n_bones):
+        R = _euler_xzy(pose[3 + b])
+        rel = anp.concatenate([anp.dot(base_relatives[b, :, :3], R), base_relatives[b, :, 3:]],
+                              axis=1)
+        absolutes.append(rel if parents[b] == -1 else anp.dot(absolutes[parents[b]], rel))
+    transforms = anp.stack([anp.dot(absolutes[b], inverse_base_absolutes[b])[:3]
+                            for b in range(n_bones)])
+    verts = anp.einsum("vb,bij,vj->vi", weights, transforms, base_positions)
+    Rg = _angle_axis(pose[0]) * pose[1][None, :]
+    verts = anp.dot(verts, Rg.T) + pose[2]
+    return anp.ravel(points - verts[correspondences])
+
+
+_hand_jacobian = autograd.jacobian(_hand_residuals)
+
+
 FUNCS = dict(gmm=gmm, lstm=lstm, pairwise=pairwise, lorenz=lorenz, heat=heat,
              rosenbrock=rosenbrock, brusselator=brusselator)
 
 
+def _jacobian_build(w):
+    res_fn, jac_fn = ((_ba_residuals, _ba_jacobian) if w.name == "ba"
+                      else (_hand_residuals, _hand_jacobian))
+
+    def convert(data):
+        return [data[p] for p in w.params]
+
+    def run_primal(args):
+        return np.asarray(res_fn(*args))
+
+    def run_grad(args):
+        return jac_fn(*args)
+
+    def to_numpy(J):
+        return [np.asarray(J, dtype=np.float64)]
+
+    return convert, run_primal, run_grad, to_numpy
+
+
 def build(w):
+    if w.kind == "jacobian":
+        return _jacobian_build(w)
     f = FUNCS[w.name]
     wrt_idx = tuple(w.params.index(p) for p in w.wrt)
     g = autograd.grad(f, wrt_idx)

@@ -5,6 +5,13 @@ around both the primal and ``jax.grad``; float64 (``jax_enable_x64``).
 ``build(w)`` returns ``(primal, grad)``: ``primal(data) -> float`` and
 ``grad(data) -> list of arrays in w.wrt order``, both jitted; inputs are converted to device
 arrays once, outside the timed calls.
+
+Jacobian workloads (ADBench BA and hand, see ``workloads.py``): the primal returns the
+residual vector, the derivative a one-element list with the Jacobian in the workload's form.
+BA: ``jax.vmap(jax.jacfwd(block))`` over the observations' packed 15 parameters (the
+per-observation blocks are ADBench's CSR values, row after row) and ``jax.vmap(jax.grad)``
+for the weight rows; hand: ``jax.jacfwd`` of the whole residual function (26 inputs, 300
+outputs: forward mode is the natural choice).
 """
 import math
 
@@ -125,6 +132,127 @@ def brusselator(u, v, A, B, alpha):
     return jnp.sum(fu * fu + fv * fv)
 
 
+# ---- ADBench bundle adjustment: per-observation block, vmapped
+
+def _ba_block(q, feat):
+    """Weighted reprojection error of one observation from q = [cam (11), X (3), w]."""
+    rot, C, f, pp, k, X, w = q[0:3], q[3:6], q[6], q[7:9], q[9:11], q[11:14], q[14]
+    pt = X - C
+    sqtheta = jnp.sum(rot * rot)
+    nonzero = sqtheta != 0.0
+    theta = jnp.sqrt(jnp.where(nonzero, sqtheta, 1.0))   # no NaN derivative at rot = 0
+    kk = rot / theta
+    rotated = (pt * jnp.cos(theta) + jnp.cross(kk, pt) * jnp.sin(theta)
+               + kk * jnp.dot(kk, pt) * (1.0 - jnp.cos(theta)))
+    xcam = jnp.where(nonzero, rotated, pt + jnp.cross(rot, pt))
+    proj = xcam[:2] / xcam[2]
+    rsq = jnp.sum(proj * proj)
+    proj = proj * (1.0 + k[0] * rsq + k[1] * rsq * rsq)
+    return w * (proj * f + pp - feat)
+
+
+def _ba_packed(cams, X, w, obs):
+    return jnp.concatenate([cams[obs[:, 0]], X[obs[:, 1]], w[:, None]], axis=1)
+
+
+def _ba_residuals(cams, X, w, obs, feats):
+    reproj = jax.vmap(_ba_block)(_ba_packed(cams, X, w, obs), feats)
+    return jnp.concatenate([reproj.ravel(), 1.0 - w * w])
+
+
+def _ba_jacobian(cams, X, w, obs, feats):
+    blocks = jax.vmap(jax.jacfwd(_ba_block))(_ba_packed(cams, X, w, obs), feats)  # (p, 2, 15)
+    dw = jax.vmap(jax.grad(lambda wi: 1.0 - wi * wi))(w)
+    return jnp.concatenate([blocks.ravel(), dw])
+
+
+# ---- ADBench hand tracking (simple): the whole residual function, jacfwd
+
+def _euler_xzy(t):
+    """Rz(t[1]) Ry(t[2]) Rx(t[0]) (ADBench's euler_angles_to_rotation_matrix)."""
+    cx, sx = jnp.cos(t[0]), jnp.sin(t[0])
+    cy, sy = jnp.cos(t[2]), jnp.sin(t[2])
+    cz, sz = jnp.cos(t[1]), jnp.sin(t[1])
+    one, zero = jnp.ones_like(cx), jnp.zeros_like(cx)
+    Rx = jnp.array([[one, zero, zero], [zero, cx, -sx], [zero, sx, cx]])
+    Ry = jnp.array([[cy, zero, sy], [zero, one, zero], [-sy, zero, cy]])
+    Rz = jnp.array([[cz, -sz, zero], [sz, cz, zero], [zero, zero, one]])
+    return Rz @ Ry @ Rx
+
+
+def _angle_axis(aa):
+    n2 = jnp.sum(aa * aa)
+    small = n2 < 1e-8                                     # |aa| < 1e-4: identity (ADBench)
+    n = jnp.sqrt(jnp.where(small, 1.0, n2))
+    x, y, z = aa / n
+    s, c = jnp.sin(n), jnp.cos(n)
+    R = jnp.array([[x * x + (1 - x * x) * c, x * y * (1 - c) - z * s, x * z * (1 - c) + y * s],
+                   [x * y * (1 - c) + z * s, y * y + (1 - y * y) * c, y * z * (1 - c) - x * s],
+                   [x * z * (1 - c) - y * s, z * y * (1 - c) + x * s, z * z + (1 - z * z) * c]])
+    return jnp.where(small, jnp.eye(3), R)
+
+
+def _hand_pose_params(theta, n_bones):
+    pose = jnp.zeros((n_bones + 3, 3))
+    pose = pose.at[0].set(theta[0:3]).at[1].set(1.0).at[2].set(theta[3:6])
+    i_theta, i_pose = 6, 5
+    for _finger in range(5):
+        for joint in range(3):
+            pose = pose.at[i_pose, 0].set(theta[i_theta])
+            i_theta += 1
+            if joint == 0:
+                pose = pose.at[i_pose, 1].set(theta[i_theta])
+                i_theta += 1
+            i_pose += 1
+        i_pose += 1
+    return pose
+
+
+def _hand_residuals(theta, parents, base_relatives, inverse_base_absolutes, base_positions,
+                    weights, correspondences, points):
+    n_bones = base_relatives.shape[0]
+    pose = _hand_pose_params(theta, n_bones)
+    R = jax.vmap(_euler_xzy)(pose[3:])                              # (B, 3, 3)
+    tr = jnp.zeros((n_bones, 4, 4)).at[:, :3, :3].set(R).at[:, 3, 3].set(1.0)
+    relatives = base_relatives @ tr
+    absolutes = []
+    for b in range(n_bones):                      # parents is static: unrolled at trace time
+        absolutes.append(relatives[b] if parents[b] == -1
+                         else absolutes[parents[b]] @ relatives[b])
+    transforms = jnp.stack(absolutes) @ inverse_base_absolutes
+    verts = jnp.einsum("vb,bij,vj->vi", weights, transforms[:, :3, :], base_positions)
+    Rg = _angle_axis(pose[0]) * pose[1][None, :]
+    verts = verts @ Rg.T + pose[2]
+    return (points - verts[correspondences]).ravel()
+
+
+def _jacobian_build(w):
+    if w.name == "ba":
+        res_fn, jac_fn, static = _ba_residuals, _ba_jacobian, ()
+    else:
+        res_fn = _hand_residuals
+        jac_fn = jax.jacfwd(_hand_residuals)
+        static = ("parents",)
+    static_idx = [w.params.index(p) for p in static]
+    primal = jax.jit(res_fn, static_argnums=static_idx)
+    jac = jax.jit(jac_fn, static_argnums=static_idx)
+
+    def convert(data):
+        return [tuple(int(v) for v in data[p]) if p in static else jnp.asarray(data[p])
+                for p in w.params]
+
+    def run_primal(args):
+        return np.asarray(primal(*args).block_until_ready())
+
+    def run_grad(args):
+        return jac(*args).block_until_ready()
+
+    def to_numpy(J):
+        return [np.asarray(J)]
+
+    return convert, run_primal, run_grad, to_numpy
+
+
 FUNCS = dict(gmm=gmm, lstm=lstm, pairwise=pairwise, lorenz=lorenz, heat=heat,
              rosenbrock=rosenbrock, brusselator=brusselator)
 # arguments that must be static (Python ints that shape the computation)
@@ -132,6 +260,8 @@ STATIC = dict(gmm=("wishart_m",), pairwise=("n",), lorenz=("n_steps",), heat=("s
 
 
 def build(w):
+    if w.kind == "jacobian":
+        return _jacobian_build(w)
     f = FUNCS[w.name]
     static = STATIC.get(w.name, ())
     wrt_idx = [w.params.index(p) for p in w.wrt]

@@ -3,6 +3,13 @@ float64 tensors, whole-tensor operations, plain Python loops over time steps (LS
 heat), ``torch.autograd.grad`` for the gradient.  No ``torch.compile`` (it needs a C++
 toolchain at run time and is not what most eager users run).  One intra-op thread (the
 benchmark pins every tool to one core).
+
+Jacobian workloads (ADBench BA and hand, see ``workloads.py``) use ``torch.func``, the
+PyTorch way to get Jacobians without a Python loop over rows: BA
+``torch.func.vmap(torch.func.jacfwd(block))`` over the observations' packed 15 parameters
+(plus ``vmap(grad)`` for the weight rows); hand ``torch.func.jacfwd`` of the residual
+function (26 inputs, 300 outputs).  The code is written out of place (``torch.stack``
+instead of item assignment), as ``torch.func`` requires.
 """
 import math
 
@@ -13,6 +20,12 @@ torch.set_num_threads(1)
 torch.set_default_dtype(torch.float64)
 
 EAGER = True   # no compilation: the first call is an ordinary call
+
+
+def eager(w):
+    """torch.func's first call sets up its transforms (seconds, once per process): for the
+    Jacobian workloads that call is reported as the first-call time, not as a sample."""
+    return w.kind != "jacobian"
 VERSION = f"torch {torch.__version__}"
 
 
@@ -112,11 +125,148 @@ def brusselator(u, v, A, B, alpha):
     return torch.sum(fu * fu + fv * fv)
 
 
+# ---- ADBench bundle adjustment
+
+def _ba_block(q, feat):
+    """Weighted reprojection error of one observation from q = [cam (11), X (3), w]."""
+    rot, C, f, pp, k, X, w = q[0:3], q[3:6], q[6], q[7:9], q[9:11], q[11:14], q[14]
+    pt = X - C
+    sqtheta = torch.sum(rot * rot)
+    nonzero = sqtheta != 0.0
+    theta = torch.sqrt(torch.where(nonzero, sqtheta, torch.ones_like(sqtheta)))
+    kk = rot / theta
+    rotated = (pt * torch.cos(theta) + torch.linalg.cross(kk, pt) * torch.sin(theta)
+               + kk * torch.dot(kk, pt) * (1.0 - torch.cos(theta)))
+    xcam = torch.where(nonzero, rotated, pt + torch.linalg.cross(rot, pt))
+    proj = xcam[:2] / xcam[2]
+    rsq = torch.sum(proj * proj)
+    proj = proj * (1.0 + k[0] * rsq + k[1] * rsq * rsq)
+    return w * (proj * f + pp - feat)
+
+
+def _ba_packed(cams, X, w, obs):
+    return torch.cat([cams[obs[:, 0]], X[obs[:, 1]], w[:, None]], dim=1)
+
+
+def _ba_residuals(cams, X, w, obs, feats):
+    reproj = torch.func.vmap(_ba_block)(_ba_packed(cams, X, w, obs), feats)
+    return torch.cat([reproj.reshape(-1), 1.0 - w * w])
+
+
+def _ba_jacobian(cams, X, w, obs, feats):
+    blocks = torch.func.vmap(torch.func.jacfwd(_ba_block))(_ba_packed(cams, X, w, obs), feats)
+    dw = torch.func.vmap(torch.func.grad(lambda wi: 1.0 - wi * wi))(w)
+    return torch.cat([blocks.reshape(-1), dw])
+
+
+# ---- ADBench hand tracking (simple)
+
+def _euler_xzy(t):
+    """Rz(t[1]) Ry(t[2]) Rx(t[0]) (ADBench's euler_angles_to_rotation_matrix)."""
+    cx, sx = torch.cos(t[0]), torch.sin(t[0])
+    cy, sy = torch.cos(t[2]), torch.sin(t[2])
+    cz, sz = torch.cos(t[1]), torch.sin(t[1])
+    one, zero = torch.ones_like(cx), torch.zeros_like(cx)
+    Rx = torch.stack([torch.stack([one, zero, zero]), torch.stack([zero, cx, -sx]),
+                      torch.stack([zero, sx, cx])])
+    Ry = torch.stack([torch.stack([cy, zero, sy]), torch.stack([zero, one, zero]),
+                      torch.stack([-sy, zero, cy])])
+    Rz = torch.stack([torch.stack([cz, -sz, zero]), torch.stack([sz, cz, zero]),
+                      torch.stack([zero, zero, one])])
+    return Rz @ Ry @ Rx
+
+
+def _angle_axis(aa):
+    n2 = torch.sum(aa * aa)
+    small = n2 < 1e-8                                     # |aa| < 1e-4: identity (ADBench)
+    n = torch.sqrt(torch.where(small, torch.ones_like(n2), n2))
+    x, y, z = aa / n
+    s, c = torch.sin(n), torch.cos(n)
+    R = torch.stack([
+        torch.stack([x * x + (1 - x * x) * c, x * y * (1 - c) - z * s,
+                     x * z * (1 - c) + y * s]),
+        torch.stack([x * y * (1 - c) + z * s, y * y + (1 - y * y) * c,
+                     y * z * (1 - c) - x * s]),
+        torch.stack([x * z * (1 - c) - y * s, z * y * (1 - c) + x * s,
+                     z * z + (1 - z * z) * c])])
+    return torch.where(small, torch.eye(3, dtype=R.dtype), R)
+
+
+def _hand_pose_params(theta, n_bones):
+    """ADBench's to_pose_params as a gather: rows (bones + 3) x 3 of theta entries, the
+    scale row (ones) and zeros."""
+    ext = torch.cat([theta, torch.zeros(1, dtype=theta.dtype), torch.ones(1, dtype=theta.dtype)])
+    zero, one = len(theta), len(theta) + 1
+    idx = [[0, 1, 2], [one] * 3, [3, 4, 5]] + [[zero] * 3 for _ in range(n_bones)]
+    i_theta, i_pose = 6, 5
+    for _finger in range(5):
+        for joint in range(3):
+            idx[i_pose][0] = i_theta
+            i_theta += 1
+            if joint == 0:
+                idx[i_pose][1] = i_theta
+                i_theta += 1
+            i_pose += 1
+        i_pose += 1
+    return ext[torch.tensor(idx)]
+
+
+def _hand_residuals(theta, parents, base_relatives, inverse_base_absolutes, base_positions,
+                    weights, correspondences, points):
+    n_bones = base_relatives.shape[0]
+    pose = _hand_pose_params(theta, n_bones)
+    R = torch.stack([_euler_xzy(pose[3 + b]) for b in range(n_bones)])      # (B, 3, 3)
+    relatives = torch.cat([base_relatives[:, :, :3] @ R, base_relatives[:, :, 3:]], dim=2)
+    absolutes = []
+    for b in range(n_bones):
+        absolutes.append(relatives[b] if parents[b] == -1
+                         else absolutes[parents[b]] @ relatives[b])
+    transforms = torch.stack(absolutes) @ inverse_base_absolutes
+    verts = torch.einsum("vb,bij,vj->vi", weights, transforms[:, :3, :], base_positions)
+    Rg = _angle_axis(pose[0]) * pose[1][None, :]
+    verts = verts @ Rg.T + pose[2]
+    return (points - verts[correspondences]).reshape(-1)
+
+
+def _jacobian_build(w):
+    if w.name == "ba":
+        res_fn, jac_fn = _ba_residuals, _ba_jacobian
+    else:
+        res_fn = _hand_residuals
+        jac_fn = torch.func.jacfwd(_hand_residuals)
+
+    def convert(data):
+        out = []
+        for p in w.params:
+            v = data[p]
+            if p == "parents":
+                out.append([int(b) for b in v])
+            elif v.dtype.kind == "i":
+                out.append(torch.from_numpy(v.astype(np.int64)))
+            else:
+                out.append(torch.from_numpy(np.asarray(v, dtype=np.float64)))
+        return out
+
+    def run_primal(args):
+        with torch.no_grad():
+            return res_fn(*args).numpy()
+
+    def run_grad(args):
+        return jac_fn(*args)
+
+    def to_numpy(J):
+        return [J.detach().numpy()]
+
+    return convert, run_primal, run_grad, to_numpy
+
+
 FUNCS = dict(gmm=gmm, lstm=lstm, pairwise=pairwise, lorenz=lorenz, heat=heat,
              rosenbrock=rosenbrock, brusselator=brusselator)
 
 
 def build(w):
+    if w.kind == "jacobian":
+        return _jacobian_build(w)
     f = FUNCS[w.name]
     wrt = set(w.wrt)
 

@@ -4,7 +4,8 @@ and central finite differences, side by side on one machine in one run.
     python bench/run_all.py [--quick] [--out bench/RESULTS.md] [--png PATH]
                             [--workloads gmm lstm ...] [--tools zymase jax ...]
 
-Writes a Markdown report (``--out``, default ``bench/RESULTS.md``), a log-scale bar chart
+Writes a Markdown report (``--out``, default ``bench/RESULTS.md``, with ``--quick``
+``bench/results/RESULTS-quick.md``), a log-scale bar chart
 of derivative times (``--png``, default ``results.png`` beside the report) and the raw
 numbers as JSON in ``bench/results/``.  Frameworks that are not installed are skipped with
 a note (``pip install -e '.[bench]'`` installs them all).
@@ -21,7 +22,10 @@ How it measures (details in ``worker.py``):
 * memory is the extra resident memory one call needs (peak RSS during the call minus RSS
   before it, /proc/self/clear_refs + VmHWM);
 * the finite-difference baseline costs 2n primal calls for n inputs: measured when that
-  takes under ``--fd-budget`` seconds, otherwise estimated as 2n x the Numba primal time.
+  takes under ``--fd-budget`` seconds, otherwise estimated as 2n x the Numba primal time;
+* two workloads (ADBench bundle adjustment and hand tracking) measure a whole Jacobian of a
+  residual vector instead of a gradient, validated the same way (golden Jacobians,
+  directional differences of the residuals); see ``workloads.py``.
 """
 import argparse
 import datetime
@@ -37,8 +41,13 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+# the workers import zymase from this checkout (workloads.py puts ROOT on sys.path); look
+# for it in the same place, so a checkout whose editable install points elsewhere still runs
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
 
-WORKLOADS = ["gmm", "lstm", "pairwise", "lorenz", "heat", "rosenbrock", "brusselator"]
+WORKLOADS = ["gmm", "lstm", "pairwise", "lorenz", "heat", "rosenbrock", "brusselator", "ba",
+             "hand"]
 TOOLS = ["zymase", "jax", "torch", "autograd"]
 MODULE_OF = {"zymase": "zymase", "jax": "jax", "torch": "torch", "autograd": "autograd"}
 LABEL = {"zymase": "zymase", "jax": "JAX (jit)", "torch": "PyTorch (eager)",
@@ -48,6 +57,19 @@ DESCR = {"zymase": "`autodiff_reverse` of the plain-loop code; primal = Numba `@
          "torch": "eager tensors, Python loops over time steps, `torch.autograd.grad`",
          "autograd": "`autograd.grad`, `autograd.numpy`, Python loops over time steps",
          "fd": "2n calls of the Numba primal (central differences)"}
+# how each tool gets the Jacobians of the two Jacobian workloads (ADBench BA and hand)
+JAC_DESCR = {
+    "zymase": "BA: two `autodiff_reverse` calls per observation (one per residual) on its "
+              "packed parameters (camera 11, point 3, weight 1), from an `@njit` loop over "
+              "the observations; hand: one `autodiff_forward` call of width 26 (identity "
+              "seed)",
+    "jax": "BA: `jit(vmap(jacfwd(block)))` over the observations; hand: `jit(jacfwd(f))`",
+    "torch": "BA: `torch.func.vmap(torch.func.jacfwd(block))`; hand: `torch.func.jacfwd(f)` "
+             "(the first call, which sets up `torch.func`, is reported as first call)",
+    "autograd": "BA: one forward pass of all observations and 2 pull-backs (residual 0 / 1 "
+                "of every observation: the blocks are independent); hand: "
+                "`autograd.jacobian` (one pull-back per residual)",
+    "fd": "2n residual evaluations (no sparsity exploited)"}
 COLOR = {"zymase": "#d62728", "jax": "#1f77b4", "torch": "#ff7f0e", "autograd": "#2ca02c",
          "fd": "#7f7f7f"}
 EXIT_INVALID = 2
@@ -182,7 +204,9 @@ def rows_of(results):
         w = table.setdefault(r["workload"], dict(title=r.get("title", r["workload"]),
                                                  records={}, status={}, n_wrt=r.get("n_wrt"),
                                                  agree_tol=r.get("agree_tol"),
-                                                 agree_note=r.get("agree_note", "")))
+                                                 agree_note=r.get("agree_note", ""),
+                                                 kind=r.get("kind", "gradient"),
+                                                 jac_form=r.get("jac_form", "")))
         if r.get("title"):
             w["title"] = r["title"]
         if r.get("n_wrt"):
@@ -220,8 +244,9 @@ def write_markdown(path, info, table, tools, args, wall, skipped_tools):
         L.append("- skipped: " + "; ".join(f"{t} ({why})" for t, why in skipped_tools))
     L.append("")
     L.append("## Derivative time per workload\n")
-    L.append("Full gradient of a scalar objective; in brackets the time divided by the Numba "
-             "primal's time (lower is better).  *est.* = estimated, not run.\n")
+    L.append("Full gradient of a scalar objective (for the ADBench BA and hand workloads: "
+             "the whole Jacobian of the residual vector); in brackets the time divided by "
+             "the Numba primal's time (lower is better).  *est.* = estimated, not run.\n")
     cols = [t for t in tools if t != "fd"] + ["fd"]
     L.append("| workload | Numba primal | " + " | ".join(LABEL[t] for t in cols) + " |")
     L.append("|---|---:|" + "---:|" * len(cols))
@@ -257,10 +282,12 @@ def write_markdown(path, info, table, tools, args, wall, skipped_tools):
     for wname, w in table.items():
         tp = numba_primal(w)
         L.append(f"### {w['title']}\n")
-        L.append(f"Gradient with respect to {w.get('n_wrt', '?')} inputs.  Tools must "
-                 f"agree with the validated zymase gradient to {w.get('agree_tol', 1e-8):.0e} "
-                 f"relative (max-norm)" + (f"; {w['agree_note']}" if w.get("agree_note") else "")
-                 + ".\n")
+        what = "Jacobian" if w.get("kind") == "jacobian" else "gradient"
+        L.append(f"{what.capitalize()} with respect to {w.get('n_wrt', '?')} inputs"
+                 + (f" ({w['jac_form']})" if w.get("jac_form") else "")
+                 + f".  Tools must agree with the validated zymase {what} to "
+                 f"{w.get('agree_tol', 1e-8):.0e} relative (max-norm)"
+                 + (f"; {w['agree_note']}" if w.get("agree_note") else "") + ".\n")
         L.append("| tool | primal | derivative | ÷ own primal | ÷ Numba | first call (primal / "
                  "derivative) | extra memory (primal / derivative) | runs | check |")
         L.append("|---|---:|---:|---:|---:|---:|---:|---:|---|")
@@ -286,8 +313,13 @@ def write_markdown(path, info, table, tools, args, wall, skipped_tools):
     L.append("## How the competitors are written\n")
     for t in cols:
         L.append(f"- **{LABEL[t]}**: {DESCR[t]}")
+    if any(w.get("kind") == "jacobian" for w in table.values()):
+        L.append("\nJacobian workloads (the primal is the residual vector):\n")
+        for t in cols:
+            L.append(f"- **{LABEL[t]}**: {JAC_DESCR[t]}")
     L.append("\nSources: `bench/workloads.py` (data, zymase versions, checks), "
-             "`bench/kernels.py`, `tests/adbench/objectives.py`, `bench/impl_jax.py`, "
+             "`bench/kernels.py`, `tests/adbench/objectives.py`, `tests/adbench/ba_hand.py`, "
+             "`bench/impl_jax.py`, "
              "`bench/impl_torch.py`, `bench/impl_autograd.py`; measuring: `bench/worker.py`.\n")
     notes = []
     for wname, w in table.items():
@@ -338,7 +370,8 @@ def write_plot(path, table, tools):
     ax.set_xticks(x)
     ax.set_xticklabels([table[n]["title"].replace(" ", "\n", 2) for n in names], fontsize=8)
     ax.set_ylabel("seconds per call (log scale)")
-    ax.set_title("Gradient time per tool (one core); hatched = FD estimated as 2n primal calls")
+    ax.set_title("Gradient (BA, hand: Jacobian) time per tool (one core); hatched = FD "
+                 "estimated as 2n primal calls")
     ax.grid(axis="y", which="both", alpha=0.3)
     ax.legend(fontsize=8, ncol=6, loc="upper center", bbox_to_anchor=(0.5, -0.16),
               frameon=False)
@@ -353,7 +386,10 @@ def write_plot(path, table, tools):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="smaller problems, shorter timing")
-    ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
+    ap.add_argument("--out", default=None,
+                    help="report path (default bench/RESULTS.md; with --quick "
+                         "bench/results/RESULTS-quick.md, so a quick run never overwrites "
+                         "the full report)")
     ap.add_argument("--png", default=None, help="plot path (default: results.png beside --out)")
     ap.add_argument("--workloads", nargs="+", default=WORKLOADS, choices=WORKLOADS)
     ap.add_argument("--tools", nargs="+", default=TOOLS, choices=TOOLS)
@@ -364,6 +400,9 @@ def main():
     ap.add_argument("--timeout", type=float, default=None,
                     help="seconds allowed per (workload, tool) process (default 420, quick 120)")
     args = ap.parse_args()
+    if args.out is None:
+        args.out = (os.path.join(HERE, "results", "RESULTS-quick.md") if args.quick
+                    else os.path.join(HERE, "RESULTS.md"))
     args.budget = args.budget or (0.3 if args.quick else 1.0)
     args.fd_budget = args.fd_budget or (0.5 if args.quick else 2.0)
     args.timeout = args.timeout or (120.0 if args.quick else 420.0)

@@ -14,7 +14,8 @@ Order of work in the process:
   3. validation (see below); a failure exits 3 before anything is timed;
   4. timing: median of repeated calls (at least 3 unless one call exceeds the budget,
      then until ``--budget`` seconds are spent); for eager tools (PyTorch, autograd) the
-     first call is an ordinary call and counts as the first sample;
+     first call is an ordinary call and counts as the first sample (not for torch.func on
+     the Jacobian workloads: its first call sets up the transforms, see impl_torch.eager);
   5. memory, during the first timed call: the extra resident memory the call needs,
      VmHWM after the call minus VmRSS before it, with the high-water mark reset through
      /proc/self/clear_refs just before (Linux >= 4.0); where that is impossible, the growth
@@ -26,6 +27,13 @@ golden values (GMM on ADBench's test instance, LSTM on the benchmark instance) t
 absolute; directional 4th-order central differences along random directions to 1e-6
 relative.  The validated gradient is saved in ``--ref`` and every other tool's gradient
 must agree with it to the workload's tolerance (1e-8 relative, max-norm) or the run aborts.
+
+Jacobian workloads (``w.kind == "jacobian"``: BA, hand) go the same way with the residual
+vector in place of the scalar: the primal is the Numba residual function, the derivative
+the whole Jacobian (zymase: ``w.jac.make_zymase()``), validated against ADBench's golden
+Jacobians (1e-8 absolute) and by directional central differences (``J v`` against the
+difference of the residual vectors), then every tool's residuals and Jacobian must agree
+with zymase's to 1e-10 / the workload's tolerance (relative, max-norm).
 """
 import argparse
 import json
@@ -129,7 +137,89 @@ def rel(a, b):
 
 # --------------------------------------------------------------------------- zymase
 
+def run_zymase_jacobian(w, args):
+    """zymase on a Jacobian workload (see the module docstring)."""
+    import numba
+    import numpy as np
+
+    import zymase
+    import workloads as W
+
+    primal = w.jac.residuals
+    t0 = time.perf_counter()
+    y_ref = primal(w.data)
+    compile_primal = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    jac = w.jac.make_zymase()
+    y, J = jac(w.data)
+    compile_deriv = time.perf_counter() - t0
+    if os.environ.get("ZYMASE_BENCH_PERTURB") == w.name:
+        _raw = jac
+
+        def jac(d):   # test hook, as in run_zymase
+            y0, J0 = _raw(d)
+            return y0, J0 * (1.0 + 1e-4)
+        y, J = jac(w.data)
+
+    checks = [("residuals returned by the Jacobian vs Numba (rel)", W.rel_err([y], [y_ref]),
+               1e-10)]
+    if w.jac.golden is not None:
+        checks += w.jac.golden(jac)
+    checks.append(("directional 4th-order central FD of the residuals (rel)",
+                   W.directional_fd_check_jacobian(w, J), 1e-6))
+    failed = [c for c in checks if not (c[1] <= c[2])]
+    summary = "; ".join(f"{lbl} {err:.1e}" for lbl, err, _ in checks)
+    if failed:
+        raise ValidationFailed("zymase Jacobian of %s failed validation: %s" % (
+            w.name, "; ".join(f"{lbl}: error {err:.3e} > tolerance {tol:.0e}"
+                              for lbl, err, tol in failed)))
+    np.savez(os.path.join(args.ref, w.name + ".npz"), y=np.asarray(y), g0=np.asarray(J))
+
+    tp, np_runs, mem_p, how = median_time(lambda: primal(w.data), args.budget)
+    td, nd_runs, mem_d, _ = median_time(lambda: jac(w.data), args.budget)
+    versions = f"numba {numba.__version__}, zymase {zymase.__version__}"
+    records = [dict(tool="zymase", primal_s=tp, primal_runs=np_runs, deriv_s=td,
+                    deriv_runs=nd_runs, compile_primal_s=compile_primal,
+                    compile_deriv_s=compile_deriv, mem_primal=mem_p, mem_deriv=mem_d,
+                    mem_method=how, check=summary, version=versions,
+                    primal_label="Numba @njit")]
+
+    # central FD: one column per input, 2n residual evaluations
+    n = w.n_wrt
+    fd_cost = 2 * n * tp
+    rec = dict(tool="fd", primal_s=tp, primal_runs=np_runs, compile_primal_s=compile_primal,
+               mem_primal=mem_p, mem_deriv=mem_p, version=versions, n=n,
+               primal_label="Numba @njit")
+    if fd_cost <= args.fd_budget:
+        def fd_jac():
+            cols = []
+            for p in w.wrt:
+                base = np.asarray(w.data[p], dtype=np.float64)
+                for i in range(base.size):
+                    h = 1e-6 * max(1.0, abs(base.flat[i]))
+                    vals = []
+                    for sgn in (1.0, -1.0):
+                        pert = base.copy()
+                        pert.flat[i] += sgn * h
+                        vals.append(primal(dict(w.data, **{p: pert})))
+                    cols.append((vals[0] - vals[1]) / (2 * h))
+            return np.stack(cols, axis=1)
+        t0 = time.perf_counter()
+        J_fd = fd_jac()
+        rec.update(deriv_s=time.perf_counter() - t0, deriv_runs=1, estimated=False)
+        rec["check"] = (f"FD error vs AD Jacobian {W.rel_err([J_fd], [J]):.1e} (h=1e-6)"
+                        if np.shape(J) == J_fd.shape else "FD Jacobian not compared")
+    else:
+        rec.update(deriv_s=fd_cost, deriv_runs=0, estimated=True,
+                   check=f"estimated: 2n = {2 * n} residual evaluations x median primal "
+                         "time (no sparsity exploited)")
+    records.append(rec)
+    return records
+
+
 def run_zymase(w, args):
+    if getattr(w, "kind", "gradient") == "jacobian":
+        return run_zymase_jacobian(w, args)
     import numba
     import numpy as np
 
@@ -255,11 +345,11 @@ def run_framework(w, args):
     if not os.path.exists(ref_path):
         raise RuntimeError("no validated zymase reference gradient for " + w.name)
     ref = np.load(ref_path)
-    y_ref = float(ref["y"])
-    g_ref = [ref[f"g{i}"] for i in range(len(w.wrt))]
+    y_ref = ref["y"]            # a scalar, or the residual vector of a Jacobian workload
+    g_ref = [ref[f"g{i}"] for i in range(sum(k.startswith("g") for k in ref.files))]
 
     convert, run_primal, run_grad, to_numpy = impl.build(w)
-    eager = getattr(impl, "EAGER", False)
+    eager = impl.eager(w) if hasattr(impl, "eager") else getattr(impl, "EAGER", False)
     cargs = convert(w.data)
     # eager tools compile nothing: their first call is an ordinary call and counts as the
     # first timed sample (with its memory); JIT tools' first calls are compilation
@@ -278,12 +368,14 @@ def run_framework(w, args):
     g = to_numpy(box[0])
     del box
 
-    ey, eg = rel(y, y_ref), W.rel_err(g, g_ref)
-    summary = f"primal vs zymase {ey:.1e}; gradient vs zymase {eg:.1e}"
+    ey = rel(y, float(y_ref)) if y_ref.ndim == 0 else W.rel_err([y], [y_ref])
+    eg = W.rel_err(g, g_ref)
+    what = "Jacobian" if w.kind == "jacobian" else "gradient"
+    summary = f"primal vs zymase {ey:.1e}; {what} vs zymase {eg:.1e}"
     if not (ey <= 1e-10 and eg <= w.agree_tol):
         raise ValidationFailed(
             f"{args.tool} disagrees with the validated zymase result on {w.name}: primal rel "
-            f"error {ey:.3e} (tolerance 1e-10), gradient rel error {eg:.3e} (tolerance "
+            f"error {ey:.3e} (tolerance 1e-10), {what} rel error {eg:.3e} (tolerance "
             f"{w.agree_tol:.0e})")
     tp, np_runs, mem_p, how = median_time(lambda: run_primal(cargs), args.budget,
                                           first=first_p)
@@ -316,6 +408,9 @@ def main():
         out["n_wrt"] = w.n_wrt
         out["agree_tol"] = w.agree_tol
         out["agree_note"] = w.agree_note
+        out["kind"] = w.kind
+        if w.jac is not None:
+            out["jac_form"] = w.jac.form
         out["records"] = run_zymase(w, args) if args.tool == "zymase" else run_framework(w, args)
         out["status"] = "ok"
     except ModuleNotFoundError as e:

@@ -1,6 +1,15 @@
 """The benchmark workloads: deterministic data, the zymase (plain-loop) version of each
 objective, which arguments are differentiated, and the extra correctness checks.
 
+Two kinds.  *Gradient* workloads (``kind="gradient"``, the default) are described below.
+*Jacobian* workloads (``kind="jacobian"``: ADBench bundle adjustment and hand tracking) have
+a vector of residuals instead of a scalar; their ``jac`` field (a :class:`JacobianSpec`)
+gives the Numba primal (residuals), the zymase Jacobian, how to apply a Jacobian to a
+direction (for the finite-difference check) and the golden checks.  Every tool returns the
+Jacobian in the same form, as a list of one array: ADBench's CSR nonzero values in ADBench's
+order for BA (``vals``, 31 p entries; the structure is fixed by the observations), the dense
+3N x 26 matrix for the hand.
+
 Every workload is a scalar function ``f(*params)`` whose gradient is wanted with respect to
 the parameters listed in ``wrt``.  The zymase version is the plain-loop Python function
 (compiled by Numba for the primal, differentiated by ``zymase.autodiff_reverse``); the
@@ -52,6 +61,8 @@ class Workload:
     agree_note: str = ""
     notes: str = ""
     extra: dict = field(default_factory=dict)
+    kind: str = "gradient"       # "gradient" (scalar objective) or "jacobian" (residuals)
+    jac: Optional["JacobianSpec"] = None
 
     @property
     def wrt(self) -> List[str]:
@@ -65,6 +76,16 @@ class Workload:
         """Fresh positional arguments (copies of the arrays the primal mutates)."""
         d = self.data if data is None else data
         return [d[p].copy() if p in self.mutates else d[p] for p in self.params]
+
+
+@dataclass
+class JacobianSpec:
+    """What a Jacobian workload adds (see the module docstring)."""
+    residuals: Callable          # (data) -> flat residual vector (Numba primal)
+    make_zymase: Callable        # () -> jac(data) -> (residual vector, J)
+    matvec: Callable             # (J, {param: direction}) -> J @ direction, flat
+    golden: Optional[Callable] = None   # (jac) -> list of (label, err, tol)
+    form: str = ""               # what J is, for the report
 
 
 def _golden(name):
@@ -175,8 +196,115 @@ def brusselator(quick: bool) -> Workload:
                     dict(u=u, v=v, A=3.4, B=1.0, alpha=0.5))
 
 
+def _csr_matvec(rows, cols, vals, v):
+    """y = J v for a CSR matrix (row offsets ``rows``)."""
+    row_of = np.repeat(np.arange(len(rows) - 1), np.diff(rows))
+    return np.bincount(row_of, weights=vals * v[cols], minlength=len(rows) - 1)
+
+
+def ba(quick: bool) -> Workload:
+    """ADBench bundle adjustment ba1 (49 cameras, 7776 points, 31 843 observations): the
+    sparse 95 529 x 55 710 Jacobian of the reprojection and weight residuals."""
+    from tests.adbench import ba_hand as H
+    path = os.path.join(ADBENCH, "ba", "ba1_n49_m7776_p31843.txt")
+    cams, X, w, obs, feats = H.load_ba(path)
+    n, m, p = cams.shape[0], X.shape[0], obs.shape[0]
+    data = dict(cams=cams, X=X, w=w, obs=obs, feats=feats)
+    rows, cols = H.ba_sparsity(n, m, p, obs)
+
+    def residuals(d):
+        r, we = np.empty(2 * d["obs"].shape[0]), np.empty(d["obs"].shape[0])
+        H.ba_objective(d["cams"], d["X"], d["w"], d["obs"], d["feats"], r, we)
+        return np.concatenate([r, we])
+
+    def make_zymase():
+        # checks=False: the @njit driver allocates every shadow itself (the shapes are
+        # right by construction); tests/adbench/test_ba_hand.py checks both settings agree
+        jac = H.make_ba_jacobian(checks=False)
+
+        def run(d):
+            r, we, vals = jac(d["cams"], d["X"], d["w"], d["obs"], d["feats"])
+            return np.concatenate([r, we]), vals
+        return run
+
+    def matvec(vals, dirs):
+        v = np.concatenate([np.ravel(dirs["cams"]), np.ravel(dirs["X"]), dirs["w"]])
+        return _csr_matvec(rows, cols, vals, v)
+
+    def golden(run):
+        """ADBench's golden BA test instance (n=2, m=10, p=10): residuals and the 310 CSR
+        values."""
+        vals = _golden("ba_golden.json")
+        tc, tx, tw, to, tf = H.load_ba(os.path.join(ADBENCH, "ba", "test.txt"))
+        res, J = run(dict(cams=tc, X=tx, w=tw, obs=to, feats=tf))
+        want = np.concatenate([
+            vals["objective_calculation_correctness.expected_reproj_err"],
+            vals["objective_calculation_correctness.expected_weight_err"]])
+        je = np.array(vals["jacobian_calculation_correctness.expected_J_values"])
+        return [("golden residuals (abs)", float(np.max(np.abs(res - want))), 1e-8),
+                ("golden Jacobian values (abs)",
+                 float(np.max(np.abs(J - je))) if J.shape == je.shape else math.inf, 1e-8)]
+
+    return Workload(
+        "ba", f"ADBench BA ba1 p={p}", H.ba_objective,
+        ["cams", "X", "w", "obs", "feats"],
+        dict(cams="dup", X="dup", w="dup", obs="const", feats="const"), data,
+        kind="jacobian",
+        jac=JacobianSpec(residuals, make_zymase, matvec, golden,
+                         form=f"n={n} cameras, m={m} points, p={p} observations: sparse "
+                              f"{3 * p} x {11 * n + 3 * m + p} with {len(cols)} nonzeros, "
+                              "in ADBench's CSR order"))
+
+
+def hand(quick: bool) -> Workload:
+    """ADBench hand tracking, simple variant, small model (22 bones, 544 vertices), 100
+    correspondences: the dense 300 x 26 Jacobian."""
+    from tests.adbench import ba_hand as H
+    model = H.load_hand_model(os.path.join(ADBENCH, "hand", "model"))
+    theta, corr, points, _ = H.load_hand_instance(
+        os.path.join(ADBENCH, "hand", "simple_small", "hand1_t26_c100.txt"), False)
+    params = ["theta", "parents", "base_relatives", "inverse_base_absolutes",
+              "base_positions", "weights", "correspondences", "points"]
+    data = dict(zip(params, (theta,) + tuple(H.hand_model_args(model)) + (corr, points)))
+
+    def residuals(d):
+        err = np.empty(3 * d["correspondences"].shape[0])
+        H.hand_objective(*[d[q] for q in params], err)
+        return err
+
+    def make_zymase():
+        jac = H.make_hand_jacobian(complicated=False, checks=False)
+
+        def run(d):
+            mdl = model._replace(parents=d["parents"], base_relatives=d["base_relatives"],
+                                 inverse_base_absolutes=d["inverse_base_absolutes"],
+                                 base_positions=d["base_positions"], weights=d["weights"])
+            return jac(d["theta"], mdl, d["correspondences"], d["points"])
+        return run
+
+    def golden(run):
+        """ADBench's golden hand test instance (N=2): residuals and the 6 x 26 Jacobian."""
+        vals = _golden("hand_golden.json")
+        tt, tc, tp, _ = H.load_hand_instance(os.path.join(ADBENCH, "hand", "test.txt"),
+                                             False)
+        d = dict(data, theta=tt, correspondences=tc, points=tp)
+        res, J = run(d)
+        want = np.array(vals["simple_objective_calculation_correctness.expected_objective"])
+        je = np.array(vals["simple_jacobian_calculation_correctness.expected_jacobian"])
+        return [("golden residuals (abs)", float(np.max(np.abs(res - want))), 1e-8),
+                ("golden Jacobian (abs)",
+                 float(np.max(np.abs(J - je))) if J.shape == je.shape else math.inf, 1e-8)]
+
+    n = corr.shape[0]
+    return Workload(
+        "hand", f"ADBench hand simple N={n}", H.hand_objective, params,
+        dict({q: "const" for q in params}, theta="dup"), data, kind="jacobian",
+        jac=JacobianSpec(residuals, make_zymase, lambda J, dirs: J @ dirs["theta"], golden,
+                         form=f"small model: 22 bones, 544 vertices; dense {3 * n} x 26"))
+
+
 ALL = {"gmm": gmm, "lstm": lstm, "pairwise": pairwise, "lorenz": lorenz, "heat": heat,
-       "rosenbrock": rosenbrock, "brusselator": brusselator}
+       "rosenbrock": rosenbrock, "brusselator": brusselator, "ba": ba, "hand": hand}
 
 
 def get(name: str, quick: bool) -> Workload:
@@ -209,5 +337,30 @@ def directional_fd_check(w: Workload, primal: Callable, grads, n_dirs: int = 2, 
         for h in (1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7):
             fd = (-f_at(2 * h) + 8 * f_at(h) - 8 * f_at(-h) + f_at(-2 * h)) / (12 * h)
             best = min(best, abs(fd - ad) / max(abs(ad), abs(fd), 1e-300))
+        worst = max(worst, best)
+    return worst
+
+
+def directional_fd_check_jacobian(w: Workload, J, n_dirs: int = 2, seed: int = 0):
+    """As :func:`directional_fd_check` for a Jacobian workload: ``J v`` against a 4th-order
+    central difference of the residual vector along random directions v (error in the
+    max-norm, relative to the larger of the two vectors' max-norms)."""
+    rng = np.random.default_rng(seed)
+    worst = 0.0
+    for _ in range(n_dirs):
+        dirs = {p: rng.standard_normal(np.shape(w.data[p])) for p in w.wrt}
+        ad = np.asarray(w.jac.matvec(J, dirs))
+
+        def f_at(t):
+            d = dict(w.data)
+            for p in w.wrt:
+                d[p] = np.asarray(w.data[p], dtype=np.float64) + t * dirs[p]
+            return w.jac.residuals(d)
+
+        best = math.inf
+        for h in (1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7):
+            fd = (-f_at(2 * h) + 8 * f_at(h) - 8 * f_at(-h) + f_at(-2 * h)) / (12 * h)
+            scale = max(float(np.max(np.abs(ad))), float(np.max(np.abs(fd))), 1e-300)
+            best = min(best, float(np.max(np.abs(fd - ad))) / scale)
         worst = max(worst, best)
     return worst
