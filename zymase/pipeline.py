@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Dict, Sequence
 
+from .analysis.ranges import array_param_facts, fold_sign_checks
 from .frontend.numba import FrontendResult, compile_ir
 from .ir.parser import parse_module
 from .ir.printer import print_module
@@ -54,6 +55,8 @@ def prepare(fn, argtypes: Sequence, print_flags=()) -> Prepared:
     t2 = time.perf_counter()
     dprint(print_flags, "ir-before", fe.llvm_name, text)
     module = parse_module(text)
+    prim = module.functions[fe.llvm_name]
+    fold_sign_checks(prim, array_param_facts(prim, fe.argmap))
     t3 = time.perf_counter()
     return Prepared(fe, module, {"numba": t1 - t0, "canonicalise": t2 - t1, "parse": t3 - t2})
 
@@ -68,6 +71,25 @@ def _link_extra(mod, extra):
             if not f.is_declaration:
                 f.linkage = "linkonce_odr" if f.name == symbol else "internal"
         mod.link_in(m)
+
+
+def _internalize(mod, keep: str) -> None:
+    """Every function and global variable the derivative's module defines, except the
+    derivative itself, becomes internal and is renamed under the derivative's symbol.
+
+    The module carries copies of Numba functions (callees kept out of line, inactive
+    functions, rule implementations) and of Numba's environment globals under Numba's
+    symbol names.  The JIT resolves later code's references by name, internal symbols
+    included, so a same-named copy here (which O3 may specialise, e.g. drop dead arguments)
+    would be called by functions Numba compiles afterwards."""
+    for f in mod.functions:
+        if not f.is_declaration and f.name != keep:
+            f.linkage = "internal"
+            f.name = f"{keep}.{f.name}"
+    for g in mod.global_variables:
+        if not g.is_declaration:
+            g.linkage = "internal"
+            g.name = f"{keep}.{g.name}"
 
 
 def _allow_inlining(text: str) -> str:
@@ -93,6 +115,7 @@ def finish(module: Module, name: str, print_flags=(), opt_level: int = 3):
     from .rules.helpers import link_helpers
     link_helpers(mod)
     _link_extra(mod, getattr(module, "extra_ir", {}))
+    _internalize(mod, name)
     if opt_level:
         pipelines.optimise(mod, opt_level)
     final = str(mod)

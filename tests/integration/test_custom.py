@@ -240,3 +240,42 @@ def test_custom_function_callable_from_python_and_njit():
     def call(x):
         return softplus(x)
     assert call(0.0) == pytest.approx(math.log(2.0))
+
+
+_LATER_CALLER = r'''
+import math, numpy as np, numba, zymase
+from zymase import ActiveOnly, Const, Duplicated
+
+@numba.njit
+def _nearest(x, c):
+    best, jmin = math.inf, 0
+    for j in range(c.shape[0]):
+        if (x - c[j]) ** 2 < best:
+            best, jmin = (x - c[j]) ** 2, j
+    return jmin
+
+nearest = zymase.inactive(_nearest)
+
+def cost(x, c):
+    t = x - c[nearest(x, c)]
+    return t * t
+
+c = np.array([0.0, 1.0, 2.0]); dc = np.zeros(3)
+zymase.autodiff_reverse(cost, Const, Duplicated, ret=ActiveOnly)(0.9, c, dc, 1.0)
+assert np.allclose(dc, [0.0, 0.2, 0.0])
+# compiled after the derivative: must call Numba's own _nearest, not the derivative
+# module's copy (internal, renamed, and specialised by O3)
+assert abs(numba.njit(cost)(0.9, c) - 0.01) < 1e-15
+print("ok")
+'''
+
+
+def test_functions_compiled_after_a_derivative_call_numbas_callees():
+    """Regression: the derivative's module carried a copy of an inactive callee under
+    Numba's symbol name; Numba code compiled afterwards was linked to that copy (whose
+    arguments O3 had pruned) and crashed.  Run in a subprocess: the bug was a segfault."""
+    import subprocess
+    import sys
+    r = subprocess.run([sys.executable, "-c", _LATER_CALLER], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", (r.returncode, r.stderr[-2000:])

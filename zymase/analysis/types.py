@@ -69,6 +69,13 @@ def analyse_types(fn: Function) -> TypeResults:
     for a in fn.args:
         if a.type.is_pointer:
             origins[a] = {a}
+    # derived pointers start with no origins (a least fixpoint): otherwise a use visited
+    # before its definition (block order is not dominance order) would record the
+    # definition itself as a spurious origin, which never goes away
+    for i in insts:
+        if i.type.is_pointer and i.opcode in ("getelementptr", "bitcast", "addrspacecast",
+                                              "phi", "select"):
+            origins[i] = set()
     changed = True
     while changed:
         changed = False

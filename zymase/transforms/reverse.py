@@ -30,6 +30,14 @@ Algorithm (combined mode, like Enzyme's ``CombinedReverse``)
 
 The gradient is with respect to the values at entry even when the function overwrites its
 arrays: the adjoint sweep reads only taped values, never primal memory.
+
+Width N (batched reverse): the forward sweep runs once and the tape is shared; every adjoint
+is an ``<N x T>`` vector (slots, phis and rule products: partials are computed once and
+splatted), and every shadow pointer an ``<N x ptr>`` whose lane k addresses shadow k (the
+caller's ``dx[k]``), so adjoint loads/stores through shadows are gathers/scatters.  Shadow
+allocations are made per lane; taped shadow pointers take N tape slots; a custom rule's
+``bwd`` runs once per lane.  Invariant: lane k computes exactly what the width-1 derivative
+computes with seed k and shadows k.
 """
 from __future__ import annotations
 
@@ -680,12 +688,23 @@ class ReverseTransform:
                                    sb_.cast("ptrtoint", sb_.load(PTR, tape.base), I64))
                     sb_.store(used, Constant(PTR, f"inttoptr (i64 {self.tape_counter} to ptr)"))
                 sb_.br(self.rev[blk])
-        # capacity checks at the end of every block, for what its successors push
-        self._reserve(fn.entry, [self.primal_entry])
+        # capacity checks at the end of every block, for what its successors push; a counted
+        # loop whose blocks push nothing has its exits' entries reserved once in its
+        # preheader (nothing is pushed in between), so its body stays free of checks and
+        # vectorises like the primal's
+        hoisted: Dict[Block, int] = {}
+        skip: Dict[Block, Set[Block]] = {}
+        for lp in counted.values():
+            if all(self.need.get(b, 0) == 0 for b in lp.blocks):
+                n_exit = max((self.need.get(e, 0) for e in lp.exits), default=0)
+                hoisted[lp.preheader] = max(hoisted.get(lp.preheader, 0), n_exit)
+                for b in lp.blocks:
+                    skip[b] = set(lp.exits)
+        self._reserve(fn.entry, self.need.get(self.primal_entry, 0))
         for blk in blocks:
-            succ = blk.successors()
-            if succ:
-                self._reserve(blk, succ)
+            succ = [s for s in blk.successors() if s not in skip.get(blk, ())]
+            self._reserve(blk, max([self.need.get(s, 0) for s in succ]
+                                   + [hoisted.get(blk, 0)]))
         for blk in blocks:
             self._reverse_block(blk, exit_blk)
         self._finish(exit_blk)
@@ -757,8 +776,8 @@ class ReverseTransform:
                 n += _nslots(i.type)
         self.need[blk] = n
 
-    def _reserve(self, blk: Block, succs: List[Block]):
-        n = max((self.need.get(s, 0) for s in succs), default=0)
+    def _reserve(self, blk: Block, n: int):
+        """Make room for ``n`` tape slots at the end of ``blk`` (grow the tape if needed)."""
         if n == 0:
             return
         fn, module = self.fn, self.module
@@ -816,32 +835,44 @@ class ReverseTransform:
             b.store(self._pop(b, I64), self.rcount[lp])
         preds = self.li.preds.get(blk, [])
         pid = self._pop(b, I64) if blk in self.pred_id else None
-        # phi adjoints: the incoming value of the predecessor that ran
-        # phis are parallel copies (`a, b = b, a` makes one phi the incoming value of
-        # another): take every phi's adjoint before distributing any
+        # phi adjoints: the incoming value of the predecessor that ran receives the phi's
+        # adjoint, on the edge to that predecessor's adjoint code (an edge block per
+        # predecessor with incoming adjoints: no selects, so adjoints that only flow on
+        # the loop-entry edge do not become a loop-carried chain).  Phis are parallel
+        # copies (`a, b = b, a` makes one phi the incoming value of another): take every
+        # phi's adjoint before distributing any
         fphis = [p for p in phis if p in self.act.active and p.type.is_float]
         taken = [self.take(b, p) for p in fphis]
+        edge: Dict[Block, List] = {}
         for phi, pb in zip(fphis, taken):
             for v, src in zip(phi.operands, phi.blocks):
                 if isinstance(v, Constant) or v not in self.act.active:
                     continue
-                src0 = self._orig_block(src)
-                if lp_here is not None:
-                    c = first if src0 is lp_here.preheader else b.icmp("eq", first, const_int(I1, 0))
-                elif pid is not None:
-                    c = b.icmp("eq", pid, const_int(I64, self.bid[src0]))
-                else:
-                    c = None
-                self.add_to(b, v, pb if c is None else b.select(c, pb, _nzero(self.stype(phi.type))))
+                edge.setdefault(self._orig_block(src), []).append((v, pb))
+
+        def dest(p: Block) -> Block:
+            return exit_blk if p is self.fn.entry else self.rev[p]
+
+        def target(p: Block) -> Block:
+            adds = edge.get(p)
+            if not adds:
+                return dest(p)
+            eb = self.fn.add_block(f"zy.rev.{blk.name}.from.{p.name}")
+            bb = Builder(module, eb)
+            for v, pb in adds:
+                self.add_to(bb, v, pb)
+            bb.br(dest(p))
+            return eb
+
         # where the adjoint sweep goes next: the reverse of the predecessor that ran
-        if not preds or preds == [self.fn.entry]:
+        if not preds:
             b.br(exit_blk)
         elif lp_here is not None:
-            b.cbr(first, self.rev[lp_here.preheader], self.rev[lp_here.latches[0]])
+            b.cbr(first, target(lp_here.preheader), target(lp_here.latches[0]))
         elif len(preds) == 1:
-            b.br(self.rev[preds[0]])
+            b.br(target(preds[0]))
         else:
-            sw = Instruction("switch", VOID, [pid], blocks=[exit_blk] + [self.rev[p] for p in preds],
+            sw = Instruction("switch", VOID, [pid], blocks=[exit_blk] + [target(p) for p in preds],
                              cases=[const_int(I64, self.bid[p]) for p in preds])
             b.emit(sw)
 

@@ -1,0 +1,236 @@
+"""Non-negative integers, and folding Numba's negative-index checks with them.
+
+Numba indexes arrays with Python semantics: ``a[i]`` for a negative ``i`` means
+``a[i + len]``, so every index is guarded by ``select (icmp slt i, 0), len, 0``.  Inside
+``for i in range(…)`` loops LLVM usually cannot remove the guard (Numba's loop index is
+incremented without ``nsw``; the trip count lives in a separate countdown), and in the
+adjoint sweep of reverse mode, where the index is stepped *backwards* from a value read
+from the tape, it never can.  The guard hides from LLVM that ``a[i]`` and ``a[i + 1]`` are
+different elements, which blocks store-to-load forwarding and vectorisation of adjoint
+loops.  This module proves indices non-negative and folds the comparisons.
+
+Analysis: abstract interpretation over the lattice ⊥ < [0, u] < ⊤ (for every integer value
+an upper bound u of a range [0, u], or ⊤ when it may be negative), least fixpoint over the
+function in reverse post-order with widening at loop headers:
+- a constant c ≥ 0 is [0, c]; ``zext`` from iN is [0, 2**N - 1];
+- ``add``/``mul``/``shl`` of non-negative operands: the bound of the exact result when it
+  stays below 2**63 (no wrap is possible then, flags or not); with ``nsw`` an unbounded
+  non-negative result is also fine (wrapping would be poison);
+- ``udiv``/``sdiv``/``urem``/``srem``/``lshr``/``and``/``smax``/``smin``/``umin``/``select``
+  as arithmetic says; a phi is the join of its incoming values;
+- an *induction variable* ``i = phi [i0, outside], [i + c, latch]`` (0 ≤ c ≤ 1024, flags or
+  not) is [0, u(i0) + c·2**50]: this assumes no loop runs 2**50 times (about two weeks at
+  one iteration per nanosecond) — the one assumption beyond LLVM semantics, and what lets
+  the analysis see that ``for i in range(1, n)`` and ``a[i + 1]`` never index from the end.
+  A phi whose bound keeps growing otherwise is widened to "non-negative, unbounded".
+
+Folding: ``icmp slt x, c`` (c ≤ 0) and ``icmp sle x, c`` (c < 0) are false, ``icmp sgt x, c``
+(c < 0) and ``icmp sge x, c`` (c ≤ 0) true, for non-negative ``x``; ``icmp ugt x, c`` with
+``c ≥ 2**63 - 1`` (unsigned) is false and ``icmp ult x, c`` with ``c ≥ 2**63`` true.  Uses
+are replaced by the constant; the dead comparisons are left to LLVM.
+"""
+from __future__ import annotations
+
+from typing import Dict, Optional, Set
+
+from ..ir.values import Constant, Function, Instruction, Value
+from ..ir.types import I1
+from .loops import analyse_loops
+
+MAX_IV_STEP = 1024
+MAX_TRIPS = 1 << 50
+SMAX = (1 << 63) - 1
+TOP = None          # may be negative
+
+
+def _const(v: Value) -> Optional[int]:
+    if isinstance(v, Constant) and v.type.is_int:
+        try:
+            return int(v.text)
+        except ValueError:
+            return {"true": 1, "false": 0}.get(v.text)
+    return None
+
+
+def upper_bounds(fn: Function, known: Optional[Dict[Value, int]] = None) -> Dict[Value, int]:
+    """Integer values of ``fn`` proven in [0, u] on every execution → u.  ``known``: facts
+    about parameters (Numba array shapes, sizes and item sizes are ≥ 0)."""
+    known = known or {}
+    li = analyse_loops(fn)
+    insts = [i for b in li.order for i in b.instructions if i.type.is_int and i.type.bits > 1]
+    ub: Dict[Value, Optional[int]] = {}
+    BOTTOM = object()
+
+    def get(v: Value):
+        c = _const(v)
+        if c is not None:
+            return c if c >= 0 else TOP
+        if isinstance(v, Instruction) and v.type.is_int:
+            return ub.get(v, BOTTOM)
+        return known.get(v, TOP)
+
+    def fit(x: int, nsw: bool = False):
+        if x <= SMAX:
+            return x
+        return SMAX if nsw else TOP
+
+    def iv_bound(phi: Instruction):
+        lp = li.loops.get(phi.block)
+        if lp is None:
+            return None
+        init = None
+        for v, src in zip(phi.operands, phi.blocks):
+            if src in lp.blocks:
+                if not (isinstance(v, Instruction) and v.opcode == "add" and v.operands[0] is phi):
+                    return None
+                c = _const(v.operands[1])
+                if c is None or not 0 <= c <= MAX_IV_STEP:
+                    return None
+                step = c
+            else:
+                x = get(v)
+                if x is TOP:
+                    return None
+                if x is not BOTTOM:
+                    init = x if init is None else max(init, x)
+        if init is None:
+            return BOTTOM
+        return fit(init + step * MAX_TRIPS)
+
+    def transfer(i: Instruction):
+        op, ops = i.opcode, i.operands
+        nsw = "nsw" in (i.flags or "")
+        if op == "phi":
+            iv = iv_bound(i)
+            if iv is not None:
+                return iv
+            vals = [get(v) for v in ops]
+            if any(x is TOP for x in vals):
+                return TOP
+            known = [x for x in vals if x is not BOTTOM]
+            return max(known) if known else BOTTOM
+        if op == "zext":
+            return (1 << ops[0].type.bits) - 1
+        if op == "select":
+            a, b = get(ops[1]), get(ops[2])
+            if a is TOP or b is TOP:
+                return TOP
+            if a is BOTTOM or b is BOTTOM:
+                return BOTTOM
+            return max(a, b)
+        if op == "call":
+            name = i.callee_name or ""
+            xs = [get(v) for v in ops[:2]]
+            if name.startswith("llvm.smax."):
+                good = [x for x in xs if x not in (TOP, BOTTOM)]
+                if any(x is BOTTOM for x in xs):
+                    return BOTTOM
+                if not good:
+                    return TOP
+                return max(good) if len(good) == 2 else SMAX
+            if name.startswith(("llvm.smin.", "llvm.umin.")):
+                if any(x is TOP for x in xs):
+                    return TOP
+                if any(x is BOTTOM for x in xs):
+                    return BOTTOM
+                return min(xs)
+            return TOP
+        if op not in ("add", "mul", "shl", "udiv", "sdiv", "urem", "srem", "lshr", "and"):
+            return TOP
+        a, b = get(ops[0]), get(ops[1])
+        if op == "and" and (a not in (TOP, BOTTOM) or b not in (TOP, BOTTOM)):
+            return min(x for x in (a, b) if x not in (TOP, BOTTOM))
+        if op == "lshr":
+            c = _const(ops[1])
+            if c is not None and 0 < c < i.type.bits:
+                return (((1 << i.type.bits) - 1) if a in (TOP, BOTTOM) else a) >> c
+        if a is TOP or b is TOP:
+            return TOP
+        if a is BOTTOM or b is BOTTOM:
+            return BOTTOM
+        if op == "add":
+            return fit(a + b, nsw)
+        if op == "mul":
+            return fit(a * b, nsw)
+        if op == "shl":
+            return fit(a << b, nsw) if b < 64 else TOP
+        if op in ("udiv", "sdiv", "lshr"):
+            return a
+        return min(a, b)  # urem / srem of non-negative operands
+
+    headers = set(li.loops)
+    changed = True
+    while changed:
+        changed = False
+        for i in insts:
+            new = transfer(i)
+            old = ub.get(i, BOTTOM)
+            if new is BOTTOM or new == old:
+                continue
+            if old is not BOTTOM and old is not TOP and new is not TOP:
+                if new < old:
+                    continue  # monotone: bounds only grow
+                if i.opcode == "phi" and i.block in headers:
+                    new = SMAX   # widening: a growing loop-carried bound
+            if old is TOP:
+                continue
+            ub[i] = new
+            changed = True
+    return {v: u for v, u in ub.items() if u is not TOP}
+
+
+def nonnegative_values(fn: Function, known: Optional[Dict[Value, int]] = None) -> Set[Value]:
+    """Integer values of ``fn`` proven ≥ 0 (as signed integers) on every execution."""
+    return set(upper_bounds(fn, known)) | set(known or {})
+
+
+def array_param_facts(fn: Function, argmap) -> Dict[Value, int]:
+    """Bounds on the integer leaves of array parameters: ``nitems``, ``itemsize`` and every
+    ``shape[k]`` of a Numba array are non-negative (strides may be negative)."""
+    out: Dict[Value, int] = {}
+
+    def walk(info):
+        for c in info.children:
+            walk(c)
+        if info.is_array:
+            nd = info.nbtype.ndim
+            for k in [info.first + 2, info.first + 3] + list(range(info.first + 5,
+                                                                   info.first + 5 + nd)):
+                out[fn.args[k]] = SMAX
+    for info in argmap.args:
+        walk(info)
+    return out
+
+
+def _folded(i: Instruction, nonneg: Set[Value]) -> Optional[bool]:
+    if i.opcode != "icmp" or not i.operands[0].type.is_int or i.operands[0] not in nonneg:
+        return None
+    c = _const(i.operands[1])
+    if c is None:
+        return None
+    bits = i.operands[0].type.bits
+    unsigned = c % (1 << bits)
+    smax = (1 << (bits - 1)) - 1
+    pred = i.pred
+    if pred == "slt" and c <= 0 or pred == "sle" and c < 0:
+        return False
+    if pred == "sgt" and c < 0 or pred == "sge" and c <= 0:
+        return True
+    if pred == "ugt" and unsigned >= smax or pred == "uge" and unsigned > smax:
+        return False
+    if pred == "ult" and unsigned > smax or pred == "ule" and unsigned >= smax:
+        return True
+    return None
+
+
+def fold_sign_checks(fn: Function, known: Optional[Dict[Value, int]] = None) -> int:
+    """Replace comparisons decided by non-negativity with constants; returns how many."""
+    nonneg = nonnegative_values(fn, known)
+    n = 0
+    for b in fn.blocks:
+        for i in b.instructions:
+            r = _folded(i, nonneg)
+            if r is not None:
+                fn.replace_all_uses(i, Constant(I1, "true" if r else "false"))
+                n += 1
+    return n
