@@ -42,7 +42,14 @@ Modules (the evals' README files in gradbench/evals/*/ define inputs and outputs
 * ``llsq``: ``primal``/``gradient`` of ``1/2 sum_i (sign(t_i) - sum_j x_j t_i^j)^2`` with
   ``t_i = -1 + 2 i / (n - 1)``, input ``{x, n}``.
 
-Every derivative is zymase's reverse mode of the plain-loop code below (or, for LSTM, of
+* ``ba``, ``ht``: bundle adjustment (sparse Jacobian, reverse mode per residual) and hand
+  tracking (dense Jacobian, batched forward mode) in bench/gradbench_ba_ht.py;
+* ``kmeans``, ``det``, ``particle``, ``saddle``: in bench/gradbench_more.py (its docstring
+  gives inputs, outputs and formulations: forward over reverse for the k-means Hessian
+  diagonal, nested derivatives — a zymase derivative inside the loop zymase differentiates
+  — for particle and saddle).
+
+For the first six, every derivative is zymase's reverse mode of the plain-loop code below (or, for LSTM, of
 ``tests/adbench/objectives.py``); every primal is the same code compiled by Numba.
 """
 import json
@@ -342,6 +349,13 @@ def _llsq():
 
 
 MODULES = dict(hello=_hello, gmm=_gmm, lstm=_lstm, ode=_ode, lse=_lse, llsq=_llsq)
+
+# The other evals live in their own files (bench/gradbench_*.py), each exporting MODULES.
+sys.path.insert(0, HERE)
+from gradbench_ba_ht import MODULES as _BA_HT  # noqa: E402
+from gradbench_more import MODULES as _MORE  # noqa: E402
+MODULES.update(_BA_HT)
+MODULES.update(_MORE)
 
 
 # --------------------------------------------------------------------------- protocol
