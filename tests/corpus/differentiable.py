@@ -479,6 +479,30 @@ def _distinct_magnitudes(seed, n):
     return x[_rng(seed + 1).permutation(n)]
 
 
+def nearest_centroid_cost(x, c):
+    # literal nearest-centroid search (a loop with no derivative work: reverse mode skips
+    # it), then the squared distance to the chosen centroid
+    s = 0.0
+    for i in range(x.shape[0]):
+        best = math.inf
+        jmin = 0
+        for j in range(c.shape[0]):
+            d = (x[i] - c[j]) ** 2
+            if d < best:
+                best = d
+                jmin = j
+        t = x[i] - c[jmin]
+        s += t * t * (1.0 + 0.1 * jmin)
+    return s
+
+
+def _centroid_args():
+    # points well inside the cells of well-separated centroids: no ties, FD-safe
+    c = np.array([-2.0, -0.5, 1.0, 2.5])
+    x = np.array([-1.9, -0.4, 1.2, 2.3, -0.7, 0.8, 2.6, -2.2])
+    return x, c
+
+
 def _thomas_args():
     n = 10
     a = _u(80, n, -1.0, 1.0)
@@ -518,6 +542,7 @@ CASES = [
           lambda: (_u(5, 30, -1.0, 1.0)[::3], _u(6, 20, -1.0, 1.0)[::-2]),
           (0, 1)),
     DCase("max_abs_norm", max_abs_norm, lambda: (_distinct_magnitudes(7, 9),), (0,)),
+    DCase("nearest_centroid", nearest_centroid_cost, _centroid_args, (0, 1)),
     DCase("float32_sum_sq", float32_sum_sq,
           lambda: (_u(8, 10, -1.0, 1.0, np.float32),), (0,)),
     DCase("float32_math", float32_math,

@@ -125,4 +125,60 @@ def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = 
                                 or o.callee_name == table.C_MALLOC))):
                         act.add(o)
                         changed = True
+    _drop_useless_floats(fn, res)
     return res
+
+
+# float operations whose derivative flows from operands to result (a use by one of these
+# passes usefulness back from the result to the operand)
+_PROPAGATE = {"fadd", "fsub", "fmul", "fdiv", "frem", "fneg", "phi", "select", "fpext",
+              "fptrunc", "freeze"}
+# uses that consume a float without passing any derivative on
+_DEAD_END = {"fcmp", "fptosi", "fptoui"}
+
+
+def _drop_useless_floats(fn: Function, res: ActivityResults) -> None:
+    """Backward pass: an active float value is *useful* when some chain of uses carries its
+    derivative to an output — a store, a return, a call without a float rule (custom rules,
+    unknown callees: conservatively), any use not understood.  A float whose uses all end in
+    comparisons or float→int conversions (an argmin's distances, a convergence test) has a
+    zero adjoint and its tangent reaches nothing: it is made inactive, so neither mode
+    emits derivative code or tapes operands for it.  Least fixpoint, so cycles of values that
+    only feed each other and comparisons are dropped too."""
+    act = res.active
+    floats = [i for i in fn.instructions() if i in act and
+              (i.type.is_float or (getattr(i.type, "element", None) is not None
+                                   and i.type.element.is_float and i.opcode != "alloca"))]
+    if not floats:
+        return
+    fset = set(floats)
+    users = fn.users()
+    useful: Set[Value] = set()
+    work = []
+
+    def propagates(u: Instruction) -> bool:
+        if u.opcode in _PROPAGATE and not u.type.is_int:
+            return True
+        if u.opcode == "call" and lookup_call(u) is None:
+            name = u.callee_name or ""
+            return table.lookup(name) is not None and u.type.is_float
+        return False
+
+    for v in floats:
+        for u in users.get(v, ()):
+            if u.opcode in _DEAD_END or (propagates(u) and u in act):
+                continue
+            useful.add(v)
+            work.append(v)
+            break
+    while work:
+        u = work.pop()
+        if not isinstance(u, Instruction) or not propagates(u):
+            continue
+        for o in u.operands:
+            if o in fset and o not in useful:
+                useful.add(o)
+                work.append(o)
+    for v in floats:
+        if v not in useful:
+            act.discard(v)

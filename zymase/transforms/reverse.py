@@ -626,8 +626,10 @@ class ReverseTransform:
                 memo: Dict[Value, Value] = {}
                 for v in self.needed(i):
                     self.materialize(v, None, memo)
+        self._find_free_loops()
         self.iv = {v: self._iv_step(v) for v in self.leaves
-                   if isinstance(v, Instruction) and v.opcode == "phi"}
+                   if isinstance(v, Instruction) and v.opcode == "phi"
+                   and v.block not in self.free_of}
         self.iv = {v: c for v, c in self.iv.items() if c is not None}
         tape = Stack(module, self.entry_builder, "zy.tape")
         self.tape = tape
@@ -661,6 +663,14 @@ class ReverseTransform:
             b = Builder(module).before_terminator(pre)
             self._push(b, [b.load(v.type, self.cur_slot(v)) for v in ivs])
             self.need[pre] = self.need.get(pre, 0) + len(ivs)
+        # a loop the adjoint sweep skips saves, once before it runs, the current values of
+        # the leaves it defines; skipping it in reverse restores them
+        for lp, saved in self.free_saves.items():
+            if saved:
+                b = Builder(module).before_terminator(lp.preheader)
+                self._push(b, [b.load(v.type, self.cur_slot(v)) for v in saved])
+                self.need[lp.preheader] = self.need.get(lp.preheader, 0) + sum(
+                    _nslots(v.type) for v in saved)
         # returns → status check → adjoint sweep
         exit_blk = fn.add_block("zy.rev.exit")
         self.rev = {blk: fn.add_block(f"zy.rev.{blk.name}") for blk in blocks}
@@ -694,7 +704,7 @@ class ReverseTransform:
         # vectorises like the primal's
         hoisted: Dict[Block, int] = {}
         skip: Dict[Block, Set[Block]] = {}
-        for lp in counted.values():
+        for lp in list(counted.values()) + [f for f in self.free_saves if not f.counted]:
             if all(self.need.get(b, 0) == 0 for b in lp.blocks):
                 n_exit = max((self.need.get(e, 0) for e in lp.exits), default=0)
                 hoisted[lp.preheader] = max(hoisted.get(lp.preheader, 0), n_exit)
@@ -705,10 +715,64 @@ class ReverseTransform:
             succ = [s for s in blk.successors() if s not in skip.get(blk, ())]
             self._reserve(blk, max([self.need.get(s, 0) for s in succ]
                                    + [hoisted.get(blk, 0)]))
+        self.skip_blk = {}
+        for lp, saved in self.free_saves.items():
+            sk = fn.add_block(f"zy.rev.skip.{lp.header.name}")
+            b = Builder(module, sk)
+            for v in reversed(saved):
+                b.store(self._pop(b, v.type), self.cur_slot(v))
+            b.br(self.rev[lp.preheader])
+            self.skip_blk[lp] = sk
         for blk in blocks:
-            self._reverse_block(blk, exit_blk)
+            if blk in self.free_of:
+                Builder(module, self.rev[blk]).emit(Instruction("unreachable", VOID, []))
+            else:
+                self._reverse_block(blk, exit_blk)
         self._finish(exit_blk)
         return fn
+
+    # -- loops the adjoint sweep skips ------------------------------------------------------
+    def _has_adjoint(self, i: Instruction) -> bool:
+        """Whether the adjoint sweep does anything for primal instruction ``i``."""
+        act = self.act.active
+        if i.opcode == "store":
+            return i.operands[1] in act and contains_float(i.operands[0].type)
+        if i.opcode == "call":
+            if i in self.custom_sites:
+                return True
+            name = i.callee_name or ""
+            if name.startswith(("llvm.memset.", "llvm.memcpy.", "llvm.memmove.")):
+                return i.operands[0] in act
+        return i in act and contains_float(i.type)
+
+    def _find_free_loops(self):
+        """Loops without adjoint work (a nearest-centroid search, a convergence test on
+        inactive values): the adjoint sweep jumps over them, so they record no control flow
+        and no per-iteration values.  Outermost such loops with a preheader and dedicated
+        exits that are not loop headers themselves."""
+        li = self.li
+        self.free_of: Dict[Block, object] = {}
+        self.free_saves: Dict[object, List[Value]] = {}
+        self.free_exit: Dict[Block, object] = {}
+        for lp in sorted(li.loops.values(), key=lambda l: l.depth):
+            if lp.preheader is None or not lp.dedicated_exits or not lp.exits \
+                    or lp.header in self.free_of or any(e in li.loops for e in lp.exits):
+                continue
+            ok = True
+            for b in lp.blocks:
+                t = b.terminator
+                if t is None or t.opcode not in ("br", "switch") or any(
+                        self._has_adjoint(i) for i in self.snapshot.get(b, ())):
+                    ok = False
+                    break
+            if not ok:
+                continue
+            for b in lp.blocks:
+                self.free_of[b] = lp
+            for e in lp.exits:
+                self.free_exit[e] = lp
+            self.free_saves[lp] = [v for v in self.leaves
+                                   if getattr(v, "block", None) in lp.blocks]
 
     def _push(self, b: Builder, vals: List[Value], cond: Optional[Value] = None):
         """Push values (all of them, or none when ``cond`` is false) at ``b``."""
@@ -739,7 +803,19 @@ class ReverseTransform:
         b = Builder(module).after_phis(blk)
         preds = li.preds.get(blk, [])
         lp_here = self.counted.get(blk)
-        if len(preds) > 1 and lp_here is None:
+        free = self.free_of.get(blk)
+        if free is not None:
+            # inside a loop the adjoint sweep skips: keep current values, record nothing
+            for i in self.body[blk]:
+                if i in self.leaves:
+                    ab = Builder(module).after_phis(blk) if i.opcode == "phi" \
+                        else Builder(module).after(i)
+                    ab.store(i, self.cur_slot(i))
+            self.exit_loops[blk] = []
+            self.need[blk] = 0
+            return
+        skipped = self.free_exit.get(blk)
+        if len(preds) > 1 and lp_here is None and skipped is None:
             pid = Instruction("phi", I64, [])
             blk.insert(0, pid)
             for p in preds:
@@ -751,7 +827,7 @@ class ReverseTransform:
         # loops left on entering this block (dedicated exits of counted loops)
         exited = []
         for lp in self.counted.values():
-            if blk in lp.exits:
+            if blk in lp.exits and (skipped is None or lp.header not in skipped.blocks):
                 exited.append(lp)
         exited.sort(key=lambda l: -l.depth)
         self.exit_loops[blk] = exited
@@ -865,7 +941,10 @@ class ReverseTransform:
             return eb
 
         # where the adjoint sweep goes next: the reverse of the predecessor that ran
-        if not preds:
+        if blk in self.free_exit:
+            assert not edge, "a skipped loop passes no adjoint to its exit's phis"
+            b.br(self.skip_blk[self.free_exit[blk]])
+        elif not preds:
             b.br(exit_blk)
         elif lp_here is not None:
             b.cbr(first, target(lp_here.preheader), target(lp_here.latches[0]))
