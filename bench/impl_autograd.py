@@ -16,6 +16,8 @@ import autograd.numpy as anp
 import numpy as np
 from autograd.scipy.special import logsumexp
 
+from workloads import hand_pose_index
+
 EAGER = True   # no compilation: the first call is an ordinary call
 VERSION = f"autograd {getattr(autograd, '__version__', '?')}"
 
@@ -194,28 +196,11 @@ def _angle_axis(aa):
         [x * z * (1 - c) - y * s, z * y * (1 - c) + x * s, z * z + (1 - z * z) * c]])
 
 
-def _hand_pose_index(n_bones, n_theta):
-    """ADBench's to_pose_params as gather indices into [theta, 0, 1]."""
-    zero, one = n_theta, n_theta + 1
-    idx = [[0, 1, 2], [one] * 3, [3, 4, 5]] + [[zero] * 3 for _ in range(n_bones)]
-    i_theta, i_pose = 6, 5
-    for _finger in range(5):
-        for joint in range(3):
-            idx[i_pose][0] = i_theta
-            i_theta += 1
-            if joint == 0:
-                idx[i_pose][1] = i_theta
-                i_theta += 1
-            i_pose += 1
-        i_pose += 1
-    return np.array(idx)
-
-
 def _hand_residuals(theta, parents, base_relatives, inverse_base_absolutes, base_positions,
                     weights, correspondences, points):
     n_bones = base_relatives.shape[0]
     pose = anp.concatenate([theta, np.array([0.0, 1.0])])[
-        _hand_pose_index(n_bones, theta.shape[0])]
+        hand_pose_index(n_bones, theta.shape[0])]
     absolutes = []
     for b in range(n_bones):
         R = _euler_xzy(pose[3 + b])

@@ -16,6 +16,8 @@ import math
 import numpy as np
 import torch
 
+from workloads import hand_pose_index
+
 torch.set_num_threads(1)
 torch.set_default_dtype(torch.float64)
 
@@ -196,19 +198,7 @@ def _hand_pose_params(theta, n_bones):
     """ADBench's to_pose_params as a gather: rows (bones + 3) x 3 of theta entries, the
     scale row (ones) and zeros."""
     ext = torch.cat([theta, torch.zeros(1, dtype=theta.dtype), torch.ones(1, dtype=theta.dtype)])
-    zero, one = len(theta), len(theta) + 1
-    idx = [[0, 1, 2], [one] * 3, [3, 4, 5]] + [[zero] * 3 for _ in range(n_bones)]
-    i_theta, i_pose = 6, 5
-    for _finger in range(5):
-        for joint in range(3):
-            idx[i_pose][0] = i_theta
-            i_theta += 1
-            if joint == 0:
-                idx[i_pose][1] = i_theta
-                i_theta += 1
-            i_pose += 1
-        i_pose += 1
-    return ext[torch.tensor(idx)]
+    return ext[torch.tensor(hand_pose_index(n_bones, len(theta)))]
 
 
 def _hand_residuals(theta, parents, base_relatives, inverse_base_absolutes, base_positions,

@@ -60,6 +60,16 @@ class ValidationFailed(Exception):
     pass
 
 
+def _verdict(checks, what, w):
+    """Summary line of (label, error, tolerance) checks; raises if any error is too big."""
+    failed = [c for c in checks if not (c[1] <= c[2])]
+    if failed:
+        raise ValidationFailed("zymase %s of %s failed validation: %s" % (
+            what, w.name, "; ".join(f"{lbl}: error {err:.3e} > tolerance {tol:.0e}"
+                                    for lbl, err, tol in failed)))
+    return "; ".join(f"{lbl} {err:.1e}" for lbl, err, _ in checks)
+
+
 def pin_cpu():
     try:
         cpus = sorted(os.sched_getaffinity(0))
@@ -167,12 +177,7 @@ def run_zymase_jacobian(w, args):
         checks += w.jac.golden(jac)
     checks.append(("directional 4th-order central FD of the residuals (rel)",
                    W.directional_fd_check_jacobian(w, J), 1e-6))
-    failed = [c for c in checks if not (c[1] <= c[2])]
-    summary = "; ".join(f"{lbl} {err:.1e}" for lbl, err, _ in checks)
-    if failed:
-        raise ValidationFailed("zymase Jacobian of %s failed validation: %s" % (
-            w.name, "; ".join(f"{lbl}: error {err:.3e} > tolerance {tol:.0e}"
-                              for lbl, err, tol in failed)))
+    summary = _verdict(checks, "Jacobian", w)
     np.savez(os.path.join(args.ref, w.name + ".npz"), y=np.asarray(y), g0=np.asarray(J))
 
     tp, np_runs, mem_p, how = median_time(lambda: primal(w.data), args.budget)
@@ -271,12 +276,7 @@ def run_zymase(w, args):
         checks += w.golden(call_grad)
     checks.append(("directional 4th-order central FD (rel)",
                    W.directional_fd_check(w, primal, grads), 1e-6))
-    failed = [c for c in checks if not (c[1] <= c[2])]
-    summary = "; ".join(f"{lbl} {err:.1e}" for lbl, err, _ in checks)
-    if failed:
-        raise ValidationFailed("zymase gradient of %s failed validation: %s" % (
-            w.name, "; ".join(f"{lbl}: error {err:.3e} > tolerance {tol:.0e}"
-                              for lbl, err, tol in failed)))
+    summary = _verdict(checks, "gradient", w)
     np.savez(os.path.join(args.ref, w.name + ".npz"), y=np.float64(y),
              **{f"g{i}": np.asarray(g) for i, g in enumerate(grads)})
 

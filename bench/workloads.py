@@ -364,3 +364,21 @@ def directional_fd_check_jacobian(w: Workload, J, n_dirs: int = 2, seed: int = 0
             best = min(best, float(np.max(np.abs(fd - ad))) / scale)
         worst = max(worst, best)
     return worst
+
+
+def hand_pose_index(n_bones, n_theta):
+    """ADBench's to_pose_params as gather indices into [theta, 0, 1]: rows (bones + 3) x 3
+    of theta entries, the scale row (ones) and zeros (for the array-style implementations)."""
+    zero, one = n_theta, n_theta + 1
+    idx = [[0, 1, 2], [one] * 3, [3, 4, 5]] + [[zero] * 3 for _ in range(n_bones)]
+    i_theta, i_pose = 6, 5
+    for _finger in range(5):
+        for joint in range(3):
+            idx[i_pose][0] = i_theta
+            i_theta += 1
+            if joint == 0:
+                idx[i_pose][1] = i_theta
+                i_theta += 1
+            i_pose += 1
+        i_pose += 1
+    return np.array(idx)

@@ -18,16 +18,15 @@ layout as ADBench's golden values (simple 6 x 26; complicated 6 x 28 with the tw
 """
 import json
 import os
-import subprocess
-import sys
 
 import numpy as np
+
+from tests.unit.test_gradbench_tool import converse
 
 from tests.adbench.ba_hand import load_hand_instance, load_hand_model
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = os.path.join(ROOT, "tests", "adbench", "data")
-TOOL = os.path.join(ROOT, "bench", "gradbench_tool.py")
 TOL = 1e-8
 
 
@@ -37,23 +36,7 @@ def _golden(name):
 
 
 def _converse(messages, timeout=120):
-    """Send the messages one at a time (as the GradBench intermediary does) and return the
-    responses."""
-    proc = subprocess.Popen([sys.executable, TOOL], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    responses = []
-    try:
-        for msg in messages:
-            proc.stdin.write(json.dumps(msg) + "\n")
-            proc.stdin.flush()
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read()
-            responses.append(json.loads(line))
-        proc.stdin.close()
-        assert proc.wait(timeout=timeout) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    responses = converse(messages, timeout)
     assert [r["id"] for r in responses] == [m["id"] for m in messages]
     return responses
 

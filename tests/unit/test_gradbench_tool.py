@@ -48,6 +48,27 @@ def _expected_gradbench_gmm():
     return inp, obj - 2 * prior, expected
 
 
+def converse(messages, timeout=120):
+    """Run the tool as a subprocess, send the messages one at a time (as the GradBench
+    intermediary does) and return the responses."""
+    proc = subprocess.Popen([sys.executable, TOOL], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    responses = []
+    try:
+        for msg in messages:
+            proc.stdin.write(json.dumps(msg) + "\n")
+            proc.stdin.flush()
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read()
+            responses.append(json.loads(line))
+        proc.stdin.close()
+        assert proc.wait(timeout=timeout) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return responses
+
+
 def test_gradbench_protocol_gmm():
     inp, obj, grad = _expected_gradbench_gmm()
     messages = [
@@ -60,22 +81,7 @@ def test_gradbench_protocol_gmm():
         {"id": 5, "kind": "define", "module": "no-such-module"},
         {"id": 6, "kind": "end"},
     ]
-    proc = subprocess.Popen([sys.executable, TOOL], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    responses = []
-    try:
-        for msg in messages:  # one round at a time, as the GradBench intermediary does
-            proc.stdin.write(json.dumps(msg) + "\n")
-            proc.stdin.flush()
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read()
-            responses.append(json.loads(line))
-        proc.stdin.close()
-        assert proc.wait(timeout=30) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-
+    responses = converse(messages, timeout=30)
     assert [r["id"] for r in responses] == [m["id"] for m in messages]
     start, define, ev_obj, ev_jac, analysis, bad_define, end = responses
     assert start["tool"] == "zymase"

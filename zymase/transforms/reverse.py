@@ -533,28 +533,63 @@ class ReverseTransform:
                 fresh.add(i)
             elif i.opcode == "call" and (i.callee_name or "") in table.MEMINFO_DATA:
                 fresh.add(i)
+        self.fresh = fresh
         ok = True
         for i in self.primal_insts:
-            dsts = []
-            if i.opcode == "store":
-                dsts = [i.operands[1]]
-            elif i.template is not None and i.opcode == "store":
-                dsts = [o for o in i.operands if o.type.is_pointer]
-            # atomicrmw/cmpxchg in Numba code are MemInfo refcounts: never array data
-            elif i.opcode == "call":
-                name = i.callee_name or ""
-                if name.startswith(("llvm.memset.", "llvm.memcpy.", "llvm.memmove.")):
-                    dsts = [i.operands[0]]
-                elif table.lookup(name) or table.is_inactive_call(name) or name in table.ALLOCATORS \
-                        or name in table.REFCOUNT or name in table.DEALLOCATORS \
-                        or name in table.MEMINFO_DATA:
-                    dsts = []
-                elif any(o.type.is_pointer for o in i.operands):
-                    ok = False
-            for d in dsts:
-                if not all(o in fresh for o in types.origins_of(d)):
-                    ok = False
+            dsts = self._written(i)
+            if dsts is None or not all(o in fresh for d in dsts for o in types.origins_of(d)):
+                ok = False
         self.readonly_loads = ok
+
+    def _written(self, i: Instruction) -> Optional[List[Value]]:
+        """Pointers primal instruction ``i`` may write through ([] if none), or None when it
+        may write anywhere (a call we know nothing about, with a pointer argument)."""
+        if i.opcode == "store":
+            return [i.operands[1]]
+        # atomicrmw/cmpxchg in Numba code are MemInfo refcounts: never array data
+        if i.opcode == "call":
+            name = i.callee_name or ""
+            if name.startswith(("llvm.memset.", "llvm.memcpy.", "llvm.memmove.")):
+                return [i.operands[0]]
+            if table.lookup(name) or table.is_inactive_call(name) or name in table.ALLOCATORS \
+                    or name in table.REFCOUNT or name in table.DEALLOCATORS \
+                    or name in table.MEMINFO_DATA:
+                return []
+            if any(o.type.is_pointer for o in i.operands):
+                return None
+        return []
+
+    def _loop_invariant(self, v: Value, lp) -> bool:
+        """Computed outside ``lp``, or purely from values computed outside it."""
+        if not isinstance(v, Instruction) or v.block not in lp.blocks:
+            return True
+        return v.opcode in self._PURE and v.template is None and \
+            all(self._loop_invariant(o, lp) for o in v.operands)
+
+    def _invariant_load(self, v: Instruction, lp) -> bool:
+        """A load in counted loop ``lp`` reads the same value in every iteration of one run
+        of the loop: its address is computed outside the loop, it reads fresh memory (an
+        alloca or the function's own allocation, which no argument can alias), and nothing
+        in the loop writes memory of the same origin (every write in the loop goes to
+        argument or fresh memory of other origins)."""
+        p = v.operands[0]
+        if not self._loop_invariant(p, lp):
+            return False
+        types = self.act.types
+        origins = types.origins_of(p)
+        if not origins or not origins <= self.fresh:
+            return False
+        known = self.fresh | self.param_origins
+        for b in lp.blocks:
+            for i in self.snapshot.get(b, ()):
+                dsts = self._written(i)
+                if dsts is None:
+                    return False
+                for d in dsts:
+                    o = types.origins_of(d)
+                    if not o or not o <= known or o & origins:
+                        return False
+        return True
 
     def materialize(self, v: Value, b: Optional[Builder], memo: Dict[Value, Value]) -> Value:
         """The value ``v`` had in the forward sweep, at the current point of the adjoint
@@ -631,6 +666,14 @@ class ReverseTransform:
                    if isinstance(v, Instruction) and v.opcode == "phi"
                    and v.block not in self.free_of}
         self.iv = {v: c for v, c in self.iv.items() if c is not None}
+        # loads that read the same value in every iteration of their loop are taped once per
+        # run of the loop (at the preheader), like induction variables, not per iteration
+        self.inv = {}
+        for v in self.leaves:
+            if isinstance(v, Instruction) and v.opcode == "load" and v.block not in self.free_of:
+                lp = li.loop_of.get(v.block)
+                if lp is not None and lp.counted and self._invariant_load(v, lp):
+                    self.inv[v] = lp
         tape = Stack(module, self.entry_builder, "zy.tape")
         self.tape = tape
         # tape bytes of the most recent call go to a Python-owned cell (Derivative.tape_bytes);
@@ -662,7 +705,7 @@ class ReverseTransform:
         for pre, ivs in self.iv_saves.items():
             b = Builder(module).before_terminator(pre)
             self._push(b, [b.load(v.type, self.cur_slot(v)) for v in ivs])
-            self.need[pre] = self.need.get(pre, 0) + len(ivs)
+            self.need[pre] = self.need.get(pre, 0) + sum(_nslots(v.type) for v in ivs)
         # a loop the adjoint sweep skips saves, once before it runs, the current values of
         # the leaves it defines; skipping it in reverse restores them
         for lp, saved in self.free_saves.items():
@@ -846,10 +889,13 @@ class ReverseTransform:
         for i in self.body[blk]:
             if i.opcode != "phi" and i in self.leaves:
                 ab = Builder(module).after(i)
-                old = ab.load(i.type, self.cur_slot(i))
-                self._push(ab, [old])
+                if i in self.inv:
+                    self.iv_saves.setdefault(self.inv[i].preheader, []).append(i)
+                else:
+                    old = ab.load(i.type, self.cur_slot(i))
+                    self._push(ab, [old])
+                    n += _nslots(i.type)
                 ab.store(i, self.cur_slot(i))
-                n += _nslots(i.type)
         self.need[blk] = n
 
     def _reserve(self, blk: Block, n: int):
@@ -887,7 +933,7 @@ class ReverseTransform:
             elif i in primal and i not in self.custom_sites:
                 memo = {}
                 self._adjoint(b, i, lambda v, memo=memo: self.materialize(v, b, memo))
-            if i in self.leaves:
+            if i in self.leaves and i not in self.inv:
                 b.store(self._pop(b, i.type), self.cur_slot(i))
         lp_here = self.counted.get(blk)
         first = None
@@ -900,13 +946,15 @@ class ReverseTransform:
         leaf_phis = [p for p in phis if p in self.leaves]
         for phi in reversed([p for p in leaf_phis if p not in self.iv]):
             b.store(self._pop(b, phi.type), self.cur_slot(phi))
-        # induction variables: step back, or on the first iteration restore the value the
-        # preheader saved (pushed after the preheader's own entries, so popped first)
-        for phi in reversed([p for p in leaf_phis if p in self.iv]):
-            cur = b.load(phi.type, self.cur_slot(phi))
-            prev = b.sub(cur, const_int(phi.type, self.iv[phi]))
-            popped = self._pop(b, phi.type, first)
-            b.store(b.select(first, popped, prev), self.cur_slot(phi))
+        # induction variables step back, invariant loads keep their value; on the first
+        # iteration both restore the value the preheader saved (pushed after the
+        # preheader's own entries, so popped first)
+        if lp_here is not None:
+            for v in reversed(self.iv_saves.get(lp_here.preheader, [])):
+                cur = b.load(v.type, self.cur_slot(v))
+                prev = b.sub(cur, const_int(v.type, self.iv[v])) if v in self.iv else cur
+                popped = self._pop(b, v.type, first)
+                b.store(b.select(first, popped, prev), self.cur_slot(v))
         for lp in reversed(self.exit_loops.get(blk, [])):
             b.store(self._pop(b, I64), self.rcount[lp])
         preds = self.li.preds.get(blk, [])
