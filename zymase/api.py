@@ -18,7 +18,7 @@ from numba.core import types as nbt
 from numba.extending import typeof_impl
 
 from . import activities as A
-from .errors import ActivityError, ShadowError
+from .errors import ActivityError, ShadowError, ZymaseError
 from .frontend.numba import as_dispatcher, typeof_args
 from .llvm import jit
 from .pipeline import debug_flags, dprint, finish, prepare
@@ -191,11 +191,13 @@ class Derivative:
                 f"{rt}\n  = help: use ret=Const")
 
     # -- building ---------------------------------------------------------------------------
-    def _prepare_primal(self, prim):
+    def _prepare_primal(self, prim, reuse: bool = True):
         """The IR this derivative differentiates: the Python function's, or for a derivative
         of a derivative, the inner derivative's transformed IR, canonicalised again."""
         if self.inner is None:
-            return prepare(self.dispatcher, prim, self.print_flags)
+            prep = prepare(self.dispatcher, prim, self.print_flags, reuse)
+            self._reused = not prep.fe.line_info
+            return prep
         from .frontend.numba import FrontendResult, describe_args
         from .ir.printer import print_module
         from .ir.parser import parse_module
@@ -216,12 +218,26 @@ class Derivative:
         return Prepared(fe, parse_module(text))
 
     def _transform(self, argtypes, disk_key=None):
-        """Differentiate for these derivative argument types → (module, symbol, return type)."""
+        """Differentiate for these derivative argument types → (module, symbol, return type).
+
+        The primal's IR comes from the user's own compilation when there is one (no second
+        Numba compile); that IR has no line tables, so if differentiating it fails, the
+        function is compiled afresh with them and the error is raised from that attempt,
+        quoting the source line."""
+        self._reused = False
+        try:
+            return self._transform_with(argtypes, disk_key, reuse=True)
+        except ZymaseError:
+            if not self._reused:
+                raise
+        return self._transform_with(argtypes, disk_key, reuse=False)
+
+    def _transform_with(self, argtypes, disk_key, reuse: bool):
         from .transforms.signature import build_signature, split_argtypes
         self._validate_types(argtypes)
         trailing = self._n_seed
         prim, _ = split_argtypes(argtypes, self.activities)
-        prep = self._prepare_primal(prim)
+        prep = self._prepare_primal(prim, reuse)
         self._validate_return(prep.fe.signature.return_type)
         sig = build_signature(argtypes, self.activities, prep.fe.argmap, trailing)
         base = f"{self.mode.value}.{_ident(self.py_func.__name__)}"

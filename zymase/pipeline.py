@@ -43,9 +43,9 @@ class Prepared:
         return self.module.functions[self.fe.llvm_name]
 
 
-def prepare(fn, argtypes: Sequence, print_flags=()) -> Prepared:
+def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepared:
     t0 = time.perf_counter()
-    fe = compile_ir(fn, argtypes)
+    fe = compile_ir(fn, argtypes, reuse)
     t1 = time.perf_counter()
     dprint(print_flags, "ir-numba", fe.llvm_name, fe.module_text)
     mod = pipelines.parse(_allow_inlining(fe.module_text))

@@ -134,6 +134,7 @@ class FrontendResult:
     pyfunc: object
     dispatcher: object
     source: Tuple[str, int]    # file, first line
+    line_info: bool = True     # compiled with debug line tables (errors quote source lines)
 
 
 def as_dispatcher(fn):
@@ -163,10 +164,27 @@ def _library_modules(lib, seen, out):
         _library_modules(sub, seen, out)
 
 
-def compile_ir(fn, argtypes: Sequence[types.Type]) -> FrontendResult:
-    """Compile ``fn`` for ``argtypes`` and return its unoptimised IR with all callees."""
+def _existing(disp, argtypes):
+    """The dispatcher's own compilation for ``argtypes``, if it was compiled after zymase was
+    imported (so its unoptimised IR, and its callees', were recorded)."""
+    cres = disp.overloads.get(argtypes)
+    if cres is None or getattr(cres, "objectmode", False) or \
+            not cres.library.__dict__.get("_zymase_ir"):
+        return None
+    return cres
+
+
+def compile_ir(fn, argtypes: Sequence[types.Type], reuse: bool = True) -> FrontendResult:
+    """Compile ``fn`` for ``argtypes`` and return its unoptimised IR with all callees.
+
+    With ``reuse``, a compilation the user already made (calling the ``@njit`` function)
+    is reused instead of compiling again: it has no line tables, so a caller that needs
+    source lines for an error message compiles afresh (``reuse=False``)."""
     disp = as_dispatcher(fn)
     argtypes = tuple(argtypes)
+    cres = _existing(disp, argtypes) if reuse else None
+    if cres is not None:
+        return _result(disp, cres, argtypes, line_info=False)
     with _lock, numba.core.compiler_lock.global_compiler_lock:
         comp = disp._compiler
         flags = compiler.Flags()
@@ -190,6 +208,10 @@ def compile_ir(fn, argtypes: Sequence[types.Type]) -> FrontendResult:
         if cres.typing_error is not None or cres.objectmode:
             raise UnsupportedError(f"{disp.py_func.__name__} needs object mode; zymase "
                                    "differentiates nopython code only")
+    return _result(disp, cres, argtypes, line_info=True)
+
+
+def _result(disp, cres, argtypes, line_info: bool) -> FrontendResult:
     texts: List[str] = []
     _library_modules(cres.library, set(), texts)
     from ..custom import remember_external_functions
@@ -200,7 +222,8 @@ def compile_ir(fn, argtypes: Sequence[types.Type]) -> FrontendResult:
     code = disp.py_func.__code__
     return FrontendResult(cres.fndesc.llvm_func_name, str(module),
                           describe_args(argtypes, names, cres.signature.return_type),
-                          cres.signature, disp.py_func, disp, (code.co_filename, code.co_firstlineno))
+                          cres.signature, disp.py_func, disp, (code.co_filename, code.co_firstlineno),
+                          line_info)
 
 
 def link_texts(texts: Sequence[str]) -> llvm.ModuleRef:
