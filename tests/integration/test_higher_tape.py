@@ -15,7 +15,7 @@ def energy(x, n):
 
 
 def test_hessian_vector_product_with_a_large_tape():
-    n = 120                                   # enough loop entries to leave the 4 KiB buffer
+    n = 400     # about 16 bytes of tape per outer iteration: past the 4 KiB stack buffer
     x = np.linspace(0.0, 1.0, n) ** 2
     v = np.cos(np.arange(n))
     hv = zymase.hvp(energy, (x, n), v)
@@ -23,3 +23,6 @@ def test_hessian_vector_product_with_a_large_tape():
     h = 1e-6
     fd = (g(x + h * v, n) - g(x - h * v, n)) / (2 * h)
     np.testing.assert_allclose(hv, fd, rtol=1e-6, atol=1e-7 * np.max(np.abs(fd)))
+    d = zymase.autodiff_reverse(energy, zymase.Duplicated, zymase.Const, ret=zymase.Active)
+    d(x, np.zeros(n), n, 1.0)
+    assert d.tape_bytes() > 4096, d.tape_bytes()   # the case this test is about

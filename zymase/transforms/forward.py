@@ -19,12 +19,66 @@ Algorithm
 5. At each ``ret``, the derivative's result (primal and/or tangent) is stored into the real
    return slot in the layout Numba expects.
 
-Width N: every tangent is an ``<N x T>`` vector and every shadow pointer an ``<N x ptr>``
-(lane k points into shadow k); loads/stores through shadows become gathers/scatters, the
-partial derivatives are computed once and splatted.  One call computes N directional
-derivatives.  A float result's N tangents come back as a 1-D array of N; an array result's
-as one C-contiguous array of shape ``(N,) + shape``, assembled at the ``ret`` (success path
-only) by copying the N lane arrays and releasing them.
+Width N: every tangent is an ``<N x T>`` vector (the partial derivatives are computed once
+and splatted); one call computes N directional derivatives.  Shadow *memory* has one of two
+layouts, chosen per derivative when it is built (``ForwardTransform.layout``):
+
+* Lane-interleaved (the default).  A shadow pointer is one scalar ``ptr``, and shadow memory
+  is "N times the primal's layout": the tangent lanes of the primal scalar at byte offset
+  ``o`` of an object are the ``<N x T>`` at byte offset ``N·o`` of its shadow object (lane k
+  at ``N·o + k·sizeof(T)``).  Hence:
+  - a shadow GEP is the primal GEP's byte offset times N (``gep [N·s x i8]`` per variable
+    index of stride s, ``gep i8, N·c`` for the constant part, struct fields included);
+  - a float load/store through a shadow is one ``<N x T>`` load/store (alignment: the
+    primal's); a pointer stored in shadow memory lives in the first lane's bytes (``N·o``);
+    integers are not mirrored into shadow memory (no shadow ever reads one back);
+  - memset/memcpy/memmove lengths, malloc/realloc sizes and allocas are N times the
+    primal's (zeroed like at width 1); free, refcounting (calls and ``atomicrmw``) and
+    destructor calls act once on the one shadow pointer;
+  - a shadow MemInfo is a real NRT MemInfo (its refcount is at ``N·0 = 0``, so NRT calls
+    and refcount atomics work on it unchanged) that also holds its interleaved data pointer
+    at byte ``N·24`` (the primal's ``data`` field, scaled), where the shadow of
+    ``mi->data`` reads it: a shadow NRT allocation asks for ``N·size + HDR`` bytes
+    (``HDR = ⌈(24N + 8)/64⌉·64``) and its shadow data starts ``HDR`` bytes into the NRT
+    data block, past the word at ``N·24``.
+  Dual array arguments keep the user-facing convention: the tangent ``dx`` has shape
+  ``(N,) + x.shape`` and ``dx[k]`` is laid out like ``x`` (the shadow checks enforce it).
+  Each is handled in one of two ways, decided from how the function uses it
+  (``_classify_array``):
+  - interleaved buffer: the entry block mallocs ``N·span`` bytes laid out as N times the
+    primal view (any strides, negative ones included: base at ``N·(-lowest offset)``;
+    zeroed when the view has gaps), copies the lanes in (``zymase.fwd.lanes_in``, a loop
+    nest over the array's dimensions) and seeds a stack "MemInfo" for it (refcount 2^40, so
+    no decref frees it; data word at ``N·24``).  Every ``ret``, exception paths included,
+    copies the lanes back out (``lanes_out``) when the function may write the array (stores,
+    memset/memcpy into it, unknown calls, or its pointer escapes) and frees the buffer;
+  - strided lanes, in place: when every use is a float load or store at a loop depth of
+    at most ``max(1, ndim)`` (streaming: each tangent is touched about once, so a copy
+    would only add memory traffic), no pointer is loaded through it or escapes, and no
+    phi/select mixes it with other pointers, its shadow pointers point into ``dx[0]`` with
+    the primal's offsets and lane k is at ``+k·dx.strides[0]`` (N scalar loads/stores per
+    access).  Such pointers are the one exception to the ``N·o`` rule; the exception is
+    static (``lane_offsets`` maps each of them, known before any shadow is emitted) and
+    never meets an interleaved pointer (no phi, select, store or call mixes them).
+  Everything else (buffers, allocations, allocas, the return slot) is accessed with one
+  contiguous ``<N x T>`` load/store per primal access, so LLVM keeps tangents in registers
+  and vectorises freely where lanes of pointers needed gathers/scatters.
+
+* Lanes of pointers (the fallback).  A shadow pointer is an ``<N x ptr>`` (lane k points
+  into shadow k, e.g. ``dx[k]``); shadow loads/stores are masked gathers/scatters and every
+  allocation, copy and refcount is done once per lane.  Used when the interleaved layout
+  cannot express the function: a custom rule called with arrays, vector GEPs, a Dual array of
+  non-float dtype, or anything else the interleaved transform refuses (the primal is left
+  untouched, so the derivative is rebuilt in this layout before any error is reported;
+  ``fallback_reason`` says why).  ``LAYOUT = "lanes"`` forces it.
+
+A float result's N tangents come back as a 1-D array of N; an array result's as one
+C-contiguous array of shape ``(N,) + shape`` (interleaved: de-interleaved from the returned
+shadow array; lanes: the N lane arrays copied and released).  Both are built on the success
+path only (on an exception the caller never sees the return slot).
+
+Width 1 uses neither: a shadow pointer is a ``ptr`` into memory laid out exactly like the
+primal's, and the user's tangent arrays are used in place.
 
 Invariant: the primal instructions are untouched; shadows only read primal values.  Any
 instruction that could carry a derivative and has no rule raises ``UnsupportedError`` with
@@ -37,10 +91,11 @@ from typing import Dict, List, Optional
 from numba.core import types as nbt
 
 from ..activities import Const, Dual, DualOnly
-from ..errors import unsupported
+from ..errors import UnsupportedError, unsupported
 from ..ir.builder import Builder
 from ..ir.types import (F64, I1, I32, I64, I8, PTR, VOID, ArrayType, FunctionType, IntType,
-                        StructType, Type, VectorType, contains_float, contains_pointer)
+                        StructType, Type, VectorType, alloc_size, contains_float,
+                        contains_pointer, member_offset, store_size)
 from ..ir.values import (Argument, Block, Constant, Function, GlobalRef, Instruction, Module, Value,
                          const_float, const_int, undef, zero)
 from ..llvm.jit import value_type
@@ -70,12 +125,34 @@ def _describe(i: Instruction) -> str:
     return f"the instruction `{i.opcode}`"
 
 
-class ShadowBuilder:
-    """Shadow-value bookkeeping shared by the forward transform's instruction rules."""
+class _NoInterleave(Exception):
+    """The lane-interleaved layout cannot express this function: use lanes of pointers."""
 
-    def __init__(self, module: Module, fn: Function, width: int, activity):
+
+# Stack "MemInfo" of a Dual array argument's interleaved tangent buffer: a reference count no
+# incref/decref pair can bring to zero (the buffer is freed by the derivative, not by NRT).
+_STUB_REFCOUNT = 1 << 40
+_MI_DATA = table.MEMINFO_DATA_OFFSET  # byte offset of ``data`` in an NRT MemInfo
+
+
+def _hdr(width: int) -> int:
+    """Bytes an interleaved shadow NRT allocation reserves in front of its data: room for the
+    data word at ``width·24`` past the MemInfo (whose header is 48 bytes), 64-byte granular
+    so the data keeps the allocation's alignment."""
+    return -(-(width * _MI_DATA + 8) // 64) * 64
+
+
+class ShadowBuilder:
+    """Shadow-value bookkeeping shared by the forward transform's instruction rules.
+
+    ``interleaved`` selects the width-N memory layout (see the module docstring): shadow
+    pointers are scalar ``ptr`` into N-times-scaled memory, else ``<N x ptr>`` lanes."""
+
+    def __init__(self, module: Module, fn: Function, width: int, activity,
+                 interleaved: bool = False):
         self.module, self.fn, self.width = module, fn, width
         self.act = activity
+        self.interleaved = interleaved and width > 1
         self.shadow: Dict[Value, Value] = {}
         self.helpers = set()
 
@@ -83,6 +160,8 @@ class ShadowBuilder:
     def stype(self, t: Type) -> Type:
         """Type of the shadow of a value of type ``t``."""
         if self.width == 1:
+            return t
+        if t.is_pointer and self.interleaved:
             return t
         if t.is_float or t.is_pointer:
             return VectorType(self.width, t)
@@ -99,6 +178,8 @@ class ShadowBuilder:
         if isinstance(v, Constant):
             if t.is_int or (isinstance(t, VectorType) and t.element.is_int):
                 return v
+            if t.is_pointer and self.interleaved and v.text in ("null", "zeroinitializer"):
+                return Constant(PTR, "null")
             if v.text in ("null", "zeroinitializer", "undef", "poison") or t.is_float:
                 return Constant(self.stype(t), "zeroinitializer" if self.width > 1 or not (t.is_float or t.is_pointer) else zero(t).text) \
                     if v.text != "undef" else undef(self.stype(t))
@@ -132,28 +213,74 @@ class ShadowBuilder:
         return b.fmul(self.splat(b, partial), tangent)
 
     # -- memory through shadows -----------------------------------------------------------
-    def load(self, b: Builder, t: Type, sp: Value, align) -> Value:
+    def load(self, b: Builder, t: Type, sp: Value, align=None) -> Value:
         if self.width == 1:
             return b.load(t, sp, align)
         st = self.stype(t)
-        if not (t.is_float or t.is_pointer):
+        if not (t.is_float or t.is_pointer) or isinstance(t, VectorType):
             raise unsupported(f"a batched load of {t} from shadow memory")
+        if self.interleaved:
+            return b.load(st, sp, align or store_size(t))
         c = b.call(f"llvm.masked.gather.{_sfx(st)}.v{self.width}p0",
                    FunctionType(st, (VectorType(self.width, PTR), VectorType(self.width, I1), st)),
                    [sp, _true_mask(self.width), undef(st)])
         c.meta = {"pre": "", "arg_attrs": [f"align {align or 1}", "", ""]}
         return c
 
-    def store(self, b: Builder, v: Value, sp: Value, align):
+    def store(self, b: Builder, v: Value, sp: Value, align=None):
         if self.width == 1:
             return b.store(v, sp, align)
         if v.type.is_int:
             return None  # integers in batched shadow memory are never read back as shadows
+        if self.interleaved:
+            if not (v.type.is_pointer or (isinstance(v.type, VectorType) and v.type.element.is_float)):
+                raise unsupported(f"a batched store of {v.type} into shadow memory")
+            return b.store(v, sp, align or store_size(v.type.scalar))
         c = b.call(f"llvm.masked.scatter.{_sfx(v.type)}.v{self.width}p0",
                    FunctionType(VOID, (v.type, VectorType(self.width, PTR), VectorType(self.width, I1))),
                    [v, sp, _true_mask(self.width)])
         c.meta = {"pre": "", "arg_attrs": ["", f"align {align or 1}", ""]}
         return c
+
+    def gep(self, b: Builder, i: Instruction, base: Value) -> Value:
+        """Interleaved shadow of the GEP ``i`` on the shadow pointer ``base``: the primal's
+        byte offset times N (``gep [N·s x i8], idx`` per variable index of stride s, one
+        ``gep i8, N·c`` for the constant part)."""
+        w = self.width
+        if isinstance(i.type, VectorType) or any(isinstance(o.type, VectorType) for o in i.operands):
+            raise _NoInterleave("a GEP producing a vector of pointers")
+        flags = "inbounds" if "inbounds" in (i.flags or "").split() else ""
+        cur = i.src_type
+        const = 0
+        terms = []
+        for n, idx in enumerate(i.operands[1:]):
+            if n == 0:
+                scale = alloc_size(cur)
+            elif isinstance(cur, StructType):
+                if not isinstance(idx, Constant):
+                    raise _NoInterleave("a GEP with a variable struct index")
+                k = int(idx.text)
+                const += member_offset(cur, k)
+                cur = cur.elements[k]
+                continue
+            elif isinstance(cur, (ArrayType, VectorType)):
+                cur = cur.element
+                scale = alloc_size(cur)
+            else:
+                raise _NoInterleave(f"a GEP into {cur}")
+            if isinstance(idx, Constant):
+                try:
+                    const += int(idx.text) * scale
+                except ValueError:
+                    raise _NoInterleave(f"a GEP index {idx.text}") from None
+            elif scale:
+                terms.append((idx, scale))
+        p = base
+        for idx, scale in terms:
+            p = b.gep(ArrayType(w * scale, I8), p, [idx], flags=flags)
+        if const:
+            p = b.gep(I8, p, [const_int(I64, w * const)], flags=flags)
+        return p
 
     def lanes(self, b: Builder, vec: Value) -> List[Value]:
         if self.width == 1:
@@ -186,11 +313,21 @@ def _align(inst: Instruction) -> Optional[int]:
 
 
 class ForwardTransform:
-    def __init__(self, prep, sig: DerivSignature, ret_activity, width: int, name: str):
+    def __init__(self, prep, sig: DerivSignature, ret_activity, width: int, name: str,
+                 interleaved: bool = True):
         self.prep, self.sig, self.ret_act, self.width, self.name = prep, sig, ret_activity, width, name
         self.module: Module = prep.module
         self.primal: Function = prep.function
         self.fe = prep.fe
+        self.interleaved = interleaved and width > 1
+        self.layout = "interleaved" if self.interleaved else ("lanes" if width > 1 else "scalar")
+        self.fallback_reason: Optional[str] = None
+        self.own: List[Value] = []        # the transform's own entry-block values (never active)
+        self.buffers: List[dict] = []     # interleaved tangent buffers of Dual array arguments
+        self.rets: List[Instruction] = []
+        # primal pointers into Dual arrays read in place (strided lanes) → the N lane offsets
+        self.lane_offsets: Dict[Value, List[Value]] = {}
+        self._loops = None
 
     # -- step 1: the function and its seeds ------------------------------------------------
     def build(self):
@@ -239,10 +376,15 @@ class ForwardTransform:
                 raise unsupported(f"a batched forward derivative of a function returning "
                                   f"{self.ret_nb}", help="use width=1, or return a float or a "
                                   "C-contiguous array")
-            self.ret_shadow = [b.alloca(slot_t, "zy.ret.tangent") for _ in range(w)]
-            for a in self.ret_shadow:
-                b.store(zero(slot_t), a)
-            seeds[prim_slot] = ShadowBuilder(module, fn, w, None).gather_lanes(b, self.ret_shadow)
+            if self.interleaved:
+                self.ret_shadow = b.alloca(ArrayType(w, slot_t), "zy.ret.tangent")
+                b.memset(self.ret_shadow, 0, const_int(I64, w * alloc_size(slot_t)))
+                seeds[prim_slot] = self.ret_shadow
+            else:
+                self.ret_shadow = [b.alloca(slot_t, "zy.ret.tangent") for _ in range(w)]
+                for a in self.ret_shadow:
+                    b.store(zero(slot_t), a)
+                seeds[prim_slot] = ShadowBuilder(module, fn, w, None).gather_lanes(b, self.ret_shadow)
         self.seeds = seeds
         self.entry_builder = b
 
@@ -272,6 +414,8 @@ class ForwardTransform:
             seeds[prim_param(data)] = fn.args[sdata]
             seeds[prim_param(mi)] = fn.args[smi]
             seeds[prim_param(parent)] = fn.args[sparent]
+        elif self.interleaved:
+            self._seed_interleaved(b, leaf, sleaf, seeds)
         else:
             ptrs, mis = [], []
             for k in range(w):
@@ -282,15 +426,202 @@ class ForwardTransform:
             seeds[prim_param(mi)] = sb.gather_lanes(b, [fn.args[smi]] * w)
             seeds[prim_param(parent)] = sb.gather_lanes(b, [fn.args[sparent]] * w)
 
+    def _seed_interleaved(self, b: Builder, leaf, sleaf, seeds):
+        """Width N, interleaved layout: a Dual array's tangent lanes are copied into a buffer
+        laid out as N times the primal view; its data pointer, a stack MemInfo for it and a
+        null parent are the shadows of the array's leaves (see the module docstring)."""
+        fn, w = self.fn, self.width
+        P = lambda k: fn.args[self.sig.primal_param[k]]  # noqa: E731
+        dtype = getattr(leaf.nbtype, "dtype", None)
+        if not isinstance(dtype, nbt.Float):
+            raise _NoInterleave(f"a Dual array of {dtype}")
+        ft = value_type(dtype)
+        isz = store_size(ft)
+        mi, parent, nitems, _, data, shapes, strides = array_leaves(leaf)
+        smi, sparent, _, _, sdata, _, sstrides = array_leaves(sleaf)
+        derived, writes, in_place = self._classify_array([P(data), P(mi), P(parent)], len(shapes))
+        if in_place:
+            # strided lanes: dx read (and written) in place, lane k at +k·dx.strides[0]
+            # (dx[k] has x's strides: the shadow checks guarantee it)
+            s0 = fn.args[sstrides[0]]
+            offs = [const_int(I64, 0)] + [b.mul(s0, const_int(I64, k)) for k in range(1, w)]
+            for v in derived:
+                self.lane_offsets[v] = offs
+            seeds[P(data)] = fn.args[sdata]
+            seeds[P(mi)] = fn.args[smi]
+            seeds[P(parent)] = fn.args[sparent]
+            return
+        zero64 = const_int(I64, 0)
+        lo: Value = zero64
+        hi: Value = zero64
+        for sh_, st_ in zip(shapes, strides):
+            last = b.sub(P(sh_), const_int(I64, 1))
+            last = b.select(b.icmp("slt", last, zero64), zero64, last)
+            ext = b.mul(last, P(st_))
+            neg = b.icmp("slt", ext, zero64)
+            lo = b.add(lo, b.select(neg, ext, zero64))
+            hi = b.add(hi, b.select(neg, zero64, ext))
+        span = b.add(b.sub(hi, lo), const_int(I64, isz))
+        nbytes = b.mul(span, const_int(I64, w))
+        buf = b.call("malloc", FunctionType(PTR, (I64,)), [nbytes])
+        base = b.gep(I8, buf, [b.mul(b.sub(zero64, lo), const_int(I64, w))])
+        # a view with gaps (strided, or a broadcast) leaves bytes the lanes do not cover
+        dense = b.icmp("eq", span, b.mul(P(nitems), const_int(I64, isz)))
+        b.memset(buf, 0, b.select(dense, zero64, nbytes))
+        stub = b.alloca(ArrayType(w * _MI_DATA + 8, I8), "zy.stub.meminfo")  # entry block
+        b.store(const_int(I64, _STUB_REFCOUNT), stub, 8)
+        b.store(Constant(PTR, "null"), b.gep(I8, stub, [const_int(I64, 8)]), 8)
+        b.store(Constant(PTR, "null"), b.gep(I8, stub, [const_int(I64, 16)]), 8)
+        b.store(base, b.gep(I8, stub, [const_int(I64, w * _MI_DATA)]), 8)
+        dims = [P(k) for k in shapes] + [P(k) for k in strides] + [fn.args[k] for k in sstrides]
+        b.call(self._lanes_helper(True, ft, len(shapes)),
+               FunctionType(VOID, (PTR, PTR) + (I64,) * len(dims)), [base, fn.args[sdata]] + dims)
+        self.own += [buf, base, stub]
+        self.buffers.append(dict(ft=ft, nd=len(shapes), buf=buf, base=base, dx=fn.args[sdata],
+                                 dims=dims, out=writes))
+        seeds[P(data)] = base
+        seeds[P(mi)] = stub
+        seeds[P(parent)] = Constant(PTR, "null")
+
+    def _lanes_helper(self, into: bool, ft: Type, nd: int) -> str:
+        """``zymase.fwd.lanes_{in,out}.<T>.w<N>.d<nd>(ptr buf, ptr dx, i64 shape[nd],
+        i64 stride[nd], i64 dx_stride[nd + 1])``: copy the N lanes of a tangent array ``dx``
+        (shape ``(N,) + shape``, any strides) into (or out of) the interleaved buffer whose
+        element at primal byte offset ``o`` is the ``<N x T>`` at ``buf + N·o``."""
+        from ..ir.builder import type_suffix
+        w = self.width
+        name = f"zymase.fwd.lanes_{'in' if into else 'out'}.{type_suffix(ft)}.w{w}.d{nd}"
+        if name in self.module.functions:
+            return name
+        args = [Argument(PTR, "buf"), Argument(PTR, "dx")] + \
+            [Argument(I64, f"n{d}") for d in range(nd)] + \
+            [Argument(I64, f"s{d}") for d in range(nd)] + \
+            [Argument(I64, f"t{d}") for d in range(nd + 1)]
+        f = Function(name, VOID, args)
+        f.linkage = "internal"
+        self.module.add_function(f)
+        buf, dx = args[0], args[1]
+        ns, ss, ts = args[2:2 + nd], args[2 + nd:2 + 2 * nd], args[2 + 2 * nd:]
+        b = Builder(self.module, f.add_block("entry"))
+        isz = store_size(ft)
+        vt = VectorType(w, ft)
+        lane_ptrs = [b.gep(I8, dx, [b.mul(ts[0], const_int(I64, k))]) for k in range(w)]
+
+        def body(bb: Builder, idx):
+            po: Value = const_int(I64, 0)
+            qo: Value = const_int(I64, 0)
+            for d, i in enumerate(idx):
+                po = bb.add(po, bb.mul(i, ss[d]))
+                qo = bb.add(qo, bb.mul(i, ts[d + 1]))
+            sp = bb.gep(I8, buf, [bb.mul(po, const_int(I64, w))])
+            qs = [bb.gep(I8, lp, [qo]) for lp in lane_ptrs]
+            if into:
+                vec: Value = undef(vt)
+                for k, q in enumerate(qs):
+                    vec = bb.insertelement(vec, bb.load(ft, q, isz), k)
+                bb.store(vec, sp, isz)
+            else:
+                vec = bb.load(vt, sp, isz)
+                for k, q in enumerate(qs):
+                    bb.store(bb.extractelement(vec, k), q, isz)
+
+        _loop_nest(self.module, f, b, list(ns), body).ret()
+        return name
+
+    def _classify_array(self, roots: List[Value], ndim: int = 1):
+        """How a Dual array argument (its data/MemInfo/parent params ``roots``) is used:
+        (the pointers derived from it, may the function write it, can its tangents stay in
+        the caller's array).  Conservative: any use of a derived pointer other than loading
+        a float or an integer through it, comparing it or refcounting it counts as a write
+        (stores, memset/memcpy destinations, calls, escapes into memory or integers).
+
+        In place ("strided lanes": lane k of the element at primal offset o is at
+        ``dx + k·dx.strides[0] + o``, since ``dx[k]`` has ``x``'s strides) needs more: every
+        use is a float load or store (plus GEPs, comparisons, refcounts), no pointer is
+        loaded through it or escapes, phis/selects never mix it with other pointers, and
+        every float access is at a loop depth of at most ``max(1, ndim)`` (streaming: each
+        tangent touched about once, so copying the array into an interleaved buffer and back
+        would only add memory traffic; a 1-D array in a double loop is reused and gets the
+        buffer's vector accesses)."""
+        users = self.fn.users()
+        if self._loops is None:
+            from ..analysis.loops import analyse_loops
+            self._loops = analyse_loops(self.fn)
+        loop_of = self._loops.loop_of
+
+        def shallow(i):
+            loop = loop_of.get(i.block)
+            return loop is None or loop.depth <= max(1, ndim)
+
+        seen = set(roots)
+        work = list(roots)
+        writes = False
+        in_place = True
+        merges = []
+        while work:
+            v = work.pop()
+            for u in users.get(v, []):
+                op = u.opcode
+                derived = False
+                if op in ("getelementptr", "bitcast", "addrspacecast", "freeze"):
+                    if u.operands[0] is not v:
+                        writes, in_place = True, False
+                        continue
+                    derived = True
+                elif op in ("phi", "select"):
+                    if op == "select" and u.operands[0] is v:
+                        continue
+                    derived = True
+                    merges.append(u)
+                elif op == "load":
+                    if u.type.is_pointer:
+                        derived, in_place = True, False
+                    elif u.type.is_float and not isinstance(u.type, VectorType):
+                        in_place = in_place and shallow(u)
+                    elif not u.type.is_int:
+                        writes, in_place = True, False
+                elif op == "store":
+                    writes = True
+                    val = u.operands[0]
+                    if u.operands[1] is not v or val is v or not val.type.is_float \
+                            or isinstance(val.type, VectorType):
+                        in_place = False      # escapes, or stores a non-float into it
+                    else:
+                        in_place = in_place and shallow(u)
+                elif op == "icmp":
+                    continue
+                elif op == "call":
+                    name = u.callee_name or ""
+                    if name in table.REFCOUNT:
+                        continue
+                    in_place = False
+                    if name in table.MEMINFO_DATA:
+                        derived = True
+                    elif (name.startswith("llvm.memcpy.") or name.startswith("llvm.memmove.")) \
+                            and u.operands[0] is not v and u.operands[1] is v:
+                        continue
+                    else:
+                        writes = True
+                else:
+                    writes, in_place = True, False
+                if derived and u not in seen:
+                    seen.add(u)
+                    work.append(u)
+        for u in merges:
+            ins = u.operands if u.opcode == "phi" else u.operands[1:]
+            if any(o not in seen and not isinstance(o, Constant) for o in ins):
+                in_place = False
+        return seen, writes, in_place
+
     # -- steps 2-4 -----------------------------------------------------------------------
     def run(self):
         self.build()
         fn, w = self.fn, self.width
         # without a wanted tangent of the result (None return, Const return) the primal's
         # return slot is scratch memory: its stores carry nothing (it gets no shadow)
-        act = analyse_activity(fn, self.seeds.keys(), inactive=[self.prim_slot])
+        act = analyse_activity(fn, self.seeds.keys(), inactive=[self.prim_slot] + self.own)
         self.activity = act
-        sb = ShadowBuilder(self.module, fn, w, act)
+        sb = ShadowBuilder(self.module, fn, w, act, self.interleaved)
         sb.shadow.update(self.seeds)
         self.sb = sb
         blocks = reverse_postorder(fn)[1:]  # defs before uses (phi back edges aside)
@@ -305,6 +636,16 @@ class ForwardTransform:
             for v, pred in zip(inst.operands, inst.blocks):
                 bb.before_terminator(pred)
                 sphi.add_incoming(sb.sh(v, bb), pred)
+        # every return (exception paths too): tangents the function may have written go back
+        # to the caller's arrays, and the interleaved buffers are freed
+        for ret in self.rets:
+            bb = Builder(self.module, loc=ret.loc).before(ret)
+            for bf in self.buffers:
+                if bf["out"]:
+                    bb.call(self._lanes_helper(False, bf["ft"], bf["nd"]),
+                            FunctionType(VOID, (PTR, PTR) + (I64,) * len(bf["dims"])),
+                            [bf["base"], bf["dx"]] + bf["dims"])
+                bb.call("free", FunctionType(VOID, (PTR,)), [bf["buf"]])
         return fn
 
     def visit(self, i: Instruction, sb: ShadowBuilder, phis):
@@ -321,10 +662,18 @@ class ForwardTransform:
                 phis.append((i, sphi))
             return
         if op == "ret":
+            self.rets.append(i)
             self.emit_return(i, sb)
             return
         if op == "store":
             v, p = i.operands
+            offs = self.lane_offsets.get(p)
+            if offs is not None:
+                # strided lanes in the caller's array: lane k at +k·dx.strides[0]
+                sv, sp = sb.sh(v, b), sb.sh(p, b)
+                for k, off in enumerate(offs):
+                    b.store(b.extractelement(sv, k), b.gep(I8, sp, [off]) if k else sp, _align(i))
+                return
             if p in self.activity.active:
                 if not (contains_float(v.type) or contains_pointer(v.type) or v.type.is_int
                         or isinstance(v.type, (StructType, ArrayType))):
@@ -342,7 +691,8 @@ class ForwardTransform:
             return
         if i.template is not None:
             if op == "atomicrmw" and i.operands and i.operands[0] in self.activity.active:
-                if self.width == 1:
+                # refcounts: the interleaved shadow MemInfo keeps its count at N·0 = 0
+                if self.width == 1 or (self.interleaved and i.type.is_int):
                     c = i.clone()
                     c.name = None
                     c.operands = [sb.sh(i.operands[0], b)] + [o for o in i.operands[1:]]
@@ -364,10 +714,23 @@ class ForwardTransform:
             sb.shadow[i] = b.select(c, sb.sh(x, b), sb.sh(y, b))
         elif op == "getelementptr":
             base = sb.sh(i.operands[0], b)
-            sb.shadow[i] = b.gep(i.src_type, base, i.operands[1:], flags=i.flags)
+            if i in self.lane_offsets:
+                sb.shadow[i] = b.gep(i.src_type, base, i.operands[1:], flags=i.flags)
+            elif sb.interleaved:
+                sb.shadow[i] = sb.gep(b, i, base)
+            else:
+                sb.shadow[i] = b.gep(i.src_type, base, i.operands[1:], flags=i.flags)
         elif op == "load":
             sp = sb.sh(i.operands[0], b)
-            sb.shadow[i] = sb.load(b, t, sp, _align(i))
+            offs = self.lane_offsets.get(i.operands[0])
+            if offs is not None and t.is_float and not isinstance(t, VectorType):
+                vec: Value = undef(sb.stype(t))
+                for k, off in enumerate(offs):
+                    lane = b.load(t, b.gep(I8, sp, [off]) if k else sp, _align(i))
+                    vec = b.insertelement(vec, lane, k)
+                sb.shadow[i] = vec
+            else:
+                sb.shadow[i] = sb.load(b, t, sp, _align(i))
         elif op == "alloca":
             sb.shadow[i] = self.shadow_alloca(b, sb, i)
         elif op == "extractvalue":
@@ -408,13 +771,26 @@ class ForwardTransform:
 
     def shadow_alloca(self, b: Builder, sb: ShadowBuilder, i: Instruction) -> Value:
         t = i.src_type
+        if sb.interleaved:
+            # N times the bytes, zeroed where the primal slot is created
+            at = ArrayType(self.width, t)
+            count = i.operands[0] if i.operands else None
+            if count is None:
+                a = Builder(self.module).before(self.fn.entry.instructions[0]).alloca(at)
+                n: Value = const_int(I64, alloc_size(at))
+            else:
+                a = b.alloca(at, count=count)
+                n = b.mul(b.cast("sext", count, I64) if count.type != I64 else count,
+                          const_int(I64, alloc_size(at)))
+            a.tail = f", align {max(16, _align(i) or 1)}"
+            b.memset(a, 0, n)
+            return a
         eb = self.entry_builder
         lanes = []
         for _ in range(self.width):
             a = Builder(self.module).before(self.fn.entry.instructions[0]).alloca(t)
             lanes.append(a)
         # zero each shadow slot where the primal slot is created
-        from ..ir.types import alloc_size
         for a in lanes:
             b.memset(a, 0, const_int(I64, alloc_size(t)))
         return sb.gather_lanes(b, lanes)
@@ -427,7 +803,10 @@ class ForwardTransform:
         if cf is not None:
             self.custom_call(i, cf, b, sb)
             return
-        if name in table.ALLOCATORS:
+        if sb.interleaved:
+            if self.visit_call_interleaved(i, name, b, sb, active):
+                return
+        elif name in table.ALLOCATORS:
             if active:
                 lanes = []
                 for _ in range(self.width):
@@ -503,6 +882,74 @@ class ForwardTransform:
                               help="give the callee a custom derivative or mark it inactive "
                                    "with zymase.inactive")
 
+    def visit_call_interleaved(self, i: Instruction, name: str, b: Builder, sb: ShadowBuilder,
+                               active: bool) -> bool:
+        """Memory calls in the interleaved layout (sizes times N, one call on the one shadow
+        pointer).  Returns False for calls it does not handle (rules, inactive calls, …)."""
+        ops, w, act = i.operands, self.width, self.activity.active
+
+        def times_w(n: Value) -> Value:
+            """``n`` (an integer length) times N, as i64."""
+            if isinstance(n, Constant):
+                return const_int(I64, int(n.text) * w)
+            if n.type != I64:
+                n = b.cast("zext", n, I64)
+            return b.mul(n, const_int(I64, w))
+
+        if name in table.ALLOCATORS:
+            if active:
+                # a real MemInfo; the shadow data starts HDR bytes into its data block and
+                # is also stored at N·24, where the shadow GEP of ``mi->data`` reads it
+                hdr = const_int(I64, _hdr(w))
+                c = i.clone()
+                c.name = None
+                c.operands = [b.add(times_w(ops[0]), hdr)] + list(ops[1:])
+                b.emit(c)
+                data = b.load(PTR, b.gep(I8, c, [const_int(I64, _MI_DATA)]), 8)
+                sdata = b.gep(I8, data, [hdr])
+                b.store(sdata, b.gep(I8, c, [const_int(I64, w * _MI_DATA)]), 8)
+                b.memset(sdata, 0, times_w(ops[0]))
+                sb.shadow[i] = c
+            return True
+        if name == table.C_MALLOC:
+            if active:
+                n = times_w(ops[0])
+                c = b.call(name, i.fnty, [n if ops[0].type == I64 else b.cast("trunc", n, ops[0].type)])
+                b.memset(c, 0, n)
+                sb.shadow[i] = c
+            return True
+        if name == table.C_REALLOC:
+            if active:
+                n = times_w(ops[1])
+                sb.shadow[i] = b.call(name, i.fnty, [sb.sh(ops[0], b),
+                                                     n if ops[1].type == I64 else b.cast("trunc", n, ops[1].type)])
+            return True
+        if name == table.C_FREE or name in table.REFCOUNT or name in table.DEALLOCATORS:
+            if ops[0] in act:
+                b.call(name, i.fnty, [sb.sh(ops[0], b)])
+            return True
+        if name in table.MEMINFO_DATA:
+            if active:
+                sb.shadow[i] = b.load(PTR, b.gep(I8, sb.sh(ops[0], b),
+                                                 [const_int(I64, w * _MI_DATA)]), 8)
+            return True
+        if name.startswith("llvm.memset."):
+            if ops[0] in act:
+                b.memset(sb.sh(ops[0], b), 0, times_w(ops[2]))
+            return True
+        if name.startswith("llvm.memcpy.") or name.startswith("llvm.memmove."):
+            dst, src = ops[0], ops[1]
+            if dst in act:
+                n = times_w(ops[2])
+                if src in act:
+                    b.call(name, i.fnty, [sb.sh(dst, b), sb.sh(src, b),
+                                          n if ops[2].type == I64 else b.cast("trunc", n, ops[2].type),
+                                          ops[3]])
+                else:
+                    b.memset(sb.sh(dst, b), 0, n)
+            return True
+        return False
+
     def custom_call(self, i: Instruction, cf, b: Builder, sb: ShadowBuilder):
         """A call with a user rule: tangent from ``jvp(primals, tangents)``; inactive
         functions give a zero tangent."""
@@ -510,9 +957,17 @@ class ForwardTransform:
         act = self.activity.active
         w = self.width
         rp = site.retptr
+        if sb.interleaved:
+            if any(a.type.is_pointer for a in site.args):
+                raise _NoInterleave(f"a custom rule of `{cf.name}` called with arrays")
+            if rp is not None:
+                _float_fields(value_type(site.restype))  # refuses results holding pointers
         if cf.inactive or not any(a in act for a in site.args):
             if rp is not None and rp in act:
                 vt = value_type(site.restype)
+                if sb.interleaved:
+                    b.memset(sb.sh(rp, b), 0, const_int(I64, w * alloc_size(vt)))
+                    return
                 for lane in sb.lanes(b, sb.sh(rp, b)):
                     b.store(zero(vt), lane)
             return
@@ -531,7 +986,13 @@ class ForwardTransform:
                                  site.args + tangents, exc)
             ydots.append(b.extractvalue(res, [1]))
         if rp is not None:
-            if rp in act:
+            if rp in act and sb.interleaved:
+                # each float field at offset o: its N lanes at N·o (integers are not mirrored)
+                sp = sb.sh(rp, b)
+                for path, off in _float_fields(value_type(site.restype)):
+                    lanes = [b.extractvalue(yd, path) if path else yd for yd in ydots]
+                    b.store(sb.gather_lanes(b, lanes), b.gep(I8, sp, [const_int(I64, w * off)]))
+            elif rp in act:
                 for lane, yd in zip(sb.lanes(b, sb.sh(rp, b)), ydots):
                     b.store(yd, lane)
         else:
@@ -552,9 +1013,11 @@ class ForwardTransform:
             return
         out_t = value_type(out_nb)
         wide_array = "tangent" in parts and self._wide_array_return()
-        if wide_array:
-            # The lanes' arrays are copied into one (N, ...) array only on the success path:
-            # on an exception the slots hold no arrays (and shapes may be garbage).
+        split = "tangent" in parts and self.width > 1
+        if split:
+            # Width N returns its tangents in a fresh array, built only on the success path:
+            # on an exception the caller ignores the return slot (it would leak), the slots
+            # hold no arrays and shapes may be garbage.
             blk = ret.block
             copy = self.fn.add_block(None, after=blk)
             done = self.fn.add_block(None, after=copy)
@@ -567,8 +1030,13 @@ class ForwardTransform:
         for part in parts:
             if part == "primal":
                 vals.append(b.load(self.slot_t, self.prim_slot))
+            elif wide_array and self.interleaved:
+                vals.append(self.wide_array_tangent_interleaved(b))
             elif wide_array:
                 vals.append(self.wide_array_tangent(b))
+            elif self.interleaved:
+                vals.append(self.wide_to_array(b, b.load(VectorType(self.width, self.slot_t),
+                                                         self.ret_shadow)))
             else:
                 lanes = [b.load(self.slot_t, a) for a in self.ret_shadow]
                 tv = lanes[0]
@@ -583,7 +1051,7 @@ class ForwardTransform:
             for k, v in enumerate(vals):
                 agg = b.insertvalue(agg, v, [k])
             b.store(agg, self.fn.args[0])
-        if wide_array:
+        if split:
             b.br(done)
 
     def wide_array_tangent(self, b: Builder) -> Value:
@@ -624,6 +1092,67 @@ class ForwardTransform:
             agg = b.insertvalue(agg, dims[d], [5, d])
             agg = b.insertvalue(agg, strides[d], [6, d])
         return agg
+
+    def wide_array_tangent_interleaved(self, b: Builder) -> Value:
+        """Width N, interleaved layout, array return: de-interleave the returned shadow
+        array's data (element j's lanes are the ``<N x T>`` at ``N·j·itemsize``: the primal is
+        C-contiguous) into ``out[k, …]`` of a fresh C-contiguous array of shape ``(N,) +
+        shape``, and drop the reference the shadow array carries (refcounts are mirrored)."""
+        rt, w = self.ret_nb, self.width
+        nd = rt.ndim
+        st = self.slot_t
+        prim = b.load(st, self.prim_slot)
+        nitems = b.extractvalue(prim, [2])
+        itemsize = b.extractvalue(prim, [3])
+        shapes = [b.extractvalue(prim, [5, d]) for d in range(nd)]
+        smi = b.load(PTR, b.gep(I8, self.ret_shadow, [const_int(I64, w * member_offset(st, 0))]), 8)
+        sdata = b.load(PTR, b.gep(I8, self.ret_shadow, [const_int(I64, w * member_offset(st, 4))]), 8)
+        lane_bytes = b.mul(nitems, itemsize)
+        mi = b.call("NRT_MemInfo_alloc_aligned", FunctionType(PTR, (I64, I32)),
+                    [b.mul(lane_bytes, const_int(I64, w)), const_int(I32, 32)])
+        data = b.load(PTR, b.gep(I8, mi, [const_int(I64, table.MEMINFO_DATA_OFFSET)]), 8)
+        b.call(self._deinterleave_helper(value_type(rt.dtype)), FunctionType(VOID, (PTR, PTR, I64)),
+               [data, sdata, nitems])
+        b.call(self._release_helper(), FunctionType(VOID, (PTR,)), [smi])
+        at = value_type(nbt.Array(rt.dtype, nd + 1, "C"))
+        agg: Value = undef(at)
+        for k, v in enumerate([mi, Constant(PTR, "null"), b.mul(nitems, const_int(I64, w)),
+                               itemsize, data]):
+            agg = b.insertvalue(agg, v, [k])
+        dims = [const_int(I64, w)] + shapes
+        strides = [itemsize]
+        for d in range(nd, 0, -1):
+            strides.insert(0, b.mul(strides[0], dims[d]))
+        for d in range(nd + 1):
+            agg = b.insertvalue(agg, dims[d], [5, d])
+            agg = b.insertvalue(agg, strides[d], [6, d])
+        return agg
+
+    def _deinterleave_helper(self, ft: Type) -> str:
+        """``zymase.fwd.deinterleave.<T>.w<N>(ptr out, ptr src, i64 n)``: ``out[k·n + j] =``
+        lane k of the ``<N x T>`` at ``src + N·j·sizeof(T)``."""
+        from ..ir.builder import type_suffix
+        w = self.width
+        name = f"zymase.fwd.deinterleave.{type_suffix(ft)}.w{w}"
+        if name in self.module.functions:
+            return name
+        out, src, n = Argument(PTR, "out"), Argument(PTR, "src"), Argument(I64, "n")
+        f = Function(name, VOID, [out, src, n])
+        f.linkage = "internal"
+        self.module.add_function(f)
+        isz = store_size(ft)
+        vt = VectorType(w, ft)
+        b = Builder(self.module, f.add_block("entry"))
+        lanes = [b.gep(ft, out, [b.mul(n, const_int(I64, k))]) for k in range(w)]
+
+        def body(bb: Builder, idx):
+            j = idx[0]
+            vec = bb.load(vt, bb.gep(ArrayType(w, ft), src, [j]), isz)
+            for k, lp in enumerate(lanes):
+                bb.store(bb.extractelement(vec, k), bb.gep(ft, lp, [j]), isz)
+
+        _loop_nest(self.module, f, b, [n], body).ret()
+        return name
 
     def _release_helper(self) -> str:
         """``zymase.meminfo_release(ptr)``: drop one reference of a MemInfo (null-safe)."""
@@ -710,9 +1239,67 @@ def _leaf_type(info, k, argmap=None) -> Type:
     return ir_type_of(flat[k])
 
 
+def _float_fields(t: Type, path=(), off=0):
+    """[(extractvalue path, byte offset)] of the float leaves of an in-memory type; integers
+    are skipped (not mirrored in interleaved shadow memory); pointers are refused."""
+    if t.is_float and not isinstance(t, VectorType):
+        return [(list(path), off)]
+    if t.is_int:
+        return []
+    if isinstance(t, StructType):
+        out = []
+        for k, e in enumerate(t.elements):
+            out += _float_fields(e, path + (k,), off + member_offset(t, k))
+        return out
+    if isinstance(t, ArrayType):
+        out = []
+        for k in range(t.count):
+            out += _float_fields(t.element, path + (k,), off + k * alloc_size(t.element))
+        return out
+    raise _NoInterleave(f"a custom rule result of type {t}")
+
+
+def _loop_nest(module: Module, fn: Function, b: Builder, counts: List[Value], body) -> Builder:
+    """Nested counted loops ``for i0 < counts[0]: for i1 < counts[1]: … body(builder, [i0, …])``
+    emitted from ``b`` (whose block gets the branch in); returns a builder in the exit block."""
+    if not counts:
+        body(b, [])
+        return b
+    pre = b.block
+    head, inner, exit_ = fn.add_block(None), fn.add_block(None), fn.add_block(None)
+    b.br(head)
+    hb = Builder(module, head)
+    i = hb.phi(I64)
+    hb.cbr(hb.icmp("slt", i, counts[0]), inner, exit_)
+    ib = _loop_nest(module, fn, Builder(module, inner), counts[1:],
+                    lambda bb, idx: body(bb, [i] + idx))
+    nxt = ib.binop("add", i, const_int(I64, 1), flags="nsw")
+    ib.br(head)
+    i.add_incoming(const_int(I64, 0), pre)
+    i.add_incoming(nxt, ib.block)
+    return Builder(module, exit_)
+
+
+# "auto": interleaved at width > 1, lanes of pointers where it cannot be used; "lanes": always
+# lanes of pointers (for comparisons and benchmarks).
+LAYOUT = "auto"
+
+
 def forward_transform(prep, sig, ret_activity, width, name):
-    ft = ForwardTransform(prep, sig, ret_activity, width, name)
-    ft.run()
+    ft = ForwardTransform(prep, sig, ret_activity, width, name, interleaved=LAYOUT != "lanes")
+    if ft.interleaved:
+        try:
+            ft.run()
+        except Exception as e:  # noqa: BLE001 — whatever the interleaved layout cannot do
+            # the primal is untouched: drop the attempt and build the lanes-of-pointers
+            # layout (it raises its own error if it cannot differentiate the function either)
+            prep.module.functions.pop(name, None)
+            ft = ForwardTransform(prep, sig, ret_activity, width, name, interleaved=False)
+            ft.fallback_reason = str(e) if isinstance(e, (_NoInterleave, UnsupportedError)) \
+                else f"{type(e).__name__}: {e}"
+            ft.run()
+    else:
+        ft.run()
     # only the derivative and what it calls stay
     prep.module.functions.pop(prep.fe.llvm_name, None)
     return ft
