@@ -183,6 +183,10 @@ class ShadowBuilder:
             if v.text in ("null", "zeroinitializer", "undef", "poison") or t.is_float:
                 return Constant(self.stype(t), "zeroinitializer" if self.width > 1 or not (t.is_float or t.is_pointer) else zero(t).text) \
                     if v.text != "undef" else undef(self.stype(t))
+            if t.is_pointer and _read_only_data(self.module, v.text):
+                # exception descriptors and other constant data without floats: nothing
+                # can be written or differentiated through them, the shadow is the pointer
+                return v if self.width == 1 or self.interleaved else b.splat(v, self.width)
             raise unsupported(f"a derivative through the constant {v.text} of type {t}")
         if t.is_int:
             return v
@@ -295,6 +299,21 @@ class ShadowBuilder:
         for k, v in enumerate(vals):
             out = b.insertelement(out, v, k)
         return out
+
+
+def _read_only_data(module: Module, ref: str) -> bool:
+    """``ref`` names a global ``constant`` of this module whose type holds no floats."""
+    import re
+    name = ref[1:] if ref.startswith("@") else ref
+    line = module.globals.get(name) or module.globals.get(ref) or \
+        module.globals.get(name.strip('"'))
+    if line is None:
+        return False
+    m = re.match(r'\S+\s*=\s*(?:[a-z_]+\s+)*?constant\s+(.*)$', line)
+    if m is None:
+        return False
+    body = re.sub(r'c"[^"]*"', "", m.group(1))   # byte strings (messages) hold no types
+    return not re.search(r"\b(double|float|half|x86_fp80|fp128)\b", body)
 
 
 def _sfx(t: VectorType) -> str:
