@@ -17,11 +17,20 @@ _tm = None
 
 
 def target_machine():
+    """Numba's own target machine (host CPU name and features, or NUMBA_CPU_NAME /
+    NUMBA_CPU_FEATURES): the optimiser's cost models must see the vector width the code
+    will run with — a generic x86-64 machine vectorises for 128-bit SSE2, and those loops
+    are not re-vectorised when Numba finalises the library."""
     global _tm
     if _tm is None:
         llvm.initialize_native_target()
         llvm.initialize_native_asmprinter()
-        _tm = llvm.Target.from_default_triple().create_target_machine(opt=3, jit=True)
+        from numba.core.registry import cpu_target
+        _tm = getattr(cpu_target.target_context.codegen(), "_tm", None)
+        if _tm is None:
+            _tm = llvm.Target.from_default_triple().create_target_machine(
+                cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(),
+                opt=3, jit=True)
     return _tm
 
 
