@@ -1098,6 +1098,12 @@ class ForwardTransform:
             dst = b.gep(I8, data, [b.mul(lane_bytes, const_int(I64, k))])
             b.memcpy(dst, b.extractvalue(lane, [4]), lane_bytes)
             b.call(release, FunctionType(VOID, (PTR,)), [b.extractvalue(lane, [0])])
+        return self._lane_array(b, rt, mi, data, nitems, itemsize, shapes)
+
+    def _lane_array(self, b: Builder, rt, mi, data, nitems, itemsize, shapes) -> Value:
+        """The Numba struct of a fresh C-contiguous array of shape ``(N,) + shapes`` whose
+        MemInfo and data are ``mi``/``data`` (the N lane tangents of an array result)."""
+        w, nd = self.width, rt.ndim
         at = value_type(nbt.Array(rt.dtype, nd + 1, "C"))
         agg: Value = undef(at)
         for k, v in enumerate([mi, Constant(PTR, "null"), b.mul(nitems, const_int(I64, w)),
@@ -1133,19 +1139,7 @@ class ForwardTransform:
         b.call(self._deinterleave_helper(value_type(rt.dtype)), FunctionType(VOID, (PTR, PTR, I64)),
                [data, sdata, nitems])
         b.call(self._release_helper(), FunctionType(VOID, (PTR,)), [smi])
-        at = value_type(nbt.Array(rt.dtype, nd + 1, "C"))
-        agg: Value = undef(at)
-        for k, v in enumerate([mi, Constant(PTR, "null"), b.mul(nitems, const_int(I64, w)),
-                               itemsize, data]):
-            agg = b.insertvalue(agg, v, [k])
-        dims = [const_int(I64, w)] + shapes
-        strides = [itemsize]
-        for d in range(nd, 0, -1):
-            strides.insert(0, b.mul(strides[0], dims[d]))
-        for d in range(nd + 1):
-            agg = b.insertvalue(agg, dims[d], [5, d])
-            agg = b.insertvalue(agg, strides[d], [6, d])
-        return agg
+        return self._lane_array(b, rt, mi, data, nitems, itemsize, shapes)
 
     def _deinterleave_helper(self, ft: Type) -> str:
         """``zymase.fwd.deinterleave.<T>.w<N>(ptr out, ptr src, i64 n)``: ``out[k·n + j] =``
