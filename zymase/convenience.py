@@ -144,8 +144,8 @@ def jvp(fn, primals: Sequence, tangents: Sequence):
 
 def vjp(fn, *primals):
     """``(y, back)`` with ``back(y_bar)`` returning the adjoints of every float argument
-    (a tuple, one entry per primal; None for non-float ones).  Float results use reverse
-    mode; array results assemble ``Jᵀ y_bar`` from batched forward mode."""
+    (a tuple, one entry per primal; None for non-float ones).  One reverse-mode call: a float
+    result's adjoint is the seed, an array result's is the seed array (``ret=DuplicatedOnly``)."""
     y = _primal(fn)(*[_copy(p) for p in primals])
     nums = tuple(k for k, p in enumerate(primals) if _is_float_scalar(p) or _is_float_array(p))
     cache = _Cache()
@@ -153,15 +153,14 @@ def vjp(fn, *primals):
     def back(y_bar):
         out = [None] * len(primals)
         if isinstance(y, np.ndarray):
-            J = jacobian(fn, argnums=nums, mode="forward")(*primals)
-            J = J if isinstance(J, tuple) else (J,)
-            yb = np.asarray(y_bar, dtype=y.dtype).reshape(-1)
-            for k, Jk in zip(nums, J):
-                flat = Jk.reshape(y.size, -1).T @ yb
-                out[k] = float(flat[0]) if _is_float_scalar(primals[k]) else flat.reshape(np.shape(primals[k]))
-            return tuple(out)
-        d, acts, call, shadows = _reverse_parts(fn, primals, nums, A.ActiveOnly, cache)
-        res = d(*call, float(y_bar))
+            # one reverse call: the output adjoint is the seed array of ret=DuplicatedOnly
+            yb = np.ascontiguousarray(np.broadcast_to(np.asarray(y_bar, dtype=y.dtype),
+                                                      y.shape))
+            d, acts, call, shadows = _reverse_parts(fn, primals, nums, A.DuplicatedOnly, cache)
+            res = d(*call, yb)
+        else:
+            d, acts, call, shadows = _reverse_parts(fn, primals, nums, A.ActiveOnly, cache)
+            res = d(*call, float(y_bar))
         adj = res if isinstance(res, tuple) else ((res,) if res is not None else ())
         for k, g in zip(nums, _collect(acts, shadows, adj, nums)):
             out[k] = g
@@ -178,8 +177,9 @@ def jacobian(fn, argnums: ArgNums = 0, mode: str = "auto", width: int = 8):
     """Dense Jacobian ``∂f/∂args[argnums]`` of shape ``y.shape + x.shape``.
 
     ``mode="forward"`` pushes ``width`` basis directions per call (batched forward mode);
-    ``"reverse"`` pulls one basis adjoint per output (float outputs only); ``"auto"`` picks
-    forward when the inputs are no larger than the outputs."""
+    ``"reverse"`` pulls one basis adjoint per output element (for an array result: one
+    ``ret=Duplicated`` call per element with a unit seed array); ``"auto"`` picks forward
+    when the inputs are no larger than the outputs."""
     caches: Dict = {}
 
     def jac(*args):
@@ -190,10 +190,9 @@ def jacobian(fn, argnums: ArgNums = 0, mode: str = "auto", width: int = 8):
         m = mode
         if m == "auto":
             m = "forward" if (n_in <= n_out or isinstance(y, np.ndarray)) else "reverse"
-        if m == "reverse":
-            if isinstance(y, np.ndarray):
-                raise UnsupportedError("error: reverse-mode Jacobians of array-valued functions "
-                                       "are not supported yet\n  = help: use mode=\"forward\"")
+        if m == "reverse" and isinstance(y, np.ndarray):
+            res = [_reverse_jac(fn, args, k, y, caches) for k in nums]
+        elif m == "reverse":
             g = grad(fn, nums)(*args)
             res = [np.asarray(gk).reshape(np.shape(args[k])) if np.ndim(args[k]) else float(gk)
                    for k, gk in zip(nums, g)]
@@ -203,6 +202,33 @@ def jacobian(fn, argnums: ArgNums = 0, mode: str = "auto", width: int = 8):
             raise ValueError(f"mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
         return res[0] if isinstance(argnums, int) else tuple(res)
     return jac
+
+
+def _reverse_jac(fn, args, k, y, caches):
+    """Rows of the Jacobian of an array-valued ``fn`` w.r.t. ``args[k]``: one reverse call
+    per output element, seeded with that element's unit adjoint."""
+    x = args[k]
+    is_array = bool(np.ndim(x))
+    acts = tuple((A.Duplicated if is_array else A.Active) if j == k else A.Const
+                 for j in range(len(args)))
+    key = ("rev", acts)
+    if key not in caches:
+        caches[key] = autodiff_reverse(fn, *acts, ret=A.Duplicated)
+    d = caches[key]
+    n_out = int(np.size(y))
+    rows = np.empty((n_out, int(np.size(x))))
+    for r in range(n_out):
+        seed = np.zeros(np.shape(y), dtype=np.asarray(y).dtype)
+        seed.reshape(-1)[r] = 1.0
+        call, shadow = [], None
+        for j, a in enumerate(args):
+            call.append(_copy(a))
+            if j == k and is_array:
+                shadow = np.zeros_like(np.asarray(a))
+                call.append(shadow)
+        out = d(*call, seed)
+        rows[r] = shadow.reshape(-1) if is_array else float(out[1])
+    return rows.reshape(np.shape(y) + np.shape(x))
 
 
 def _forward_jac(fn, args, k, y, width, caches):
