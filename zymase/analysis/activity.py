@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Iterable, Set
 
-from ..ir.types import contains_float, contains_pointer
+from ..ir.types import VectorType, contains_float, contains_pointer
 from ..ir.values import Constant, Function, Instruction, Value
 from ..custom import lookup_call
 from ..rules import table
@@ -147,8 +147,7 @@ def _drop_useless_floats(fn: Function, res: ActivityResults) -> None:
     only feed each other and comparisons are dropped too."""
     act = res.active
     floats = [i for i in fn.instructions() if i in act and
-              (i.type.is_float or (getattr(i.type, "element", None) is not None
-                                   and i.type.element.is_float and i.opcode != "alloca"))]
+              (i.type.is_float or (isinstance(i.type, VectorType) and i.type.element.is_float))]
     if not floats:
         return
     fset = set(floats)

@@ -79,6 +79,7 @@ def upper_bounds(fn: Function, known: Optional[Dict[Value, int]] = None) -> Dict
         if lp is None:
             return None
         init = None
+        step = None      # the largest step over the latches
         for v, src in zip(phi.operands, phi.blocks):
             if src in lp.blocks:
                 if not (isinstance(v, Instruction) and v.opcode == "add" and v.operands[0] is phi):
@@ -86,13 +87,15 @@ def upper_bounds(fn: Function, known: Optional[Dict[Value, int]] = None) -> Dict
                 c = _const(v.operands[1])
                 if c is None or not 0 <= c <= MAX_IV_STEP:
                     return None
-                step = c
+                step = c if step is None else max(step, c)
             else:
                 x = get(v)
                 if x is TOP:
                     return None
                 if x is not BOTTOM:
                     init = x if init is None else max(init, x)
+        if step is None:
+            return None
         if init is None:
             return BOTTOM
         return fit(init + step * MAX_TRIPS)

@@ -414,18 +414,12 @@ class ForwardTransform:
             if w == 1:
                 seeds[prim_param(leaf.first)] = fn.args[sleaf.first]
             else:  # shadow is a 1-D array of N tangents
-                ml, _, _, _, data, shapes, strides = array_leaves(sleaf)
-                lanes = []
+                _, _, _, _, data, _, strides = array_leaves(sleaf)
                 ft = _leaf_type(leaf, 0, self.fe.argmap)
-                for k in range(w):
-                    off = b.mul(fn.args[strides[0]], const_int(I64, k))
-                    p = b.gep(I8, fn.args[data], [off])
-                    lanes.append(b.load(ft, p))
-                vt = VectorType(w, ft)
-                vec: Value = undef(vt)
-                for k, l in enumerate(lanes):
-                    vec = b.insertelement(vec, l, k)
-                seeds[prim_param(leaf.first)] = vec
+                lanes = [b.load(ft, p) for p in lane_pointers(b, fn.args[data],
+                                                              fn.args[strides[0]], w)]
+                seeds[prim_param(leaf.first)] = ShadowBuilder(
+                    self.module, fn, w, None).gather_lanes(b, lanes)
             return
         mi, parent, _, _, data, _, _ = array_leaves(leaf)
         smi, sparent, _, _, sdata, _, sstrides = array_leaves(sleaf)
@@ -436,10 +430,7 @@ class ForwardTransform:
         elif self.interleaved:
             self._seed_interleaved(b, leaf, sleaf, seeds)
         else:
-            ptrs, mis = [], []
-            for k in range(w):
-                off = b.mul(fn.args[sstrides[0]], const_int(I64, k))
-                ptrs.append(b.gep(I8, fn.args[sdata], [off]))
+            ptrs = lane_pointers(b, fn.args[sdata], fn.args[sstrides[0]], w)
             sb = ShadowBuilder(self.module, fn, w, None)
             seeds[prim_param(data)] = sb.gather_lanes(b, ptrs)
             seeds[prim_param(mi)] = sb.gather_lanes(b, [fn.args[smi]] * w)
@@ -1054,13 +1045,13 @@ class ForwardTransform:
             elif wide_array:
                 vals.append(self.wide_array_tangent(b))
             elif self.interleaved:
-                vals.append(self.wide_to_array(b, b.load(VectorType(self.width, self.slot_t),
+                vals.append(lanes_to_array(b, b.load(VectorType(self.width, self.slot_t),
                                                          self.ret_shadow)))
             else:
                 lanes = [b.load(self.slot_t, a) for a in self.ret_shadow]
                 tv = lanes[0]
                 if self.width > 1:
-                    tv = self.wide_to_array(b, ShadowBuilder(self.module, self.fn, self.width,
+                    tv = lanes_to_array(b, ShadowBuilder(self.module, self.fn, self.width,
                                                              None).gather_lanes(b, lanes))
                 vals.append(tv)
         if len(vals) == 1:
@@ -1205,29 +1196,37 @@ class ForwardTransform:
             return tt, ["tangent"]
         return rt, ["primal"]
 
-    def wide_to_array(self, b: Builder, vec: Value) -> Value:
-        """Pack an <N x T> tangent into a fresh 1-D Numba array {meminfo, parent, n, …}."""
-        w = self.width
-        et = vec.type.element
-        size = w * (8 if et == F64 else 4)
-        mi = b.call("NRT_MemInfo_alloc_aligned", FunctionType(PTR, (I64, I32)),
-                    [const_int(I64, size), const_int(I32, 32)])
-        data = b.load(PTR, b.gep(I8, mi, [const_int(I64, table.MEMINFO_DATA_OFFSET)]), 8)
-        for k in range(w):
-            b.store(b.extractelement(vec, k), b.gep(et, data, [const_int(I64, k)]))
-        at = value_type(nbt.Array(nbt.float64 if et == F64 else nbt.float32, 1, "C"))
-        agg: Value = undef(at)
-        itemsize = size // w
-        for k, v in enumerate([mi, Constant(PTR, "null"), const_int(I64, w), const_int(I64, itemsize),
-                               data]):
-            agg = b.insertvalue(agg, v, [k])
-        agg = b.insertvalue(agg, const_int(I64, w), [5, 0])
-        agg = b.insertvalue(agg, const_int(I64, itemsize), [6, 0])
-        return agg
-
     def derivative_return_type(self):
         out_nb, _ = self.result_layout()
         return out_nb if out_nb is not None else nbt.none
+
+
+def lane_pointers(b: Builder, base: Value, stride: Value, width: int) -> List[Value]:
+    """``base + k·stride`` for k < width: the rows of an array with a leading lane axis
+    (a width-N tangent, shadow or seed argument)."""
+    return [b.gep(I8, base, [b.mul(stride, const_int(I64, k))]) for k in range(width)]
+
+
+def lanes_to_array(b: Builder, vec: Value) -> Value:
+    """Pack an ``<N x T>`` vector (N tangents or adjoints of a float) into a fresh 1-D
+    C-contiguous Numba array {meminfo, parent, n, …} of N elements."""
+    w = vec.type.count
+    et = vec.type.element
+    size = w * (8 if et == F64 else 4)
+    mi = b.call("NRT_MemInfo_alloc_aligned", FunctionType(PTR, (I64, I32)),
+                [const_int(I64, size), const_int(I32, 32)])
+    data = b.load(PTR, b.gep(I8, mi, [const_int(I64, table.MEMINFO_DATA_OFFSET)]), 8)
+    for k in range(w):
+        b.store(b.extractelement(vec, k), b.gep(et, data, [const_int(I64, k)]))
+    at = value_type(nbt.Array(nbt.float64 if et == F64 else nbt.float32, 1, "C"))
+    agg: Value = undef(at)
+    itemsize = size // w
+    for k, v in enumerate([mi, Constant(PTR, "null"), const_int(I64, w), const_int(I64, itemsize),
+                           data]):
+        agg = b.insertvalue(agg, v, [k])
+    agg = b.insertvalue(agg, const_int(I64, w), [5, 0])
+    agg = b.insertvalue(agg, const_int(I64, itemsize), [6, 0])
+    return agg
 
 
 def _safe(name: str) -> str:

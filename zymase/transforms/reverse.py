@@ -59,7 +59,8 @@ from ..llvm.jit import value_type
 from ..rules import table
 from ..rules.emit import ExprEmitter, _parse
 from .clone import clone_into
-from .forward import ShadowBuilder, _align, _describe, _leaf_type, _safe, reverse_postorder
+from .forward import (ShadowBuilder, _align, _describe, _leaf_type, _safe, lane_pointers,
+                      lanes_to_array, reverse_postorder)
 from .signature import mark_shadow_noalias, DerivSignature, array_leaves, float_leaves
 from .tape import Stack, _narrow, _slot_type, _widen
 from .custom_calls import call_site, emit_rule_call
@@ -177,8 +178,8 @@ class ReverseTransform:
         ``stride`` is None (MemInfo and parent pointers, shared by the lanes)."""
         if self.width == 1:
             return base
-        lanes = [base if stride is None else b.gep(I8, base, [b.mul(stride, const_int(I64, k))])
-                 for k in range(self.width)]
+        lanes = [base] * self.width if stride is None else \
+            lane_pointers(b, base, stride, self.width)
         return ShadowBuilder(self.module, self.fn, self.width, None).gather_lanes(b, lanes)
 
     # -- adjoint slots --------------------------------------------------------------------
@@ -801,8 +802,11 @@ class ReverseTransform:
             if lp.preheader is None or not lp.dedicated_exits or not lp.exits \
                     or lp.header in self.free_of or any(e in li.loops for e in lp.exits):
                 continue
-            ok = True
-            for b in lp.blocks:
+            # an exit phi receiving an active float through the loop would need to know
+            # which exiting block ran, which a skipped loop does not record
+            ok = not any(p in self.act.active and contains_float(p.type)
+                         for e in lp.exits for p in e.phis())
+            for b in lp.blocks if ok else ():
                 t = b.terminator
                 if t is None or t.opcode not in ("br", "switch") or any(
                         self._has_adjoint(i) for i in self.snapshot.get(b, ())):
@@ -1158,8 +1162,7 @@ class ReverseTransform:
         _, _, _, _, data, _, strides = array_leaves(seed)
         st = value_type(seed.nbtype.dtype)
         lanes = []
-        for k in range(self.width):
-            p = b.gep(I8, self.fn.args[data], [b.mul(self.fn.args[strides[0]], const_int(I64, k))])
+        for p in lane_pointers(b, self.fn.args[data], self.fn.args[strides[0]], self.width):
             v = b.load(st, p)
             if st != self.slot_t:
                 v = b.cast("fptrunc" if st.bits > self.slot_t.bits else "fpext", v, self.slot_t)
@@ -1221,9 +1224,7 @@ class ReverseTransform:
                 t = self.stype(p.type)
                 v = b.load(t, self.slot(p)) if p in self.act.active else zero(t)
                 if self.width > 1:  # N adjoints come back as a 1-d array
-                    from types import SimpleNamespace
-                    from .forward import ForwardTransform
-                    v = ForwardTransform.wide_to_array(SimpleNamespace(width=self.width), b, v)
+                    v = lanes_to_array(b, v)
                 vals.append(v)
         self._free_shadows(b)
         self.tape.release(b)
