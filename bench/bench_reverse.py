@@ -22,13 +22,16 @@ import zymase  # noqa: E402
 from zymase import Active, Const, Duplicated  # noqa: E402
 
 
-def best(fn, reps=5):
-    ts = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return min(ts)
+def best_pair(f, g, rounds=15):
+    """Minimum times of ``f`` and ``g``, measured alternately so that both see the same
+    machine state (frequency changes and neighbours' load hit both, not just one)."""
+    tf, tg = [], []
+    for _ in range(rounds):
+        for fn, ts in ((f, tf), (g, tg)):
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+    return min(tf), min(tg)
 
 
 def run(name, f, args, acts, h=1e-6):
@@ -67,8 +70,8 @@ def run(name, f, args, acts, h=1e-6):
     rel = abs(fd - ad) / max(1.0, abs(fd))
     if abs(fd - ad) > tol:
         raise SystemExit(f"{name}: gradient check failed (AD {ad}, FD {fd}, FD error ~{abs(fd - fd2):.1e})")
-    tp = best(lambda: primal(*[a.copy() if isinstance(a, np.ndarray) else a for a in args]))
-    tg = best(call)
+    tp, tg = best_pair(lambda: primal(*[a.copy() if isinstance(a, np.ndarray) else a for a in args]),
+                       call)
     ratio = tg / tp
     print(f"{name:16s} primal {tp*1e3:9.3f} ms | gradient {tg*1e3:9.3f} ms | ratio {ratio:6.2f} | "
           f"tape {df.tape_bytes() / 1024:9.1f} KiB | compile {tcomp:5.2f} s | FD check {rel:.1e}")

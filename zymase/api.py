@@ -23,7 +23,7 @@ from .frontend.numba import as_dispatcher, typeof_args
 from .llvm import jit
 from .pipeline import debug_flags, dprint, finish, prepare
 from .shadowcheck import (check_python, check_seed_python, check_seed_type, check_types,
-                          njit_alias_checker, njit_checker, njit_seed_checker)
+                          njit_checker)
 from . import diskcache
 
 
@@ -63,19 +63,19 @@ class Derivative:
         self._validate_static()
         self._builds: Dict[Tuple, Tuple] = {}
         n = self.n_call_args
-        checks, k, shadow_pos = [], 0, []
+        pairs, k, shadow_pos = [], 0, []
         for pname, act in zip(self.param_names, self.activities):
             if act.has_shadow and self.checks:
-                checks.append((njit_checker(pname, self.width), (k, k + 1)))
+                pairs.append((pname, k, k + 1))
                 shadow_pos.append((pname, k + 1))
             k += 2 if act.has_shadow else 1
-        for a in range(len(shadow_pos)):
-            for b in range(a + 1, len(shadow_pos)):
-                (na, ka), (nb, kb) = shadow_pos[a], shadow_pos[b]
-                checks.append((njit_alias_checker(na, nb), (ka, kb)))
-        if self._seed_is_array:
-            checks.append((njit_seed_checker(self.width), (n - 1, n - 1)))
-        self._intrinsic, self._entry, self._cache = jit.make_caller(
+        aliases = [(shadow_pos[a][0], shadow_pos[b][0], shadow_pos[a][1], shadow_pos[b][1])
+                   for a in range(len(shadow_pos)) for b in range(a + 1, len(shadow_pos))]
+        seed = n - 1 if self._seed_is_array else None
+        checks = []
+        if pairs or aliases or seed is not None:
+            checks.append((njit_checker(n, pairs, aliases, seed, self.width), tuple(range(n))))
+        self._intrinsic, self._entry, self._cache, self._py_entry = jit.make_caller(
             n, self._build, name=f"zymase_{mode.value}_{_ident(self.py_func.__name__)}",
             checks=checks, param_names=self.call_param_names)
         self.__name__ = f"d_{self.inner.__name__ if self.inner else self.py_func.__name__}"
@@ -301,7 +301,7 @@ class Derivative:
             self.check_shadows(args)
         try:
             # the entry dispatcher types the arguments itself (fast path) and builds on demand
-            return self._entry(*args)
+            return (self._py_entry if self.checks else self._entry)(*args)
         except numba.core.errors.TypingError:
             # a build error surfaced through Numba's typer: rebuild here for the real error
             # (ActivityError, ShadowError, UnsupportedError, …) with its own message
@@ -385,7 +385,7 @@ class Compiled:
         self.print_flags = debug_flags(print)
         code = self.py_func.__code__
         self.timings: Dict[Tuple, Dict[str, float]] = {}
-        self._intrinsic, self._entry, _ = jit.make_caller(
+        self._intrinsic, self._entry, _, _ = jit.make_caller(
             code.co_argcount, self._build, name=f"zymase_primal_{_ident(self.py_func.__name__)}")
         self.__name__ = self.py_func.__name__
 

@@ -8,8 +8,8 @@ recursively.
 Two implementations of one rule set:
 - ``check_python`` for calls from Python, with exact overlap tests (``np.shares_memory``) and
   messages that name the parameter and say how to build a correct shadow;
-- ``njit_checker(name, width)`` for the ``@njit`` entry point, so calls from compiled code are
-  checked too.  Dtype and writeability are properties of the Numba *type* and are checked
+- ``njit_checker(...)`` for the ``@njit`` entry point, so calls from compiled code are
+  checked too (one generated function per entry point and argument types).  Dtype and writeability are properties of the Numba *type* and are checked
   once at compile time (``check_types``); shape, strides and overlap (conservative address
   ranges, like ``np.may_share_memory``) cost a few comparisons per call.
 """
@@ -101,49 +101,89 @@ def check_types(name, xt, dxt, width):
                               f"array of {width} floats, found {dxt}")
 
 
-def njit_checker(name: str, width: int):
-    """An ``@njit``-callable ``check(x, dx)`` for one parameter."""
-    shape_msg = (f"error: shadow `d{name}` does not have the shape of `{name}`"
-                 + (f" with a leading axis of {width}" if width > 1 else ""))
-    stride_msg = f"error: shadow `d{name}` does not lay out its elements like `{name}` (strides)"
-    alias_msg = f"error: shadow `d{name}` shares memory with its primal `{name}`"
-    width_msg = f"error: with width={width} the tangent `d{name}` must have {width} elements"
+def njit_checker(nargs: int, pairs, aliases, seed, width: int):
+    """One ``@njit``-callable ``check(a0, …, a{nargs-1})`` that runs every shadow check of a
+    derivative's entry point: ``pairs`` = [(name, ix, idx)] (primal and shadow positions),
+    ``aliases`` = [(name_a, name_b, ia, ib)] (two shadows), ``seed`` = the position of a
+    width-N seed array or None.
 
-    def check(x, dx):  # pragma: no cover - replaced by the overload inside njit
-        pass
+    The checks for the argument types at hand are generated as the source text of a single
+    function (tuples unrolled, address extents written out), so an entry point compiles one
+    checker instead of one small Numba function per check (each costs ~0.1 s)."""
+    params = ", ".join(f"a{k}" for k in range(nargs))
+    ns: dict = {}
+    exec(f"def check({params}):  # pragma: no cover - replaced by the overload inside njit\n"
+         f"    pass\n", ns)
+    check = ns["check"]
 
-    @overload(check, jit_options={"cache": False})
-    def _impl(x, dx):
-        if isinstance(x, nbt.Array) and isinstance(dx, nbt.Array):
-            nd = x.ndim
-            off = 1 if width > 1 else 0
+    def _impl(*types):
+        g = {"ShadowError": ShadowError}
+        lines = []
+        for name, ix, idx in pairs:
+            _pair_lines(lines, g, name, f"a{ix}", f"a{idx}", types[ix], types[idx], width)
+        for na, nb, ia, ib in aliases:
+            ta, tb = types[ia], types[ib]
+            if isinstance(ta, nbt.Array) and isinstance(tb, nbt.Array):
+                _overlap_lines(lines, g, f"a{ia}", f"a{ib}", ta, tb,
+                               f"error: shadow `d{na}` shares memory with shadow `d{nb}`")
+        if seed is not None and isinstance(types[seed], nbt.Array):
+            m = _msg(g, f"error: with width={width} the seed must have {width} entries")
+            lines.append(f"if a{seed}.shape[0] != {width}: raise ShadowError({m})")
+        body = "".join(f"    {ln}\n" for ln in lines) or "    pass\n"
+        exec(f"def impl({params}):\n{body}", g)
+        return g["impl"]
 
-            def impl(x, dx):
-                if off == 1 and dx.shape[0] != width:
-                    raise ShadowError(shape_msg)
-                for k in range(nd):
-                    if dx.shape[k + off] != x.shape[k]:
-                        raise ShadowError(shape_msg)
-                    if x.shape[k] > 1 and dx.strides[k + off] != x.strides[k]:
-                        raise ShadowError(stride_msg)
-                lo1, hi1 = _extent(x)
-                lo2, hi2 = _extent(dx)
-                if x.size > 0 and dx.size > 0 and lo1 < hi2 and lo2 < hi1:
-                    raise ShadowError(alias_msg)
-            return impl
-        if isinstance(x, nbt.BaseTuple) and isinstance(dx, nbt.BaseTuple) and len(x) == len(dx):
-            body = "".join(f"    check{k}(x[{k}], dx[{k}])\n" for k in range(len(x))) or "    pass\n"
-            ns = {f"check{k}": njit_checker(f"{name}[{k}]", width) for k in range(len(x))}
-            exec(f"def impl(x, dx):\n{body}", ns)
-            return ns["impl"]
-        if isinstance(x, nbt.Float) and isinstance(dx, nbt.Array):
-            def impl(x, dx):
-                if dx.size != width:
-                    raise ShadowError(width_msg)
-            return impl
-        return lambda x, dx: None
-
+    tns = {"_impl": _impl}
+    exec(f"def _typed({params}):\n    return _impl({params})\n", tns)
+    overload(check, jit_options={"cache": False})(tns["_typed"])
     return check
+
+
+def _msg(g: dict, text: str) -> str:
+    key = f"M{sum(1 for k in g if k.startswith('M'))}"
+    g[key] = text
+    return key
+
+
+def _pair_lines(lines, g, name, x, dx, tx, tdx, width):
+    """Source lines checking shadow ``dx`` against primal ``x`` (types ``tx``, ``tdx``)."""
+    if isinstance(tx, nbt.Array) and isinstance(tdx, nbt.Array):
+        shape = _msg(g, f"error: shadow `d{name}` does not have the shape of `{name}`"
+                        + (f" with a leading axis of {width}" if width > 1 else ""))
+        stride = _msg(g, f"error: shadow `d{name}` does not lay out its elements like "
+                         f"`{name}` (strides)")
+        off = 1 if width > 1 else 0
+        if off:
+            lines.append(f"if {dx}.shape[0] != {width}: raise ShadowError({shape})")
+        for k in range(tx.ndim):
+            lines.append(f"if {dx}.shape[{k + off}] != {x}.shape[{k}]: raise ShadowError({shape})")
+            lines.append(f"if {x}.shape[{k}] > 1 and {dx}.strides[{k + off}] != {x}.strides[{k}]: "
+                         f"raise ShadowError({stride})")
+        _overlap_lines(lines, g, x, dx, tx, tdx,
+                       f"error: shadow `d{name}` shares memory with its primal `{name}`")
+    elif isinstance(tx, nbt.BaseTuple) and isinstance(tdx, nbt.BaseTuple) and len(tx) == len(tdx):
+        for k in range(len(tx)):
+            _pair_lines(lines, g, f"{name}[{k}]", f"{x}[{k}]", f"{dx}[{k}]", tx.types[k],
+                        tdx.types[k], width)
+    elif isinstance(tx, nbt.Float) and isinstance(tdx, nbt.Array):
+        m = _msg(g, f"error: with width={width} the tangent `d{name}` must have {width} elements")
+        lines.append(f"if {dx}.size != {width}: raise ShadowError({m})")
+
+
+def _overlap_lines(lines, g, a, b, ta, tb, text):
+    """Source lines raising ``text`` when the address ranges of arrays ``a`` and ``b``
+    overlap (conservative, like ``np.may_share_memory``)."""
+    m = _msg(g, text)
+    v = f"v{len(lines)}"
+    for arr, t, lo, hi in ((a, ta, f"{v}la", f"{v}ha"), (b, tb, f"{v}lb", f"{v}hb")):
+        lines.append(f"{lo} = {arr}.ctypes.data")
+        lines.append(f"{hi} = {lo} + {arr}.itemsize")
+        for k in range(t.ndim):
+            lines.append(f"{v}s = ({arr}.shape[{k}] - 1) * {arr}.strides[{k}]")
+            lines.append(f"if {v}s < 0: {lo} += {v}s")
+            lines.append(f"else: {hi} += {v}s")
+    lines.append(f"if {a}.size > 0 and {b}.size > 0 and {v}la < {v}hb and {v}lb < {v}ha: "
+                 f"raise ShadowError({m})")
 
 
 def check_seed_python(seed, width):
@@ -164,60 +204,3 @@ def check_seed_type(t, width):
                           f"{width} return adjoints, found {t}")
 
 
-def njit_seed_checker(width: int):
-    """An ``@njit``-callable ``check(seed, seed)``: the seed array has ``width`` entries."""
-    msg = f"error: with width={width} the seed must have {width} entries"
-
-    def check(s, s2):  # pragma: no cover - replaced by the overload inside njit
-        pass
-
-    @overload(check, jit_options={"cache": False})
-    def _impl(s, s2):
-        def impl(s, s2):
-            if s.shape[0] != width:
-                raise ShadowError(msg)
-        return impl
-
-    return check
-
-
-def njit_alias_checker(name_a: str, name_b: str):
-    """An ``@njit``-callable ``check(da, db)``: two shadows must not share memory."""
-    msg = f"error: shadow `d{name_a}` shares memory with shadow `d{name_b}`"
-
-    def check(da, db):  # pragma: no cover - replaced by the overload inside njit
-        pass
-
-    @overload(check, jit_options={"cache": False})
-    def _impl(da, db):
-        if isinstance(da, nbt.Array) and isinstance(db, nbt.Array):
-            def impl(da, db):
-                lo1, hi1 = _extent(da)
-                lo2, hi2 = _extent(db)
-                if da.size > 0 and db.size > 0 and lo1 < hi2 and lo2 < hi1:
-                    raise ShadowError(msg)
-            return impl
-        return lambda da, db: None
-
-    return check
-
-
-def _extent(a):  # pragma: no cover - only used inside njit
-    pass
-
-
-@overload(_extent)
-def _extent_impl(a):
-    nd = a.ndim
-
-    def impl(a):
-        lo = a.ctypes.data
-        hi = a.ctypes.data + a.itemsize
-        for k in range(nd):
-            step = (a.shape[k] - 1) * a.strides[k]
-            if step < 0:
-                lo += step
-            else:
-                hi += step
-        return lo, hi
-    return impl

@@ -160,3 +160,47 @@ def analyse_loops(fn: Function) -> LoopInfo:
         lp.exits = exits
         lp.dedicated_exits = all(all(p in lp.blocks for p in preds[e]) for e in exits)
     return info
+
+
+def failing_blocks(fn: Function) -> Set[Block]:
+    """Blocks from which every path returns a non-zero status (Numba's exception paths:
+    ``raise`` stores the exception and returns 1).  A derivative never runs its adjoint
+    sweep after such a return, so the sweep need not be able to come back through them.
+
+    An edge ``b → r`` into a returning block fails when the status it returns is a non-zero
+    constant, directly or as ``r``'s phi incoming from ``b``; a block fails when all its
+    out-edges fail or lead to failing blocks.  Least fixpoint: a block on a cycle that
+    never returns is not failing."""
+    from ..ir.values import Constant, Instruction
+
+    def nonzero(v) -> bool:
+        return isinstance(v, Constant) and v.text not in ("0", "false", "zeroinitializer",
+                                                          "undef", "poison")
+
+    def edge_fails(b: Block, s: Block) -> bool:
+        t = s.terminator
+        if t is None or t.opcode != "ret" or not t.operands:
+            return False
+        v = t.operands[0]
+        if isinstance(v, Instruction) and v.opcode == "phi" and v.block is s:
+            vals = [x for x, p in zip(v.operands, v.blocks) if p is b]
+            return bool(vals) and all(nonzero(x) for x in vals)
+        return nonzero(v)
+
+    out: Set[Block] = set()
+    changed = True
+    while changed:
+        changed = False
+        for b in fn.blocks:
+            if b in out or b.terminator is None:
+                continue
+            t = b.terminator
+            if t.opcode == "ret":
+                ok = bool(t.operands) and nonzero(t.operands[0])
+            else:
+                succ = b.successors()
+                ok = bool(succ) and all(s in out or edge_fails(b, s) for s in succ)
+            if ok:
+                out.add(b)
+                changed = True
+    return out

@@ -236,4 +236,11 @@ def fold_sign_checks(fn: Function, known: Optional[Dict[Value, int]] = None) -> 
             if r is not None:
                 fn.replace_all_uses(i, Constant(I1, "true" if r else "false"))
                 n += 1
+    # selects on a decided condition (Numba's wraparound index fix-ups) take their operand,
+    # so address analyses see `base + i` rather than `base + i + select(...)`
+    for b in fn.blocks:
+        for i in b.instructions:
+            if i.opcode == "select" and isinstance(i.operands[0], Constant) \
+                    and i.operands[0].text in ("true", "false"):
+                fn.replace_all_uses(i, i.operands[1 if i.operands[0].text == "true" else 2])
     return n

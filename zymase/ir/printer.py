@@ -160,4 +160,5 @@ def print_module(mod: Module) -> str:
         out.append(text)
         out.append("")
     out.extend(mod.attribute_groups.values())
+    out.extend(mod.metadata.values())
     return "\n".join(out) + "\n"

@@ -33,6 +33,10 @@ def library_from_ir(name: str, text: str):
     ctx = cpu_target.target_context
     ctx.refresh()  # initialises Numba's runtime (NRT symbols) in a process that compiled nothing yet
     lib = ctx.codegen().create_library(name)
+    # the module arrives optimised (pipelines.optimise, same target machine): Numba's own
+    # per-function and whole-module passes would run O3 a second time for nothing
+    lib._optimize_functions = lambda module: None
+    lib._optimize_final_module = lambda: None
     mod = llvm.parse_assembly(text)
     mod.verify()
     with global_compiler_lock:
@@ -76,7 +80,9 @@ def make_caller(nargs: int, build: Callable, name: str = "zymase_call", checks=(
 
     ``build(argtypes) -> (signature, lib, symbol)`` is called once per distinct tuple of Numba
     argument types.  ``checks`` is a sequence of (njit-callable, argument indices): the entry
-    calls each before the derivative runs (the run-time shadow checks)."""
+    calls each before the derivative runs (the run-time shadow checks).  Returns the
+    intrinsic, the checked entry (for ``@njit`` callers), the build cache and an entry
+    without the checks, for callers that have checked the arguments already."""
     cache: Dict[Tuple, Tuple] = {}
 
     def typer(typingctx, *argtypes):
@@ -120,7 +126,14 @@ def make_caller(nargs: int, build: Callable, name: str = "zymase_call", checks=(
     wns.update({f"_chk{k}": fn for k, (fn, _) in enumerate(checks)})
     exec(wsrc, wns)
     entry = numba.njit(wns[f"{name}_entry"])
-    return intr, entry, cache
+    if not checks:
+        return intr, entry, cache, entry
+    # calls from Python check their shadows in Python first (exactly, with better messages):
+    # their entry point skips the compiled checks, which cost a Numba compilation of their own
+    psrc = f"def {name}_pyentry({eparams}):\n    return _intr({eparams})\n"
+    pns = {"_intr": intr}
+    exec(psrc, pns)
+    return intr, entry, cache, numba.njit(pns[f"{name}_pyentry"])
 
 
 def unique_symbol(base: str) -> str:

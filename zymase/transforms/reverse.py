@@ -65,7 +65,9 @@ from .signature import mark_shadow_noalias, DerivSignature, array_leaves, float_
 from .tape import Stack, _narrow, _slot_type, _widen
 from .custom_calls import call_site, emit_rule_call
 from ..custom import lookup_call
-from ..analysis.loops import analyse_loops
+from ..analysis.loops import analyse_loops, failing_blocks
+from .scopes import AliasScopes, shadow_keys
+from ..analysis.addresses import accumulation_order
 
 
 def _names(expr: str) -> Set[str]:
@@ -83,6 +85,8 @@ class ReverseTransform:
         self._copy_types: Dict[Instruction, Type] = {}
         self.custom_sites: Dict[Instruction, tuple] = {}
         self.custom_anchor: Dict[Instruction, Instruction] = {}
+        self.scopes = AliasScopes(self.module, name)
+        self.pending: List[tuple] = []   # load adjoints not yet emitted (see _flush)
 
     # -- 1. function, clone, seeds ------------------------------------------------------
     def build(self):
@@ -246,12 +250,12 @@ class ReverseTransform:
                     o in self.act.types.pointer_memory for o in self.act.types.origins_of(p)):
                 # integer fields of structs that also hold pointers (an array struct stored
                 # field by field): the shadow struct needs the same shape and strides
-                sb.store(b, v, sb.sh(p, b), _align(i))
+                self._shadow_access(sb.store(b, v, sb.sh(p, b), _align(i)), p)
                 return
             if p in act and (contains_pointer(v.type)):
                 if contains_float(v.type):
                     raise unsupported("a store of an aggregate holding floats and pointers", i.loc)
-                sb.store(b, sb.sh(v, b), sb.sh(p, b), _align(i))
+                self._shadow_access(sb.store(b, sb.sh(v, b), sb.sh(p, b), _align(i)), p)
             elif p in act and isinstance(v.type, (StructType, ArrayType)) and contains_float(v.type):
                 raise unsupported(f"a store of an aggregate of floats ({v.type}) in reverse mode", i.loc)
             return
@@ -310,6 +314,7 @@ class ReverseTransform:
             sb.shadow[i] = b.gep(i.src_type, sb.sh(i.operands[0], b), i.operands[1:], flags=i.flags)
         elif op == "load":
             sb.shadow[i] = sb.load(b, i.type, sb.sh(i.operands[0], b), _align(i))
+            self._shadow_access(sb.shadow[i], i.operands[0])
         elif op == "select":
             c, x, y = i.operands
             sb.shadow[i] = b.select(c, sb.sh(x, b), sb.sh(y, b))
@@ -414,6 +419,11 @@ class ReverseTransform:
             self.add_to(b, site.args[info.first - 2], sb.gather_lanes(b, adjs))
         self._release_arrays(b, res_v, site.res_t)
         b.call("free", FunctionType(VOID, (PTR,)), [r(buf)])
+
+    def _shadow_access(self, inst, p: Value):
+        """Record a load/store of shadow memory reached through the shadow of primal
+        pointer ``p``, for the alias scopes (scopes.py)."""
+        self.scopes.add_shadow(inst, shadow_keys(self.act.types, p, self.sb.shadow))
 
     def _lane(self, b: Builder, v: Value, k: int) -> Value:
         return v if self.width == 1 else b.extractelement(v, k)
@@ -610,6 +620,7 @@ class ReverseTransform:
                 c.operands = ops
                 c.blocks = []
                 out = b.emit(c)
+                self.scopes.add_primal(c)
         else:
             if v not in self.leaves:
                 if b is not None:
@@ -648,6 +659,8 @@ class ReverseTransform:
         self.forward_sweep()
         fn, module = self.fn, self.module
         self.li = li = analyse_loops(fn)
+        # the adjoint sweep never comes back through exception paths
+        self.failing = failing_blocks(fn)
         blocks = [b for b in li.order if b is not fn.entry]
         # primal and shadow instructions of each block (shadow pointer phis can be leaves
         # too), captured before any tape instrumentation is added
@@ -663,6 +676,7 @@ class ReverseTransform:
                 for v in self.needed(i):
                     self.materialize(v, None, memo)
         self._find_free_loops()
+        self._find_accumulating_loops()
         self.iv = {v: self._iv_step(v) for v in self.leaves
                    if isinstance(v, Instruction) and v.opcode == "phi"
                    and v.block not in self.free_of}
@@ -698,6 +712,7 @@ class ReverseTransform:
             self.rcount[lp] = eb.alloca(I64, "zy.rcount")
         # forward pushes, per block, in the order the adjoint sweep pops them in reverse
         self.need: Dict[Block, int] = {}
+        self.pushed: Dict[Block, List[str]] = {}
         self.pred_id: Dict[Block, Value] = {}
         self.exit_loops: Dict[Block, List] = {}
         self.iv_saves: Dict[Block, List[Value]] = {}
@@ -772,7 +787,13 @@ class ReverseTransform:
                 Builder(module, self.rev[blk]).emit(Instruction("unreachable", VOID, []))
             else:
                 self._reverse_block(blk, exit_blk)
+        self._store_promoted()
         self._finish(exit_blk)
+        for blk in self.order:
+            for i in self.snapshot[blk]:
+                self.scopes.add_primal(i)
+        if self.width == 1:
+            self.scopes.apply()
         return fn
 
     # -- loops the adjoint sweep skips ------------------------------------------------------
@@ -821,13 +842,50 @@ class ReverseTransform:
             self.free_saves[lp] = [v for v in self.leaves
                                    if getattr(v, "block", None) in lp.blocks]
 
+    def _find_accumulating_loops(self):
+        """Counted loops whose adjoint code touches shadow memory only by accumulating into
+        it (``shadow(p) += r̄`` for loads; no stores of active values, copies or custom
+        rules).  Accumulations commute, so inside such a loop one into an address that does
+        not change across its iterations can be summed in a register and added to memory
+        once, when the adjoint sweep leaves the loop — whatever else the loop accumulates
+        into, the same address included.  (Pairwise energy: ``dx[i] += ḡ`` in the loop
+        over ``j``, which would otherwise be a store-to-load chain through memory.)"""
+        self.acc_loops: Set = set()
+        self.acc_exit: Dict = {}             # loop -> edge block leaving its adjoint
+        self.promoted: Dict = {}             # loop -> [(load, register slot)]
+        for lp in self.li.loops.values():
+            if not lp.counted or lp.header in self.free_of:
+                continue
+            ok = True
+            for b in lp.blocks:
+                for i in self.snapshot.get(b, ()):
+                    if i.opcode == "store" and i.operands[1] in self.act.active \
+                            and contains_float(i.operands[0].type):
+                        ok = False
+                    elif i.opcode == "call" and self._has_adjoint(i) and not (
+                            i.type.is_float and table.lookup(i.callee_name or "")):
+                        ok = False
+                if not ok:
+                    break
+            if ok:
+                self.acc_loops.add(lp)
+
+    def _promotion_loop(self, i: Instruction, sp: Value):
+        """The outermost accumulating loop around load ``i`` in which the shadow address
+        ``sp`` is invariant (every loop in between accumulating too), or None."""
+        best = None
+        lp = self.li.loop_of.get(i.block)
+        while lp is not None and lp in self.acc_loops and _invariant_in(sp, lp.blocks, self._PURE):
+            best, lp = lp, lp.parent
+        return best
+
     def _push(self, b: Builder, vals: List[Value], cond: Optional[Value] = None):
         """Push values (all of them, or none when ``cond`` is false) at ``b``."""
         t = self.tape
         top = b.load(PTR, t.top)
         off = 0
         for v in vals:
-            b.store(_widen(b, v), b.gep(I8, top, [const_int(I64, 8 * off)]), 8)
+            self.scopes.add_tape(b.store(_widen(b, v), b.gep(I8, top, [const_int(I64, 8 * off)]), 8))
             off += _nslots(v.type)
         step = const_int(I64, 8 * off)
         if cond is not None:
@@ -839,7 +897,9 @@ class ReverseTransform:
         top = b.load(PTR, tp.top)
         prev = b.gep(I8, top, [const_int(I64, -8 * _nslots(t))])
         addr = prev if cond is None else b.select(cond, prev, b.load(PTR, tp.base))
-        v = _narrow(b, b.load(_slot_type(t), addr, 8), t)
+        ld = b.load(_slot_type(t), addr, 8)
+        self.scopes.add_tape(ld)
+        v = _narrow(b, ld, t)
         b.store(prev if cond is None else b.select(cond, prev, top), tp.top)
         return v
 
@@ -848,7 +908,7 @@ class ReverseTransform:
         li = self.li
         n = 0
         b = Builder(module).after_phis(blk)
-        preds = li.preds.get(blk, [])
+        preds = self._live_preds(blk)
         lp_here = self.counted.get(blk)
         free = self.free_of.get(blk)
         if free is not None:
@@ -865,12 +925,13 @@ class ReverseTransform:
         if len(preds) > 1 and lp_here is None and skipped is None:
             pid = Instruction("phi", I64, [])
             blk.insert(0, pid)
-            for p in preds:
-                pid.add_incoming(const_int(I64, self.bid.get(p, -1)), p)
+            for p in li.preds.get(blk, []):  # exception-path predecessors record -1
+                pid.add_incoming(const_int(I64, self.bid.get(p, -1) if p in preds else -1), p)
             self.pred_id[blk] = pid
             b = Builder(module).after_phis(blk)
             self._push(b, [pid])
             n += 1
+            self.pushed.setdefault(blk, []).append("<pred id>")
         # loops left on entering this block (dedicated exits of counted loops)
         exited = []
         for lp in self.counted.values():
@@ -881,6 +942,7 @@ class ReverseTransform:
         for lp in exited:
             self._push(b, [self.cnt[lp]])
             n += 1
+            self.pushed.setdefault(blk, []).append(f"<trip count of {lp.header.name}>")
         # phi leaves (current-value slots), then instruction leaves after each definition
         for phi in [p for p in self.body[blk] if p.opcode == "phi" and p in self.leaves]:
             if phi in self.iv:
@@ -889,6 +951,7 @@ class ReverseTransform:
             else:
                 self._push(b, [b.load(phi.type, self.cur_slot(phi))])
                 n += _nslots(phi.type)
+                self.pushed.setdefault(blk, []).append(_vname(phi))
             b.store(phi, self.cur_slot(phi))
         for i in self.body[blk]:
             if i.opcode != "phi" and i in self.leaves:
@@ -899,8 +962,13 @@ class ReverseTransform:
                     old = ab.load(i.type, self.cur_slot(i))
                     self._push(ab, [old])
                     n += _nslots(i.type)
+                    self.pushed.setdefault(blk, []).append(_vname(i))
                 ab.store(i, self.cur_slot(i))
         self.need[blk] = n
+
+    def _live_preds(self, blk: Block) -> List[Block]:
+        """Predecessors the adjoint sweep can return to: not on an exception path."""
+        return [p for p in self.li.preds.get(blk, []) if p not in self.failing]
 
     def _reserve(self, blk: Block, n: int):
         """Make room for ``n`` tape slots at the end of ``blk`` (grow the tape if needed)."""
@@ -932,6 +1000,7 @@ class ReverseTransform:
             b.loc = i.loc
             if i in self.custom_anchor:
                 memo: Dict[Value, Value] = {}
+                self._flush(b)
                 self._custom_adjoint(b, self.custom_anchor[i],
                                      lambda v, memo=memo: self.materialize(v, b, memo))
             elif i in primal and i not in self.custom_sites:
@@ -939,6 +1008,7 @@ class ReverseTransform:
                 self._adjoint(b, i, lambda v, memo=memo: self.materialize(v, b, memo))
             if i in self.leaves and i not in self.inv:
                 b.store(self._pop(b, i.type), self.cur_slot(i))
+        self._flush(b)
         lp_here = self.counted.get(blk)
         first = None
         if lp_here is not None:
@@ -961,7 +1031,7 @@ class ReverseTransform:
                 b.store(b.select(first, popped, prev), self.cur_slot(v))
         for lp in reversed(self.exit_loops.get(blk, [])):
             b.store(self._pop(b, I64), self.rcount[lp])
-        preds = self.li.preds.get(blk, [])
+        preds = self._live_preds(blk)
         pid = self._pop(b, I64) if blk in self.pred_id else None
         # phi adjoints: the incoming value of the predecessor that ran receives the phi's
         # adjoint, on the edge to that predecessor's adjoint code (an edge block per
@@ -983,6 +1053,15 @@ class ReverseTransform:
 
         def target(p: Block) -> Block:
             adds = edge.get(p)
+            if lp_here in self.acc_loops and p is lp_here.preheader:
+                # leaving the loop's adjoint: promoted accumulations go to memory here
+                eb = self.fn.add_block(f"zy.rev.{blk.name}.done")
+                bb = Builder(module, eb)
+                for v, pb in adds or ():
+                    self.add_to(bb, v, pb)
+                bb.br(dest(p))
+                self.acc_exit[lp_here] = eb
+                return eb
             if not adds:
                 return dest(p)
             eb = self.fn.add_block(f"zy.rev.{blk.name}.from.{p.name}")
@@ -1017,12 +1096,15 @@ class ReverseTransform:
         act = self.act.active
         op = i.opcode
         sb = self.sb
+        if op == "store" or (op == "call" and not table.lookup(i.callee_name or "")):
+            self._flush(b)  # it may read shadow memory that pending accumulations update
         if op == "store":
             v, p = i.operands
             if p in act and v.type.is_float:
                 sp = r(sb.shadow[p])
                 old = sb.load(b, v.type, sp, _align(i))
-                sb.store(b, zero(self.stype(v.type)), sp, _align(i))
+                self._shadow_access(old, p)
+                self._shadow_access(sb.store(b, zero(self.stype(v.type)), sp, _align(i)), p)
                 self.add_to(b, v, old)
             return
         if op == "call" and lookup_call(i) is not None:
@@ -1066,12 +1148,52 @@ class ReverseTransform:
             self.add_to(b, i.operands[2], b.select(c, z, rb))
         elif op == "load":
             rb = self.take(b, i)
-            sp = r(sb.shadow[i.operands[0]])
-            sb.store(b, b.fadd(sb.load(b, i.type, sp, _align(i)), rb), sp, _align(i))
+            self.pending.append((i, r(sb.shadow[i.operands[0]]), rb))
         elif op == "freeze":
             self.add_to(b, i.operands[0], self.take(b, i))
         else:
             raise unsupported(_describe(i) + " in reverse mode", i.loc)
+
+    def _flush(self, b: Builder):
+        """Emit the pending load adjoints ``shadow(p) += r̄``.  They commute, so they wait
+        until something reads shadow memory (or the block ends) and then go out in the
+        order that keeps stencil loops vectorisable (analysis/addresses.py)."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        sb = self.sb
+        rest = []
+        for i, sp, rb in pending:
+            lp = self._promotion_loop(i, self.sb.shadow[i.operands[0]])
+            if lp is None:
+                rest.append((i, sp, rb))
+                continue
+            t = self.stype(i.type)
+            eb = Builder(self.module).before(self.fn.entry.terminator)
+            reg = eb.alloca(t, f"{i.name or 'v'}.acc")
+            eb.store(_nzero(t), reg)
+            b.store(b.fadd(b.load(t, reg), rb), reg)
+            self.promoted.setdefault(lp, []).append((i, reg))
+        pending = rest
+        step = lambda v: self._iv_step(v) if isinstance(v, Instruction) and v.opcode == "phi" else None
+        for k in accumulation_order([i.operands[0] for i, _, _ in pending], step):
+            i, sp, rb = pending[k]
+            cur = sb.load(b, i.type, sp, _align(i))
+            self._shadow_access(cur, i.operands[0])
+            self._shadow_access(sb.store(b, b.fadd(cur, rb), sp, _align(i)), i.operands[0])
+
+    def _store_promoted(self):
+        for lp, items in self.promoted.items():
+            b = Builder(self.module).before_terminator(self.acc_exit[lp])
+            memo: Dict[Value, Value] = {}
+            for i, reg in items:
+                t = self.stype(i.type)
+                sp = self.materialize(self.sb.shadow[i.operands[0]], b, memo)
+                cur = self.sb.load(b, i.type, sp, _align(i))
+                self._shadow_access(cur, i.operands[0])
+                self._shadow_access(self.sb.store(b, b.fadd(cur, b.load(t, reg)), sp, _align(i)),
+                                    i.operands[0])
+                b.store(_nzero(t), reg)
 
     def _rule_adjoint(self, b: Builder, rule, i: Instruction, r):
         rb = self.take(b, i)
@@ -1250,8 +1372,32 @@ class ReverseTransform:
                  + ", ".join(h.name for h in self.counted)]
         for blk, n in self.need.items():
             if n:
-                lines.append(f"  {blk.name}: {n}")
+                what = ", ".join(self.pushed.get(blk, ()))
+                lines.append(f"  {blk.name}: {n}" + (f"  ({what})" if what else ""))
         return "\n".join(lines)
+
+def _invariant_in(v: Value, blocks, pure) -> bool:
+    """``v`` is computed from values defined outside ``blocks`` by pure instructions only
+    (so re-materialising it after the loop gives the address every iteration used)."""
+    seen = set()
+    work = [v]
+    while work:
+        x = work.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        if not isinstance(x, Instruction) or x.block not in blocks:
+            continue
+        if x.opcode not in pure or x.opcode == "phi":
+            return False
+        work.extend(x.operands)
+    return True
+
+
+def _vname(v: Value) -> str:
+    src = f" = {v.opcode}" if isinstance(v, Instruction) else ""
+    return f"%{v.name or '?'}{src}"
+
 
 def _nzero(t: Type) -> Value:
     """-0.0: the additive identity of IEEE addition (x + -0.0 == x for every x, x = -0.0
