@@ -52,7 +52,8 @@ from ..analysis.activity import analyse_activity
 from ..errors import unsupported
 from ..ir.builder import Builder
 from ..ir.types import (I1, I32, I64, I8, PTR, VOID, ArrayType, FunctionType, IntType, StructType,
-                        Type, VectorType, alloc_size, contains_float, contains_pointer)
+                        Type, VectorType, alloc_size, contains_float, contains_pointer,
+                        store_size)
 from ..ir.values import (Argument, Block, Constant, Function, GlobalRef, Instruction, Module, Value,
                          const_float, const_int, quote_name, undef, zero)
 from ..llvm.jit import value_type
@@ -66,8 +67,8 @@ from .tape import Stack, _narrow, _slot_type, _widen
 from .custom_calls import call_site, emit_rule_call
 from ..custom import lookup_call
 from ..analysis.loops import analyse_loops, failing_blocks
-from .scopes import AliasScopes, shadow_keys
-from ..analysis.addresses import accumulation_order
+from .scopes import UNKNOWN, AliasScopes, shadow_keys
+from ..analysis.addresses import accumulation_order, affine
 
 
 def _names(expr: str) -> Set[str]:
@@ -677,6 +678,7 @@ class ReverseTransform:
                     self.materialize(v, None, memo)
         self._find_free_loops()
         self._find_accumulating_loops()
+        self._plan_windows()
         self.iv = {v: self._iv_step(v) for v in self.leaves
                    if isinstance(v, Instruction) and v.opcode == "phi"
                    and v.block not in self.free_of}
@@ -788,6 +790,7 @@ class ReverseTransform:
             else:
                 self._reverse_block(blk, exit_blk)
         self._store_promoted()
+        self._finish_windows()
         self._finish(exit_blk)
         for blk in self.order:
             for i in self.snapshot[blk]:
@@ -869,6 +872,172 @@ class ReverseTransform:
                     break
             if ok:
                 self.acc_loops.add(lp)
+
+    def _plan_windows(self):
+        """Sliding accumulation windows for stencil loops (width 1).
+
+        In an innermost counted loop whose latch block ``B`` loads ``a[i+u]`` for every
+        ``u`` of a contiguous range ``umin..umax`` (``i`` the induction variable), the
+        adjoint of iteration ``t`` accumulates into cells ``t+umin..t+umax`` and cell
+        ``t+umax`` is never touched again by the (descending) adjoint loop.  Instead of a
+        read-modify-write of every cell in every iteration, which chains iteration ``t`` to
+        ``t-1`` through memory (LLVM will not vectorise a store followed by an overlapping
+        load), the window keeps one register per offset: iteration ``t`` adds into them,
+        writes cell ``t+umax`` once, and shifts.  Leaving the loop writes the cells still
+        pending; a pointer slot that stays null until an iteration ran makes that safe for
+        loops that ran zero times.  Every cell the window reads or writes is one a primal
+        load of the group read, so no access falls outside the arrays.
+
+        Other accumulations commute with these, so any may stay; a read of shadow memory in
+        the loop that may alias the group's memory stops the window — except the adjoint of
+        one store ``a[i+umin] = …`` in ``B`` that no pending accumulation touches ("set"
+        mode).  That store's adjoint reads the cell (complete: nothing is pending for it)
+        and does not zero it, because the window later *writes* the cell rather than adding
+        to it; cells the store never reaches in this run of the loop are loaded into the
+        registers when the adjoint loop is entered.  In set mode no other accumulation in
+        the loop may touch the group's memory (it would be overwritten)."""
+        self.windows_in: Dict[Block, List] = {}
+        self.window_of: Dict[Instruction, _Window] = {}
+        self.loop_windows: Dict = {}
+        self.window_rz: Set[Instruction] = set()
+        self.window_enter: Dict = {}
+        if self.width != 1:
+            return
+        act, sb, types = self.act.active, self.sb, self.act.types
+        parents = {lp.parent for lp in self.li.loops.values() if lp.parent is not None}
+        for lp in self.li.loops.values():
+            B = lp.latches[0] if lp.latches else None
+            if not lp.counted or lp in parents or lp.header in self.free_of or B is lp.header:
+                continue
+            body = self.snapshot.get(B, [])
+            pos = {i: k for k, i in enumerate(body)}
+            groups: Dict[tuple, List] = {}
+            for i in body:
+                if i.opcode == "load" and i in act and i.type.is_float and i.operands[0] in sb.shadow:
+                    root, terms, c = affine(i.operands[0])
+                    # one term is the induction variable, the others do not change in the loop
+                    ivs = [(v, sc) for v, sc in terms if isinstance(v, Instruction)
+                           and v.block is lp.header and v.opcode == "phi" and self._iv_step(v)]
+                    if len(ivs) == 1 and all(_invariant_in(v, lp.blocks, self._PURE)
+                                             for v, _ in terms if v is not ivs[0][0]):
+                        groups.setdefault((root, terms, ivs[0]), []).append((i, c))
+            if not groups:
+                continue
+            reads = [i for b in lp.blocks for i in self.snapshot.get(b, ())
+                     if (i.opcode == "store" and i.operands[1] in act
+                         and contains_float(i.operands[0].type))
+                     or (i.opcode == "call" and self._has_adjoint(i)
+                         and not (i.type.is_float and table.lookup(i.callee_name or "")))]
+            accs = [i for b in lp.blocks for i in self.snapshot.get(b, ())
+                    if i.opcode == "load" and i in act and i.type.is_float and i.operands[0] in sb.shadow]
+            for (root, terms, ivterm), mem in groups.items():
+                w = self._window(lp, B, root, terms, ivterm, mem, reads, accs, pos)
+                if w is None:
+                    continue
+                self.loop_windows.setdefault(lp, []).append(w)
+                self.windows_in.setdefault(B, []).append(w)
+                for i in w.u:
+                    self.window_of[i] = w
+                if w.rz is not None:
+                    self.window_rz.add(w.rz)
+
+    def _window(self, lp, B, root, terms, ivterm, mem, reads, accs, pos):
+        sb, types = self.sb, self.act.types
+        iv, scale = ivterm
+        D = scale * self._iv_step(iv)
+        t0 = mem[0][0].type
+        if abs(D) != store_size(t0) or any(i.type != t0 for i, _ in mem):
+            return None
+        c0 = mem[0][1]
+        if any((c - c0) % D for _, c in mem):
+            return None
+        u = {i: (c - c0) // D for i, c in mem}
+        umin, umax = min(u.values()), max(u.values())
+        if umin == umax or set(u.values()) != set(range(umin, umax + 1)):
+            return None
+        if not all(_invariant_in(sb.shadow[i.operands[0]], lp.blocks, self._PURE, allow=iv)
+                   for i in u):
+            return None
+        keys = shadow_keys(types, mem[0][0].operands[0], sb.shadow)
+        if UNKNOWN in keys:
+            return None
+
+        def may_alias(p) -> bool:
+            k = shadow_keys(types, p, sb.shadow)
+            return UNKNOWN in k or bool(k & keys)
+        rz = None
+        for r in reads:
+            if r.opcode == "store" and not may_alias(r.operands[1]):
+                continue
+            if r.opcode == "store" and r.block is B and rz is None and r.operands[0].type == t0:
+                rr, rt, rc = affine(r.operands[1])
+                if rr is root and rt == terms and (rc - c0) % D == 0 and (rc - c0) // D == umin \
+                        and not any(pos[i] > pos[r] and u[i] == umin for i in u):
+                    rz = r
+                    continue
+            return None
+        if rz is not None and any(a not in u and may_alias(a.operands[0]) for a in accs):
+            return None
+        w = _Window(lp, u, umin, umax, D, rz)
+        eb = Builder(self.module).before(self.fn.entry.terminator)
+        for k in range(umin, umax + 1):
+            w.regs[k] = eb.alloca(t0, f"zy.win{k - umin}")
+            eb.store(_nzero(t0), w.regs[k])
+        w.last = eb.alloca(PTR, "zy.win.last")
+        eb.store(Constant(PTR, "null"), w.last)
+        w.dummy = eb.alloca(ArrayType(umax - umin, t0), "zy.win.dummy")
+        w.ref = next(i for i in u if u[i] == umax)
+        return w
+
+    def _window_cell(self, b: Builder, w, i: Instruction, sp: Value, val: Value):
+        """Flush ``val`` into the cell at ``sp``: set it (set mode) or add to it."""
+        if not w.set_mode:
+            cur = self.sb.load(b, i.type, sp, _align(i))
+            self._shadow_access(cur, i.operands[0])
+            val = b.fadd(cur, val)
+        self._shadow_access(self.sb.store(b, val, sp, _align(i)), i.operands[0])
+
+    def _window_step(self, b: Builder, w):
+        """End of the adjoint of one iteration: cell t+umax is final; shift the window."""
+        t = w.ref.type
+        assert w.sp_max is not None, "every window member is accumulated in its block"
+        self._window_cell(b, w, w.ref, w.sp_max, b.load(t, w.regs[w.umax]))
+        b.store(w.sp_max, w.last)
+        for k in range(w.umax, w.umin, -1):
+            b.store(b.load(t, w.regs[k - 1]), w.regs[k])
+        b.store(_nzero(t), w.regs[w.umin])
+        w.sp_max = None
+
+    def _finish_windows(self):
+        for lp, ws in self.loop_windows.items():
+            # leaving: cells t0+umin..t0+umax-1 are pending (t0 the first primal iteration)
+            b = Builder(self.module).before_terminator(self.acc_exit[lp])
+            for w in ws:
+                t = w.ref.type
+                last = b.load(PTR, w.last)
+                ran = b.icmp("ne", last, Constant(PTR, "null"))
+                for k in range(w.umin + 1, w.umax + 1):
+                    cell = b.gep(I8, last, [const_int(I64, (k - 1 - w.umax) * w.D)])
+                    spare = b.gep(t, w.dummy, [const_int(I64, k - 1 - w.umin)])
+                    self._window_cell(b, w, w.ref, b.select(ran, cell, spare), b.load(t, w.regs[k]))
+                    b.store(_nzero(t), w.regs[k])
+                b.store(Constant(PTR, "null"), w.last)
+            # entering (set mode): cells T-1+umin+1..T-1+umax are never reached by the
+            # store's adjoint in this run; their current contents start the registers
+            for eb in self.window_enter.get(lp, ()):
+                b = Builder(self.module).before_terminator(eb)
+                ran = b.icmp("ugt", b.load(I64, self.rcount[lp]), const_int(I64, 1))
+                for w in ws:
+                    if not w.set_mode:
+                        continue
+                    t = w.ref.type
+                    sp = self.materialize(self.sb.shadow[w.ref.operands[0]], b, {})
+                    for k in range(w.umin + 1, w.umax + 1):
+                        cell = b.gep(I8, sp, [const_int(I64, (k - 1 - w.umax) * w.D)])
+                        spare = b.gep(t, w.dummy, [const_int(I64, k - 1 - w.umin)])
+                        ld = self.sb.load(b, t, b.select(ran, cell, spare), _align(w.ref))
+                        self._shadow_access(ld, w.ref.operands[0])
+                        b.store(b.select(ran, ld, _nzero(t)), w.regs[k])
 
     def _promotion_loop(self, i: Instruction, sp: Value):
         """The outermost accumulating loop around load ``i`` in which the shadow address
@@ -1009,6 +1178,8 @@ class ReverseTransform:
             if i in self.leaves and i not in self.inv:
                 b.store(self._pop(b, i.type), self.cur_slot(i))
         self._flush(b)
+        for w in self.windows_in.get(blk, ()):
+            self._window_step(b, w)
         lp_here = self.counted.get(blk)
         first = None
         if lp_here is not None:
@@ -1053,14 +1224,24 @@ class ReverseTransform:
 
         def target(p: Block) -> Block:
             adds = edge.get(p)
-            if lp_here in self.acc_loops and p is lp_here.preheader:
-                # leaving the loop's adjoint: promoted accumulations go to memory here
-                eb = self.fn.add_block(f"zy.rev.{blk.name}.done")
+            # leaving a loop's adjoint: promoted accumulations and windows go to memory here
+            leaving = lp_here if lp_here is not None and p is lp_here.preheader and (
+                lp_here in self.acc_loops or lp_here in self.loop_windows) else None
+            # entering it from an exit: set-mode windows load their first cells here
+            entering = self.li.loops.get(p)
+            if entering is None or blk not in entering.exits or not any(
+                    w.set_mode for w in self.loop_windows.get(entering, ())):
+                entering = None
+            if leaving is not None or entering is not None:
+                eb = self.fn.add_block(f"zy.rev.{blk.name}.{'done' if leaving else 'into'}")
                 bb = Builder(module, eb)
                 for v, pb in adds or ():
                     self.add_to(bb, v, pb)
                 bb.br(dest(p))
-                self.acc_exit[lp_here] = eb
+                if leaving is not None:
+                    self.acc_exit[leaving] = eb
+                else:
+                    self.window_enter.setdefault(entering, []).append(eb)
                 return eb
             if not adds:
                 return dest(p)
@@ -1104,7 +1285,8 @@ class ReverseTransform:
                 sp = r(sb.shadow[p])
                 old = sb.load(b, v.type, sp, _align(i))
                 self._shadow_access(old, p)
-                self._shadow_access(sb.store(b, zero(self.stype(v.type)), sp, _align(i)), p)
+                if i not in self.window_rz:  # a window sets the cell when it flushes it
+                    self._shadow_access(sb.store(b, zero(self.stype(v.type)), sp, _align(i)), p)
                 self.add_to(b, v, old)
             return
         if op == "call" and lookup_call(i) is not None:
@@ -1164,6 +1346,14 @@ class ReverseTransform:
         sb = self.sb
         rest = []
         for i, sp, rb in pending:
+            w = self.window_of.get(i)
+            if w is not None:
+                u = w.u[i]
+                t = self.stype(i.type)
+                b.store(b.fadd(b.load(t, w.regs[u]), rb), w.regs[u])
+                if u == w.umax:
+                    w.sp_max = sp
+                continue
             lp = self._promotion_loop(i, self.sb.shadow[i.operands[0]])
             if lp is None:
                 rest.append((i, sp, rb))
@@ -1370,15 +1560,31 @@ class ReverseTransform:
                              for v in self.leaves),
                  f";   counted loops (iteration count taped at exit): "
                  + ", ".join(h.name for h in self.counted)]
+        for lp, ws in self.loop_windows.items():
+            for w in ws:
+                lines.append(f";   window in loop {lp.header.name}: offsets {w.umin}..{w.umax} "
+                             f"({'set' if w.set_mode else 'add'} mode)")
         for blk, n in self.need.items():
             if n:
                 what = ", ".join(self.pushed.get(blk, ()))
                 lines.append(f"  {blk.name}: {n}" + (f"  ({what})" if what else ""))
         return "\n".join(lines)
 
-def _invariant_in(v: Value, blocks, pure) -> bool:
-    """``v`` is computed from values defined outside ``blocks`` by pure instructions only
-    (so re-materialising it after the loop gives the address every iteration used)."""
+class _Window:
+    """One sliding accumulation window (ReverseTransform._plan_windows)."""
+
+    def __init__(self, lp, u, umin, umax, D, rz):
+        self.lp, self.u, self.umin, self.umax, self.D, self.rz = lp, u, umin, umax, D, rz
+        self.set_mode = rz is not None
+        self.regs: Dict[int, Value] = {}
+        self.sp_max: Optional[Value] = None
+        self.last = self.dummy = self.ref = None
+
+
+def _invariant_in(v: Value, blocks, pure, allow=None) -> bool:
+    """``v`` is computed from values defined outside ``blocks`` (and ``allow``) by pure
+    instructions only (so re-materialising it after the loop gives the address every
+    iteration used)."""
     seen = set()
     work = [v]
     while work:
@@ -1386,7 +1592,7 @@ def _invariant_in(v: Value, blocks, pure) -> bool:
         if id(x) in seen:
             continue
         seen.add(id(x))
-        if not isinstance(x, Instruction) or x.block not in blocks:
+        if not isinstance(x, Instruction) or x.block not in blocks or x is allow:
             continue
         if x.opcode not in pure or x.opcode == "phi":
             return False
