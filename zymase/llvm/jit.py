@@ -29,6 +29,19 @@ from ..ir import types as T
 _counter = itertools.count()
 
 
+class _NoAddCodegen:
+    """Numba's codegen, except that a finalised library is not handed to the JIT engine."""
+
+    def __init__(self, codegen):
+        self._inner = codegen
+
+    def _add_module(self, module):
+        return None
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+
 def library_from_ir(name: str, text: str):
     ctx = cpu_target.target_context
     ctx.refresh()  # initialises Numba's runtime (NRT symbols) in a process that compiled nothing yet
@@ -37,6 +50,10 @@ def library_from_ir(name: str, text: str):
     # per-function and whole-module passes would run O3 a second time for nothing
     lib._optimize_functions = lambda module: None
     lib._optimize_final_module = lambda: None
+    # nor is it turned into machine code on its own: it is only ever linked (as IR) into the
+    # library of the @njit entry point that calls it, which compiles it there
+    lib._finalize_specific = lambda: None
+    lib._codegen = _NoAddCodegen(lib._codegen)
     mod = llvm.parse_assembly(text)
     mod.verify()
     with global_compiler_lock:
