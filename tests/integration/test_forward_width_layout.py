@@ -345,8 +345,8 @@ def f32_inplace(x):
 
 def copy_slices(x):
     """memcpy: ``x.copy()`` (from the Dual argument) and ``y.copy()`` (between allocations).
-    (``y[:] = x`` is refused at every width: Numba's overlap-safe copy mixes memory with and
-    without a shadow.)"""
+    (Slice assignment ``y[:] = x`` goes through a raw temporary block instead: see
+    test_slice_copies.py.)"""
     y = x.copy()
     z = y.copy()
     s = 0.0

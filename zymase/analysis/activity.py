@@ -87,8 +87,11 @@ def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = 
                         act.add(i)
                         changed = True
                     continue
-                if name in table.ALLOCATORS or name == table.C_MALLOC:
+                if name in table.ALLOCATORS:
                     on = any_active
+                elif name in table.C_MALLOCS:
+                    # raw blocks: only those that hold floats (not exception records)
+                    on = any_active and i in types.float_memory
                 elif name == table.C_REALLOC:
                     on = i.operands[0] in act
                 elif table.is_inactive_call(name):
@@ -122,7 +125,7 @@ def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = 
                     if o not in act and isinstance(o, Instruction) and (
                             o.opcode == "alloca" or (o.opcode == "call" and (
                                 (o.callee_name or "") in table.ALLOCATORS
-                                or o.callee_name == table.C_MALLOC))):
+                                or o.callee_name in table.C_MALLOCS))):
                         act.add(o)
                         changed = True
     _drop_useless_floats(fn, res)

@@ -157,6 +157,10 @@ DEALLOCATORS = {"NRT_MemInfo_call_dtor"}
 # C heap functions (the reverse-mode tape uses them): shadowed like NRT allocations when a
 # derivative is differentiated again
 C_MALLOC, C_REALLOC, C_FREE = "malloc", "realloc", "free"
+# raw heap blocks without a MemInfo, and what frees each: C's (a tape) and Numba's
+# (NRT_Allocate: the temporary of an overlap-safe slice copy ``y[:] = x``)
+C_MALLOCS = {"malloc": "free", "NRT_Allocate": "NRT_Free"}
+C_FREES = {"free", "NRT_Free"}
 # MemInfo -> its data pointer: the shadow is the same call on the shadow MemInfo
 MEMINFO_DATA = {"NRT_MemInfo_data_fast", "NRT_MemInfo_data"}
 # reference counting on MemInfos: mirrored on shadow MemInfos so shadows live as long as primals

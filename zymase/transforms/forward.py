@@ -829,7 +829,7 @@ class ForwardTransform:
                     lanes.append(c)
                 sb.shadow[i] = sb.gather_lanes(b, lanes)
             return
-        if name == table.C_MALLOC:
+        if name in table.C_MALLOCS:
             if active:
                 lanes = []
                 for _ in range(self.width):
@@ -843,7 +843,7 @@ class ForwardTransform:
                 sb.shadow[i] = sb.gather_lanes(b, [b.call(name, i.fnty, [lane, ops[1]])
                                                    for lane in sb.lanes(b, sb.sh(ops[0], b))])
             return
-        if name == table.C_FREE:
+        if name in table.C_FREES:
             if ops[0] in self.activity.active:
                 for lane in sb.lanes(b, sb.sh(ops[0], b)):
                     b.call(name, i.fnty, [lane])
@@ -921,7 +921,7 @@ class ForwardTransform:
                 b.memset(sdata, 0, times_w(ops[0]))
                 sb.shadow[i] = c
             return True
-        if name == table.C_MALLOC:
+        if name in table.C_MALLOCS:
             if active:
                 n = times_w(ops[0])
                 c = b.call(name, i.fnty, [n if ops[0].type == I64 else b.cast("trunc", n, ops[0].type)])
@@ -934,7 +934,7 @@ class ForwardTransform:
                 sb.shadow[i] = b.call(name, i.fnty, [sb.sh(ops[0], b),
                                                      n if ops[1].type == I64 else b.cast("trunc", n, ops[1].type)])
             return True
-        if name == table.C_FREE or name in table.REFCOUNT or name in table.DEALLOCATORS:
+        if name in table.C_FREES or name in table.REFCOUNT or name in table.DEALLOCATORS:
             if ops[0] in act:
                 b.call(name, i.fnty, [sb.sh(ops[0], b)])
             return True

@@ -226,6 +226,7 @@ class ReverseTransform:
         self.order = reverse_postorder(fn)[1:]
         self.snapshot = {blk: list(blk.instructions) for blk in self.order}
         self.free_list = Stack(self.module, self.entry_builder, "zy.shadows")
+        self.raw_lists: Dict[str, Stack] = {}
         phis = []
         for blk in self.order:
             for i in self.snapshot[blk]:
@@ -284,6 +285,17 @@ class ReverseTransform:
                     self._record_allocation(b, c)
                     lanes.append(c)
                 sb.shadow[i] = sb.gather_lanes(b, lanes)
+            elif name in table.C_MALLOCS and i in act:
+                # a raw block (a slice copy's temporary): zeroed shadows, freed after the sweep
+                lanes = []
+                for _ in range(self.width):
+                    c = i.clone()
+                    c.name = None
+                    b.emit(c)
+                    b.memset(c, 0, i.operands[0])
+                    self._record_raw(b, c, table.C_MALLOCS[name])
+                    lanes.append(c)
+                sb.shadow[i] = sb.gather_lanes(b, lanes)
             elif name in table.MEMINFO_DATA and i in act:
                 # MemInfo -> data pointer: the shadow is the same call on the shadow MemInfo
                 sb.shadow[i] = sb.gather_lanes(b, [b.call(name, i.fnty, [m])
@@ -292,6 +304,7 @@ class ReverseTransform:
                 raise unsupported(_describe(i), i.loc)
             elif not name or not (table.lookup(name) or table.is_inactive_call(name)
                                   or name in table.REFCOUNT or name in table.DEALLOCATORS
+                                  or name in table.C_FREES or name in table.C_MALLOCS
                                   or name.startswith("llvm.memset.") or name.startswith("llvm.memcpy.")
                                   or name.startswith("llvm.memmove.")):
                 if i in act or any(o in act and (o.type.is_float or o.type.is_pointer)
@@ -447,6 +460,15 @@ class ReverseTransform:
             return f"%{o.name or '?'} ({what})"
         where = ", ".join(sorted(describe(o) for o in origins))
         return f"zymase keeps no shadow for this memory (it comes from {where or 'unknown'})"
+
+    def _record_raw(self, b: Builder, p: Value, free_name: str):
+        """Remember a raw shadow block, released with ``free_name`` after the sweep (the
+        primal's own free of its block leaves the shadow alone)."""
+        if free_name not in self.raw_lists:
+            self.raw_lists[free_name] = Stack(self.module, self.entry_builder, f"zy.raw.{free_name}")
+        fl = self.raw_lists[free_name]
+        fl.grow(b, 1, b.select(fl.is_full(b, 1), const_int(I64, 8), const_int(I64, 0)))
+        fl.push_all(b, [p])
 
     def _record_allocation(self, b: Builder, mi: Value):
         # one-slot push on the free list, with its own growth check inline via the helper
@@ -1461,6 +1483,16 @@ class ReverseTransform:
         bb.br(loop)
         b.block, b.index = done, 0
         self.free_list.release(b)
+        for free_name, fl in self.raw_lists.items():
+            loop, body, done = (fn.add_block(f"zy.free.{k}") for k in ("rloop", "rbody", "rdone"))
+            b.br(loop)
+            lb = Builder(self.module).at_end(loop)
+            lb.cbr(fl.empty(lb), done, body)
+            bb = Builder(self.module).at_end(body)
+            bb.call(free_name, FunctionType(VOID, (PTR,)), [fl.pop_all(bb, [PTR])[0]])
+            bb.br(loop)
+            b.block, b.index = done, 0
+            fl.release(b)
 
     def _seed_value(self, b: Builder) -> Value:
         """The return adjoint: the float seed, or at width N the ``<N x T>`` read from the
