@@ -100,6 +100,7 @@ from ..ir.values import (Argument, Block, Constant, Function, GlobalRef, Instruc
                          const_float, const_int, undef, zero)
 from ..llvm.jit import value_type
 from ..rules import table
+from . import blas
 from ..rules.emit import partials
 from ..analysis.activity import analyse_activity
 from .clone import clone_into
@@ -813,6 +814,11 @@ class ForwardTransform:
         if cf is not None:
             self.custom_call(i, cf, b, sb)
             return
+        if name in blas.CALLS:
+            if sb.interleaved:
+                raise _NoInterleave(f"a BLAS call ({name})")
+            self.blas_call(i, b, sb)
+            return
         if sb.interleaved:
             if self.visit_call_interleaved(i, name, b, sb, active):
                 return
@@ -891,6 +897,32 @@ class ForwardTransform:
             raise unsupported(_describe(i), i.loc,
                               help="give the callee a custom derivative or mark it inactive "
                                    "with zymase.inactive")
+
+    def blas_call(self, i: Instruction, b: Builder, sb: ShadowBuilder):
+        """``np.dot`` / ``np.linalg.norm`` of vectors (transforms/blas.py): the call stays and
+        computes the primal; each lane's tangent goes to the shadow of the result slot."""
+        act = self.activity.active
+        if name_in_matrix(i):
+            c = blas.parse_matrix(i)
+            on = [p in act for p in blas.matrix_inputs(c)]
+            if not any(on) or c.c not in act:
+                return
+            ins = [sb.lanes(b, sb.sh(p, b)) if ok else [None] * self.width
+                   for p, ok in zip(blas.matrix_inputs(c), on)]
+            outs = sb.lanes(b, sb.sh(c.c, b))
+            for k in range(self.width):
+                blas.matrix_tangent(b, self.entry_builder, c, ins[0][k], ins[1][k], outs[k])
+            return
+        c = blas.parse(i)
+        on = [p in act for p, _ in c.vecs]
+        if not any(on) or c.out not in act:
+            return
+        lanes = [sb.lanes(b, sb.sh(p, b)) if ok else [None] * self.width
+                 for (p, _), ok in zip(c.vecs, on)]
+        result = b.load(c.t, c.out) if c.name == blas.NRM2 else None
+        outs = sb.lanes(b, sb.sh(c.out, b))
+        for k in range(self.width):
+            b.store(blas.tangent(b, c, [ln[k] for ln in lanes], result), outs[k])
 
     def visit_call_interleaved(self, i: Instruction, name: str, b: Builder, sb: ShadowBuilder,
                                active: bool) -> bool:
@@ -1295,6 +1327,10 @@ def _loop_nest(module: Module, fn: Function, b: Builder, counts: List[Value], bo
 # "auto": interleaved at width > 1, lanes of pointers where it cannot be used; "lanes": always
 # lanes of pointers (for comparisons and benchmarks).
 LAYOUT = "auto"
+
+
+def name_in_matrix(i: Instruction) -> bool:
+    return (i.callee_name or "") in blas.MATRIX
 
 
 def forward_transform(prep, sig, ret_activity, width, name):

@@ -68,6 +68,7 @@ from .custom_calls import call_site, emit_rule_call
 from ..custom import lookup_call
 from ..analysis.loops import analyse_loops, failing_blocks
 from .scopes import UNKNOWN, AliasScopes, shadow_keys
+from . import blas
 from ..analysis.addresses import accumulation_order, affine
 
 
@@ -88,6 +89,7 @@ class ReverseTransform:
         self.custom_anchor: Dict[Instruction, Instruction] = {}
         self.scopes = AliasScopes(self.module, name)
         self.pending: List[tuple] = []   # load adjoints not yet emitted (see _flush)
+        self.blas_sites: Dict[Instruction, tuple] = {}
 
     # -- 1. function, clone, seeds ------------------------------------------------------
     def build(self):
@@ -274,6 +276,22 @@ class ReverseTransform:
             if name.startswith(("llvm.memcpy.", "llvm.memmove.")) and i.operands[0] in act \
                     and i.operands[1] in act:
                 self._copy_types[i] = self._memory_float_type(i)
+            if name in blas.MATRIX:
+                c = blas.parse_matrix(i)
+                on = [p in act for p in blas.matrix_inputs(c)]
+                if any(on) and c.c in act:
+                    self.blas_sites[i] = (c, blas.matrix_save(b, c, on), on)
+                    self.custom_anchor[b.block.instructions[b.index - 1]] = i
+                return
+            if name in blas.CALLS:
+                c = blas.parse(i)
+                on = [p in act for p, _ in c.vecs]
+                if any(on) and c.out in act:
+                    self.blas_sites[i] = (c, blas.save(b, c, on), on)
+                    # the adjoint runs where the saving ends, before the reverse walk
+                    # restores the block's current-value slot (as for custom rules)
+                    self.custom_anchor[b.block.instructions[b.index - 1]] = i
+                return
             if name in table.ALLOCATORS and i in act:
                 lanes = []
                 for _ in range(self.width):
@@ -490,6 +508,16 @@ class ReverseTransform:
             if p in act and v.type.is_float:
                 return [self.sb.shadow[p]] if p in self.sb.shadow else []
             return []
+        if op == "call" and i in self.blas_sites and isinstance(self.blas_sites[i][0], blas.MatCall):
+            c, buf, on = self.blas_sites[i]
+            ints = [v for v in (c.m, c.n, c.k, c.lda, c.ldb, c.ldc) if not isinstance(v, Constant)]
+            return ([buf] + ints + [self.sb.shadow[p] for p, ok in
+                                    zip(blas.matrix_inputs(c), on) if ok] + [self.sb.shadow[c.c]])
+        if op == "call" and i in self.blas_sites:
+            c, buf, on = self.blas_sites[i]
+            return ([buf, c.n] + [inc for _, inc in c.vecs if not isinstance(inc, Constant)]
+                    + [self.sb.shadow[p] for (p, _), ok in zip(c.vecs, on) if ok]
+                    + [self.sb.shadow[c.out]])
         if op == "call" and i in self.custom_sites:
             site, buf = self.custom_sites[i]
             out = [buf] + [self.sb.shadow[a] for a in site.args
@@ -585,6 +613,10 @@ class ReverseTransform:
             name = i.callee_name or ""
             if name.startswith(("llvm.memset.", "llvm.memcpy.", "llvm.memmove.")):
                 return [i.operands[0]]
+            if name in blas.MATRIX:
+                return blas.matrix_written(i)
+            if name in blas.CALLS:
+                return blas.written(i)
             if table.lookup(name) or table.is_inactive_call(name) or name in table.ALLOCATORS \
                     or name in table.REFCOUNT or name in table.DEALLOCATORS \
                     or name in table.MEMINFO_DATA:
@@ -828,7 +860,7 @@ class ReverseTransform:
         if i.opcode == "store":
             return i.operands[1] in act and contains_float(i.operands[0].type)
         if i.opcode == "call":
-            if i in self.custom_sites:
+            if i in self.custom_sites or i in self.blas_sites:
                 return True
             name = i.callee_name or ""
             if name.startswith(("llvm.memset.", "llvm.memcpy.", "llvm.memmove.")):
@@ -1192,9 +1224,10 @@ class ReverseTransform:
             if i in self.custom_anchor:
                 memo: Dict[Value, Value] = {}
                 self._flush(b)
-                self._custom_adjoint(b, self.custom_anchor[i],
-                                     lambda v, memo=memo: self.materialize(v, b, memo))
-            elif i in primal and i not in self.custom_sites:
+                site = self.custom_anchor[i]
+                (self._blas_adjoint if site in self.blas_sites else self._custom_adjoint)(
+                    b, site, lambda v, memo=memo: self.materialize(v, b, memo))
+            elif i in primal and i not in self.custom_sites and i not in self.blas_sites:
                 memo = {}
                 self._adjoint(b, i, lambda v, memo=memo: self.materialize(v, b, memo))
             if i in self.leaves and i not in self.inv:
@@ -1357,6 +1390,32 @@ class ReverseTransform:
             self.add_to(b, i.operands[0], self.take(b, i))
         else:
             raise unsupported(_describe(i) + " in reverse mode", i.loc)
+
+    def _blas_adjoint(self, b: Builder, i: Instruction, r):
+        c, buf, on = self.blas_sites[i]
+        sb = self.sb
+        if isinstance(c, blas.MatCall):
+            import dataclasses
+            cr = dataclasses.replace(c, m=r(c.m), n=r(c.n), k=r(c.k), lda=r(c.lda), ldb=r(c.ldb),
+                                     ldc=r(c.ldc), alpha=None, a=None, b=None, beta=None, c=None)
+            ins = [sb.lanes(b, r(sb.shadow[p])) if ok else [None] * self.width
+                   for p, ok in zip(blas.matrix_inputs(c), on)]
+            outs = sb.lanes(b, r(sb.shadow[c.c]))
+            entry = Builder(self.module).before(self.fn.entry.terminator)
+            for k in range(self.width):
+                blas.matrix_adjoint(b, entry, cr, on, r(buf), ins[0][k], ins[1][k], outs[k])
+            b.call("free", FunctionType(VOID, (PTR,)), [r(buf)])
+            return
+        sp = r(sb.shadow[c.out])
+        rbar = sb.load(b, c.t, sp)
+        self._shadow_access(rbar, c.out)
+        self._shadow_access(sb.store(b, zero(self.stype(c.t)), sp), c.out)
+        cr = blas.BlasCall(c.name, c.t, r(c.n), [(None, r(inc)) for _, inc in c.vecs], None)
+        lanes = [sb.lanes(b, r(sb.shadow[p])) if ok else [None] * self.width
+                 for (p, _), ok in zip(c.vecs, on)]
+        for k, rb in enumerate(sb.lanes(b, rbar)):
+            blas.adjoint(b, cr, on, r(buf), rb, [ln[k] for ln in lanes])
+        b.call("free", FunctionType(VOID, (PTR,)), [r(buf)])
 
     def _flush(self, b: Builder):
         """Emit the pending load adjoints ``shadow(p) += r̄``.  They commute, so they wait
