@@ -100,7 +100,7 @@ from ..ir.values import (Argument, Block, Constant, Function, GlobalRef, Instruc
                          const_float, const_int, undef, zero)
 from ..llvm.jit import value_type
 from ..rules import table
-from . import blas
+from . import blas, lapack
 from ..rules.emit import partials
 from ..analysis.activity import analyse_activity
 from .clone import clone_into
@@ -814,10 +814,10 @@ class ForwardTransform:
         if cf is not None:
             self.custom_call(i, cf, b, sb)
             return
-        if name in blas.CALLS:
+        if name in blas.CALLS or name in lapack.CALLS:
             if sb.interleaved:
-                raise _NoInterleave(f"a BLAS call ({name})")
-            self.blas_call(i, b, sb)
+                raise _NoInterleave(f"a BLAS/LAPACK call ({name})")
+            (self.gesv_call if name in lapack.CALLS else self.blas_call)(i, b, sb)
             return
         if sb.interleaved:
             if self.visit_call_interleaved(i, name, b, sb, active):
@@ -897,6 +897,21 @@ class ForwardTransform:
             raise unsupported(_describe(i), i.loc,
                               help="give the callee a custom derivative or mark it inactive "
                                    "with zymase.inactive")
+
+    def gesv_call(self, i: Instruction, b: Builder, sb: ShadowBuilder):
+        """``np.linalg.solve`` (transforms/lapack.py): Ẋ = A⁻¹(Ḃ − Ȧ X) per lane."""
+        c = lapack.parse(i)
+        act = self.activity.active
+        if c.b not in act:
+            if c.a in act:
+                raise unsupported("np.linalg.solve whose solution memory has no shadow", i.loc)
+            return
+        acopy = lapack.save_before(Builder(self.module, loc=i.loc).before(i), c)
+        b.after(i)  # code went in before the call: continue right after it
+        sa = sb.lanes(b, sb.sh(c.a, b)) if c.a in act else [None] * self.width
+        for k, sbk in enumerate(sb.lanes(b, sb.sh(c.b, b))):
+            lapack.tangent(b, self.entry_builder, c, acopy, sa[k], sbk)
+        b.call("free", FunctionType(VOID, (PTR,)), [acopy])
 
     def blas_call(self, i: Instruction, b: Builder, sb: ShadowBuilder):
         """``np.dot`` / ``np.linalg.norm`` of vectors (transforms/blas.py): the call stays and

@@ -68,7 +68,7 @@ from .custom_calls import call_site, emit_rule_call
 from ..custom import lookup_call
 from ..analysis.loops import analyse_loops, failing_blocks
 from .scopes import UNKNOWN, AliasScopes, shadow_keys
-from . import blas
+from . import blas, lapack
 from ..analysis.addresses import accumulation_order, affine
 
 
@@ -276,6 +276,18 @@ class ReverseTransform:
             if name.startswith(("llvm.memcpy.", "llvm.memmove.")) and i.operands[0] in act \
                     and i.operands[1] in act:
                 self._copy_types[i] = self._memory_float_type(i)
+            if name in lapack.CALLS:
+                c = lapack.parse(i)
+                on = [c.a in act, c.b in act]
+                if on[0] and not on[1]:
+                    raise unsupported("np.linalg.solve whose solution memory has no shadow", i.loc)
+                if on[1]:
+                    buf = lapack.save_before(Builder(self.module, loc=i.loc).before(i), c)
+                    b.after(i)  # code went in before the call: continue right after it
+                    lapack.save_after(b, c, buf)
+                    self.blas_sites[i] = (c, buf, on)
+                    self.custom_anchor[b.block.instructions[b.index - 1]] = i
+                return
             if name in blas.MATRIX:
                 c = blas.parse_matrix(i)
                 on = [p in act for p in blas.matrix_inputs(c)]
@@ -508,6 +520,10 @@ class ReverseTransform:
             if p in act and v.type.is_float:
                 return [self.sb.shadow[p]] if p in self.sb.shadow else []
             return []
+        if op == "call" and i in self.blas_sites and isinstance(self.blas_sites[i][0], lapack.Gesv):
+            c, buf, on = self.blas_sites[i]
+            ints = [v for v in (c.n, c.nrhs, c.lda, c.ldb) if not isinstance(v, Constant)]
+            return [buf] + ints + [self.sb.shadow[p] for p, ok in zip((c.a, c.b), on) if ok]
         if op == "call" and i in self.blas_sites and isinstance(self.blas_sites[i][0], blas.MatCall):
             c, buf, on = self.blas_sites[i]
             ints = [v for v in (c.m, c.n, c.k, c.lda, c.ldb, c.ldc) if not isinstance(v, Constant)]
@@ -615,6 +631,8 @@ class ReverseTransform:
                 return [i.operands[0]]
             if name in blas.MATRIX:
                 return blas.matrix_written(i)
+            if name in lapack.CALLS:
+                return lapack.written(i)
             if name in blas.CALLS:
                 return blas.written(i)
             if table.lookup(name) or table.is_inactive_call(name) or name in table.ALLOCATORS \
@@ -1394,6 +1412,16 @@ class ReverseTransform:
     def _blas_adjoint(self, b: Builder, i: Instruction, r):
         c, buf, on = self.blas_sites[i]
         sb = self.sb
+        if isinstance(c, lapack.Gesv):
+            import dataclasses
+            cr = dataclasses.replace(c, n=r(c.n), nrhs=r(c.nrhs), lda=r(c.lda), ldb=r(c.ldb),
+                                     a=None, b=None)
+            sa = sb.lanes(b, r(sb.shadow[c.a])) if on[0] else [None] * self.width
+            entry = Builder(self.module).before(self.fn.entry.terminator)
+            for k, sbk in enumerate(sb.lanes(b, r(sb.shadow[c.b]))):
+                lapack.adjoint(b, entry, cr, r(buf), sa[k], sbk)
+            b.call("free", FunctionType(VOID, (PTR,)), [r(buf)])
+            return
         if isinstance(c, blas.MatCall):
             import dataclasses
             cr = dataclasses.replace(c, m=r(c.m), n=r(c.n), k=r(c.k), lda=r(c.lda), ldb=r(c.ldb),
