@@ -163,7 +163,7 @@ def analyse_loops(fn: Function) -> LoopInfo:
 
 
 def failing_blocks(fn: Function) -> Set[Block]:
-    """Blocks from which every path returns a non-zero status (Numba's exception paths:
+    """Blocks from which every path returns an exception status (Numba's exception paths:
     ``raise`` stores the exception and returns 1).  A derivative never runs its adjoint
     sweep after such a return, so the sweep need not be able to come back through them.
 
@@ -174,8 +174,10 @@ def failing_blocks(fn: Function) -> Set[Block]:
     from ..ir.values import Constant, Instruction
 
     def nonzero(v) -> bool:
-        return isinstance(v, Constant) and v.text not in ("0", "false", "zeroinitializer",
-                                                          "undef", "poison")
+        # Numba's status codes: 0 ok, -2 "returned None" (an Optional result), -3
+        # StopIteration; the exception codes are -1 and 1 (and any other constant)
+        return isinstance(v, Constant) and v.text not in ("0", "-2", "-3", "false",
+                                                          "zeroinitializer", "undef", "poison")
 
     def edge_fails(b: Block, s: Block) -> bool:
         t = s.terminator

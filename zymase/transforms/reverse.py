@@ -981,6 +981,10 @@ class ReverseTransform:
             B = lp.latches[0] if lp.latches else None
             if not lp.counted or lp in parents or lp.header in self.free_of or B is lp.header:
                 continue
+            # set mode loads its first cells on the edge from an exit into the header's
+            # adjoint: every exit must leave from the header
+            exits_from_header = all(p is lp.header for e in lp.exits
+                                    for p in self.li.preds.get(e, []) if p in lp.blocks)
             body = self.snapshot.get(B, [])
             pos = {i: k for k, i in enumerate(body)}
             groups: Dict[tuple, List] = {}
@@ -1004,7 +1008,7 @@ class ReverseTransform:
                     if i.opcode == "load" and i in act and i.type.is_float and i.operands[0] in sb.shadow]
             for (root, terms, ivterm), mem in groups.items():
                 w = self._window(lp, B, root, terms, ivterm, mem, reads, accs, pos)
-                if w is None:
+                if w is None or (w.set_mode and not exits_from_header):
                     continue
                 self.loop_windows.setdefault(lp, []).append(w)
                 self.windows_in.setdefault(B, []).append(w)
