@@ -1,13 +1,17 @@
-"""Derivatives of the BLAS level-1 calls Numba emits for vectors: ``np.dot``/``@`` of two 1-d
-arrays (``numba_xxdot``) and ``np.linalg.norm`` of a vector (``numba_xxnrm2``).
+"""Derivatives of the BLAS calls Numba emits for ``np.dot``, ``@`` and ``np.linalg.norm``:
+``numba_xxdot`` and ``numba_xxnrm2`` (vectors), ``numba_xxgemv`` (matrix·vector) and
+``numba_xxgemm`` (matrix·matrix; Fortran BLAS, column-major, any transpose flags).
 
-Both are external C functions that read float memory and write one float through a pointer,
-so neither the rules table (values in, value out) nor instruction-level differentiation can
-see into them.  Their derivatives are small loops, emitted as internal helper functions
-(inlined by O3, and ordinary loop code when a derivative is differentiated again):
+They are external C functions that read float memory and write their result through a
+pointer, so neither the rules table (values in, value out) nor instruction-level
+differentiation can see into them.  Their derivatives are small loops, emitted as internal
+helper functions (inlined by O3, and ordinary loop code when a derivative is differentiated
+again), and calls of gemv/gemm themselves on shadows and copies:
 
-* ``r = x·y``:     ṙ = ẋ·y + x·ẏ;        x̄ += r̄ y,  ȳ += r̄ x
-* ``r = ‖x‖₂``:    ṙ = (x·ẋ)/r;          x̄ += r̄ x / r      (0 where r = 0)
+* ``r = x·y``:            ṙ = ẋ·y + x·ẏ;                 x̄ += r̄ y,  ȳ += r̄ x
+* ``r = ‖x‖₂``:           ṙ = (x·ẋ)/r;                   x̄ += r̄ x / r   (0 where r = 0)
+* ``C = α op(A) op(B) + β C`` (gemv: B is a vector):
+  Ċ = α (op(Ȧ) op(B) + op(A) op(Ḃ)) + β Ċ;   Ā, B̄ by the transposed products;  C̄ ← β C̄
 
 Reverse mode copies the vectors the adjoint needs into a heap block when the call runs (the
 arrays may be overwritten later; the gradient is with respect to the values the call saw),
@@ -211,7 +215,7 @@ def adjoint(b: Builder, c: BlasCall, active: List[bool], buf: Value, rbar: Value
 # -- level 2 and 3: matrix-vector and matrix-matrix products (Fortran BLAS, column-major) --------
 GEMV, GEMM = "numba_xxgemv", "numba_xxgemm"
 MATRIX = {GEMV, GEMM}
-CALLS |= MATRIX
+CALLS |= MATRIX   # every call this module differentiates
 _N, _T = 110, 116                     # 'n', 't'
 _GEMV_T = lambda t: FunctionType(I32, (I8, I8, I64, I64, PTR, PTR, I64, PTR, PTR, PTR))
 _GEMM_T = lambda t: FunctionType(I32, (I8, I8, I8, I64, I64, I64, PTR, PTR, I64, PTR, I64, PTR,
@@ -313,51 +317,39 @@ def _out_shape(c: MatCall):
 
 
 def pack2_helper(module: Module, t: Type) -> str:
-    """``pack2(rows, cols, src, ld, dst)``: dst[r + c·rows] = src[r + c·ld]."""
-    name = f"zymase.blas.pack2.{_sfx(t)}"
-    if name in module.functions:
-        return name
-
+    """``pack2(cols, rows, src, ld, dst)``: dst[r + c·rows] = src[r + c·ld] (a column-major
+    matrix made compact; the loop runs over columns, so ``cols`` comes first)."""
     def body(b, c, acc, a):
-        rows, cols, src, ld, dst = a
+        _, rows, src, ld, dst = a
         pack(b, t, rows, b.gep(t, src, [b.mul(c, ld)]), const_int(I64, 1),
              b.gep(t, dst, [b.mul(c, rows)]))
         return None
-    # the outer loop runs over columns: swap the roles of the first two parameters
-    return _loop_fn(module, name, VOID, [(I64, "cols"), (I64, "rows"), (PTR, "src"), (I64, "ld"),
-                                         (PTR, "dst")],
-                    lambda b, c, acc, a: body(b, c, acc, [a[1], a[0], a[2], a[3], a[4]]))
+    return _loop_fn(module, f"zymase.blas.pack2.{_sfx(t)}", VOID,
+                    [(I64, "cols"), (I64, "rows"), (PTR, "src"), (I64, "ld"), (PTR, "dst")], body)
 
 
 def scale2_helper(module: Module, t: Type) -> str:
-    """``scale2(rows, cols, beta, p, ld)``: p[r + c·ld] = β·p[…], exactly 0 when β = 0 (BLAS
+    """``scale2(cols, rows, beta, p, ld)``: p[r + c·ld] = β·p[…], exactly 0 when β = 0 (BLAS
     does not read C then, so C's old contents get no derivative)."""
-    name = f"zymase.blas.scale2.{_sfx(t)}"
-    if name in module.functions:
-        return name
-
-    def inner(rows, beta, col):
-        def body(b, r, acc, a):
-            _, bt, p = a
-            q = b.gep(t, p, [r])
-            v = b.select(b.fcmp("oeq", bt, const_float(t, 0.0)), const_float(t, 0.0),
-                         b.fmul(bt, b.load(t, q)))
-            b.store(v, q)
-            return None
-        return body
-    col_name = f"zymase.blas.scale1.{_sfx(t)}"
-    _loop_fn(module, col_name, VOID, [(I64, "n"), (t, "beta"), (PTR, "p")], inner(None, None, None))
+    def column(b, r, acc, a):
+        _, beta, p = a
+        q = b.gep(t, p, [r])
+        zero_ = const_float(t, 0.0)
+        b.store(b.select(b.fcmp("oeq", beta, zero_), zero_, b.fmul(beta, b.load(t, q))), q)
+        return None
+    col = _loop_fn(module, f"zymase.blas.scale1.{_sfx(t)}", VOID,
+                   [(I64, "n"), (t, "beta"), (PTR, "p")], column)
 
     def body(b, c, acc, a):
-        cols, rows, beta, p, ld = a
-        b.call(col_name, FunctionType(VOID, (I64, t, PTR)), [rows, beta, b.gep(t, p, [b.mul(c, ld)])])
+        _, rows, beta, p, ld = a
+        b.call(col, FunctionType(VOID, (I64, t, PTR)), [rows, beta, b.gep(t, p, [b.mul(c, ld)])])
         return None
-    return _loop_fn(module, name, VOID, [(I64, "cols"), (I64, "rows"), (t, "beta"), (PTR, "p"),
-                                         (I64, "ld")], body)
+    return _loop_fn(module, f"zymase.blas.scale2.{_sfx(t)}", VOID,
+                    [(I64, "cols"), (I64, "rows"), (t, "beta"), (PTR, "p"), (I64, "ld")], body)
 
 
 def ger_helper(module: Module, t: Type) -> str:
-    """``ger(rows, cols, alpha, u, v, p, ld)``: p[r + c·ld] += α·u[r]·v[c]."""
+    """``ger(cols, rows, alpha, u, v, p, ld)``: p[r + c·ld] += α·u[r]·v[c]."""
     name = f"zymase.blas.ger.{_sfx(t)}"
     if name in module.functions:
         return name

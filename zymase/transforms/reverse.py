@@ -304,26 +304,22 @@ class ReverseTransform:
                     # restores the block's current-value slot (as for custom rules)
                     self.custom_anchor[b.block.instructions[b.index - 1]] = i
                 return
-            if name in table.ALLOCATORS and i in act:
+            if (name in table.ALLOCATORS or name in table.C_MALLOCS) and i in act:
+                # a zeroed shadow per lane, kept until the adjoint sweep ends: a MemInfo (data
+                # at byte 24) or a raw block (a slice copy's temporary)
+                meminfo = name in table.ALLOCATORS
                 lanes = []
                 for _ in range(self.width):
                     c = i.clone()
                     c.name = None
                     b.emit(c)
-                    data = b.load(PTR, b.gep(I8, c, [const_int(I64, table.MEMINFO_DATA_OFFSET)]), 8)
+                    data = b.load(PTR, b.gep(I8, c, [const_int(I64, table.MEMINFO_DATA_OFFSET)]),
+                                  8) if meminfo else c
                     b.memset(data, 0, i.operands[0])
-                    self._record_allocation(b, c)
-                    lanes.append(c)
-                sb.shadow[i] = sb.gather_lanes(b, lanes)
-            elif name in table.C_MALLOCS and i in act:
-                # a raw block (a slice copy's temporary): zeroed shadows, freed after the sweep
-                lanes = []
-                for _ in range(self.width):
-                    c = i.clone()
-                    c.name = None
-                    b.emit(c)
-                    b.memset(c, 0, i.operands[0])
-                    self._record_raw(b, c, table.C_MALLOCS[name])
+                    if meminfo:
+                        self._record_allocation(b, c)
+                    else:
+                        self._record_raw(b, c, table.C_MALLOCS[name])
                     lanes.append(c)
                 sb.shadow[i] = sb.gather_lanes(b, lanes)
             elif name in table.MEMINFO_DATA and i in act:
@@ -1560,30 +1556,18 @@ class ReverseTransform:
         b.call(helper, FunctionType(VOID, (PTR, PTR, I64)), [dst, src, n])
 
     def _free_shadows(self, b: Builder):
-        """Pop every recorded shadow allocation and release it (emits a loop)."""
-        fn = self.fn
-        loop = fn.add_block("zy.free.loop")
-        body = fn.add_block("zy.free.body")
-        done = fn.add_block("zy.free.done")
-        b.br(loop)
-        lb = Builder(self.module).at_end(loop)
-        lb.cbr(self.free_list.empty(lb), done, body)
-        bb = Builder(self.module).at_end(body)
-        mi = self.free_list.pop_all(bb, [PTR])[0]
-        bb.call("NRT_MemInfo_call_dtor", FunctionType(VOID, (PTR,)), [mi])
-        bb.br(loop)
-        b.block, b.index = done, 0
-        self.free_list.release(b)
-        for free_name, fl in self.raw_lists.items():
-            loop, body, done = (fn.add_block(f"zy.free.{k}") for k in ("rloop", "rbody", "rdone"))
+        """Pop every recorded shadow allocation and release it (emits a loop per list)."""
+        for stack, release in [(self.free_list, "NRT_MemInfo_call_dtor")] + [
+                (fl, free_name) for free_name, fl in self.raw_lists.items()]:
+            loop, body, done = (self.fn.add_block(f"zy.free.{k}") for k in ("loop", "body", "done"))
             b.br(loop)
             lb = Builder(self.module).at_end(loop)
-            lb.cbr(fl.empty(lb), done, body)
+            lb.cbr(stack.empty(lb), done, body)
             bb = Builder(self.module).at_end(body)
-            bb.call(free_name, FunctionType(VOID, (PTR,)), [fl.pop_all(bb, [PTR])[0]])
+            bb.call(release, FunctionType(VOID, (PTR,)), [stack.pop_all(bb, [PTR])[0]])
             bb.br(loop)
             b.block, b.index = done, 0
-            fl.release(b)
+            stack.release(b)
 
     def _seed_value(self, b: Builder) -> Value:
         """The return adjoint: the float seed, or at width N the ``<N x T>`` read from the
