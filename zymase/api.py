@@ -71,7 +71,7 @@ class Derivative:
             k += 2 if act.has_shadow else 1
         aliases = [(shadow_pos[a][0], shadow_pos[b][0], shadow_pos[a][1], shadow_pos[b][1])
                    for a in range(len(shadow_pos)) for b in range(a + 1, len(shadow_pos))]
-        seed = n - 1 if self._seed_is_array else None
+        seed = n - 1 if (self._seed_is_array or self._seed_is_batch) else None
         checks = []
         if pairs or aliases or seed is not None:
             checks.append((njit_checker(n, pairs, aliases, seed, self.width), tuple(range(n))))
@@ -119,6 +119,12 @@ class Derivative:
         """Batched reverse mode of a float function: the seed is an array of N adjoints."""
         return self.width > 1 and self.mode is A.Mode.REVERSE and self.ret in (A.Active,
                                                                                  A.ActiveOnly)
+
+    @property
+    def _seed_is_batch(self) -> bool:
+        """Batched reverse mode of an array function: the seed stacks N output adjoints."""
+        return self.width > 1 and self.mode is A.Mode.REVERSE and self.ret in (A.Duplicated,
+                                                                                 A.DuplicatedOnly)
 
     def call_signature(self) -> str:
         return f"{getattr(self, '__name__', 'df')}({', '.join(self.call_param_names)})"
@@ -170,6 +176,11 @@ class Derivative:
             k += 2 if act.has_shadow else 1
         if self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly):
             check_seed_type(argtypes[-1], self.width)
+        if self._seed_is_batch and not (isinstance(argtypes[-1], nbt.Array)
+                                        and isinstance(argtypes[-1].dtype, nbt.Float)):
+            raise ShadowError(f"error: with width={self.width} the seed must stack {self.width} "
+                              f"output adjoint arrays (a float array with a leading axis of "
+                              f"{self.width}), found {argtypes[-1]}")
 
     def _validate_return(self, rt):
         fname = self.py_func.__name__
@@ -319,6 +330,15 @@ class Derivative:
                 k += 1
         if self._seed_is_array:
             check_seed_python(args[-1], self.width)
+        if self._seed_is_batch:
+            s_ = args[-1]
+            if not (isinstance(s_, np.ndarray) and s_.ndim >= 1 and s_.shape[0] == self.width
+                    and s_.dtype.kind == "f"):
+                got = f"shape {s_.shape}" if isinstance(s_, np.ndarray) else type(s_).__name__
+                raise ShadowError(f"error: with width={self.width} the seed must stack "
+                                  f"{self.width} output adjoint arrays (leading axis "
+                                  f"{self.width}), found {got}\n  = help: seed[k] is the output "
+                                  f"adjoint of lane k, shaped like the result")
 
     def __repr__(self):
         acts = ", ".join(map(str, self.activities))

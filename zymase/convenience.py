@@ -177,9 +177,9 @@ def jacobian(fn, argnums: ArgNums = 0, mode: str = "auto", width: int = 8):
     """Dense Jacobian ``∂f/∂args[argnums]`` of shape ``y.shape + x.shape``.
 
     ``mode="forward"`` pushes ``width`` basis directions per call (batched forward mode);
-    ``"reverse"`` pulls one basis adjoint per output element (for an array result: one
-    ``ret=Duplicated`` call per element with a unit seed array); ``"auto"`` picks forward
-    when the inputs are no larger than the outputs."""
+    ``"reverse"`` pulls ``width`` unit output adjoints per call (batched reverse mode with
+    ``ret=Duplicated`` for an array result); ``"auto"`` picks forward when the inputs are no
+    larger than the outputs."""
     caches: Dict = {}
 
     def jac(*args):
@@ -191,7 +191,7 @@ def jacobian(fn, argnums: ArgNums = 0, mode: str = "auto", width: int = 8):
         if m == "auto":
             m = "forward" if (n_in <= n_out or isinstance(y, np.ndarray)) else "reverse"
         if m == "reverse" and isinstance(y, np.ndarray):
-            res = [_reverse_jac(fn, args, k, y, caches) for k in nums]
+            res = [_reverse_jac(fn, args, k, y, caches, width) for k in nums]
         elif m == "reverse":
             g = grad(fn, nums)(*args)
             res = [np.asarray(gk).reshape(np.shape(args[k])) if np.ndim(args[k]) else float(gk)
@@ -204,30 +204,41 @@ def jacobian(fn, argnums: ArgNums = 0, mode: str = "auto", width: int = 8):
     return jac
 
 
-def _reverse_jac(fn, args, k, y, caches):
-    """Rows of the Jacobian of an array-valued ``fn`` w.r.t. ``args[k]``: one reverse call
-    per output element, seeded with that element's unit adjoint."""
+def _reverse_jac(fn, args, k, y, caches, width=8):
+    """Rows of the Jacobian of an array-valued ``fn`` w.r.t. ``args[k]``: batched reverse
+    calls, each pulling ``width`` unit output adjoints at once (the last block padded with
+    zero seeds)."""
     x = args[k]
     is_array = bool(np.ndim(x))
+    n_out = int(np.size(y))
+    w = max(1, min(width, n_out))
     acts = tuple((A.Duplicated if is_array else A.Active) if j == k else A.Const
                  for j in range(len(args)))
-    key = ("rev", acts)
+    key = ("rev", acts, w)
     if key not in caches:
-        caches[key] = autodiff_reverse(fn, *acts, ret=A.Duplicated)
+        caches[key] = autodiff_reverse(fn, *acts, ret=A.Duplicated, width=w)
     d = caches[key]
-    n_out = int(np.size(y))
+    ydt = np.asarray(y).dtype
     rows = np.empty((n_out, int(np.size(x))))
-    for r in range(n_out):
-        seed = np.zeros(np.shape(y), dtype=np.asarray(y).dtype)
-        seed.reshape(-1)[r] = 1.0
+    for r0 in range(0, n_out, w):
+        seed = np.zeros((w,) + np.shape(y), dtype=ydt)
+        lanes = range(min(w, n_out - r0))
+        for lane in lanes:
+            seed.reshape(w, -1)[lane, r0 + lane] = 1.0
         call, shadow = [], None
         for j, a in enumerate(args):
             call.append(_copy(a))
             if j == k and is_array:
-                shadow = np.zeros_like(np.asarray(a))
+                shadow = np.zeros(((w,) if w > 1 else ()) + np.shape(a),
+                                  dtype=np.asarray(a).dtype)
                 call.append(shadow)
-        out = d(*call, seed)
-        rows[r] = shadow.reshape(-1) if is_array else float(out[1])
+        out = d(*call, seed if w > 1 else seed[0])
+        for lane in lanes:
+            if is_array:
+                rows[r0 + lane] = shadow[lane].reshape(-1) if w > 1 else shadow.reshape(-1)
+            else:
+                adj = out[1]
+                rows[r0 + lane] = float(adj[lane]) if w > 1 else float(adj)
     return rows.reshape(np.shape(y) + np.shape(x))
 
 

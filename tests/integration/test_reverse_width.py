@@ -12,7 +12,8 @@ Checks, on every case of the differentiable corpus that returns a float or nothi
   rounding (1e-12 relative of the component scale in float64; the lanes run the same
   arithmetic, vectorised), and the primal results equal Numba's;
 * ``test_width_no_leaks``: NRT allocations balance (every lane's shadow allocation is freed);
-* seed validation, array returns refused at width > 1, a call from ``@njit``.
+* array results: the seed stacks N output adjoints, lanes checked against width-1 calls;
+* seed validation (float and array results), a call from ``@njit``.
 
 Width 3 is deliberately not a power of two (vector types of odd length, tape slots of 4
 words).
@@ -100,7 +101,7 @@ def _params():
 def test_width_lanes_match_width1(name):
     case = CASES_BY_NAME[name]
     if _return_kind(case) == "array":
-        pytest.skip("array return: width > 1 is refused (test_array_return_refused_at_width)")
+        pytest.skip("array return: see test_width_array_returns_match_width1")
     acts = _rev_activities(case)
     lanes = _lane_inputs(case)
     has_seed = lanes[0][1] is not None
@@ -249,7 +250,71 @@ def _scale(x):
     return x * 2.0
 
 
-def test_array_return_refused_at_width():
+def test_array_return_at_width_closed_form_and_seed_checks():
     df = zymase.autodiff_reverse(_scale, Duplicated, ret=Duplicated, width=2)
-    with pytest.raises(UnsupportedError, match="batched"):
-        df(np.ones(3), np.zeros((2, 3)), np.ones((2, 3)))
+    dx = np.zeros((2, 3))
+    seed = np.array([[1.0, 2.0, 3.0], [-1.0, 0.5, 4.0]])
+    y = df(np.ones(3), dx, seed)
+    np.testing.assert_array_equal(y, 2.0 * np.ones(3))
+    np.testing.assert_array_equal(dx, 2.0 * seed)
+    for bad in (np.ones((3, 3)), np.ones(3), 1.0):
+        with pytest.raises(ShadowError, match="seed"):
+            df(np.ones(3), np.zeros((2, 3)), bad)
+    with pytest.raises(ValueError, match="wrong shape"):
+        df(np.ones(3), np.zeros((2, 3)), np.ones((2, 4)))
+
+    @numba.njit
+    def call(x, dx, s):
+        return df(x, dx, s)
+    dx = np.zeros((2, 3))
+    call(np.ones(3), dx, seed)
+    np.testing.assert_array_equal(dx, 2.0 * seed)
+    with pytest.raises(ShadowError, match="seed must have 2 entries"):
+        call(np.ones(3), np.zeros((2, 3)), np.ones((3, 3)))
+
+
+ARRAY_NAMES = [c.name for c in CASES if _return_kind(c) == "array"]
+
+
+@pytest.mark.parametrize("name", ARRAY_NAMES)
+def test_width_array_returns_match_width1(name):
+    """Array results at width W: the seed stacks W output adjoints; lane k of one call equals
+    a width-1 call with seed k (which test_reverse_corpus checks against FD)."""
+    case = CASES_BY_NAME[name]
+    acts = _rev_activities(case)
+    lanes = _lane_inputs(case)
+    active = [i for i, a in enumerate(acts) if a is Active]
+    out = np.asarray(_primal(case.fn)(*case.make_args()))
+    rng = _rng(case, "width-array")
+    seeds = np.stack([rng.uniform(-1, 1, out.shape).astype(out.dtype) for _ in range(W)])
+    dW = zymase.autodiff_reverse(case.fn, *acts, ret=Duplicated, width=W)
+    d1 = zymase.autodiff_reverse(case.fn, *acts, ret=Duplicated)
+    args = case.make_args()
+    flat, wide = [], {}
+    for i, (a, act) in enumerate(zip(args, acts)):
+        flat.append(a)
+        if act is Duplicated:
+            s = _wide_like_layout(a, W)
+            for k in range(W):
+                s[k] = lanes[k][0][i]
+            flat.append(s)
+            wide[i] = s
+    vals = _split(dW(*flat, seeds), 1 + len(active))
+    np.testing.assert_array_equal(vals.pop(0), out)
+    rtol = 1e-5 if _is_float32(case) else 1e-12
+    for k in range(W):
+        f1, shadows = [], {}
+        for i, (a, act) in enumerate(zip(case.make_args(), acts)):
+            f1.append(a)
+            if act is Duplicated:
+                s = _wide_like_layout(a, 1)[0]
+                s[...] = lanes[k][0][i]
+                f1.append(s)
+                shadows[i] = s
+        v1 = _split(d1(*f1, seeds[k].copy()), 1 + len(active))[1:]
+        for i, s in shadows.items():
+            scale = max(1.0, float(np.max(np.abs(s.astype(np.float64)))))
+            np.testing.assert_allclose(wide[i][k], s, rtol=0, atol=rtol * scale,
+                                       err_msg=f"{name}: lane {k} of the shadow of argument {i}")
+        for i, v_w, v_1 in zip(active, vals, v1):
+            assert abs(v_w[k] - v_1) <= rtol * max(1.0, abs(float(v_1))), (name, k, i)

@@ -168,6 +168,11 @@ class ShadowBuilder:
             return VectorType(self.width, t)
         if t.is_int:
             return t
+        if isinstance(t, StructType) and not self.interleaved:
+            # a struct of lanes: every pointer or float field becomes a vector of N
+            return StructType(tuple(self.stype(e) for e in t.elements), t.packed)
+        if isinstance(t, ArrayType) and not self.interleaved and t.element.is_int:
+            return t
         raise unsupported(f"a batched (width {self.width}) shadow of a value of type {t}",
                           help="use width=1 for functions whose active values are aggregates")
 

@@ -143,10 +143,6 @@ class ReverseTransform:
                               help="return a float or an array, or write results into an "
                                    "output argument passed as Duplicated")
         if self.array_ret:
-            if self.width > 1:
-                raise unsupported(f"a batched (width={self.width}) reverse-mode derivative of a "
-                                  f"function returning an array ({self.ret_nb})",
-                                  help="use width=1 with ret=Duplicated, once per output adjoint")
             if self.ret_act in (A.Active, A.ActiveOnly):
                 from ..errors import ActivityError
                 raise ActivityError(
@@ -155,9 +151,14 @@ class ReverseTransform:
                     f"and pass the output adjoint array as the trailing seed, or ret=Const")
             # the returned array's shadow lands in this slot (the forward sweep stores the
             # shadow struct next to the primal one); the seed is added into its data
-            self.ret_bar = eb.alloca(self.slot_t, "zy.ret.bar")
-            eb.store(zero(self.slot_t), self.ret_bar)
-            seeds[prim_slot] = self.ret_bar
+            # one slot per lane at width N (the shadow of an alloca)
+            self.ret_bars = []
+            for _ in range(self.width):
+                rb_ = eb.alloca(self.slot_t, "zy.ret.bar")
+                eb.store(zero(self.slot_t), rb_)
+                self.ret_bars.append(rb_)
+            self.ret_bar = self.ret_bars[0]
+            seeds[prim_slot] = self._gather(eb, self.ret_bars)
         if self.has_ret and not self.array_ret and self.ret_act in (A.Duplicated, A.DuplicatedOnly):
             # a float result has no shadow memory: Duplicated would silently drop its adjoint
             from ..errors import ActivityError
@@ -459,6 +460,15 @@ class ReverseTransform:
             self.add_to(b, site.args[info.first - 2], sb.gather_lanes(b, adjs))
         self._release_arrays(b, res_v, site.res_t)
         b.call("free", FunctionType(VOID, (PTR,)), [r(buf)])
+
+    def _gather(self, b: Builder, vals: List[Value]) -> Value:
+        """N values → one ``<N x T>`` (the value itself at width 1)."""
+        if self.width == 1:
+            return vals[0]
+        v: Value = undef(VectorType(self.width, vals[0].type))
+        for k, x in enumerate(vals):
+            v = b.insertelement(v, x, k)
+        return v
 
     def _shadow_access(self, inst, p: Value):
         """Record a load/store of shadow memory reached through the shadow of primal
@@ -1590,17 +1600,40 @@ class ReverseTransform:
 
     # -- 6. results -------------------------------------------------------------------------
     def _seed_array_return(self, b: Builder, start: Block) -> Builder:
-        """shadow(result) += seed (the output adjoint array); a shape mismatch raises."""
+        """shadow(result) += seed (the output adjoint array); a shape mismatch raises.  At
+        width N the seed has a leading axis of N and lane k's shadow gets ``seed[k]``."""
         seed = self.sig.seed
-        shadow = b.load(self.slot_t, self.ret_bar)
-        sym = _accumulate_symbol(self.module, self.ret_nb, seed.nbtype)
-        src = [self.fn.args[k] for k in range(seed.first, seed.first + seed.count)]
-        dst = _flatten(b, shadow)
+        src_all = [self.fn.args[k] for k in range(seed.first, seed.first + seed.count)]
         entry = Builder(self.module).before(self.fn.entry.terminator)
-        st = b.call(sym, FunctionType(I32, (PTR, PTR) + tuple(v.type for v in dst + src)),
-                    [entry.alloca(I8), self.fn.args[1]] + dst + src)
+        if self.width == 1:
+            calls = [(_flatten(b, b.load(self.slot_t, self.ret_bar)), src_all, seed.nbtype)]
+        else:
+            # lane k: the k-th pointer of every pointer field, and the view seed[k]
+            nd = seed.nbtype.ndim
+            mi, parent, nitems, itemsize, data = src_all[:5]
+            shape, strides = src_all[5:5 + nd], src_all[5 + nd:5 + 2 * nd]
+            view_t = nbt.Array(seed.nbtype.dtype, nd - 1, "A")
+            count = const_int(I64, 1)
+            for sh_ in shape[1:]:
+                count = b.mul(count, sh_)
+            calls = []
+            prim = _flatten(b, b.load(self.slot_t, self.prim_slot))
+            for k in range(self.width):
+                # pointers from lane k's shadow; shape and strides (never written into
+                # batched shadow memory) from the primal result
+                dst = [s_ if s_.type.is_pointer else p_ for s_, p_ in
+                       zip(_flatten(b, b.load(self.slot_t, self.ret_bars[k])), prim)]
+                lane_data = b.gep(I8, data, [b.mul(strides[0], const_int(I64, k))])
+                calls.append((dst, [mi, parent, count, itemsize, lane_data] + shape[1:]
+                              + strides[1:], view_t))
         ok_blk = self.fn.add_block(f"{start.name}.seeded")
         err = self.fn.add_block(f"{start.name}.badseed")
+        st = const_int(I32, 0)
+        for dst, src, src_t in calls:
+            sym = _accumulate_symbol(self.module, self.ret_nb, src_t)
+            rc = b.call(sym, FunctionType(I32, (PTR, PTR) + tuple(v.type for v in dst + src)),
+                        [entry.alloca(I8), self.fn.args[1]] + dst + src)
+            st = b.select(b.icmp("ne", st, const_int(I32, 0)), st, rc)
         b.cbr(b.icmp("eq", st, const_int(I32, 0)), ok_blk, err)
         eb = Builder(self.module).at_end(err)
         self._release_arrays(eb, eb.load(self.slot_t, self.prim_slot), self.ret_nb)
