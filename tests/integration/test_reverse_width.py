@@ -91,17 +91,13 @@ def _split(res, n_parts):
 
 
 def _params():
-    out = []
-    for name in NAMES:
-        out.append(pytest.param(name, id=name))
-    return out
+    # float or None results; array results have test_width_array_returns_match_width1
+    return [pytest.param(c.name, id=c.name) for c in CASES if _return_kind(c) != "array"]
 
 
 @pytest.mark.parametrize("name", _params())
 def test_width_lanes_match_width1(name):
     case = CASES_BY_NAME[name]
-    if _return_kind(case) == "array":
-        pytest.skip("array return: see test_width_array_returns_match_width1")
     acts = _rev_activities(case)
     lanes = _lane_inputs(case)
     has_seed = lanes[0][1] is not None

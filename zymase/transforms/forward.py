@@ -242,6 +242,9 @@ class ShadowBuilder:
             return b.store(v, sp, align)
         if v.type.is_int:
             return None  # integers in batched shadow memory are never read back as shadows
+        if isinstance(v.type, (StructType, ArrayType)):
+            raise unsupported(f"a batched store of {v.type} into shadow memory",
+                              help="use width=1 for functions that store whole structs")
         if self.interleaved:
             if not (v.type.is_pointer or (isinstance(v.type, VectorType) and v.type.element.is_float)):
                 raise unsupported(f"a batched store of {v.type} into shadow memory")
