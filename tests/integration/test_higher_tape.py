@@ -15,7 +15,7 @@ def energy(x, n):
 
 
 def test_hessian_vector_product_with_a_large_tape():
-    n = 400     # about 16 bytes of tape per outer iteration: past the 4 KiB stack buffer
+    n = 1000    # about 8 bytes of tape per outer iteration: past the 4 KiB stack buffer
     x = np.linspace(0.0, 1.0, n) ** 2
     v = np.cos(np.arange(n))
     hv = zymase.hvp(energy, (x, n), v)

@@ -590,12 +590,20 @@ class ReverseTransform:
              "uitofp", "sitofp", "ptrtoint", "inttoptr", "bitcast", "icmp", "fcmp", "select",
              "getelementptr", "extractvalue", "insertvalue", "freeze"}
 
+    _PURE_CALLS = ("llvm.smax.", "llvm.smin.", "llvm.umax.", "llvm.umin.")
+
     def recomputable(self, v: Value) -> bool:
         """Cheaper to recompute in the adjoint sweep than to tape (and provably the same value)."""
         if not isinstance(v, Instruction) or v.template is not None:
             return False
         if v.opcode in self._PURE:
             return True
+        if v.opcode == "call" and (v.callee_name or "").startswith(self._PURE_CALLS):
+            return True
+        if v.opcode in ("sdiv", "udiv", "srem", "urem"):
+            # by a constant other than 0 and -1: it cannot trap (range() with a step)
+            d = v.operands[1]
+            return isinstance(d, Constant) and d.text not in ("0", "-1")
         if v.opcode == "load" and v in self.primal_insts and self.readonly_loads:
             return all(o in self.param_origins for o in self.act.types.origins_of(v.operands[0]))
         return False
@@ -769,6 +777,7 @@ class ReverseTransform:
                 lp = li.loop_of.get(v.block)
                 if lp is not None and lp.counted and self._invariant_load(v, lp):
                     self.inv[v] = lp
+        self._plan_trip_counts()
         tape = Stack(module, self.entry_builder, "zy.tape")
         self.tape = tape
         # tape bytes of the most recent call go to a Python-owned cell (Derivative.tape_bytes);
@@ -1191,6 +1200,8 @@ class ReverseTransform:
         exited.sort(key=lambda l: -l.depth)
         self.exit_loops[blk] = exited
         for lp in exited:
+            if lp in self.trip:
+                continue  # the adjoint sweep computes it
             self._push(b, [self.cnt[lp]])
             n += 1
             self.pushed.setdefault(blk, []).append(f"<trip count of {lp.header.name}>")
@@ -1216,6 +1227,76 @@ class ReverseTransform:
                     self.pushed.setdefault(blk, []).append(_vname(i))
                 ab.store(i, self.cur_slot(i))
         self.need[blk] = n
+
+    def _plan_trip_counts(self):
+        """Counted loops whose trip count the adjoint sweep computes instead of taping it:
+        the header tests ``iv <pred> bound`` (signed, the induction variable's step moving
+        towards the bound), the initial value and the bound are available in the adjoint
+        sweep without taping (arguments, pure expressions of them and of other loops'
+        inverted induction variables, values already taped), and every other way out of the
+        loop is an exception path (a ``break`` would end the loop early).  ``range`` loops
+        over array sizes (GMM's ``for j in range(d)``) record nothing at all."""
+        self.trip: Dict = {}
+        negate = {"slt": "sge", "sge": "slt", "sgt": "sle", "sle": "sgt"}
+        swap = {"slt": "sgt", "sgt": "slt", "sle": "sge", "sge": "sle"}
+        for lp in self.li.loops.values():
+            h = lp.header
+            t = h.terminator
+            if not lp.counted or h in self.free_of or t is None or t.opcode != "br" \
+                    or len(t.operands) != 1:
+                continue
+            cond = t.operands[0]
+            inside = [blk in lp.blocks for blk in t.blocks]
+            if not (isinstance(cond, Instruction) and cond.opcode == "icmp" and cond.block is h
+                    and inside[0] != inside[1] and cond.pred in negate):
+                continue
+            if any(s not in lp.blocks and s not in self.failing
+                   for blk in lp.blocks if blk is not h for s in blk.successors()):
+                continue
+            a, c = cond.operands
+            pred = cond.pred if inside[0] else negate[cond.pred]
+            if not (isinstance(a, Instruction) and a.block is h and a.opcode == "phi"
+                    and self._iv_step(a)):
+                a, c, pred = c, a, swap[pred]
+            if not (isinstance(a, Instruction) and a.block is h and a.opcode == "phi"):
+                continue
+            step = self._iv_step(a)
+            if not step or (step > 0) != (pred in ("slt", "sle")):
+                continue
+            init = next((v for v, src in zip(a.operands, a.blocks) if src is lp.preheader), None)
+            if init is None or not (self._available(init, lp) and self._available(c, lp)):
+                continue
+            self.trip[lp] = (init, step, c, pred)
+
+    def _available(self, v: Value, lp, depth: int = 0) -> bool:
+        """``v`` (defined outside ``lp``) can be materialised in the adjoint sweep without
+        planning anything new onto the tape."""
+        if self.is_free(v) or v in self.leaves:
+            return getattr(v, "block", None) not in lp.blocks
+        if depth > 12 or not self.recomputable(v) or v.opcode == "load" \
+                or getattr(v, "block", None) in lp.blocks:
+            return False
+        return all(self._available(o, lp, depth + 1) for o in v.operands)
+
+    def _trip_count(self, b: Builder, lp) -> Value:
+        """Header executions of the run of ``lp`` being reversed: iterations + 1."""
+        init, step, bound, pred = self.trip[lp]
+        memo: Dict[Value, Value] = {}
+        v0 = self.materialize(init, b, memo)
+        c = self.materialize(bound, b, memo)
+        m = const_int(v0.type, abs(step))
+        lo, hi = (v0, c) if step > 0 else (c, v0)   # iterations while lo < hi (or <=)
+        span = b.sub(hi, lo)
+        if pred in ("slt", "sgt"):
+            runs = b.emit(Instruction("sdiv", v0.type, [b.add(span, b.sub(m, const_int(v0.type, 1))), m]))
+            ok = b.icmp("sgt", span, const_int(v0.type, 0))
+        else:
+            runs = b.add(b.emit(Instruction("sdiv", v0.type, [span, m])), const_int(v0.type, 1))
+            ok = b.icmp("sge", span, const_int(v0.type, 0))
+        runs = b.select(ok, runs, const_int(v0.type, 0))
+        if runs.type != I64:
+            runs = b.cast("sext", runs, I64)
+        return b.add(runs, const_int(I64, 1))
 
     def _live_preds(self, blk: Block) -> List[Block]:
         """Predecessors the adjoint sweep can return to: not on an exception path."""
@@ -1284,7 +1365,8 @@ class ReverseTransform:
                 popped = self._pop(b, v.type, first)
                 b.store(b.select(first, popped, prev), self.cur_slot(v))
         for lp in reversed(self.exit_loops.get(blk, [])):
-            b.store(self._pop(b, I64), self.rcount[lp])
+            cnt = self._trip_count(b, lp) if lp in self.trip else self._pop(b, I64)
+            b.store(cnt, self.rcount[lp])
         preds = self._live_preds(blk)
         pid = self._pop(b, I64) if blk in self.pred_id else None
         # phi adjoints: the incoming value of the predecessor that ran receives the phi's
@@ -1699,7 +1781,9 @@ class ReverseTransform:
                                                             if v in self.iv else "")
                              for v in self.leaves),
                  f";   counted loops (iteration count taped at exit): "
-                 + ", ".join(h.name for h in self.counted)]
+                 + ", ".join(h.name for h, lp in self.counted.items() if lp not in self.trip),
+                 f";   counted loops (iteration count computed by the adjoint sweep): "
+                 + ", ".join(lp.header.name for lp in self.trip)]
         for lp, ws in self.loop_windows.items():
             for w in ws:
                 lines.append(f";   window in loop {lp.header.name}: offsets {w.umin}..{w.umax} "
