@@ -41,6 +41,20 @@ def while_loop(x, a, b):
     return s
 
 
+def while_plain(x, a, b):
+    """Header tests with steps of 2 and -3 (the count needs a ceiling division)."""
+    s = float(a + b)
+    i = 0
+    while i < x.shape[0] - 1:
+        s += x[i] * x[i + 1]
+        i += 2
+    k = x.shape[0] - 1
+    while k > 0:
+        s += math.sin(x[k]) * k
+        k -= 3
+    return s
+
+
 def early_exit(x, a, b):
     s = 0.0
     for i in range(a, b):
@@ -50,7 +64,8 @@ def early_exit(x, a, b):
     return s
 
 
-@pytest.mark.parametrize("f", [ranges, while_loop, early_exit], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [ranges, while_loop, while_plain, early_exit],
+                         ids=lambda f: f.__name__)
 @pytest.mark.parametrize("a,b", [(0, 0), (3, 1), (0, 7), (2, 11), (-4, 5), (5, 6)])
 def test_computed_trip_counts(f, a, b):
     rng = np.random.default_rng(abs(hash((f.__name__, a, b))) % 2**32)
@@ -72,6 +87,8 @@ def test_report_says_which_counts_are_computed(capfd):
         x, np.zeros(6), 0, 7, 1.0)
     zymase.autodiff_reverse(early_exit, Duplicated, Const, Const, ret=Active, print="tape")(
         x, np.zeros(6), 0, 7, 1.0)
+    zymase.autodiff_reverse(while_plain, Duplicated, Const, Const, ret=Active, print="tape")(
+        x, np.zeros(6), 0, 7, 1.0)
     reports = capfd.readouterr().err.split("; ==== zymase tape")
     ranges_report = next(r for r in reports if "ranges" in r)
     early_report = next(r for r in reports if "early_exit" in r)
@@ -81,3 +98,5 @@ def test_report_says_which_counts_are_computed(capfd):
     assert len(computed.split(", ")) >= 3
     taped = early_report.split("taped at exit): ")[1].splitlines()[0]
     assert taped.strip(), "the loop with a break must keep its taped trip count"
+    plain = next(r for r in reports if "while_plain" in r)
+    assert plain.split("computed by the adjoint sweep): ")[1].splitlines()[0].strip()
