@@ -29,15 +29,32 @@ Algorithm (combined mode, like Enzyme's ``CombinedReverse``)
    ``(primal, *adjoints of Active args)`` in Numba's layout.
 
 The gradient is with respect to the values at entry even when the function overwrites its
-arrays: the adjoint sweep reads only taped values, never primal memory.
+arrays: the adjoint sweep reads only taped values, never primal memory (except argument
+memory the function provably never writes, which it may re-load).
+
+What the adjoint code is allowed to reorder, and what it may leave out:
+* Load adjoints ``shadow(p) += r̄`` commute with each other, so they wait in ``pending`` until
+  something reads shadow memory (a store's adjoint, a call) or the block ends, and go out in
+  stencil-friendly address order.  In a loop whose adjoint only accumulates, one into a
+  loop-invariant address is summed in a register and written when the sweep leaves the loop;
+  in a stencil loop a sliding window of registers writes each cell once (``_plan_windows``).
+* Blocks that can only end in an exception are never dispatched to: the adjoint sweep runs
+  after successful returns only.
+* A counted loop's trip count is recomputed from its bounds when they are available in the
+  adjoint sweep (``_plan_trip_counts``); otherwise it is taped at the exit.
+* Loads and stores carry scoped-noalias metadata (primal / tape / one scope per shadow
+  allocation, scopes.py), so LLVM can keep adjoints in registers and vectorise.
+* BLAS/LAPACK calls (blas.py, lapack.py) copy what their adjoint needs to a heap block when
+  they run and are reversed by call rules.
 
 Width N (batched reverse): the forward sweep runs once and the tape is shared; every adjoint
 is an ``<N x T>`` vector (slots, phis and rule products: partials are computed once and
 splatted), and every shadow pointer an ``<N x ptr>`` whose lane k addresses shadow k (the
 caller's ``dx[k]``), so adjoint loads/stores through shadows are gathers/scatters.  Shadow
 allocations are made per lane; taped shadow pointers take N tape slots; a custom rule's
-``bwd`` runs once per lane.  Invariant: lane k computes exactly what the width-1 derivative
-computes with seed k and shadows k.
+``bwd`` runs once per lane; an array result's shadow is one slot per lane, seeded with
+``seed[k]``.  Invariant: lane k computes exactly what the width-1 derivative computes with
+seed k and shadows k.
 """
 from __future__ import annotations
 
