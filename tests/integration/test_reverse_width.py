@@ -84,6 +84,21 @@ def _lane_inputs(case):
     return lanes
 
 
+def _wide_call_args(args, acts, lanes):
+    """The width-W call's arguments (each Duplicated argument followed by its W-lane shadow,
+    lane k holding ``w_k``) and {argument index: that shadow}."""
+    flat, wide = [], {}
+    for i, (a, act) in enumerate(zip(args, acts)):
+        flat.append(a)
+        if act is Duplicated:
+            s = _wide_like_layout(a, W)
+            for k in range(W):
+                s[k] = lanes[k][0][i]
+            flat.append(s)
+            wide[i] = s
+    return flat, wide
+
+
 def _split(res, n_parts):
     if n_parts == 0:
         return []
@@ -105,15 +120,7 @@ def test_width_lanes_match_width1(name):
     n_parts = int(has_seed) + len(active)
     # one width-W call
     args = case.make_args()
-    flat, wide = [], {}
-    for i, (a, act) in enumerate(zip(args, acts)):
-        flat.append(a)
-        if act is Duplicated:
-            s = _wide_like_layout(a, W)
-            for k in range(W):
-                s[k] = lanes[k][0][i]
-            flat.append(s)
-            wide[i] = s
+    flat, wide = _wide_call_args(args, acts, lanes)
     if has_seed:
         flat.append(np.array([lanes[k][1] for k in range(W)]))
     vals = _split(_deriv(case, W)(*flat), n_parts)
@@ -286,15 +293,7 @@ def test_width_array_returns_match_width1(name):
     dW = zymase.autodiff_reverse(case.fn, *acts, ret=Duplicated, width=W)
     d1 = zymase.autodiff_reverse(case.fn, *acts, ret=Duplicated)
     args = case.make_args()
-    flat, wide = [], {}
-    for i, (a, act) in enumerate(zip(args, acts)):
-        flat.append(a)
-        if act is Duplicated:
-            s = _wide_like_layout(a, W)
-            for k in range(W):
-                s[k] = lanes[k][0][i]
-            flat.append(s)
-            wide[i] = s
+    flat, wide = _wide_call_args(args, acts, lanes)
     vals = _split(dW(*flat, seeds), 1 + len(active))
     np.testing.assert_array_equal(vals.pop(0), out)
     rtol = 1e-5 if _is_float32(case) else 1e-12
