@@ -217,9 +217,8 @@ GEMV, GEMM = "numba_xxgemv", "numba_xxgemm"
 MATRIX = {GEMV, GEMM}
 CALLS |= MATRIX   # every call this module differentiates
 _N, _T = 110, 116                     # 'n', 't'
-_GEMV_T = lambda t: FunctionType(I32, (I8, I8, I64, I64, PTR, PTR, I64, PTR, PTR, PTR))
-_GEMM_T = lambda t: FunctionType(I32, (I8, I8, I8, I64, I64, I64, PTR, PTR, I64, PTR, I64, PTR,
-                                       PTR, I64))
+_GEMV_T = FunctionType(I32, (I8, I8, I64, I64, PTR, PTR, I64, PTR, PTR, PTR))
+_GEMM_T = FunctionType(I32, (I8, I8, I8, I64, I64, I64, PTR, PTR, I64, PTR, I64, PTR, PTR, I64))
 
 
 @dataclass
@@ -284,12 +283,12 @@ def _flip(t: int) -> int:
 
 
 def _gemv(b: Builder, c: MatCall, trans: int, m, n, alpha_p, a, lda, x, beta_p, y):
-    b.call(GEMV, _GEMV_T(c.t), [c.kind, _i8(trans), m, n, alpha_p, a, lda, x, beta_p, y])
+    b.call(GEMV, _GEMV_T, [c.kind, _i8(trans), m, n, alpha_p, a, lda, x, beta_p, y])
 
 
 def _gemm(b: Builder, c: MatCall, ta: int, tb: int, m, n, k, alpha_p, a, lda, bb, ldb, beta_p,
           cc, ldc):
-    b.call(GEMM, _GEMM_T(c.t), [c.kind, _i8(ta), _i8(tb), m, n, k, alpha_p, a, lda, bb, ldb,
+    b.call(GEMM, _GEMM_T, [c.kind, _i8(ta), _i8(tb), m, n, k, alpha_p, a, lda, bb, ldb,
                                 beta_p, cc, ldc])
 
 

@@ -925,7 +925,7 @@ class ForwardTransform:
         """``np.dot`` / ``np.linalg.norm`` of vectors (transforms/blas.py): the call stays and
         computes the primal; each lane's tangent goes to the shadow of the result slot."""
         act = self.activity.active
-        if name_in_matrix(i):
+        if (i.callee_name or "") in blas.MATRIX:
             c = blas.parse_matrix(i)
             on = [p in act for p in blas.matrix_inputs(c)]
             if not any(on) or c.c not in act:
@@ -1350,10 +1350,6 @@ def _loop_nest(module: Module, fn: Function, b: Builder, counts: List[Value], bo
 # "auto": interleaved at width > 1, lanes of pointers where it cannot be used; "lanes": always
 # lanes of pointers (for comparisons and benchmarks).
 LAYOUT = "auto"
-
-
-def name_in_matrix(i: Instruction) -> bool:
-    return (i.callee_name or "") in blas.MATRIX
 
 
 def forward_transform(prep, sig, ret_activity, width, name):

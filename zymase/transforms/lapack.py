@@ -19,7 +19,7 @@ from typing import Optional
 
 from ..errors import unsupported
 from ..ir.builder import Builder
-from ..ir.types import F64, I32, I64, I8, PTR, VOID, FunctionType, Type
+from ..ir.types import I32, I64, I8, PTR, VOID, FunctionType, Type
 from ..ir.values import Constant, Instruction, Value, const_float, const_int
 from . import blas
 
@@ -51,10 +51,6 @@ def parse(i: Instruction) -> Gesv:
 
 def written(i: Instruction):
     return [i.operands[3], i.operands[6]]
-
-
-def _size(t: Type) -> int:
-    return 8 if t == F64 else 4
 
 
 def _alloc(b: Builder, t: Type, count: Value) -> Value:
@@ -117,7 +113,7 @@ def tangent(b: Builder, entry: Builder, c: Gesv, acopy: Value, sa: Optional[Valu
     if sa is not None:
         minus = blas._scalar_slot(entry, b, t, const_float(t, -1.0))
         one = blas._scalar_slot(entry, b, t, const_float(t, 1.0))
-        b.call(blas.GEMM, blas._GEMM_T(t), [c.kind, blas._i8(blas._N), blas._i8(blas._N), c.n,
+        b.call(blas.GEMM, blas._GEMM_T, [c.kind, blas._i8(blas._N), blas._i8(blas._N), c.n,
                                             c.nrhs, c.n, minus, sa, c.lda, c.b, c.ldb, one, sb,
                                             c.ldb])
     _solve_copy(b, c, acopy, sb, transpose=False)
@@ -133,6 +129,6 @@ def adjoint(b: Builder, entry: Builder, c: Gesv, buf: Value, sa: Optional[Value]
         x = b.gep(t, buf, [b.mul(c.n, c.n)])
         minus = blas._scalar_slot(entry, b, t, const_float(t, -1.0))
         zero = blas._scalar_slot(entry, b, t, const_float(t, 0.0))
-        b.call(blas.GEMM, blas._GEMM_T(t), [c.kind, blas._i8(blas._N), blas._i8(blas._T), c.n,
+        b.call(blas.GEMM, blas._GEMM_T, [c.kind, blas._i8(blas._N), blas._i8(blas._T), c.n,
                                             c.n, c.nrhs, minus, sb, c.ldb, x, c.n, zero, sa,
                                             c.lda])

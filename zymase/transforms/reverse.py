@@ -59,6 +59,7 @@ seed k and shadows k.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from typing import Dict, List, Optional, Set
 
 import numpy as np
@@ -674,12 +675,22 @@ class ReverseTransform:
                 return None
         return []
 
-    def _loop_invariant(self, v: Value, lp) -> bool:
-        """Computed outside ``lp``, or purely from values computed outside it."""
-        if not isinstance(v, Instruction) or v.block not in lp.blocks:
-            return True
-        return v.opcode in self._PURE and v.template is None and \
-            all(self._loop_invariant(o, lp) for o in v.operands)
+    def _loop_invariant(self, v: Value, lp, allow: Optional[Value] = None) -> bool:
+        """Computed outside ``lp`` (or is ``allow``), or purely from such values: so
+        re-materialising it after the loop gives the value every iteration used."""
+        seen: Set[int] = set()
+        work = [v]
+        while work:
+            x = work.pop()
+            if id(x) in seen:
+                continue
+            seen.add(id(x))
+            if not isinstance(x, Instruction) or x.block not in lp.blocks or x is allow:
+                continue
+            if x.opcode not in self._PURE or x.template is not None:
+                return False
+            work.extend(x.operands)
+        return True
 
     def _invariant_load(self, v: Instruction, lp) -> bool:
         """A load in counted loop ``lp`` reads the same value in every iteration of one run
@@ -1026,7 +1037,7 @@ class ReverseTransform:
                     # one term is the induction variable, the others do not change in the loop
                     ivs = [(v, sc) for v, sc in terms if isinstance(v, Instruction)
                            and v.block is lp.header and v.opcode == "phi" and self._iv_step(v)]
-                    if len(ivs) == 1 and all(_invariant_in(v, lp.blocks, self._PURE)
+                    if len(ivs) == 1 and all(self._loop_invariant(v, lp)
                                              for v, _ in terms if v is not ivs[0][0]):
                         groups.setdefault((root, terms, ivs[0]), []).append((i, c))
             if not groups:
@@ -1063,8 +1074,7 @@ class ReverseTransform:
         umin, umax = min(u.values()), max(u.values())
         if umin == umax or set(u.values()) != set(range(umin, umax + 1)):
             return None
-        if not all(_invariant_in(sb.shadow[i.operands[0]], lp.blocks, self._PURE, allow=iv)
-                   for i in u):
+        if not all(self._loop_invariant(sb.shadow[i.operands[0]], lp, allow=iv) for i in u):
             return None
         keys = shadow_keys(types, mem[0][0].operands[0], sb.shadow)
         if UNKNOWN in keys:
@@ -1108,7 +1118,8 @@ class ReverseTransform:
     def _window_step(self, b: Builder, w):
         """End of the adjoint of one iteration: cell t+umax is final; shift the window."""
         t = w.ref.type
-        assert w.sp_max is not None, "every window member is accumulated in its block"
+        if w.sp_max is None:
+            raise RuntimeError("zymase internal error: a window's top member was not reversed")
         self._window_cell(b, w, w.ref, w.sp_max, b.load(t, w.regs[w.umax]))
         b.store(w.sp_max, w.last)
         for k in range(w.umax, w.umin, -1):
@@ -1152,7 +1163,7 @@ class ReverseTransform:
         ``sp`` is invariant (every loop in between accumulating too), or None."""
         best = None
         lp = self.li.loop_of.get(i.block)
-        while lp is not None and lp in self.acc_loops and _invariant_in(sp, lp.blocks, self._PURE):
+        while lp is not None and lp in self.acc_loops and self._loop_invariant(sp, lp):
             best, lp = lp, lp.parent
         return best
 
@@ -1522,7 +1533,6 @@ class ReverseTransform:
         c, buf, on = self.blas_sites[i]
         sb = self.sb
         if isinstance(c, lapack.Gesv):
-            import dataclasses
             cr = dataclasses.replace(c, n=r(c.n), nrhs=r(c.nrhs), lda=r(c.lda), ldb=r(c.ldb),
                                      a=None, b=None)
             sa = sb.lanes(b, r(sb.shadow[c.a])) if on[0] else [None] * self.width
@@ -1532,7 +1542,6 @@ class ReverseTransform:
             b.call("free", FunctionType(VOID, (PTR,)), [r(buf)])
             return
         if isinstance(c, blas.MatCall):
-            import dataclasses
             cr = dataclasses.replace(c, m=r(c.m), n=r(c.n), k=r(c.k), lda=r(c.lda), ldb=r(c.ldb),
                                      ldc=r(c.ldc), alpha=None, a=None, b=None, beta=None, c=None)
             ins = [sb.lanes(b, r(sb.shadow[p])) if ok else [None] * self.width
@@ -1820,25 +1829,6 @@ class _Window:
         self.regs: Dict[int, Value] = {}
         self.sp_max: Optional[Value] = None
         self.last = self.dummy = self.ref = None
-
-
-def _invariant_in(v: Value, blocks, pure, allow=None) -> bool:
-    """``v`` is computed from values defined outside ``blocks`` (and ``allow``) by pure
-    instructions only (so re-materialising it after the loop gives the address every
-    iteration used)."""
-    seen = set()
-    work = [v]
-    while work:
-        x = work.pop()
-        if id(x) in seen:
-            continue
-        seen.add(id(x))
-        if not isinstance(x, Instruction) or x.block not in blocks or x is allow:
-            continue
-        if x.opcode not in pure or x.opcode == "phi":
-            return False
-        work.extend(x.operands)
-    return True
 
 
 def _vname(v: Value) -> str:
