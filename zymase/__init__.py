@@ -10,7 +10,7 @@ from .activities import (Active, ActiveOnly, Const, Dual, DualOnly, Duplicated, 
 from .api import Compiled, Derivative, autodiff_forward, autodiff_reverse, compile
 from .convenience import grad, jacobian, jvp, value_and_grad, vjp
 from .custom import custom_derivative, custom_jvp, custom_vjp, inactive
-from .errors import ActivityError, ShadowError, UnsupportedError, ZymaseError
+from .errors import ActivityError, InternalError, ShadowError, UnsupportedError, ZymaseError
 from .higher import hessian, hvp
 
 __version__ = "0.1.0"
@@ -19,4 +19,5 @@ __all__ = ["autodiff_forward", "autodiff_reverse", "Derivative", "compile", "Com
            "custom_derivative", "custom_jvp", "custom_vjp", "inactive",
            "grad", "value_and_grad", "jvp", "vjp", "jacobian", "hessian", "hvp",
            "Const", "Active", "ActiveOnly", "Duplicated", "DuplicatedOnly", "Dual", "DualOnly",
-           "Mode", "ZymaseError", "ActivityError", "ShadowError", "UnsupportedError"]
+           "Mode", "ZymaseError", "ActivityError", "ShadowError", "UnsupportedError",
+           "InternalError"]

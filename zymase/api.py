@@ -18,7 +18,7 @@ from numba.core import types as nbt
 from numba.extending import typeof_impl
 
 from . import activities as A
-from .errors import ActivityError, ShadowError, ZymaseError
+from .errors import ActivityError, ShadowError, ZymaseError, internal
 from .frontend.numba import as_dispatcher, typeof_args
 from .llvm import jit
 from .pipeline import debug_flags, dprint, finish, prepare
@@ -281,8 +281,15 @@ class Derivative:
             text, restype, symbol = hit
             lib = jit.library_from_ir(symbol, text)
         else:
-            module, symbol, restype = self._transform(argtypes, disk_key)
-            lib, final = finish(module, symbol, self.print_flags)
+            try:
+                module, symbol, restype = self._transform(argtypes, disk_key)
+                lib, final = finish(module, symbol, self.print_flags)
+            except (ZymaseError, MemoryError, KeyboardInterrupt, numba.core.errors.NumbaError):
+                raise
+            except Exception as e:  # noqa: BLE001 - anything else is zymase's own bug
+                raise internal(self.py_func.__qualname__, f"{type(e).__name__}: {e}",
+                               f"{self.mode.value} mode, argument types "
+                               f"({', '.join(map(str, argtypes))})") from e
             if disk_key:
                 diskcache.store(disk_key, final, restype, symbol)
         out = (restype(*argtypes), lib, symbol)

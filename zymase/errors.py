@@ -27,6 +27,21 @@ class UnsupportedError(ZymaseError, NotImplementedError):
     """zymase cannot differentiate a construct; it refuses rather than return a wrong result."""
 
 
+class InternalError(ZymaseError, RuntimeError):
+    """zymase itself failed (a bug in zymase, not in the user's code): it names the function and
+    what went wrong; the IR is shown only under ``ZYMASE_PRINT`` (``ir-after``)."""
+
+
+def internal(function: str, what: str, detail: str = "") -> InternalError:
+    msg = (f"error: internal error in zymase while differentiating `{function}`: {what}\n"
+           f"  = note: this is a bug in zymase, not in your code; please report it with the "
+           f"function")
+    if detail:
+        msg += f"\n  = note: {detail}"
+    msg += "\n  = help: ZYMASE_PRINT=ir-before,ir-after shows the IR before and after the transform"
+    return InternalError(msg)
+
+
 def source_snippet(loc: Optional[Tuple[str, int]]) -> str:
     """`` --> file:line`` plus the quoted source line, Rust style."""
     if not loc:

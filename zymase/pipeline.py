@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Dict, Sequence
 
+from .errors import internal
 from .analysis.ranges import array_param_facts, fold_sign_checks
 from .frontend.numba import FrontendResult, compile_ir
 from .ir.parser import parse_module
@@ -111,7 +112,9 @@ def finish(module: Module, name: str, print_flags=(), opt_level: int = 3):
     try:
         mod = pipelines.parse(text)
     except RuntimeError as e:
-        raise RuntimeError(f"zymase produced invalid IR for {name}: {e}\n{text}") from None
+        # the verifier's first lines name the broken rule; the IR itself only under ZYMASE_PRINT
+        detail = " | ".join(str(e).strip().splitlines()[:2])
+        raise internal(name, "it produced invalid LLVM IR", f"LLVM: {detail}") from None
     from .rules.helpers import link_helpers
     link_helpers(mod)
     _link_extra(mod, getattr(module, "extra_ir", {}))

@@ -13,7 +13,7 @@ from typing import Dict, Sequence
 from ..errors import unsupported
 from ..ir.builder import Builder
 from ..ir.types import FunctionType, Type
-from ..ir.values import Constant, Value, const_float
+from ..ir.values import Constant, Value, const_float, zero
 from .table import FUNCTIONS
 
 _CMP = {ast.Gt: "ogt", ast.Lt: "olt", ast.GtE: "oge", ast.LtE: "ole", ast.Eq: "oeq",
@@ -93,3 +93,16 @@ def partials(b: Builder, rule_partials: Sequence, operands: Sequence[Value], res
     return out
 
 
+
+
+def scale(b: Builder, v: Value, partial: Value, checked: bool) -> Value:
+    """``v · partial`` for a tangent or adjoint ``v`` (already splat to ``v``'s width).
+
+    ``checked`` (the rule's partial may be infinite, see ``table.Rule.checked``) makes it
+    ``v == 0 ? 0 : v · partial``: a zero tangent or adjoint contributes exactly zero.  The
+    select is one compare and one blend per product and vectorises with it."""
+    prod = b.fmul(v, partial)
+    if not checked:
+        return prod
+    z = zero(v.type)
+    return b.select(b.fcmp("oeq", v, z), z, prod)

@@ -16,11 +16,20 @@ so a rule is written once.  Conventions at non-differentiable points follow the 
 ``fabs'(0) = 0``, ``min``/``max`` pick the operand that was taken, rounding functions have
 derivative 0.
 
+Checked products.  A partial that can be infinite (or NaN) for finite operands — a division,
+``pow``, ``log``, ``digamma``: ``sqrt'(0)``, ``log'(0)``, ``asin'(±1)``, ``1/y`` at ``y = 0`` — is
+multiplied with its incoming tangent or adjoint as ``v == 0 ? 0 : v · partial`` (Enzyme's
+checked multiplication), so a branch that was not taken, or a value multiplied by zero, contributes
+exactly zero instead of ``0 · ∞ = NaN``.  ``Rule.checked`` says which partials need it; it is
+derived from the expressions, so a new rule is checked without anyone remembering to.
+
 ``lookup(name)`` maps an LLVM callee (``llvm.sin.f64``, ``sinf``, ``numba_gamma`` …) to its
 rule, or ``None`` when the table has none — callers then raise ``UnsupportedError``.
 """
 from __future__ import annotations
 
+import ast
+import functools
 import re
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
@@ -30,6 +39,34 @@ from typing import Dict, Optional, Tuple
 class Rule:
     name: str
     partials: Tuple[Optional[str], ...]
+
+    @property
+    def checked(self) -> Tuple[bool, ...]:
+        """Per partial: may it be infinite for finite operands (so its product is checked)?"""
+        if self.name in BOUNDED:
+            return tuple(False for _ in self.partials)
+        return tuple(p is not None and may_be_infinite(p) for p in self.partials)
+
+
+# rules whose partials divide by something bounded away from zero (1 + x², x² + 1): the
+# syntactic test below would check them for nothing
+BOUNDED = {"atan", "asinh"}
+
+
+# functions whose value is unbounded on a finite argument (a pole or a log singularity)
+_UNBOUNDED_CALLS = {"pow", "log", "digamma"}
+
+
+@functools.lru_cache(maxsize=None)
+def may_be_infinite(expr: str) -> bool:
+    """True when ``expr`` divides or calls a function with a pole: its value can be ±inf (or
+    NaN) although every operand is finite.  Conservative in that direction only."""
+    for node in ast.walk(ast.parse(expr, mode="eval")):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            return True
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in _UNBOUNDED_CALLS:
+            return True
+    return False
 
 
 def _r(name, *partials):

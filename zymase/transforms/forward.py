@@ -101,7 +101,7 @@ from ..ir.values import (Argument, Block, Constant, Function, GlobalRef, Instruc
 from ..llvm.jit import value_type
 from ..rules import table
 from . import blas, lapack
-from ..rules.emit import partials
+from ..rules.emit import partials, scale as emit_scale
 from ..analysis.activity import analyse_activity
 from .clone import clone_into
 from ..analysis.loops import reverse_postorder
@@ -218,9 +218,6 @@ class ShadowBuilder:
 
     def splat(self, b: Builder, v: Value) -> Value:
         return v if self.width == 1 else b.splat(v, self.width)
-
-    def scale(self, b: Builder, partial: Value, tangent: Value) -> Value:
-        return b.fmul(self.splat(b, partial), tangent)
 
     # -- memory through shadows -----------------------------------------------------------
     def load(self, b: Builder, t: Type, sp: Value, align=None) -> Value:
@@ -782,7 +779,7 @@ class ForwardTransform:
             elif e == "-1":
                 term = b.fneg(t)
             else:
-                term = sb.scale(b, vals[k], t)
+                term = emit_scale(b, t, sb.splat(b, vals[k]), rule.checked[k])
             acc = term if acc is None else b.fadd(acc, term)
         if acc is None:
             return Constant(sb.stype(i.type), "zeroinitializer") if self.width > 1 else zero(i.type)

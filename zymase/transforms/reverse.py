@@ -76,7 +76,7 @@ from ..ir.values import (Argument, Block, Constant, Function, GlobalRef, Instruc
                          const_float, const_int, quote_name, undef, zero)
 from ..llvm.jit import value_type
 from ..rules import table
-from ..rules.emit import ExprEmitter, _parse
+from ..rules.emit import ExprEmitter, _parse, scale as emit_scale
 from .clone import clone_into
 from .forward import (ShadowBuilder, _align, _describe, _leaf_type, _safe, lane_pointers,
                       lanes_to_array, reverse_postorder)
@@ -1214,7 +1214,9 @@ class ReverseTransform:
             pid = Instruction("phi", I64, [])
             blk.insert(0, pid)
             for p in li.preds.get(blk, []):  # exception-path predecessors record -1
-                pid.add_incoming(const_int(I64, self.bid.get(p, -1) if p in preds else -1), p)
+                # one entry per CFG edge: a switch may reach ``blk`` on several cases
+                for _ in range(p.successors().count(blk)):
+                    pid.add_incoming(const_int(I64, self.bid.get(p, -1) if p in preds else -1), p)
             self.pred_id[blk] = pid
             b = Builder(module).after_phis(blk)
             self._push(b, [pid])
@@ -1407,9 +1409,13 @@ class ReverseTransform:
         taken = [self.take(b, p) for p in fphis]
         edge: Dict[Block, List] = {}
         for phi, pb in zip(fphis, taken):
+            seen: Set[Block] = set()
             for v, src in zip(phi.operands, phi.blocks):
-                if isinstance(v, Constant) or v not in self.act.active:
+                # a predecessor reaching ``blk`` on several switch cases appears once per
+                # edge, always with the same value: it receives the adjoint once
+                if src in seen or isinstance(v, Constant) or v not in self.act.active:
                     continue
+                seen.add(src)
                 edge.setdefault(self._orig_block(src), []).append((v, pb))
 
         def dest(p: Block) -> Block:
@@ -1638,7 +1644,7 @@ class ReverseTransform:
             elif e == "-1":
                 d = b.fneg(rb)
             else:
-                d = b.fmul(rb, self.sb.splat(b, em.emit(e)))
+                d = emit_scale(b, rb, self.sb.splat(b, em.emit(e)), rule.checked[k])
             self.add_to(b, o, d)
 
     def _memory_float_type(self, i: Instruction) -> Type:
