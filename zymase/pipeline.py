@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Sequence
 
 from .errors import internal
+from .rules.scipy_special import name_calls
 from .analysis.ranges import array_param_facts, fold_sign_checks
 from .frontend.numba import FrontendResult, compile_ir
 from .ir.parser import parse_module
@@ -56,6 +57,7 @@ def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepa
     t2 = time.perf_counter()
     dprint(print_flags, "ir-before", fe.llvm_name, text)
     module = parse_module(text)
+    name_calls(module)   # indirect calls of SciPy special functions get their names
     prim = module.functions[fe.llvm_name]
     fold_sign_checks(prim, array_param_facts(prim, fe.argmap))
     t3 = time.perf_counter()

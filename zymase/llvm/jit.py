@@ -54,6 +54,8 @@ def library_from_ir(name: str, text: str):
     # library of the @njit entry point that calls it, which compiles it there
     lib._finalize_specific = lambda: None
     lib._codegen = _NoAddCodegen(lib._codegen)
+    from ..rules.scipy_special import register_symbols
+    register_symbols(text)   # cached IR from another process: bind SciPy symbols here
     mod = llvm.parse_assembly(text)
     mod.verify()
     with global_compiler_lock:

@@ -12,9 +12,9 @@ from typing import Dict, Sequence
 
 from ..errors import unsupported
 from ..ir.builder import Builder
-from ..ir.types import FunctionType, Type
-from ..ir.values import Constant, Value, const_float, zero
-from .table import FUNCTIONS
+from ..ir.types import F64, I32, I64, FunctionType, Type
+from ..ir.values import Constant, Value, const_float, const_int, zero
+from .table import FUNCTIONS, refusal
 
 _CMP = {ast.Gt: "ogt", ast.Lt: "olt", ast.GtE: "oge", ast.LtE: "ole", ast.Eq: "oeq",
         ast.NotEq: "one"}
@@ -26,12 +26,25 @@ def _parse(expr: str) -> ast.AST:
     return ast.parse(expr, mode="eval").body
 
 
+def expression_names(expr: str) -> set:
+    """The operand names (``x``, ``y``, ``z``, ``r``) a partial uses; none for a refusal."""
+    if refusal(expr) is not None:
+        return set()
+    return {n.id for n in ast.walk(_parse(expr)) if isinstance(n, ast.Name)}
+
+
 class ExprEmitter:
-    def __init__(self, b: Builder, ftype: Type, env: Dict[str, Value], helpers=None):
+    def __init__(self, b: Builder, ftype: Type, env: Dict[str, Value], helpers=None, loc=None):
         self.b, self.t, self.env = b, ftype, env
         self.helpers = helpers
+        self.loc = loc   # the differentiated instruction's source line, for refusals
 
     def emit(self, expr: str) -> Value:
+        refused = refusal(expr)
+        if refused is not None:
+            raise unsupported(refused, self.loc,
+                              "make that argument Const (pass it as a constant, or mark it "
+                              "inactive), or give the function a custom_derivative")
         return self._node(_parse(expr))
 
     def _const(self, v: float) -> Value:
@@ -60,6 +73,8 @@ class ExprEmitter:
             if fname == "tofp":
                 v = args[0]
                 return v if v.type.is_float else b.cast("sitofp", v, self.t)
+            if fname.startswith("sp_"):
+                return self._scipy_call(fname[3:], args)
             kind, target = FUNCTIONS[fname]
             if kind == "intrinsic":
                 return b.intrinsic(target, self.t, args)
@@ -73,6 +88,27 @@ class ExprEmitter:
                 return b.call(sym, FunctionType(self.t, (self.t,)), args)
         raise ValueError(f"bad rule expression node {ast.dump(n)}")
 
+    def _scipy_call(self, name: str, args) -> Value:
+        """A call of SciPy's ``name`` through its capsule prototype (doubles and longs, then
+        ``skip_dispatch = 0``); the rule's float type must be double, as SciPy's is."""
+        from .scipy_special import declare_rule_function
+        found = declare_rule_function(None, name)
+        if found is None or self.t != F64:
+            raise unsupported(f"a derivative that needs scipy.special.{name} for {self.t}",
+                              self.loc)
+        symbol, params = found
+        b, call_args, ptypes = self.b, [], []
+        for v, kind in zip(args, params):
+            if kind == "long":
+                call_args.append(b.cast("fptosi", v, I64) if v.type.is_float else v)
+                ptypes.append(I64)
+            else:
+                call_args.append(v)
+                ptypes.append(F64)
+        call_args.append(const_int(I32, 0))
+        ptypes.append(I32)
+        return b.call(symbol, FunctionType(F64, tuple(ptypes)), call_args)
+
 
 def partials(b: Builder, rule_partials: Sequence, operands: Sequence[Value], result: Value,
              helpers=None):
@@ -81,7 +117,7 @@ def partials(b: Builder, rule_partials: Sequence, operands: Sequence[Value], res
     env = {"r": result}
     for name, v in zip("xyz", operands):
         env[name] = v
-    em = ExprEmitter(b, ftype, env, helpers)
+    em = ExprEmitter(b, ftype, env, helpers, getattr(result, "loc", None))
     out = []
     for p in rule_partials:
         if p is None:

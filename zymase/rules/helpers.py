@@ -31,7 +31,29 @@ def _digamma_impl(x):
     return result + math.log(x) - 0.5 / x + t
 
 
-_IMPLS = {"digamma": _digamma_impl}
+def _trigamma_impl(x):
+    # psi'(x): reflection for x < 0.5, recurrence up to x >= 10, then the asymptotic series
+    # (Bernoulli numbers; the first omitted term is below 1e-16 relative at x = 10)
+    if x <= 0.0 and math.floor(x) == x:
+        return math.inf
+    result = 0.0
+    sign = 1.0
+    if x < 0.5:
+        s = math.sin(math.pi * x)
+        result = (math.pi * math.pi) / (s * s)
+        sign = -1.0
+        x = 1.0 - x
+    acc = 0.0
+    while x < 10.0:
+        acc += 1.0 / (x * x)
+        x += 1.0
+    f = 1.0 / (x * x)
+    t = 1.0 / x + 0.5 * f + (1.0 / x) * f * (1.0 / 6 + f * (-1.0 / 30 + f * (
+        1.0 / 42 + f * (-1.0 / 30 + f * (5.0 / 66 + f * (-691.0 / 2730 + f * (7.0 / 6)))))))
+    return result + sign * (acc + t)
+
+
+_IMPLS = {"digamma": _digamma_impl, "trigamma": _trigamma_impl}
 PREFIX = "zymase.helper."
 
 

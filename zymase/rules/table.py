@@ -45,7 +45,8 @@ class Rule:
         """Per partial: may it be infinite for finite operands (so its product is checked)?"""
         if self.name in BOUNDED:
             return tuple(False for _ in self.partials)
-        return tuple(p is not None and may_be_infinite(p) for p in self.partials)
+        return tuple(p is not None and not p.startswith("!") and may_be_infinite(p)
+                     for p in self.partials)
 
 
 # rules whose partials divide by something bounded away from zero (1 + x², x² + 1): the
@@ -54,7 +55,7 @@ BOUNDED = {"atan", "asinh"}
 
 
 # functions whose value is unbounded on a finite argument (a pole or a log singularity)
-_UNBOUNDED_CALLS = {"pow", "log", "digamma"}
+_UNBOUNDED_CALLS = {"pow", "log", "digamma", "trigamma"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -64,8 +65,9 @@ def may_be_infinite(expr: str) -> bool:
     for node in ast.walk(ast.parse(expr, mode="eval")):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             return True
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in _UNBOUNDED_CALLS:
-            return True
+        if isinstance(node, ast.Call) and (getattr(node.func, "id", None) in _UNBOUNDED_CALLS
+                                           or getattr(node.func, "id", "").startswith("sp_")):
+            return True   # SciPy's functions have poles (digamma, Bessel Y/K at 0, ...)
     return False
 
 
@@ -132,6 +134,100 @@ MATH: Dict[str, Rule] = {r.name: r for r in [
     _r("fmuladd", "y", "x", "1"),
 ]}
 
+# SciPy special functions called through their Cython addresses (see scipy_special.py): the
+# operand names are the C arguments in order.  ``sp_<name>(...)`` calls SciPy's own function;
+# a partial starting with ``!`` is a refusal: differentiating with respect to that operand
+# raises UnsupportedError with the text (the other operands' derivatives still work).
+_SIGN = "(1 if x > 0 else (-1 if x < 0 else 0))"
+
+
+def _refuse(fn: str, param: str) -> str:
+    return (f"!scipy.special.{fn} with respect to its parameter `{param}` (no closed form is "
+            f"known to zymase)")
+
+
+SCIPY_SPECIAL: Dict[str, Rule] = {r.name: r for r in [
+    _r("ndtr", "0.3989422804014327 * exp(-0.5 * x * x)"),
+    _r("log_ndtr", "0.3989422804014327 * exp(-0.5 * x * x - r)"),
+    _r("ndtri", "2.5066282746310002 * exp(0.5 * r * r)"),
+    _r("erfcx", "2 * x * r - 1.1283791670955126"),
+    _r("erfi", "1.1283791670955126 * exp(x * x)"),
+    _r("erfinv", "0.886226925452758 * exp(r * r)"),
+    _r("erfcinv", "-0.886226925452758 * exp(r * r)"),
+    _r("dawsn", "1 - 2 * x * r"),
+    _r("gammaln", "digamma(x)"),
+    _r("loggamma", "digamma(x)"),
+    _r("rgamma", "-r * digamma(x)"),
+    _r("psi", "trigamma(x)"),
+    _r("expit", "r * (1 - r)"),
+    _r("logit", "1 / (x * (1 - x))"),
+    _r("log_expit", "1 / (1 + exp(x))"),
+    _r("j0", "-sp_j1(x)"),
+    _r("j1", "0.5 * (sp_j0(x) - sp_jv(2, x))"),
+    _r("y0", "-sp_y1(x)"),
+    _r("y1", "0.5 * (sp_y0(x) - sp_yv(2, x))"),
+    _r("i0", "sp_i1(x)"),
+    _r("i1", "0.5 * (sp_i0(x) + sp_iv(2, x))"),
+    _r("i0e", f"sp_i1e(x) - {_SIGN} * r"),
+    _r("i1e", f"0.5 * (sp_i0e(x) + sp_ive(2, x)) - {_SIGN} * r"),
+    _r("k0", "-sp_k1(x)"),
+    _r("k1", "-0.5 * (sp_k0(x) + sp_kv(2, x))"),
+    _r("k0e", "r - sp_k1e(x)"),
+    _r("k1e", "r - 0.5 * (sp_k0e(x) + sp_kve(2, x))"),
+    _r("jv", _refuse("jv", "v"), "0.5 * (sp_jv(x - 1, y) - sp_jv(x + 1, y))"),
+    _r("jve", _refuse("jve", "v"), "0.5 * (sp_jve(x - 1, y) - sp_jve(x + 1, y))"),
+    _r("yv", _refuse("yv", "v"), "0.5 * (sp_yv(x - 1, y) - sp_yv(x + 1, y))"),
+    _r("yve", _refuse("yve", "v"), "0.5 * (sp_yve(x - 1, y) - sp_yve(x + 1, y))"),
+    _r("iv", _refuse("iv", "v"), "0.5 * (sp_iv(x - 1, y) + sp_iv(x + 1, y))"),
+    _r("ive", _refuse("ive", "v"),
+       "0.5 * (sp_ive(x - 1, y) + sp_ive(x + 1, y)) - (1 if y > 0 else (-1 if y < 0 else 0)) * r"),
+    _r("kv", _refuse("kv", "v"), "-0.5 * (sp_kv(x - 1, y) + sp_kv(x + 1, y))"),
+    _r("kve", _refuse("kve", "v"), "r - 0.5 * (sp_kve(x - 1, y) + sp_kve(x + 1, y))"),
+    _r("kn", None, "-0.5 * (sp_kv(tofp(x) - 1, y) + sp_kv(tofp(x) + 1, y))"),
+    _r("yn", None, "0.5 * (sp_yv(tofp(x) - 1, y) - sp_yv(tofp(x) + 1, y))"),
+    _r("gammainc", _refuse("gammainc", "a"), "exp((x - 1) * log(y) - y - sp_gammaln(x))"),
+    _r("gammaincc", _refuse("gammaincc", "a"), "-exp((x - 1) * log(y) - y - sp_gammaln(x))"),
+    _r("betainc", _refuse("betainc", "a"), _refuse("betainc", "b"),
+       "exp((x - 1) * log(z) + (y - 1) * sp_log1p(-z) - sp_betaln(x, y))"),
+    _r("betaincc", _refuse("betaincc", "a"), _refuse("betaincc", "b"),
+       "-exp((x - 1) * log(z) + (y - 1) * sp_log1p(-z) - sp_betaln(x, y))"),
+    _r("stdtr", _refuse("stdtr", "df"),
+       "exp(sp_gammaln(0.5 * (x + 1)) - sp_gammaln(0.5 * x) - 0.5 * log(3.141592653589793 * x)"
+       " - 0.5 * (x + 1) * sp_log1p(y * y / x))"),
+    _r("chndtr",
+       "(0.5 * exp(sqrt(z * x) - 0.5 * (x + z) + (0.25 * y - 0.5) * log(x / z))"
+       " * sp_ive(0.5 * y - 1, sqrt(z * x))) if z > 0 else"
+       " exp((0.5 * y - 1) * log(x) - 0.5 * x - 0.34657359027997264 * y - sp_gammaln(0.5 * y))",
+       _refuse("chndtr", "df"), _refuse("chndtr", "nc")),
+    _r("xlogy", "log(y)", "0 if x == 0 else x / y"),
+    _r("xlog1py", "sp_log1p(y)", "0 if x == 0 else x / (1 + y)"),
+    _r("owens_t", "-0.19947114020071635 * exp(-0.5 * x * x) * sp_erf(0.7071067811865476 * x * y)",
+       "exp(-0.5 * x * x * (1 + y * y)) / (6.283185307179586 * (1 + y * y))"),
+    _r("entr", "-(log(x) + 1)"),
+    _r("rel_entr", "log(x / y) + 1", "-x / y"),
+    _r("kl_div", "log(x / y)", "1 - x / y"),
+    _r("beta", "r * (digamma(x) - digamma(x + y))", "r * (digamma(y) - digamma(x + y))"),
+    _r("betaln", "digamma(x) - digamma(x + y)", "digamma(y) - digamma(x + y)"),
+    _r("exp1", "-exp(-x) / x"),
+    _r("expi", "exp(x) / x"),
+    _r("exprel", "((x - 1) * exp(x) + 1) / (x * x) if x != 0 else 0.5"),
+    _r("cosm1", "-sin(x)"),
+    _r("powm1", "y * pow(x, y - 1)", "(r + 1) * log(x)"),
+    _r("boxcox", "pow(x, y - 1)",
+       "(pow(x, y) * log(x) - r) / y if y != 0 else 0.5 * log(x) * log(x)"),
+    _r("boxcox1p", "pow(1 + x, y - 1)",
+       "(pow(1 + x, y) * sp_log1p(x) - r) / y if y != 0 else 0.5 * sp_log1p(x) * sp_log1p(x)"),
+    _r("spence", "log(x) / (1 - x) if x != 1 else -1"),
+    _r("sindg", "0.017453292519943295 * cos(0.017453292519943295 * x)"),
+    _r("cosdg", "-0.017453292519943295 * sin(0.017453292519943295 * x)"),
+    _r("radian", "0.017453292519943295", "0.0002908882086657216", "4.84813681109536e-06"),
+    _r("pseudo_huber", "(2 * r - y * y / sqrt(1 + (y / x) * (y / x))) / x",
+       "y / sqrt(1 + (y / x) * (y / x))"),
+]}
+# SciPy spellings of functions the MATH table already has
+_SCIPY_ALIASES = {"erf": "erf", "erfc": "erfc", "expm1": "expm1", "log1p": "log1p",
+                  "cbrt": "cbrt", "exp2": "exp2", "exp10": "exp10", "gamma": "tgamma"}
+
 # Functions an expression may call: name -> (kind, target).  ``intrinsic`` becomes
 # llvm.<target>.<type>; ``libm`` a C call (float variant gets an ``f`` suffix); ``helper`` a
 # function zymase links in (see rules/helpers.py).
@@ -140,7 +236,7 @@ FUNCTIONS = {
     "log": ("intrinsic", "log"), "sqrt": ("intrinsic", "sqrt"), "pow": ("intrinsic", "pow"),
     "trunc": ("intrinsic", "trunc"), "copysign": ("intrinsic", "copysign"),
     "sinh": ("intrinsic", "sinh"), "cosh": ("intrinsic", "cosh"),
-    "digamma": ("helper", "digamma"),
+    "digamma": ("helper", "digamma"), "trigamma": ("helper", "trigamma"),
 }
 
 # libm / Numba helper spellings → base name
@@ -168,7 +264,17 @@ def base_name(callee: str) -> str:
 
 
 def lookup(callee: str) -> Optional[Rule]:
+    if callee.startswith("scipy.special."):
+        name = callee[len("scipy.special."):]
+        if name in _SCIPY_ALIASES:
+            return MATH[_SCIPY_ALIASES[name]]
+        return SCIPY_SPECIAL.get(name)
     return MATH.get(base_name(callee))
+
+
+def refusal(partial: Optional[str]) -> Optional[str]:
+    """The refusal text of a ``!`` partial (see SCIPY_SPECIAL), else None."""
+    return partial[1:] if partial is not None and partial.startswith("!") else None
 
 
 # Calls that never carry a derivative (bookkeeping, allocation, errors, debug info)

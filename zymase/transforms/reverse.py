@@ -76,7 +76,7 @@ from ..ir.values import (Argument, Block, Constant, Function, GlobalRef, Instruc
                          const_float, const_int, quote_name, undef, zero)
 from ..llvm.jit import value_type
 from ..rules import table
-from ..rules.emit import ExprEmitter, _parse, scale as emit_scale
+from ..rules.emit import ExprEmitter, expression_names, scale as emit_scale
 from .clone import clone_into
 from .forward import (ShadowBuilder, _align, _describe, _leaf_type, _safe, lane_pointers,
                       lanes_to_array, reverse_postorder)
@@ -91,7 +91,7 @@ from ..analysis.addresses import accumulation_order, affine
 
 
 def _names(expr: str) -> Set[str]:
-    return {n.id for n in ast.walk(_parse(expr)) if isinstance(n, ast.Name)}
+    return expression_names(expr)
 
 
 class ReverseTransform:
@@ -1630,7 +1630,7 @@ class ReverseTransform:
         for nm, o in zip("xyz", i.operands):
             if nm in names:
                 env[nm] = r(o)
-        em = ExprEmitter(b, i.type, env, self.sb.helpers)
+        em = ExprEmitter(b, i.type, env, self.sb.helpers, i.loc)
         for k, o in enumerate(i.operands):
             if k >= len(rule.partials) or rule.partials[k] is None:
                 continue
