@@ -1,7 +1,7 @@
 """Custom derivatives and inactive functions: user rules the engine uses instead of a body.
 
-``custom_derivative(fn)`` wraps an ``@njit``-compilable function (or a ctypes function
-object); ``defjvp(rule)`` gives its forward rule ``rule(primals, tangents) -> (y, y_dot)``,
+``custom_derivative(fn)`` wraps an ``@njit``-compilable function (or a ctypes or cffi
+function object); ``defjvp(rule)`` gives its forward rule ``rule(primals, tangents) -> (y, y_dot)``,
 ``defvjp(fwd, bwd)`` its reverse rule ``fwd(*primals) -> (y, residuals)`` and
 ``bwd(residuals, y_bar) -> tuple of input adjoints`` (JAX's conventions).  ``inactive(fn)``
 marks calls to ``fn`` as carrying no derivative.
@@ -11,7 +11,14 @@ How the engine finds them.  Calls reach LLVM IR in two shapes:
   registry maps each overload's symbol back to its ``CustomFunction``; canonicalisation keeps
   those calls (no inlining) so the transforms see them;
 - a ctypes/cffi function is an indirect call through ``@numba.dynamic.globals.<address>`` —
-  the registry maps the address.
+  the registry maps the address.  So every call of that C function uses the rule, whether the
+  code names the wrapper or the ctypes/cffi object itself, and the latest wrapper made for an
+  address wins.  Inside ``@njit`` code the wrapper is typed as the C function's pointer type
+  with a ``get_pointer`` that reads the wrapper's address (Numba's own ``get_pointer`` expects
+  the ctypes/cffi object and fails on the wrapper).  Rules are ordinary ``@njit`` functions
+  and may call the C function they describe, and other C functions: their calls stay plain
+  calls in the compiled rule, which is not differentiated (except by a derivative of a
+  derivative, where those calls meet their own rules in turn).
 The transforms ask ``lookup_call(inst)`` for every call and, on a hit, emit a call to the
 compiled rule (``rule_function``) instead of differentiating the body.
 """
@@ -32,10 +39,15 @@ _dispatchers: Dict[int, "CustomFunction"] = {}
 
 
 def _address(obj) -> Optional[int]:
+    """Entry address of a ctypes or cffi function object; None for anything else."""
+    if isinstance(obj, CustomFunction):
+        return None
     if isinstance(obj, ctypes._CFuncPtr):
         return ctypes.cast(obj, ctypes.c_void_p).value
-    addr = getattr(obj, "_address", None)  # cffi / numba cfunc
-    return addr if isinstance(addr, int) else None
+    from numba.core.typing import cffi_utils
+    if cffi_utils.SUPPORTED and cffi_utils.is_cffi_func(obj):
+        return cffi_utils.get_pointer(obj)
+    return None
 
 
 class CustomFunction:
@@ -51,7 +63,8 @@ class CustomFunction:
         if self.address is not None:
             self.dispatcher = None
             _by_address[self.address] = self
-            self.name = getattr(fn, "__name__", f"C function at {self.address:#x}")
+            name = fn.__name__ if isinstance(fn, ctypes._CFuncPtr) else symbol_at(self.address)
+            self.name = name or f"C function at {self.address:#x}"   # cffi: dladdr's name
         else:
             if not isinstance(fn, numba.core.dispatcher.Dispatcher):
                 fn = numba.njit(fn)
@@ -200,7 +213,9 @@ def remember_external_functions(py_func) -> None:
             obj = env.get(name)
             addr = _address(obj) if obj is not None else None
             if addr is not None:
-                _external_names.setdefault(addr, getattr(obj, "__name__", name))
+                # ctypes knows the C name; a cffi function only the Python name it is bound to
+                _external_names.setdefault(
+                    addr, obj.__name__ if isinstance(obj, ctypes._CFuncPtr) else name)
             inner = getattr(obj, "py_func", None)
             if inner is not None:
                 visit(inner, depth + 1)
@@ -232,9 +247,17 @@ def symbol_at(addr: int) -> Optional[str]:
 from numba.extending import typeof_impl  # noqa: E402
 
 
+def _custom_pointer(cf: "CustomFunction") -> int:
+    """``get_pointer`` of the Numba type of a wrapped C function: Numba calls it on the
+    wrapper (a global or argument), not on the ctypes/cffi object Numba's own helpers expect."""
+    return cf.address
+
+
 @typeof_impl.register(CustomFunction)
 def _typeof_custom(val, c):
-    # inside @njit code a CustomFunction is simply the function it wraps
+    # inside @njit code a CustomFunction is simply the function it wraps: the dispatcher, or
+    # the C function's pointer type with a get_pointer that accepts the wrapper
     if val.dispatcher is not None:
         return nbt.Dispatcher(val.dispatcher)
-    return numba.typeof(val.fn)
+    t = numba.typeof(val.fn)
+    return nbt.ExternalFunctionPointer(t.sig, get_pointer=_custom_pointer, cconv=t.cconv)

@@ -10,10 +10,10 @@ with Numba's calling convention; their IR is linked into the derivative's module
 """
 from __future__ import annotations
 
-import ctypes
 from dataclasses import dataclass
 from typing import List, Optional
 
+import numba
 from numba.core import types as nbt
 
 from ..custom import CustomFunction
@@ -22,11 +22,6 @@ from ..ir.builder import Builder
 from ..ir.types import I32, PTR, FunctionType, Type
 from ..ir.values import Instruction, Module, Value
 from ..llvm.jit import value_type
-
-_CTYPES = {ctypes.c_double: nbt.float64, ctypes.c_float: nbt.float32, ctypes.c_int: nbt.int32,
-           ctypes.c_long: nbt.int64, ctypes.c_longlong: nbt.int64, ctypes.c_int64: nbt.int64,
-           ctypes.c_int32: nbt.int32}
-
 
 @dataclass
 class CallSite:
@@ -48,14 +43,17 @@ def call_site(cf: CustomFunction, inst: Instruction) -> CallSite:
                 return CallSite(cf, inst, tuple(sig.args), sig.return_type, list(inst.operands[2:]),
                                 inst.operands[0], inst.operands[1])
         raise unsupported(f"a call to `{cf.name}` with an unknown signature", inst.loc)
-    fn = cf.fn
+    # a C function (ctypes or cffi): its Numba signature is the one Numba typed the call with
     try:
-        argtypes = tuple(_CTYPES[t] for t in fn.argtypes)
-        restype = _CTYPES[fn.restype]
-    except (KeyError, TypeError):
-        raise unsupported(f"a custom derivative for the C function `{cf.name}` whose ctypes "
-                          f"argtypes/restype are not set to float/int types", inst.loc,
-                          help="set fn.argtypes and fn.restype") from None
+        sig = numba.typeof(cf.fn).sig
+    except (TypeError, ValueError, AttributeError):
+        sig = None
+    if sig is None or not all(isinstance(t, (nbt.Float, nbt.Integer))
+                              for t in sig.args + (sig.return_type,)):
+        raise unsupported(f"a custom derivative for the C function `{cf.name}` whose argument "
+                          f"and result types are not all float/int types", inst.loc,
+                          help="for ctypes, set fn.argtypes and fn.restype")
+    argtypes, restype = tuple(sig.args), sig.return_type
     return CallSite(cf, inst, argtypes, restype, list(inst.operands), None, None)
 
 
