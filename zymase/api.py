@@ -290,7 +290,11 @@ class Derivative:
                 raise internal(self.py_func.__qualname__, f"{type(e).__name__}: {e}",
                                f"{self.mode.value} mode, argument types "
                                f"({', '.join(map(str, argtypes))})") from e
-            if disk_key:
+            # code that calls a C function by its address (ctypes/cffi) is valid in this
+            # process only: libraries load elsewhere next time, so it is never cached (SciPy's
+            # special functions are called by symbol and rebound on load)
+            if disk_key and "numba.dynamic.globals." not in final \
+                    and "inttoptr (i64 " not in final:
                 diskcache.store(disk_key, final, restype, symbol)
         out = (restype(*argtypes), lib, symbol)
         self._builds[key] = out

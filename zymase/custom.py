@@ -166,7 +166,7 @@ def protected_symbols():
     return out
 
 
-_DYN = re.compile(r"numba\.dynamic\.globals\.([0-9a-fA-F]+)$")
+_DYN = re.compile(r"numba\.dynamic\.globals\.([0-9a-fA-F]+)(?:\.\d+)?$")   # .N: renamed by linking
 
 
 def lookup_call(inst) -> Optional[CustomFunction]:
@@ -215,7 +215,8 @@ def remember_external_functions(py_func) -> None:
             if addr is not None:
                 # ctypes knows the C name; a cffi function only the Python name it is bound to
                 _external_names.setdefault(
-                    addr, obj.__name__ if isinstance(obj, ctypes._CFuncPtr) else name)
+                    addr, getattr(obj, "__name__", name) if isinstance(obj, ctypes._CFuncPtr)
+                    else name)   # a prototype made from an address has no __name__
             inner = getattr(obj, "py_func", None)
             if inner is not None:
                 visit(inner, depth + 1)

@@ -11,6 +11,7 @@ address, so the ctypes and cffi wrappers of the same libm function replace each 
 each test must use the ones it just registered.  Derivatives are checked against closed forms
 (rtol 1e-12) and central finite differences of the primal (rtol 1e-7)."""
 import ctypes
+import os
 import ctypes.util
 import math
 import types
@@ -329,3 +330,32 @@ def test_reverse_rule_missing_names_the_c_function():
         return only_fwd(x)
     with pytest.raises(zymase.UnsupportedError, match="no reverse rule"):
         zymase.autodiff_reverse(f, Active, ret=ActiveOnly)(0.5, 1.0)
+
+
+def test_cache_true_never_stores_code_that_calls_a_c_address(tmp_path):
+    """A C function's address is valid in one process only (libm loads elsewhere next time):
+    such a derivative is rebuilt, never loaded from the disk cache (it crashed with SIGSEGV)."""
+    import subprocess
+    import sys
+    import textwrap
+    script = textwrap.dedent("""
+        import ctypes, ctypes.util, zymase
+        libm = ctypes.CDLL(ctypes.util.find_library("m"))
+        _cbrt = libm.cbrt; _cbrt.restype = ctypes.c_double; _cbrt.argtypes = [ctypes.c_double]
+        cbrt = zymase.custom_derivative(_cbrt)
+        def _fwd(x):
+            y = _cbrt(x)
+            return y, (y,)
+        cbrt.defvjp(_fwd, lambda res, g: (g / (3.0 * res[0] * res[0]),))
+        d = zymase.autodiff_reverse(lambda a: cbrt(a) * a, zymase.Active, ret=zymase.Active,
+                                    cache=True)
+        print(repr(d(8.0, 1.0)))
+    """)
+    path = tmp_path / "cached_c.py"
+    path.write_text(script)
+    env = dict(os.environ, ZYMASE_CACHE_DIR=str(tmp_path / "cache"))
+    outs = [subprocess.run([sys.executable, str(path)], capture_output=True, text=True, env=env,
+                           timeout=300) for _ in range(2)]
+    for o in outs:
+        assert o.returncode == 0, o.stderr
+        assert o.stdout.strip() == "(16.0, 2.6666666666666665)"
