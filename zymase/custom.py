@@ -166,6 +166,7 @@ def protected_symbols():
     return out
 
 
+_INTTOPTR = re.compile(r"^inttoptr \(i64 (\d+) to ptr\)$")
 _DYN = re.compile(r"numba\.dynamic\.globals\.([0-9a-fA-F]+)(?:\.\d+)?$")   # .N: renamed by linking
 
 
@@ -184,6 +185,9 @@ def lookup_call(inst) -> Optional[CustomFunction]:
 def external_address(inst) -> Optional[int]:
     """Address of the C function an indirect call goes through (ctypes/cffi), if known."""
     callee = inst.callee
+    m = _INTTOPTR.match(getattr(callee, "text", "") or "")
+    if m:   # a folded address (see pipeline._freeze_dynamic_globals)
+        return int(m.group(1))
     if getattr(callee, "opcode", None) == "load":
         g = callee.operands[0]
         m = _DYN.search(getattr(g, "name", "") or "")

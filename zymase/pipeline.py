@@ -50,7 +50,7 @@ def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepa
     fe = compile_ir(fn, argtypes, reuse)
     t1 = time.perf_counter()
     dprint(print_flags, "ir-numba", fe.llvm_name, fe.module_text)
-    mod = pipelines.parse(_allow_inlining(fe.module_text))
+    mod = pipelines.parse(_freeze_dynamic_globals(_allow_inlining(fe.module_text)))
     from .custom import protected_symbols
     pipelines.canonicalise(mod, fe.llvm_name, protect=protected_symbols())
     text = str(mod)
@@ -93,6 +93,19 @@ def _internalize(mod, keep: str) -> None:
         if not g.is_declaration:
             g.linkage = "internal"
             g.name = f"{keep}.{g.name}"
+
+
+def _freeze_dynamic_globals(text: str) -> str:
+    """Numba keeps the address of a C function it calls (ctypes, cffi, a first-class function
+    such as SciPy's through ``WrapperAddressProtocol``) in a ``linkonce`` global initialised
+    with that address, and guards first-class calls with a null test that falls back to asking
+    the Python object.  The address never changes in a process, so the global becomes an
+    internal constant: canonicalisation folds the loads, the fallback path disappears and the
+    call's callee is the address itself, which the call rules recognise."""
+    import re
+    return re.sub(r"^(@numba\.dynamic\.globals\.[0-9a-fA-F]+(?:\.\d+)?) = linkonce global ptr "
+                  r"inttoptr",
+                  r"\1 = internal constant ptr inttoptr", text, flags=re.M)
 
 
 def _allow_inlining(text: str) -> str:

@@ -312,3 +312,32 @@ def test_disk_cache_rebinds_symbols_in_a_new_process(tmp_path):
     expect = S.ndtr(0.3) + 0.3 * np.exp(-0.045) / np.sqrt(2 * np.pi)
     assert float(outs[0].stdout) == pytest.approx(expect, rel=1e-12)
     assert outs[0].stdout == outs[1].stdout
+
+
+def _first_class(name, signature):
+    """SciPy's function as a Numba first-class function (``WrapperAddressProtocol``), the way
+    numba-stats wraps them: Numba guards such calls with a null test and a fallback through
+    the Python object."""
+    from numba.types import WrapperAddressProtocol
+    addr = get_cython_function_address("scipy.special.cython_special", _real_export(name))
+    cls = type(name, (WrapperAddressProtocol,),
+               {"__wrapper_address__": lambda self: addr, "signature": lambda self: signature})
+    return cls()
+
+
+_fc_ndtri = _first_class("ndtri", numba.float64(numba.float64))
+_fc_stdtr = _first_class("stdtr", numba.float64(numba.float64, numba.float64))
+
+
+@numba.njit
+def _first_class_user(p):
+    return _fc_ndtri(p[0]) * _fc_stdtr(4.0, p[1])
+
+
+def test_first_class_function_wrappers():
+    p = np.array([0.3, 0.7])
+    ref = lambda v: S.ndtri(v[0]) * S.stdtr(4.0, v[1])   # noqa: E731
+    expect = np.array([_fd(ref, p, 0), _fd(ref, p, 1)])
+    np.testing.assert_allclose(zymase.grad(_first_class_user)(p), expect, rtol=1e-8)
+    t = zymase.autodiff_forward(_first_class_user, Dual, ret=DualOnly)(p, np.array([1.0, -2.0]))
+    assert t == pytest.approx(expect @ [1.0, -2.0], rel=1e-8)

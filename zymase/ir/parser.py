@@ -448,7 +448,15 @@ class FunctionParser:
                 pre[-1] += tk.span(s, tk.i)
         rty = parse_type(tk)
         fnty = rty if isinstance(rty, FunctionType) else None
-        callee = self.value(tk, PTR)
+        if tk.kind() == "word" and tk.peek() in _CONST_WORDS and tk.peek(1) == "(":
+            # a constant-expression callee, `inttoptr (i64 N to ptr)`: exactly one group,
+            # the next one is the argument list
+            start = tk.i
+            tk.next()
+            tk.skip_balanced()
+            callee = Constant(PTR, tk.span(start, tk.i))
+        else:
+            callee = self.value(tk, PTR)
         tk.expect("(")
         args, arg_attrs = [], []
         if not tk.accept(")"):
