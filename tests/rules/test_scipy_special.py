@@ -58,6 +58,9 @@ CASES = {
     "betaincc": ("__pyx_fuse_1betaincc", (2.0, 3.0, 0.3)),
     "stdtr": ("__pyx_fuse_1stdtr", (4.0, 0.7)),
     "chndtr": ("__pyx_fuse_1chndtr", (1.5, 3.0, 2.0)),
+    "ndtri_exp": ("ndtri_exp", (-1.2,)), "gammaincinv": ("gammaincinv", (2.5, 0.3)),
+    "gammainccinv": ("gammainccinv", (2.5, 0.3)), "stdtrit": ("stdtrit", (4.0, 0.3)),
+    "betaincinv": ("betaincinv", (2.0, 3.0, 0.3)), "chndtrix": ("chndtrix", (0.3, 3.0, 2.0)),
     "xlogy": ("__pyx_fuse_1xlogy", (0.7, 1.3)), "xlog1py": ("__pyx_fuse_1xlog1py", (0.7, 0.3)),
     "owens_t": ("owens_t", (0.5, 0.8)),
     "entr": ("entr", (0.3,)), "rel_entr": ("rel_entr", (0.3, 0.7)),
@@ -80,7 +83,7 @@ CASES = {
 # extra points: the other branch of a rule with a case split
 EXTRA = [("chndtr", (1.5, 3.0, 0.0)), ("boxcox", (1.3, 0.0)), ("boxcox1p", (0.3, 0.0)),
          ("exprel", (0.0,)), ("i1e", (-0.9,)), ("xlogy", (0.0, 1.3)), ("psi", (-0.7,)),
-         ("psi", (12.5,))]
+         ("psi", (12.5,)), ("chndtrix", (0.3, 3.0, 0.0))]
 
 
 def _real_export(name):

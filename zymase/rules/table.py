@@ -199,6 +199,21 @@ SCIPY_SPECIAL: Dict[str, Rule] = {r.name: r for r in [
        " * sp_ive(0.5 * y - 1, sqrt(z * x))) if z > 0 else"
        " exp((0.5 * y - 1) * log(x) - 0.5 * x - 0.34657359027997264 * y - sp_gammaln(0.5 * y))",
        _refuse("chndtr", "df"), _refuse("chndtr", "nc")),
+    # inverses of distribution functions: dF^-1/dp = 1 / density at the result r
+    _r("ndtri_exp", "2.5066282746310002 * exp(x + 0.5 * r * r)"),
+    _r("gammaincinv", _refuse("gammaincinv", "a"), "exp(r - (x - 1) * log(r) + sp_gammaln(x))"),
+    _r("gammainccinv", _refuse("gammainccinv", "a"),
+       "-exp(r - (x - 1) * log(r) + sp_gammaln(x))"),
+    _r("betaincinv", _refuse("betaincinv", "a"), _refuse("betaincinv", "b"),
+       "exp(sp_betaln(x, y) - (x - 1) * log(r) - (y - 1) * sp_log1p(-r))"),
+    _r("stdtrit", _refuse("stdtrit", "df"),
+       "exp(sp_gammaln(0.5 * x) - sp_gammaln(0.5 * (x + 1)) + 0.5 * log(3.141592653589793 * x)"
+       " + 0.5 * (x + 1) * sp_log1p(r * r / x))"),
+    _r("chndtrix",
+       "1 / ((0.5 * exp(sqrt(z * r) - 0.5 * (r + z) + (0.25 * y - 0.5) * log(r / z))"
+       " * sp_ive(0.5 * y - 1, sqrt(z * r))) if z > 0 else"
+       " exp((0.5 * y - 1) * log(r) - 0.5 * r - 0.34657359027997264 * y - sp_gammaln(0.5 * y)))",
+       _refuse("chndtrix", "df"), _refuse("chndtrix", "nc")),
     _r("xlogy", "log(y)", "0 if x == 0 else x / y"),
     _r("xlog1py", "sp_log1p(y)", "0 if x == 0 else x / (1 + y)"),
     _r("owens_t", "-0.19947114020071635 * exp(-0.5 * x * x) * sp_erf(0.7071067811865476 * x * y)",
