@@ -116,10 +116,11 @@ def make_params(K, d, seed=0):
 prior_value_and_grad = zymase.value_and_grad(gmm_prior, argnums=(0, 1, 2))
 
 
-def distributed_value_and_grad(params, shards, gamma, m, client=None, split_every=8):
+def distributed_value_and_grad(params, shards, gamma, m, client=None, split_every=8,
+                               cache=False):
     """Whole-objective value and gradient: the data term on Dask, the prior here."""
     vg = zymase.distributed.sharded_value_and_grad(gmm_data_term, client=client,
-                                                   split_every=split_every)
+                                                   split_every=split_every, cache=cache)
     v_data, g_data = vg(params, shards)
     v_prior, g_prior = prior_value_and_grad(*params, gamma, m)
     return v_data + v_prior, tuple(a + b for a, b in zip(g_data, g_prior))

@@ -79,7 +79,8 @@ __all__ = ["sharded_value_and_grad", "sharded_grad", "batched_jacobian",
 # -- per-process memo of shipped objects and counters ------------------------------------------
 _MEMO: Dict[str, Any] = {}
 _LOCK = threading.RLock()
-_STATS = {"objects": 0, "builds": 0, "build_seconds": 0.0, "calls": 0, "tasks": 0}
+_STATS = {"objects": 0, "builds": 0, "build_seconds": 0.0, "calls": 0, "call_seconds": 0.0,
+          "call_cpu_seconds": 0.0, "tasks": 0}
 
 
 def local_stats() -> dict:
@@ -94,7 +95,7 @@ def local_stats() -> dict:
 def _reset_local_stats(clear_memo: bool = False) -> None:
     with _LOCK:
         for k in _STATS:
-            _STATS[k] = 0.0 if k == "build_seconds" else 0
+            _STATS[k] = 0.0 if k.endswith("seconds") else 0
         if clear_memo:
             _MEMO.clear()
 
@@ -104,6 +105,7 @@ def worker_stats(client=None) -> Dict[str, dict]:
     client).  ``objects``: derivative objects (or specs) unpickled — one per worker per
     derivative when the memo works; ``builds``: derivatives compiled or loaded from the disk
     cache; ``build_seconds``: wall time of the calls that built; ``calls``: derivative calls;
+    ``call_seconds`` / ``call_cpu_seconds``: wall / CPU time of the calls that did not build;
     ``tasks``: tasks run."""
     return _client(client).run(local_stats)
 
@@ -161,19 +163,22 @@ def _counted_call(d, args):
     first call of each derivative object in a process is serialised, so threads of one worker
     never build the same derivative twice."""
     before = _n_builds(d)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.thread_time()
     if before == 0:
         with _LOCK:
             res = d(*args)
     else:
         res = d(*args)
-    dt = time.perf_counter() - t0
+    dt, cpu = time.perf_counter() - t0, time.thread_time() - c0
     after = _n_builds(d)
     with _LOCK:
         _STATS["calls"] += 1
         if after > before:
             _STATS["builds"] += after - before
             _STATS["build_seconds"] += dt
+        else:
+            _STATS["call_seconds"] += dt
+            _STATS["call_cpu_seconds"] += cpu
     return res
 
 
@@ -210,8 +215,9 @@ def _maybe_client(client):
 
 
 def _compute(obj, client):
-    """Compute a Delayed on ``client`` (default: the current distributed client, else Dask's
-    default scheduler)."""
+    """Compute a Delayed on ``client``; without one, on Dask's current scheduler (the default
+    distributed client if one exists, unless ``dask.config.set(scheduler=...)`` says
+    otherwise)."""
     dask = _dask()
     if client is not None:
         return client.compute(obj).result()
@@ -410,7 +416,7 @@ class ShardedValueAndGrad:
 
     def __call__(self, params, shards, *args):
         single = not isinstance(params, (tuple, list))
-        total = _compute(self.graph(params, shards, *args), _maybe_client(self.client))
+        total = _compute(self.graph(params, shards, *args), self.client)
         value, grads = total[0], total[1:]
         return value, (grads[0] if single else tuple(grads))
 
@@ -424,7 +430,8 @@ def sharded_value_and_grad(fn, *, client=None, split_every: int = 8, cache: bool
     ``params`` (an array or float, or a tuple/list of them: float arrays are ``Duplicated``,
     float scalars ``Active``; shards and ``args`` are ``Const``).  One reverse-mode call per
     shard, a tree sum of fan-in ``split_every``; NumPy results.  ``client``: a
-    ``distributed.Client`` (default: the current one, else Dask's default scheduler).
+    ``distributed.Client`` (default: Dask's current scheduler — the default client if one
+    exists).
     ``cache=True`` keeps compiled derivatives on disk (share ``ZYMASE_CACHE_DIR``).
     """
     return ShardedValueAndGrad(fn, client, split_every, cache, checks)
@@ -518,7 +525,7 @@ class BatchedJacobian:
         return dask.delayed(_concat_pairs, pure=False)(*parts)
 
     def __call__(self, X, *args):
-        return _compute(self.graph(X, *args), _maybe_client(self.client))
+        return _compute(self.graph(X, *args), self.client)
 
 
 def batched_jacobian(fn, *, client=None, rows_per_task: Optional[int] = None,
@@ -604,7 +611,7 @@ def map_calls(df: Derivative, calls: Sequence[Sequence], *, client=None,
     dask = _dask()
     if not isinstance(df, Derivative):
         raise TypeError(f"map_calls needs a zymase derivative, got {type(df).__name__}")
-    client = _maybe_client(client)
+    explicit, client = client, _maybe_client(client)
     calls = [tuple(c) for c in calls]
     if not calls:
         return []
@@ -613,4 +620,4 @@ def map_calls(df: Derivative, calls: Sequence[Sequence], *, client=None,
     spec = Shipped(df)
     parts = [dask.delayed(_run_calls, pure=False)(spec, calls[i:i + calls_per_task])
              for i in range(0, len(calls), calls_per_task)]
-    return _compute(dask.delayed(_concat_lists, pure=False)(*parts), client)
+    return _compute(dask.delayed(_concat_lists, pure=False)(*parts), explicit)

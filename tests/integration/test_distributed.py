@@ -85,16 +85,24 @@ def load_or_die(marker, arr):
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     from distributed import Client, LocalCluster
+    # one disk cache for this process and the workers: what the tests build here with
+    # cache=True, the workers load instead of compiling again (and a restarted worker too)
     cache = str(tmp_path_factory.mktemp("zymase_cache"))
+    saved = os.environ.get("ZYMASE_CACHE_DIR")
+    os.environ["ZYMASE_CACHE_DIR"] = cache
     env = {"ZYMASE_CACHE_DIR": cache,
            "PYTHONPATH": os.pathsep.join([REPO, EXAMPLES, os.environ.get("PYTHONPATH", "")])}
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                            dashboard_address=None, env=env, silence_logs=50)
-    c = Client(cluster)
+    c = Client(cluster.scheduler_address)          # any scheduler address works the same way
     yield c
     pids = set(c.run(os.getpid).values())
     c.close()
     cluster.close()
+    if saved is None:
+        os.environ.pop("ZYMASE_CACHE_DIR", None)
+    else:
+        os.environ["ZYMASE_CACHE_DIR"] = saved
     gone, alive = psutil.wait_procs([psutil.Process(p) for p in pids if psutil.pid_exists(p)],
                                     timeout=20)
     assert not alive, f"worker processes left running: {alive}"
@@ -116,20 +124,23 @@ def test_gmm_sharded_gradient_is_exact_and_built_once_per_worker(client):
 
     # single process: the data term's gradient over all n points in one call, plus the prior
     # (examples/dask_gmm.py's main() checks against gmm_objective's gradient the same way)
-    v_d, g_d = zymase.value_and_grad(dask_gmm.gmm_data_term, argnums=(0, 1, 2))(*params, x)
+    D = zymase.Duplicated
+    df = zymase.autodiff_reverse(dask_gmm.gmm_data_term, D, D, D, Const, ret=zymase.Active,
+                                 cache=True)
+    g_d = [np.zeros_like(p) for p in params]
+    v_d = df(params[0].copy(), g_d[0], params[1].copy(), g_d[1], params[2].copy(), g_d[2], x,
+             1.0)
     v_p, g_p = dask_gmm.prior_value_and_grad(*params, gamma, m)
     ref_v, ref_g = v_d + v_p, [a + b for a, b in zip(g_d, g_p)]
     # the objective is ADBench's
     from tests.adbench.objectives import gmm_objective as adbench_gmm
     assert adbench_gmm(*params, x, gamma, m) == pytest.approx(ref_v, rel=1e-13)
-    assert dask_gmm.gmm_objective(*params, x, gamma, m) == pytest.approx(ref_v, rel=1e-13)
 
     # shards as dask array blocks (8), as a list of NumPy arrays (5), as Futures (3)
-    v1, g1 = dask_gmm.distributed_value_and_grad(params, da.from_array(x, chunks=(500, d)),
-                                                 gamma, m, client, split_every=3)
-    v2, g2 = dask_gmm.distributed_value_and_grad(params, np.array_split(x, 5), gamma, m, client)
-    futures = client.scatter(np.array_split(x, 3))
-    v3, g3 = dask_gmm.distributed_value_and_grad(params, futures, gamma, m, client)
+    run = dask_gmm.distributed_value_and_grad
+    v1, g1 = run(params, da.from_array(x, chunks=(500, d)), gamma, m, client, 3, cache=True)
+    v2, g2 = run(params, np.array_split(x, 5), gamma, m, client, cache=True)
+    v3, g3 = run(params, client.scatter(np.array_split(x, 3)), gamma, m, client, cache=True)
     for v, g in ((v1, g1), (v2, g2), (v3, g3)):
         assert v == pytest.approx(ref_v, rel=1e-12)
         for a, b in zip(g, ref_g):
@@ -146,10 +157,12 @@ def test_gmm_sharded_gradient_is_exact_and_built_once_per_worker(client):
 def test_batched_jacobian_value_and_grad_and_map_calls(client):
     X = np.random.default_rng(1).standard_normal((12, 3))
     dt, steps = 0.01, 50
-    Y, J = zd.batched_jacobian(lorenz_final, client=client, rows_per_task=4)(X, dt, steps)
+    # in-process reference: one width-3 forward call per row (built here, stored on disk)
+    d = zymase.autodiff_forward(lorenz_final, Dual, Const, Const, ret=Dual, width=3, cache=True)
+    d(X[0].copy(), np.eye(3), dt, steps)
+    Y, J = zd.batched_jacobian(lorenz_final, client=client, rows_per_task=4, cache=True)(
+        X, dt, steps)
     assert Y.shape == (12, 3) and J.shape == (12, 3, 3)
-    # in-process reference: one width-3 forward call per row
-    d = zymase.autodiff_forward(lorenz_final, Dual, Const, Const, ret=Dual, width=3)
     for i in (0, 7, 11):
         y, t = d(X[i].copy(), np.eye(3), dt, steps)
         np.testing.assert_array_equal(Y[i], y)
@@ -199,6 +212,24 @@ def test_worker_death_is_retried_and_exact(client, tmp_path):
     pids_after = set(client.run(os.getpid).values())
     assert pids_after != pids_before                    # a fresh process replaced it
     assert v == v_ok and np.array_equal(g, g_ok)        # bit for bit: same tree, same tasks
+
+
+@numba.njit
+def scaled_loss(w, s, x, y):
+    """s·Σ_i (x_i·w − y_i)²: a float scalar parameter (Active) next to an array."""
+    return s * sq_loss(w, x, y)
+
+
+def test_scalar_parameters_on_the_threaded_scheduler():
+    rng = np.random.default_rng(6)
+    xs, ys, w = rng.standard_normal((90, 3)), rng.standard_normal(90), rng.standard_normal(3)
+    vg = zd.sharded_value_and_grad(scaled_loss, split_every=2)
+    with dask.config.set(scheduler="threads"):
+        v, (gw, gs) = vg((w, 0.5), [(xs[i:i + 30], ys[i:i + 30]) for i in range(0, 90, 30)])
+    r = xs @ w - ys
+    assert v == pytest.approx(0.5 * (r @ r), rel=1e-13)
+    assert isinstance(gs, float) and gs == pytest.approx(r @ r, rel=1e-13)
+    np.testing.assert_allclose(gw, xs.T @ r, rtol=1e-12)
 
 
 def test_unbuildable_derivative_raises_the_same_error_on_the_client(client):
