@@ -50,14 +50,17 @@ Invariants
 * A derivative that cannot be built raises on the worker; Dask re-raises that exception on
   the client — the same ``ZymaseError`` subclass with the same message.
 
-Workers must be able to import ``fn``: functions defined in ``__main__`` (a script) travel by
-value; functions in modules must be importable on the workers (a ``LocalCluster`` started by
-the script sees the script's ``sys.path``).  Use processes with one thread each
+Functions travel by reference when their module can be imported (so a worker's function is
+the imported one, and ``cache=True`` entries written by the client are found by the workers),
+with a by-value copy as the fallback for workers that cannot import it; functions defined in
+``__main__`` (a script) travel by value.  Use processes with one thread each
 (``LocalCluster(n_workers=k, threads_per_worker=1)``): compiled derivatives hold the GIL.
 """
 from __future__ import annotations
 
 import hashlib
+import importlib
+import io
 import math
 import os
 import pickle
@@ -116,6 +119,54 @@ def reset_worker_stats(client=None, clear_memo: bool = False) -> None:
     _client(client).run(_reset_local_stats, clear_memo)
 
 
+def _importable(fn) -> Optional[Tuple[str, str]]:
+    """``(module, qualname)`` when importing that module here gives back ``fn`` itself."""
+    py = getattr(fn, "py_func", None)
+    mod, qual = getattr(py, "__module__", None), getattr(py, "__qualname__", "")
+    if not mod or mod in ("__main__", "__mp_main__") or "<locals>" in qual:
+        return None
+    try:
+        obj = importlib.import_module(mod)
+        for part in qual.split("."):
+            obj = getattr(obj, part)
+    except Exception:  # noqa: BLE001 - not importable: ship it by value
+        return None
+    return (mod, qual) if obj is fn else None
+
+
+def _import_or_load(module: str, qualname: str, fallback: bytes):
+    """The function ``module.qualname`` as imported here, or, where that module cannot be
+    imported, the copy pickled by value."""
+    try:
+        obj = importlib.import_module(module)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+        return obj
+    except Exception:  # noqa: BLE001
+        return pickle.loads(fallback)
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles Numba dispatchers of importable functions by reference (with a by-value copy
+    as fallback).  Numba alone pickles them by value, and a function rebuilt from its pickle
+    has a different code fingerprint than the imported one, so the worker would miss the disk
+    cache entries ``cache=True`` wrote in the client (and vice versa)."""
+
+    def reducer_override(self, obj):
+        import numba
+        if isinstance(obj, numba.core.dispatcher.Dispatcher):
+            ref = _importable(obj)
+            if ref is not None:
+                return _import_or_load, ref + (pickle.dumps(obj),)
+        return NotImplemented
+
+
+def _dumps(obj) -> bytes:
+    buf = io.BytesIO()
+    _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return buf.getvalue()
+
+
 class Shipped:
     """An object (a derivative, or a spec that makes derivatives) packaged for Dask tasks.
 
@@ -124,7 +175,7 @@ class Shipped:
     __slots__ = ("key", "payload", "obj")
 
     def __init__(self, obj):
-        payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = _dumps(obj)
         self.key = hashlib.sha256(payload).hexdigest()
         self.payload = payload
         with _LOCK:
