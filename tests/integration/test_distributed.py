@@ -10,7 +10,6 @@
   client;
 * no worker process outlives the cluster.
 """
-import math
 import os
 import sys
 import time
