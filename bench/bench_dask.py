@@ -95,9 +95,12 @@ def main(argv=None):
         med = statistics.median(r["times"])
         builds = [s["builds"] for s in r["stats"].values()]
         tasks = [s["tasks"] for s in r["stats"].values()]
-        busy = sum(s["call_seconds"] for s in r["stats"].values()) / (1 + a.repeat)
+        calls = 1 + a.repeat
+        cpu = [s["call_cpu_seconds"] / calls for s in r["stats"].values()]
+        wall = sum(s["call_seconds"] for s in r["stats"].values()) / calls
         print(f"  {w} worker(s): first call {r['first']:.2f} s (compiles), then median "
-              f"{med:.3f} s/gradient; derivative time summed over workers {busy:.3f} s/gradient; "
+              f"{med:.3f} s/gradient; derivative calls: {wall:.3f} s wall summed over workers, "
+              f"CPU per worker {[round(c, 3) for c in cpu]} s/gradient; "
               f"builds per worker {builds}, tasks per worker {tasks}")
         if r["naive"]:
             per_pid = {}

@@ -9,9 +9,11 @@ import sys
 
 import numpy as np
 import pytest
-from scipy.optimize import minimize, rosen, rosen_der, rosen_hess, rosen_hess_prod
 
-import zymase.scipy_optimize as zo
+pytest.importorskip("scipy", reason="scipy is not installed")
+from scipy.optimize import minimize, rosen, rosen_der, rosen_hess, rosen_hess_prod  # noqa: E402
+
+import zymase.scipy_optimize as zo  # noqa: E402
 
 EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "..", "examples")
 sys.path.insert(0, os.path.abspath(EXAMPLES))
