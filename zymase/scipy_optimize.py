@@ -13,7 +13,7 @@ helper                          call → result                                 
 ``hess(f)``                     ``h(x, *args) -> ∇²f(x)`` (dense)              ``minimize(..., hess=h)``
 ``jacobian(r)``                 ``J(x, *args) -> ∂r/∂x`` (dense, m×n)          ``least_squares(r, x0, jac=J)``
 ``sparse_jacobian(r, S)``       ``J(x, *args) -> ∂r/∂x`` (CSR, pattern S)      ``least_squares(r, x0, jac=J, jac_sparsity=S)``
-``ode_jacobian(rhs)``           ``J(t, y, *args) -> ∂rhs/∂y`` (dense)          ``solve_ivp(rhs, …, method="BDF", jac=J)``
+``ode_jacobian(rhs)``           ``J(t, y, *args) -> ∂rhs/∂y`` (dense or CSR)   ``solve_ivp(rhs, …, method="BDF", jac=J)``
 ==============================  ============================================  ===============================
 
 How each is computed:
@@ -33,7 +33,8 @@ How each is computed:
   The result is a CSR matrix with exactly the pattern's structure.  ``verify=True`` checks
   once, on the first call, that the dense Jacobian has no non-zero outside the pattern.
 * ``ode_jacobian``: forward mode of ``rhs(t, y, *args)`` with respect to ``y`` (``t`` and
-  ``args`` are constants), ``n`` lanes in one call when ``n <= width``.
+  ``args`` are constants), ``n`` lanes in one call when ``n <= width``; with ``sparsity=``,
+  coloured columns as ``sparse_jacobian``.
 
 Every helper counts its calls (``.calls``) so evaluation counts can be compared with finite
 differences.  The objective is never modified: ``x`` is copied into a private buffer first.
@@ -256,10 +257,13 @@ def colour_columns(sparsity) -> np.ndarray:
 
 
 class SparseJacobian(_Helper):
-    """``J(x, *args) -> scipy.sparse.csr_matrix`` with the structure of ``sparsity``."""
+    """``J(x, *args) -> scipy.sparse.csr_matrix`` with the structure of ``sparsity``;
+    with ``lead=k`` the call is ``J(*k leading constants, x, *args)`` (``lead=1`` for an ODE
+    right-hand side ``rhs(t, y, …)``)."""
 
-    def __init__(self, fn, sparsity, width=16, checks=False, verify=False):
+    def __init__(self, fn, sparsity, width=16, checks=False, verify=False, lead=0):
         super().__init__(fn, checks)
+        self.lead = int(lead)
         import scipy.sparse as sp
         S = sp.csc_matrix(sparsity, dtype=bool)
         S.eliminate_zeros()
@@ -278,11 +282,13 @@ class SparseJacobian(_Helper):
     def _forward(self, n_args):
         w = self.width
         return self._get(n_args, lambda: autodiff_forward(
-            self.fn, A.Dual, *(A.Const,) * n_args, ret=A.DualOnly, width=w, checks=self.checks))
+            self.fn, *(A.Const,) * self.lead, A.Dual, *(A.Const,) * n_args, ret=A.DualOnly,
+            width=w, checks=self.checks))
 
-    def __call__(self, x, *args):
+    def __call__(self, *call):
         import scipy.sparse as sp
         self.calls += 1
+        lead, x, args = call[:self.lead], call[self.lead], call[self.lead + 1:]
         x = np.asarray(x, dtype=np.float64)
         m, n = self.shape
         if x.size != n:
@@ -296,7 +302,7 @@ class SparseJacobian(_Helper):
             sel = (self.groups >= g0) & (self.groups < g0 + k)
             T[self.groups[sel] - g0, np.nonzero(sel)[0]] = 1.0
             self._x = _vec(self._x, x)
-            t = np.asarray(d(self._x, T if w > 1 else T[0], *args)).reshape(w, -1)
+            t = np.asarray(d(*lead, self._x, T if w > 1 else T[0], *args)).reshape(w, -1)
             if t.shape[1] != m:
                 raise ValueError(f"sparse_jacobian: the function returns {t.shape[1]} residuals, "
                                  f"the pattern has {m} rows")
@@ -305,7 +311,10 @@ class SparseJacobian(_Helper):
         J = sp.csc_matrix((data, self.pattern.indices, self.pattern.indptr), shape=(m, n))
         if self.verify:
             self.verify = False
-            dense = Jacobian(self.fn, "forward", 16, self.checks)(x, *args)
+            if self.lead:
+                dense = ODEJacobian(self.fn, 16, self.checks)(*lead, x, *args)
+            else:
+                dense = Jacobian(self.fn, "forward", 16, self.checks)(x, *args)
             outside = (dense != 0) & ~self.pattern.toarray()
             if outside.any():
                 i, j = np.argwhere(outside)[0]
@@ -384,7 +393,12 @@ def sparse_jacobian(fn, sparsity, *, width: int = 16, verify: bool = False,
     return SparseJacobian(fn, sparsity, width, checks, verify)
 
 
-def ode_jacobian(rhs, *, width: int = 16, checks: bool = False) -> ODEJacobian:
+def ode_jacobian(rhs, *, sparsity=None, width: int = 16, verify: bool = False,
+                 checks: bool = False):
     """``J(t, y, *args) -> ∂rhs/∂y`` for ``solve_ivp(rhs, t_span, y0, method="BDF"|"Radau"|
-    "LSODA", jac=J)``; ``rhs(t, y, *args)`` returns the array ``dy/dt``."""
+    "LSODA", jac=J)``; ``rhs(t, y, *args)`` returns the array ``dy/dt``.  Dense ``(n, n)``; with
+    ``sparsity`` (an ``(n, n)`` pattern) a CSR matrix computed from coloured columns, for BDF
+    and Radau on large sparse systems (LSODA needs a dense Jacobian)."""
+    if sparsity is not None:
+        return SparseJacobian(rhs, sparsity, width, checks, verify, lead=1)
     return ODEJacobian(rhs, width, checks)

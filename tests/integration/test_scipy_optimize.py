@@ -90,6 +90,43 @@ def test_ode_jacobian_is_exact():
                                rtol=1e-15, atol=0)
 
 
+@pytest.fixture
+def _diffusion():
+    import numba
+
+    @numba.njit
+    def rhs(t, u, k):
+        """Stiff 1-D diffusion with a cubic reaction: du_i = k(u_{i-1} − 2u_i + u_{i+1}) − u_i³."""
+        n = u.shape[0]
+        out = np.empty(n)
+        for i in range(n):
+            left = u[i - 1] if i > 0 else 0.0
+            right = u[i + 1] if i < n - 1 else 0.0
+            out[i] = k * (left - 2.0 * u[i] + right) - u[i] ** 3
+        return out
+    return rhs
+
+
+def test_sparse_ode_jacobian_with_bdf(_diffusion):
+    from scipy.integrate import solve_ivp
+    from scipy.sparse import diags
+    n, k = 30, 400.0
+    S = diags([1, 1, 1], [-1, 0, 1], shape=(n, n), dtype=int)
+    J = zo.ode_jacobian(_diffusion, sparsity=S, verify=True)
+    u = np.linspace(0.1, 1.0, n)
+    exact = k * (np.diag(-2.0 * np.ones(n)) + np.diag(np.ones(n - 1), 1)
+                 + np.diag(np.ones(n - 1), -1)) - np.diag(3.0 * u ** 2)
+    np.testing.assert_allclose(J(0.0, u, k).toarray(), exact, rtol=1e-15, atol=1e-12)
+    assert J.n_groups == 3
+    u0 = np.sin(np.linspace(0.0, np.pi, n))
+    zy = solve_ivp(_diffusion, (0.0, 1.0), u0, method="BDF", jac=J, args=(k,), rtol=1e-8,
+                   atol=1e-10)
+    fd = solve_ivp(_diffusion, (0.0, 1.0), u0, method="BDF", jac_sparsity=S, args=(k,),
+                   rtol=1e-8, atol=1e-10)
+    assert zy.success and fd.success
+    np.testing.assert_allclose(zy.y[:, -1], fd.y[:, -1], rtol=1e-5, atol=1e-9)
+
+
 def _fewer(row):
     assert row["zy_evals"] < row["fd_evals"], row
 
