@@ -24,6 +24,10 @@ distributed = pytest.importorskip("distributed",
 psutil = pytest.importorskip("psutil", reason="psutil is not installed (it comes with distributed)")
 import dask.array as da  # noqa: E402
 
+# a replacement worker's HTTP server may find Dask's default port taken (another cluster on
+# this machine) and use another one: harmless
+pytestmark = pytest.mark.filterwarnings("ignore:Port .* is already in use:UserWarning")
+
 import zymase  # noqa: E402
 import zymase.distributed as zd  # noqa: E402
 from zymase import Const, Dual  # noqa: E402
