@@ -204,6 +204,9 @@ def test_worker_death_is_retried_and_exact(client, tmp_path):
     r = xs @ w - ys
     assert v_ok == pytest.approx(r @ r, rel=1e-12)
     np.testing.assert_allclose(g_ok, 2 * xs.T @ r, rtol=1e-12)
+    # the same shards as a tuple of dask arrays with equal row chunks (x and y side by side)
+    v_da, g_da = vg(w, (da.from_array(xs, chunks=(100, 4)), da.from_array(ys, chunks=100)))
+    assert v_da == v_ok and np.array_equal(g_da, g_ok)
 
     pids_before = set(client.run(os.getpid).values())
     marker = str(tmp_path / "died")
