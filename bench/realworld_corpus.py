@@ -329,7 +329,8 @@ def run_package(package, verbose):
         start += len(done)
         if verbose:
             for r in done:
-                print(f"  {package:12s} {r['name']:40s} {r['outcome']:8s} {r.get('why', '')}")
+                t = f"{r['compile_s']:6.2f}s" if "compile_s" in r else "       "
+                print(f"  {package:12s} {r['name']:40s} {r['outcome']:8s} {t} {r.get('why', '')}")
         if proc.returncode != 0 and start < n:
             name = PACKAGES[package][1]()[start][1]
             why = f"worker died (status {proc.returncode}): {proc.stderr.strip().splitlines()[-1:]}"
