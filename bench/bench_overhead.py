@@ -1,6 +1,6 @@
-"""What the safety net and the first call cost.
+"""What the safety net, the first call and the JAX vocabulary cost.
 
-    python bench/bench_overhead.py [--quick]
+    python bench/bench_overhead.py [--quick] [--only percall|firstcall|vocab]
 
 1. Shadow-check overhead per call, ``checks=True`` vs ``checks=False``, for a derivative so
    small that the call itself is all there is (reverse mode, two Duplicated arrays of 4
@@ -12,6 +12,20 @@
    (differentiate + O3 + store) vs a warm one (load the stored IR); plus where the warm
    first call spends its time (loading the entry, LLVM code generation of the cached IR,
    the rest being Numba compiling the ``@njit`` entry point and its checks).
+3. The JAX vocabulary end to end (``grad``, ``value_and_grad``, ``jvp``, ``vjp`` + ``back(1.0)``,
+   each called from Python on NumPy arrays, result in hand) ÷ the raw activity-API call that
+   computes the same thing — ``autodiff_reverse(f, Duplicated, ret=ActiveOnly)`` for grad,
+   ``ret=Active`` for value_and_grad and vjp, each with a fresh ``np.zeros`` shadow, and
+   ``autodiff_forward(f, Dual, ret=Dual)`` for jvp — and ÷ JAX's jitted equivalent when JAX
+   is installed (``jit(grad(f))``, ``jit(value_and_grad(f))``, ``jit`` of ``jvp`` and of
+   ``vjp`` followed by its back function; float64, NumPy array in, ``block_until_ready``).
+   Workloads: Rosenbrock with n = 10^3 and 10^6, and pairwise energy with about 10^3 and
+   10^6 pair terms (n = 45 and 1415 points: its cost grows as n^2).  Every variant is timed
+   in turn within each repeat (batches of about 2 ms) and the minimum over repeats is kept
+   (the machine is shared; ``--cpu-time`` times with the process's CPU clock instead);
+   the process is pinned to one core (``--all-cores`` to lift that) and XLA told to use one
+   thread.  JAX is timed twice: NumPy arrays in (end to end, as zymase is called) and with
+   the inputs already on its device.
 """
 from __future__ import annotations
 
@@ -223,12 +237,177 @@ def first_call(quick):
     return out
 
 
+VOCAB_SIZES = {"rosenbrock": (1_000, 1_000_000), "pairwise": (45, 1415)}
+
+
+def _vocab_cases(name, n):
+    """(primal, raw calls, zymase calls, JAX calls or {}) for one workload and size."""
+    import kernels as K
+    from zymase import ActiveOnly, Dual
+    rng = np.random.default_rng(0)
+    x = rng.random(n) if name == "pairwise" else rng.uniform(-1.0, 1.5, n)
+    v = rng.random(n)
+    if name == "rosenbrock":
+        f, extra = K.rosenbrock, ()
+    else:
+        f, extra = K.pairwise_energy, (n,)
+    consts = (Const,) * len(extra)
+    prim = numba.njit(f)
+    r_only = zymase.autodiff_reverse(f, Duplicated, *consts, ret=ActiveOnly)
+    r_act = zymase.autodiff_reverse(f, Duplicated, *consts, ret=Active)
+    fwd = zymase.autodiff_forward(f, Dual, *consts, ret=Dual)
+
+    def raw_grad():
+        dx = np.zeros(n)
+        r_only(x, dx, *extra, 1.0)
+        return dx
+
+    def raw_vg():
+        dx = np.zeros(n)
+        return r_act(x, dx, *extra, 1.0), dx
+
+    def z_vjp():
+        y, back = zymase.vjp(f, x, *extra)
+        return y, back(1.0)
+
+    raw = {"grad": raw_grad, "value_and_grad": raw_vg, "jvp": lambda: fwd(x, v, *extra),
+           "vjp": raw_vg}
+    grad, value_and_grad = zymase.grad(f), zymase.value_and_grad(f)   # made once, like jax.jit's
+    ours = {"grad": lambda: grad(x, *extra),
+            "value_and_grad": lambda: value_and_grad(x, *extra),
+            "jvp": lambda: zymase.jvp(f, (x, *extra), (v,) + (None,) * len(extra)),
+            "vjp": z_vjp}
+    # results agree before anything is timed
+    g = raw_grad()
+    np.testing.assert_allclose(ours["grad"](), g, rtol=1e-12)
+    np.testing.assert_allclose(ours["value_and_grad"]()[1], g, rtol=1e-12)
+    np.testing.assert_allclose(ours["vjp"]()[1][0], g, rtol=1e-12)
+    np.testing.assert_allclose(ours["jvp"]()[1], raw["jvp"]()[1], rtol=1e-12)
+    return (lambda: prim(x, *extra)), raw, ours, _jax_cases(name, x, v, n, g)
+
+
+def _jax_cases(name, x, v, n, g):
+    try:
+        import jax
+        jax.config.update("jax_enable_x64", True)
+        import jax.numpy as jnp
+    except ImportError:
+        return {}
+    if name == "rosenbrock":
+        def fj(x):
+            return jnp.sum((1.0 - x[:-1]) ** 2 + 100.0 * (x[1:] - x[:-1] ** 2) ** 2)
+    else:
+        def fj(x):
+            d = x[:, None] - x[None, :]
+            return jnp.sum(jnp.triu(1.0 / (1.0 + d * d), 1))
+    jg = jax.jit(jax.grad(fj))
+    jvg = jax.jit(jax.value_and_grad(fj))
+    jjvp = jax.jit(lambda x, v: jax.jvp(fj, (x,), (v,)))
+
+    def _vjp(x):
+        y, back = jax.vjp(fj, x)
+        return y, back(jnp.ones_like(y))
+    jvjp = jax.jit(_vjp)
+    xd, vd = jax.device_put(x), jax.device_put(v)
+    cases = {"grad": lambda: jg(x).block_until_ready(),
+             "value_and_grad": lambda: jax.block_until_ready(jvg(x)),
+             "jvp": lambda: jax.block_until_ready(jjvp(x, v)),
+             "vjp": lambda: jax.block_until_ready(jvjp(x)),
+             # the same with the inputs already on the device (no host-to-device copy)
+             "grad dev": lambda: jg(xd).block_until_ready(),
+             "value_and_grad dev": lambda: jax.block_until_ready(jvg(xd)),
+             "jvp dev": lambda: jax.block_until_ready(jjvp(xd, vd)),
+             "vjp dev": lambda: jax.block_until_ready(jvjp(xd))}
+    np.testing.assert_allclose(np.asarray(cases["grad"]()), g, rtol=1e-9)
+    return cases
+
+
+def _time_interleaved(fns, repeats, target_s=0.002, clock=time.perf_counter):
+    """Per-call seconds of each callable: calls batched to about ``target_s`` (short, so
+    that few batches are interrupted on a shared machine), the variants run in turn within
+    each repeat, the minimum over repeats kept."""
+    inner = {}
+    for k, f in fns.items():
+        f()
+        t0 = time.perf_counter()
+        f()
+        inner[k] = max(1, int(target_s / max(time.perf_counter() - t0, 1e-7)))
+    best = {k: float("inf") for k in fns}
+    for _ in range(repeats):
+        for k, f in fns.items():
+            m = inner[k]
+            t0 = clock()
+            for _ in range(m):
+                f()
+            best[k] = min(best[k], (clock() - t0) / m)
+    return best
+
+
+def _fmt(t):
+    return f"{t * 1e6:8.1f} us" if t < 1e-3 else f"{t * 1e3:8.2f} ms"
+
+
+def vocab(quick, cpu_time=False, one_core=True):
+    if one_core and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+        # one core: XLA's CPU client runs its kernels on the calling thread (set before JAX
+        # is imported; a thread pool on one core only adds hand-offs)
+        os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false "
+                                           "intra_op_parallelism_threads=1")
+    repeats = 20 if quick else 100
+    clock = time.process_time if cpu_time else time.perf_counter
+    rows = []
+    have_jax = False
+    for name, sizes in VOCAB_SIZES.items():
+        for n in sizes:
+            prim, raw, ours, jx = _vocab_cases(name, n)
+            have_jax = have_jax or bool(jx)
+            fns = {"primal": prim}
+            for api in ours:
+                fns["raw " + api] = raw[api]
+                fns[api] = ours[api]
+                if api in jx:
+                    fns["jax " + api] = jx[api]
+                    fns["jax dev " + api] = jx[api + " dev"]
+            t = _time_interleaved(fns, repeats, clock=clock)
+            for api in ours:
+                rows.append((name, n, api, t["primal"], t[api], t["raw " + api],
+                             t.get("jax " + api), t.get("jax dev " + api)))
+    print(f"\nJAX vocabulary end to end ÷ the raw activity-API call (min of {repeats} interleaved "
+          f"repeats, {'CPU' if cpu_time else 'wall-clock'} time; "
+          f"{'JAX: jax.jit, float64' if have_jax else 'JAX not installed'})")
+    print(f"  {'workload':10s} {'n':>8s} {'api':15s} {'primal':>11s} {'zymase':>11s} "
+          f"{'raw call':>11s} {'÷raw':>6s} {'JAX jit':>11s} {'÷JAX':>6s} {'JAX dev':>11s} "
+          f"{'÷dev':>6s}")
+    for name, n, api, tp, tz, tr, tj, tjd in rows:
+        jcol = "".join(f" {_fmt(t)} {tz / t:6.2f}" if t else f" {'-':>11s} {'-':>6s}"
+                       for t in (tj, tjd))
+        print(f"  {name:10s} {n:8d} {api:15s} {_fmt(tp)} {_fmt(tz)} {_fmt(tr)} {tz / tr:6.2f}"
+              f"{jcol}")
+    print("  (raw call: grad → autodiff_reverse(f, Duplicated, ret=ActiveOnly) with a fresh "
+          "np.zeros shadow;\n   value_and_grad, vjp → the same with ret=Active; jvp → "
+          "autodiff_forward(f, Dual, ret=Dual); all with run-time checks;\n   JAX jit: NumPy "
+          "arrays in, as zymase gets them; JAX dev: inputs already device arrays;\n   pairwise: "
+          "n points, n(n-1)/2 pair terms)")
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", choices=("percall", "firstcall", "vocab"))
+    ap.add_argument("--all-cores", action="store_true",
+                    help="vocab: do not pin the process to one core")
+    ap.add_argument("--cpu-time", action="store_true",
+                    help="vocab: time with the process's CPU clock (steadier on a loaded "
+                         "machine: time spent preempted does not count)")
     a = ap.parse_args()
-    per_call(a.quick)
-    first_call(a.quick)
+    if a.only in (None, "percall"):
+        per_call(a.quick)
+    if a.only in (None, "firstcall"):
+        first_call(a.quick)
+    if a.only in (None, "vocab"):
+        vocab(a.quick, a.cpu_time, one_core=not a.all_cores)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ so a compiled caller calls the derivative directly.
 from __future__ import annotations
 
 import numbers
-from typing import Dict, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 import numba
 import numpy as np
@@ -62,7 +62,8 @@ class Derivative:
         self.print_flags = debug_flags(print)
         self._validate_static()
         self._builds: Dict[Tuple, Tuple] = {}
-        n = self.n_call_args
+        self._writes: Dict[Tuple, object] = {}   # build key → WriteResults of the primal
+        self._n_args = n = self.n_call_args
         pairs, k, shadow_pos = [], 0, []
         for pname, act in zip(self.param_names, self.activities):
             if act.has_shadow and self.checks:
@@ -250,6 +251,10 @@ class Derivative:
         prim, _ = split_argtypes(argtypes, self.activities)
         prep = self._prepare_primal(prim, reuse)
         self._validate_return(prep.fe.signature.return_type)
+        from .analysis.writes import analyse_writes
+        writes = analyse_writes(prep.function, prep.fe.argmap)
+        self._writes[tuple(argtypes)] = writes
+        dprint(self.print_flags, "writes", prep.fe.llvm_name, writes.dump())
         sig = build_signature(argtypes, self.activities, prep.fe.argmap, trailing)
         base = f"{self.mode.value}.{_ident(self.py_func.__name__)}"
         symbol = f"zymase.{base}.{disk_key[:20]}" if disk_key else jit.unique_symbol(base)
@@ -300,6 +305,23 @@ class Derivative:
         self._builds[key] = out
         return out
 
+    def written_arguments(self, *args) -> Optional[Tuple[bool, ...]]:
+        """For a call with these arguments (the derivative's own: x, dx, …, seed): one entry
+        per parameter of the function, False where the function provably never writes the
+        memory of the argument passed for it (so a caller need not copy it to keep it
+        intact), True where it may.  Builds the derivative for these argument types if
+        needed; None when that build was loaded from the disk cache (nothing known)."""
+        key = tuple(typeof_args(args))
+        self._build(key)
+        w = self._writes.get(key)
+        return None if w is None else w.written
+
+    @property
+    def unchecked(self):
+        """The compiled entry point without the run-time shadow checks, for callers that
+        build the shadows themselves (the JAX vocabulary): same arguments as a call."""
+        return self._py_entry if self.checks else self._entry
+
     def tape_bytes(self) -> int:
         """Bytes of tape the most recent call of this reverse derivative used (the augmented
         forward sweep's cached values, loop counts and control flow).  Not tracked for
@@ -316,8 +338,8 @@ class Derivative:
 
     # -- calling ----------------------------------------------------------------------------
     def __call__(self, *args):
-        if len(args) != self.n_call_args:
-            raise ActivityError(f"error: {self.__name__} takes {self.n_call_args} arguments, "
+        if len(args) != self._n_args:
+            raise ActivityError(f"error: {self.__name__} takes {self._n_args} arguments, "
                                 f"{len(args)} given\n  = help: call it as {self.call_signature()}")
         if self.checks:
             self.check_shadows(args)

@@ -153,7 +153,7 @@ def test_const_matrix_and_closed_form():
     dx = np.zeros(3)
     zymase.autodiff_reverse(half_sq, Const, Duplicated, ret=Active)(A, x.copy(), dx, 1.0)
     np.testing.assert_allclose(dx, A.T @ A @ x, rtol=1e-12)
-    hv = zymase.hvp(half_sq, (A, x), v, argnums=1)
+    hv = zymase.hvp(half_sq, (A, x), (None, v), argnums=1)
     np.testing.assert_allclose(hv, A.T @ A @ v, rtol=1e-10)
 
 

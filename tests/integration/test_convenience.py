@@ -266,7 +266,7 @@ def test_hvp_array_and_scalar():
     Hv = zymase.hvp(rosen, (x,), v)
     np.testing.assert_array_equal(x, X)
     close(Hv, fd_dir(zymase.grad(rosen), X, v))
-    hv = zymase.hvp(scal, (0.3, 1.2), 0.5)
+    hv = zymase.hvp(scal, (0.3, 1.2), (0.5, None))
     close(hv, 0.5 * fd(lambda t: zymase.grad(scal)(t, 1.2), 0.3))
 
 

@@ -692,7 +692,7 @@ def test_hessian_with_a_heap_grown_tape(monkeypatch, layouts):
     for k in (0, 7, 8, n - 1):
         e = np.zeros(n)
         e[k] = 1.0
-        np.testing.assert_allclose(H[:, k], zymase.hvp(bumpy, (x, n), e), rtol=0,
+        np.testing.assert_allclose(H[:, k], zymase.hvp(bumpy, (x, n), (e, None)), rtol=0,
                                    atol=1e-12 * np.max(np.abs(H)))
     # against central differences of the gradient
     g = zymase.grad(bumpy)

@@ -18,7 +18,7 @@ def test_hessian_vector_product_with_a_large_tape():
     n = 1000    # about 8 bytes of tape per outer iteration: past the 4 KiB stack buffer
     x = np.linspace(0.0, 1.0, n) ** 2
     v = np.cos(np.arange(n))
-    hv = zymase.hvp(energy, (x, n), v)
+    hv = zymase.hvp(energy, (x, n), (v, None))
     g = zymase.grad(energy)
     h = 1e-6
     fd = (g(x + h * v, n) - g(x - h * v, n)) / (2 * h)

@@ -1,0 +1,136 @@
+"""Written-argument analysis: which arguments' memory a function may write.
+
+The question the JAX vocabulary asks before a call: must this argument be copied so that the
+caller's array is left untouched?  The answer is per Python-level argument of the
+canonicalised primal, and conservative: ``False`` is a proof that no instruction of the
+function writes memory reachable from the argument, ``True`` only says it may.
+
+Steps:
+1. Every IR parameter belongs to one Python-level argument (the ``ArgMap``); ``retptr`` (the
+   result slot) and ``excinfo`` (exception bookkeeping) belong to none and are no argument's
+   memory.
+2. *Fresh* origins are memory the function makes itself: allocas, the results of allocators
+   (NRT MemInfos, ``malloc``-like blocks), data pointers loaded from an NRT MemInfo the
+   function allocated, and ``NRT_MemInfo_data`` of such a MemInfo.
+3. Each instruction is asked which pointers it may write: a store its address, the memory
+   intrinsics their destination, BLAS/LAPACK calls their outputs; calls that write no
+   memory (math, refcounts, allocators, inactive runtime calls) nothing; any other call with
+   a pointer operand may write *anywhere*.
+4. A written pointer's origins (type analysis) decide: a parameter marks its argument
+   written; a fresh origin, ``retptr``, ``excinfo`` or a global marks nothing; any other
+   origin (a pointer loaded from memory, ``inttoptr``) may be an argument's, so every
+   argument is marked written.
+
+Integer and float scalars are passed by value and are never written.  ``WriteResults.dump``
+prints the verdict per argument (``ZYMASE_PRINT=writes``).
+"""
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Set
+
+from ..ir.values import Constant, Function, Instruction, Value
+from ..rules import table
+from .types import TypeResults, analyse_types
+
+_MEM_INTRINSICS = ("llvm.memset.", "llvm.memcpy.", "llvm.memmove.")
+
+
+class WriteResults:
+    def __init__(self, fn: Function, names: Sequence[str], written: Sequence[bool],
+                 why: Sequence[str]):
+        self.fn = fn
+        self.names = list(names)
+        self.written = tuple(written)   # per Python-level argument
+        self.why = list(why)
+
+    def dump(self) -> str:
+        lines = [f"; written-argument analysis of @{self.fn.name}"]
+        for name, w, why in zip(self.names, self.written, self.why):
+            lines.append(f"  {name}: {'may be written' if w else 'never written'}"
+                         + (f" ({why})" if why else ""))
+        return "\n".join(lines)
+
+
+def written_pointers(i: Instruction) -> Optional[List[Value]]:
+    """Pointers instruction ``i`` may write through ([] if none), or None when it may write
+    anywhere (a call we know nothing about, with a pointer operand)."""
+    if i.opcode == "store":
+        return [i.operands[1]]
+    # atomicrmw/cmpxchg in Numba code are MemInfo refcounts: never array data
+    if i.opcode != "call":
+        return []
+    name = i.callee_name or ""
+    if name.startswith(_MEM_INTRINSICS):
+        return [i.operands[0]]
+    from ..transforms import blas, lapack     # their call descriptions name the outputs
+    if name in blas.MATRIX:
+        return blas.matrix_written(i)
+    if name in lapack.CALLS:
+        return lapack.written(i)
+    if name in blas.CALLS:
+        return blas.written(i)
+    if table.lookup(name) or table.is_inactive_call(name) or name in table.ALLOCATORS \
+            or name in table.REFCOUNT or name in table.DEALLOCATORS \
+            or name in table.MEMINFO_DATA or name in table.C_MALLOCS or name in table.C_FREES \
+            or name == table.C_REALLOC:
+        return []
+    if any(o.type.is_pointer for o in i.operands):
+        return None
+    return []
+
+
+def _fresh(fn: Function, types: TypeResults) -> Set[Value]:
+    allocs = {i for i in fn.instructions() if i.opcode == "call" and (
+        (i.callee_name or "") in table.ALLOCATORS or (i.callee_name or "") in table.C_MALLOCS
+        or (i.callee_name or "") == table.C_REALLOC)}
+    fresh: Set[Value] = {i for i in fn.instructions() if i.opcode == "alloca"} | allocs
+    for i in fn.instructions():
+        if i.opcode == "load" and i.type.is_pointer:
+            o = types.origins_of(i.operands[0])
+            if o and o <= allocs:
+                fresh.add(i)          # the data pointer of the function's own MemInfo
+        elif i.opcode == "call" and (i.callee_name or "") in table.MEMINFO_DATA:
+            o = types.origins_of(i.operands[0])
+            if o and o <= allocs:
+                fresh.add(i)
+    return fresh
+
+
+def analyse_writes(fn: Function, argmap, types: TypeResults = None) -> WriteResults:
+    """``argmap``: the primal's ``ArgMap`` (Python-level arguments → IR parameters)."""
+    types = types or analyse_types(fn)
+    owner = {}
+    for info in argmap.args:
+        for p in info.params:
+            owner[fn.args[p]] = info.index
+    n = len(argmap.args)
+    written = [False] * n
+    why = [""] * n
+    fresh = _fresh(fn, types)
+    harmless = {fn.args[0], fn.args[1]}          # retptr, excinfo
+
+    def everything(reason):
+        for k in range(n):
+            if not written[k]:
+                written[k], why[k] = True, reason
+
+    for i in fn.instructions():
+        dsts = written_pointers(i)
+        if dsts is None:
+            everything(f"call @{i.callee_name or '?'} may write any memory")
+            continue
+        for d in dsts:
+            if isinstance(d, Constant):
+                continue
+            for o in types.origins_of(d):
+                if o in owner:
+                    k = owner[o]
+                    if not written[k]:
+                        written[k], why[k] = True, f"{i.opcode} into it"
+                elif o in fresh or o in harmless or isinstance(o, Constant):
+                    continue
+                else:
+                    everything(f"{i.opcode} through a pointer of unknown origin "
+                               f"(%{getattr(o, 'name', None) or '?'})")
+    names = [info.name for info in argmap.args]
+    return WriteResults(fn, names, written, why)
