@@ -1,4 +1,5 @@
-"""ADBench bundle adjustment and hand tracking: the loop-style objectives of ``ba_hand.py``
+"""ADBench bundle adjustment and hand tracking: the loop-style objectives of
+``zymase/gradbench/adbench/ba.py`` and ``hand.py``
 against ADBench's golden values, and their Jacobians computed by zymase against ADBench's
 golden Jacobians (1e-8 absolute, ADBench's own tolerance) and central finite differences.
 
@@ -13,18 +14,20 @@ import os
 import numpy as np
 import pytest
 
-from tests.adbench.ba_hand import (
+from zymase.gradbench.adbench.ba import (
     BA_BLOCK,
     ba_csr_to_dense,
     ba_objective,
     ba_sparsity,
+    load_ba,
+    make_ba_jacobian,
+)
+from zymase.gradbench.adbench.hand import (
     hand_model_args,
     hand_objective,
     hand_objective_complicated,
-    load_ba,
     load_hand_instance,
     load_hand_model,
-    make_ba_jacobian,
     make_hand_jacobian,
 )
 

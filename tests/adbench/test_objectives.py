@@ -1,6 +1,6 @@
 """Primal tests of the loop-style ADBench objectives against ADBench golden
 values, plus a finite-difference check that the flat gradient layout
-documented in ``objectives.py`` matches ADBench's golden gradient vectors."""
+documented in ``zymase/gradbench/adbench/gmm.py`` and ``lstm.py`` matches ADBench's golden gradient vectors."""
 
 import json
 import os
@@ -8,16 +8,8 @@ import os
 import numpy as np
 import pytest
 
-from tests.adbench.objectives import (
-    gmm_flatten,
-    gmm_objective,
-    gmm_unflatten,
-    load_gmm,
-    load_lstm,
-    lstm_flatten,
-    lstm_objective,
-    lstm_unflatten,
-)
+from zymase.gradbench.adbench.gmm import gmm_flatten, gmm_objective, gmm_unflatten, load_gmm
+from zymase.gradbench.adbench.lstm import load_lstm, lstm_flatten, lstm_objective, lstm_unflatten
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 OBJ_KEY = "objective_calculation_correctness.expected_scalar"

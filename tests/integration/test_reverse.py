@@ -10,7 +10,7 @@ import pytest
 
 import zymase
 from zymase import Active, ActiveOnly, Const, Dual, Duplicated
-from tests.adbench import objectives as ob
+from zymase.gradbench.adbench import gmm as ob_gmm, lstm as ob_lstm
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "adbench", "data")
 
@@ -81,26 +81,26 @@ def test_forward_reverse_agree():
 
 def test_gmm_golden_gradient():
     golden = json.load(open(os.path.join(DATA, "gmm_golden.json")))["values"]
-    alphas, means, icf, x, gamma, m = ob.load_gmm(os.path.join(DATA, "gmm", "test.txt"))
-    df = zymase.autodiff_reverse(ob.gmm_objective, Duplicated, Duplicated, Duplicated, Const,
+    alphas, means, icf, x, gamma, m = ob_gmm.load_gmm(os.path.join(DATA, "gmm", "test.txt"))
+    df = zymase.autodiff_reverse(ob_gmm.gmm_objective, Duplicated, Duplicated, Duplicated, Const,
                                  Const, Const, ret=Active)
     da, dm, di = np.zeros_like(alphas), np.zeros_like(means), np.zeros_like(icf)
     y = df(alphas, da, means, dm, icf, di, x, gamma, m, 1.0)
     assert abs(y - golden["objective_calculation_correctness.expected_scalar"]) < 1e-8
-    grad = ob.gmm_flatten(da, dm, di)
+    grad = ob_gmm.gmm_flatten(da, dm, di)
     expected = np.array(golden["jacobian_calculation_correctness.expected_gradient"])
     assert np.max(np.abs(grad - expected)) < 1e-8
 
 
 def test_lstm_golden_gradient():
     golden = json.load(open(os.path.join(DATA, "lstm_golden.json")))["values"]
-    main, extra, state, seq = ob.load_lstm(os.path.join(DATA, "lstm", "lstm_l2_c1024.txt"))
-    df = zymase.autodiff_reverse(ob.lstm_objective, Duplicated, Duplicated, Const, Const,
+    main, extra, state, seq = ob_lstm.load_lstm(os.path.join(DATA, "lstm", "lstm_l2_c1024.txt"))
+    df = zymase.autodiff_reverse(ob_lstm.lstm_objective, Duplicated, Duplicated, Const, Const,
                                  ret=Active)
     dmain, dextra = np.zeros_like(main), np.zeros_like(extra)
     y = df(main, dmain, extra, dextra, state, seq, 1.0)
     assert abs(y - golden["objective_calculation_correctness.expected_scalar"]) < 1e-7
-    grad = ob.lstm_flatten(dmain, dextra)
+    grad = ob_lstm.lstm_flatten(dmain, dextra)
     expected = np.array(golden["jacobian_calculation_correctness.expected_gradient"])
     assert np.max(np.abs(grad - expected)) < 1e-8
 

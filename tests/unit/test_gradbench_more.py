@@ -1,4 +1,5 @@
-"""Drive bench/gradbench_tool.py's kmeans, det, particle and saddle modules as GradBench would.
+"""Drive the GradBench tool's (``python -m zymase.gradbench``) kmeans, det, particle and saddle
+modules as GradBench would.
 
 One tool process per module answers its messages (compiling the module dominates the run
 time); the outputs are then checked against a computation that shares no code with the tool:
@@ -23,14 +24,13 @@ import functools
 import json
 import os
 import queue
-import subprocess
-import sys
 import threading
 
 import numpy as np
 
+from tests.unit.test_gradbench_tool import start_tool
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TOOL = os.path.join(ROOT, "bench", "gradbench_tool.py")
 VARIANTS = ("rr", "rf", "fr", "ff")
 # the tool's diagnostics: the primal and zymase's nested gradients the descents use
 DIAGNOSTICS = ("objective",) + tuple("gradient_" + v for v in VARIANTS)
@@ -91,8 +91,7 @@ def _session(module):
     (it is unbounded in GradBench's spec too), so every answer has a deadline; after a missed
     deadline the tool is killed and the remaining messages get no response."""
     messages = _messages(module)
-    proc = subprocess.Popen([sys.executable, TOOL], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = start_tool()
     lines = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout],
                      daemon=True).start()
