@@ -249,17 +249,17 @@ def _zymase_jvp(f):
 _REVERSE = {}
 
 
-def _zymase_vjp(f):
-    """``vjp(args, w)`` by ``zymase.autodiff_reverse``: float scalars Active, float arrays
-    Duplicated, the rest Const; a float result's seed is ``w``, an array result's adjoint
+def _zymase_vjp(f, nums):
+    """``vjp(args, w)`` by ``zymase.autodiff_reverse``: the float scalars among ``args[nums]``
+    Active, the float arrays Duplicated, the rest Const; a float result's seed is ``w``, an array result's adjoint
     ``w`` is the seed array of ``ret=DuplicatedOnly``.  One derivative per activity pattern
     (``zymase.vjp`` would compile anew on every call)."""
     import zymase
     from zymase import Active, ActiveOnly, Const, Duplicated, DuplicatedOnly
 
     def vjp(args, w):
-        acts = tuple(Active if _is_float_scalar(a) else Duplicated if _is_float_array(a)
-                     else Const for a in args)
+        acts = tuple(Const if k not in nums else Active if _is_float_scalar(a) else Duplicated
+                     for k, a in enumerate(args))
         ret = DuplicatedOnly if isinstance(w, np.ndarray) else ActiveOnly
         key = (f, acts, ret)
         if key not in _REVERSE:
@@ -288,10 +288,12 @@ def _zymase_hvp(f):
     return lambda args, v, k: zymase.hvp(f, args, v, argnums=k)
 
 
-def _zymase_grad(f, k):
+def _zymase_grad(f, nums, k):
+    """``args -> the gradient with respect to args[k]``, computed with every argument of
+    ``nums`` active (an argument the function writes must not be Const)."""
     import zymase
-    g = zymase.grad(f, argnums=k)
-    return lambda args: g(*args)
+    g = zymase.grad(f, argnums=tuple(nums))
+    return lambda args: g(*args)[list(nums).index(k)]
 
 
 def _random_like(rng, a):
@@ -360,7 +362,7 @@ def check_grads(f: Callable, args: Sequence, modes: Sequence[str] = ("fwd", "rev
     atol_frac = 1e-2
 
     jvp = jvp or _zymase_jvp(f)
-    vjp = vjp or _zymase_vjp(f)
+    vjp = vjp or _zymase_vjp(f, nums)
     rng = np.random.default_rng(seed)
 
     for d in range(n_dirs):
@@ -407,7 +409,7 @@ def check_grads(f: Callable, args: Sequence, modes: Sequence[str] = ("fwd", "rev
             raise ValueError("check_grads(order=2) needs a float-valued function")
         hvp = hvp or _zymase_hvp(f)
         for k in nums:
-            grad = _zymase_grad(f, k)
+            grad = _zymase_grad(f, nums, k)
             for d in range(n_dirs):
                 v = _random_like(rng, args[k])
                 u = _random_like(rng, args[k])

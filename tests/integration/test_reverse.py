@@ -12,6 +12,8 @@ import zymase
 from zymase import Active, ActiveOnly, Const, Dual, Duplicated
 from zymase.gradbench.adbench import gmm as ob_gmm, lstm as ob_lstm
 
+from tests.support import central_difference, check_grads, fd_gradient
+
 DATA = os.path.join(os.path.dirname(__file__), "..", "adbench", "data")
 
 
@@ -24,12 +26,8 @@ def scaled_sines(x, a, n):
 
 
 def central(f, x, h=1e-6):
-    g = np.empty(x.size)
-    for k in range(x.size):
-        e = np.zeros(x.size)
-        e[k] = h
-        g[k] = (f(x + e) - f(x - e)) / (2 * h)
-    return g
+    """The gradient of ``f`` at flat ``x`` by central differences with step ``h``."""
+    return fd_gradient(f, x, h, relative=False).value
 
 
 def test_active_and_duplicated_against_fd():
@@ -41,7 +39,7 @@ def test_active_and_duplicated_against_fd():
     prim = numba.njit(scaled_sines)
     assert y == pytest.approx(prim(x0.copy(), 1.3, 7), rel=1e-14)
     np.testing.assert_allclose(dx, central(lambda v: prim(v.copy(), 1.3, 7), x0), rtol=1e-7)
-    fd_a = (prim(x0.copy(), 1.3 + 1e-6, 7) - prim(x0.copy(), 1.3 - 1e-6, 7)) / 2e-6
+    fd_a = float(central_difference(lambda t: prim(x0.copy(), 1.3 + t, 7), 1e-6).value)
     assert da == pytest.approx(fd_a, rel=1e-7)
     np.testing.assert_allclose(x, x0 * 1.3, rtol=1e-15)  # the primal's final contents
 
@@ -77,6 +75,19 @@ def test_forward_reverse_agree():
     dx = np.zeros(6)
     rev(x0.copy(), dx, 1.1, 6, 1.0)
     assert jv == pytest.approx(float(np.dot(v, dx)), rel=1e-12)
+
+
+def test_check_grads():
+    """Forward and reverse mode against finite differences and each other (the dot-product
+    test), and forward over reverse (Hessian-vector products), on a function that also
+    updates its array argument and on ADBench's GMM test instance."""
+    x0 = np.random.default_rng(4).random(7)
+    check_grads(scaled_sines, (x0, 1.3, 7))
+    # second order with respect to x only: zymase.hvp with respect to `a` makes x Const, and
+    # scaled_sines stores active values into x (refused with UnsupportedError)
+    check_grads(scaled_sines, (x0, 1.3, 7), order=2, argnums=(0,))
+    alphas, means, icf, x, gamma, m = ob_gmm.load_gmm(os.path.join(DATA, "gmm", "test.txt"))
+    check_grads(ob_gmm.gmm_objective, (alphas, means, icf, x, gamma, m), argnums=(0, 1, 2))
 
 
 def test_gmm_golden_gradient():

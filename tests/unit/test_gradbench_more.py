@@ -28,6 +28,7 @@ import threading
 
 import numpy as np
 
+from tests.support import central_difference
 from tests.unit.test_gradbench_tool import start_tool
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -221,10 +222,13 @@ def _particle_objective(w):
 
 
 def _particle_expected(w0):
-    h = 1e-6
     return _gd_argmin(lambda w: _particle_objective(w[0]),
-                      lambda w: [(_particle_objective(w[0] + h)
-                                  - _particle_objective(w[0] - h)) / (2 * h)], [w0])[0]
+                      lambda w: [_fd_particle(w[0])], [w0])[0]
+
+
+def _fd_particle(w):
+    """d/dw of the pure-Python particle objective: central differences with h = 1e-6."""
+    return float(central_difference(lambda t: _particle_objective(w + t), 1e-6).value)
 
 
 def _check_particle_gradients(res):
@@ -237,9 +241,7 @@ def _check_particle_gradients(res):
         else:
             # zymase's d/dw through the Euler loop and the inner zymase gradient inside it;
             # central differences (h = 1e-6) of the pure-Python copy agree to ~4e-9
-            h = 1e-6
-            fd = (_particle_objective(w + h) - _particle_objective(w - h)) / (2 * h)
-            np.testing.assert_allclose(out, fd, rtol=2e-8, err_msg=fn)
+            np.testing.assert_allclose(out, _fd_particle(w), rtol=2e-8, err_msg=fn)
 
 
 def test_particle():
