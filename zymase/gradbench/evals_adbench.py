@@ -160,7 +160,7 @@ def _lstm():
 
     def prepare(inp):
         return tuple(as_array(inp[k]) for k in ("main_params", "extra_params", "state",
-                                            "sequence"))
+                                                "sequence"))
 
     def jacobian(a):
         mp, ep, st, sq = a
@@ -176,7 +176,6 @@ def _lstm():
                 state=[[0.3] * b] * 2, sequence=[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     return Module(dict(objective=lambda a: lstm_objective(*a), jacobian=jacobian),
                   prepare, post, warm)
-
 
 
 # --------------------------------------------------------------------------- BA, HT
