@@ -96,9 +96,7 @@ def brusselator_residual(u, v, A, B, alpha):
 
 
 def gmm_objective_wrapper():
-    """The ADBench GMM objective (loop form) lives with the tests; re-exported here."""
-    import os
-    import sys
-    sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-    from tests.adbench.objectives import gmm_objective, load_gmm
+    """The ADBench GMM objective (loop form) lives in the package
+    (``zymase.gradbench.adbench.gmm``, shared with the tests); re-exported here."""
+    from zymase.gradbench.adbench.gmm import gmm_objective, load_gmm
     return gmm_objective, load_gmm

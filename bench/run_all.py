@@ -318,7 +318,7 @@ def write_markdown(path, info, table, tools, args, wall, skipped_tools):
         for t in cols:
             L.append(f"- **{LABEL[t]}**: {JAC_DESCR[t]}")
     L.append("\nSources: `bench/workloads.py` (data, zymase versions, checks), "
-             "`bench/kernels.py`, `tests/adbench/objectives.py`, `tests/adbench/ba_hand.py`, "
+             "`bench/kernels.py`, `zymase/gradbench/adbench/`, "
              "`bench/impl_jax.py`, "
              "`bench/impl_torch.py`, `bench/impl_autograd.py`; measuring: `bench/worker.py`.\n")
     notes = []

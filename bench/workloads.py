@@ -109,13 +109,13 @@ def rel_err(a, b) -> float:
 # --------------------------------------------------------------------------- workloads
 
 def gmm(quick: bool) -> Workload:
-    from tests.adbench.objectives import gmm_objective, load_gmm
+    from zymase.gradbench.adbench.gmm import gmm_objective, load_gmm
     al, me, ic, x, gam, m = load_gmm(os.path.join(ADBENCH, "gmm", "1k", "gmm_d10_K25.txt"))
     data = dict(alphas=al, means=me, icf=ic, x=x, wishart_gamma=gam, wishart_m=m)
 
     def golden(call_grad):
         """Gradient on ADBench's gmm test instance (d=2, K=3, n=1) vs its golden vector."""
-        from tests.adbench.objectives import gmm_flatten
+        from zymase.gradbench.adbench.gmm import gmm_flatten
         tal, tme, tic, tx, tg, tm = load_gmm(os.path.join(ADBENCH, "gmm", "test.txt"))
         vals = _golden("gmm_golden.json")
         y, g = call_grad([tal, tme, tic, tx, tg, tm])
@@ -131,7 +131,7 @@ def gmm(quick: bool) -> Workload:
 
 
 def lstm(quick: bool) -> Workload:
-    from tests.adbench.objectives import load_lstm, lstm_flatten, lstm_objective
+    from zymase.gradbench.adbench.lstm import load_lstm, lstm_flatten, lstm_objective
     mp, ep, st, sq = load_lstm(os.path.join(ADBENCH, "lstm", "lstm_l2_c1024.txt"))
     data = dict(main_params=mp, extra_params=ep, state=st, sequence=sq)
 
@@ -205,22 +205,22 @@ def _csr_matvec(rows, cols, vals, v):
 def ba(quick: bool) -> Workload:
     """ADBench bundle adjustment ba1 (49 cameras, 7776 points, 31 843 observations): the
     sparse 95 529 x 55 710 Jacobian of the reprojection and weight residuals."""
-    from tests.adbench import ba_hand as H
+    from zymase.gradbench.adbench import ba as BA
     path = os.path.join(ADBENCH, "ba", "ba1_n49_m7776_p31843.txt")
-    cams, X, w, obs, feats = H.load_ba(path)
+    cams, X, w, obs, feats = BA.load_ba(path)
     n, m, p = cams.shape[0], X.shape[0], obs.shape[0]
     data = dict(cams=cams, X=X, w=w, obs=obs, feats=feats)
-    rows, cols = H.ba_sparsity(n, m, p, obs)
+    rows, cols = BA.ba_sparsity(n, m, p, obs)
 
     def residuals(d):
         r, we = np.empty(2 * d["obs"].shape[0]), np.empty(d["obs"].shape[0])
-        H.ba_objective(d["cams"], d["X"], d["w"], d["obs"], d["feats"], r, we)
+        BA.ba_objective(d["cams"], d["X"], d["w"], d["obs"], d["feats"], r, we)
         return np.concatenate([r, we])
 
     def make_zymase():
         # checks=False: the @njit driver allocates every shadow itself (the shapes are
         # right by construction); tests/adbench/test_ba_hand.py checks both settings agree
-        jac = H.make_ba_jacobian(checks=False)
+        jac = BA.make_ba_jacobian(checks=False)
 
         def run(d):
             r, we, vals = jac(d["cams"], d["X"], d["w"], d["obs"], d["feats"])
@@ -235,7 +235,7 @@ def ba(quick: bool) -> Workload:
         """ADBench's golden BA test instance (n=2, m=10, p=10): residuals and the 310 CSR
         values."""
         vals = _golden("ba_golden.json")
-        tc, tx, tw, to, tf = H.load_ba(os.path.join(ADBENCH, "ba", "test.txt"))
+        tc, tx, tw, to, tf = BA.load_ba(os.path.join(ADBENCH, "ba", "test.txt"))
         res, J = run(dict(cams=tc, X=tx, w=tw, obs=to, feats=tf))
         want = np.concatenate([
             vals["objective_calculation_correctness.expected_reproj_err"],
@@ -246,7 +246,7 @@ def ba(quick: bool) -> Workload:
                  float(np.max(np.abs(J - je))) if J.shape == je.shape else math.inf, 1e-8)]
 
     return Workload(
-        "ba", f"ADBench BA ba1 p={p}", H.ba_objective,
+        "ba", f"ADBench BA ba1 p={p}", BA.ba_objective,
         ["cams", "X", "w", "obs", "feats"],
         dict(cams="dup", X="dup", w="dup", obs="const", feats="const"), data,
         kind="jacobian",
@@ -259,21 +259,21 @@ def ba(quick: bool) -> Workload:
 def hand(quick: bool) -> Workload:
     """ADBench hand tracking, simple variant, small model (22 bones, 544 vertices), 100
     correspondences: the dense 300 x 26 Jacobian."""
-    from tests.adbench import ba_hand as H
-    model = H.load_hand_model(os.path.join(ADBENCH, "hand", "model"))
-    theta, corr, points, _ = H.load_hand_instance(
+    from zymase.gradbench.adbench import hand as HT
+    model = HT.load_hand_model(os.path.join(ADBENCH, "hand", "model"))
+    theta, corr, points, _ = HT.load_hand_instance(
         os.path.join(ADBENCH, "hand", "simple_small", "hand1_t26_c100.txt"), False)
     params = ["theta", "parents", "base_relatives", "inverse_base_absolutes",
               "base_positions", "weights", "correspondences", "points"]
-    data = dict(zip(params, (theta,) + tuple(H.hand_model_args(model)) + (corr, points)))
+    data = dict(zip(params, (theta,) + tuple(HT.hand_model_args(model)) + (corr, points)))
 
     def residuals(d):
         err = np.empty(3 * d["correspondences"].shape[0])
-        H.hand_objective(*[d[q] for q in params], err)
+        HT.hand_objective(*[d[q] for q in params], err)
         return err
 
     def make_zymase():
-        jac = H.make_hand_jacobian(complicated=False, checks=False)
+        jac = HT.make_hand_jacobian(complicated=False, checks=False)
 
         def run(d):
             mdl = model._replace(parents=d["parents"], base_relatives=d["base_relatives"],
@@ -285,7 +285,7 @@ def hand(quick: bool) -> Workload:
     def golden(run):
         """ADBench's golden hand test instance (N=2): residuals and the 6 x 26 Jacobian."""
         vals = _golden("hand_golden.json")
-        tt, tc, tp, _ = H.load_hand_instance(os.path.join(ADBENCH, "hand", "test.txt"),
+        tt, tc, tp, _ = HT.load_hand_instance(os.path.join(ADBENCH, "hand", "test.txt"),
                                              False)
         d = dict(data, theta=tt, correspondences=tc, points=tp)
         res, J = run(d)
@@ -297,7 +297,7 @@ def hand(quick: bool) -> Workload:
 
     n = corr.shape[0]
     return Workload(
-        "hand", f"ADBench hand simple N={n}", H.hand_objective, params,
+        "hand", f"ADBench hand simple N={n}", HT.hand_objective, params,
         dict({q: "const" for q in params}, theta="dup"), data, kind="jacobian",
         jac=JacobianSpec(residuals, make_zymase, lambda J, dirs: J @ dirs["theta"], golden,
                          form=f"small model: 22 bones, 544 vertices; dense {3 * n} x 26"))

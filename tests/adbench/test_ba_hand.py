@@ -1,4 +1,5 @@
-"""ADBench bundle adjustment and hand tracking: the loop-style objectives of ``ba_hand.py``
+"""ADBench bundle adjustment and hand tracking: the loop-style objectives of
+``zymase/gradbench/adbench/ba.py`` and ``hand.py``
 against ADBench's golden values, and their Jacobians computed by zymase against ADBench's
 golden Jacobians (1e-8 absolute, ADBench's own tolerance) and central finite differences.
 
@@ -13,18 +14,21 @@ import os
 import numpy as np
 import pytest
 
-from tests.adbench.ba_hand import (
+from tests.support import fd_jacobian
+from zymase.gradbench.adbench.ba import (
     BA_BLOCK,
     ba_csr_to_dense,
     ba_objective,
     ba_sparsity,
+    load_ba,
+    make_ba_jacobian,
+)
+from zymase.gradbench.adbench.hand import (
     hand_model_args,
     hand_objective,
     hand_objective_complicated,
-    load_ba,
     load_hand_instance,
     load_hand_model,
-    make_ba_jacobian,
     make_hand_jacobian,
 )
 
@@ -35,18 +39,6 @@ TOL = 1e-8          # ADBench: |expected - actual| < 1e-8 element-wise
 def _golden(name):
     with open(os.path.join(DATA, name)) as f:
         return json.load(f)["values"]
-
-
-def _central_fd_jacobian(f, x0, rel_step=1e-6):
-    """Columns d f / d x_k by central differences; f maps a flat vector to a flat vector."""
-    cols = []
-    for k in range(x0.size):
-        h = rel_step * max(1.0, abs(x0[k]))
-        xp, xm = x0.copy(), x0.copy()
-        xp[k] += h
-        xm[k] -= h
-        cols.append((f(xp) - f(xm)) / (2.0 * h))
-    return np.stack(cols, axis=1)
 
 
 def _assert_fd_close(J, fd, rtol):
@@ -170,7 +162,7 @@ def test_ba_jacobian_vs_finite_differences(ba_jac):
         return np.concatenate(_ba_residuals(c, x, z[11 * n + 3 * m:], obs, feats))
 
     z0 = np.concatenate([cams.ravel(), X.ravel(), w])
-    fd = _central_fd_jacobian(f, z0)
+    fd = fd_jacobian(f, z0).value
     _assert_fd_close(J, fd, 1e-6)
     # and the CSR pattern holds every nonzero of the FD Jacobian
     mask = np.zeros(J.shape, dtype=bool)
@@ -281,7 +273,7 @@ def test_hand_jacobian_vs_finite_differences(model, hand_jac):
         os.path.join(DATA, "hand", "simple_small", "hand1_t26_c100.txt"), False)
     err, J = hand_jac(theta, model, corr, points)
     assert J.shape == (300, 26)
-    fd = _central_fd_jacobian(lambda t: _hand_err(model, t, corr, points), theta)
+    fd = fd_jacobian(lambda t: _hand_err(model, t, corr, points), theta).value
     _assert_fd_close(J, fd, 1e-7)
 
 
@@ -298,7 +290,7 @@ def test_hand_complicated_jacobian_vs_finite_differences(model, hand_jac_complic
     def f(z):
         return _hand_err(model, z[2 * n:], corr, points, z[:2 * n].reshape(n, 2))
 
-    fd = _central_fd_jacobian(f, np.concatenate([us.ravel(), theta]))
+    fd = fd_jacobian(f, np.concatenate([us.ravel(), theta])).value
     fd_us = fd[:, :2 * n].reshape(n, 3, n, 2)
     off_diag = fd_us.copy()
     off_diag[np.arange(n), :, np.arange(n), :] = 0.0

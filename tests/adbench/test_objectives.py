@@ -1,6 +1,6 @@
 """Primal tests of the loop-style ADBench objectives against ADBench golden
 values, plus a finite-difference check that the flat gradient layout
-documented in ``objectives.py`` matches ADBench's golden gradient vectors."""
+documented in ``zymase/gradbench/adbench/gmm.py`` and ``lstm.py`` matches ADBench's golden gradient vectors."""
 
 import json
 import os
@@ -8,16 +8,9 @@ import os
 import numpy as np
 import pytest
 
-from tests.adbench.objectives import (
-    gmm_flatten,
-    gmm_objective,
-    gmm_unflatten,
-    load_gmm,
-    load_lstm,
-    lstm_flatten,
-    lstm_objective,
-    lstm_unflatten,
-)
+from tests.support import fd_gradient
+from zymase.gradbench.adbench.gmm import gmm_flatten, gmm_objective, gmm_unflatten, load_gmm
+from zymase.gradbench.adbench.lstm import load_lstm, lstm_flatten, lstm_objective, lstm_unflatten
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 OBJ_KEY = "objective_calculation_correctness.expected_scalar"
@@ -29,19 +22,6 @@ FD_TOL = 1e-6       # central FD vs golden gradient (observed errors ~1e-9)
 def _golden(name):
     with open(os.path.join(DATA, name)) as f:
         return json.load(f)["values"]
-
-
-def _central_fd(f, p0, rel_step=1e-6):
-    g = np.empty_like(p0)
-    for i in range(p0.size):
-        h = rel_step * max(1.0, abs(p0[i]))
-        p = p0.copy()
-        p[i] = p0[i] + h
-        fp = f(p)
-        p[i] = p0[i] - h
-        fm = f(p)
-        g[i] = (fp - fm) / (2.0 * h)
-    return g
 
 
 # --------------------------------------------------------------------- GMM
@@ -81,7 +61,7 @@ def test_gmm_fd_matches_golden_gradient(gmm_inputs):
         a, mu, q = gmm_unflatten(p, K, d)
         return gmm_objective(a, mu, q, x, gamma, m)
 
-    fd = _central_fd(f, p0)
+    fd = fd_gradient(f, p0).value      # steps 1e-6 max(1, |p_k|)
     err = np.max(np.abs(fd - golden))
     assert err < FD_TOL, err
     # round trip of the helpers
@@ -153,7 +133,7 @@ def test_lstm_fd_matches_golden_gradient(lstm_inputs):
         mp, ep = lstm_unflatten(p, l, b)
         return lstm_objective(mp, ep, state, sequence)
 
-    fd = _central_fd(f, p0)
+    fd = fd_gradient(f, p0).value      # steps 1e-6 max(1, |p_k|)
     err = np.max(np.abs(fd - golden))
     assert err < FD_TOL, err
     mp, ep = lstm_unflatten(p0, l, b)

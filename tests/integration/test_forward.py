@@ -7,7 +7,8 @@ the in-place output argument ``out``) is ``Dual``, the rest ``Const``.  With ran
 * the returned value (float or new array), and
 * the in-place output array (its tangent comes back in its shadow, overwritten),
 
-with the central difference ``(F(x + h v) - F(x - h v)) / 2h`` of the Numba-compiled primal.
+with the central difference of the Numba-compiled primal along ``v`` (``tests/support.py``:
+``(F(x + h v) - F(x - h v)) / 2h`` at steps ``h`` and ``h/2``, Richardson-extrapolated).
 
 ``width=1`` and ``width=4`` are both checked: the four lanes of one width-4 call must equal four
 width-1 calls (to ~1e-12) and finite differences.  Also checked on every call: the primal
@@ -17,16 +18,16 @@ arrays the function does not write still hold their input tangents afterwards.  
 call derivatives from inside ``@numba.njit`` code and check that shadow allocations (and the
 width-N tangent arrays of array results) are freed.
 
-Tolerances.  float64: central differences with ``h = 1e-6`` (the corpus picks points where this
-is well conditioned) have truncation error ``O(h^2) ~ 1e-12`` and rounding error
-``~ eps * |F| / h ~ 2e-10 * |F|``; we allow ``1e-6 * |fd| + 1e-8 * scale`` per element, where
+Tolerances.  float64: extrapolated central differences with ``h = 1e-6`` (the corpus picks points
+where this is well conditioned) have truncation error ``O(h^4)`` and rounding error
+``~ 3 eps * |F| / h ~ 7e-10 * |F|``; we allow ``1e-6 * |fd| + 1e-8 * scale`` per element, where
 ``scale`` is the largest magnitude among the outputs and their finite differences (so a
 rounding-level difference on a tiny element of a large vector is not a failure, but any
 genuinely wrong partial is).  float32 cases run in float32 in the derivative; the reference is
 the central difference of the same function with its float32 inputs (rounded directions
 included) upcast to float64, with ``h = 1e-3``: where the function itself allocates float32
 results (``float32_scale_new``) the outputs are still rounded to float32, and ``h = 1e-3`` keeps
-that rounding at ``~6e-8 / 1e-3 ~ 6e-5`` relative while the truncation error stays ``~1e-6``.
+that rounding at ``~3 * 6e-8 / 1e-3 ~ 2e-4`` relative while the truncation error is negligible.
 The float32 derivative differs from it by float32 rounding only, so ``1e-3`` relative (of
 ``scale``) is loose but still catches any wrong rule.
 """
@@ -40,6 +41,7 @@ import zymase  # noqa: F401  (import before compiling the corpus: zymase records
 from zymase import Const, Dual, UnsupportedError
 
 from tests.corpus.differentiable import CASES
+from tests.support import central_difference
 
 CASES_BY_NAME = {c.name: c for c in CASES}
 NAMES = [c.name for c in CASES]
@@ -199,14 +201,12 @@ def _perturbed(case, direction, t, upcast):
 
 
 def _central_fd(case, direction):
-    """Directional derivative of (return, out) by central differences (float64 evaluation)."""
+    """Directional derivative of (return, out) by central differences (float64 evaluation;
+    ``tests/support.py``: Richardson-extrapolated, evaluated within ``[-h, h]``)."""
     upcast = _is_float32(case)
     h = H32 if upcast else H
-    rp, op = _run_primal(case, _perturbed(case, direction, +h, upcast))
-    rm, om = _run_primal(case, _perturbed(case, direction, -h, upcast))
-    fd_r = None if rp is None else (rp - rm) / (2 * h)
-    fd_o = None if op is None else (op - om) / (2 * h)
-    return fd_r, fd_o
+    return central_difference(
+        lambda t: _run_primal(case, _perturbed(case, direction, t, upcast)), h).value
 
 
 def _tol(case):

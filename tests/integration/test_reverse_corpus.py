@@ -51,8 +51,8 @@ Beyond the corpus:
   each other (``a, b = b, f(a, b)``), the adjoint of a ``memcpy`` of float32 memory, and an
   active value stored into a ``Const`` array (refused instead of a silent zero).
 
-Tolerances.  float64: central differences with ``h = 1e-6`` have truncation error ``O(h^2)`` and
-rounding error ``~eps |L| / h ~ 2e-10 |L|``; we allow ``1e-6 |fd| + 1e-8 scale`` per component,
+Tolerances.  float64: extrapolated central differences (``tests/support.py``) with ``h = 1e-6``
+have truncation error ``O(h^4)`` and rounding error ``~3 eps |L| / h ~ 7e-10 |L|``; we allow ``1e-6 |fd| + 1e-8 scale`` per component,
 ``scale`` being the largest |component| of the FD gradient (the same bound as the forward
 corpus test: a rounding-level difference on a tiny component is not a failure, any wrong
 partial is).  float32: the reference is the FD of the same function on inputs upcast to float64
@@ -75,6 +75,7 @@ import zymase  # noqa: F401  (import before compiling the corpus: zymase records
 from zymase import Active, Const, Dual, Duplicated, UnsupportedError
 
 from tests.corpus.differentiable import CASES
+from tests.support import central_difference, fd_gradient
 
 CASES_BY_NAME = {c.name: c for c in CASES}
 NAMES = [c.name for c in CASES]
@@ -287,14 +288,17 @@ def _fd_gradient(case, ws, seed):
             args[i][idx] += t        # in place: keeps strided layouts
         return _lagrangian(case, args, ws, seed)
 
+    def fd(i, idx):
+        return central_difference(lambda t: at(i, idx, t), h).value
+
     grads = {}
     for i, (a, act) in enumerate(zip(case.make_args(), acts)):
         if act is Active:
-            grads[i] = np.array((at(i, None, h) - at(i, None, -h)) / (2 * h))
+            grads[i] = np.array(fd(i, None))
         elif act is Duplicated:
             g = np.empty(a.shape)
             for idx in np.ndindex(a.shape):
-                g[idx] = (at(i, idx, h) - at(i, idx, -h)) / (2 * h)
+                g[idx] = fd(i, idx)
             grads[i] = g
     return grads
 
@@ -350,7 +354,7 @@ def _check_array_return(case):
                 moved[idx] += step
                 a2[i] = moved.astype(a.dtype) if not f64 else moved
                 return float(np.vdot(w.astype(np.float64), prim(*a2).astype(np.float64)))
-            fd[idx] = (L(h) - L(-h)) / (2 * h)
+            fd[idx] = central_difference(L, h).value
         tol = (1e-6 if f64 else 2e-2) * max(1.0, np.max(np.abs(fd)))
         np.testing.assert_allclose(shadows[k], fd, atol=tol, rtol=1e-6 if f64 else 2e-2)
         k += 1
@@ -614,11 +618,7 @@ def test_exception_propagates_and_frees_shadows(fn):
     y2, dx2 = call(good)
     assert y2 == y
     np.testing.assert_array_equal(dx2, dx)
-    fd = np.empty(6)
-    for k in range(6):
-        e = np.zeros(6)
-        e[k] = H
-        fd[k] = (prim(good + e, *extra) - prim(good - e, *extra)) / (2 * H)
+    fd = fd_gradient(lambda z: prim(z, *extra), good, H, relative=False).value
     np.testing.assert_allclose(dx2, fd, rtol=1e-6, atol=1e-8 * np.max(np.abs(fd)))
     # and a successful call after the failures balances exactly
     assert _nrt_balance(lambda: call(good)) == (0, 0)
@@ -672,8 +672,8 @@ def test_swapping_phis():
     a, b, n, seed = 0.3, 0.7, 5, -1.3
     y, da, db = df(a, b, n, seed)
     assert y == prim(a, b, n)
-    fa = (prim(a + H, b, n) - prim(a - H, b, n)) / (2 * H)
-    fb = (prim(a, b + H, n) - prim(a, b - H, n)) / (2 * H)
+    fa = central_difference(lambda t: prim(a + t, b, n), H).value
+    fb = central_difference(lambda t: prim(a, b + t, n), H).value
     assert da == pytest.approx(seed * fa, rel=1e-6)
     assert db == pytest.approx(seed * fb, rel=1e-6)
 
@@ -687,12 +687,8 @@ def test_memcpy_adjoint_uses_element_type(fn, dtype):
     df(x, dx, 1.0)
     prim = numba.njit(fn)
     xd = x.astype(np.float64)
-    fd = np.empty(7)
     h = H32 if dtype == np.float32 else H
-    for k in range(7):
-        e = np.zeros(7)
-        e[k] = h
-        fd[k] = (prim(xd + e) - prim(xd - e)) / (2 * h)
+    fd = fd_gradient(prim, xd, h, relative=False).value
     np.testing.assert_allclose(dx, fd, rtol=1e-3 if dtype == np.float32 else 1e-6)
 
 

@@ -16,6 +16,8 @@ import pytest
 import zymase
 from zymase import Active, Const, Dual, Duplicated
 
+from tests.support import central_difference
+
 
 def heat(u, steps, alpha):                      # in place: set mode, offsets 0..1
     n = u.shape[0]
@@ -154,11 +156,9 @@ def _vjp_check(f, shape, steps, dtype=np.float64, seed_val=0.7, rtol=1e-7):
         r = prim(xx, steps, alpha)
         return seed_val * r + float(np.vdot(w.astype(np.float64), xx))
     if dtype == np.float64:
-        h = 1e-6
-        fd = (scalar(h) - scalar(-h)) / (2 * h)
-        fd2 = (scalar(2 * h) - scalar(-2 * h)) / (4 * h)
+        fd = central_difference(scalar, 1e-6)     # extrapolated: no slack for its error needed
         ad = float(np.vdot(v, dx))
-        assert abs(ad - fd) <= 10 * abs(fd - fd2) + rtol * max(1.0, abs(fd)), (ad, fd)
+        assert abs(ad - fd.value) <= rtol * max(1.0, abs(fd.value)), (ad, fd)
     # forward mode: <dx, v> = s * rdot + <w, xdot_final>
     xt = x0.copy()
     xd = v.astype(dtype).copy()

@@ -29,6 +29,8 @@ import zymase
 from zymase import Dual, DualOnly
 from zymase.rules import table
 
+from tests.support import central_difference
+
 
 # --------------------------------------------------------------------------------------------
 # domains
@@ -211,16 +213,17 @@ def forward_partials(name, point, dtype=np.float64) -> List[float]:
 
 
 def central_differences(name, point) -> Tuple[List[float], float]:
-    """Central differences in float64, step 2**-20 relative; returns (partials, |f(point)|)."""
+    """Central differences in float64 (``tests/support.py``: extrapolated, evaluated within
+    ``x ± h``), step ``h = 2**-20`` relative; returns (partials, |f(point)|)."""
     f = _primal(name)
     fx = f(*point)
     out = []
     for k, x in enumerate(point):
-        h = 2.0 ** -20 * max(1.0, abs(x))
-        up, dn = list(point), list(point)
-        up[k] = x + h
-        dn[k] = x - h
-        out.append((f(*up) - f(*dn)) / ((x + h) - (x - h)))
+        def at(t, k=k):
+            moved = list(point)
+            moved[k] = point[k] + t
+            return f(*moved)
+        out.append(float(central_difference(at, 2.0 ** -20 * max(1.0, abs(x))).value))
     return out, abs(fx)
 
 

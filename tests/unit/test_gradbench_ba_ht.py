@@ -1,6 +1,7 @@
-"""Drive bench/gradbench_tool.py's ``ba`` and ``ht`` modules as GradBench would (a subprocess
-speaking JSON lines) on ADBench's test instances, converted to GradBench's input format, and
-compare the outputs with ADBench's golden values converted to GradBench's output format.
+"""Drive the GradBench tool's (``python -m zymase.gradbench``) ``ba`` and ``ht`` modules as
+GradBench would (a subprocess speaking JSON lines) on ADBench's test instances, converted to
+GradBench's input format, and compare the outputs with ADBench's golden values converted to
+GradBench's output format.
 
 BA: GradBench's reference (cpp/gradbench/evals/ba.hpp ``to_json``) sends the objective as
 ``{"reproj_error": {"elements": first two residuals, "repeated": p}, "w_err": {"element",
@@ -23,7 +24,7 @@ import numpy as np
 
 from tests.unit.test_gradbench_tool import converse
 
-from tests.adbench.ba_hand import load_hand_instance, load_hand_model
+from zymase.gradbench.adbench.hand import load_hand_instance, load_hand_model
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = os.path.join(ROOT, "tests", "adbench", "data")

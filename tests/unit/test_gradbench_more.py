@@ -1,4 +1,5 @@
-"""Drive bench/gradbench_tool.py's kmeans, det, particle and saddle modules as GradBench would.
+"""Drive the GradBench tool's (``python -m zymase.gradbench``) kmeans, det, particle and saddle
+modules as GradBench would.
 
 One tool process per module answers its messages (compiling the module dominates the run
 time); the outputs are then checked against a computation that shares no code with the tool:
@@ -23,14 +24,14 @@ import functools
 import json
 import os
 import queue
-import subprocess
-import sys
 import threading
 
 import numpy as np
 
+from tests.support import central_difference
+from tests.unit.test_gradbench_tool import start_tool
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TOOL = os.path.join(ROOT, "bench", "gradbench_tool.py")
 VARIANTS = ("rr", "rf", "fr", "ff")
 # the tool's diagnostics: the primal and zymase's nested gradients the descents use
 DIAGNOSTICS = ("objective",) + tuple("gradient_" + v for v in VARIANTS)
@@ -91,8 +92,7 @@ def _session(module):
     (it is unbounded in GradBench's spec too), so every answer has a deadline; after a missed
     deadline the tool is killed and the remaining messages get no response."""
     messages = _messages(module)
-    proc = subprocess.Popen([sys.executable, TOOL], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = start_tool()
     lines = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout],
                      daemon=True).start()
@@ -222,10 +222,13 @@ def _particle_objective(w):
 
 
 def _particle_expected(w0):
-    h = 1e-6
     return _gd_argmin(lambda w: _particle_objective(w[0]),
-                      lambda w: [(_particle_objective(w[0] + h)
-                                  - _particle_objective(w[0] - h)) / (2 * h)], [w0])[0]
+                      lambda w: [_fd_particle(w[0])], [w0])[0]
+
+
+def _fd_particle(w):
+    """d/dw of the pure-Python particle objective: central differences with h = 1e-6."""
+    return float(central_difference(lambda t: _particle_objective(w + t), 1e-6).value)
 
 
 def _check_particle_gradients(res):
@@ -238,9 +241,7 @@ def _check_particle_gradients(res):
         else:
             # zymase's d/dw through the Euler loop and the inner zymase gradient inside it;
             # central differences (h = 1e-6) of the pure-Python copy agree to ~4e-9
-            h = 1e-6
-            fd = (_particle_objective(w + h) - _particle_objective(w - h)) / (2 * h)
-            np.testing.assert_allclose(out, fd, rtol=2e-8, err_msg=fn)
+            np.testing.assert_allclose(out, _fd_particle(w), rtol=2e-8, err_msg=fn)
 
 
 def test_particle():

@@ -1,4 +1,5 @@
-"""Drive bench/gradbench_tool.py as GradBench would: a subprocess speaking JSON lines.
+"""Drive the GradBench tool (``python -m zymase.gradbench``) as GradBench would: a subprocess
+speaking JSON lines.
 
 The GMM instance is ADBench's test input (data/gmm/test.txt) converted to GradBench's input
 format.  GradBench's GMM objective is the log posterior, i.e. ADBench's objective with the
@@ -17,11 +18,20 @@ import sys
 
 import numpy as np
 
-from tests.adbench.objectives import gmm_unflatten, load_gmm
+from zymase.gradbench.adbench.gmm import gmm_unflatten, load_gmm
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = os.path.join(ROOT, "tests", "adbench", "data")
-TOOL = os.path.join(ROOT, "bench", "gradbench_tool.py")
+# the tool as GradBench runs it, importing this checkout's zymase
+TOOL = [sys.executable, "-m", "zymase.gradbench"]
+TOOL_ENV = dict(os.environ, PYTHONPATH=os.pathsep.join(
+    [ROOT] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+
+
+def start_tool(command=TOOL):
+    """The tool as a subprocess with pipes for stdin, stdout and stderr."""
+    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT, env=TOOL_ENV)
 
 
 def _expected_gradbench_gmm():
@@ -48,11 +58,10 @@ def _expected_gradbench_gmm():
     return inp, obj - 2 * prior, expected
 
 
-def converse(messages, timeout=120):
+def converse(messages, timeout=120, command=TOOL):
     """Run the tool as a subprocess, send the messages one at a time (as the GradBench
     intermediary does) and return the responses."""
-    proc = subprocess.Popen([sys.executable, TOOL], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = start_tool(command)
     responses = []
     try:
         for msg in messages:
@@ -99,3 +108,28 @@ def test_gradbench_protocol_gmm():
     assert analysis == {"id": 4}
     assert bad_define["success"] is False and "no-such-module" in bad_define["error"]
     assert end == {"id": 6}
+
+
+def test_bench_script_is_the_same_tool():
+    """``python bench/gradbench_tool.py`` (the README's command) runs the package's tool."""
+    responses = converse([{"id": 0, "kind": "start", "eval": "hello"},
+                          {"id": 1, "kind": "define", "module": "hello"},
+                          {"id": 2, "kind": "evaluate", "module": "hello", "function": "double",
+                           "input": 3.0}],
+                         timeout=30, command=[sys.executable, "bench/gradbench_tool.py"])
+    assert responses[0]["tool"] == "zymase"
+    assert responses[1]["success"] is True
+    assert responses[2]["success"] is True and responses[2]["output"] == 6.0
+
+
+def test_package_imports_one_way():
+    """Importing ``zymase.gradbench`` imports no eval module; the eval modules import the
+    shared objectives and ``common``, never ``protocol`` (no import circle)."""
+    code = ("import sys, zymase.gradbench, zymase.gradbench.adbench; "
+            "assert not [m for m in sys.modules if m.startswith('zymase.gradbench.') "
+            "and m != 'zymase.gradbench.adbench'], sorted(sys.modules); "
+            "import zymase.gradbench.evals_more, zymase.gradbench.evals_adbench, "
+            "zymase.gradbench.evals_basic; "
+            "assert 'zymase.gradbench.protocol' not in sys.modules; "
+            "assert not [m for m in sys.modules if m.startswith('tests')]")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=TOOL_ENV)

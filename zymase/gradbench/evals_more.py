@@ -1,4 +1,4 @@
-"""GradBench modules ``kmeans``, ``det``, ``particle`` and ``saddle`` for bench/gradbench_tool.py.
+"""GradBench modules ``kmeans``, ``det``, ``particle`` and ``saddle`` of the GradBench tool.
 
 Specifications: ``evals/<name>/README.md`` of gradbench/gradbench (commit f26651a, March
 2026), with ``cpp/gradbench/evals/<name>.hpp``, ``cpp/gradbench/gd.hpp`` and the Enzyme and
@@ -67,16 +67,7 @@ import numpy as np
 import zymase
 from zymase import Active, ActiveOnly, Const, Dual, DualOnly, Duplicated
 
-
-def _arr(v):
-    return np.ascontiguousarray(np.array(v, dtype=np.float64))
-
-
-def _module(*args):
-    # gradbench_tool imports this file at its import time: import it only when a module is
-    # built (when the tool runs as a script this loads a second copy of it, which is harmless)
-    from gradbench_tool import Module
-    return Module(*args)
+from .common import Module, as_array
 
 
 # --------------------------------------------------------------------------- kmeans
@@ -121,7 +112,7 @@ kmeans_cost_nb = numba.njit(kmeans_cost)
 
 def _kmeans():
     def prepare(inp):
-        P, C = _arr(inp["points"]), _arr(inp["centroids"])
+        P, C = as_array(inp["points"]), as_array(inp["centroids"])
         return P.reshape(len(inp["points"]), -1), C.reshape(len(inp["centroids"]), -1)
 
     warm = dict(points=[[0.0, 0.1], [0.2, 0.9], [1.0, 0.8], [0.9, 1.0]],
@@ -141,7 +132,7 @@ def _kmeans():
     def post(name, r):
         return float(r) if name == "cost" else r.tolist()
 
-    return _module(dict(cost=lambda a: kmeans_cost_nb(*a), dir=direction), prepare, post, warm)
+    return Module(dict(cost=lambda a: kmeans_cost_nb(*a), dir=direction), prepare, post, warm)
 
 
 # --------------------------------------------------------------------------- det
@@ -265,7 +256,7 @@ def _det():
     ddet = zymase.autodiff_reverse(det_by_minor, Duplicated, Const, ret=Active)
 
     def prepare(inp):
-        A, ell = _arr(inp["A"]), int(inp["ell"])
+        A, ell = as_array(inp["A"]), int(inp["ell"])
         if A.shape != (ell * ell,):
             raise ValueError(f"det: A has {A.size} entries, expected ell*ell = {ell * ell}")
         return A, ell
@@ -276,7 +267,7 @@ def _det():
         ddet(A, dA, ell, 1.0)
         return dA
 
-    return _module(dict(primal=lambda a: det_by_minor_nb(*a), gradient=gradient), prepare,
+    return Module(dict(primal=lambda a: det_by_minor_nb(*a), gradient=gradient), prepare,
                    lambda name, r: float(r) if name == "primal" else r.tolist(),
                    dict(A=[0.5, 0.1, 0.2, 0.3, 0.9, 0.4, 0.7, 0.6, 0.8, 0.2, 0.1, 0.3, 0.5, 0.4,
                            0.2, 0.6, 0.1, 0.9, 0.3, 0.7, 0.8, 0.5, 0.4, 0.2, 0.6], ell=5))
@@ -420,7 +411,7 @@ def _particle():
             grad = outer_derivative1(euler[inner], outer)
             fns[outer + inner] = make_argmin1(euler[inner], grad)
             fns["gradient_" + outer + inner] = grad
-    return _module(fns, lambda inp: float(inp["w"]), lambda name, r: float(r), dict(w=0.0))
+    return Module(fns, lambda inp: float(inp["w"]), lambda name, r: float(r), dict(w=0.0))
 
 
 # --------------------------------------------------------------------------- saddle
@@ -512,7 +503,7 @@ def _saddle():
     def post(name, r):
         return float(r) if name == "objective" else [float(v) for v in r]
 
-    return _module(fns, prepare, post, dict(start=[1.0, 1.0]))
+    return Module(fns, prepare, post, dict(start=[1.0, 1.0]))
 
 
 MODULES = dict(kmeans=_kmeans, det=_det, particle=_particle, saddle=_saddle)

@@ -1,0 +1,86 @@
+"""The GradBench protocol loop: one JSON message per input line, one JSON answer per message.
+
+See the package docstring for the messages and answers; ``MODULES`` joins the eval families'
+builders (a module is built -- its derivatives compiled -- when it is ``define``d).
+"""
+import json
+import sys
+import time
+import traceback
+
+import numba
+
+import zymase
+
+from . import evals_adbench, evals_basic, evals_more
+
+MODULES = {**evals_basic.MODULES, **evals_adbench.MODULES, **evals_more.MODULES}
+
+
+class Tool:
+    def __init__(self):
+        self.modules = {}
+
+    def define(self, msg):
+        name = msg.get("module")
+        if name not in MODULES:
+            return {"success": False, "error": f"zymase has no implementation of module "
+                                               f"{name!r} (has: {', '.join(MODULES)})"}
+        t0 = time.perf_counter_ns()
+        mod = MODULES[name]()
+        mod.warm()
+        self.modules[name] = mod
+        return {"success": True,
+                "timings": [{"name": "compile", "nanoseconds": time.perf_counter_ns() - t0}]}
+
+    def evaluate(self, msg):
+        mod = self.modules.get(msg.get("module"))
+        if mod is None:
+            return {"success": False, "error": f"module {msg.get('module')!r} not defined"}
+        fn = mod.functions.get(msg.get("function"))
+        if fn is None:
+            return {"success": False, "error": f"module {msg['module']!r} has no function "
+                                               f"{msg.get('function')!r}"}
+        inp = msg.get("input")
+        runs = seconds = None
+        if isinstance(inp, dict):
+            runs, seconds = inp.get("min_runs"), inp.get("min_seconds")
+        min_runs = int(runs) if runs is not None else 1
+        min_seconds = float(seconds) if seconds is not None else 0.0
+        args = mod.prepare(inp)
+        timings, elapsed, out = [], 0, None
+        while len(timings) < max(min_runs, 1) or elapsed < min_seconds * 1e9:
+            t0 = time.perf_counter_ns()
+            out = fn(args)
+            dt = time.perf_counter_ns() - t0
+            timings.append({"name": "evaluate", "nanoseconds": dt})
+            elapsed += dt
+        return {"success": True, "output": mod.post(msg["function"], out), "timings": timings}
+
+    def handle(self, msg):
+        kind = msg.get("kind")
+        resp = {}
+        try:
+            if kind == "start":
+                resp = {"tool": "zymase", "config": {"zymase": zymase.__version__,
+                                                     "numba": numba.__version__}}
+            elif kind == "define":
+                resp = self.define(msg)
+            elif kind == "evaluate":
+                resp = self.evaluate(msg)
+        except Exception as e:  # noqa: BLE001 - reported through the protocol
+            resp = {"success": False, "error": "".join(traceback.format_exception(e))}
+        return {"id": msg.get("id")} | resp
+
+
+def main():
+    tool = Tool()
+    out = sys.stdout
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        msg = json.loads(line)
+        out.write(json.dumps(tool.handle(msg)) + "\n")
+        out.flush()
+        if msg.get("kind") == "end":
+            break
