@@ -42,6 +42,7 @@ class Worker:
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self.log, env=env, cwd=root)
         self.buf = b""
+        self.eof = False
         self.count = 0
         self.current: Optional[dict] = None
         self.started: float = 0.0
@@ -66,6 +67,7 @@ class Worker:
                 return None
             chunk = os.read(self.fileno(), 1 << 16)
             if not chunk:
+                self.eof = True
                 return None
             self.buf += chunk
         line, self.buf = self.buf.split(b"\n", 1)
@@ -95,7 +97,7 @@ class Worker:
     def dead_result(self) -> dict:
         """The result for the current request after the worker stopped answering."""
         try:
-            rc = self.proc.wait(timeout=5)
+            rc = self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             rc = None
         if rc is not None and rc < 0:
@@ -160,7 +162,7 @@ class Pool:
     def _finish(self, slot: int, w: Worker, line: Optional[str]) -> dict:
         req = w.current
         if line is None:
-            if w.proc.poll() is None:       # alive but silent: a hang
+            if not w.eof and w.proc.poll() is None:       # alive but silent: a hang
                 res = {"status": "hang", "kind": "timeout",
                        "detail": f"no answer within {self.timeout:.0f}s\n" + w.stderr_tail(1500)}
                 self._retire(slot, kill=True)

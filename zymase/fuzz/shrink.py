@@ -264,35 +264,57 @@ PASSES = [_helper_removals, _stmt_removals, _compound_flattening, _expr_simplifi
           _const_simplifications]
 
 
-def _cfg_candidates(cfg: Config, sig) -> List[Config]:
-    out = []
-    d = cfg.to_dict()
+def _cfg_candidates(cfg: Config, sig):
+    """Simpler configurations, each derived from the *current* one (the caller sends back
+    the configuration it kept, so the changes accumulate)."""
     kind = sig[1]
-    for change in (dict(nf=1), dict(nr=1), dict(width1=False), dict(njit=False),
-                   dict(fd=False)):
+    steps = [dict(nf=1), dict(nr=1), dict(width1=False), dict(njit=False), dict(fd=False)]
+    for change in steps:
         if kind.startswith("width") and "width1" in change:
             continue
         if kind.startswith("njit") and "njit" in change:
             continue
         if kind == "fd" and "fd" in change:
             continue
+        d = cfg.to_dict()
         if all(d.get(k) == v for k, v in change.items()):
             continue
-        out.append(Config.from_dict({**d, **change}))
+        cfg = (yield Config.from_dict({**d, **change})) or cfg
     if len(cfg.ns) > 1:
         for n in sorted(cfg.ns):
-            out.append(Config.from_dict({**d, "ns": [n]}))
+            cand = Config.from_dict({**cfg.to_dict(), "ns": [n]})
+            kept = yield cand
+            if kept is not None:
+                cfg = kept
+                break
     if len(cfg.ns) == 1 and cfg.ns[0] > 1:
         for n in range(1, cfg.ns[0]):
-            out.append(Config.from_dict({**d, "ns": [n]}))
+            kept = yield Config.from_dict({**cfg.to_dict(), "ns": [n]})
+            if kept is not None:
+                cfg = kept
+                break
     base = {"const", "primal"}
     need = {"consistency": {"consistency"}, "fd": {"fd"}, "nrt": {"nrt"}}
     for k, v in need.items():
-        if kind.startswith(k) or sig[0] == "leak" and k == "nrt":
+        if kind.startswith(k) or (sig[0] == "leak" and k == "nrt"):
             checks = tuple(sorted(base | v))
             if tuple(sorted(cfg.checks)) != checks:
-                out.append(Config.from_dict({**d, "checks": list(checks)}))
-    return out
+                yield Config.from_dict({**cfg.to_dict(), "checks": list(checks)})
+
+
+def _shrink_cfg(source, cfg, sig, still_fails, t_end, log):
+    gen_ = _cfg_candidates(cfg, sig)
+    kept = None
+    while time.monotonic() < t_end:
+        try:
+            cand = gen_.send(kept)
+        except StopIteration:
+            break
+        kept = None
+        if still_fails(source, cand):
+            cfg = kept = cand
+            log(f"  shrink: config -> {cand.to_dict()}")
+    return cfg
 
 
 def shrink(source: str, cfg: Config, test: Callable[[str, Config], dict], want_sig,
@@ -309,12 +331,7 @@ def shrink(source: str, cfg: Config, test: Callable[[str, Config], dict], want_s
         res = test(src, c)
         return signature(res) == want_sig
 
-    for c in _cfg_candidates(cfg, want_sig):
-        if time.monotonic() > t_end:
-            break
-        if still_fails(source, c):
-            cfg = c
-            log(f"  shrink: config -> {c.to_dict()}")
+    cfg = _shrink_cfg(source, cfg, want_sig, still_fails, t_end, log)
     changed = True
     while changed and time.monotonic() < t_end:
         changed = False
@@ -340,9 +357,5 @@ def shrink(source: str, cfg: Config, test: Callable[[str, Config], dict], want_s
                         break
                     start_at = 0        # one more sweep from the beginning
     # configuration again, on the small program
-    for c in _cfg_candidates(cfg, want_sig):
-        if time.monotonic() > t_end:
-            break
-        if still_fails(source, c):
-            cfg = c
+    cfg = _shrink_cfg(source, cfg, want_sig, still_fails, t_end, log)
     return source, cfg, tried
