@@ -57,6 +57,9 @@ def main(argv=None):
     ap.add_argument("--show", type=int, default=None)
     ap.add_argument("--replay", type=int, default=None)
     ap.add_argument("--replay-file", default=None)
+    ap.add_argument("--file", default=None, help="check (and with --shrink, minimise) the "
+                    "module in FILE, which defines f(x, y, c, a, b, n), in a worker process")
+    ap.add_argument("--cfg", default=None, help="check configuration (JSON) for --file")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
 
@@ -83,6 +86,8 @@ def main(argv=None):
         print(json.dumps(res, indent=1))
         return 0 if res["status"] in ("ok", "refused", "skipped") else 1
 
+    if args.file:
+        return _check_file(args)
     if args.minutes is None and args.count is None:
         args.count = 100
     out = args.out or os.path.join(os.getcwd(), "fuzz-out", time.strftime("%Y%m%d-%H%M%S"))
@@ -141,6 +146,38 @@ def main(argv=None):
             f.write(f"refused {k:5d}  {msg}\n")
     print(summary, flush=True)
     return 1 if failures else 0
+
+
+def _check_file(args):
+    from .check import Config
+    from .pool import Pool
+    from .regress import write_regression
+    from .shrink import shrink
+    with open(args.file) as fh:
+        source = fh.read()
+    cfg = Config.from_dict(json.loads(args.cfg)) if args.cfg else Config()
+    out = args.out or os.path.join(os.getcwd(), "fuzz-out", time.strftime("%Y%m%d-%H%M%S"))
+    pool = Pool(jobs=1, timeout=args.timeout, log_dir=os.path.join(out, "logs"))
+    try:
+        res = pool.run_one({"id": 0, "seed": args.seed, "source": source, "cfg": cfg.to_dict()})
+        print(json.dumps(res, indent=1))
+        sig = signature(res)
+        if not (args.shrink and res["status"] in FAILING):
+            return 1 if res["status"] in FAILING else 0
+        k = [0]
+
+        def test(src, c):
+            k[0] += 1
+            return pool.run_one({"id": k[0], "seed": args.seed, "source": src,
+                                 "cfg": c.to_dict()})
+        src, c, tried = shrink(source, cfg, test, sig, budget_s=args.shrink_minutes * 60)
+        final = test(src, c)
+        regdir = args.regressions or os.path.join(out, "regressions")
+        path = write_regression(regdir, args.seed, "file", src, c, final)
+        print(f"{tried} candidates; saved {path}:\n{src}")
+        return 1
+    finally:
+        pool.close()
 
 
 def _shrink_all(failures, args, pool, regdir):

@@ -88,6 +88,9 @@ class _Scope:
 class Generator:
     def __init__(self, seed: int, profile: str = "small", prefix: str = ""):
         self.rng = random.Random(seed)
+        # decisions added after the generator's first version draw from their own stream, so
+        # the programs of earlier seeds stay what they were
+        self.rng2 = random.Random(seed * 1000003 + 7)
         self.seed = seed
         self.profile = profile
         self.p = PROFILES[profile]
@@ -303,6 +306,10 @@ class Generator:
         return out or ["pass"]
 
     def stmt(self, sc: _Scope) -> List[str]:
+        if self.rng2.random() < 0.025:
+            out = self.raise_stmt(sc)
+            if out:
+                return out
         compound_ok = sc.depth < self.p["depth"]
         r = self.rng.randrange(100)
         if compound_ok and r < 22:
@@ -328,6 +335,33 @@ class Generator:
         if r < 97 and self.helpers:
             return self.helper_stmt(sc)
         return self.scalar_update(sc)
+
+    def raise_stmt(self, sc: _Scope) -> List[str]:
+        """``if x[i] > 0.8: raise ValueError(...)``: the derivatives must raise what the primal
+        raises, and free what they allocated on the way out."""
+        arrs = sorted(sc.of("a", "ro"))
+        if not arrs:
+            return []
+        if sc.idx:
+            ix = self.rng2.choice(sc.idx)
+        elif self.lenvar == "n":
+            ix = "0"
+        else:
+            return []
+        self.features.add("raise")
+        arr = self.rng2.choice(arrs)
+        thr = self.rng2.choice(["0.3", "0.5", "0.7", "-0.5"])
+        op = ">" if not thr.startswith("-") else "<"
+        if self.rng2.random() < 0.5:
+            return [f"if {arr}[{ix}] {op} {thr}:", "    raise ValueError('fuzz: raised')"]
+        # an implicit exception, raised inside Numba's lowering of the division (its raise
+        # path releases nothing itself; Numba's refcount pruning hides that in the primal)
+        fs = sc.of("f")
+        if not fs:
+            return []
+        v = self.rng2.choice(sorted(fs))
+        return [f"if {arr}[{ix}] {op} {thr}:",
+                f"    {v} += 1.0 / ({arr}[{ix}] - {arr}[{ix}])"]
 
     def indent(self, lines: List[str]) -> List[str]:
         return ["    " + l for l in lines]

@@ -38,6 +38,13 @@ def run_regression(source: str, config: dict, isolate: bool = False, timeout: fl
         f"{res['status']}:{res.get('kind')}: {res.get('detail')}\n{res.get('message', '')}")
 
 
+def _display(path: str) -> str:
+    """``tests/fuzz/regressions/…`` for a file inside the repository, else the path."""
+    from .pool import _repo_root
+    rel = os.path.relpath(os.path.abspath(path), _repo_root())
+    return path if rel.startswith("..") else rel
+
+
 def _slug(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", s.lower()).strip("_")[:40] or "failure"
 
@@ -60,7 +67,7 @@ Found by ``python -m zymase.fuzz`` and minimised by its shrinker.  Symptom:
 
 {textwrap.indent(textwrap.fill(detail, 92), "    ")}
 
-Replay: ``python -m zymase.fuzz --replay-file {os.path.relpath(path) if not os.path.isabs(directory) else path}``
+Replay: ``python -m zymase.fuzz --replay-file {_display(path)}``
 """
 import pytest
 
@@ -69,7 +76,7 @@ from zymase.fuzz.regress import run_regression
 SOURCE = \'\'\'
 {src}\'\'\'
 
-CONFIG = {json.dumps(cfg.to_dict())}
+CONFIG = {cfg.to_dict()!r}
 
 
 {mark}def {name}():
@@ -86,6 +93,7 @@ def load_regression(path: str):
     with open(path) as f:
         text = f.read()
     src = text.split("SOURCE = '''\n", 1)[1].split("'''", 1)[0]
-    cfg = json.loads(text.split("CONFIG = ", 1)[1].splitlines()[0])
+    import ast
+    cfg = ast.literal_eval(text.split("CONFIG = ", 1)[1].splitlines()[0])
     ns["SOURCE"], ns["CONFIG"] = src, cfg
     return src, cfg
