@@ -66,6 +66,10 @@ def canonicalise(mod: llvm.ModuleRef, keep: str, protect=frozenset()) -> llvm.Mo
         pm.add_dead_store_elimination_pass()
         pm.add_aggressive_dce_pass()
         pm.add_simplify_cfg_pass()
+    # Numba's reference-count pruning, as Numba runs it on every primal: an incref whose
+    # decref is only on the normal return path (an implicit exception's raise path skips
+    # it) would otherwise be mirrored on the shadow and leak both references per raise
+    pm.add_refprune_pass()
     pm.add_loop_simplify_pass()
     pm.add_global_dead_code_eliminate_pass()
     pm.add_strip_dead_prototype_pass()

@@ -1,0 +1,24 @@
+"""Seed → (program, check configuration), deterministically.
+
+The same seed always gives the same program (``gen.generate``) and the same checks: the
+forward and reverse widths, the two sizes ``n`` it runs at, the input data, and whether the
+width-N lanes are compared with width-1 derivatives and the derivatives are also called from
+``@njit`` code (these cost extra compilations, so only a fraction of programs do them).
+"""
+from __future__ import annotations
+
+import random
+
+from .check import Config
+from .gen import Program, generate
+
+
+def plan(seed: int, profile: str = "small"):
+    prog: Program = generate(seed, profile)
+    r = random.Random(seed * 7919 + 17)
+    nf = r.choice([1, 1, 1, 2, 3, 4, 8])
+    nr = r.choice([1, 1, 1, 2, 3, 4])
+    width1 = (nf > 1 or nr > 1) and r.random() < 0.2
+    njit = r.random() < 0.08
+    ns = [r.randint(1, 3), r.randint(4, 7)]
+    return prog, Config(nf=nf, nr=nr, ns=ns, data_seed=seed, width1=width1, njit=njit)
