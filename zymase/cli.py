@@ -222,7 +222,7 @@ def cmd_analyse(args, out) -> int:
     out.flush()
     with contextlib.redirect_stderr(out):
         try:
-            sig, _lib, symbol = d._build(tuple(dtypes))
+            sig, _lib, symbol = d.build(dtypes)
         except ImportError as e:  # a mode whose transform is not in this build
             raise SystemExit(f"error: {'forward' if forward else 'reverse'} mode is not "
                              f"available: {e}") from None
