@@ -217,10 +217,10 @@ class Derivative:
         from .pipeline import Prepared
         module, symbol, restype = self.inner._transform(prim)
         mod = pipelines.parse(print_module(module))
-        from .pipeline import _link_extra
+        from .pipeline import link_extra
         from .rules.helpers import link_helpers
         link_helpers(mod)
-        _link_extra(mod, getattr(module, "extra_ir", {}))  # custom rules: differentiated too
+        link_extra(mod, getattr(module, "extra_ir", {}))  # custom rules: differentiated too
         pipelines.canonicalise(mod, symbol)
         text = str(mod)
         dprint(self.print_flags, "ir-before", symbol, text)
@@ -245,36 +245,41 @@ class Derivative:
         return self._transform_with(argtypes, disk_key, reuse=False)
 
     def _transform_with(self, argtypes, disk_key, reuse: bool):
-        from .transforms.signature import build_signature, split_argtypes
+        from .frontend.numba import numba_signature, primal_argtypes
+        from .transforms import differentiate
         self._validate_types(argtypes)
-        trailing = self._n_seed
-        prim, _ = split_argtypes(argtypes, self.activities)
+        prim = primal_argtypes(argtypes, self.activities)
         prep = self._prepare_primal(prim, reuse)
         self._validate_return(prep.fe.signature.return_type)
         from .analysis.writes import analyse_writes
         writes = analyse_writes(prep.function, prep.fe.argmap)
         self._writes[tuple(argtypes)] = writes
         dprint(self.print_flags, "writes", prep.fe.llvm_name, writes.dump())
-        sig = build_signature(argtypes, self.activities, prep.fe.argmap, trailing)
+        sig = numba_signature(prep.fe, argtypes, self.activities, self.mode, self.ret, self.width)
         base = f"{self.mode.value}.{_ident(self.py_func.__name__)}"
         symbol = f"zymase.{base}.{disk_key[:20]}" if disk_key else jit.unique_symbol(base)
-        if self.mode is A.Mode.FORWARD:
-            from .transforms.forward import forward_transform
-            ft = forward_transform(prep, sig, self.ret, self.width, symbol)
-            restype = ft.derivative_return_type()
-            dprint(self.print_flags, "activity", symbol, ft.activity.dump())
-            dprint(self.print_flags, "types", symbol, ft.activity.types.dump())
-        else:
-            from .transforms.reverse import reverse_transform
+        counter = None
+        if self.mode is A.Mode.REVERSE:
             import ctypes
-            self.__dict__.setdefault("_tape_cell", ctypes.c_int64(0))
-            rt = reverse_transform(prep, sig, self.ret, self.width, symbol,
-                                   None if disk_key else ctypes.addressof(self._tape_cell))
-            restype = rt.derivative_return_type()
-            dprint(self.print_flags, "activity", symbol, rt.activity_dump())
-            dprint(self.print_flags, "tape", symbol, rt.tape_report())
-            self.last_tape = rt.tape_report()
-        return prep.module, symbol, restype
+            cell = self.__dict__.setdefault("_tape_cell", ctypes.c_int64(0))
+            counter = None if disk_key else ctypes.addressof(cell)
+        res = differentiate(prep.module, prep.function, sig, symbol, counter)
+        # only the derivative and what it calls stay
+        prep.module.functions.pop(prep.fe.llvm_name, None)
+        if self.mode is A.Mode.FORWARD:
+            dprint(self.print_flags, "activity", symbol, res.activity.dump())
+            dprint(self.print_flags, "types", symbol, res.activity.types.dump())
+        else:
+            dprint(self.print_flags, "activity", symbol,
+                   res.activity.dump() + "\n" + res.activity.types.dump())
+            dprint(self.print_flags, "tape", symbol, res.tape)
+            self.last_tape = res.tape
+        return prep.module, symbol, sig.results.source
+
+    def build(self, argtypes):
+        """Build (once per tuple of Numba argument types of a call: x, dx, …, seed) →
+        (Numba signature of the derivative, code library, symbol)."""
+        return self._build(tuple(argtypes))
 
     def _build(self, argtypes):
         key = tuple(argtypes)

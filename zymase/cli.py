@@ -1,4 +1,5 @@
-"""``python -m zymase``: look at what the pipeline does to a function or an ``.ll`` file.
+"""``python -m zymase``: look at what the pipeline does to a function or an ``.ll`` file, and
+differentiate C-ABI functions in ``.ll`` files.
 
 Subcommands
 -----------
@@ -13,6 +14,23 @@ Subcommands
     ``canonical`` runs the canonicalising pipeline (everything inlined into ``--function``,
     default: the first externally visible definition), ``o3`` the O3 pipeline; the result goes through the IR
     model unless ``--raw``.  The printed module is verified with LLVM before it is shown.
+
+``ll FILE.ll --function NAME (--reverse ACTS | --forward ACTS) [--ret R] [--width N]``
+``[--name SYMBOL] [--out OUT.ll] [--opt 0|1|2|3]``
+    Differentiate the C-ABI function ``NAME`` (clang's or rustc's IR) and write a module
+    holding it and its derivative ``SYMBOL`` (default ``NAME.zymase.reverse`` /
+    ``NAME.zymase.forward``), verified by LLVM and optimised at ``--opt`` (default 3), to
+    ``OUT.ll`` (default: standard output).  ``ACTS`` has one activity per parameter:
+    ``dup``/``duponly``/``active``/``const`` in reverse mode, ``dual``/``dualonly``/``const``
+    in forward mode (full names such as ``Duplicated`` work too).  The derivative's ABI is
+    Enzyme's (``zymase/frontend/llvm_ir.py``): each ``dup``/``dual`` pointer is followed by
+    its shadow, a ``dual`` float by its tangent (N of each with ``--width N``, forward mode);
+    reverse mode seeds a float result with 1.0 and returns the adjoints of the ``active``
+    floats (void / double / a struct of doubles), forward mode returns the result's tangent.
+    ``--ret`` changes what comes back: ``activeonly`` (default) / ``active`` (primal first) /
+    ``const`` in reverse mode, ``dualonly`` (default) / ``dual`` / ``const`` in forward mode.
+    Example: ``python -m zymase ll f.ll --function f --reverse dup,const --out df.ll``
+    gives ``void @f.zymase.reverse(ptr x, ptr dx, i64 n)``.
 
 ``analyse FILE.py FUNC --types ... --activities Dual,Const [--ret Dual] [--print …]``
     Build the derivative for those activities (forward mode when every activity is a forward
@@ -146,6 +164,44 @@ def _default_keep(mod) -> Optional[str]:
     return defs[0].name if defs else None
 
 
+_C_ACTIVITIES = {"dup": "Duplicated", "duponly": "DuplicatedOnly", "active": "Active",
+                 "activeonly": "ActiveOnly", "const": "Const", "dual": "Dual",
+                 "dualonly": "DualOnly", "duplicated": "Duplicated",
+                 "duplicatedonly": "DuplicatedOnly"}
+
+
+def parse_c_activity(word: str):
+    """``dup`` / ``Duplicated`` / ``dual`` / … → the activity."""
+    from .activities import ALL
+    name = _C_ACTIVITIES.get(word.strip().lower())
+    if name is None:
+        raise SystemExit(f"error: unknown activity {word.strip()!r}; expected one of "
+                         f"{', '.join(sorted(set(_C_ACTIVITIES)))}")
+    return ALL[name]
+
+
+def cmd_ll_derivative(args, text: str, out) -> int:
+    from . import activities as A
+    from .frontend.llvm_ir import differentiate_ll
+
+    if args.keep is None:
+        raise SystemExit("error: --reverse/--forward need --function NAME")
+    if args.reverse is not None and args.forward is not None:
+        raise SystemExit("error: give one of --reverse and --forward")
+    mode = A.Mode.REVERSE if args.reverse is not None else A.Mode.FORWARD
+    words = (args.reverse if args.reverse is not None else args.forward).split(",")
+    acts = tuple(parse_c_activity(w) for w in words if w.strip())
+    ret = parse_c_activity(args.ret) if args.ret else None
+    result, _ = differentiate_ll(text, args.keep, mode, acts, ret, args.width, args.name,
+                                 args.opt)
+    if args.out:
+        with open(args.out, "w") as fh:
+            fh.write(result)
+    else:
+        print(result, file=out, end="" if result.endswith("\n") else "\n")
+    return 0
+
+
 def cmd_ll(args, out) -> int:
     from .ir.parser import ParseError, parse_module
     from .ir.printer import print_module
@@ -153,6 +209,8 @@ def cmd_ll(args, out) -> int:
 
     with open(args.file) as fh:
         text = fh.read()
+    if args.reverse is not None or args.forward is not None:
+        return cmd_ll_derivative(args, text, out)
     if args.pipeline == "roundtrip":
         result = text
     else:
@@ -222,7 +280,7 @@ def cmd_analyse(args, out) -> int:
     out.flush()
     with contextlib.redirect_stderr(out):
         try:
-            sig, _lib, symbol = d._build(tuple(dtypes))
+            sig, _lib, symbol = d.build(dtypes)
         except ImportError as e:  # a mode whose transform is not in this build
             raise SystemExit(f"error: {'forward' if forward else 'reverse'} mode is not "
                              f"available: {e}") from None
@@ -243,14 +301,32 @@ def build_parser() -> argparse.ArgumentParser:
     ir.add_argument("--stage", choices=_STAGES + ("all",), default="all")
     ir.set_defaults(run=cmd_ir)
 
-    ll = sub.add_parser("ll", help="run a pipeline (or the IR model round trip) on an .ll file")
+    ll = sub.add_parser("ll", help="run a pipeline (or the IR model round trip) on an .ll file, "
+                                   "or differentiate a C-ABI function in it")
     ll.add_argument("file", help="an .ll file")
     ll.add_argument("--pipeline", choices=("roundtrip", "canonical", "o3"), default="roundtrip")
     ll.add_argument("--function", dest="keep", default=None,
-                    help="with --pipeline canonical: the function to keep "
-                         "(default: the first externally visible definition)")
+                    help="with --pipeline canonical: the function to keep (default: the first "
+                         "externally visible definition); with --reverse/--forward: the function "
+                         "to differentiate")
     ll.add_argument("--raw", action="store_true",
                     help="print LLVM's output directly instead of through zymase's IR model")
+    ll.add_argument("--reverse", default=None, metavar="ACTS",
+                    help="differentiate --function in reverse mode: one activity per parameter, "
+                         "e.g. dup,const (dup, duponly, active, const)")
+    ll.add_argument("--forward", default=None, metavar="ACTS",
+                    help="differentiate --function in forward mode, e.g. dual,const "
+                         "(dual, dualonly, const)")
+    ll.add_argument("--ret", default=None,
+                    help="return activity (reverse: activeonly, active, const; forward: "
+                         "dualonly, dual, const)")
+    ll.add_argument("--width", type=int, default=1,
+                    help="forward mode: N tangents per call (N shadows after each dual argument)")
+    ll.add_argument("--name", default=None,
+                    help="symbol of the derivative (default FUNCTION.zymase.reverse/forward)")
+    ll.add_argument("--out", default=None, help="write the module here (default: stdout)")
+    ll.add_argument("--opt", type=int, default=3, choices=(0, 1, 2, 3),
+                    help="optimisation level of the written module (default 3)")
     ll.set_defaults(run=cmd_ll)
 
     an = sub.add_parser("analyse", aliases=["analyze"], help="type and activity analysis")

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Dict, Sequence
 
 from .errors import internal, unsupported
+from .frontend.numba import FrontendResult, array_param_facts, compile_ir
 from .rules.scipy_special import name_calls
-from .analysis.ranges import array_param_facts, fold_sign_checks
-from .frontend.numba import FrontendResult, compile_ir
 from .ir.parser import parse_module
 from .ir.printer import print_module
 from .ir.values import Module
 from .llvm import jit, pipelines
+from .transforms.sign_checks import fold_sign_checks
 
 
 def debug_flags(extra=None) -> set:
@@ -50,7 +50,7 @@ def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepa
     fe = compile_ir(fn, argtypes, reuse)
     t1 = time.perf_counter()
     dprint(print_flags, "ir-numba", fe.llvm_name, fe.module_text)
-    mod = pipelines.parse(_freeze_dynamic_globals(_allow_inlining(fe.module_text)))
+    mod = pipelines.parse(_freeze_dynamic_globals(pipelines.allow_inlining(fe.module_text)))
     from .custom import protected_symbols
     pipelines.canonicalise(mod, fe.llvm_name, protect=protected_symbols())
     text = str(mod)
@@ -65,7 +65,7 @@ def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepa
     return Prepared(fe, module, {"numba": t1 - t0, "canonicalise": t2 - t1, "parse": t3 - t2})
 
 
-def _link_extra(mod, extra):
+def link_extra(mod, extra):
     """Link compiled rule libraries (custom derivatives) into the derivative's module: the
     rule entry points keep their names, everything else they bring becomes internal."""
     import llvmlite.binding as llvm
@@ -125,18 +125,6 @@ def _freeze_dynamic_globals(text: str) -> str:
                   r"\1 = internal constant ptr inttoptr", text, flags=re.M)
 
 
-def _allow_inlining(text: str) -> str:
-    """Numba marks some helpers ``noinline`` (array-expression kernels, refcount helpers);
-    canonicalisation must see through them, so the keyword is dropped from attribute groups
-    (``canonicalise`` keeps the refcount helpers out of line itself)."""
-    import re
-
-    def fix(m):
-        body = re.sub(r"\b(noinline|optnone)\b", "", m.group(2)).strip()
-        return f"{m.group(1)}{{ {body or 'nounwind'} }}"
-    return re.sub(r"^(attributes #\d+ = )\{(.*)\}$", fix, text, flags=re.M)
-
-
 def finish(module: Module, name: str, print_flags=(), opt_level: int = 3):
     """Print, verify, optimise and load ``module``; returns (library, final text)."""
     text = print_module(module)
@@ -149,7 +137,7 @@ def finish(module: Module, name: str, print_flags=(), opt_level: int = 3):
         raise internal(name, "it produced invalid LLVM IR", f"LLVM: {detail}") from None
     from .rules.helpers import link_helpers
     link_helpers(mod)
-    _link_extra(mod, getattr(module, "extra_ir", {}))
+    link_extra(mod, getattr(module, "extra_ir", {}))
     _internalize(mod, name)
     if opt_level:
         pipelines.optimise(mod, opt_level)

@@ -59,12 +59,13 @@ def layouts(monkeypatch):
     orig = forward_mod.forward_transform
 
     def spy(*a, **k):
-        ft = orig(*a, **k)
-        seen.append(dict(layout=ft.layout, buffers=len(ft.buffers),
+        res = orig(*a, **k)
+        ft = res.transform
+        seen.append(dict(layout=res.layout, buffers=len(ft.buffers),
                          copied_out=sum(bool(b["out"]) for b in ft.buffers),
                          in_place=len({id(v) for v in ft.lane_offsets.values()}),
-                         reason=ft.fallback_reason))
-        return ft
+                         reason=res.layout_reason))
+        return res
     monkeypatch.setattr(forward_mod, "forward_transform", spy)
     return seen
 

@@ -12,7 +12,8 @@ import numpy as np
 
 import zymase
 from zymase import Active, Const, Duplicated
-from zymase.analysis.ranges import fold_sign_checks, upper_bounds
+from zymase.analysis.ranges import upper_bounds
+from zymase.transforms.sign_checks import fold_sign_checks
 from zymase.ir.parser import parse_module
 
 LOOP = r"""
@@ -70,10 +71,11 @@ def test_folds_only_what_is_proven():
     assert fold_sign_checks(fn) == 3           # %neg, %ip1neg, %big
     # which comparisons were folded: fold again on a fresh copy, one at a time
     names = _by_name(_fn())
-    from zymase.analysis.ranges import _folded, nonnegative_values
+    from zymase.analysis.ranges import nonnegative_values
+    from zymase.transforms.sign_checks import decided
     fresh = _fn()
     nonneg = nonnegative_values(fresh)
-    got = {n: _folded(i, nonneg) for n, i in _by_name(fresh).items() if i.opcode == "icmp"}
+    got = {n: decided(i, nonneg) for n, i in _by_name(fresh).items() if i.opcode == "icmp"}
     assert got == {"more": None, "neg": False, "ip1neg": False, "dneg": None, "mneg": None,
                    "big": False, "sumneg": None}
     assert set(names) >= set(got)

@@ -1,4 +1,4 @@
-"""Non-negative integers, and folding Numba's negative-index checks with them.
+"""Non-negative integers: which integer values are provably >= 0 (and below what bound).
 
 Numba indexes arrays with Python semantics: ``a[i]`` for a negative ``i`` means
 ``a[i + len]``, so every index is guarded by ``select (icmp slt i, 0), len, 0``.  Inside
@@ -7,7 +7,7 @@ incremented without ``nsw``; the trip count lives in a separate countdown), and 
 adjoint sweep of reverse mode, where the index is stepped *backwards* from a value read
 from the tape, it never can.  The guard hides from LLVM that ``a[i]`` and ``a[i + 1]`` are
 different elements, which blocks store-to-load forwarding and vectorisation of adjoint
-loops.  This module proves indices non-negative and folds the comparisons.
+loops.  This module proves indices non-negative; ``transforms/sign_checks.py`` folds the comparisons.
 
 Analysis: abstract interpretation over the lattice ⊥ < [0, u] < ⊤ (for every integer value
 an upper bound u of a range [0, u], or ⊤ when it may be negative), least fixpoint over the
@@ -24,17 +24,14 @@ function in reverse post-order with widening at loop headers:
   the analysis see that ``for i in range(1, n)`` and ``a[i + 1]`` never index from the end.
   A phi whose bound keeps growing otherwise is widened to "non-negative, unbounded".
 
-Folding: ``icmp slt x, c`` (c ≤ 0) and ``icmp sle x, c`` (c < 0) are false, ``icmp sgt x, c``
-(c < 0) and ``icmp sge x, c`` (c ≤ 0) true, for non-negative ``x``; ``icmp ugt x, c`` with
-``c ≥ 2**63 - 1`` (unsigned) is false and ``icmp ult x, c`` with ``c ≥ 2**63`` true.  Uses
-are replaced by the constant; the dead comparisons are left to LLVM.
+The folding of comparisons decided by these facts (an IR rewrite) is
+``transforms/sign_checks.py``.
 """
 from __future__ import annotations
 
 from typing import Dict, Optional, Set
 
 from ..ir.values import Constant, Function, Instruction, Value
-from ..ir.types import I1
 from .loops import analyse_loops
 
 MAX_IV_STEP = 1024
@@ -43,7 +40,7 @@ SMAX = (1 << 63) - 1
 TOP = None          # may be negative
 
 
-def _const(v: Value) -> Optional[int]:
+def int_constant(v: Value) -> Optional[int]:
     if isinstance(v, Constant) and v.type.is_int:
         try:
             return int(v.text)
@@ -62,7 +59,7 @@ def upper_bounds(fn: Function, known: Optional[Dict[Value, int]] = None) -> Dict
     BOTTOM = object()
 
     def get(v: Value):
-        c = _const(v)
+        c = int_constant(v)
         if c is not None:
             return c if c >= 0 else TOP
         if isinstance(v, Instruction) and v.type.is_int:
@@ -84,7 +81,7 @@ def upper_bounds(fn: Function, known: Optional[Dict[Value, int]] = None) -> Dict
             if src in lp.blocks:
                 if not (isinstance(v, Instruction) and v.opcode == "add" and v.operands[0] is phi):
                     return None
-                c = _const(v.operands[1])
+                c = int_constant(v.operands[1])
                 if c is None or not 0 <= c <= MAX_IV_STEP:
                     return None
                 step = c if step is None else max(step, c)
@@ -144,7 +141,7 @@ def upper_bounds(fn: Function, known: Optional[Dict[Value, int]] = None) -> Dict
         if op == "and" and (a not in (TOP, BOTTOM) or b not in (TOP, BOTTOM)):
             return min(x for x in (a, b) if x not in (TOP, BOTTOM))
         if op == "lshr":
-            c = _const(ops[1])
+            c = int_constant(ops[1])
             if c is not None and 0 < c < i.type.bits:
                 return (((1 << i.type.bits) - 1) if a in (TOP, BOTTOM) else a) >> c
         if a is TOP or b is TOP:
@@ -185,62 +182,3 @@ def upper_bounds(fn: Function, known: Optional[Dict[Value, int]] = None) -> Dict
 def nonnegative_values(fn: Function, known: Optional[Dict[Value, int]] = None) -> Set[Value]:
     """Integer values of ``fn`` proven ≥ 0 (as signed integers) on every execution."""
     return set(upper_bounds(fn, known)) | set(known or {})
-
-
-def array_param_facts(fn: Function, argmap) -> Dict[Value, int]:
-    """Bounds on the integer leaves of array parameters: ``nitems``, ``itemsize`` and every
-    ``shape[k]`` of a Numba array are non-negative (strides may be negative)."""
-    out: Dict[Value, int] = {}
-
-    def walk(info):
-        for c in info.children:
-            walk(c)
-        if info.is_array:
-            nd = info.nbtype.ndim
-            for k in [info.first + 2, info.first + 3] + list(range(info.first + 5,
-                                                                   info.first + 5 + nd)):
-                out[fn.args[k]] = SMAX
-    for info in argmap.args:
-        walk(info)
-    return out
-
-
-def _folded(i: Instruction, nonneg: Set[Value]) -> Optional[bool]:
-    if i.opcode != "icmp" or not i.operands[0].type.is_int or i.operands[0] not in nonneg:
-        return None
-    c = _const(i.operands[1])
-    if c is None:
-        return None
-    bits = i.operands[0].type.bits
-    unsigned = c % (1 << bits)
-    smax = (1 << (bits - 1)) - 1
-    pred = i.pred
-    if pred == "slt" and c <= 0 or pred == "sle" and c < 0:
-        return False
-    if pred == "sgt" and c < 0 or pred == "sge" and c <= 0:
-        return True
-    if pred == "ugt" and unsigned >= smax or pred == "uge" and unsigned > smax:
-        return False
-    if pred == "ult" and unsigned > smax or pred == "ule" and unsigned >= smax:
-        return True
-    return None
-
-
-def fold_sign_checks(fn: Function, known: Optional[Dict[Value, int]] = None) -> int:
-    """Replace comparisons decided by non-negativity with constants; returns how many."""
-    nonneg = nonnegative_values(fn, known)
-    n = 0
-    for b in fn.blocks:
-        for i in b.instructions:
-            r = _folded(i, nonneg)
-            if r is not None:
-                fn.replace_all_uses(i, Constant(I1, "true" if r else "false"))
-                n += 1
-    # selects on a decided condition (Numba's wraparound index fix-ups) take their operand,
-    # so address analyses see `base + i` rather than `base + i + select(...)`
-    for b in fn.blocks:
-        for i in b.instructions:
-            if i.opcode == "select" and isinstance(i.operands[0], Constant) \
-                    and i.operands[0].text in ("true", "false"):
-                fn.replace_all_uses(i, i.operands[1 if i.operands[0].text == "true" else 2])
-    return n

@@ -122,6 +122,26 @@ def describe_args(argtypes: Sequence[types.Type], names: Sequence[str], return_t
     return ArgMap(out, return_type, pos - 2)
 
 
+def array_param_facts(fn, argmap: ArgMap) -> dict:
+    """Bounds on the integer leaves of array parameters of ``fn`` (whose parameters follow
+    ``argmap``): ``nitems``, ``itemsize`` and every ``shape[k]`` of a Numba array are
+    non-negative (strides may be negative).  For ``transforms.sign_checks``."""
+    from ..analysis.ranges import SMAX
+    out = {}
+
+    def walk(info):
+        for c in info.children:
+            walk(c)
+        if info.is_array:
+            nd = info.nbtype.ndim
+            for k in [info.first + 2, info.first + 3] + list(range(info.first + 5,
+                                                                   info.first + 5 + nd)):
+                out[fn.args[k]] = SMAX
+    for info in argmap.args:
+        walk(info)
+    return out
+
+
 # ----------------------------------------------------------------------------------------
 # compiling and collecting IR
 # ----------------------------------------------------------------------------------------
@@ -247,3 +267,162 @@ def link_texts(texts: Sequence[str]) -> llvm.ModuleRef:
     return main
 
 
+
+
+# ----------------------------------------------------------------------------------------
+# the derivative signature in Numba's calling convention
+# ----------------------------------------------------------------------------------------
+def primal_argtypes(argtypes: Sequence[types.Type], activities) -> tuple:
+    """The Numba argument types of a derivative (x, dx, …, seed) → the primal's (x, …)."""
+    prim, k = [], 0
+    for act in activities:
+        prim.append(argtypes[k])
+        k += 2 if act.has_shadow else 1
+    return tuple(prim)
+
+
+def leaf_types(nbtype) -> list:
+    """The IR types of the parameters a value of ``nbtype`` is passed as (its data model's
+    argument type, flattened)."""
+    from ..llvm.jit import ir_type_of
+    flat = []
+
+    def walk(x):
+        if isinstance(x, (list, tuple)):
+            for y in x:
+                walk(y)
+        else:
+            flat.append(ir_type_of(x))
+    walk(cpu_target.target_context.data_model_manager.lookup(nbtype).get_argument_type())
+    return flat
+
+
+def float_leaves(info: ArgInfo) -> List[ArgInfo]:
+    """All float-scalar and array leaves of an argument (recursing into tuples)."""
+    if info.children:
+        out = []
+        for c in info.children:
+            out.extend(float_leaves(c))
+        return out
+    if isinstance(info.nbtype, (types.Float, types.Array)):
+        return [info]
+    return []
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in name)
+
+
+def _array_params(info: ArgInfo):
+    from ..llvm.jit import value_type
+    from ..transforms.signature import ArrayParams
+    t = info.nbtype
+    dtype = value_type(t.dtype) if isinstance(t.dtype, types.Float) else None
+    return ArrayParams(info.first, t.ndim, dtype, t)
+
+
+def numba_signature(fe: FrontendResult, argtypes: Sequence[types.Type], activities, mode,
+                    ret, width: int):
+    """The ``DerivSignature`` of the derivative of ``fe``'s function called with the Numba
+    argument types ``argtypes`` (x, dx, …, seed).
+
+    The derivative is itself a Numba function: ``i32 @d(ptr retptr, ptr excinfo,
+    <flattened x, dx, …, seed>)``.  Float scalars are passed by value (at width N their
+    tangents, and an Active float result's N seeds, as a 1-D array of N); arrays as their
+    descriptor leaves, shadows with the primal's layout (a leading lane axis at width N);
+    shadow data pointers are ``noalias`` (the run-time shadow checks guarantee it).  The
+    result goes through ``retptr`` as one Numba value (a tuple when there are several);
+    at width N tangents and adjoints come back as Numba arrays."""
+    from .. import activities as A
+    from ..errors import unsupported
+    from ..ir.types import I8, PTR
+    from ..llvm.jit import value_type
+    from ..transforms.signature import (ArrayInput, ArrayParams, DerivSignature, FloatInput,
+                                        Lanes, Output, Param, Results, ReturnSpec, Seed)
+    dmap = describe_args(argtypes, [f"a{i}" for i in range(len(argtypes))], None)
+    params = [Param(PTR, "retptr", "noalias"), Param(PTR, "excinfo", "noalias")]
+    for info in dmap.args:
+        params += [Param(t, f"{_safe(info.name)}.{k}")
+                   for k, t in enumerate(leaf_types(info.nbtype))]
+    primal_param, inputs, active_nb = {}, [], {}
+    k = 0
+    for pinfo, act in zip(fe.argmap.args, activities):
+        dinfo = dmap.args[k]
+        for j in range(pinfo.count):
+            primal_param[pinfo.first + j] = dinfo.first + j
+        if act is A.Active:
+            inputs.append(FloatInput(pinfo.name, pinfo.first, leaf_types(pinfo.nbtype)[0], act))
+            active_nb[pinfo.first] = pinfo.nbtype
+        elif act.has_shadow:
+            sinfo = dmap.args[k + 1]
+            for leaf, sleaf in zip(float_leaves(pinfo), float_leaves(sinfo)):
+                if leaf.is_array:
+                    shadow = _array_params(sleaf)
+                    params[shadow.data].attrs = "noalias"
+                    inputs.append(ArrayInput(pinfo.name, act, _array_params(leaf), shadow))
+                elif mode is A.Mode.REVERSE:
+                    raise unsupported(f"`{act}` on the float scalar inside tuple parameter "
+                                      f"`{pinfo.name}`", help="pass it as its own Active argument")
+                else:
+                    ft = leaf_types(leaf.nbtype)[0]
+                    if width == 1:
+                        tangent = Lanes((sleaf.first,))
+                    else:   # a 1-D array of N tangents
+                        a = _array_params(sleaf)
+                        params[a.data].attrs = "noalias"
+                        tangent = Lanes((a.data,), a.strides[0], ft)
+                    inputs.append(FloatInput(leaf.name, leaf.first, ft, act, tangent))
+        k += 2 if act.has_shadow else 1
+    rt = fe.signature.return_type
+    kind = "none" if isinstance(rt, types.NoneType) else "float" if isinstance(rt, types.Float) \
+        else "array" if isinstance(rt, types.Array) else "other"
+    array = ArrayParams(0, rt.ndim, value_type(rt.dtype) if isinstance(rt.dtype, types.Float)
+                        else None, rt) if kind == "array" else None
+    retspec = ReturnSpec(kind, value_type(rt) if kind != "none" else I8, slot=0, status=True,
+                         excinfo=1, describe=str(rt), array=array,
+                         contiguous=kind == "array" and rt.layout == "C")
+    seed = None
+    if mode is A.Mode.REVERSE and ret in (A.Active, A.ActiveOnly):
+        s = dmap.args[-1]
+        if width == 1:
+            seed = Seed(lanes=Lanes((s.first,)))
+        else:   # a 1-D array of N seeds
+            a = _array_params(s)
+            seed = Seed(lanes=Lanes((a.data,), a.strides[0], value_type(s.nbtype.dtype)))
+    elif mode is A.Mode.REVERSE and ret in (A.Duplicated, A.DuplicatedOnly):
+        seed = Seed(array=_array_params(dmap.args[-1]))
+    outputs, nbtypes = [], []
+    if mode is A.Mode.FORWARD:
+        if kind != "none":
+            tt, pack = rt, "value"
+            if width > 1:
+                if kind == "array" and retspec.contiguous and array.dtype is not None:
+                    tt, pack = types.Array(rt.dtype, rt.ndim + 1, "C"), "wide-array"
+                elif kind != "float":
+                    raise unsupported(f"a batched forward derivative of a function returning "
+                                      f"{rt}", help="use width=1, or return a float or a "
+                                                    "C-contiguous array")
+                else:
+                    tt, pack = types.Array(rt, 1, "C"), "array"
+            if ret is not A.DualOnly:
+                outputs.append(Output("primal", value_type(rt)))
+                nbtypes.append(rt)
+            if ret in (A.Dual, A.DualOnly):
+                outputs.append(Output("tangent", value_type(tt), pack=pack))
+                nbtypes.append(tt)
+    else:
+        if kind != "none" and ret in (A.Active, A.Const, A.Duplicated):
+            outputs.append(Output("primal", value_type(rt)))
+            nbtypes.append(rt)
+        for inp in inputs:
+            if isinstance(inp, FloatInput) and inp.activity is A.Active:
+                at = active_nb[inp.param]
+                at = at if width == 1 else types.Array(at, 1, "C")
+                outputs.append(Output("adjoint", value_type(at), inp,
+                                      "value" if width == 1 else "array"))
+                nbtypes.append(at)
+    restype = types.none if not nbtypes else nbtypes[0] if len(nbtypes) == 1 else \
+        types.Tuple(tuple(nbtypes))
+    results = Results(outputs, value_type(restype) if nbtypes else None, slot=0, source=restype)
+    return DerivSignature(mode, ret, width, params, inputs, primal_param, retspec, results,
+                          seed, excinfo=1, name=fe.pyfunc.__name__)

@@ -252,6 +252,26 @@ class FunctionParser:
             tk.skip_balanced()
         return Constant(ty, tk.span(start, tk.i))
 
+    def metadata_operand(self, tk: _Tokens) -> Value:
+        """A ``metadata`` call argument (``!5``, ``!{…}``, ``!"text"``), kept verbatim: the
+        module's metadata is kept as text, so a reference to a node stays valid."""
+        start = tk.i
+        depth = 0
+        while not tk.done():
+            t = tk.peek()
+            if depth == 0 and t in (",", ")"):
+                break
+            if t in ("(", "[", "{", "<"):
+                depth += 1
+            elif t in (")", "]", "}", ">"):
+                depth -= 1
+            tk.next()
+        if tk.i == start:
+            raise ParseError(f"expected a metadata operand in: {tk.text.strip()}")
+        text = tk.span(start, tk.i)
+        self.mp.keep_metadata(text)
+        return Constant(METADATA, text)
+
     def typed_value(self, tk: _Tokens) -> Value:
         ty = parse_type(tk)
         return self.value(tk, ty)
@@ -446,6 +466,9 @@ class FunctionParser:
                 s = tk.i
                 tk.skip_balanced()
                 pre[-1] += tk.span(s, tk.i)
+            elif w in ("align", "dereferenceable", "dereferenceable_or_null") \
+                    and tk.kind() == "num":
+                pre[-1] += " " + tk.next()      # `call align 8 ptr @f(…)`
         rty = parse_type(tk)
         fnty = rty if isinstance(rty, FunctionType) else None
         if tk.kind() == "word" and tk.peek() in _CONST_WORDS and tk.peek(1) == "(":
@@ -464,7 +487,12 @@ class FunctionParser:
                 ty = parse_type(tk)
                 attrs = self.param_attrs(tk)
                 if ty == METADATA:
-                    raise ParseError("metadata call arguments")
+                    args.append(self.metadata_operand(tk))
+                    arg_attrs.append(attrs)
+                    if tk.accept(")"):
+                        break
+                    tk.expect(",")
+                    continue
                 args.append(self.value(tk, ty))
                 arg_attrs.append(attrs)
                 if tk.accept(")"):
@@ -555,6 +583,9 @@ class FunctionParser:
                 continue
             if cur is None:  # first block unlabelled
                 cur = self.block("entry")
+                # LLVM numbers it after the unnamed arguments: phis may refer to it as %N
+                self.blocks[str(sum(1 for a in fn.args if a.name is None
+                                    or str(a.name).isdigit()))] = cur
                 fn.blocks.append(cur)
             if (stripped.startswith("switch") and not stripped.endswith("]")) \
                     or (stripped.endswith("[") and "switch" in stripped):
@@ -592,6 +623,18 @@ class ModuleParser:
         self.module = Module()
         self.md_lines: Dict[str, str] = {}
         self._loc_cache: Dict[str, Optional[Tuple[str, int]]] = {}
+
+    def keep_metadata(self, text: str) -> None:
+        """Keep the metadata nodes ``text`` refers to (and theirs) in the module, which
+        otherwise keeps none: attachments are dropped, but operands must stay defined."""
+        work = re.findall(r"![0-9]+", text)
+        md = self.module.metadata
+        while work:
+            k = work.pop()
+            if k in md or k not in self.md_lines:
+                continue
+            md[k] = f"{k} = {self.md_lines[k]}"
+            work += re.findall(r"![0-9]+", self.md_lines[k])
 
     # -- debug locations --------------------------------------------------------------
     def _md_field(self, text: str, field: str) -> Optional[str]:

@@ -11,6 +11,8 @@ differentiate and O3 redoes them on the derivative anyway.
 """
 from __future__ import annotations
 
+import re
+
 import llvmlite.binding as llvm
 
 _tm = None
@@ -89,3 +91,13 @@ def parse(text: str) -> llvm.ModuleRef:
     mod = llvm.parse_assembly(text)
     mod.verify()
     return mod
+
+
+def allow_inlining(text: str) -> str:
+    """Numba marks some helpers ``noinline`` (array-expression kernels, refcount helpers);
+    canonicalisation must see through them, so the keyword is dropped from attribute groups
+    (``canonicalise`` keeps the refcount helpers out of line itself)."""
+    def fix(m):
+        body = re.sub(r"\b(noinline|optnone)\b", "", m.group(2)).strip()
+        return f"{m.group(1)}{{ {body or 'nounwind'} }}"
+    return re.sub(r"^(attributes #\d+ = )\{(.*)\}$", fix, text, flags=re.M)

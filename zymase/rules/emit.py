@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from typing import Dict, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from ..errors import unsupported
 from ..ir.builder import Builder
@@ -129,6 +129,29 @@ def partials(b: Builder, rule_partials: Sequence, operands: Sequence[Value], res
     return out
 
 
+def active_partials(rule, operands: Sequence[Value], active) -> List[Tuple[int, Value, str]]:
+    """(k, operand, expression) for every operand of an instruction that is in ``active``
+    and has a partial in ``rule``: the terms a tangent sums and an adjoint distributes."""
+    return [(k, o, rule.partials[k]) for k, o in enumerate(operands)
+            if k < len(rule.partials) and rule.partials[k] is not None and o in active
+            and not isinstance(o, Constant)]
+
+
+def scaled(b: Builder, expr: str, v: Value, partial: Callable[[], Value], checked: bool,
+           width: int) -> Optional[Value]:
+    """``v · ∂`` for one operand: a tangent ẋ (forward: its term of ṙ) or the result's
+    adjoint r̄ (reverse: what the operand's adjoint receives), with ``∂`` the rule's partial
+    ``expr``.  None for ``"0"``, ``v`` for ``"1"``, ``-v`` for ``"-1"``; otherwise
+    ``partial()`` emits the partial, which is splat to ``width`` lanes and multiplied in
+    (checked, see ``scale``)."""
+    if expr == "0":
+        return None
+    if expr == "1":
+        return v
+    if expr == "-1":
+        return b.fneg(v)
+    p = partial()
+    return scale(b, v, p if width == 1 else b.splat(p, width), checked)
 
 
 def scale(b: Builder, v: Value, partial: Value, checked: bool) -> Value:

@@ -12,6 +12,8 @@ import math
 import llvmlite.binding as llvm
 import numba
 
+from ..llvm.pipelines import allow_inlining
+
 _cache = {}
 
 
@@ -68,8 +70,8 @@ def _helper_text(symbol: str) -> str:
         name, kind = symbol[len(PREFIX):].rsplit(".", 1)
         sig = "float64(float64)" if kind == "double" else "float32(float32)"
         cf = numba.cfunc(sig, nopython=True)(_IMPLS[name])
-        from ..pipeline import _allow_inlining  # a derivative of a derivative inlines it
-        mod = llvm.parse_assembly(_allow_inlining(str(cf._library._final_module)))
+        # a derivative of a derivative inlines it
+        mod = llvm.parse_assembly(allow_inlining(str(cf._library._final_module)))
         for fn in mod.functions:
             if fn.name == cf.native_name:
                 fn.name = symbol

@@ -299,6 +299,7 @@ INACTIVE_CALL_PATTERNS = [
     r"^llvm\.ctpop", r"^llvm\.ctlz", r"^llvm\.cttz", r"^llvm\.prefetch",
 r"^numba_gil_", r"^Py", r"^numba_do_raise$", r"^numba_unpickle$",
     r"^NRT_Free$", r"^NRT_Allocate", r"^llvm\.stacksave", r"^llvm\.stackrestore",
+    r"^llvm\.experimental\.noalias\.scope\.decl$",
     # reshape without a copy: integer shape/stride arithmetic on integer arrays
     r"^numba_attempt_nocopy_reshape$",
 ]

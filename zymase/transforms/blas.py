@@ -65,11 +65,11 @@ def written(i: Instruction) -> List[Value]:
 
 
 # -- helper loops ------------------------------------------------------------------------------
-def _sfx(t: Type) -> str:
+def float_suffix(t: Type) -> str:
     return "f64" if t == F64 else "f32"
 
 
-def _loop_fn(module: Module, name: str, ret: Type, params, body):
+def loop_fn(module: Module, name: str, ret: Type, params, body):
     """Define ``name(params…)``: a counted loop ``for k in 0..n`` whose body is
     ``body(b, k, acc, args) -> new acc`` (acc is None for a void function)."""
     if name in module.functions:
@@ -108,7 +108,7 @@ def dot_helper(module: Module, t: Type) -> str:
     def body(b, k, acc, a):
         _, x, ix, y, iy = a
         return b.fadd(acc, b.fmul(b.load(t, _at(b, t, x, ix, k)), b.load(t, _at(b, t, y, iy, k))))
-    return _loop_fn(module, f"zymase.blas.dot.{_sfx(t)}", t,
+    return loop_fn(module, f"zymase.blas.dot.{float_suffix(t)}", t,
                     [(I64, "n"), (PTR, "x"), (I64, "incx"), (PTR, "y"), (I64, "incy")], body)
 
 
@@ -119,7 +119,7 @@ def axpy_helper(module: Module, t: Type) -> str:
         p = _at(b, t, y, iy, k)
         b.store(b.fadd(b.load(t, p), b.fmul(alpha, b.load(t, _at(b, t, x, ix, k)))), p)
         return None
-    return _loop_fn(module, f"zymase.blas.axpy.{_sfx(t)}", VOID,
+    return loop_fn(module, f"zymase.blas.axpy.{float_suffix(t)}", VOID,
                     [(I64, "n"), (t, "a"), (PTR, "x"), (I64, "incx"), (PTR, "y"), (I64, "incy")],
                     body)
 
@@ -130,7 +130,7 @@ def pack_helper(module: Module, t: Type) -> str:
         _, x, ix, dst = a
         b.store(b.load(t, _at(b, t, x, ix, k)), b.gep(t, dst, [k]))
         return None
-    return _loop_fn(module, f"zymase.blas.pack.{_sfx(t)}", VOID,
+    return loop_fn(module, f"zymase.blas.pack.{float_suffix(t)}", VOID,
                     [(I64, "n"), (PTR, "x"), (I64, "incx"), (PTR, "dst")], body)
 
 
@@ -216,9 +216,9 @@ def adjoint(b: Builder, c: BlasCall, active: List[bool], buf: Value, rbar: Value
 GEMV, GEMM = "numba_xxgemv", "numba_xxgemm"
 MATRIX = {GEMV, GEMM}
 CALLS |= MATRIX   # every call this module differentiates
-_N, _T = 110, 116                     # 'n', 't'
+TRANS_N, TRANS_T = 110, 116           # 'n', 't'
 _GEMV_T = FunctionType(I32, (I8, I8, I64, I64, PTR, PTR, I64, PTR, PTR, PTR))
-_GEMM_T = FunctionType(I32, (I8, I8, I8, I64, I64, I64, PTR, PTR, I64, PTR, I64, PTR, PTR, I64))
+GEMM_TYPE = FunctionType(I32, (I8, I8, I8, I64, I64, I64, PTR, PTR, I64, PTR, I64, PTR, PTR, I64))
 
 
 @dataclass
@@ -245,7 +245,7 @@ class MatCall:
 
 def _flag(v: Value, name: str, i: Instruction) -> int:
     code = int(v.text) if isinstance(v, Constant) else None
-    if code not in (_N, _T):
+    if code not in (TRANS_N, TRANS_T):
         raise unsupported(f"a BLAS call `{name}` with a transpose flag zymase cannot read", i.loc)
     return code
 
@@ -260,8 +260,8 @@ def parse_matrix(i: Instruction) -> MatCall:
     t = _KIND[code]
     one = const_int(I64, 1)
     if name == GEMV:
-        return MatCall(name, t, o[0], _flag(o[1], name, i), _N, o[2], o[3], one, o[4], o[5], o[6],
-                       o[7], one, o[8], o[9], one)
+        return MatCall(name, t, o[0], _flag(o[1], name, i), TRANS_N, o[2], o[3], one, o[4], o[5],
+                       o[6], o[7], one, o[8], o[9], one)
     return MatCall(name, t, o[0], _flag(o[1], name, i), _flag(o[2], name, i), o[3], o[4], o[5],
                    o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13])
 
@@ -274,25 +274,25 @@ def matrix_written(i: Instruction) -> List[Value]:
     return [i.operands[9] if i.callee_name == GEMV else i.operands[12]]
 
 
-def _i8(v: int) -> Value:
+def i8_const(v: int) -> Value:
     return const_int(I8, v)
 
 
 def _flip(t: int) -> int:
-    return _T if t == _N else _N
+    return TRANS_T if t == TRANS_N else TRANS_N
 
 
 def _gemv(b: Builder, c: MatCall, trans: int, m, n, alpha_p, a, lda, x, beta_p, y):
-    b.call(GEMV, _GEMV_T, [c.kind, _i8(trans), m, n, alpha_p, a, lda, x, beta_p, y])
+    b.call(GEMV, _GEMV_T, [c.kind, i8_const(trans), m, n, alpha_p, a, lda, x, beta_p, y])
 
 
 def _gemm(b: Builder, c: MatCall, ta: int, tb: int, m, n, k, alpha_p, a, lda, bb, ldb, beta_p,
           cc, ldc):
-    b.call(GEMM, _GEMM_T, [c.kind, _i8(ta), _i8(tb), m, n, k, alpha_p, a, lda, bb, ldb,
-                                beta_p, cc, ldc])
+    b.call(GEMM, GEMM_TYPE, [c.kind, i8_const(ta), i8_const(tb), m, n, k, alpha_p, a, lda, bb,
+                             ldb, beta_p, cc, ldc])
 
 
-def _scalar_slot(entry: Builder, b: Builder, t: Type, v: Value) -> Value:
+def scalar_slot(entry: Builder, b: Builder, t: Type, v: Value) -> Value:
     s = entry.alloca(t)
     b.store(v, s)
     return s
@@ -303,15 +303,15 @@ def _stored_shape(c: MatCall, which: str):
     if c.name == GEMV:
         if which == "a":
             return c.m, c.n
-        return (c.n if c.ta == _N else c.m), const_int(I64, 1)
+        return (c.n if c.ta == TRANS_N else c.m), const_int(I64, 1)
     if which == "a":
-        return (c.m, c.k) if c.ta == _N else (c.k, c.m)
-    return (c.k, c.n) if c.tb == _N else (c.n, c.k)
+        return (c.m, c.k) if c.ta == TRANS_N else (c.k, c.m)
+    return (c.k, c.n) if c.tb == TRANS_N else (c.n, c.k)
 
 
 def _out_shape(c: MatCall):
     if c.name == GEMV:
-        return (c.m if c.ta == _N else c.n), const_int(I64, 1)
+        return (c.m if c.ta == TRANS_N else c.n), const_int(I64, 1)
     return c.m, c.n
 
 
@@ -323,7 +323,7 @@ def pack2_helper(module: Module, t: Type) -> str:
         pack(b, t, rows, b.gep(t, src, [b.mul(c, ld)]), const_int(I64, 1),
              b.gep(t, dst, [b.mul(c, rows)]))
         return None
-    return _loop_fn(module, f"zymase.blas.pack2.{_sfx(t)}", VOID,
+    return loop_fn(module, f"zymase.blas.pack2.{float_suffix(t)}", VOID,
                     [(I64, "cols"), (I64, "rows"), (PTR, "src"), (I64, "ld"), (PTR, "dst")], body)
 
 
@@ -336,20 +336,20 @@ def scale2_helper(module: Module, t: Type) -> str:
         zero_ = const_float(t, 0.0)
         b.store(b.select(b.fcmp("oeq", beta, zero_), zero_, b.fmul(beta, b.load(t, q))), q)
         return None
-    col = _loop_fn(module, f"zymase.blas.scale1.{_sfx(t)}", VOID,
+    col = loop_fn(module, f"zymase.blas.scale1.{float_suffix(t)}", VOID,
                    [(I64, "n"), (t, "beta"), (PTR, "p")], column)
 
     def body(b, c, acc, a):
         _, rows, beta, p, ld = a
         b.call(col, FunctionType(VOID, (I64, t, PTR)), [rows, beta, b.gep(t, p, [b.mul(c, ld)])])
         return None
-    return _loop_fn(module, f"zymase.blas.scale2.{_sfx(t)}", VOID,
+    return loop_fn(module, f"zymase.blas.scale2.{float_suffix(t)}", VOID,
                     [(I64, "cols"), (I64, "rows"), (t, "beta"), (PTR, "p"), (I64, "ld")], body)
 
 
 def ger_helper(module: Module, t: Type) -> str:
     """``ger(cols, rows, alpha, u, v, p, ld)``: p[r + c·ld] += α·u[r]·v[c]."""
-    name = f"zymase.blas.ger.{_sfx(t)}"
+    name = f"zymase.blas.ger.{float_suffix(t)}"
     if name in module.functions:
         return name
 
@@ -358,7 +358,7 @@ def ger_helper(module: Module, t: Type) -> str:
         s = b.fmul(alpha, b.load(t, b.gep(t, v, [c])))
         axpy(b, t, rows, s, u, const_int(I64, 1), b.gep(t, p, [b.mul(c, ld)]), const_int(I64, 1))
         return None
-    return _loop_fn(module, name, VOID, [(I64, "cols"), (I64, "rows"), (t, "alpha"), (PTR, "u"),
+    return loop_fn(module, name, VOID, [(I64, "cols"), (I64, "rows"), (t, "alpha"), (PTR, "u"),
                                          (PTR, "v"), (PTR, "p"), (I64, "ld")], body)
 
 
@@ -366,7 +366,7 @@ def matrix_tangent(b: Builder, entry: Builder, c: MatCall, sa: Optional[Value],
                    sb_: Optional[Value], sc: Value) -> None:
     """One lane: the tangent of the output, written into its shadow ``sc``:
     Ċ = α(op(Ȧ) op(B) + op(A) op(Ḃ)) + β Ċ."""
-    one = _scalar_slot(entry, b, c.t, const_float(c.t, 1.0))
+    one = scalar_slot(entry, b, c.t, const_float(c.t, 1.0))
     beta = c.beta
     terms = [(sa, c.b), (c.a, sb_)] if sa is not None else [(c.a, sb_)]
     terms = [(x, y) for x, y in terms if x is not None and y is not None]
@@ -419,8 +419,8 @@ def matrix_adjoint(b: Builder, entry: Builder, c: MatCall, active: List[bool], b
     t = c.t
     alpha_v = b.load(t, buf)
     beta_v = b.load(t, b.gep(t, buf, [const_int(I64, 1)]))
-    alpha = _scalar_slot(entry, b, t, alpha_v)
-    one = _scalar_slot(entry, b, t, const_float(t, 1.0))
+    alpha = scalar_slot(entry, b, t, alpha_v)
+    one = scalar_slot(entry, b, t, const_float(t, 1.0))
     ar, ac = _stored_shape(c, "a")
     br, bc = _stored_shape(c, "b")
     off: Value = const_int(I64, 2)
@@ -432,7 +432,7 @@ def matrix_adjoint(b: Builder, entry: Builder, c: MatCall, active: List[bool], b
         b_copy = b.gep(t, buf, [off])
     if c.name == GEMV:
         if active[0]:   # Ā += α ȳ xᵀ ('n') or α x ȳᵀ ('t')
-            u, v = (sc, b_copy) if c.ta == _N else (b_copy, sc)
+            u, v = (sc, b_copy) if c.ta == TRANS_N else (b_copy, sc)
             name = ger_helper(b.module, t)
             b.call(name, FunctionType(VOID, (I64, I64, t, PTR, PTR, PTR, I64)),
                    [c.n, c.m, alpha_v, u, v, sa, c.lda])
@@ -440,17 +440,17 @@ def matrix_adjoint(b: Builder, entry: Builder, c: MatCall, active: List[bool], b
             _gemv(b, c, _flip(c.ta), c.m, c.n, alpha, a_copy, ar, sc, one, sb_)
     else:
         if active[0]:
-            if c.ta == _N:   # Ā(m×k) += α C̄ op(B)ᵀ
-                _gemm(b, c, _N, _flip(c.tb), c.m, c.k, c.n, alpha, sc, c.ldc, b_copy, br, one,
+            if c.ta == TRANS_N:   # Ā(m×k) += α C̄ op(B)ᵀ
+                _gemm(b, c, TRANS_N, _flip(c.tb), c.m, c.k, c.n, alpha, sc, c.ldc, b_copy, br, one,
                       sa, c.lda)
             else:            # Ā(k×m) += α op(B) C̄ᵀ
-                _gemm(b, c, c.tb, _T, c.k, c.m, c.n, alpha, b_copy, br, sc, c.ldc, one, sa, c.lda)
+                _gemm(b, c, c.tb, TRANS_T, c.k, c.m, c.n, alpha, b_copy, br, sc, c.ldc, one, sa, c.lda)
         if active[1]:
-            if c.tb == _N:   # B̄(k×n) += α op(A)ᵀ C̄
-                _gemm(b, c, _flip(c.ta), _N, c.k, c.n, c.m, alpha, a_copy, ar, sc, c.ldc, one,
+            if c.tb == TRANS_N:   # B̄(k×n) += α op(A)ᵀ C̄
+                _gemm(b, c, _flip(c.ta), TRANS_N, c.k, c.n, c.m, alpha, a_copy, ar, sc, c.ldc, one,
                       sb_, c.ldb)
             else:            # B̄(n×k) += α C̄ᵀ op(A)
-                _gemm(b, c, _T, c.ta, c.n, c.k, c.m, alpha, sc, c.ldc, a_copy, ar, one, sb_,
+                _gemm(b, c, TRANS_T, c.ta, c.n, c.k, c.m, alpha, sc, c.ldc, a_copy, ar, one, sb_,
                       c.ldb)
     rows, cols = _out_shape(c)
     name = scale2_helper(b.module, t)

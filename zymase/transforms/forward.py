@@ -1,12 +1,12 @@
 """Forward mode (tangent propagation), scalar or batched (width N).
 
 Algorithm
-1. Create the derivative function with Numba's calling convention over the derivative's
-   Python-level arguments (primal, shadow, primal, …) and clone the primal body into it.
-   The primal's ``retptr`` becomes a local slot; the real return slot is written at each
-   ``ret`` (see step 5).
-2. Seed activity: tangent params of Dual float scalars, shadow data pointers (and MemInfos)
-   of Dual arrays, the return slot when the return is Dual.  Run activity analysis.
+1. Create the derivative function with the signature's parameters (primal, shadow, primal,
+   …) and clone the primal body into it (skeleton.py).  The primal's result goes to a local
+   slot; the derivative's result is handed back at each ``ret`` (see step 5).
+2. Seed activity: tangent params of Dual float scalars, shadow pointers of Dual pointers
+   (and of Dual arrays' data pointers and MemInfos), the return slot when the return is
+   Dual.  Run activity analysis.
 3. Walk the cloned instructions in order; after each active one, emit its *shadow*:
    floats get a tangent ``Σ ∂r/∂x_i · ẋ_i`` from the rules table, pointers a shadow pointer
    (same GEP on the shadow base, load of a pointer from shadow memory, a second zeroed
@@ -16,8 +16,8 @@ Algorithm
    refcount atomics and destructor calls are mirrored on shadow MemInfos so shadow arrays
    live exactly as long as their primals.
 4. Phi shadows are created first (empty) and filled once every block is done.
-5. At each ``ret``, the derivative's result (primal and/or tangent) is stored into the real
-   return slot in the layout Numba expects.
+5. At each ``ret``, the derivative's outputs (primal and/or tangent) are handed back as the
+   signature's ``Results`` say: stored through Numba's return slot, or returned (C ABI).
 
 Width N: every tangent is an ``<N x T>`` vector (the partial derivatives are computed once
 and splatted); one call computes N directional derivatives.  Shadow *memory* has one of two
@@ -64,13 +64,14 @@ layouts, chosen per derivative when it is built (``ForwardTransform.layout``):
   contiguous ``<N x T>`` load/store per primal access, so LLVM keeps tangents in registers
   and vectorises freely where lanes of pointers needed gathers/scatters.
 
-* Lanes of pointers (the fallback).  A shadow pointer is an ``<N x ptr>`` (lane k points
-  into shadow k, e.g. ``dx[k]``); shadow loads/stores are masked gathers/scatters and every
-  allocation, copy and refcount is done once per lane.  Used when the interleaved layout
-  cannot express the function: a custom rule called with arrays, vector GEPs, a Dual array of
-  non-float dtype, or anything else the interleaved transform refuses (the primal is left
-  untouched, so the derivative is rebuilt in this layout before any error is reported;
-  ``fallback_reason`` says why).  ``LAYOUT = "lanes"`` forces it.
+* Lanes of pointers.  A shadow pointer is an ``<N x ptr>`` (lane k points into shadow k,
+  e.g. ``dx[k]``); shadow loads/stores are masked gathers/scatters and every allocation,
+  copy and refcount is done once per lane.  Used when the interleaved layout cannot express
+  the function, which is decided before anything is built (``choose_layout``): a shadow
+  pointer of unknown extent (the C ABI's ``double *dx``), a custom rule called with arrays,
+  vector GEPs, a Dual array of non-float dtype, BLAS/LAPACK calls, active structs
+  (``interleave_obstacle`` lists them; ``DerivResult.layout_reason`` says which).  An error in
+  the chosen layout is an error: no second attempt.  ``LAYOUT = "lanes"`` forces it.
 
 A float result's N tangents come back as a 1-D array of N; an array result's as one
 C-contiguous array of shape ``(N,) + shape`` (interleaved: de-interleaved from the returned
@@ -86,48 +87,27 @@ its source line.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
-from numba.core import types as nbt
-
-from ..activities import Const, Dual, DualOnly
-from ..errors import UnsupportedError, unsupported
+from ..activities import Dual, DualOnly
+from ..errors import unsupported
 from ..ir.builder import Builder
-from ..ir.types import (F64, I1, I32, I64, I8, PTR, VOID, ArrayType, FunctionType, IntType,
-                        StructType, Type, VectorType, alloc_size, contains_float,
-                        contains_pointer, member_offset, store_size)
-from ..ir.values import (Argument, Block, Constant, Function, GlobalRef, Instruction, Module, Value,
-                         const_float, const_int, undef, zero)
+from ..ir.types import (I32, I64, I8, PTR, VOID, ArrayType, FunctionType, StructType, Type,
+                        VectorType, alloc_size, contains_float, contains_pointer, member_offset,
+                        store_size)
+from ..ir.values import (Argument, Constant, Function, Instruction, Module, Value, const_int,
+                         undef, zero)
 from ..llvm.jit import value_type
 from ..rules import table
 from . import blas, lapack
-from ..rules.emit import partials, scale as emit_scale
+from ..rules.emit import active_partials, partials, scaled
 from ..analysis.activity import analyse_activity
-from .clone import clone_into
 from ..analysis.loops import reverse_postorder
 from .custom_calls import call_site, emit_rule_call
 from ..custom import lookup_call
-from .signature import mark_shadow_noalias, DerivSignature, array_leaves, float_leaves
-
-
-def _describe(i: Instruction) -> str:
-    if i.opcode == "call":
-        if i.callee_name:
-            return f"a call to {i.callee_name}"
-        from ..custom import external_address, symbol_at
-        addr = external_address(i)
-        if addr is not None:
-            name = symbol_at(addr)
-            if name and name.startswith("a function in "):
-                return f"a call to an external C function ({name[2:]}, at {addr:#x}, via ctypes/cffi)"
-            return (f"a call to the external C function `{name}` (ctypes/cffi, at {addr:#x})"
-                    if name else f"a call to an external C function at {addr:#x} (ctypes/cffi)")
-        return "a call through a function pointer"
-    return f"the instruction `{i.opcode}`"
-
-
-class _NoInterleave(Exception):
-    """The lane-interleaved layout cannot express this function: use lanes of pointers."""
+from .signature import ArrayInput, DerivResult, DerivSignature, FloatInput, PointerInput
+from .shadows import NoInterleave, ShadowBuilder, align_of, byte_offsets, describe
+from .skeleton import Skeleton
 
 
 # Stack "MemInfo" of a Dual array argument's interleaved tangent buffer: a reference count no
@@ -143,210 +123,13 @@ def _hdr(width: int) -> int:
     return -(-(width * _MI_DATA + 8) // 64) * 64
 
 
-class ShadowBuilder:
-    """Shadow-value bookkeeping shared by the forward transform's instruction rules.
-
-    ``interleaved`` selects the width-N memory layout (see the module docstring): shadow
-    pointers are scalar ``ptr`` into N-times-scaled memory, else ``<N x ptr>`` lanes."""
-
-    def __init__(self, module: Module, fn: Function, width: int, activity,
-                 interleaved: bool = False):
-        self.module, self.fn, self.width = module, fn, width
-        self.act = activity
-        self.interleaved = interleaved and width > 1
-        self.shadow: Dict[Value, Value] = {}
-        self.helpers = set()
-
-    # -- types -------------------------------------------------------------------------
-    def stype(self, t: Type) -> Type:
-        """Type of the shadow of a value of type ``t``."""
-        if self.width == 1:
-            return t
-        if t.is_pointer and self.interleaved:
-            return t
-        if t.is_float or t.is_pointer:
-            return VectorType(self.width, t)
-        if t.is_int:
-            return t
-        if isinstance(t, StructType) and not self.interleaved:
-            # a struct of lanes: every pointer or float field becomes a vector of N
-            return StructType(tuple(self.stype(e) for e in t.elements), t.packed)
-        if isinstance(t, ArrayType) and not self.interleaved and t.element.is_int:
-            return t
-        raise unsupported(f"a batched (width {self.width}) shadow of a value of type {t}",
-                          help="use width=1 for functions whose active values are aggregates")
-
-    def sh(self, v: Value, b: Builder) -> Value:
-        """Shadow of a (cloned) value; zero/primal for inactive floats/ints."""
-        if v in self.shadow:
-            return self.shadow[v]
-        t = v.type
-        if isinstance(v, Constant):
-            if t.is_int or (isinstance(t, VectorType) and t.element.is_int):
-                return v
-            if t.is_pointer and self.interleaved and v.text in ("null", "zeroinitializer"):
-                return Constant(PTR, "null")
-            if v.text in ("null", "zeroinitializer", "undef", "poison") or t.is_float:
-                return Constant(self.stype(t), "zeroinitializer" if self.width > 1 or not (t.is_float or t.is_pointer) else zero(t).text) \
-                    if v.text != "undef" else undef(self.stype(t))
-            if t.is_pointer and _read_only_data(self.module, v.text):
-                # exception descriptors and other constant data without floats: nothing
-                # can be written or differentiated through them, the shadow is the pointer
-                return v if self.width == 1 or self.interleaved else b.splat(v, self.width)
-            raise unsupported(f"a derivative through the constant {v.text} of type {t}")
-        if t.is_int:
-            return v
-        if t.is_float:
-            return Constant(self.stype(t), "zeroinitializer") if self.width > 1 else zero(t)
-        if isinstance(t, (StructType, ArrayType)) and not contains_float(t) and not contains_pointer(t):
-            return v
-        if isinstance(t, (StructType, ArrayType)) and self.width == 1:
-            return self._inactive_aggregate(v, t, b)
-        loc = getattr(v, "loc", None)
-        raise unsupported(f"a value of type {t} that mixes memory with and without a shadow "
-                          f"({getattr(v, 'opcode', 'argument')} %{v.name})", loc,
-                          help="mark the array argument Dual/Duplicated instead of Const")
-
-    def _inactive_aggregate(self, v, t, b):
-        # shadow of an inactive aggregate: zero floats, keep integers, null pointers
-        out = Constant(t, "zeroinitializer")
-        elems = t.elements if isinstance(t, StructType) else [t.element] * t.count
-        for k, et in enumerate(elems):
-            if et.is_int:
-                out = b.insertvalue(out, b.extractvalue(v, [k]), [k])
-        return out
-
-    def splat(self, b: Builder, v: Value) -> Value:
-        return v if self.width == 1 else b.splat(v, self.width)
-
-    # -- memory through shadows -----------------------------------------------------------
-    def load(self, b: Builder, t: Type, sp: Value, align=None) -> Value:
-        if self.width == 1:
-            return b.load(t, sp, align)
-        st = self.stype(t)
-        if not (t.is_float or t.is_pointer) or isinstance(t, VectorType):
-            raise unsupported(f"a batched load of {t} from shadow memory")
-        if self.interleaved:
-            return b.load(st, sp, align or store_size(t))
-        c = b.call(f"llvm.masked.gather.{_sfx(st)}.v{self.width}p0",
-                   FunctionType(st, (VectorType(self.width, PTR), VectorType(self.width, I1), st)),
-                   [sp, _true_mask(self.width), undef(st)])
-        c.meta = {"pre": "", "arg_attrs": [f"align {align or 1}", "", ""]}
-        return c
-
-    def store(self, b: Builder, v: Value, sp: Value, align=None):
-        if self.width == 1:
-            return b.store(v, sp, align)
-        if v.type.is_int:
-            return None  # integers in batched shadow memory are never read back as shadows
-        if isinstance(v.type, (StructType, ArrayType)):
-            raise unsupported(f"a batched store of {v.type} into shadow memory",
-                              help="use width=1 for functions that store whole structs")
-        if self.interleaved:
-            if not (v.type.is_pointer or (isinstance(v.type, VectorType) and v.type.element.is_float)):
-                raise unsupported(f"a batched store of {v.type} into shadow memory")
-            return b.store(v, sp, align or store_size(v.type.scalar))
-        c = b.call(f"llvm.masked.scatter.{_sfx(v.type)}.v{self.width}p0",
-                   FunctionType(VOID, (v.type, VectorType(self.width, PTR), VectorType(self.width, I1))),
-                   [v, sp, _true_mask(self.width)])
-        c.meta = {"pre": "", "arg_attrs": ["", f"align {align or 1}", ""]}
-        return c
-
-    def gep(self, b: Builder, i: Instruction, base: Value) -> Value:
-        """Interleaved shadow of the GEP ``i`` on the shadow pointer ``base``: the primal's
-        byte offset times N (``gep [N·s x i8], idx`` per variable index of stride s, one
-        ``gep i8, N·c`` for the constant part)."""
-        w = self.width
-        if isinstance(i.type, VectorType) or any(isinstance(o.type, VectorType) for o in i.operands):
-            raise _NoInterleave("a GEP producing a vector of pointers")
-        flags = "inbounds" if "inbounds" in (i.flags or "").split() else ""
-        cur = i.src_type
-        const = 0
-        terms = []
-        for n, idx in enumerate(i.operands[1:]):
-            if n == 0:
-                scale = alloc_size(cur)
-            elif isinstance(cur, StructType):
-                if not isinstance(idx, Constant):
-                    raise _NoInterleave("a GEP with a variable struct index")
-                k = int(idx.text)
-                const += member_offset(cur, k)
-                cur = cur.elements[k]
-                continue
-            elif isinstance(cur, (ArrayType, VectorType)):
-                cur = cur.element
-                scale = alloc_size(cur)
-            else:
-                raise _NoInterleave(f"a GEP into {cur}")
-            if isinstance(idx, Constant):
-                try:
-                    const += int(idx.text) * scale
-                except ValueError:
-                    raise _NoInterleave(f"a GEP index {idx.text}") from None
-            elif scale:
-                terms.append((idx, scale))
-        p = base
-        for idx, scale in terms:
-            p = b.gep(ArrayType(w * scale, I8), p, [idx], flags=flags)
-        if const:
-            p = b.gep(I8, p, [const_int(I64, w * const)], flags=flags)
-        return p
-
-    def lanes(self, b: Builder, vec: Value) -> List[Value]:
-        if self.width == 1:
-            return [vec]
-        return [b.extractelement(vec, k) for k in range(self.width)]
-
-    def gather_lanes(self, b: Builder, vals: List[Value]) -> Value:
-        if self.width == 1:
-            return vals[0]
-        vt = VectorType(self.width, vals[0].type)
-        out: Value = undef(vt)
-        for k, v in enumerate(vals):
-            out = b.insertelement(out, v, k)
-        return out
-
-
-def _read_only_data(module: Module, ref: str) -> bool:
-    """``ref`` names a global ``constant`` of this module whose type holds no floats."""
-    import re
-    name = ref[1:] if ref.startswith("@") else ref
-    line = module.globals.get(name) or module.globals.get(ref) or \
-        module.globals.get(name.strip('"'))
-    if line is None:
-        return False
-    m = re.match(r'\S+\s*=\s*(?:[a-z_]+\s+)*?constant\s+(.*)$', line)
-    if m is None:
-        return False
-    body = re.sub(r'c"[^"]*"', "", m.group(1))   # byte strings (messages) hold no types
-    return not re.search(r"\b(double|float|half|x86_fp80|fp128)\b", body)
-
-
-def _sfx(t: VectorType) -> str:
-    from ..ir.builder import type_suffix
-    return type_suffix(t)
-
-
-def _true_mask(n):
-    return Constant(VectorType(n, I1), "<" + ", ".join("i1 true" for _ in range(n)) + ">")
-
-
-def _align(inst: Instruction) -> Optional[int]:
-    import re
-    m = re.search(r"align (\d+)", inst.tail or "")
-    return int(m.group(1)) if m else None
-
-
 class ForwardTransform:
-    def __init__(self, prep, sig: DerivSignature, ret_activity, width: int, name: str,
-                 interleaved: bool = True):
-        self.prep, self.sig, self.ret_act, self.width, self.name = prep, sig, ret_activity, width, name
-        self.module: Module = prep.module
-        self.primal: Function = prep.function
-        self.fe = prep.fe
-        self.interleaved = interleaved and width > 1
-        self.layout = "interleaved" if self.interleaved else ("lanes" if width > 1 else "scalar")
-        self.fallback_reason: Optional[str] = None
+    def __init__(self, module: Module, primal: Function, sig: DerivSignature, name: str,
+                 layout: str):
+        self.module, self.primal, self.sig, self.name = module, primal, sig, name
+        self.ret_act, self.width = sig.ret_activity, sig.width
+        self.ret = sig.ret
+        self.interleaved = layout == "interleaved"
         self.own: List[Value] = []        # the transform's own entry-block values (never active)
         self.buffers: List[dict] = []     # interleaved tangent buffers of Dual array arguments
         self.rets: List[Instruction] = []
@@ -356,105 +139,55 @@ class ForwardTransform:
 
     # -- step 1: the function and its seeds ------------------------------------------------
     def build(self):
-        from ..ir.parser import parse_module  # noqa: F401  (kept for CLI symmetry)
-        module, primal, sig = self.module, self.primal, self.sig
-        args = [Argument(PTR, "retptr", "noalias"), Argument(PTR, "excinfo", "noalias")]
-        for info in sig.deriv_map.args:
-            for k in range(info.count):
-                args.append(Argument(primal.args[0].type if False else _leaf_type(info, k),
-                                     f"{_safe(info.name)}.{k}"))
-        fn = Function(self.name, IntType(32), args)
-        mark_shadow_noalias(fn, sig)
-        module.add_function(fn)
-        self.fn = fn
-        entry = fn.add_block("zy.entry")
-        b = Builder(module, entry)
-        vmap: Dict[Value, Value] = {}
-        # the primal's return slot becomes a local
-        self.ret_nb = self.fe.signature.return_type
-        self.has_ret = not isinstance(self.ret_nb, nbt.NoneType)
-        slot_t = value_type(self.ret_nb) if self.has_ret else I8
-        prim_slot = b.alloca(slot_t, "zy.ret")
-        vmap[primal.args[0]] = prim_slot
-        vmap[primal.args[1]] = fn.args[1]
-        for p, d in sig.primal_param.items():
-            vmap[primal.args[p]] = fn.args[d]
-        clone_into(primal, fn, vmap)
-        b.br(fn.blocks[1])
-        b.before_terminator(entry)
-        self.vmap = vmap
-        self.prim_slot = prim_slot
-        self.slot_t = slot_t
+        module, sig = self.module, self.sig
+        sk = self.skeleton = Skeleton(module, self.primal, sig, self.name)
+        self.fn, self.excinfo = sk.fn, sk.excinfo
+        self.prim_slot, self.slot_t = sk.prim_slot, sk.slot_t
+        fn, b, slot_t = sk.fn, sk.entry_builder, sk.slot_t
+        self.has_ret = self.ret.has_value
         # seeds
         seeds: Dict[Value, Value] = {}
         w = self.width
-        for pinfo in self.fe.argmap.args:
-            act = sig.activities[pinfo.index]
-            if not act.has_shadow:
-                continue
-            sinfo = sig.shadow_info[pinfo.index]
-            for leaf, sleaf in zip(float_leaves(pinfo), float_leaves(sinfo)):
-                self._seed_leaf(b, leaf, sleaf, seeds)
+        for inp in sig.inputs:
+            if isinstance(inp, FloatInput):
+                if inp.tangent is not None:
+                    seeds[sk.param(inp.param)] = sk.lanes(b, inp.tangent)
+            elif isinstance(inp, ArrayInput) and self.interleaved:
+                self._seed_interleaved(b, inp, seeds)
+            else:
+                for ptr in inp.pointers(w) if isinstance(inp, ArrayInput) else [inp]:
+                    seeds[sk.param(ptr.param)] = sk.lanes(b, ptr.shadow)
         self.ret_shadow = None
         if self.has_ret and self.ret_act in (Dual, DualOnly):
             if w > 1 and not (slot_t.is_float or self._wide_array_return()):
                 raise unsupported(f"a batched forward derivative of a function returning "
-                                  f"{self.ret_nb}", help="use width=1, or return a float or a "
-                                  "C-contiguous array")
+                                  f"{self.ret.describe}", help="use width=1, or return a float "
+                                  "or a C-contiguous array")
             if self.interleaved:
                 self.ret_shadow = b.alloca(ArrayType(w, slot_t), "zy.ret.tangent")
                 b.memset(self.ret_shadow, 0, const_int(I64, w * alloc_size(slot_t)))
-                seeds[prim_slot] = self.ret_shadow
+                seeds[self.prim_slot] = self.ret_shadow
             else:
                 self.ret_shadow = [b.alloca(slot_t, "zy.ret.tangent") for _ in range(w)]
                 for a in self.ret_shadow:
                     b.store(zero(slot_t), a)
-                seeds[prim_slot] = ShadowBuilder(module, fn, w, None).gather_lanes(b, self.ret_shadow)
+                seeds[self.prim_slot] = ShadowBuilder(module, fn, w, None).gather_lanes(
+                    b, self.ret_shadow)
         self.seeds = seeds
         self.entry_builder = b
 
-    def _seed_leaf(self, b: Builder, leaf, sleaf, seeds):
-        fn, w = self.fn, self.width
-        prim_param = lambda k: fn.args[self.sig.primal_param[k]]  # noqa: E731
-        if leaf.is_float:
-            if w == 1:
-                seeds[prim_param(leaf.first)] = fn.args[sleaf.first]
-            else:  # shadow is a 1-D array of N tangents
-                _, _, _, _, data, _, strides = array_leaves(sleaf)
-                ft = _leaf_type(leaf, 0, self.fe.argmap)
-                lanes = [b.load(ft, p) for p in lane_pointers(b, fn.args[data],
-                                                              fn.args[strides[0]], w)]
-                seeds[prim_param(leaf.first)] = ShadowBuilder(
-                    self.module, fn, w, None).gather_lanes(b, lanes)
-            return
-        mi, parent, _, _, data, _, _ = array_leaves(leaf)
-        smi, sparent, _, _, sdata, _, sstrides = array_leaves(sleaf)
-        if w == 1:
-            seeds[prim_param(data)] = fn.args[sdata]
-            seeds[prim_param(mi)] = fn.args[smi]
-            seeds[prim_param(parent)] = fn.args[sparent]
-        elif self.interleaved:
-            self._seed_interleaved(b, leaf, sleaf, seeds)
-        else:
-            ptrs = lane_pointers(b, fn.args[sdata], fn.args[sstrides[0]], w)
-            sb = ShadowBuilder(self.module, fn, w, None)
-            seeds[prim_param(data)] = sb.gather_lanes(b, ptrs)
-            seeds[prim_param(mi)] = sb.gather_lanes(b, [fn.args[smi]] * w)
-            seeds[prim_param(parent)] = sb.gather_lanes(b, [fn.args[sparent]] * w)
-
-    def _seed_interleaved(self, b: Builder, leaf, sleaf, seeds):
+    def _seed_interleaved(self, b: Builder, inp: ArrayInput, seeds):
         """Width N, interleaved layout: a Dual array's tangent lanes are copied into a buffer
         laid out as N times the primal view; its data pointer, a stack MemInfo for it and a
         null parent are the shadows of the array's leaves (see the module docstring)."""
         fn, w = self.fn, self.width
-        P = lambda k: fn.args[self.sig.primal_param[k]]  # noqa: E731
-        dtype = getattr(leaf.nbtype, "dtype", None)
-        if not isinstance(dtype, nbt.Float):
-            raise _NoInterleave(f"a Dual array of {dtype}")
-        ft = value_type(dtype)
+        P = self.skeleton.param
+        ft = inp.primal.dtype
         isz = store_size(ft)
-        mi, parent, nitems, _, data, shapes, strides = array_leaves(leaf)
-        smi, sparent, _, _, sdata, _, sstrides = array_leaves(sleaf)
+        pa, sa = inp.primal, inp.shadow
+        mi, parent, nitems, data, shapes, strides = pa.meminfo, pa.parent, pa.nitems, pa.data, \
+            pa.shapes, pa.strides
+        smi, sparent, sdata, sstrides = sa.meminfo, sa.parent, sa.data, sa.strides
         derived, writes, in_place = self._classify_array([P(data), P(mi), P(parent)], len(shapes))
         if in_place:
             # strided lanes: dx read (and written) in place, lane k at +k·dx.strides[0]
@@ -647,11 +380,7 @@ class ForwardTransform:
             for inst in snapshot[blk]:
                 if inst in act.active or inst.opcode in ("store", "call", "ret") or inst.template:
                     self.visit(inst, sb, phis)
-        for inst, sphi in phis:
-            bb = Builder(self.module)
-            for v, pred in zip(inst.operands, inst.blocks):
-                bb.before_terminator(pred)
-                sphi.add_incoming(sb.sh(v, bb), pred)
+        sb.fill_phis(phis)
         # every return (exception paths too): tangents the function may have written go back
         # to the caller's arrays, and the interleaved buffers are freed
         for ret in self.rets:
@@ -670,16 +399,10 @@ class ForwardTransform:
         b = Builder(self.module, loc=i.loc).after(i)
         if op == "phi":
             if active:
-                b.after_phis(i.block)
-                b.index = i.block.instructions.index(i) + 1
-                sphi = b.phi(sb.stype(i.type))
-                sphi.loc = i.loc
-                sb.shadow[i] = sphi
-                phis.append((i, sphi))
+                sb.phi(b, i, phis)
             return
         if op == "ret":
-            self.rets.append(i)
-            self.emit_return(i, sb)
+            self.rets.append(self.emit_return(i, sb))
             return
         if op == "store":
             v, p = i.operands
@@ -688,13 +411,13 @@ class ForwardTransform:
                 # strided lanes in the caller's array: lane k at +k·dx.strides[0]
                 sv, sp = sb.sh(v, b), sb.sh(p, b)
                 for k, off in enumerate(offs):
-                    b.store(b.extractelement(sv, k), b.gep(I8, sp, [off]) if k else sp, _align(i))
+                    b.store(b.extractelement(sv, k), b.gep(I8, sp, [off]) if k else sp, align_of(i))
                 return
             if p in self.activity.active:
                 if not (contains_float(v.type) or contains_pointer(v.type) or v.type.is_int
                         or isinstance(v.type, (StructType, ArrayType))):
                     return
-                sb.store(b, sb.sh(v, b), sb.sh(p, b), _align(i))
+                sb.store(b, sb.sh(v, b), sb.sh(p, b), align_of(i))
             elif v in self.activity.active and contains_float(v.type) and p is not self.prim_slot:
                 # the tangent would be lost, and a later read of this memory would see none
                 raise unsupported("a store of a value that carries a derivative into memory "
@@ -715,7 +438,7 @@ class ForwardTransform:
                     b.emit(c)
                 return
             if active:
-                raise unsupported(_describe(i), i.loc)
+                raise unsupported(describe(i), i.loc)
             return
         if not active:
             return
@@ -725,61 +448,44 @@ class ForwardTransform:
             sb.shadow[i] = self.combine(b, sb, rule, i, i.operands)
         elif op in ("fpext", "fptrunc"):
             sb.shadow[i] = b.cast(op, sb.sh(i.operands[0], b), sb.stype(t))
-        elif op == "select":
-            c, x, y = i.operands
-            sb.shadow[i] = b.select(c, sb.sh(x, b), sb.sh(y, b))
+        elif op in ("select", "extractvalue", "insertvalue"):
+            sb.shadow[i] = sb.same_op(b, i)
         elif op == "getelementptr":
-            base = sb.sh(i.operands[0], b)
-            if i in self.lane_offsets:
-                sb.shadow[i] = b.gep(i.src_type, base, i.operands[1:], flags=i.flags)
-            elif sb.interleaved:
-                sb.shadow[i] = sb.gep(b, i, base)
-            else:
-                sb.shadow[i] = b.gep(i.src_type, base, i.operands[1:], flags=i.flags)
+            if sb.interleaved and i not in self.lane_offsets:
+                sb.shadow[i] = sb.gep(b, i, sb.sh(i.operands[0], b))
+            else:   # strided lanes in place keep the primal's offsets
+                sb.shadow[i] = sb.same_op(b, i)
         elif op == "load":
             sp = sb.sh(i.operands[0], b)
             offs = self.lane_offsets.get(i.operands[0])
             if offs is not None and t.is_float and not isinstance(t, VectorType):
                 vec: Value = undef(sb.stype(t))
                 for k, off in enumerate(offs):
-                    lane = b.load(t, b.gep(I8, sp, [off]) if k else sp, _align(i))
+                    lane = b.load(t, b.gep(I8, sp, [off]) if k else sp, align_of(i))
                     vec = b.insertelement(vec, lane, k)
                 sb.shadow[i] = vec
             else:
-                sb.shadow[i] = sb.load(b, t, sp, _align(i))
+                sb.shadow[i] = sb.load(b, t, sp, align_of(i))
         elif op == "alloca":
             sb.shadow[i] = self.shadow_alloca(b, sb, i)
-        elif op == "extractvalue":
-            sb.shadow[i] = b.extractvalue(sb.sh(i.operands[0], b), i.indices)
-        elif op == "insertvalue":
-            sb.shadow[i] = b.insertvalue(sb.sh(i.operands[0], b), sb.sh(i.operands[1], b), i.indices)
         elif op in ("bitcast", "addrspacecast", "freeze"):
             sb.shadow[i] = b.cast(op, sb.sh(i.operands[0], b), sb.stype(t)) if op != "freeze" \
                 else sb.sh(i.operands[0], b)
         else:
-            raise unsupported(_describe(i), i.loc)
+            raise unsupported(describe(i), i.loc)
 
     def combine(self, b: Builder, sb: ShadowBuilder, rule, i: Instruction, ops) -> Value:
         """Σ_k partial_k · shadow(op_k) over the active operands."""
         acc: Optional[Value] = None
-        todo = [(k, o) for k, o in enumerate(ops) if o in self.activity.active
-                and k < len(rule.partials) and rule.partials[k] is not None]
-        exprs = [rule.partials[k] if any(kk == k for kk, _ in todo) else None
-                 for k in range(len(rule.partials))]
-        simple = {"1", "-1"}
-        complex_exprs = [e if e not in simple else None for e in exprs]
-        vals = partials(b, complex_exprs, ops, i, sb.helpers)
-        for k, o in todo:
-            e = rule.partials[k]
+        todo = active_partials(rule, ops, self.activity.active)
+        # the partials first (the ones "1"/"-1" need no code), then the products
+        wanted = {k: e for k, _, e in todo if e not in ("1", "-1")}
+        vals = partials(b, [wanted.get(k) for k in range(len(rule.partials))], ops, i,
+                        sb.helpers)
+        for k, o, e in todo:
             if e == "0":
                 continue
-            t = sb.sh(o, b)
-            if e == "1":
-                term = t
-            elif e == "-1":
-                term = b.fneg(t)
-            else:
-                term = emit_scale(b, t, sb.splat(b, vals[k]), rule.checked[k])
+            term = scaled(b, e, sb.sh(o, b), lambda: vals[k], rule.checked[k], self.width)
             acc = term if acc is None else b.fadd(acc, term)
         if acc is None:
             return Constant(sb.stype(i.type), "zeroinitializer") if self.width > 1 else zero(i.type)
@@ -798,18 +504,10 @@ class ForwardTransform:
                 a = b.alloca(at, count=count)
                 n = b.mul(b.cast("sext", count, I64) if count.type != I64 else count,
                           const_int(I64, alloc_size(at)))
-            a.tail = f", align {max(16, _align(i) or 1)}"
+            a.tail = f", align {max(16, align_of(i) or 1)}"
             b.memset(a, 0, n)
             return a
-        eb = self.entry_builder
-        lanes = []
-        for _ in range(self.width):
-            a = Builder(self.module).before(self.fn.entry.instructions[0]).alloca(t)
-            lanes.append(a)
-        # zero each shadow slot where the primal slot is created
-        for a in lanes:
-            b.memset(a, 0, const_int(I64, alloc_size(t)))
-        return sb.gather_lanes(b, lanes)
+        return sb.zeroed_allocas(b, i)
 
     def visit_call(self, i: Instruction, b: Builder, sb: ShadowBuilder, active: bool):
         name = i.callee_name or ""
@@ -821,7 +519,7 @@ class ForwardTransform:
             return
         if name in blas.CALLS or name in lapack.CALLS:
             if sb.interleaved:
-                raise _NoInterleave(f"a BLAS/LAPACK call ({name})")
+                raise NoInterleave(f"a BLAS/LAPACK call ({name})")
             (self.gesv_call if name in lapack.CALLS else self.blas_call)(i, b, sb)
             return
         if sb.interleaved:
@@ -829,25 +527,13 @@ class ForwardTransform:
                 return
         elif name in table.ALLOCATORS:
             if active:
-                lanes = []
-                for _ in range(self.width):
-                    c = i.clone()
-                    c.name = None
-                    b.emit(c)
-                    data_p = b.gep(I8, c, [const_int(I64, table.MEMINFO_DATA_OFFSET)])
-                    data = b.load(PTR, data_p, 8)
-                    b.memset(data, 0, ops[0])
-                    lanes.append(c)
-                sb.shadow[i] = sb.gather_lanes(b, lanes)
+                sb.shadow[i] = sb.gather_lanes(b, [sb.zeroed_allocation(b, i, meminfo=True)
+                                                   for _ in range(self.width)])
             return
         if name in table.C_MALLOCS:
             if active:
-                lanes = []
-                for _ in range(self.width):
-                    c = b.call(name, i.fnty, [ops[0]])
-                    b.memset(c, 0, ops[0])
-                    lanes.append(c)
-                sb.shadow[i] = sb.gather_lanes(b, lanes)
+                sb.shadow[i] = sb.gather_lanes(b, [sb.zeroed_allocation(b, i, meminfo=False)
+                                                   for _ in range(self.width)])
             return
         if name == table.C_REALLOC:
             if active:
@@ -871,8 +557,7 @@ class ForwardTransform:
             return
         if name in table.MEMINFO_DATA:
             if active:
-                lanes = [b.call(name, i.fnty, [lane]) for lane in sb.lanes(b, sb.sh(ops[0], b))]
-                sb.shadow[i] = sb.gather_lanes(b, lanes)
+                sb.shadow[i] = sb.same_op(b, i)
             return
         if name.startswith("llvm.memset."):
             if ops[0] in self.activity.active:
@@ -899,7 +584,7 @@ class ForwardTransform:
             return
         if active or any_active_op and (contains_float(i.type) or any(
                 contains_float(o.type) or o.type.is_pointer for o in ops if o in self.activity.active)):
-            raise unsupported(_describe(i), i.loc,
+            raise unsupported(describe(i), i.loc,
                               help="give the callee a custom derivative or mark it inactive "
                                    "with zymase.inactive")
 
@@ -1021,7 +706,7 @@ class ForwardTransform:
         rp = site.retptr
         if sb.interleaved:
             if any(a.type.is_pointer for a in site.args):
-                raise _NoInterleave(f"a custom rule of `{cf.name}` called with arrays")
+                raise NoInterleave(f"a custom rule of `{cf.name}` called with arrays")
             if rp is not None:
                 _float_fields(value_type(site.restype))  # refuses results holding pointers
         if cf.inactive or not any(a in act for a in site.args):
@@ -1034,7 +719,7 @@ class ForwardTransform:
                     b.store(zero(vt), lane)
             return
         entry = Builder(self.module).before(self.fn.entry.instructions[0])
-        exc = site.excinfo if site.excinfo is not None else self.fn.args[1]
+        exc = site.excinfo if site.excinfo is not None else self.excinfo
         ydots = []
         for k in range(w):
             tangents = []
@@ -1064,18 +749,20 @@ class ForwardTransform:
     def _wide_array_return(self) -> bool:
         """Width > 1 and the function returns a C-contiguous array (its tangent comes back as
         one array with a leading lane axis, see ``wide_array_tangent``)."""
-        rt = self.ret_nb
-        return self.width > 1 and isinstance(rt, nbt.Array) and rt.layout == "C" \
-            and isinstance(rt.dtype, nbt.Float)
+        r = self.ret
+        return self.width > 1 and r.kind == "array" and r.contiguous and r.array.dtype is not None
 
-    def emit_return(self, ret: Instruction, sb: ShadowBuilder):
+    def emit_return(self, ret: Instruction, sb: ShadowBuilder) -> Instruction:
+        """Hand back the outputs at primal return ``ret``; returns the derivative's return
+        there (``ret`` itself when the results go through a slot)."""
         b = Builder(self.module, loc=ret.loc).before(ret)
-        out_nb, parts = self.result_layout()
-        if out_nb is None:
-            return
-        out_t = value_type(out_nb)
-        wide_array = "tangent" in parts and self._wide_array_return()
-        split = "tangent" in parts and self.width > 1
+        sk = self.skeleton
+        outs = self.sig.results.outputs
+        if not outs and self.sig.results.slot is not None:
+            return ret
+        kinds = [o.kind for o in outs]
+        wide_array = "tangent" in kinds and self._wide_array_return()
+        split = "tangent" in kinds and self.width > 1 and self.ret.status
         if split:
             # Width N returns its tangents in a fresh array, built only on the success path:
             # on an exception the caller ignores the return slot (it would leak), the slots
@@ -1089,34 +776,29 @@ class ForwardTransform:
             b.cbr(b.icmp("eq", ret.operands[0], const_int(I32, 0)), copy, done)
             b = Builder(self.module, copy, loc=ret.loc)
         vals = []
-        for part in parts:
-            if part == "primal":
+        for out in outs:
+            if out.kind == "primal":
                 vals.append(b.load(self.slot_t, self.prim_slot))
             elif wide_array and self.interleaved:
-                vals.append(self.wide_array_tangent_interleaved(b))
+                vals.append(self.wide_array_tangent_interleaved(b, out.type))
             elif wide_array:
-                vals.append(self.wide_array_tangent(b))
+                vals.append(self.wide_array_tangent(b, out.type))
             elif self.interleaved:
-                vals.append(lanes_to_array(b, b.load(VectorType(self.width, self.slot_t),
-                                                         self.ret_shadow)))
+                vals.append(sk.pack(b, out, b.load(VectorType(self.width, self.slot_t),
+                                                   self.ret_shadow)))
             else:
                 lanes = [b.load(self.slot_t, a) for a in self.ret_shadow]
                 tv = lanes[0]
                 if self.width > 1:
-                    tv = lanes_to_array(b, ShadowBuilder(self.module, self.fn, self.width,
-                                                             None).gather_lanes(b, lanes))
+                    tv = sk.pack(b, out, ShadowBuilder(self.module, self.fn, self.width,
+                                                       None).gather_lanes(b, lanes))
                 vals.append(tv)
-        if len(vals) == 1:
-            b.store(vals[0], self.fn.args[0])
-        else:
-            agg: Value = undef(out_t)
-            for k, v in enumerate(vals):
-                agg = b.insertvalue(agg, v, [k])
-            b.store(agg, self.fn.args[0])
+        ret = sk.return_results(b, vals, ret)
         if split:
             b.br(done)
+        return ret
 
-    def wide_array_tangent(self, b: Builder) -> Value:
+    def wide_array_tangent(self, b: Builder, out_t: Type) -> Value:
         """Width N, array return: copy lane k's tangent array into ``out[k]`` of a fresh
         C-contiguous array of shape ``(N,) + shape`` and release the lane arrays.
 
@@ -1125,8 +807,7 @@ class ForwardTransform:
         ``nitems * itemsize`` contiguous bytes; its MemInfo carries the one reference the
         returned primal carries (refcounts are mirrored), which we drop after the copy.
         """
-        rt, w = self.ret_nb, self.width
-        nd = rt.ndim
+        w, nd = self.width, self.ret.array.ndim
         prim = b.load(self.slot_t, self.prim_slot)
         nitems = b.extractvalue(prim, [2])
         itemsize = b.extractvalue(prim, [3])
@@ -1141,13 +822,13 @@ class ForwardTransform:
             dst = b.gep(I8, data, [b.mul(lane_bytes, const_int(I64, k))])
             b.memcpy(dst, b.extractvalue(lane, [4]), lane_bytes)
             b.call(release, FunctionType(VOID, (PTR,)), [b.extractvalue(lane, [0])])
-        return self._lane_array(b, rt, mi, data, nitems, itemsize, shapes)
+        return self._lane_array(b, out_t, mi, data, nitems, itemsize, shapes)
 
-    def _lane_array(self, b: Builder, rt, mi, data, nitems, itemsize, shapes) -> Value:
-        """The Numba struct of a fresh C-contiguous array of shape ``(N,) + shapes`` whose
-        MemInfo and data are ``mi``/``data`` (the N lane tangents of an array result)."""
-        w, nd = self.width, rt.ndim
-        at = value_type(nbt.Array(rt.dtype, nd + 1, "C"))
+    def _lane_array(self, b: Builder, at: Type, mi, data, nitems, itemsize, shapes) -> Value:
+        """The Numba struct (of type ``at``) of a fresh C-contiguous array of shape ``(N,) +
+        shapes`` whose MemInfo and data are ``mi``/``data`` (the N lane tangents of an array
+        result)."""
+        w, nd = self.width, self.ret.array.ndim
         agg: Value = undef(at)
         for k, v in enumerate([mi, Constant(PTR, "null"), b.mul(nitems, const_int(I64, w)),
                                itemsize, data]):
@@ -1161,13 +842,12 @@ class ForwardTransform:
             agg = b.insertvalue(agg, strides[d], [6, d])
         return agg
 
-    def wide_array_tangent_interleaved(self, b: Builder) -> Value:
+    def wide_array_tangent_interleaved(self, b: Builder, out_t: Type) -> Value:
         """Width N, interleaved layout, array return: de-interleave the returned shadow
         array's data (element j's lanes are the ``<N x T>`` at ``N·j·itemsize``: the primal is
         C-contiguous) into ``out[k, …]`` of a fresh C-contiguous array of shape ``(N,) +
         shape``, and drop the reference the shadow array carries (refcounts are mirrored)."""
-        rt, w = self.ret_nb, self.width
-        nd = rt.ndim
+        w, nd = self.width, self.ret.array.ndim
         st = self.slot_t
         prim = b.load(st, self.prim_slot)
         nitems = b.extractvalue(prim, [2])
@@ -1179,10 +859,10 @@ class ForwardTransform:
         mi = b.call("NRT_MemInfo_alloc_aligned", FunctionType(PTR, (I64, I32)),
                     [b.mul(lane_bytes, const_int(I64, w)), const_int(I32, 32)])
         data = b.load(PTR, b.gep(I8, mi, [const_int(I64, table.MEMINFO_DATA_OFFSET)]), 8)
-        b.call(self._deinterleave_helper(value_type(rt.dtype)), FunctionType(VOID, (PTR, PTR, I64)),
+        b.call(self._deinterleave_helper(self.ret.array.dtype), FunctionType(VOID, (PTR, PTR, I64)),
                [data, sdata, nitems])
         b.call(self._release_helper(), FunctionType(VOID, (PTR,)), [smi])
-        return self._lane_array(b, rt, mi, data, nitems, itemsize, shapes)
+        return self._lane_array(b, out_t, mi, data, nitems, itemsize, shapes)
 
     def _deinterleave_helper(self, ft: Type) -> str:
         """``zymase.fwd.deinterleave.<T>.w<N>(ptr out, ptr src, i64 n)``: ``out[k·n + j] =``
@@ -1228,80 +908,6 @@ class ForwardTransform:
         Builder(self.module, done).ret()
         return name
 
-    def result_layout(self):
-        """(Numba return type of the derivative, ['primal'|'tangent', …])."""
-        if not self.has_ret:
-            return None, []
-        rt = self.ret_nb
-        tt = rt
-        if self.width > 1:
-            if self._wide_array_return():
-                tt = nbt.Array(rt.dtype, rt.ndim + 1, "C")
-            elif not isinstance(rt, nbt.Float):
-                raise unsupported(f"a batched forward derivative of a function returning {rt}",
-                                  help="use width=1, or return a float or a C-contiguous array")
-            else:
-                tt = nbt.Array(rt, 1, "C")
-        if self.ret_act is Dual:
-            return nbt.Tuple((rt, tt)), ["primal", "tangent"]
-        if self.ret_act is DualOnly:
-            return tt, ["tangent"]
-        return rt, ["primal"]
-
-    def derivative_return_type(self):
-        out_nb, _ = self.result_layout()
-        return out_nb if out_nb is not None else nbt.none
-
-
-def lane_pointers(b: Builder, base: Value, stride: Value, width: int) -> List[Value]:
-    """``base + k·stride`` for k < width: the rows of an array with a leading lane axis
-    (a width-N tangent, shadow or seed argument)."""
-    return [b.gep(I8, base, [b.mul(stride, const_int(I64, k))]) for k in range(width)]
-
-
-def lanes_to_array(b: Builder, vec: Value) -> Value:
-    """Pack an ``<N x T>`` vector (N tangents or adjoints of a float) into a fresh 1-D
-    C-contiguous Numba array {meminfo, parent, n, …} of N elements."""
-    w = vec.type.count
-    et = vec.type.element
-    size = w * (8 if et == F64 else 4)
-    mi = b.call("NRT_MemInfo_alloc_aligned", FunctionType(PTR, (I64, I32)),
-                [const_int(I64, size), const_int(I32, 32)])
-    data = b.load(PTR, b.gep(I8, mi, [const_int(I64, table.MEMINFO_DATA_OFFSET)]), 8)
-    for k in range(w):
-        b.store(b.extractelement(vec, k), b.gep(et, data, [const_int(I64, k)]))
-    at = value_type(nbt.Array(nbt.float64 if et == F64 else nbt.float32, 1, "C"))
-    agg: Value = undef(at)
-    itemsize = size // w
-    for k, v in enumerate([mi, Constant(PTR, "null"), const_int(I64, w), const_int(I64, itemsize),
-                           data]):
-        agg = b.insertvalue(agg, v, [k])
-    agg = b.insertvalue(agg, const_int(I64, w), [5, 0])
-    agg = b.insertvalue(agg, const_int(I64, itemsize), [6, 0])
-    return agg
-
-
-def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() else "_" for c in name)
-
-
-def _leaf_type(info, k, argmap=None) -> Type:
-    """IR type of leaf k of a Python argument (from Numba's data model)."""
-    from numba.core.registry import cpu_target
-    from ..llvm.jit import ir_type_of
-    dmm = cpu_target.target_context.data_model_manager
-    lt = dmm.lookup(info.nbtype).get_argument_type()
-    flat = []
-
-    def walk(x):
-        if isinstance(x, (list, tuple)):
-            for y in x:
-                walk(y)
-        else:
-            flat.append(x)
-    walk(lt)
-    return ir_type_of(flat[k])
-
 
 def _float_fields(t: Type, path=(), off=0):
     """[(extractvalue path, byte offset)] of the float leaves of an in-memory type; integers
@@ -1320,7 +926,7 @@ def _float_fields(t: Type, path=(), off=0):
         for k in range(t.count):
             out += _float_fields(t.element, path + (k,), off + k * alloc_size(t.element))
         return out
-    raise _NoInterleave(f"a custom rule result of type {t}")
+    raise NoInterleave(f"a custom rule result of type {t}")
 
 
 def _loop_nest(module: Module, fn: Function, b: Builder, counts: List[Value], body) -> Builder:
@@ -1349,21 +955,79 @@ def _loop_nest(module: Module, fn: Function, b: Builder, counts: List[Value], bo
 LAYOUT = "auto"
 
 
-def forward_transform(prep, sig, ret_activity, width, name):
-    ft = ForwardTransform(prep, sig, ret_activity, width, name, interleaved=LAYOUT != "lanes")
-    if ft.interleaved:
-        try:
-            ft.run()
-        except Exception as e:  # noqa: BLE001 — whatever the interleaved layout cannot do
-            # the primal is untouched: drop the attempt and build the lanes-of-pointers
-            # layout (it raises its own error if it cannot differentiate the function either)
-            prep.module.functions.pop(name, None)
-            ft = ForwardTransform(prep, sig, ret_activity, width, name, interleaved=False)
-            ft.fallback_reason = str(e) if isinstance(e, (_NoInterleave, UnsupportedError)) \
-                else f"{type(e).__name__}: {e}"
-            ft.run()
-    else:
-        ft.run()
-    # only the derivative and what it calls stay
-    prep.module.functions.pop(prep.fe.llvm_name, None)
-    return ft
+def choose_layout(primal: Function, sig: DerivSignature) -> Tuple[str, Optional[str]]:
+    """The shadow memory layout of a forward derivative, decided before it is built:
+    ``scalar`` at width 1, else ``interleaved`` unless something in the signature or the
+    function rules it out (``interleave_obstacle``), then ``lanes`` with the reason."""
+    if sig.width == 1:
+        return "scalar", None
+    if LAYOUT == "lanes":
+        return "lanes", None
+    reason = interleave_obstacle(primal, sig)
+    return ("lanes", reason) if reason else ("interleaved", None)
+
+
+def interleave_obstacle(primal: Function, sig: DerivSignature) -> Optional[str]:
+    """Why the interleaved layout cannot express the width-N derivative of ``primal``, or
+    None.  From the signature: a shadow pointer without an extent (a C pointer: its buffer
+    cannot be laid out N times), a Dual array whose elements are not floats.  From the
+    function and its activity: any BLAS/LAPACK call, a custom rule called with pointers or
+    returning pointers, an active GEP whose byte offset cannot be scaled (vectors of
+    pointers, variable struct indices), an active struct value, a struct stored into
+    shadowed memory."""
+    for inp in sig.inputs:
+        if isinstance(inp, PointerInput):
+            return f"a pointer argument `{inp.name}` of unknown extent"
+        if isinstance(inp, ArrayInput) and inp.primal.dtype is None:
+            return f"a Dual array of {getattr(inp.primal.source, 'dtype', 'non-floats')}"
+    seeds: List[Value] = []
+    for inp in sig.inputs:
+        if isinstance(inp, FloatInput):
+            if inp.tangent is not None:
+                seeds.append(primal.args[inp.param])
+        else:
+            seeds += [primal.args[p.param] for p in inp.pointers(sig.width)]
+    slot = [primal.args[sig.ret.slot]] if sig.ret.slot is not None else []
+    if sig.ret.has_value and sig.ret_activity in (Dual, DualOnly):
+        seeds += slot
+    act = analyse_activity(primal, seeds, inactive=slot).active
+    for blk in reverse_postorder(primal):
+        for i in blk.instructions:
+            if i.opcode == "call":
+                name = i.callee_name or ""
+                cf = lookup_call(i)
+                if cf is not None:
+                    site = call_site(cf, i)
+                    if any(a.type.is_pointer for a in site.args):
+                        return f"a custom rule of `{cf.name}` called with arrays"
+                    if site.retptr is not None:
+                        try:
+                            _float_fields(value_type(site.restype))
+                        except NoInterleave as e:
+                            return str(e)
+                    continue
+                if name in blas.CALLS or name in lapack.CALLS:
+                    return f"a BLAS/LAPACK call ({name})"
+            if i.opcode == "store" and i.operands[1] in act \
+                    and isinstance(i.operands[0].type, StructType):
+                return f"a batched store of {i.operands[0].type} into shadow memory"
+            if i not in act:
+                continue
+            if isinstance(i.type, StructType):
+                return f"a batched (width {sig.width}) shadow of a value of type {i.type}"
+            if i.opcode == "getelementptr":
+                try:
+                    byte_offsets(i)
+                except NoInterleave as e:
+                    return str(e)
+    return None
+
+
+def forward_transform(module: Module, primal: Function, sig: DerivSignature,
+                      name: str) -> DerivResult:
+    """Build ``name``, the forward derivative of ``primal`` described by ``sig``, in
+    ``module`` (the primal stays)."""
+    layout, reason = choose_layout(primal, sig)
+    ft = ForwardTransform(module, primal, sig, name, layout)
+    ft.run()
+    return DerivResult(ft.fn, sig, ft.activity, layout, reason, None, ft)

@@ -65,13 +65,13 @@ def _pack2(b: Builder, t: Type, rows, cols, src, ld, dst):
 
 def _transpose(b: Builder, t: Type, n: Value, src: Value, dst: Value):
     """dst (n×n, compact) = srcᵀ (n×n, compact): column c of dst is row c of src."""
-    name = f"zymase.lapack.transpose.{blas._sfx(t)}"
+    name = f"zymase.lapack.transpose.{blas.float_suffix(t)}"
 
     def body(bb, c, acc, a):
         nn, s, d = a
         blas.pack(bb, t, nn, bb.gep(t, s, [c]), nn, bb.gep(t, d, [bb.mul(c, nn)]))
         return None
-    blas._loop_fn(b.module, name, VOID, [(I64, "n"), (PTR, "src"), (PTR, "dst")], body)
+    blas.loop_fn(b.module, name, VOID, [(I64, "n"), (PTR, "src"), (PTR, "dst")], body)
     b.call(name, FunctionType(VOID, (I64, PTR, PTR)), [n, src, dst])
 
 
@@ -111,11 +111,11 @@ def tangent(b: Builder, entry: Builder, c: Gesv, acopy: Value, sa: Optional[Valu
     c.b holds X (after the primal call)."""
     t = c.t
     if sa is not None:
-        minus = blas._scalar_slot(entry, b, t, const_float(t, -1.0))
-        one = blas._scalar_slot(entry, b, t, const_float(t, 1.0))
-        b.call(blas.GEMM, blas._GEMM_T, [c.kind, blas._i8(blas._N), blas._i8(blas._N), c.n,
-                                            c.nrhs, c.n, minus, sa, c.lda, c.b, c.ldb, one, sb,
-                                            c.ldb])
+        minus = blas.scalar_slot(entry, b, t, const_float(t, -1.0))
+        one = blas.scalar_slot(entry, b, t, const_float(t, 1.0))
+        n_ = blas.i8_const(blas.TRANS_N)
+        b.call(blas.GEMM, blas.GEMM_TYPE, [c.kind, n_, n_, c.n, c.nrhs, c.n, minus, sa, c.lda,
+                                           c.b, c.ldb, one, sb, c.ldb])
     _solve_copy(b, c, acopy, sb, transpose=False)
 
 
@@ -127,8 +127,8 @@ def adjoint(b: Builder, entry: Builder, c: Gesv, buf: Value, sa: Optional[Value]
     _solve_copy(b, c, buf, sb, transpose=True)
     if sa is not None:
         x = b.gep(t, buf, [b.mul(c.n, c.n)])
-        minus = blas._scalar_slot(entry, b, t, const_float(t, -1.0))
-        zero = blas._scalar_slot(entry, b, t, const_float(t, 0.0))
-        b.call(blas.GEMM, blas._GEMM_T, [c.kind, blas._i8(blas._N), blas._i8(blas._T), c.n,
-                                            c.n, c.nrhs, minus, sb, c.ldb, x, c.n, zero, sa,
-                                            c.lda])
+        minus = blas.scalar_slot(entry, b, t, const_float(t, -1.0))
+        zero = blas.scalar_slot(entry, b, t, const_float(t, 0.0))
+        b.call(blas.GEMM, blas.GEMM_TYPE, [c.kind, blas.i8_const(blas.TRANS_N),
+                                           blas.i8_const(blas.TRANS_T), c.n, c.n, c.nrhs, minus,
+                                           sb, c.ldb, x, c.n, zero, sa, c.lda])

@@ -1,10 +1,11 @@
 """Reverse mode: augmented forward sweep + adjoint sweep in one function, with a tape.
 
 Algorithm (combined mode, like Enzyme's ``CombinedReverse``)
-1. Build the derivative function (Numba calling convention over x, dx, …, seed), clone the
-   primal body into it; the primal's ``retptr`` becomes a local slot whose *shadow* holds the
-   return adjoint.  Seeds for activity analysis: Active float params, the data pointers and
-   MemInfos of Duplicated arrays (their shadows are the caller's dx), the return slot.
+1. Build the derivative function (the signature's parameters: x, dx, …, seed), clone the
+   primal body into it (skeleton.py); the primal's result goes to a local slot whose
+   *shadow* holds the return adjoint.  Seeds for activity analysis: Active float params,
+   Duplicated pointers (their shadows are the caller's dx; for Numba arrays the data
+   pointers and MemInfos), the return slot.
 2. Forward sweep (the cloned primal, augmented): pointers that may address active memory get
    shadow pointers exactly as in forward mode (GEP on the shadow base, pointer loads from
    shadow memory, a zeroed shadow for every NRT allocation and float alloca).  Shadow
@@ -15,7 +16,8 @@ Algorithm (combined mode, like Enzyme's ``CombinedReverse``)
    conditions) are pushed at the end of the block, then the block's id (see tape.py).  Values
    that dominate the whole adjoint sweep (arguments, the entry blocks) are not taped.
 4. Each ``ret`` becomes: status ≠ 0 → free everything, return the status (exceptions
-   propagate, no adjoint sweep); status = 0 → start the sweep with ``ret_bar = seed``.
+   propagate, no adjoint sweep); status = 0 (or no status: the C ABI) → start the sweep with
+   ``ret_bar = seed`` (1.0 for the C ABI, as ``__enzyme_autodiff``).
 5. Adjoint sweep: a dispatcher pops a block id and jumps to that block's adjoint code, which
    pops its values and walks the block's instructions backwards:
        float op r = f(x, y):    x_bar += r_bar · ∂f/∂x  (rules table), r_bar = 0
@@ -25,8 +27,8 @@ Algorithm (combined mode, like Enzyme's ``CombinedReverse``)
                                 incoming value's adjoint receives the phi's
    Adjoints of SSA floats live in zero-initialised stack slots (promoted by O3); each is reset
    when its definition is reversed, so loop iterations never mix.
-6. When the tape is empty: free shadow allocations and the tape, return
-   ``(primal, *adjoints of Active args)`` in Numba's layout.
+6. When the tape is empty: free shadow allocations and the tape, hand back
+   ``(primal, *adjoints of Active args)`` as the signature's ``Results`` say.
 
 The gradient is with respect to the values at entry even when the function overwrites its
 arrays: the adjoint sweep reads only taped values, never primal memory (except argument
@@ -58,7 +60,6 @@ seed k and shadows k.
 """
 from __future__ import annotations
 
-import ast
 import dataclasses
 from typing import Dict, List, Optional, Set
 
@@ -67,21 +68,20 @@ from numba.core import types as nbt
 
 from .. import activities as A
 from ..analysis.activity import analyse_activity
-from ..errors import unsupported
+from ..errors import ActivityError, unsupported
 from ..ir.builder import Builder
-from ..ir.types import (I1, I32, I64, I8, PTR, VOID, ArrayType, FunctionType, IntType, StructType,
-                        Type, VectorType, alloc_size, contains_float, contains_pointer,
-                        store_size)
-from ..ir.values import (Argument, Block, Constant, Function, GlobalRef, Instruction, Module, Value,
-                         const_float, const_int, quote_name, undef, zero)
+from ..ir.types import (I32, I64, I8, PTR, VOID, ArrayType, FunctionType, StructType, Type,
+                        VectorType, alloc_size, contains_float, contains_pointer, store_size)
+from ..ir.values import (Argument, Block, Constant, Function, Instruction, Module, Value,
+                         const_float, const_int, undef, zero)
 from ..llvm.jit import value_type
 from ..rules import table
-from ..rules.emit import ExprEmitter, expression_names, scale as emit_scale
-from .clone import clone_into
-from .forward import (ShadowBuilder, _align, _describe, _leaf_type, _safe, lane_pointers,
-                      lanes_to_array, reverse_postorder)
-from .signature import mark_shadow_noalias, DerivSignature, array_leaves, float_leaves
-from .tape import Stack, _narrow, _slot_type, _widen
+from ..rules.emit import ExprEmitter, active_partials, expression_names, scaled
+from .shadows import ShadowBuilder, align_of, describe, lane_pointers
+from ..analysis.loops import reverse_postorder
+from .signature import ArrayInput, DerivResult, DerivSignature, FloatInput
+from .skeleton import Skeleton
+from .tape import Stack, narrow, slot_type, widen
 from .custom_calls import call_site, emit_rule_call
 from ..custom import lookup_call
 from ..analysis.loops import analyse_loops, failing_blocks
@@ -90,17 +90,10 @@ from . import blas, lapack
 from ..analysis.addresses import accumulation_order, affine
 
 
-def _names(expr: str) -> Set[str]:
-    return expression_names(expr)
-
-
 class ReverseTransform:
-    def __init__(self, prep, sig: DerivSignature, ret_activity, width: int, name: str):
-        self.width = width
-        self.prep, self.sig, self.ret_act, self.name = prep, sig, ret_activity, name
-        self.module: Module = prep.module
-        self.primal: Function = prep.function
-        self.fe = prep.fe
+    def __init__(self, module: Module, primal: Function, sig: DerivSignature, name: str):
+        self.module, self.primal, self.sig, self.name = module, primal, sig, name
+        self.width, self.ret_act, self.ret = sig.width, sig.ret_activity, sig.ret
         self.slots: Dict[Value, Value] = {}
         self._copy_types: Dict[Instruction, Type] = {}
         self.custom_sites: Dict[Instruction, tuple] = {}
@@ -111,87 +104,57 @@ class ReverseTransform:
 
     # -- 1. function, clone, seeds ------------------------------------------------------
     def build(self):
-        module, primal, sig = self.module, self.primal, self.sig
-        args = [Argument(PTR, "retptr", "noalias"), Argument(PTR, "excinfo", "noalias")]
-        for info in sig.deriv_map.args:
-            for k in range(info.count):
-                args.append(Argument(_leaf_type(info, k), f"{_safe(info.name)}.{k}"))
-        fn = Function(self.name, IntType(32), args)
-        mark_shadow_noalias(fn, sig)
-        module.add_function(fn)
-        self.fn = fn
-        entry = fn.add_block("zy.entry")
-        eb = Builder(module, entry)
-        self.entry_builder = eb
-        self.ret_nb = self.fe.signature.return_type
-        self.has_ret = not isinstance(self.ret_nb, nbt.NoneType)
-        self.slot_t = value_type(self.ret_nb) if self.has_ret else I8
-        prim_slot = eb.alloca(self.slot_t, "zy.ret")
-        vmap: Dict[Value, Value] = {primal.args[0]: prim_slot, primal.args[1]: fn.args[1]}
-        for p, d in sig.primal_param.items():
-            vmap[primal.args[p]] = fn.args[d]
-        clone_into(primal, fn, vmap)
-        eb.br(fn.blocks[1])
-        eb.before_terminator(entry)
-        self.prim_slot = prim_slot
-        self.primal_entry = fn.blocks[1]
+        sig = self.sig
+        sk = self.skeleton = Skeleton(self.module, self.primal, sig, self.name)
+        self.fn, self.excinfo, self.primal_entry = sk.fn, sk.excinfo, sk.primal_entry
+        self.prim_slot, self.slot_t = prim_slot, slot_t = sk.prim_slot, sk.slot_t
+        self.entry_builder = eb = sk.entry_builder
+        self.has_ret = self.ret.has_value
         seeds: Dict[Value, Optional[Value]] = {}
-        self.active_args: List[Value] = []
-        for pinfo in self.fe.argmap.args:
-            act = sig.activities[pinfo.index]
-            if act is A.Active:
-                p = fn.args[sig.primal_param[pinfo.first]]
-                seeds[p] = None
-                self.active_args.append(p)
-            elif act.has_shadow:
-                sinfo = sig.shadow_info[pinfo.index]
-                for leaf, sleaf in zip(float_leaves(pinfo), float_leaves(sinfo)):
-                    if not leaf.is_array:
-                        raise unsupported(f"`{act}` on the float scalar inside tuple parameter "
-                                          f"`{pinfo.name}`", help="pass it as its own Active argument")
-                    mi, parent, _, _, data, _, _ = array_leaves(leaf)
-                    smi, sparent, _, _, sdata, _, sstrides = array_leaves(sleaf)
-                    for a, s in ((data, sdata), (mi, smi), (parent, sparent)):
-                        seeds[fn.args[sig.primal_param[a]]] = self._lane_pointers(
-                            eb, fn.args[s], fn.args[sstrides[0]] if a == data else None)
+        for inp in sig.inputs:
+            if isinstance(inp, FloatInput):
+                if inp.activity is A.Active:
+                    seeds[sk.param(inp.param)] = None
+            else:
+                for ptr in inp.pointers(self.width) if isinstance(inp, ArrayInput) else [inp]:
+                    seeds[sk.param(ptr.param)] = sk.lanes(eb, ptr.shadow)
         self.ret_bar = None
-        self.array_ret = self.has_ret and isinstance(self.ret_nb, nbt.Array)
-        if self.has_ret and not self.array_ret and contains_pointer(self.slot_t):
-            raise unsupported(f"a reverse-mode derivative of a function returning {self.ret_nb}",
+        what = self.ret.describe
+        self.array_ret = self.ret.kind == "array"
+        if self.has_ret and not self.array_ret and contains_pointer(slot_t):
+            raise unsupported(f"a reverse-mode derivative of a function returning {what}",
                               help="return a float or an array, or write results into an "
                                    "output argument passed as Duplicated")
         if self.array_ret:
             if self.ret_act in (A.Active, A.ActiveOnly):
-                from ..errors import ActivityError
                 raise ActivityError(
                     f"error: return activity `{self.ret_act}` is for float results, but the "
-                    f"function returns an array ({self.ret_nb})\n  = help: use ret=Duplicated "
+                    f"function returns an array ({what})\n  = help: use ret=Duplicated "
                     f"and pass the output adjoint array as the trailing seed, or ret=Const")
             # the returned array's shadow lands in this slot (the forward sweep stores the
             # shadow struct next to the primal one); the seed is added into its data
             # one slot per lane at width N (the shadow of an alloca)
             self.ret_bars = []
             for _ in range(self.width):
-                rb_ = eb.alloca(self.slot_t, "zy.ret.bar")
-                eb.store(zero(self.slot_t), rb_)
+                rb_ = eb.alloca(slot_t, "zy.ret.bar")
+                eb.store(zero(slot_t), rb_)
                 self.ret_bars.append(rb_)
             self.ret_bar = self.ret_bars[0]
             seeds[prim_slot] = self._gather(eb, self.ret_bars)
         if self.has_ret and not self.array_ret and self.ret_act in (A.Duplicated, A.DuplicatedOnly):
             # a float result has no shadow memory: Duplicated would silently drop its adjoint
-            from ..errors import ActivityError
             raise ActivityError(f"error: return activity `{self.ret_act}` is not valid for a "
-                                f"function returning {self.ret_nb}\n  = help: use ret=Active (the "
+                                f"function returning {what}\n  = help: use ret=Active (the "
                                 f"return adjoint is the trailing seed argument) or ret=Const")
         if self.has_ret and not self.array_ret:
-            if not (self.slot_t.is_float or not contains_float(self.slot_t)):
+            if not (slot_t.is_float or not contains_float(slot_t)):
                 raise unsupported(f"a reverse-mode derivative of a function returning "
-                                  f"{self.ret_nb}", help="return a float, or write results into "
-                                                         "a Duplicated argument")
-            self.ret_bar = eb.alloca(self.stype(self.slot_t), "zy.ret.bar")
-            eb.store(zero(self.stype(self.slot_t)), self.ret_bar)
+                                  f"{what}", help="return a float, or write results into "
+                                                  "a Duplicated argument")
+            self.ret_bar = eb.alloca(self.stype(slot_t), "zy.ret.bar")
+            eb.store(zero(self.stype(slot_t)), self.ret_bar)
             seeds[prim_slot] = self._lane_pointers(eb, self.ret_bar, const_int(
-                I64, alloc_size(self.slot_t)) if self.width > 1 else None)
+                I64, alloc_size(slot_t)) if self.width > 1 else None)
         self.seeds = seeds
 
     def stype(self, t: Type) -> Type:
@@ -253,11 +216,7 @@ class ReverseTransform:
             for i in self.snapshot[blk]:
                 if i in act.active or i.opcode in ("store", "call"):
                     self.shadow_of(i, sb, phis)
-        for inst, sphi in phis:
-            bb = Builder(self.module)
-            for v, pred in zip(inst.operands, inst.blocks):
-                bb.before_terminator(pred)
-                sphi.add_incoming(sb.sh(v, bb), pred)
+        sb.fill_phis(phis)
 
     def shadow_of(self, i: Instruction, sb: ShadowBuilder, phis):
         op = i.opcode
@@ -273,12 +232,12 @@ class ReverseTransform:
                     o in self.act.types.pointer_memory for o in self.act.types.origins_of(p)):
                 # integer fields of structs that also hold pointers (an array struct stored
                 # field by field): the shadow struct needs the same shape and strides
-                self._shadow_access(sb.store(b, v, sb.sh(p, b), _align(i)), p)
+                self._shadow_access(sb.store(b, v, sb.sh(p, b), align_of(i)), p)
                 return
             if p in act and (contains_pointer(v.type)):
                 if contains_float(v.type):
                     raise unsupported("a store of an aggregate holding floats and pointers", i.loc)
-                self._shadow_access(sb.store(b, sb.sh(v, b), sb.sh(p, b), _align(i)), p)
+                self._shadow_access(sb.store(b, sb.sh(v, b), sb.sh(p, b), align_of(i)), p)
             elif p in act and isinstance(v.type, (StructType, ArrayType)) and contains_float(v.type):
                 raise unsupported(f"a store of an aggregate of floats ({v.type}) in reverse mode", i.loc)
             return
@@ -329,12 +288,7 @@ class ReverseTransform:
                 meminfo = name in table.ALLOCATORS
                 lanes = []
                 for _ in range(self.width):
-                    c = i.clone()
-                    c.name = None
-                    b.emit(c)
-                    data = b.load(PTR, b.gep(I8, c, [const_int(I64, table.MEMINFO_DATA_OFFSET)]),
-                                  8) if meminfo else c
-                    b.memset(data, 0, i.operands[0])
+                    c = sb.zeroed_allocation(b, i, meminfo)
                     if meminfo:
                         self._record_allocation(b, c)
                     else:
@@ -343,10 +297,9 @@ class ReverseTransform:
                 sb.shadow[i] = sb.gather_lanes(b, lanes)
             elif name in table.MEMINFO_DATA and i in act:
                 # MemInfo -> data pointer: the shadow is the same call on the shadow MemInfo
-                sb.shadow[i] = sb.gather_lanes(b, [b.call(name, i.fnty, [m])
-                                                   for m in sb.lanes(b, sb.sh(i.operands[0], b))])
+                sb.shadow[i] = sb.same_op(b, i)
             elif i in act and contains_pointer(i.type) and not i.type.is_float:
-                raise unsupported(_describe(i), i.loc)
+                raise unsupported(describe(i), i.loc)
             elif not name or not (table.lookup(name) or table.is_inactive_call(name)
                                   or name in table.REFCOUNT or name in table.DEALLOCATORS
                                   or name in table.C_FREES or name in table.C_MALLOCS
@@ -354,44 +307,29 @@ class ReverseTransform:
                                   or name.startswith("llvm.memmove.")):
                 if i in act or any(o in act and (o.type.is_float or o.type.is_pointer)
                                    for o in i.operands):
-                    raise unsupported(_describe(i), i.loc,
+                    raise unsupported(describe(i), i.loc,
                                       help="give the callee a custom derivative or mark it "
                                            "inactive with zymase.inactive")
             return
         if i not in act or not (i.type.is_pointer or isinstance(i.type, (StructType, ArrayType))):
             if i in act and i.template is not None:
-                raise unsupported(_describe(i), i.loc)
+                raise unsupported(describe(i), i.loc)
             return
         if isinstance(i.type, (StructType, ArrayType)) and contains_float(i.type):
             raise unsupported(f"an aggregate of floats ({i.type}) in reverse mode", i.loc)
         if op == "phi":
-            b.index = i.block.instructions.index(i) + 1
-            sphi = b.phi(sb.stype(i.type))
-            sb.shadow[i] = sphi
-            phis.append((i, sphi))
-        elif op == "getelementptr":
-            sb.shadow[i] = b.gep(i.src_type, sb.sh(i.operands[0], b), i.operands[1:], flags=i.flags)
+            sb.phi(b, i, phis)
         elif op == "load":
-            sb.shadow[i] = sb.load(b, i.type, sb.sh(i.operands[0], b), _align(i))
+            sb.shadow[i] = sb.load(b, i.type, sb.sh(i.operands[0], b), align_of(i))
             self._shadow_access(sb.shadow[i], i.operands[0])
-        elif op == "select":
-            c, x, y = i.operands
-            sb.shadow[i] = b.select(c, sb.sh(x, b), sb.sh(y, b))
+        elif op in ("getelementptr", "select", "extractvalue", "insertvalue"):
+            sb.shadow[i] = sb.same_op(b, i)
         elif op == "alloca":
-            lanes = []
-            for _ in range(self.width):
-                a = Builder(self.module).before(self.fn.entry.instructions[0]).alloca(i.src_type)
-                b.memset(a, 0, const_int(I64, alloc_size(i.src_type)))
-                lanes.append(a)
-            sb.shadow[i] = sb.gather_lanes(b, lanes)
-        elif op == "extractvalue":
-            sb.shadow[i] = b.extractvalue(sb.sh(i.operands[0], b), i.indices)
-        elif op == "insertvalue":
-            sb.shadow[i] = b.insertvalue(sb.sh(i.operands[0], b), sb.sh(i.operands[1], b), i.indices)
+            sb.shadow[i] = sb.zeroed_allocas(b, i)
         elif op in ("bitcast", "addrspacecast", "freeze"):
             sb.shadow[i] = sb.sh(i.operands[0], b)
         else:
-            raise unsupported(_describe(i), i.loc)
+            raise unsupported(describe(i), i.loc)
 
     # -- custom derivatives (zymase.custom) -------------------------------------------------------
     def _custom_forward(self, i: Instruction, cf, b: Builder):
@@ -411,7 +349,7 @@ class ReverseTransform:
             raise unsupported(f"a reverse-mode custom rule for `{cf.name}`, which returns an "
                               f"array", i.loc, help="return a float, or use forward mode")
         entry = Builder(self.module).before(self.fn.entry.terminator)
-        exc = site.excinfo if site.excinfo is not None else self.fn.args[1]
+        exc = site.excinfo if site.excinfo is not None else self.excinfo
         res_all = emit_rule_call(self.module, b, entry, site, "fwd", site.argtypes, site.args, exc)
         _, _, fsig = cf.rule_function("fwd", site.argtypes)
         res_t = fsig.return_type.types[1]
@@ -442,7 +380,7 @@ class ReverseTransform:
             ybar = self.take(b, i)
         res_v = b.load(value_type(site.res_t), r(buf))
         entry = Builder(self.module).before(self.fn.entry.terminator)
-        exc = site.excinfo if site.excinfo is not None else self.fn.args[1]
+        exc = site.excinfo if site.excinfo is not None else self.excinfo
         _, _, bsig = cf.rule_function("bwd", (site.res_t, site.restype))
         adj_types = bsig.return_type.types
         if len(adj_types) != len(site.argtypes):
@@ -589,9 +527,8 @@ class ReverseTransform:
 
     def _rule_needs(self, rule, i) -> List[Value]:
         names: Set[str] = set()
-        for k, (o, p) in enumerate(zip(i.operands, rule.partials)):
-            if p is not None and o in self.act.active:
-                names |= _names(p)
+        for _, _, e in active_partials(rule, i.operands, self.act.active):
+            names |= expression_names(e)
         env = {"r": i}
         env.update(zip("xyz", i.operands))
         return [env[n] for n in sorted(names) if n in env]
@@ -632,7 +569,8 @@ class ReverseTransform:
         pointer: then no write can alias an argument, whatever the caller passed."""
         types = self.act.types
         self.param_origins = {a for a in self.fn.args}
-        fresh = {self.fn.args[1]}  # excinfo: exception bookkeeping, never array data
+        # excinfo: exception bookkeeping, never array data
+        fresh = {self.excinfo} if self.excinfo is not None else set()
         for i in self.fn.instructions():
             if i.opcode == "alloca":
                 fresh.add(i)
@@ -853,17 +791,21 @@ class ReverseTransform:
         for blk in blocks:
             term = blk.terminator
             if term is not None and term.opcode == "ret":
-                status = term.operands[0]
+                status = self.skeleton.status(term)
                 term.erase()
                 b = Builder(module).at_end(blk)
-                ok = b.icmp("eq", status, const_int(I32, 0))
-                err = fn.add_block(f"zy.err.{self.bid[blk]}")
-                start = fn.add_block(f"zy.rev.start.{self.bid[blk]}")
-                b.cbr(ok, start, err)
-                eb = Builder(module).at_end(err)
-                self._free_shadows(eb)
-                tape.release(eb)
-                eb.ret(status)
+                if status is None:  # no status: every return succeeds
+                    start = fn.add_block(f"zy.rev.start.{self.bid[blk]}")
+                    b.br(start)
+                else:
+                    ok = b.icmp("eq", status, const_int(I32, 0))
+                    err = fn.add_block(f"zy.err.{self.bid[blk]}")
+                    start = fn.add_block(f"zy.rev.start.{self.bid[blk]}")
+                    b.cbr(ok, start, err)
+                    eb = Builder(module).at_end(err)
+                    self._free_shadows(eb)
+                    tape.release(eb)
+                    eb.ret(status)
                 sb_ = Builder(module).at_end(start)
                 if self.ret_bar is not None and self.ret_act in (A.Active, A.ActiveOnly):
                     sb_.store(self._seed_value(sb_), self.ret_bar)
@@ -1110,10 +1052,10 @@ class ReverseTransform:
     def _window_cell(self, b: Builder, w, i: Instruction, sp: Value, val: Value):
         """Flush ``val`` into the cell at ``sp``: set it (set mode) or add to it."""
         if not w.set_mode:
-            cur = self.sb.load(b, i.type, sp, _align(i))
+            cur = self.sb.load(b, i.type, sp, align_of(i))
             self._shadow_access(cur, i.operands[0])
             val = b.fadd(cur, val)
-        self._shadow_access(self.sb.store(b, val, sp, _align(i)), i.operands[0])
+        self._shadow_access(self.sb.store(b, val, sp, align_of(i)), i.operands[0])
 
     def _window_step(self, b: Builder, w):
         """End of the adjoint of one iteration: cell t+umax is final; shift the window."""
@@ -1154,7 +1096,7 @@ class ReverseTransform:
                     for k in range(w.umin + 1, w.umax + 1):
                         cell = b.gep(I8, sp, [const_int(I64, (k - 1 - w.umax) * w.D)])
                         spare = b.gep(t, w.dummy, [const_int(I64, k - 1 - w.umin)])
-                        ld = self.sb.load(b, t, b.select(ran, cell, spare), _align(w.ref))
+                        ld = self.sb.load(b, t, b.select(ran, cell, spare), align_of(w.ref))
                         self._shadow_access(ld, w.ref.operands[0])
                         b.store(b.select(ran, ld, _nzero(t)), w.regs[k])
 
@@ -1173,7 +1115,7 @@ class ReverseTransform:
         top = b.load(PTR, t.top)
         off = 0
         for v in vals:
-            self.scopes.add_tape(b.store(_widen(b, v), b.gep(I8, top, [const_int(I64, 8 * off)]), 8))
+            self.scopes.add_tape(b.store(widen(b, v), b.gep(I8, top, [const_int(I64, 8 * off)]), 8))
             off += _nslots(v.type)
         step = const_int(I64, 8 * off)
         if cond is not None:
@@ -1185,9 +1127,9 @@ class ReverseTransform:
         top = b.load(PTR, tp.top)
         prev = b.gep(I8, top, [const_int(I64, -8 * _nslots(t))])
         addr = prev if cond is None else b.select(cond, prev, b.load(PTR, tp.base))
-        ld = b.load(_slot_type(t), addr, 8)
+        ld = b.load(slot_type(t), addr, 8)
         self.scopes.add_tape(ld)
-        v = _narrow(b, ld, t)
+        v = narrow(b, ld, t)
         b.store(prev if cond is None else b.select(cond, prev, top), tp.top)
         return v
 
@@ -1482,10 +1424,10 @@ class ReverseTransform:
             v, p = i.operands
             if p in act and v.type.is_float:
                 sp = r(sb.shadow[p])
-                old = sb.load(b, v.type, sp, _align(i))
+                old = sb.load(b, v.type, sp, align_of(i))
                 self._shadow_access(old, p)
                 if i not in self.window_rz:  # a window sets the cell when it flushes it
-                    self._shadow_access(sb.store(b, zero(self.stype(v.type)), sp, _align(i)), p)
+                    self._shadow_access(sb.store(b, zero(self.stype(v.type)), sp, align_of(i)), p)
                 self.add_to(b, v, old)
             return
         if op == "call" and lookup_call(i) is not None:
@@ -1510,7 +1452,7 @@ class ReverseTransform:
             elif i in act and i.type.is_float:
                 rule = table.lookup(name)
                 if rule is None:
-                    raise unsupported(_describe(i), i.loc)
+                    raise unsupported(describe(i), i.loc)
                 self._rule_adjoint(b, rule, i, r)
             return
         if i not in act or not i.type.is_float:
@@ -1533,7 +1475,7 @@ class ReverseTransform:
         elif op == "freeze":
             self.add_to(b, i.operands[0], self.take(b, i))
         else:
-            raise unsupported(_describe(i) + " in reverse mode", i.loc)
+            raise unsupported(describe(i) + " in reverse mode", i.loc)
 
     def _blas_adjoint(self, b: Builder, i: Instruction, r):
         c, buf, on = self.blas_sites[i]
@@ -1601,9 +1543,9 @@ class ReverseTransform:
         step = lambda v: self._iv_step(v) if isinstance(v, Instruction) and v.opcode == "phi" else None
         for k in accumulation_order([i.operands[0] for i, _, _ in pending], step):
             i, sp, rb = pending[k]
-            cur = sb.load(b, i.type, sp, _align(i))
+            cur = sb.load(b, i.type, sp, align_of(i))
             self._shadow_access(cur, i.operands[0])
-            self._shadow_access(sb.store(b, b.fadd(cur, rb), sp, _align(i)), i.operands[0])
+            self._shadow_access(sb.store(b, b.fadd(cur, rb), sp, align_of(i)), i.operands[0])
 
     def _store_promoted(self):
         for lp, items in self.promoted.items():
@@ -1612,40 +1554,28 @@ class ReverseTransform:
             for i, reg in items:
                 t = self.stype(i.type)
                 sp = self.materialize(self.sb.shadow[i.operands[0]], b, memo)
-                cur = self.sb.load(b, i.type, sp, _align(i))
+                cur = self.sb.load(b, i.type, sp, align_of(i))
                 self._shadow_access(cur, i.operands[0])
-                self._shadow_access(self.sb.store(b, b.fadd(cur, b.load(t, reg)), sp, _align(i)),
+                self._shadow_access(self.sb.store(b, b.fadd(cur, b.load(t, reg)), sp, align_of(i)),
                                     i.operands[0])
                 b.store(_nzero(t), reg)
 
     def _rule_adjoint(self, b: Builder, rule, i: Instruction, r):
         rb = self.take(b, i)
+        todo = active_partials(rule, i.operands, self.act.active)
         names: Set[str] = set()
-        for k, o in enumerate(i.operands):
-            if k < len(rule.partials) and rule.partials[k] is not None and o in self.act.active \
-                    and not isinstance(o, Constant):
-                names |= _names(rule.partials[k])
+        for _, _, e in todo:
+            names |= expression_names(e)
         # only what the partials use: anything else was not planned onto the tape
         env = {"r": r(i)} if "r" in names else {}
         for nm, o in zip("xyz", i.operands):
             if nm in names:
                 env[nm] = r(o)
         em = ExprEmitter(b, i.type, env, self.sb.helpers, i.loc)
-        for k, o in enumerate(i.operands):
-            if k >= len(rule.partials) or rule.partials[k] is None:
-                continue
-            if isinstance(o, Constant) or o not in self.act.active:
-                continue
-            e = rule.partials[k]
-            if e == "0":
-                continue
-            if e == "1":
-                d = rb
-            elif e == "-1":
-                d = b.fneg(rb)
-            else:
-                d = emit_scale(b, rb, self.sb.splat(b, em.emit(e)), rule.checked[k])
-            self.add_to(b, o, d)
+        for k, o, e in todo:
+            d = scaled(b, e, rb, lambda: em.emit(e), rule.checked[k], self.width)
+            if d is not None:
+                self.add_to(b, o, d)
 
     def _memory_float_type(self, i: Instruction) -> Type:
         """The float type a memcpy/memmove copies, from how its memory is accessed.
@@ -1680,9 +1610,12 @@ class ReverseTransform:
         b.call(helper, FunctionType(VOID, (PTR, PTR, I64)), [dst, src, n])
 
     def _free_shadows(self, b: Builder):
-        """Pop every recorded shadow allocation and release it (emits a loop per list)."""
+        """Pop every recorded shadow allocation and release it (emits a loop per list that
+        anything was recorded on)."""
         for stack, release in [(self.free_list, "NRT_MemInfo_call_dtor")] + [
                 (fl, free_name) for free_name, fl in self.raw_lists.items()]:
+            if not stack.used:
+                continue
             loop, body, done = (self.fn.add_block(f"zy.free.{k}") for k in ("loop", "body", "done"))
             b.br(loop)
             lb = Builder(self.module).at_end(loop)
@@ -1694,39 +1627,37 @@ class ReverseTransform:
             stack.release(b)
 
     def _seed_value(self, b: Builder) -> Value:
-        """The return adjoint: the float seed, or at width N the ``<N x T>`` read from the
-        seed array (its length is checked before the call, see shadowcheck)."""
-        seed = self.sig.seed
-        if self.width == 1:
-            v = self.fn.args[seed.first]
-            if v.type != self.slot_t:
-                v = b.cast("fptrunc" if v.type.bits > self.slot_t.bits else "fpext", v, self.slot_t)
-            return v
-        _, _, _, _, data, _, strides = array_leaves(seed)
-        st = value_type(seed.nbtype.dtype)
-        lanes = []
-        for p in lane_pointers(b, self.fn.args[data], self.fn.args[strides[0]], self.width):
-            v = b.load(st, p)
-            if st != self.slot_t:
-                v = b.cast("fptrunc" if st.bits > self.slot_t.bits else "fpext", v, self.slot_t)
-            lanes.append(v)
-        return self.sb.gather_lanes(b, lanes)
+        """The return adjoint: the seed parameter, a constant (1.0 for the C ABI), or at width
+        N the ``<N x T>`` read from the seed array (its length is checked before the call,
+        see shadowcheck)."""
+        seed, st = self.sig.seed, self.slot_t
+
+        def convert(v: Value) -> Value:
+            if v.type == st:
+                return v
+            return b.cast("fptrunc" if v.type.bits > st.bits else "fpext", v, st)
+        if seed.constant is not None:
+            return self.sb.splat(b, const_float(st, seed.constant))
+        if seed.lanes.load is None:
+            return convert(self.skeleton.lanes(b, seed.lanes))
+        return self.skeleton.lanes(b, seed.lanes, convert)
 
     # -- 6. results -------------------------------------------------------------------------
     def _seed_array_return(self, b: Builder, start: Block) -> Builder:
         """shadow(result) += seed (the output adjoint array); a shape mismatch raises.  At
         width N the seed has a leading axis of N and lane k's shadow gets ``seed[k]``."""
-        seed = self.sig.seed
+        seed = self.sig.seed.array
+        ret_src = self.ret.array.source
         src_all = [self.fn.args[k] for k in range(seed.first, seed.first + seed.count)]
         entry = Builder(self.module).before(self.fn.entry.terminator)
         if self.width == 1:
-            calls = [(_flatten(b, b.load(self.slot_t, self.ret_bar)), src_all, seed.nbtype)]
+            calls = [(_flatten(b, b.load(self.slot_t, self.ret_bar)), src_all, seed.source)]
         else:
             # lane k: the k-th pointer of every pointer field, and the view seed[k]
-            nd = seed.nbtype.ndim
+            nd = seed.ndim
             mi, parent, nitems, itemsize, data = src_all[:5]
             shape, strides = src_all[5:5 + nd], src_all[5 + nd:5 + 2 * nd]
-            view_t = nbt.Array(seed.nbtype.dtype, nd - 1, "A")
+            view_t = nbt.Array(seed.source.dtype, nd - 1, "A")
             count = const_int(I64, 1)
             for sh_ in shape[1:]:
                 count = b.mul(count, sh_)
@@ -1744,64 +1675,37 @@ class ReverseTransform:
         err = self.fn.add_block(f"{start.name}.badseed")
         st = const_int(I32, 0)
         for dst, src, src_t in calls:
-            sym = _accumulate_symbol(self.module, self.ret_nb, src_t)
+            sym = _accumulate_symbol(self.module, ret_src, src_t)
             rc = b.call(sym, FunctionType(I32, (PTR, PTR) + tuple(v.type for v in dst + src)),
-                        [entry.alloca(I8), self.fn.args[1]] + dst + src)
+                        [entry.alloca(I8), self.excinfo] + dst + src)
             st = b.select(b.icmp("ne", st, const_int(I32, 0)), st, rc)
         b.cbr(b.icmp("eq", st, const_int(I32, 0)), ok_blk, err)
         eb = Builder(self.module).at_end(err)
-        self._release_arrays(eb, eb.load(self.slot_t, self.prim_slot), self.ret_nb)
+        self._release_arrays(eb, eb.load(self.slot_t, self.prim_slot), ret_src)
         self._free_shadows(eb)
         self.tape.release(eb)
         eb.ret(st)
         return Builder(self.module).at_end(ok_blk)
 
-    def result_layout(self):
-        parts = []
-        nbtypes = []
-        if self.has_ret and self.ret_act in (A.Active, A.Const, A.Duplicated):
-            parts.append(("primal", None))
-            nbtypes.append(self.ret_nb)
-        for pinfo in self.fe.argmap.args:
-            if self.sig.activities[pinfo.index] is A.Active:
-                p = self.fn.args[self.sig.primal_param[pinfo.first]]
-                parts.append(("adjoint", p))
-                nbtypes.append(pinfo.nbtype if self.width == 1 else
-                               nbt.Array(pinfo.nbtype, 1, "C"))
-        if not parts:
-            return nbt.none, parts
-        if len(parts) == 1:
-            return nbtypes[0], parts
-        return nbt.Tuple(tuple(nbtypes)), parts
-
-    def derivative_return_type(self):
-        return self.result_layout()[0]
-
     def _finish(self, exit_blk: Block):
         b = Builder(self.module).at_end(exit_blk)
+        sk = self.skeleton
         if self.array_ret and self.ret_act is A.DuplicatedOnly:
-            self._release_arrays(b, b.load(self.slot_t, self.prim_slot), self.ret_nb)
-        out_nb, parts = self.result_layout()
+            self._release_arrays(b, b.load(self.slot_t, self.prim_slot), self.ret.array.source)
         vals = []
-        for kind, p in parts:
-            if kind == "primal":
+        for out in self.sig.results.outputs:
+            if out.kind == "primal":
                 vals.append(b.load(self.slot_t, self.prim_slot))
             else:
+                p = sk.param(out.input.param)
                 t = self.stype(p.type)
                 v = b.load(t, self.slot(p)) if p in self.act.active else zero(t)
-                if self.width > 1:  # N adjoints come back as a 1-d array
-                    v = lanes_to_array(b, v)
+                if self.width > 1:  # N adjoints: a 1-d array (Numba), an [N x T] (C)
+                    v = sk.pack(b, out, v)
                 vals.append(v)
         self._free_shadows(b)
         self.tape.release(b)
-        if len(vals) == 1:
-            b.store(vals[0], self.fn.args[0])
-        elif vals:
-            agg: Value = undef(value_type(out_nb))
-            for k, v in enumerate(vals):
-                agg = b.insertvalue(agg, v, [k])
-            b.store(agg, self.fn.args[0])
-        b.ret(const_int(I32, 0))
+        sk.return_results(b, vals)
 
     def activity_dump(self) -> str:
         return self.act.dump() + "\n" + self.act.types.dump()
@@ -1939,9 +1843,13 @@ def _memcpy_helper(module: Module, et) -> str:
     return name
 
 
-def reverse_transform(prep, sig, ret_activity, width, name, tape_counter=None):
-    rt = ReverseTransform(prep, sig, ret_activity, width, name)
+def reverse_transform(module: Module, primal: Function, sig: DerivSignature, name: str,
+                      tape_counter: Optional[int] = None) -> DerivResult:
+    """Build ``name``, the reverse derivative of ``primal`` described by ``sig``, in
+    ``module`` (the primal stays).  ``tape_counter``: an address where each call stores the
+    bytes of tape it used."""
+    rt = ReverseTransform(module, primal, sig, name)
     rt.tape_counter = tape_counter
     rt.run()
-    prep.module.functions.pop(prep.fe.llvm_name, None)
-    return rt
+    return DerivResult(rt.fn, sig, rt.act, "lanes" if sig.width > 1 else "scalar", None,
+                       rt.tape_report(), rt)

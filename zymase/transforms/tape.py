@@ -99,6 +99,7 @@ class Stack:
     def __init__(self, module: Module, entry: Builder, name: str):
         from ..ir.types import ArrayType
         self.module = module
+        self.used = False        # whether any push was emitted
         ensure_grow_helper(module)
         eb = entry
         self.base = eb.alloca(PTR, f"{name}.base")
@@ -125,10 +126,11 @@ class Stack:
             b.store(b.extractvalue(r, [k]), slot)
 
     def push_all(self, b: Builder, values: List[Value]):
+        self.used = True
         top = b.load(PTR, self.top)
         for k, v in enumerate(values):
             p = b.gep(I8, top, [const_int(I64, k * SLOT)])
-            b.store(_widen(b, v), p, 8)
+            b.store(widen(b, v), p, 8)
         b.store(b.gep(I8, top, [const_int(I64, len(values) * SLOT)]), self.top)
 
     def pop_all(self, b: Builder, types: List[Type]) -> List[Value]:
@@ -138,7 +140,7 @@ class Stack:
         out = []
         for k, t in enumerate(types):
             p = b.gep(I8, start, [const_int(I64, k * SLOT)])
-            out.append(_narrow(b, b.load(_slot_type(t), p, 8), t))
+            out.append(narrow(b, b.load(slot_type(t), p, 8), t))
         b.store(start, self.top)
         return out
 
@@ -149,19 +151,19 @@ class Stack:
         b.call(RELEASE, FunctionType(VOID, (PTR, PTR)), [b.load(PTR, self.base), self.stack])
 
 
-def _slot_type(t: Type) -> Type:
+def slot_type(t: Type) -> Type:
     if isinstance(t, IntType) and t.bits < 64:
         return I64
     return t
 
 
-def _widen(b: Builder, v: Value) -> Value:
+def widen(b: Builder, v: Value) -> Value:
     if isinstance(v.type, IntType) and v.type.bits < 64:
         return b.cast("zext", v, I64)
     return v
 
 
-def _narrow(b: Builder, v: Value, t: Type) -> Value:
+def narrow(b: Builder, v: Value, t: Type) -> Value:
     if isinstance(t, IntType) and t.bits < 64:
         return b.cast("trunc", v, t)
     return v

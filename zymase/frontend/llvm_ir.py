@@ -1,0 +1,213 @@
+"""Functions in LLVM IR from other compilers (clang, rustc), under the C ABI.
+
+A function such as ``double f(double *x, long n)`` is differentiated from its ``.ll`` text:
+the module is canonicalised around it (everything it calls that has a body is inlined, then
+SROA, instcombine, GVN, loop-simplify — transforms/…, llvm/pipelines.py), read into the IR
+model, and given a ``DerivSignature`` built from its IR parameter types and the activities
+asked for.  The derivative is added to the module next to the primal.
+
+Activities, one per IR parameter (as Enzyme infers them without markers: a float is active,
+a pointer is followed by its shadow, an integer is constant):
+
+================  ============================  ===================================
+parameter         reverse mode                  forward mode
+================  ============================  ===================================
+float scalar      ``Active`` (default), Const   ``Dual`` (default), ``DualOnly``, Const
+pointer           ``Duplicated`` (default),     ``Dual`` (default), ``DualOnly``, Const
+                  ``DuplicatedOnly``, Const
+integer, other    Const                         Const
+================  ============================  ===================================
+
+The derivative's ABI follows Enzyme's ``__enzyme_autodiff`` / ``__enzyme_fwddiff``:
+
+* parameters: every primal parameter in order; a ``Duplicated``/``Dual`` pointer is followed
+  by its shadow (``double *x, double *dx``), a ``Dual`` float by its tangent
+  (``double a, double da``).  With width N (forward mode; Enzyme's ``enzyme_width``) each
+  shadow or tangent is N parameters: ``x, dx_1, …, dx_N``.  No seed parameter.
+* reverse mode: the adjoint of a float result is 1.0 (Enzyme's convention: no seed
+  argument; scale the results for another seed).  The adjoint of the contents of each
+  Duplicated pointer on exit is what its shadow holds on entry, and the gradient is *added*
+  into the shadow.  The derivative returns the adjoints of the Active float parameters, in
+  order: ``void`` when there is none, a ``double`` when there is one, a literal struct
+  ``{double, double, …}`` when there are several.  With ``ret=Active`` (instead of the
+  default ``ActiveOnly``) the primal result comes first in that struct; with ``ret=Const``
+  the result carries no derivative (only the shadows do).
+* forward mode: the derivative returns the tangent of the result (``ret=DualOnly``, the
+  default: ``double``; ``[N x double]`` at width N), or ``{primal, tangent}``
+  (``ret=Dual``), or nothing (``ret=Const``, or a void function).  Shadows of written
+  memory receive the tangents of what is written (overwritten).
+* no status and no exceptions: the primal returns its result directly and always succeeds.
+
+As C code calls it (width 1):
+
+.. code-block:: c
+
+    double df(double *x, double *dx, long n);              /* reverse, dup,const: void */
+    double g_b(double *x, double *dx, double a, long n);   /* reverse, dup,active,const */
+    double f_t(double *x, double *dx, long n);             /* forward, dual,const */
+
+(``df`` above returns ``void``: ``f`` has no Active float parameter; its gradient lands in
+``dx``.)  ``differentiate_ll`` returns the module text with the derivative under ``name``
+(default ``<function>.zymase.<mode>``).
+"""
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Tuple
+
+from .. import activities as A
+from ..errors import ActivityError, UnsupportedError, unsupported
+from ..ir.types import I8, ArrayType, StructType, Type, VOID
+from ..ir.values import Function, Module
+from ..transforms.signature import (DerivSignature, FloatInput, Lanes, Output, Param,
+                                    PointerInput, Results, ReturnSpec, Seed)
+
+_ALLOWED = {
+    A.Mode.REVERSE: {"float": (A.Const, A.Active),
+                     "pointer": (A.Const, A.Duplicated, A.DuplicatedOnly)},
+    A.Mode.FORWARD: {"float": (A.Const, A.Dual, A.DualOnly),
+                     "pointer": (A.Const, A.Dual, A.DualOnly)},
+}
+
+
+def default_activities(fn: Function, mode: A.Mode) -> Tuple[A.Activity, ...]:
+    """Enzyme's activities without markers: floats active, pointers duplicated, the rest
+    constant."""
+    out = []
+    for a in fn.args:
+        if a.type.is_float:
+            out.append(A.Active if mode is A.Mode.REVERSE else A.Dual)
+        elif a.type.is_pointer:
+            out.append(A.Duplicated if mode is A.Mode.REVERSE else A.Dual)
+        else:
+            out.append(A.Const)
+    return tuple(out)
+
+
+def c_signature(fn: Function, activities: Sequence[A.Activity], mode: A.Mode,
+                ret: Optional[A.Activity] = None, width: int = 1) -> DerivSignature:
+    """The ``DerivSignature`` of the derivative of C-ABI function ``fn`` (see the module
+    docstring for the ABI).  ``ret``: the return activity (default ``ActiveOnly`` in
+    reverse mode, ``DualOnly`` in forward mode, for a float result; Const otherwise)."""
+    name = fn.name
+    if len(activities) != len(fn.args):
+        raise ActivityError(f"error: expected {len(fn.args)} activities for @{name}, found "
+                            f"{len(activities)}\n  = help: one per parameter, e.g. "
+                            + ",".join(a.name.lower() for a in default_activities(fn, mode)))
+    if width < 1:
+        raise ActivityError(f"error: width must be >= 1, found {width}")
+    if width > 1 and mode is A.Mode.REVERSE:
+        raise unsupported("a batched (width > 1) reverse-mode derivative under the C ABI",
+                          help="use width 1, or forward mode")
+    rt = fn.ret_type
+    floating = rt.is_float
+    if ret is None:
+        ret = (A.ActiveOnly if mode is A.Mode.REVERSE else A.DualOnly) if floating else A.Const
+    valid = (A.Const, A.Active, A.ActiveOnly) if mode is A.Mode.REVERSE else \
+        (A.Const, A.Dual, A.DualOnly)
+    if ret not in valid or (ret is not A.Const and not floating):
+        raise ActivityError(f"error: return activity `{ret}` is not valid in {mode.value} mode "
+                            f"for @{name}, which returns {rt}\n  = help: use "
+                            + (", ".join(map(str, valid)) if floating else "Const"))
+    params: List[Param] = []
+    primal_param, inputs = {}, []
+    for k, (a, act) in enumerate(zip(fn.args, activities)):
+        pname = f"a{k}"
+        kind = "float" if a.type.is_float else "pointer" if a.type.is_pointer else "other"
+        allowed = _ALLOWED[mode].get(kind, (A.Const,))
+        if act not in allowed:
+            raise ActivityError(f"error: `{act}` is not valid in {mode.value} mode for parameter "
+                                f"{k} of @{name} (type {a.type})\n  = help: use one of "
+                                + ", ".join(map(str, allowed)))
+        primal_param[k] = len(params)
+        params.append(Param(a.type, pname))
+        if act is A.Active:
+            inputs.append(FloatInput(pname, k, a.type, act))
+        elif act.has_shadow:
+            lanes = Lanes(tuple(range(len(params), len(params) + width)))
+            params += [Param(a.type, f"d{pname}" + (f".{j}" if width > 1 else ""))
+                       for j in range(width)]
+            if kind == "float":
+                inputs.append(FloatInput(pname, k, a.type, act, lanes))
+            else:
+                inputs.append(PointerInput(pname, k, act, lanes))
+    kind = "none" if rt == VOID else "float" if floating else "other"
+    retspec = ReturnSpec(kind, rt if kind != "none" else I8, describe=str(rt))
+    outputs: List[Output] = []
+    if mode is A.Mode.REVERSE:
+        if ret is A.Active:
+            outputs.append(Output("primal", rt))
+        outputs += [Output("adjoint", i.type, i) for i in inputs
+                    if isinstance(i, FloatInput) and i.activity is A.Active]
+    else:
+        if ret is A.Dual:
+            outputs.append(Output("primal", rt))
+        if ret in (A.Dual, A.DualOnly):
+            outputs.append(Output("tangent", rt if width == 1 else ArrayType(width, rt),
+                                  pack="value" if width == 1 else "aggregate"))
+    rtype: Optional[Type] = None
+    if len(outputs) == 1:
+        rtype = outputs[0].type
+    elif outputs:
+        rtype = StructType(tuple(o.type for o in outputs))
+    seed = Seed(constant=1.0) if mode is A.Mode.REVERSE and ret in (A.Active, A.ActiveOnly) \
+        else None
+    return DerivSignature(mode, ret, width, params, inputs, primal_param, retspec,
+                          Results(outputs, rtype), seed, None, name)
+
+
+def prepare_ll(text: str, name: str) -> Tuple[Module, Function]:
+    """Canonicalise ``text`` around function ``name`` and read it into the IR model."""
+    import llvmlite.binding as llvm
+    from ..ir.parser import parse_module
+    from ..llvm import pipelines
+    mod = pipelines.parse(text)
+    defined = {f.name: f for f in mod.functions if not f.is_declaration}
+    if name not in defined:
+        found = ", ".join(sorted(defined)) or "none"
+        raise UnsupportedError(f"error: the module defines no function @{name}\n  = note: "
+                               f"it defines: {found}")
+    if defined[name].linkage in (llvm.Linkage.internal, llvm.Linkage.private):
+        defined[name].linkage = llvm.Linkage.external   # canonicalise keeps it by name
+    pipelines.canonicalise(mod, name)
+    module = parse_module(str(mod))
+    return module, module.functions[name]
+
+
+def differentiate_ll(text: str, name: str, mode: A.Mode,
+                     activities: Optional[Sequence[A.Activity]] = None,
+                     ret: Optional[A.Activity] = None, width: int = 1,
+                     symbol: Optional[str] = None, opt_level: int = 3):
+    """Differentiate C-ABI function ``name`` of the LLVM module ``text``.
+
+    Returns ``(module text, DerivResult)``: the module (verified by LLVM, optimised at
+    ``opt_level``) holds the primal and its derivative ``symbol`` (default
+    ``<name>.zymase.<mode>``); functions other than those two are internal."""
+    from ..ir.printer import print_module
+    from ..llvm import pipelines
+    from ..pipeline import link_extra
+    from ..rules.helpers import link_helpers
+    from ..errors import internal
+    from ..transforms import differentiate
+    module, primal = prepare_ll(text, name)
+    acts = tuple(activities) if activities is not None else default_activities(primal, mode)
+    sig = c_signature(primal, acts, mode, ret, width)
+    symbol = symbol or f"{name}.zymase.{mode.value}"
+    if symbol in module.functions:
+        raise UnsupportedError(f"error: the module already defines @{symbol}\n  = help: "
+                               f"choose another name")
+    res = differentiate(module, primal, sig, symbol)
+    out = print_module(module)
+    try:
+        mod = pipelines.parse(out)
+    except RuntimeError as e:
+        detail = " | ".join(str(e).strip().splitlines()[:2])
+        raise internal(f"@{name}", "it produced invalid LLVM IR", f"LLVM: {detail}") from None
+    link_helpers(mod)
+    link_extra(mod, getattr(module, "extra_ir", {}))
+    for f in mod.functions:
+        if not f.is_declaration and f.name not in (name, symbol):
+            f.linkage = "internal"
+    if opt_level:
+        pipelines.optimise(mod, opt_level)
+    mod.verify()
+    return str(mod), res
