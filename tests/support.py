@@ -285,7 +285,11 @@ def _zymase_vjp(f, nums):
 
 def _zymase_hvp(f):
     import zymase
-    return lambda args, v, k: zymase.hvp(f, args, v, argnums=k)
+    def hvp(args, v, k):
+        # JAX's convention: one tangent per primal, None where there is none
+        tangents = tuple(v if j == k else None for j in range(len(args)))
+        return zymase.hvp(f, args, tangents, argnums=k)
+    return hvp
 
 
 def _zymase_grad(f, nums, k):

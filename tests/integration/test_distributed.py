@@ -136,7 +136,7 @@ def test_gmm_sharded_gradient_is_exact_and_built_once_per_worker(client):
     v_p, g_p = dask_gmm.prior_value_and_grad(*params, gamma, m)
     ref_v, ref_g = v_d + v_p, [a + b for a, b in zip(g_d, g_p)]
     # the objective is ADBench's
-    from tests.adbench.objectives import gmm_objective as adbench_gmm
+    from zymase.gradbench.adbench.gmm import gmm_objective as adbench_gmm
     assert adbench_gmm(*params, x, gamma, m) == pytest.approx(ref_v, rel=1e-13)
 
     # shards as dask array blocks (8), as a list of NumPy arrays (5), as Futures (3)

@@ -188,7 +188,8 @@ def test_check_grads_raises_on_a_wrong_hessian_vector_product():
     x = np.random.default_rng(2).random(5)
 
     def wrong_hvp(args, v, k):
-        hv = zymase.hvp(pairwise, args, v, argnums=k)
+        tangents = tuple(v if j == k else None for j in range(len(args)))
+        hv = zymase.hvp(pairwise, args, tangents, argnums=k)
         hv[0] *= 1.0 + 1e-5
         return hv
 

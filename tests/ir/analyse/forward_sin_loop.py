@@ -52,9 +52,10 @@ def sin_sum(x, n):
 # IR-NEXT:  [[DX:%[^ ]+]] = load double, ptr [[DXP]]
 # IR-NEXT:  [[SIN:%[^ ]+]] = call double @llvm.sin.f64(double [[X]])
 # IR-NEXT:  [[COS:%[^ ]+]] = call double @llvm.cos.f64(double [[X]])
-# IR-NEXT:  [[T1:%[^ ]+]] = fmul double [[COS]], [[DX]]
-# IR:       fmul double [[X]], [[T1]]
-# IR:       fmul double [[SIN]], [[DX]]
+# tangent · partial (the order rules/emit.scale multiplies in)
+# IR-NEXT:  [[T1:%[^ ]+]] = fmul double [[DX]], [[COS]]
+# IR:       fmul double [[T1]], [[X]]
+# IR:       fmul double [[DX]], [[SIN]]
 
 # the tangent of the result is returned next to the primal
 # RET-LABEL: define i32 @zymase.forward.sin_sum.0(
