@@ -60,6 +60,8 @@ def main(argv=None):
     ap.add_argument("--file", default=None, help="check (and with --shrink, minimise) the "
                     "module in FILE, which defines f(x, y, c, a, b, n), in a worker process")
     ap.add_argument("--cfg", default=None, help="check configuration (JSON) for --file")
+    ap.add_argument("--shrink-any", action="store_true", help="with --file: minimise whatever "
+                    "the result is (a refusal too: the smallest program zymase refuses that way)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
 
@@ -162,7 +164,8 @@ def _check_file(args):
         res = pool.run_one({"id": 0, "seed": args.seed, "source": source, "cfg": cfg.to_dict()})
         print(json.dumps(res, indent=1))
         sig = signature(res)
-        if not (args.shrink and res["status"] in FAILING):
+        if not (args.shrink and (res["status"] in FAILING or
+                                 (args.shrink_any and res["status"] != "ok"))):
             return 1 if res["status"] in FAILING else 0
         k = [0]
 
