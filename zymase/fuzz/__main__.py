@@ -108,6 +108,12 @@ def main(argv=None):
             yield {"id": k, "seed": args.seed + k, "profile": args.profile}
             k += 1
 
+    import signal
+
+    def _stop(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, _stop)      # background runs ignore SIGINT
+    signal.signal(signal.SIGINT, _stop)
     results = []
     log = open(os.path.join(out, "results.jsonl"), "a")
     print(f"zymase.fuzz: seeds from {args.seed}, profile {args.profile}, {args.jobs} job(s), "
