@@ -62,10 +62,26 @@ def main(argv=None):
     ap.add_argument("--cfg", default=None, help="check configuration (JSON) for --file")
     ap.add_argument("--shrink-any", action="store_true", help="with --file: minimise whatever "
                     "the result is (a refusal too: the smallest program zymase refuses that way)")
+    ap.add_argument("--summary", nargs="+", default=None, metavar="DIR",
+                    help="summarise the results.jsonl of earlier runs (several: totals)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
 
     from .plan import plan
+    if args.summary:
+        results = []
+        for d in args.summary:
+            with open(os.path.join(d, "results.jsonl")) as fh:
+                results += [json.loads(line) for line in fh if line.strip()]
+        minutes = sum(r.get("elapsed", 0) for r in results) / 60
+        for msg, k in refusal_groups(results).most_common():
+            print(f"  refused {k:5d}  {msg}")
+        for r in results:
+            if r["status"] in FAILING:
+                print(f"  seed {r.get('seed')}: {r['status']}:{r.get('kind')}: "
+                      f"{str(r.get('detail'))[:200]}")
+        print(summarise(results, minutes, 0, args.profile) + " (minutes: sum of per-program time)")
+        return 0
     if args.show is not None:
         prog, cfg = plan(args.show, args.profile)
         print(prog.source)
