@@ -163,5 +163,5 @@ def test_forward_width8_from_njit(derivs):
     t0 = many(x, V, 1)
 
     def run(k):
-        np.testing.assert_allclose(many(x, V, k), k * t0, rtol=1e-12)
+        np.testing.assert_allclose(many(x, V, k), k * t0, rtol=1e-9)   # k sums of t0
     _measure("forward width 8, from @njit", run, N_FWD)

@@ -60,10 +60,28 @@ def main(argv=None):
     ap.add_argument("--file", default=None, help="check (and with --shrink, minimise) the "
                     "module in FILE, which defines f(x, y, c, a, b, n), in a worker process")
     ap.add_argument("--cfg", default=None, help="check configuration (JSON) for --file")
+    ap.add_argument("--shrink-any", action="store_true", help="with --file: minimise whatever "
+                    "the result is (a refusal too: the smallest program zymase refuses that way)")
+    ap.add_argument("--summary", nargs="+", default=None, metavar="DIR",
+                    help="summarise the results.jsonl of earlier runs (several: totals)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
 
     from .plan import plan
+    if args.summary:
+        results = []
+        for d in args.summary:
+            with open(os.path.join(d, "results.jsonl")) as fh:
+                results += [json.loads(line) for line in fh if line.strip()]
+        minutes = sum(r.get("elapsed", 0) for r in results) / 60
+        for msg, k in refusal_groups(results).most_common():
+            print(f"  refused {k:5d}  {msg}")
+        for r in results:
+            if r["status"] in FAILING:
+                print(f"  seed {r.get('seed')}: {r['status']}:{r.get('kind')}: "
+                      f"{str(r.get('detail'))[:200]}")
+        print(summarise(results, minutes, 0, args.profile) + " (minutes: sum of per-program time)")
+        return 0
     if args.show is not None:
         prog, cfg = plan(args.show, args.profile)
         print(prog.source)
@@ -106,6 +124,12 @@ def main(argv=None):
             yield {"id": k, "seed": args.seed + k, "profile": args.profile}
             k += 1
 
+    import signal
+
+    def _stop(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, _stop)      # background runs ignore SIGINT
+    signal.signal(signal.SIGINT, _stop)
     results = []
     log = open(os.path.join(out, "results.jsonl"), "a")
     print(f"zymase.fuzz: seeds from {args.seed}, profile {args.profile}, {args.jobs} job(s), "
@@ -162,7 +186,8 @@ def _check_file(args):
         res = pool.run_one({"id": 0, "seed": args.seed, "source": source, "cfg": cfg.to_dict()})
         print(json.dumps(res, indent=1))
         sig = signature(res)
-        if not (args.shrink and res["status"] in FAILING):
+        if not (args.shrink and (res["status"] in FAILING or
+                                 (args.shrink_any and res["status"] != "ok"))):
             return 1 if res["status"] in FAILING else 0
         k = [0]
 

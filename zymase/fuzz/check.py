@@ -55,6 +55,8 @@ class Config:
     width1: bool = False        # compare width-N lanes with width-1 derivatives
     njit: bool = False          # call the derivatives from @njit code as well
     fd: bool = True
+    active: str = "xyab"        # which of x, y, a, b carry derivatives (the rest are Const)
+    only: bool = False          # ret=DualOnly / ActiveOnly instead of Dual / Active
     checks: tuple = ("primal", "consistency", "fd", "width", "nrt", "const", "determinism",
                      "njit")
 
@@ -115,9 +117,9 @@ def _lanes(v, w):
 
 
 class Program:
-    """One compiled program and its derivatives (built lazily)."""
+    """One compiled program and its derivatives (built lazily) for an activity pattern."""
 
-    def __init__(self, source: str, tag: str = ""):
+    def __init__(self, source: str, tag: str = "", active: str = "xyab", only: bool = False):
         import numba
         import zymase
         self.source = source
@@ -125,18 +127,30 @@ class Program:
         self.ns = load_module(source, tag)
         self.fj = numba.njit(self.ns["f"])
         self.zymase = zymase
+        self.active = active
+        self.only = only
         self._d = {}
+
+    def acts(self, mode):
+        z = self.zymase
+        on = z.Dual if mode == "fwd" else z.Duplicated
+        sc = z.Dual if mode == "fwd" else z.Active
+        return [on if "x" in self.active else z.Const, on if "y" in self.active else z.Const,
+                z.Const, sc if "a" in self.active else z.Const,
+                sc if "b" in self.active else z.Const, z.Const]
 
     def deriv(self, mode: str, width: int):
         key = (mode, width)
         if key not in self._d:
             z = self.zymase
             if mode == "fwd":
-                acts = [getattr(z, a) for a in FWD_ACTS]
-                self._d[key] = z.autodiff_forward(self.fj, *acts, ret=z.Dual, width=width)
+                self._d[key] = z.autodiff_forward(self.fj, *self.acts(mode),
+                                                  ret=z.DualOnly if self.only else z.Dual,
+                                                  width=width)
             else:
-                acts = [getattr(z, a) for a in REV_ACTS]
-                self._d[key] = z.autodiff_reverse(self.fj, *acts, ret=z.Active, width=width)
+                self._d[key] = z.autodiff_reverse(self.fj, *self.acts(mode),
+                                                  ret=z.ActiveOnly if self.only else z.Active,
+                                                  width=width)
         return self._d[key]
 
     # -- calls ------------------------------------------------------------------------------
@@ -151,31 +165,68 @@ class Program:
             return type(e).__name__, x, y
         return float(r), x, y
 
-    def call_fwd(self, width, x, y, c, a, b, n, vx, vy, va, vb, fn=None):
-        d = fn or self.deriv("fwd", width)
+    def fwd_args(self, width, x, y, c, a, b, n, vx, vy, va, vb):
+        """(argument list, x, y, dx, dy): copies of the arrays, shadows as the call needs."""
         x, y, dx, dy = x.copy(), y.copy(), vx.copy(), vy.copy()
         if width == 1:
             dx, dy = dx[0], dy[0]
-            r, t = d(x, dx, y, dy, c, a, float(va[0]), b, float(vb[0]), n)
-            t = np.array([t])
-            dx, dy = dx[None], dy[None]
-        else:
-            r, t = d(x, dx, y, dy, c, a, va.copy(), b, vb.copy(), n)
-            t = np.asarray(t, dtype=np.float64)
-        return float(r), x, y, np.array(t, dtype=np.float64), dx, dy
+        args = [x] + ([dx] if "x" in self.active else []) + [y] + \
+            ([dy] if "y" in self.active else []) + [c, a]
+        if "a" in self.active:
+            args.append(float(va[0]) if width == 1 else va.copy())
+        args.append(b)
+        if "b" in self.active:
+            args.append(float(vb[0]) if width == 1 else vb.copy())
+        args.append(n)
+        return args, x, y, dx, dy
 
-    def call_rev(self, width, x, y, c, a, b, n, wr, wx, wy, fn=None):
-        d = fn or self.deriv("rev", width)
+    def rev_args(self, width, x, y, c, a, b, n, wr, wx, wy):
         x, y, gx, gy = x.copy(), y.copy(), wx.copy(), wy.copy()
         if width == 1:
             gx, gy = gx[0], gy[0]
-            r, ga, gb = d(x, gx, y, gy, c, a, b, n, float(wr[0]))
-            ga, gb = np.array([ga]), np.array([gb])
-            gx, gy = gx[None], gy[None]
+        args = [x] + ([gx] if "x" in self.active else []) + [y] + \
+            ([gy] if "y" in self.active else []) + [c, a, b, n,
+                                                    float(wr[0]) if width == 1 else wr.copy()]
+        return args, x, y, gx, gy
+
+    def call_fwd(self, width, x, y, c, a, b, n, vx, vy, va, vb, fn=None):
+        d = fn or self.deriv("fwd", width)
+        args, x, y, dx, dy = self.fwd_args(width, x, y, c, a, b, n, vx, vy, va, vb)
+        res = d(*args)
+        r, t = (None, res) if self.only else res
+        t = np.array([t] if width == 1 else t, dtype=np.float64)
+        dx = dx[None] if width == 1 else dx
+        dy = dy[None] if width == 1 else dy
+        if "x" not in self.active:
+            dx = np.zeros((width, x.size))
+        if "y" not in self.active:
+            dy = np.zeros((width, y.size))
+        return (None if r is None else float(r)), x, y, t, dx, dy
+
+    def call_rev(self, width, x, y, c, a, b, n, wr, wx, wy, fn=None):
+        d = fn or self.deriv("rev", width)
+        args, x, y, gx, gy = self.rev_args(width, x, y, c, a, b, n, wr, wx, wy)
+        res = d(*args)
+        n_act = ("a" in self.active) + ("b" in self.active)
+        if self.only:
+            r, items = None, ([] if res is None else [res] if n_act == 1 else list(res))
+        elif n_act == 0:
+            r, items = res, []
         else:
-            r, ga, gb = d(x, gx, y, gy, c, a, b, n, wr.copy())
-            ga, gb = np.array(ga, dtype=np.float64), np.array(gb, dtype=np.float64)
-        return float(r), x, y, ga, gb, gx, gy
+            r, items = res[0], list(res[1:])
+        if len(items) != n_act:
+            raise Failure("wrong", "result-shape", f"{n_act} adjoints expected, got {res!r}")
+        items = iter(items)
+        zero = np.zeros(width)
+        ga = np.array(next(items) if "a" in self.active else zero, dtype=np.float64).reshape(width)
+        gb = np.array(next(items) if "b" in self.active else zero, dtype=np.float64).reshape(width)
+        gx = gx[None] if width == 1 else gx
+        gy = gy[None] if width == 1 else gy
+        if "x" not in self.active:
+            gx = np.zeros((width, x.size))
+        if "y" not in self.active:
+            gy = np.zeros((width, y.size))
+        return (None if r is None else float(r)), x, y, ga, gb, gx, gy
 
 
 def _close(u, v, tol, scale, what):
@@ -191,6 +242,10 @@ def _close(u, v, tol, scale, what):
 
 
 def _same(u, v, what):
+    if u is None or v is None:
+        if u is not v:
+            raise Failure("wrong", what, f"{u!r} vs {v!r}")
+        return
     u, v = np.asarray(u), np.asarray(v)
     if u.shape != v.shape or not np.array_equal(u, v, equal_nan=True):
         raise Failure("wrong", what, f"not bitwise identical: {u.ravel()[:4]} vs {v.ravel()[:4]}")
@@ -213,7 +268,7 @@ def check_source(source: str, cfg: Config, tag: str = "") -> dict:
     import numba
     out = {"status": "ok", "kind": "", "detail": "", "fd": ""}
     try:
-        prog = Program(source, tag)
+        prog = Program(source, tag, cfg.active, cfg.only)
     except Exception as e:  # noqa: BLE001 - a generator bug, not zymase's
         return {"status": "invalid", "kind": "load", "detail": f"{type(e).__name__}: {e}"}
     rng = np.random.default_rng(cfg.data_seed)
@@ -243,6 +298,21 @@ def check_source(source: str, cfg: Config, tag: str = "") -> dict:
                 and np.all(np.abs(y) < 1e12)):
             return {"status": "skipped", "kind": "nonfinite", "detail": f"primal {r}"}
     out["raised"] = sum(isinstance(p_[0], str) for p_ in prim)
+    # an array the program writes stays active: Const promises that no derivative flows
+    # through its memory, which a program that stores active values there breaks
+    active = cfg.active
+    for d, (_, x, y) in zip(ns_data, prim):
+        for name, after in (("x", x), ("y", y)):
+            if name not in active and not np.array_equal(after, d[name], equal_nan=True):
+                active += name
+    prog.active = active
+    out["active"] = active
+    for d in ns_data:
+        for name in "xyab":
+            if name not in active:
+                d["v" + name] = np.zeros_like(d["v" + name])
+                if name in "xy":
+                    d["w" + name] = np.zeros_like(d["w" + name])
     try:
         _run_checks(prog, cfg, ns_data, prim, out)
     except UnsupportedError as e:
@@ -283,8 +353,9 @@ def _run_checks(prog: Program, cfg: Config, ns_data, prim, out):
         rr, xr, yr, ga, gb, gx, gy = rres
         if "primal" in want:
             sc = abs(r0) + 1.0
-            _close(rf, r0, ptol, sc, "primal-value-forward")
-            _close(rr, r0, ptol, sc, "primal-value-reverse")
+            if not prog.only:
+                _close(rf, r0, ptol, sc, "primal-value-forward")
+                _close(rr, r0, ptol, sc, "primal-value-reverse")
             _close(xf, x0, ptol, _scale(x0) + 1.0, "primal-state-forward")
             _close(yf, y0, ptol, _scale(y0) + 1.0, "primal-state-forward")
             _close(xr, x0, ptol, _scale(x0) + 1.0, "primal-state-reverse")
@@ -357,24 +428,19 @@ def _raise_checks(prog, cfg, d, exc, x0, y0, want):
     c_before = c.copy()
 
     def call(kind):
-        xx, yy = x.copy(), y.copy()
+        if kind == "primal":
+            xx, yy = x.copy(), y.copy()
+            args, fn = [xx, yy, c, a, b, n], prog.fj
+        elif kind == "forward":
+            args, xx, yy, _, _ = prog.fwd_args(cfg.nf, x, y, c, a, b, n, d["vx"], d["vy"],
+                                               d["va"], d["vb"])
+            fn = prog.deriv("fwd", cfg.nf)
+        else:
+            args, xx, yy, _, _ = prog.rev_args(cfg.nr, x, y, c, a, b, n, d["wr"], d["wx"],
+                                               d["wy"])
+            fn = prog.deriv("rev", cfg.nr)
         try:
-            if kind == "primal":
-                prog.fj(xx, yy, c, a, b, n)
-            elif kind == "forward":
-                dx, dy = d["vx"].copy(), d["vy"].copy()
-                if cfg.nf == 1:
-                    prog.deriv("fwd", 1)(xx, dx[0], yy, dy[0], c, a, float(d["va"][0]), b,
-                                         float(d["vb"][0]), n)
-                else:
-                    prog.deriv("fwd", cfg.nf)(xx, dx, yy, dy, c, a, d["va"].copy(), b,
-                                              d["vb"].copy(), n)
-            else:
-                gx, gy = d["wx"].copy(), d["wy"].copy()
-                if cfg.nr == 1:
-                    prog.deriv("rev", 1)(xx, gx[0], yy, gy[0], c, a, b, n, float(d["wr"][0]))
-                else:
-                    prog.deriv("rev", cfg.nr)(xx, gx, yy, gy, c, a, b, n, d["wr"].copy())
+            fn(*args)
         except Exception as e:  # noqa: BLE001
             from zymase.errors import ZymaseError
             if isinstance(e, ZymaseError):
@@ -411,21 +477,23 @@ def _raise_checks(prog, cfg, d, exc, x0, y0, want):
                               f"primal")
 
 
-def _njit_calls(prog, cfg, d, fres, rres):
+def _njit_wrapper(d, nargs):
     import numba
+    params = ", ".join(f"a{k}" for k in range(nargs))
+    ns = {"d": d}
+    exec(f"def call({params}):\n    return d({params})\n", ns)
+    return numba.njit(ns["call"])
+
+
+def _njit_calls(prog, cfg, d, fres, rres):
     fwd, rev = prog.deriv("fwd", cfg.nf), prog.deriv("rev", cfg.nr)
-
-    @numba.njit
-    def call_fwd(x, dx, y, dy, c, a, da, b, db, n):
-        return fwd(x, dx, y, dy, c, a, da, b, db, n)
-
-    @numba.njit
-    def call_rev(x, dx, y, dy, c, a, b, n, seed):
-        return rev(x, dx, y, dy, c, a, b, n, seed)
-
     n, x, y, c, a, b = d["n"], d["x"], d["y"], d["c"], d["a"], d["b"]
-    f2 = prog.call_fwd(cfg.nf, x, y, c, a, b, n, d["vx"], d["vy"], d["va"], d["vb"], fn=call_fwd)
-    r2 = prog.call_rev(cfg.nr, x, y, c, a, b, n, d["wr"], d["wx"], d["wy"], fn=call_rev)
+    nf = len(prog.fwd_args(cfg.nf, x, y, c, a, b, n, d["vx"], d["vy"], d["va"], d["vb"])[0])
+    nr = len(prog.rev_args(cfg.nr, x, y, c, a, b, n, d["wr"], d["wx"], d["wy"])[0])
+    f2 = prog.call_fwd(cfg.nf, x, y, c, a, b, n, d["vx"], d["vy"], d["va"], d["vb"],
+                       fn=_njit_wrapper(fwd, nf))
+    r2 = prog.call_rev(cfg.nr, x, y, c, a, b, n, d["wr"], d["wx"], d["wy"],
+                       fn=_njit_wrapper(rev, nr))
     for u, v in zip(fres, f2):
         _same(u, v, "njit-call-forward")
     for u, v in zip(rres, r2):

@@ -78,6 +78,8 @@ class _Scope:
     def __init__(self, parent: Optional["_Scope"] = None):
         self.vars: Dict[str, str] = dict(parent.vars) if parent else {}
         self.idx: List[str] = list(parent.idx) if parent else []    # in-bounds index vars
+        # index vars that also stay in bounds with an offset (stencils): var → "+ 1" / "- 1"
+        self.offsets: Dict[str, str] = dict(parent.offsets) if parent else {}
         self.loop = parent.loop if parent else None    # None | "for" | "while"
         self.depth = parent.depth + 1 if parent else 0
 
@@ -125,6 +127,8 @@ class Generator:
         n = self.lenvar
         if sc.idx and self.chance(0.85):
             i = self.pick(sc.idx)
+            if i in sc.offsets and self.rng2.random() < 0.5:
+                return f"{i} {sc.offsets[i]}"
             form = self.rng.randrange(6)
             if form <= 2:
                 return i
@@ -310,6 +314,10 @@ class Generator:
             out = self.raise_stmt(sc)
             if out:
                 return out
+        if self.lenvar == "n" and sc.depth >= 1 and self.rng2.random() < 0.04:
+            # an early return from inside a loop or a branch
+            self.features.add("early-return")
+            return [f"if {self.cond(sc, 1)}:", f"    return s + {self.expr(sc, 2)}"]
         compound_ok = sc.depth < self.p["depth"]
         r = self.rng.randrange(100)
         if compound_ok and r < 22:
@@ -372,6 +380,15 @@ class Generator:
         inner = _Scope(sc)
         inner.loop = "for"
         n = self.lenvar
+        if self.rng2.random() < 0.2:
+            # a stencil loop: i and i + 1 (or i - 1) are both in bounds
+            self.features.add("stencil")
+            rng_, off = self.rng2.choice([(f"range({n} - 1)", "+ 1"), (f"range(1, {n})", "- 1")])
+            inner.vars[i] = "i"
+            inner.idx.append(i)
+            inner.offsets[i] = off
+            body = self.block(inner)
+            return [f"for {i} in {rng_}:"] + self.indent(body)
         r = self.rng.randrange(10)
         if r < 5 or not sc.idx:
             rng_ = self.pick([f"range({n})", f"range({n})", f"range(1, {n})",

@@ -107,7 +107,10 @@ class Worker:
                 kind = f"signal {-rc}"
         else:
             kind = f"exit {rc}"
-        return {"status": "crash", "kind": kind, "detail": self.stderr_tail()[-3000:]}
+        tail = self.stderr_tail(40000)
+        k = tail.rfind("Fatal Python error")      # faulthandler: innermost frames first
+        detail = tail[k:k + 4000] if k >= 0 else tail[-4000:]
+        return {"status": "crash", "kind": kind, "detail": detail}
 
     def kill(self):
         try:
