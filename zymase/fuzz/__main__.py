@@ -2,6 +2,7 @@
 
     python -m zymase.fuzz --minutes 60 [--seed S] [--jobs N] [--profile small]
     python -m zymase.fuzz --count 200 --seed 0 --jobs 1
+    python -m zymase.fuzz --minutes 60 --bundle 8  # 8 tiny programs per compiled function
     python -m zymase.fuzz --show 1234            # print program 1234 and its checks
     python -m zymase.fuzz --replay 1234          # check it in this process, verbosely
     python -m zymase.fuzz --replay-file tests/fuzz/regressions/test_x.py
@@ -12,6 +13,11 @@ program in ``results.jsonl``, worker logs); the last line printed is the summary
 (wrong derivatives, errors, crashes, hangs, leaks) are minimised with ``--shrink`` and saved
 as xfail regression tests under ``--regressions`` (default ``<out>/regressions``; pass
 ``tests/fuzz/regressions`` to add them to the repository).
+
+With ``--bundle M`` each check covers M consecutive seeds put into one function by
+``gen.generate_bundle`` (profile ``tiny`` unless ``--profile`` says otherwise): compiling,
+not checking, is what costs, so this checks many more programs per hour.  A bundle that is
+refused or fails counts all its programs that way; the summary counts programs and bundles.
 """
 from __future__ import annotations
 
@@ -26,10 +32,17 @@ from .shrink import FAILING, signature
 
 
 def summarise(results, minutes: float, first: int, profile: str) -> str:
-    c = collections.Counter(r["status"] for r in results)
-    n = len(results)
+    """The summary line; counts are programs (a bundle counts as its size)."""
+    c = collections.Counter()
+    for r in results:
+        c[r["status"]] += r.get("programs", 1)
+    n = sum(c.values())
+    nb = sum(1 for r in results if r.get("programs"))
     seeds = [r.get("seed") for r in results if r.get("seed") is not None]
-    rng = f"seeds {min(seeds)}..{max(seeds)}" if seeds else "no seeds"
+    last = [r.get("seed") + r.get("programs", 1) - 1 for r in results if r.get("seed") is not None]
+    rng = f"seeds {min(seeds)}..{max(last)}" if seeds else "no seeds"
+    if nb:
+        rng += f", {nb} bundles"
     return (f"zymase.fuzz: {n} programs in {minutes:.1f} min ({rng}, profile {profile}): "
             f"correct {c['ok']}, refused {c['refused']}, wrong {c['wrong']}, "
             f"errors {c['error']}, crashes {c['crash']}, hangs {c['hang']}, "
@@ -37,7 +50,11 @@ def summarise(results, minutes: float, first: int, profile: str) -> str:
 
 
 def refusal_groups(results):
-    return collections.Counter(r["detail"] for r in results if r["status"] == "refused")
+    c = collections.Counter()
+    for r in results:
+        if r["status"] == "refused":
+            c[r["detail"]] += r.get("programs", 1)
+    return c
 
 
 def main(argv=None):
@@ -47,7 +64,10 @@ def main(argv=None):
     ap.add_argument("--count", type=int, default=None)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=1)
-    ap.add_argument("--profile", default="small", choices=["tiny", "small", "medium", "large"])
+    ap.add_argument("--profile", default=None, choices=["tiny", "small", "medium", "large"],
+                    help="program size (default small; tiny with --bundle)")
+    ap.add_argument("--bundle", type=int, default=0, metavar="M",
+                    help="check M consecutive seeds per compiled function")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per program")
     ap.add_argument("--restart-every", type=int, default=40)
     ap.add_argument("--out", default=None)
@@ -66,8 +86,13 @@ def main(argv=None):
                     help="summarise the results.jsonl of earlier runs (several: totals)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
+    if args.profile is None:
+        args.profile = "tiny" if args.bundle else "small"
 
-    from .plan import plan
+    from .plan import plan as plan1, plan_bundle
+
+    def plan(seed, profile):
+        return plan_bundle(seed, args.bundle, profile) if args.bundle else plan1(seed, profile)
     if args.summary:
         results = []
         for d in args.summary:
@@ -120,8 +145,12 @@ def main(argv=None):
 
     def reqs():
         k = 0
-        while count is None or k < count:
-            yield {"id": k, "seed": args.seed + k, "profile": args.profile}
+        step = max(1, args.bundle)
+        while count is None or k * step < count:
+            req = {"id": k, "seed": args.seed + k * step, "profile": args.profile}
+            if args.bundle:
+                req["bundle"] = args.bundle
+            yield req
             k += 1
 
     import signal
@@ -143,7 +172,7 @@ def main(argv=None):
             if st in FAILING:
                 print(f"!! seed {res.get('seed')}: {st}:{res.get('kind')}: "
                       f"{str(res.get('detail'))[:300]}", flush=True)
-            elif not args.quiet and len(results) % 25 == 0:
+            elif not args.quiet and len(results) % (25 if not args.bundle else 5) == 0:
                 print(summarise(results, (time.monotonic() - t0) / 60, args.seed, args.profile),
                       flush=True)
     except KeyboardInterrupt:
@@ -207,7 +236,7 @@ def _check_file(args):
 
 def _shrink_all(failures, args, pool, regdir):
     from .check import Config
-    from .plan import plan
+    from .plan import plan, plan_bundle
     from .regress import write_regression
     from .shrink import shrink
     done = set()
@@ -216,7 +245,10 @@ def _shrink_all(failures, args, pool, regdir):
         if sig in done:
             continue
         done.add(sig)
-        prog, cfg = plan(r["seed"], args.profile)
+        if r.get("programs"):
+            prog, cfg = plan_bundle(r["seed"], r["programs"], args.profile)
+        else:
+            prog, cfg = plan(r["seed"], args.profile)
         print(f"shrinking seed {r['seed']} ({sig[0]}:{sig[1]}) ...", flush=True)
         k = [0]
 

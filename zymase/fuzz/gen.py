@@ -589,11 +589,14 @@ class Generator:
             pre = ["m = 3"]
         pre.append("r = 0.0")
         sc.vars["r"] = "f"
+        before = _Scope(sc)         # what a loop put in front of the body may use
+        before.depth = sc.depth
         body = self.block(sc, self.rng.randint(1, 3))
         if kind != "scalar" and not any("for " in l for l in body):
-            # make sure the array is actually used
+            # make sure the array is actually used (the loop goes first: it must not see the
+            # body's variables)
             i = self.fresh("i")
-            inner = _Scope(sc)
+            inner = _Scope(before)
             inner.vars[i] = "i"
             inner.idx.append(i)
             inner.loop = "for"

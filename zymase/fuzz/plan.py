@@ -13,11 +13,21 @@ from __future__ import annotations
 import random
 
 from .check import Config
-from .gen import Program, generate
+from .gen import Program, generate, generate_bundle
 
 
 def plan(seed: int, profile: str = "small"):
-    prog: Program = generate(seed, profile)
+    """Program ``seed`` and its checks."""
+    return generate(seed, profile), _config(seed)
+
+
+def plan_bundle(seed: int, size: int, profile: str = "tiny"):
+    """Programs ``seed .. seed+size-1`` as one bundle (``gen.generate_bundle``: one function,
+    one compilation per derivative) and the checks of ``seed``."""
+    return generate_bundle(list(range(seed, seed + size)), profile), _config(seed)
+
+
+def _config(seed: int) -> Config:
     r = random.Random(seed * 7919 + 17)
     nf = r.choice([1, 1, 1, 2, 3, 4, 8])
     nr = r.choice([1, 1, 1, 2, 3, 4])
@@ -28,5 +38,5 @@ def plan(seed: int, profile: str = "small"):
     r2 = random.Random(seed * 104729 + 3)
     active = "".join(v for v in "xyab" if r2.random() > 0.15) or "x"
     only = r2.random() < 0.2
-    return prog, Config(nf=nf, nr=nr, ns=ns, data_seed=seed, width1=width1, njit=njit,
+    return Config(nf=nf, nr=nr, ns=ns, data_seed=seed, width1=width1, njit=njit,
                         active=active, only=only)

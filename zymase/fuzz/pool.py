@@ -175,6 +175,8 @@ class Pool:
                 self._retire(slot, kill=True)
             res.update(id=req.get("id"), seed=req.get("seed"),
                        elapsed=round(time.monotonic() - w.started, 3))
+            if req.get("bundle"):
+                res["programs"] = req["bundle"]
             return res
         res = json.loads(line)
         if w.count >= self.restart_every:

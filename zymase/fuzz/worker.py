@@ -1,6 +1,7 @@
 """A fuzz worker process: reads JSON requests on stdin, answers JSON lines on its stdout.
 
-Requests: ``{"id": k, "seed": s, "profile": p}`` (generate and check program ``s``) or
+Requests: ``{"id": k, "seed": s, "profile": p}`` (generate and check program ``s``;
+with ``"bundle": m``, programs ``s .. s+m-1`` as one bundle) or
 ``{"id": k, "source": text, "cfg": {...}}`` (check a given program: the shrinker's
 candidates, saved regressions).  Answers: the check's result dict plus ``id``, ``seed`` and
 ``elapsed``.  Everything else the process prints (Numba warnings, zymase's ``ZYMASE_PRINT``)
@@ -22,7 +23,7 @@ def main():
     sys.stdout = sys.stderr
     warnings.simplefilter("ignore")
     from .check import Config, check_source, enable_nrt_stats
-    from .plan import plan
+    from .plan import plan, plan_bundle
     enable_nrt_stats()
     out.write(json.dumps({"ready": os.getpid()}) + "\n")
     for line in sys.stdin:
@@ -34,6 +35,10 @@ def main():
         if "source" in req:
             source, cfg = req["source"], Config.from_dict(req["cfg"])
             res = {}
+        elif req.get("bundle"):
+            prog, cfg = plan_bundle(req["seed"], req["bundle"], req.get("profile", "tiny"))
+            source = prog.source
+            res = {"features": sorted(prog.features), "programs": req["bundle"]}
         else:
             prog, cfg = plan(req["seed"], req.get("profile", "small"))
             source = prog.source
