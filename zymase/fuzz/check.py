@@ -301,6 +301,10 @@ def check_source(source: str, cfg: Config, tag: str = "") -> dict:
     # an array the program writes stays active: Const promises that no derivative flows
     # through its memory, which a program that stores active values there breaks
     active = cfg.active
+    for name in "xy":       # a store the inputs did not reach (a raise came first) counts too
+        if name not in active and re.search(rf"(?m)^\s*{name}\[.*\]\s*(\*\*|[-+*/])?=[^=]",
+                                            source):
+            active += name
     for d, (_, x, y) in zip(ns_data, prim):
         for name, after in (("x", x), ("y", y)):
             if name not in active and not np.array_equal(after, d[name], equal_nan=True):
