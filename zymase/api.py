@@ -264,8 +264,9 @@ class Derivative:
             cell = self.__dict__.setdefault("_tape_cell", ctypes.c_int64(0))
             counter = None if disk_key else ctypes.addressof(cell)
         res = differentiate(prep.module, prep.function, sig, symbol, counter)
-        # only the derivative and what it calls stay
-        prep.module.functions.pop(prep.fe.llvm_name, None)
+        # only the derivative and what it calls stay (a recursive primal is called by the
+        # derivatives of its recursive calls: it stays, private to this module)
+        _drop_unless_called(prep.module, prep.fe.llvm_name)
         if self.mode is A.Mode.FORWARD:
             dprint(self.print_flags, "activity", symbol, res.activity.dump())
             dprint(self.print_flags, "types", symbol, res.activity.types.dump())
@@ -474,3 +475,14 @@ def _typeof_compiled(val, c):
 def compile(fn, print=None) -> Compiled:
     """Run ``fn`` through zymase's pipeline unchanged (see ``Compiled``)."""
     return Compiled(fn, print)
+
+
+def _drop_unless_called(module, name: str) -> None:
+    fn = module.functions.get(name)
+    if fn is None:
+        return
+    if any(i.opcode == "call" and i.callee_name == name
+           for f in module.defined() if f is not fn for i in f.instructions()):
+        fn.linkage = "internal"
+    else:
+        module.functions.pop(name)

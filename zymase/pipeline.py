@@ -50,7 +50,8 @@ def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepa
     fe = compile_ir(fn, argtypes, reuse)
     t1 = time.perf_counter()
     dprint(print_flags, "ir-numba", fe.llvm_name, fe.module_text)
-    mod = pipelines.parse(_freeze_dynamic_globals(pipelines.allow_inlining(fe.module_text)))
+    mod = pipelines.parse(_resolve_recursion(_freeze_dynamic_globals(
+        pipelines.allow_inlining(fe.module_text))))
     from .custom import protected_symbols
     pipelines.canonicalise(mod, fe.llvm_name, protect=protected_symbols())
     text = str(mod)
@@ -123,6 +124,22 @@ def _freeze_dynamic_globals(text: str) -> str:
     return re.sub(r"^(@numba\.dynamic\.globals\.[0-9a-fA-F]+(?:\.\d+)?) = linkonce global ptr "
                   r"inttoptr",
                   r"\1 = internal constant ptr inttoptr", text, flags=re.M)
+
+
+def _resolve_recursion(text: str) -> str:
+    """Numba compiles mutual recursion with calls through ``@".numba.unresolved$SYM"``, an
+    external global its linker fills with SYM's address.  Where SYM is defined in the module
+    the global becomes an internal constant holding ``@SYM``: canonicalisation folds the load
+    and the call is direct (transforms/callees.py differentiates it)."""
+    import re
+
+    def fix(m):
+        sym = m.group(2)
+        if re.search(rf"^define [^\n]*@{re.escape(sym)}\(", text, flags=re.M):
+            return f'{m.group(1)} = internal constant ptr @{sym}'
+        return m.group(0)
+    return re.sub(r'^(@"\.numba\.unresolved\$([\w.$]+)") = external global ptr', fix, text,
+                  flags=re.M)
 
 
 def finish(module: Module, name: str, print_flags=(), opt_level: int = 3):

@@ -231,9 +231,43 @@ def compile_ir(fn, argtypes: Sequence[types.Type], reuse: bool = True) -> Fronte
     return _result(disp, cres, argtypes, line_info=True)
 
 
+def _unresolved_libraries(cres, texts: List[str], seen) -> None:
+    """Recursion: Numba calls a recursive overload through ``@".numba.unresolved$SYM"``,
+    which its linker fills in at run time, so SYM's library need not be among the linked
+    ones.  Find SYM among the overloads of the dispatchers the code was typed with (and
+    theirs, transitively) and add its library's modules."""
+    import re
+    pat = re.compile(r'@"\.numba\.unresolved\$([\w.$]+)"')
+    defined = re.compile(r"^define [^\n]*@(\S+?)\(", re.M)
+    todo, visited = [cres], set()
+    overloads = {}
+    while todo:
+        c = todo.pop()
+        if id(c) in visited:
+            continue
+        visited.add(id(c))
+        for t in getattr(c.fndesc, "typemap", {}).values():
+            if isinstance(t, types.Dispatcher):
+                for o in t.dispatcher.overloads.values():
+                    overloads.setdefault(o.fndesc.llvm_func_name, o)
+                    todo.append(o)
+    while True:
+        have = {m.group(1).strip('"') for t in texts for m in defined.finditer(t)}
+        missing = {m.group(1) for t in texts for m in pat.finditer(t)} - have
+        found = [overloads[s] for s in missing
+                 if s in overloads and id(overloads[s].library) not in seen]
+        if not found:
+            return
+        for o in found:
+            _library_modules(o.library, seen, texts)
+
+
 def _result(disp, cres, argtypes, line_info: bool) -> FrontendResult:
     texts: List[str] = []
-    _library_modules(cres.library, set(), texts)
+    seen: set = set()
+    _library_modules(cres.library, seen, texts)
+    if any(".numba.unresolved$" in t for t in texts):
+        _unresolved_libraries(cres, texts, seen)
     from ..custom import remember_external_functions
     remember_external_functions(disp.py_func)
     module = link_texts(texts)
@@ -249,6 +283,11 @@ def _result(disp, cres, argtypes, line_info: bool) -> FrontendResult:
 def link_texts(texts: Sequence[str]) -> llvm.ModuleRef:
     """Parse and link module texts; definitions after the first module become linkonce_odr
     so helpers defined in several libraries (NRT_incref, …) merge."""
+    import re
+    # recursive overloads are reached only through Numba's unresolved-symbol globals: the
+    # linker would drop them as unreferenced linkonce_odr definitions
+    recursive = {m.group(1) for t in texts
+                 for m in re.finditer(r'@"\.numba\.unresolved\$([\w.$]+)"', t)}
     main = llvm.parse_assembly(texts[0])
     seen_defs = {f.name for f in main.functions if not f.is_declaration}
     for t in texts[1:]:
@@ -259,7 +298,7 @@ def link_texts(texts: Sequence[str]) -> llvm.ModuleRef:
                     f.linkage = "linkonce_odr"
                 else:
                     seen_defs.add(f.name)
-                    if f.linkage == llvm.Linkage.external:
+                    if f.linkage == llvm.Linkage.external and f.name not in recursive:
                         f.linkage = "linkonce_odr"
         for g in m.global_variables:
             pass

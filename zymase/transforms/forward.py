@@ -89,7 +89,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
-from ..activities import Dual, DualOnly
+from ..activities import Dual, DualOnly, Mode
 from ..errors import unsupported
 from ..ir.builder import Builder
 from ..ir.types import (I32, I64, I8, PTR, VOID, ArrayType, FunctionType, StructType, Type,
@@ -99,7 +99,7 @@ from ..ir.values import (Argument, Constant, Function, Instruction, Module, Valu
                          undef, zero)
 from ..llvm.jit import value_type
 from ..rules import table
-from . import blas, lapack
+from . import blas, callees, lapack
 from ..rules.emit import active_partials, partials, scaled
 from ..analysis.activity import analyse_activity
 from ..analysis.loops import reverse_postorder
@@ -517,6 +517,10 @@ class ForwardTransform:
         if cf is not None:
             self.custom_call(i, cf, b, sb)
             return
+        callee = callees.defined_callee(self.module, i)
+        if callee is not None:
+            self.recursive_call(i, callee, b, sb)
+            return
         if name in blas.CALLS or name in lapack.CALLS:
             if sb.interleaved:
                 raise NoInterleave(f"a BLAS/LAPACK call ({name})")
@@ -733,17 +737,56 @@ class ForwardTransform:
                                  site.args + tangents, exc)
             ydots.append(b.extractvalue(res, [1]))
         if rp is not None:
-            if rp in act and sb.interleaved:
-                # each float field at offset o: its N lanes at N·o (integers are not mirrored)
-                sp = sb.sh(rp, b)
-                for path, off in _float_fields(value_type(site.restype)):
-                    lanes = [b.extractvalue(yd, path) if path else yd for yd in ydots]
-                    b.store(sb.gather_lanes(b, lanes), b.gep(I8, sp, [const_int(I64, w * off)]))
-            elif rp in act:
-                for lane, yd in zip(sb.lanes(b, sb.sh(rp, b)), ydots):
-                    b.store(yd, lane)
+            self._store_result_tangents(b, sb, rp, value_type(site.restype), ydots)
         else:
             sb.shadow[i] = sb.gather_lanes(b, ydots)
+
+    def _store_result_tangents(self, b: Builder, sb: ShadowBuilder, rp: Value, vt: Type,
+                               ydots: List[Value]):
+        """A callee's result tangents (one per lane) into the shadow of its return slot."""
+        if rp not in self.activity.active:
+            return
+        if sb.interleaved:
+            # each float field at offset o: its N lanes at N·o (integers are not mirrored)
+            sp = sb.sh(rp, b)
+            for path, off in _float_fields(vt):
+                lanes = [b.extractvalue(yd, path) if path else yd for yd in ydots]
+                b.store(sb.gather_lanes(b, lanes),
+                        b.gep(I8, sp, [const_int(I64, self.width * off)]))
+        else:
+            for lane, yd in zip(sb.lanes(b, sb.sh(rp, b)), ydots):
+                b.store(yd, lane)
+
+    def recursive_call(self, i: Instruction, callee: Function, b: Builder, sb: ShadowBuilder):
+        """A call of a function defined in the module (recursion, callees.py): replaced by a
+        call of the callee's forward derivative, which writes the primal result where the
+        call did and the tangent into the return slot's shadow (lanes 1..N-1 call it again)."""
+        rt = callees.check_callee(callee, i.loc)
+        mask = callees.active_mask(i, self.activity.active)
+        rp, exc = i.operands[0], i.operands[1]
+        if rt is None or not any(mask):
+            if rt is not None:
+                self._store_result_tangents(b, sb, rp, rt, [zero(rt)] * self.width)
+            return
+        dname, dsig = callees.derivative(self.module, callee, Mode.FORWARD, mask, rt)
+        entry = Builder(self.module).before(self.fn.entry.instructions[0])
+        out_t = StructType((rt, rt))
+        out = entry.alloca(out_t)
+        args = callees.call_args(i)
+        active_args = [a for a, on in zip(args, mask) if on]
+        ydots, status = [], None
+        for k in range(self.width):
+            tangents = [b.extractelement(sb.sh(a, b), k) if self.width > 1 else sb.sh(a, b)
+                        for a in active_args]
+            st = b.call(dname, callees.call_type(dsig), [out, exc] + args + tangents)
+            res = b.load(out_t, out)
+            if k == 0:
+                status = st
+                b.store(b.extractvalue(res, [0]), rp)
+            ydots.append(b.extractvalue(res, [1]))
+        self._store_result_tangents(b, sb, rp, rt, ydots)
+        self.fn.replace_all_uses(i, status)
+        i.erase()
 
     # -- step 5 --------------------------------------------------------------------------
     def _wide_array_return(self) -> bool:

@@ -67,6 +67,7 @@ import numpy as np
 from numba.core import types as nbt
 
 from .. import activities as A
+from ..activities import Mode
 from ..analysis.activity import analyse_activity
 from ..errors import ActivityError, unsupported
 from ..ir.builder import Builder
@@ -86,7 +87,7 @@ from .custom_calls import call_site, emit_rule_call
 from ..custom import lookup_call
 from ..analysis.loops import analyse_loops, failing_blocks
 from .scopes import UNKNOWN, AliasScopes, shadow_keys
-from . import blas, lapack
+from . import blas, callees, lapack
 from ..analysis.addresses import accumulation_order, affine
 
 
@@ -244,6 +245,9 @@ class ReverseTransform:
         if op == "call" and lookup_call(i) is not None:
             self._custom_forward(i, lookup_call(i), b)
             return
+        if op == "call" and callees.defined_callee(self.module, i) is not None:
+            self._recursive_forward(i, callees.defined_callee(self.module, i), b)
+            return
         if op == "call":
             name = i.callee_name or ""
             if (name.startswith(("llvm.memcpy.", "llvm.memmove.")) and i.operands[1] in act
@@ -364,8 +368,56 @@ class ReverseTransform:
         # the reverse walk it comes before buf's current-value slot is restored
         self.custom_anchor[b.block.instructions[b.index - 1]] = i
 
+    def _recursive_forward(self, i: Instruction, callee: Function, b: Builder):
+        """Forward sweep of a call of a function defined in the module (recursion,
+        callees.py): the call stays; its float arguments go to a heap block for the adjoint
+        sweep, which calls the callee's reverse derivative with them."""
+        rt = callees.check_callee(callee, i.loc)
+        mask = callees.active_mask(i, self.act.active)
+        if rt is None or not any(mask):
+            return
+        site = callees.CallSite(callee, i, rt, mask)
+        floats = [a for a in site.args if a.type.is_float]
+        buf = b.call("malloc", FunctionType(PTR, (I64,)), [const_int(I64, 8 * max(1, len(floats)))])
+        for k, a in enumerate(floats):
+            b.store(a, b.gep(I64, buf, [const_int(I64, k)]))
+        self.custom_sites[i] = (site, buf)
+        self.custom_anchor[b.block.instructions[b.index - 1]] = i
+
+    def _recursive_adjoint(self, b: Builder, i: Instruction, r, site, buf):
+        sb = self.sb
+        rt = site.rt
+        sp = r(sb.shadow[site.retptr])
+        ybar = sb.load(b, rt, sp)
+        sb.store(b, zero(self.stype(rt)), sp)
+        fbuf = r(buf)
+        args, k = [], 0
+        for a in site.args:
+            if a.type.is_float:
+                args.append(b.load(a.type, b.gep(I64, fbuf, [const_int(I64, k)])))
+                k += 1
+            else:
+                args.append(r(a))
+        dname, dsig = callees.derivative(self.module, site.callee, Mode.REVERSE, site.mask, rt)
+        entry = Builder(self.module).before(self.fn.entry.terminator)
+        out_t = dsig.results.type
+        out = entry.alloca(out_t)
+        exc = site.excinfo
+        active_args = [a for a, on in zip(site.args, site.mask) if on]
+        adjs: List[List[Value]] = [[] for _ in active_args]
+        for ybar_k in sb.lanes(b, ybar):
+            b.call(dname, callees.call_type(dsig), [out, r(exc)] + args + [ybar_k])
+            res = b.load(out_t, out)
+            for n in range(len(active_args)):
+                adjs[n].append(res if len(active_args) == 1 else b.extractvalue(res, [n]))
+        for a, lanes in zip(active_args, adjs):
+            self.add_to(b, a, sb.gather_lanes(b, lanes))
+        b.call("free", FunctionType(VOID, (PTR,)), [fbuf])
+
     def _custom_adjoint(self, b: Builder, i: Instruction, r):
         site, buf = self.custom_sites[i]
+        if isinstance(site, callees.CallSite):
+            return self._recursive_adjoint(b, i, r, site, buf)
         cf = site.cf
         sb = self.sb
         if site.retptr is not None:

@@ -1,0 +1,181 @@
+"""Calls that stay calls: derivatives of functions defined in the module that canonicalisation
+could not inline — recursive ``@njit`` functions (self- or mutually recursive).
+
+Canonicalisation inlines every callee it can, so the transforms normally see one flat
+function.  A recursive callee cannot be inlined away: after inlining, a call to a function
+whose body is in the module remains.  Such a call is differentiated by differentiating the
+callee itself, as Enzyme does, with a derivative function per (callee, mode, which float
+arguments carry derivatives):
+
+* forward:  ``i32 @G.zy.fwd.<mask>(ptr out, ptr excinfo, <G's arguments>, <tangents of the
+  active float arguments>)`` stores ``{primal, tangent}`` through ``out``.  The caller's call of
+  G is *replaced* by a call of the derivative (its primal output goes where G wrote its
+  result), so a recursion of depth n costs n calls, like the primal; at width N lanes 1..N-1
+  call it again with their tangents (the callee derivative has width 1).
+* reverse:  ``i32 @G.zy.rev.<mask>(ptr out, ptr excinfo, <G's arguments>, seed)`` stores the
+  adjoints of the active float arguments through ``out`` (combined mode: it runs G's forward
+  sweep and its adjoint sweep).  The caller's forward sweep keeps its call of G and saves the
+  float arguments in a heap block; its adjoint sweep calls the derivative with them and the
+  result's adjoint (once per lane at width N) and adds the adjoints to the arguments'.  The
+  callee's forward sweep is recomputed there, so a linear recursion of depth n costs O(n²)
+  primal work in reverse mode (a tape split into augmented-forward and reverse functions
+  would avoid it; the results are the same).
+
+The memo (per module) is filled *before* a derivative is built, so the recursive call inside
+the callee finds the derivative being built and calls it: the recursion of the primal becomes
+the recursion of its derivative.
+
+Supported: callees in Numba's calling convention (``i32 @G(ptr retptr, ptr excinfo, …)``)
+whose arguments are float and integer scalars and whose result is a float (or nothing).
+Callees taking arrays or pointers, or returning tuples, are refused by name: their memory may
+change between the call and the adjoint sweep, which recomputation would not see.
+"""
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Optional, Tuple
+
+from .. import activities as A
+from ..activities import Mode
+from ..errors import unsupported
+from ..ir.types import I32, PTR, FunctionType, StructType, Type
+from ..ir.values import Function, Instruction, Module, Value
+from .signature import (DerivSignature, FloatInput, Lanes, Output, Param, Results, ReturnSpec,
+                        Seed)
+
+
+def python_name(symbol: str) -> str:
+    """``_ZN8__main__4factB2v2B…`` → ``__main__.fact`` (Numba's Itanium-style mangling);
+    other names unchanged."""
+    if not symbol.startswith("_ZN"):
+        return symbol
+    parts, k = [], 3
+    while k < len(symbol) and symbol[k].isdigit():
+        m = re.match(r"\d+", symbol[k:])
+        n = int(m.group())
+        k += len(m.group())
+        parts.append(symbol[k:k + n])
+        k += n
+    return ".".join(parts) if parts else symbol
+
+
+def defined_callee(module: Module, i: Instruction) -> Optional[Function]:
+    """The Numba function (mangled name, Numba's calling convention) with a body in the
+    module that a direct call ``i`` reaches — a call canonicalisation left in place:
+    recursion — else None."""
+    name = i.callee_name
+    if not name or i.opcode != "call":
+        return None
+    fn = module.functions.get(name)
+    if fn is None or fn.is_declaration or not name.startswith("_ZN"):
+        return None         # runtime helpers defined in the module (NRT_incref, …) have rules
+    ft = fn.fnty
+    if not (ft.ret == I32 and len(ft.params) >= 2 and ft.params[0] == PTR
+            and ft.params[1] == PTR):
+        return None
+    return fn
+
+
+def _result_type(callee: Function) -> Optional[Type]:
+    """What the callee stores through its return slot (its first parameter)."""
+    slot = callee.args[0]
+    types = {i.operands[0].type for i in callee.instructions()
+             if i.opcode == "store" and i.operands[1] is slot}
+    if not types:
+        return None
+    if len(types) > 1:
+        return StructType(tuple(types))     # refused below
+    return types.pop()
+
+
+def check_callee(callee: Function, loc) -> Optional[Type]:
+    """Refuses what this module cannot differentiate; returns the result's float type (None
+    for a function returning nothing)."""
+    what = f"a call of the recursive function `{python_name(callee.name)}`"
+    for a in callee.args[2:]:
+        if not (a.type.is_float or a.type.is_int):
+            raise unsupported(f"{what} with array or pointer arguments", loc,
+                              help="recursive functions are differentiated when their "
+                                   "arguments are float and integer scalars; pass indices "
+                                   "instead of arrays, or write the recursion as a loop")
+    rt = _result_type(callee)
+    if rt is not None and not rt.is_float:
+        raise unsupported(f"{what} returning {rt}", loc,
+                          help="recursive functions are differentiated when they return a "
+                               "float")
+    return rt
+
+
+def _signature(callee: Function, mode: Mode, mask: Tuple[bool, ...], rt: Type,
+               name: str) -> DerivSignature:
+    nparams = len(callee.args)
+    params = [Param(PTR, "out", "noalias"), Param(PTR, "excinfo", "noalias")]
+    params += [Param(a.type, f"a{k}") for k, a in enumerate(callee.args[2:])]
+    primal_param = {k: k for k in range(2, nparams)}
+    inputs: List[FloatInput] = []
+    act = A.Dual if mode is Mode.FORWARD else A.Active
+    for k, on in enumerate(mask):
+        if not on:
+            continue
+        p = callee.args[2 + k]
+        tangent = None
+        if mode is Mode.FORWARD:
+            params.append(Param(p.type, f"t{k}"))
+            tangent = Lanes((len(params) - 1,))
+        inputs.append(FloatInput(f"a{k}", 2 + k, p.type, act, tangent))
+    ret = ReturnSpec("float", rt, slot=0, status=True, excinfo=1, describe=str(rt))
+    seed = None
+    if mode is Mode.FORWARD:
+        outs = [Output("primal", rt), Output("tangent", rt)]
+        ret_act = A.Dual
+    else:
+        params.append(Param(rt, "seed"))
+        seed = Seed(lanes=Lanes((len(params) - 1,)))
+        outs = [Output("adjoint", inp.type, inp) for inp in inputs]
+        ret_act = A.ActiveOnly
+    rtype = outs[0].type if len(outs) == 1 else StructType(tuple(o.type for o in outs))
+    return DerivSignature(mode, ret_act, 1, params, inputs, primal_param, ret,
+                          Results(outs, rtype, slot=0), seed, excinfo=1, name=name)
+
+
+def derivative(module: Module, callee: Function, mode: Mode, mask: Tuple[bool, ...],
+               rt: Type) -> Tuple[str, DerivSignature]:
+    """The name and signature of ``callee``'s derivative for ``mode`` with the float
+    arguments ``mask`` active, built in ``module`` on first use."""
+    memo: Dict[tuple, Tuple[str, DerivSignature]] = module.__dict__.setdefault(
+        "zymase_callee_derivs", {})
+    key = (callee.name, mode, mask)
+    if key in memo:
+        return memo[key]
+    tag = "fwd" if mode is Mode.FORWARD else "rev"
+    bits = "".join("1" if m else "0" for m in mask)
+    name = f"{callee.name}.zy.{tag}.{bits}"
+    sig = _signature(callee, mode, mask, rt, python_name(callee.name))
+    memo[key] = (name, sig)
+    from . import differentiate
+    res = differentiate(module, callee, sig, name)
+    res.function.linkage = "internal"
+    return name, sig
+
+
+class CallSite:
+    """A call of a defined callee in reverse mode, for the adjoint sweep: its scalar
+    arguments (integers are re-materialised, floats saved), return slot and exception info."""
+
+    def __init__(self, callee: Function, inst: Instruction, rt: Type, mask: Tuple[bool, ...]):
+        self.callee, self.inst, self.rt, self.mask = callee, inst, rt, mask
+        self.args = call_args(inst)
+        self.retptr, self.excinfo = inst.operands[0], inst.operands[1]
+
+
+def call_type(sig: DerivSignature) -> FunctionType:
+    return FunctionType(I32, tuple(p.type for p in sig.params))
+
+
+def active_mask(i: Instruction, active) -> Tuple[bool, ...]:
+    """Which of a call's scalar arguments carry a derivative."""
+    return tuple(a.type.is_float and a in active for a in i.operands[2:])
+
+
+def call_args(i: Instruction) -> List[Value]:
+    return list(i.operands[2:])
