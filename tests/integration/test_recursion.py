@@ -183,3 +183,25 @@ def test_hessian_forward_over_reverse():
     d1 = horner_closed_grad(1.3, 4)
     d2 = fd(lambda t: horner_closed_grad(t, 4), (1.3,), 0)
     np.testing.assert_allclose(H, [[d2 * 0.5, d1], [d1, 0.0]], rtol=1e-7, atol=1e-12)
+
+
+@numba.njit
+def pair(x, n):
+    if n <= 0:
+        return x, 1.0
+    a, b = pair(x, n - 1)
+    return a * x, b + a
+
+
+def pair_top(x, n):
+    a, b = pair(x, n)
+    return a + b
+
+
+def test_tuple_results_are_refused_by_name():
+    with pytest.raises(zymase.UnsupportedError, match="recursive function `.*pair` returning a "
+                                                      "tuple"):
+        zymase.grad(pair_top)(0.5, 3)
+    with pytest.raises(zymase.UnsupportedError, match="recursive function `.*pair` returning a "
+                                                      "tuple"):
+        zymase.jvp(pair_top, (0.5, 3), (1.0, 0))

@@ -89,7 +89,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
-from ..activities import Dual, DualOnly, Mode
+from ..activities import Dual, DualOnly
 from ..errors import unsupported
 from ..ir.builder import Builder
 from ..ir.types import (I32, I64, I8, PTR, VOID, ArrayType, FunctionType, StructType, Type,
@@ -768,7 +768,7 @@ class ForwardTransform:
             if rt is not None:
                 self._store_result_tangents(b, sb, rp, rt, [zero(rt)] * self.width)
             return
-        dname, dsig = callees.derivative(self.module, callee, Mode.FORWARD, mask, rt)
+        dname, dsig = callees.derivative(self.module, callee, mask, rt)
         entry = Builder(self.module).before(self.fn.entry.instructions[0])
         out_t = StructType((rt, rt))
         out = entry.alloca(out_t)

@@ -67,7 +67,6 @@ import numpy as np
 from numba.core import types as nbt
 
 from .. import activities as A
-from ..activities import Mode
 from ..analysis.activity import analyse_activity
 from ..errors import ActivityError, unsupported
 from ..ir.builder import Builder
@@ -370,48 +369,49 @@ class ReverseTransform:
 
     def _recursive_forward(self, i: Instruction, callee: Function, b: Builder):
         """Forward sweep of a call of a function defined in the module (recursion,
-        callees.py): the call stays; its float arguments go to a heap block for the adjoint
-        sweep, which calls the callee's reverse derivative with them."""
+        callees.py): the call stays; the callee's forward derivative, called once per active
+        float argument with that argument's unit tangent, gives the partial derivatives of
+        the result, which go to a heap block for the adjoint sweep (linear in the depth of
+        the recursion, unlike recomputing a reverse derivative at every level)."""
         rt = callees.check_callee(callee, i.loc)
         mask = callees.active_mask(i, self.act.active)
         if rt is None or not any(mask):
             return
+        if not rt.is_float:
+            raise unsupported(f"a reverse-mode call of the recursive function "
+                              f"`{callees.python_name(callee.name)}` returning {rt}", i.loc)
         site = callees.CallSite(callee, i, rt, mask)
-        floats = [a for a in site.args if a.type.is_float]
-        buf = b.call("malloc", FunctionType(PTR, (I64,)), [const_int(I64, 8 * max(1, len(floats)))])
-        for k, a in enumerate(floats):
-            b.store(a, b.gep(I64, buf, [const_int(I64, k)]))
+        dname, dsig = callees.derivative(self.module, callee, mask, rt)
+        entry = Builder(self.module).before(self.fn.entry.terminator)
+        out_t = StructType((rt, rt))
+        out = entry.alloca(out_t)
+        k = sum(mask)
+        buf = b.call("malloc", FunctionType(PTR, (I64,)), [const_int(I64, 8 * k)])
+        for j in range(k):
+            unit = [const_float(a.type, 1.0 if m == j else 0.0)
+                    for m, a in enumerate(a for a, on in zip(site.args, mask) if on)]
+            b.call(dname, callees.call_type(dsig), [out, site.excinfo] + site.args + unit)
+            b.store(b.extractvalue(b.load(out_t, out), [1]), b.gep(I64, buf, [const_int(I64, j)]))
         self.custom_sites[i] = (site, buf)
         self.custom_anchor[b.block.instructions[b.index - 1]] = i
 
     def _recursive_adjoint(self, b: Builder, i: Instruction, r, site, buf):
+        """``a_j`` += ``ybar`` · ∂G/∂a_j for each active float argument (every lane)."""
         sb = self.sb
         rt = site.rt
         sp = r(sb.shadow[site.retptr])
         ybar = sb.load(b, rt, sp)
         sb.store(b, zero(self.stype(rt)), sp)
         fbuf = r(buf)
-        args, k = [], 0
-        for a in site.args:
-            if a.type.is_float:
-                args.append(b.load(a.type, b.gep(I64, fbuf, [const_int(I64, k)])))
-                k += 1
-            else:
-                args.append(r(a))
-        dname, dsig = callees.derivative(self.module, site.callee, Mode.REVERSE, site.mask, rt)
-        entry = Builder(self.module).before(self.fn.entry.terminator)
-        out_t = dsig.results.type
-        out = entry.alloca(out_t)
-        exc = site.excinfo
         active_args = [a for a, on in zip(site.args, site.mask) if on]
-        adjs: List[List[Value]] = [[] for _ in active_args]
-        for ybar_k in sb.lanes(b, ybar):
-            b.call(dname, callees.call_type(dsig), [out, r(exc)] + args + [ybar_k])
-            res = b.load(out_t, out)
-            for n in range(len(active_args)):
-                adjs[n].append(res if len(active_args) == 1 else b.extractvalue(res, [n]))
-        for a, lanes in zip(active_args, adjs):
-            self.add_to(b, a, sb.gather_lanes(b, lanes))
+        for j, a in enumerate(active_args):
+            d = b.load(rt, b.gep(I64, fbuf, [const_int(I64, j)]))
+            lanes = [b.fmul(y, d) for y in sb.lanes(b, ybar)]
+            delta = sb.gather_lanes(b, lanes)
+            if a.type != rt:
+                delta = b.cast("fptrunc" if a.type.bits < rt.bits else "fpext", delta,
+                               self.stype(a.type))
+            self.add_to(b, a, delta)
         b.call("free", FunctionType(VOID, (PTR,)), [fbuf])
 
     def _custom_adjoint(self, b: Builder, i: Instruction, r):
