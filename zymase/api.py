@@ -127,17 +127,31 @@ class Derivative:
         return self.width > 1 and self.mode is A.Mode.REVERSE and self.ret in (A.Duplicated,
                                                                                  A.DuplicatedOnly)
 
+    @property
+    def n_required(self) -> int:
+        """Parameters the call must pass: those without a default.  A parameter with a default
+        may be left out (then Numba compiles its default in: ``Const``) by giving activities
+        only for the parameters before it; the number of activities is the number of
+        arguments passed."""
+        if self.inner is not None:
+            return len(self.param_names)
+        return len(self.param_names) - len(self.py_func.__defaults__ or ())
+
     def call_signature(self) -> str:
         return f"{getattr(self, '__name__', 'df')}({', '.join(self.call_param_names)})"
 
     def _validate_static(self):
         names = self.param_names
         fname = self.py_func.__name__
-        if len(self.activities) != len(names):
+        lo = self.n_required
+        if not lo <= len(self.activities) <= len(names):
+            want = f"{len(names)}" if lo == len(names) else f"{lo} to {len(names)}"
+            extra = "" if lo == len(names) else \
+                f" (parameters with defaults, from `{names[lo]}` on, may be left out: Const)"
             raise ActivityError(
-                f"error: expected {len(names)} activities for `{fname}({', '.join(names)})`, "
-                f"found {len(self.activities)}\n  = help: give one activity per parameter, "
-                f"e.g. {', '.join('Const' for _ in names)}")
+                f"error: expected {want} activities for `{fname}({', '.join(names)})`, "
+                f"found {len(self.activities)}\n  = help: give one activity per parameter "
+                f"passed{extra}, e.g. {', '.join('Const' for _ in names)}")
         for name, act in zip(names, self.activities):
             if not isinstance(act, A.Activity):
                 raise ActivityError(f"error: activity for parameter `{name}` of `{fname}` is "

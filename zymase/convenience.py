@@ -221,6 +221,33 @@ def _reverse_plan(fn, store, args, nums, ret, seed: str = "1.0"):
     return plan, d, value, adj
 
 
+def _positional(fn, args, kwargs) -> tuple:
+    """``args`` and keyword arguments ``kwargs`` as one positional tuple (the derivatives take
+    positional arguments only): every parameter up to the last one given, a parameter skipped
+    in between passed as its default value.  Parameters left out at the end stay out (Numba
+    compiles their defaults in).  ``argnums`` count positions in this tuple, so a keyword
+    argument is differentiated only when its position is in ``argnums``, as with ``jax.grad``."""
+    if not kwargs:
+        return args
+    import inspect
+    py = _primal(fn).py_func
+    sig = inspect.signature(py)
+    try:
+        given = sig.bind(*args, **kwargs).arguments
+    except TypeError as e:
+        raise ActivityError(f"error: {getattr(py, '__name__', 'f')}{sig}: {e}") from None
+    names = list(sig.parameters)
+    last = max(names.index(k) for k in given)
+    out = []
+    for name in names[:last + 1]:
+        p = sig.parameters[name]
+        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            raise ActivityError(f"error: parameter `{name}` of {py.__name__} is not positional; "
+                                f"zymase passes arguments by position")
+        out.append(given[name] if name in given else p.default)
+    return tuple(out)
+
+
 def _is_int(argnums) -> bool:
     return isinstance(argnums, (int, np.integer))
 
@@ -239,7 +266,8 @@ def _grad_function(fn, argnums: ArgNums, with_value: bool):
         return plan.compile(d.unchecked, f"({value}, {grads})" if with_value else grads,
                             tag[0] + "_plan")
 
-    def call(*args):
+    def call(*args, **kwargs):
+        args = _positional(fn, args, kwargs)
         key = (tag, _signature(args))
         plan = store.get(key)
         if plan is None:
@@ -460,7 +488,8 @@ def jacobian(fn, argnums: ArgNums = 0, mode: str = "auto", width: int = 8):
         raise ValueError(f"mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
     caches = _store(fn)
 
-    def jac(*args):
+    def jac(*args, **kwargs):
+        args = _positional(fn, args, kwargs)
         nums = _argnums(argnums, len(args))
         y = _primal(fn)(*[_copy(a) for a in args])
         n_out = np.size(y)

@@ -194,6 +194,19 @@ def _existing(disp, argtypes):
     return cres
 
 
+def fold_defaults(disp, argtypes: Sequence[types.Type]) -> tuple:
+    """The argument types of a call that passes the first ``len(argtypes)`` parameters:
+    every parameter left out (it has a default) becomes ``types.Omitted(default)``, as Numba's
+    dispatcher types such a call.  An omitted parameter is no IR parameter at all (its data
+    model has no leaves): Numba compiles the default into the body as a constant, so it is
+    ``Const`` by construction."""
+    argtypes = tuple(argtypes)
+    code = disp.py_func.__code__
+    if len(argtypes) >= code.co_argcount:
+        return argtypes
+    return tuple(disp._compiler.fold_argument_types(argtypes, {})[1])
+
+
 def compile_ir(fn, argtypes: Sequence[types.Type], reuse: bool = True) -> FrontendResult:
     """Compile ``fn`` for ``argtypes`` and return its unoptimised IR with all callees.
 
@@ -201,7 +214,7 @@ def compile_ir(fn, argtypes: Sequence[types.Type], reuse: bool = True) -> Fronte
     is reused instead of compiling again: it has no line tables, so a caller that needs
     source lines for an error message compiles afresh (``reuse=False``)."""
     disp = as_dispatcher(fn)
-    argtypes = tuple(argtypes)
+    argtypes = fold_defaults(disp, argtypes)
     cres = _existing(disp, argtypes) if reuse else None
     if cres is not None:
         return _result(disp, cres, argtypes, line_info=False)
