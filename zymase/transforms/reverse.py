@@ -17,7 +17,12 @@ Algorithm (combined mode, like Enzyme's ``CombinedReverse``)
    that dominate the whole adjoint sweep (arguments, the entry blocks) are not taped.
 4. Each ``ret`` becomes: status ≠ 0 → free everything, return the status (exceptions
    propagate, no adjoint sweep); status = 0 (or no status: the C ABI) → start the sweep with
-   ``ret_bar = seed`` (1.0 for the C ABI, as ``__enzyme_autodiff``).
+   ``ret_bar = seed`` (1.0 for the C ABI, as ``__enzyme_autodiff``).  An array result's
+   shadow is memory (the shadow of the return slot holds the shadow descriptor the forward
+   sweep stored there): its seed array is added into it.  A tuple result's shadow slot has
+   the result's struct type: float elements' seeds are stored into their fields (the
+   adjoints of the primal's stores into the return slot pick them up), array elements'
+   seed arrays are added into the element shadows.
 5. Adjoint sweep: a dispatcher pops a block id and jumps to that block's adjoint code, which
    pops its values and walks the block's instructions backwards:
        float op r = f(x, y):    x_bar += r_bar · ∂f/∂x  (rules table), r_bar = 0
