@@ -14,7 +14,8 @@ fwd     DualOnly          x, dx                      as Dual; primal output not 
 ======  ================  =========================  ==========================================
 
 Return activities: reverse ``Active`` (trailing seed, result ``(primal, *adjoints)``),
-``ActiveOnly`` (``(*adjoints)``), ``Duplicated`` for array returns (seed array);
+``ActiveOnly`` (``(*adjoints)``), ``Duplicated`` for array returns (seed array) and tuple
+returns (a tuple of seeds shaped like the result: floats, arrays, None for integers);
 forward ``Dual`` → ``(primal, tangent)``, ``DualOnly`` → ``tangent``, ``Const`` → primal.
 """
 from __future__ import annotations

@@ -127,17 +127,31 @@ class Derivative:
         return self.width > 1 and self.mode is A.Mode.REVERSE and self.ret in (A.Duplicated,
                                                                                  A.DuplicatedOnly)
 
+    @property
+    def n_required(self) -> int:
+        """Parameters the call must pass: those without a default.  A parameter with a default
+        may be left out (then Numba compiles its default in: ``Const``) by giving activities
+        only for the parameters before it; the number of activities is the number of
+        arguments passed."""
+        if self.inner is not None:
+            return len(self.param_names)
+        return len(self.param_names) - len(self.py_func.__defaults__ or ())
+
     def call_signature(self) -> str:
         return f"{getattr(self, '__name__', 'df')}({', '.join(self.call_param_names)})"
 
     def _validate_static(self):
         names = self.param_names
         fname = self.py_func.__name__
-        if len(self.activities) != len(names):
+        lo = self.n_required
+        if not lo <= len(self.activities) <= len(names):
+            want = f"{len(names)}" if lo == len(names) else f"{lo} to {len(names)}"
+            extra = "" if lo == len(names) else \
+                f" (parameters with defaults, from `{names[lo]}` on, may be left out: Const)"
             raise ActivityError(
-                f"error: expected {len(names)} activities for `{fname}({', '.join(names)})`, "
-                f"found {len(self.activities)}\n  = help: give one activity per parameter, "
-                f"e.g. {', '.join('Const' for _ in names)}")
+                f"error: expected {want} activities for `{fname}({', '.join(names)})`, "
+                f"found {len(self.activities)}\n  = help: give one activity per parameter "
+                f"passed{extra}, e.g. {', '.join('Const' for _ in names)}")
         for name, act in zip(names, self.activities):
             if not isinstance(act, A.Activity):
                 raise ActivityError(f"error: activity for parameter `{name}` of `{fname}` is "
@@ -177,19 +191,35 @@ class Derivative:
             k += 2 if act.has_shadow else 1
         if self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly):
             check_seed_type(argtypes[-1], self.width)
-        if self._seed_is_batch and not (isinstance(argtypes[-1], nbt.Array)
-                                        and isinstance(argtypes[-1].dtype, nbt.Float)):
+        if self._seed_is_batch and not isinstance(argtypes[-1], nbt.BaseTuple) and not (
+                isinstance(argtypes[-1], nbt.Array) and isinstance(argtypes[-1].dtype, nbt.Float)):
             raise ShadowError(f"error: with width={self.width} the seed must stack {self.width} "
                               f"output adjoint arrays (a float array with a leading axis of "
                               f"{self.width}), found {argtypes[-1]}")
 
-    def _validate_return(self, rt):
+    def _validate_return(self, rt, argtypes):
         fname = self.py_func.__name__
-        if self.mode is A.Mode.REVERSE and self.ret in (A.Duplicated, A.DuplicatedOnly) \
+        rev = self.mode is A.Mode.REVERSE
+        if rev and isinstance(rt, nbt.BaseTuple):
+            from .frontend.numba import tuple_result_ok
+            if self.ret in (A.Active, A.ActiveOnly):
+                raise ActivityError(
+                    f"error: return activity `{self.ret}` is for float results, but `{fname}` "
+                    f"returns a tuple ({rt})\n  = help: use ret=Duplicated (or DuplicatedOnly) "
+                    f"and pass a tuple of output adjoints, one per element, as the trailing seed")
+            if not tuple_result_ok(rt):
+                raise ActivityError(
+                    f"error: `{fname}` returns {rt}: reverse mode seeds tuple results whose "
+                    f"elements are float scalars, float arrays, integers, booleans, None or "
+                    f"tuples of these\n  = help: return the other values from another function")
+            if self.ret in (A.Duplicated, A.DuplicatedOnly):
+                self._validate_tuple_seed(rt, argtypes[-1], "seed", rt)
+            return
+        if rev and self.ret in (A.Duplicated, A.DuplicatedOnly) \
                 and not isinstance(rt, nbt.Array):
             raise ActivityError(
-                f"error: return activity `{self.ret}` is for array results, but `{fname}` returns "
-                f"{rt}\n  = help: use ret=Active (float results) or ret=Const")
+                f"error: return activity `{self.ret}` is for array results (and tuples), but "
+                f"`{fname}` returns {rt}\n  = help: use ret=Active (float results) or ret=Const")
         if self.mode is A.Mode.REVERSE and self.ret in (A.Active, A.ActiveOnly) \
                 and not isinstance(rt, (nbt.Float, nbt.Array)):  # arrays: the transform explains
             raise ActivityError(
@@ -201,6 +231,37 @@ class Derivative:
             raise ActivityError(
                 f"error: return activity `{self.ret}` needs a float result, but `{fname}` returns "
                 f"{rt}\n  = help: use ret=Const")
+
+    def _validate_tuple_seed(self, rt, st, where: str, whole):
+        """The seed of a tuple result is a tuple of the same shape: for a float element a float
+        (width N: a 1-D float array of N), for a float-array element a float array of its
+        dimension (width N: one more, the lane axis first); any value (None) for an element
+        without a derivative."""
+        w = self.width
+        if not isinstance(st, nbt.BaseTuple) or len(st.types) != len(rt.types):
+            raise ActivityError(
+                f"error: `{self.py_func.__name__}` returns a tuple of {len(rt.types)} ({whole}), "
+                f"so `{where}` must be a tuple of {len(rt.types)} output adjoints, one per "
+                f"element; found {st}\n  = help: e.g. seed = "
+                f"({', '.join('ybar%d' % k for k in range(len(rt.types)))},)")
+        for k, (mt, s_) in enumerate(zip(rt.types, st.types)):
+            here = f"{where}[{k}]"
+            if isinstance(mt, nbt.BaseTuple):
+                self._validate_tuple_seed(mt, s_, here, whole)
+                continue
+            if isinstance(mt, nbt.Float):
+                ok = isinstance(s_, nbt.Float) if w == 1 else (
+                    _is_float_array_nb(s_) and s_.ndim == 1)
+                want = "a float" if w == 1 else f"a 1-d float array of {w} adjoints"
+            elif isinstance(mt, nbt.Array):
+                nd = mt.ndim + (w > 1)
+                ok = _is_float_array_nb(s_) and s_.ndim == nd
+                want = f"a {nd}-d float array" + (f" (lane axis of {w} first)" if w > 1 else "")
+            else:
+                continue    # no derivative: its seed is not read
+            if not ok:
+                raise ShadowError(f"error: `{here}` is the output adjoint of a result element "
+                                  f"of type {mt}: it must be {want}, found {s_}")
 
     # -- building ---------------------------------------------------------------------------
     def _prepare_primal(self, prim, reuse: bool = True):
@@ -250,7 +311,7 @@ class Derivative:
         self._validate_types(argtypes)
         prim = primal_argtypes(argtypes, self.activities)
         prep = self._prepare_primal(prim, reuse)
-        self._validate_return(prep.fe.signature.return_type)
+        self._validate_return(prep.fe.signature.return_type, argtypes)
         from .analysis.writes import analyse_writes
         writes = analyse_writes(prep.function, prep.fe.argmap)
         self._writes[tuple(argtypes)] = writes
@@ -369,7 +430,9 @@ class Derivative:
                 k += 1
         if self._seed_is_array:
             check_seed_python(args[-1], self.width)
-        if self._seed_is_batch:
+        if self._seed_is_batch and isinstance(args[-1], tuple):
+            _check_batch_tuple_seed(args[-1], self.width, "seed")
+        elif self._seed_is_batch:
             s_ = args[-1]
             if not (isinstance(s_, np.ndarray) and s_.ndim >= 1 and s_.shape[0] == self.width
                     and s_.dtype.kind == "f"):
@@ -382,6 +445,19 @@ class Derivative:
     def __repr__(self):
         acts = ", ".join(map(str, self.activities))
         return f"<zymase {self.mode.value} derivative of {self.py_func.__name__}({acts}) ret={self.ret}>"
+
+
+def _check_batch_tuple_seed(seed, width, where):
+    """Width N, tuple result: every array in the seed tuple has the lane axis of N first
+    (float elements' seeds are 1-D arrays of N); element types are checked when it builds."""
+    for k, s_ in enumerate(seed):
+        if isinstance(s_, tuple):
+            _check_batch_tuple_seed(s_, width, f"{where}[{k}]")
+        elif isinstance(s_, np.ndarray) and (s_.ndim == 0 or s_.shape[0] != width):
+            raise ShadowError(f"error: with width={width} every array in the seed tuple has a "
+                              f"leading lane axis of {width}; `{where}[{k}]` has shape "
+                              f"{s_.shape}\n  = help: {where}[{k}][j] is the output adjoint of "
+                              f"lane j")
 
 
 def _rebuild_derivative(fn, mode, acts, ret, width, checks, print_flags, cache):

@@ -221,6 +221,33 @@ def _reverse_plan(fn, store, args, nums, ret, seed: str = "1.0"):
     return plan, d, value, adj
 
 
+def _positional(fn, args, kwargs) -> tuple:
+    """``args`` and keyword arguments ``kwargs`` as one positional tuple (the derivatives take
+    positional arguments only): every parameter up to the last one given, a parameter skipped
+    in between passed as its default value.  Parameters left out at the end stay out (Numba
+    compiles their defaults in).  ``argnums`` count positions in this tuple, so a keyword
+    argument is differentiated only when its position is in ``argnums``, as with ``jax.grad``."""
+    if not kwargs:
+        return args
+    import inspect
+    py = _primal(fn).py_func
+    sig = inspect.signature(py)
+    try:
+        given = sig.bind(*args, **kwargs).arguments
+    except TypeError as e:
+        raise ActivityError(f"error: {getattr(py, '__name__', 'f')}{sig}: {e}") from None
+    names = list(sig.parameters)
+    last = max(names.index(k) for k in given)
+    out = []
+    for name in names[:last + 1]:
+        p = sig.parameters[name]
+        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            raise ActivityError(f"error: parameter `{name}` of {py.__name__} is not positional; "
+                                f"zymase passes arguments by position")
+        out.append(given[name] if name in given else p.default)
+    return tuple(out)
+
+
 def _is_int(argnums) -> bool:
     return isinstance(argnums, (int, np.integer))
 
@@ -239,7 +266,8 @@ def _grad_function(fn, argnums: ArgNums, with_value: bool):
         return plan.compile(d.unchecked, f"({value}, {grads})" if with_value else grads,
                             tag[0] + "_plan")
 
-    def call(*args):
+    def call(*args, **kwargs):
+        args = _positional(fn, args, kwargs)
         key = (tag, _signature(args))
         plan = store.get(key)
         if plan is None:
@@ -389,16 +417,44 @@ def _vjp_scalar_plan(fn, store, primals, nums):
     return run
 
 
+def _seed_like(y, y_bar, where="y_bar"):
+    """The seed of a reverse call for the output adjoint ``y_bar`` of the result ``y``: a C
+    array shaped like an array result (a scalar broadcasts), a float for a float result, and
+    for a tuple result a tuple of these, one per element (None for an element without a
+    derivative: an integer, boolean or None, whose cotangent is not read)."""
+    if isinstance(y, tuple):
+        if not isinstance(y_bar, (tuple, list)) or len(y_bar) != len(y):
+            got = f"a {type(y_bar).__name__} of {len(y_bar)}" if isinstance(
+                y_bar, (tuple, list)) else type(y_bar).__name__
+            raise ShadowError(f"error: the function returns a tuple of {len(y)}, so the output "
+                              f"adjoint `{where}` must be a tuple of {len(y)} cotangents, one "
+                              f"per element; found {got}")
+        return tuple(_seed_like(a, b, f"{where}[{k}]") for k, (a, b) in enumerate(zip(y, y_bar)))
+    if isinstance(y, np.ndarray):
+        try:
+            return np.ascontiguousarray(np.broadcast_to(np.asarray(y_bar, dtype=y.dtype), y.shape))
+        except (ValueError, TypeError):
+            raise ShadowError(f"error: the output adjoint `{where}` (shape {np.shape(y_bar)}) "
+                              f"must have the shape of the result, {y.shape}") from None
+    if _is_float_scalar(y):
+        if y_bar is None or np.ndim(y_bar) != 0:
+            raise ShadowError(f"error: the output adjoint `{where}` of a float result must be "
+                              f"a float, found {type(y_bar).__name__}")
+        return float(y_bar)
+    return None
+
+
 def _vjp_array_plan(fn, store, nums):
-    """An array-valued function: vjp runs the primal (on copies of the arrays), ``back`` one
-    reverse call with the output adjoint as its seed array (``ret=DuplicatedOnly``)."""
+    """An array- or tuple-valued function: vjp runs the primal (on copies of the arrays),
+    ``back`` one reverse call with the output adjoint as its seed (``ret=DuplicatedOnly``;
+    for a tuple result a tuple of seeds, one per element)."""
     def run(*primals):
         y = _primal(fn)(*[_copy(p) for p in primals])
         acts = _reverse_acts(primals, nums)
         d = _derivative(fn, store, A.Mode.REVERSE, acts, A.DuplicatedOnly)
 
         def back(y_bar):
-            yb = np.ascontiguousarray(np.broadcast_to(np.asarray(y_bar, dtype=y.dtype), y.shape))
+            yb = _seed_like(y, y_bar)
             call, shadows = [], {}
             for k, (x, act) in enumerate(zip(primals, acts)):
                 call.append(_copy(x))
@@ -428,14 +484,16 @@ def vjp(fn, *primals):
     first ``back(1.0)`` returns those adjoints; any other seed, or a second call, runs the
     reverse sweep again with that seed (on the primals given to vjp: modify them in place
     only after the last ``back``).  An array-valued f runs its primal in vjp and one reverse
-    call (``ret=DuplicatedOnly``, the output adjoint as its seed array) in each ``back``."""
+    call (``ret=DuplicatedOnly``, the output adjoint as its seed array) in each ``back``.  A
+    tuple-valued f (floats, float arrays, nested tuples; integers and None pass through) takes
+    a tuple of cotangents, one per element (None for a non-float one)."""
     store = _store(fn)
     key = ("vjp", _signature(primals))
     plan = store.get(key)
     if plan is None:
         nums = tuple(k for k, p in enumerate(primals) if _is_float_scalar(p) or _is_float_array(p))
         y = _primal(fn)(*[_copy(p) for p in primals])
-        plan = _vjp_array_plan(fn, store, nums) if isinstance(y, np.ndarray) else \
+        plan = _vjp_array_plan(fn, store, nums) if isinstance(y, (np.ndarray, tuple)) else \
             _vjp_scalar_plan(fn, store, primals, nums)
         if key[1] is not None:
             store[key] = plan
@@ -455,14 +513,25 @@ def jacobian(fn, argnums: ArgNums = 0, mode: str = "auto", width: int = 8):
     ``mode="forward"`` pushes ``width`` basis directions per call (batched forward mode);
     ``"reverse"`` pulls ``width`` unit output adjoints per call (batched reverse mode with
     ``ret=Duplicated`` for an array result; ``grad`` for a float result); ``"auto"`` picks
-    forward when the inputs are no larger than the outputs."""
+    forward when the inputs are no larger than the outputs.  A tuple-valued f gives a tuple
+    shaped like its result (by reverse mode): the Jacobian of each float or float-array
+    element (a tuple of them for a tuple of argnums), None for the other elements."""
     if mode not in ("auto", "forward", "reverse"):
         raise ValueError(f"mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
     caches = _store(fn)
 
-    def jac(*args):
+    def jac(*args, **kwargs):
+        args = _positional(fn, args, kwargs)
         nums = _argnums(argnums, len(args))
         y = _primal(fn)(*[_copy(a) for a in args])
+        if isinstance(y, tuple):
+            if mode == "forward":
+                raise UnsupportedError("error: the Jacobian of a function returning a tuple is "
+                                       "computed by reverse mode\n  = help: use mode='reverse' "
+                                       "or 'auto'")
+            res = _reverse_jac_tuple(fn, args, nums, y, caches, width)
+            return _map_leaves(lambda leaf: None if leaf is None else (
+                leaf[0] if _is_int(argnums) else tuple(leaf)), res)
         n_out = np.size(y)
         n_in = sum(np.size(args[k]) for k in nums)
         m = mode
@@ -514,6 +583,82 @@ def _reverse_jac(fn, args, k, y, caches, width=8):
                 adj = out[1]
                 rows[r0 + lane] = float(adj[lane]) if w > 1 else float(adj)
     return rows.reshape(np.shape(y) + np.shape(x))
+
+
+def _float_leaves(y, path=()):
+    """(path, value) of every float scalar and float array inside a (nested) tuple result."""
+    out = []
+    for k, v in enumerate(y):
+        if isinstance(v, tuple):
+            out += _float_leaves(v, path + (k,))
+        elif _is_float_scalar(v) or _is_float_array(v):
+            out.append((path + (k,), v))
+    return out
+
+
+def _map_leaves(f, tree):
+    return tuple(_map_leaves(f, t) for t in tree) if isinstance(tree, tuple) else f(tree)
+
+
+def _reverse_jac_tuple(fn, args, nums, y, caches, width=8):
+    """The Jacobians of a tuple-valued ``fn``: a tree shaped like ``y`` whose float and
+    float-array leaves hold [∂leaf/∂args[k] for k in nums] (shape ``leaf.shape + x_k.shape``)
+    and whose other leaves are None.  Rows are pulled ``width`` at a time by batched reverse
+    calls (``ret=DuplicatedOnly``, a tuple seed with one unit adjoint per lane somewhere in
+    its leaves, the last block padded with zero lanes); every argument in ``nums`` gets its
+    adjoints from the same calls."""
+    leaves = _float_leaves(y)
+    sizes = [int(np.size(v)) for _, v in leaves]
+    n_out = sum(sizes)
+    w = max(1, min(width, n_out))
+    acts = _reverse_acts(args, nums)
+    key = ("rev-tuple", acts, w)
+    if key not in caches:
+        caches[key] = autodiff_reverse(fn, *acts, ret=A.DuplicatedOnly, width=w)
+    d = caches[key]
+    lane = (w,) if w > 1 else ()
+    rows = {k: np.zeros((n_out, int(np.size(args[k])))) for k in nums}
+    starts = np.cumsum([0] + sizes)
+    for r0 in range(0, n_out, w):
+        lanes = range(min(w, n_out - r0))
+        seeds = {}
+        for (path, v) in leaves:
+            dt = v.dtype if isinstance(v, np.ndarray) else np.float64
+            seeds[path] = np.zeros(lane + np.shape(v), dtype=dt)
+        for ln in lanes:
+            r = r0 + ln
+            j = int(np.searchsorted(starts, r, side="right")) - 1
+            seeds[leaves[j][0]].reshape(w, -1)[ln, r - starts[j]] = 1.0
+        call, shadows = [], {}
+        for j, a in enumerate(args):
+            call.append(_copy(a))
+            if acts[j] is A.Duplicated:
+                shadows[j] = np.zeros(lane + np.shape(a), dtype=a.dtype)
+                call.append(shadows[j])
+
+        def seed_tree(t, path=()):
+            return tuple(seed_tree(v, path + (k,)) if isinstance(v, tuple) else
+                         (seeds[path + (k,)] if w > 1 or isinstance(v, np.ndarray)
+                          else float(seeds[path + (k,)])) if (path + (k,)) in seeds else None
+                         for k, v in enumerate(t))
+        res = d(*call, seed_tree(y))
+        res = res if isinstance(res, tuple) else (res,)
+        actives = [j for j in nums if acts[j] is A.Active]
+        for k in nums:
+            adj = shadows[k] if acts[k] is A.Duplicated else np.asarray(res[actives.index(k)])
+            flat = adj.reshape(w, -1) if w > 1 else adj.reshape(1, -1)
+            for ln in lanes:
+                rows[k][r0 + ln] = flat[ln]
+    out = {}
+    for j, (path, v) in enumerate(leaves):
+        out[path] = [rows[k][starts[j]:starts[j + 1]].reshape(np.shape(v) + np.shape(args[k]))
+                     for k in nums]
+        out[path] = [float(J) if J.shape == () else J for J in out[path]]
+
+    def build(t, path=()):
+        return tuple(build(v, path + (k,)) if isinstance(v, tuple) else out.get(path + (k,))
+                     for k, v in enumerate(t))
+    return build(y)
 
 
 def _forward_jac(fn, args, k, y, width, caches):

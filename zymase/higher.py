@@ -33,7 +33,7 @@ import numpy as np
 
 from . import activities as A
 from .api import autodiff_forward, autodiff_reverse
-from .convenience import _argnums, _is_float_array, _is_float_scalar, _is_int
+from .convenience import _argnums, _is_float_array, _is_float_scalar, _is_int, _positional
 from .errors import ActivityError, ShadowError
 
 # (id(fn), reverse activities[, tangent set, width]) → (fn, reverse derivative[, forward
@@ -155,7 +155,8 @@ def hessian(fn, argnums=0, width: int = 8):
     block of shape ``x.shape * 2`` (a float for a scalar argument); for a tuple the nested
     tuple of blocks ``H[i][j]`` of shape ``x_i.shape + x_j.shape``."""
 
-    def h(*args):
+    def h(*args, **kwargs):
+        args = _positional(fn, args, kwargs)
         nums = _argnums(argnums, len(args))
         blocks = {}
         # a batched forward derivative cannot return a tuple (the adjoints of two or more

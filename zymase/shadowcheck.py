@@ -126,9 +126,16 @@ def njit_checker(nargs: int, pairs, aliases, seed, width: int):
             if isinstance(ta, nbt.Array) and isinstance(tb, nbt.Array):
                 _overlap_lines(lines, g, f"a{ia}", f"a{ib}", ta, tb,
                                f"error: shadow `d{na}` shares memory with shadow `d{nb}`")
-        if seed is not None and isinstance(types[seed], nbt.Array):
-            m = _msg(g, f"error: with width={width} the seed must have {width} entries")
-            lines.append(f"if a{seed}.shape[0] != {width}: raise ShadowError({m})")
+        if seed is not None:
+            # an array seed, or every array in a tuple seed (a tuple result's adjoints)
+            def seed_lines(t, expr):
+                if isinstance(t, nbt.Array) and t.ndim >= 1:
+                    m = _msg(g, f"error: with width={width} the seed must have {width} entries")
+                    lines.append(f"if {expr}.shape[0] != {width}: raise ShadowError({m})")
+                elif isinstance(t, nbt.BaseTuple):
+                    for k, mt in enumerate(t.types):
+                        seed_lines(mt, f"{expr}[{k}]")
+            seed_lines(types[seed], f"a{seed}")
         body = "".join(f"    {ln}\n" for ln in lines) or "    pass\n"
         exec(f"def impl({params}):\n{body}", g)
         return g["impl"]

@@ -194,6 +194,19 @@ def _existing(disp, argtypes):
     return cres
 
 
+def fold_defaults(disp, argtypes: Sequence[types.Type]) -> tuple:
+    """The argument types of a call that passes the first ``len(argtypes)`` parameters:
+    every parameter left out (it has a default) becomes ``types.Omitted(default)``, as Numba's
+    dispatcher types such a call.  An omitted parameter is no IR parameter at all (its data
+    model has no leaves): Numba compiles the default into the body as a constant, so it is
+    ``Const`` by construction."""
+    argtypes = tuple(argtypes)
+    code = disp.py_func.__code__
+    if len(argtypes) >= code.co_argcount:
+        return argtypes
+    return tuple(disp._compiler.fold_argument_types(argtypes, {})[1])
+
+
 def compile_ir(fn, argtypes: Sequence[types.Type], reuse: bool = True) -> FrontendResult:
     """Compile ``fn`` for ``argtypes`` and return its unoptimised IR with all callees.
 
@@ -201,7 +214,7 @@ def compile_ir(fn, argtypes: Sequence[types.Type], reuse: bool = True) -> Fronte
     is reused instead of compiling again: it has no line tables, so a caller that needs
     source lines for an error message compiles afresh (``reuse=False``)."""
     disp = as_dispatcher(fn)
-    argtypes = tuple(argtypes)
+    argtypes = fold_defaults(disp, argtypes)
     cres = _existing(disp, argtypes) if reuse else None
     if cres is not None:
         return _result(disp, cres, argtypes, line_info=False)
@@ -360,6 +373,49 @@ def _array_params(info: ArgInfo):
     return ArrayParams(info.first, t.ndim, dtype, t)
 
 
+def tuple_result_ok(t) -> bool:
+    """A tuple result reverse mode can seed: its elements (nested tuples too) are float
+    scalars, float arrays, or values without a derivative (integers, booleans, None)."""
+    for m in t.types:
+        if isinstance(m, types.BaseTuple):
+            if not tuple_result_ok(m):
+                return False
+        elif not (isinstance(m, (types.Float, types.Integer, types.Boolean, types.NoneType))
+                  or isinstance(m, types.Array) and isinstance(m.dtype, types.Float)):
+            return False
+    return True
+
+
+def _tuple_seeds(rt, sinfo: ArgInfo, width: int, path=()) -> list:
+    """The seed elements of tuple result ``rt`` from seed argument ``sinfo`` (a tuple of the
+    same shape, checked by ``Derivative._validate_return``): one per float or float-array
+    element; other elements' seeds are ignored."""
+    from ..llvm.jit import value_type
+    from ..transforms.signature import Lanes, SeedElement
+    out = []
+    for k, (mt, c) in enumerate(zip(rt.types, sinfo.children)):
+        p = path + (k,)
+        if isinstance(mt, types.BaseTuple):
+            out += _tuple_seeds(mt, c, width, p)
+        elif isinstance(mt, types.Float):
+            if width == 1:
+                lanes = Lanes((c.first,))
+            else:   # a 1-D array of N seeds
+                a = _array_params(c)
+                lanes = Lanes((a.data,), a.strides[0], value_type(c.nbtype.dtype))
+            out.append(SeedElement(p, value_type(mt), lanes=lanes))
+        elif isinstance(mt, types.Array) and isinstance(mt.dtype, types.Float):
+            res = _element_array(mt)
+            out.append(SeedElement(p, value_type(mt), array=_array_params(c), result=res))
+    return out
+
+
+def _element_array(t):
+    from ..llvm.jit import value_type
+    from ..transforms.signature import ArrayParams
+    return ArrayParams(0, t.ndim, value_type(t.dtype), t)
+
+
 def numba_signature(fe: FrontendResult, argtypes: Sequence[types.Type], activities, mode,
                     ret, width: int):
     """The ``DerivSignature`` of the derivative of ``fe``'s function called with the Numba
@@ -414,12 +470,13 @@ def numba_signature(fe: FrontendResult, argtypes: Sequence[types.Type], activiti
         k += 2 if act.has_shadow else 1
     rt = fe.signature.return_type
     kind = "none" if isinstance(rt, types.NoneType) else "float" if isinstance(rt, types.Float) \
-        else "array" if isinstance(rt, types.Array) else "other"
+        else "array" if isinstance(rt, types.Array) else \
+        "tuple" if isinstance(rt, types.BaseTuple) and tuple_result_ok(rt) else "other"
     array = ArrayParams(0, rt.ndim, value_type(rt.dtype) if isinstance(rt.dtype, types.Float)
                         else None, rt) if kind == "array" else None
     retspec = ReturnSpec(kind, value_type(rt) if kind != "none" else I8, slot=0, status=True,
                          excinfo=1, describe=str(rt), array=array,
-                         contiguous=kind == "array" and rt.layout == "C")
+                         contiguous=kind == "array" and rt.layout == "C", source=rt)
     seed = None
     if mode is A.Mode.REVERSE and ret in (A.Active, A.ActiveOnly):
         s = dmap.args[-1]
@@ -428,6 +485,8 @@ def numba_signature(fe: FrontendResult, argtypes: Sequence[types.Type], activiti
         else:   # a 1-D array of N seeds
             a = _array_params(s)
             seed = Seed(lanes=Lanes((a.data,), a.strides[0], value_type(s.nbtype.dtype)))
+    elif mode is A.Mode.REVERSE and ret in (A.Duplicated, A.DuplicatedOnly) and kind == "tuple":
+        seed = Seed(elements=_tuple_seeds(rt, dmap.args[-1], width))
     elif mode is A.Mode.REVERSE and ret in (A.Duplicated, A.DuplicatedOnly):
         seed = Seed(array=_array_params(dmap.args[-1]))
     outputs, nbtypes = [], []

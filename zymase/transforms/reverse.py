@@ -17,7 +17,12 @@ Algorithm (combined mode, like Enzyme's ``CombinedReverse``)
    that dominate the whole adjoint sweep (arguments, the entry blocks) are not taped.
 4. Each ``ret`` becomes: status ≠ 0 → free everything, return the status (exceptions
    propagate, no adjoint sweep); status = 0 (or no status: the C ABI) → start the sweep with
-   ``ret_bar = seed`` (1.0 for the C ABI, as ``__enzyme_autodiff``).
+   ``ret_bar = seed`` (1.0 for the C ABI, as ``__enzyme_autodiff``).  An array result's
+   shadow is memory (the shadow of the return slot holds the shadow descriptor the forward
+   sweep stored there): its seed array is added into it.  A tuple result's shadow slot has
+   the result's struct type: float elements' seeds are stored into their fields (the
+   adjoints of the primal's stores into the return slot pick them up), array elements'
+   seed arrays are added into the element shadows.
 5. Adjoint sweep: a dispatcher pops a block id and jumps to that block's adjoint code, which
    pops its values and walks the block's instructions backwards:
        float op r = f(x, y):    x_bar += r_bar · ∂f/∂x  (rules table), r_bar = 0
@@ -121,16 +126,23 @@ class ReverseTransform:
         self.ret_bar = None
         what = self.ret.describe
         self.array_ret = self.ret.kind == "array"
-        if self.has_ret and not self.array_ret and contains_pointer(slot_t):
+        # a tuple result (floats, float arrays, integers, nested tuples) is stored through
+        # the return slot field by field like an array's descriptor: its shadow is a slot of
+        # the same struct type whose float fields receive the float elements' seeds and whose
+        # array fields receive the elements' shadow descriptors (seeded like an array result)
+        self.tuple_ret = self.ret.kind == "tuple"
+        memory_ret = self.array_ret or self.tuple_ret
+        if self.has_ret and not memory_ret and contains_pointer(slot_t):
             raise unsupported(f"a reverse-mode derivative of a function returning {what}",
-                              help="return a float or an array, or write results into an "
-                                   "output argument passed as Duplicated")
-        if self.array_ret:
+                              help="return a float, an array or a tuple of them, or write "
+                                   "results into an output argument passed as Duplicated")
+        if memory_ret:
             if self.ret_act in (A.Active, A.ActiveOnly):
                 raise ActivityError(
                     f"error: return activity `{self.ret_act}` is for float results, but the "
-                    f"function returns an array ({what})\n  = help: use ret=Duplicated "
-                    f"and pass the output adjoint array as the trailing seed, or ret=Const")
+                    f"function returns {'an array' if self.array_ret else 'a tuple'} ({what})"
+                    f"\n  = help: use ret=Duplicated and pass the output adjoint "
+                    f"{'array' if self.array_ret else 'tuple'} as the trailing seed, or ret=Const")
             # the returned array's shadow lands in this slot (the forward sweep stores the
             # shadow struct next to the primal one); the seed is added into its data
             # one slot per lane at width N (the shadow of an alloca)
@@ -141,12 +153,12 @@ class ReverseTransform:
                 self.ret_bars.append(rb_)
             self.ret_bar = self.ret_bars[0]
             seeds[prim_slot] = self._gather(eb, self.ret_bars)
-        if self.has_ret and not self.array_ret and self.ret_act in (A.Duplicated, A.DuplicatedOnly):
+        if self.has_ret and not memory_ret and self.ret_act in (A.Duplicated, A.DuplicatedOnly):
             # a float result has no shadow memory: Duplicated would silently drop its adjoint
             raise ActivityError(f"error: return activity `{self.ret_act}` is not valid for a "
                                 f"function returning {what}\n  = help: use ret=Active (the "
                                 f"return adjoint is the trailing seed argument) or ret=Const")
-        if self.has_ret and not self.array_ret:
+        if self.has_ret and not memory_ret:
             if not (slot_t.is_float or not contains_float(slot_t)):
                 raise unsupported(f"a reverse-mode derivative of a function returning "
                                   f"{what}", help="return a float, or write results into "
@@ -861,7 +873,8 @@ class ReverseTransform:
                 sb_ = Builder(module).at_end(start)
                 if self.ret_bar is not None and self.ret_act in (A.Active, A.ActiveOnly):
                     sb_.store(self._seed_value(sb_), self.ret_bar)
-                if self.array_ret and self.ret_act in (A.Duplicated, A.DuplicatedOnly):
+                if (self.array_ret or self.tuple_ret) and \
+                        self.ret_act in (A.Duplicated, A.DuplicatedOnly):
                     sb_ = self._seed_array_return(sb_, start)
                 if self.tape_counter is not None:
                     used = sb_.sub(sb_.cast("ptrtoint", sb_.load(PTR, tape.top), I64),
@@ -1695,55 +1708,88 @@ class ReverseTransform:
         return self.skeleton.lanes(b, seed.lanes, convert)
 
     # -- 6. results -------------------------------------------------------------------------
+    def _ret_element(self, b: Builder, slot: Value, path, t: Type) -> Value:
+        """Pointer to element ``path`` (of IR type ``t``) of a return slot or its shadow."""
+        if not path:
+            return slot
+        return b.gep(self.slot_t, slot, [const_int(I64, 0)] + [const_int(I32, k) for k in path])
+
     def _seed_array_return(self, b: Builder, start: Block) -> Builder:
-        """shadow(result) += seed (the output adjoint array); a shape mismatch raises.  At
-        width N the seed has a leading axis of N and lane k's shadow gets ``seed[k]``."""
-        seed = self.sig.seed.array
-        ret_src = self.ret.array.source
-        src_all = [self.fn.args[k] for k in range(seed.first, seed.first + seed.count)]
-        entry = Builder(self.module).before(self.fn.entry.terminator)
-        if self.width == 1:
-            calls = [(_flatten(b, b.load(self.slot_t, self.ret_bar)), src_all, seed.source)]
+        """shadow(result) += seed: the output adjoint array of an array result; for a tuple
+        result each float element's seed is stored into its field of the result's shadow and
+        each array element's seed array added into the element's shadow.  A shape mismatch
+        raises (ValueError, before the adjoint sweep).  At width N each seed has a leading
+        axis of N and lane k's shadow gets ``seed[k]``."""
+        if self.array_ret:
+            calls = self._array_seed_calls(b, (), self.slot_t, self.sig.seed.array,
+                                           self.ret.array.source)
         else:
-            # lane k: the k-th pointer of every pointer field, and the view seed[k]
-            nd = seed.ndim
-            mi, parent, nitems, itemsize, data = src_all[:5]
-            shape, strides = src_all[5:5 + nd], src_all[5 + nd:5 + 2 * nd]
-            view_t = nbt.Array(seed.source.dtype, nd - 1, "A")
-            count = const_int(I64, 1)
-            for sh_ in shape[1:]:
-                count = b.mul(count, sh_)
             calls = []
-            prim = _flatten(b, b.load(self.slot_t, self.prim_slot))
-            for k in range(self.width):
-                # pointers from lane k's shadow; shape and strides (never written into
-                # batched shadow memory) from the primal result
-                dst = [s_ if s_.type.is_pointer else p_ for s_, p_ in
-                       zip(_flatten(b, b.load(self.slot_t, self.ret_bars[k])), prim)]
-                lane_data = b.gep(I8, data, [b.mul(strides[0], const_int(I64, k))])
-                calls.append((dst, [mi, parent, count, itemsize, lane_data] + shape[1:]
-                              + strides[1:], view_t))
+            for el in self.sig.seed.elements:
+                if el.array is not None:
+                    calls += self._array_seed_calls(b, el.path, el.type, el.array,
+                                                    el.result.source)
+                    continue
+                def convert(v, t=el.type):
+                    return v if v.type == t else \
+                        b.cast("fptrunc" if v.type.bits > t.bits else "fpext", v, t)
+                vals = convert(self.skeleton.lanes(b, el.lanes)) if el.lanes.load is None \
+                    else self.skeleton.lanes(b, el.lanes, convert)
+                for k in range(self.width):
+                    p = self._ret_element(b, self.ret_bars[k], el.path, el.type)
+                    b.store(self._lane(b, vals, k), p)
+            if not calls:
+                return b
         ok_blk = self.fn.add_block(f"{start.name}.seeded")
         err = self.fn.add_block(f"{start.name}.badseed")
         st = const_int(I32, 0)
-        for dst, src, src_t in calls:
+        entry = Builder(self.module).before(self.fn.entry.terminator)
+        for dst, src, src_t, ret_src in calls:
             sym = _accumulate_symbol(self.module, ret_src, src_t)
             rc = b.call(sym, FunctionType(I32, (PTR, PTR) + tuple(v.type for v in dst + src)),
                         [entry.alloca(I8), self.excinfo] + dst + src)
             st = b.select(b.icmp("ne", st, const_int(I32, 0)), st, rc)
         b.cbr(b.icmp("eq", st, const_int(I32, 0)), ok_blk, err)
         eb = Builder(self.module).at_end(err)
-        self._release_arrays(eb, eb.load(self.slot_t, self.prim_slot), ret_src)
+        self._release_arrays(eb, eb.load(self.slot_t, self.prim_slot), self.ret.source)
         self._free_shadows(eb)
         self.tape.release(eb)
         eb.ret(st)
         return Builder(self.module).at_end(ok_blk)
 
+    def _array_seed_calls(self, b: Builder, path, t: Type, seed, ret_src) -> list:
+        """The accumulations ``shadow(result element path) += seed`` (one per lane): for each,
+        the destination shadow's descriptor leaves, the seed's (lane k: the view seed[k]),
+        the seed's Numba type and the element's."""
+        src_all = [self.fn.args[k] for k in range(seed.first, seed.first + seed.count)]
+        if self.width == 1:
+            dst = _flatten(b, b.load(t, self._ret_element(b, self.ret_bar, path, t)))
+            return [(dst, src_all, seed.source, ret_src)]
+        # lane k: the k-th pointer of every pointer field, and the view seed[k]
+        nd = seed.ndim
+        mi, parent, nitems, itemsize, data = src_all[:5]
+        shape, strides = src_all[5:5 + nd], src_all[5 + nd:5 + 2 * nd]
+        view_t = nbt.Array(seed.source.dtype, nd - 1, "A")
+        count = const_int(I64, 1)
+        for sh_ in shape[1:]:
+            count = b.mul(count, sh_)
+        calls = []
+        prim = _flatten(b, b.load(t, self._ret_element(b, self.prim_slot, path, t)))
+        for k in range(self.width):
+            # pointers from lane k's shadow; shape and strides (never written into
+            # batched shadow memory) from the primal result
+            lane = b.load(t, self._ret_element(b, self.ret_bars[k], path, t))
+            dst = [s_ if s_.type.is_pointer else p_ for s_, p_ in zip(_flatten(b, lane), prim)]
+            lane_data = b.gep(I8, data, [b.mul(strides[0], const_int(I64, k))])
+            calls.append((dst, [mi, parent, count, itemsize, lane_data] + shape[1:]
+                          + strides[1:], view_t, ret_src))
+        return calls
+
     def _finish(self, exit_blk: Block):
         b = Builder(self.module).at_end(exit_blk)
         sk = self.skeleton
-        if self.array_ret and self.ret_act is A.DuplicatedOnly:
-            self._release_arrays(b, b.load(self.slot_t, self.prim_slot), self.ret.array.source)
+        if (self.array_ret or self.tuple_ret) and self.ret_act is A.DuplicatedOnly:
+            self._release_arrays(b, b.load(self.slot_t, self.prim_slot), self.ret.source)
         vals = []
         for out in self.sig.results.outputs:
             if out.kind == "primal":

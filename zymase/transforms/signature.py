@@ -145,7 +145,7 @@ Input = Union[FloatInput, PointerInput, ArrayInput]
 @dataclass
 class ReturnSpec:
     """How the primal hands back its result, and what the result is."""
-    kind: str                        # "none" | "float" | "array" | "other"
+    kind: str                        # "none" | "float" | "array" | "tuple" | "other"
     type: Type                       # its IR type (a placeholder i8 for "none")
     slot: Optional[int] = None       # primal IR parameter it is stored through (Numba's retptr)
     status: bool = False             # the primal returns an i32 status, 0 = success
@@ -153,10 +153,25 @@ class ReturnSpec:
     describe: str = ""               # how messages name its type
     array: Optional[ArrayParams] = None   # kind "array": its descriptor (ndim, dtype, source)
     contiguous: bool = False         # kind "array": C-contiguous
+    source: object = None            # the front end's type of the result
 
     @property
     def has_value(self) -> bool:
         return self.kind != "none"
+
+
+@dataclass(frozen=True)
+class SeedElement:
+    """Reverse mode, a tuple result: the output adjoint of one float or float-array element.
+    ``path`` indexes the element in the result's (nested) struct; a float element's seed is
+    ``lanes`` (a parameter, or N values loaded from a 1-D array at width N), an array
+    element's is the Numba array ``array`` (a leading lane axis at width N), added into the
+    shadow of the element, whose descriptor is ``result``."""
+    path: Tuple[int, ...]
+    type: Type                                # the element's IR type
+    lanes: Optional[Lanes] = None
+    array: Optional[ArrayParams] = None
+    result: Optional[ArrayParams] = None
 
 
 @dataclass
@@ -164,10 +179,12 @@ class Seed:
     """Reverse mode: where the adjoint of the result comes from.  ``lanes``: a parameter (or
     N values loaded from an array of seeds); ``constant``: a fixed value (1.0: Enzyme's
     ``__enzyme_autodiff``); ``array``: an output adjoint array added into the result's
-    shadow (Numba, array results)."""
+    shadow (Numba, array results); ``elements``: a tuple result's seeds, one per float or
+    float-array element (Numba: the seed argument is a tuple shaped like the result)."""
     lanes: Optional[Lanes] = None
     constant: Optional[float] = None
     array: Optional[ArrayParams] = None
+    elements: Optional[List[SeedElement]] = None
 
 
 @dataclass
