@@ -20,6 +20,7 @@ from .ir.printer import print_module
 from .ir.values import Module
 from .llvm import jit, pipelines
 from .transforms.sign_checks import fold_sign_checks
+from .transforms.refcounts import drop_borrowed_refcounts
 
 
 def debug_flags(extra=None) -> set:
@@ -62,6 +63,9 @@ def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepa
     prim = module.functions[fe.llvm_name]
     _refuse_parallel_loops(prim)
     fold_sign_checks(prim, array_param_facts(prim, fe.argmap))
+    for f in module.defined():      # the primal and what stays a call (recursion)
+        if f.name.startswith("_ZN"):
+            drop_borrowed_refcounts(f)
     t3 = time.perf_counter()
     return Prepared(fe, module, {"numba": t1 - t0, "canonicalise": t2 - t1, "parse": t3 - t2})
 
