@@ -399,9 +399,11 @@ class Derivative:
 
     def __reduce__(self):
         fn = self.inner if self.inner is not None else self.dispatcher
+        from . import __version__
         return (_rebuild_derivative, (fn, self.mode.value, tuple(a.name for a in self.activities),
                                       None if self.ret is None else self.ret.name, self.width,
-                                      self.checks, tuple(sorted(self.print_flags)), self.cache))
+                                      self.checks, tuple(sorted(self.print_flags)), self.cache,
+                                      __version__))
 
     # -- calling ----------------------------------------------------------------------------
     def __call__(self, *args):
@@ -460,7 +462,17 @@ def _check_batch_tuple_seed(seed, width, where):
                               f"lane j")
 
 
-def _rebuild_derivative(fn, mode, acts, ret, width, checks, print_flags, cache):
+def _rebuild_derivative(fn, mode, acts, ret, width, checks, print_flags, cache, version=None):
+    """Unpickling: the derivative is rebuilt from its description, by this zymase only —
+    another version may read the activities differently, so it is a clear error."""
+    from . import __version__
+    if version != __version__:
+        from .errors import ZymaseError
+        raise ZymaseError(
+            f"error: this derivative was pickled by zymase {version or 'before 0.1.0'}, and "
+            f"this is zymase {__version__}\n  = help: build it again with "
+            f"zymase.autodiff_{mode}(...) in this version (derivatives are recompiled, not "
+            f"stored, so nothing is lost)")
     return Derivative(fn, A.Mode(mode), [A.ALL[a] for a in acts],
                       None if ret is None else A.ALL[ret], width, checks, set(print_flags), cache)
 

@@ -495,8 +495,6 @@ else:
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="api.Derivative.__reduce__ records no zymase version: a "
-                   "pickle from another version loads silently (reported; api.py is not ours)")
 def test_pickle_from_another_version_is_a_clear_error(tmp_path):
     import tests.integration.test_hostile as me
     d = zymase.autodiff_reverse(me.sines, Duplicated, Const, ret=Active)
