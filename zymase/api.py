@@ -21,7 +21,7 @@ from . import activities as A
 from .errors import ActivityError, ShadowError, ZymaseError, internal
 from .frontend.numba import as_dispatcher, typeof_args
 from .llvm import jit
-from .pipeline import debug_flags, dprint, finish, prepare
+from .pipeline import debug_flags, dprint, finish, paused_gc, prepare
 from .shadowcheck import (check_python, check_seed_python, check_seed_type, check_types,
                           njit_checker)
 from . import diskcache
@@ -354,8 +354,9 @@ class Derivative:
             lib = jit.library_from_ir(symbol, text)
         else:
             try:
-                module, symbol, restype = self._transform(argtypes, disk_key)
-                lib, final = finish(module, symbol, self.print_flags)
+                with paused_gc():
+                    module, symbol, restype = self._transform(argtypes, disk_key)
+                    lib, final = finish(module, symbol, self.print_flags)
             except (ZymaseError, MemoryError, KeyboardInterrupt, numba.core.errors.NumbaError):
                 raise
             except Exception as e:  # noqa: BLE001 - anything else is zymase's own bug
@@ -412,9 +413,17 @@ class Derivative:
                                 f"{len(args)} given\n  = help: call it as {self.call_signature()}")
         if self.checks:
             self.check_shadows(args)
+        entry = self._py_entry if self.checks else self._entry
         try:
-            # the entry dispatcher types the arguments itself (fast path) and builds on demand
-            return (self._py_entry if self.checks else self._entry)(*args)
+            # the entry dispatcher types the arguments itself (fast path) and builds on demand;
+            # until a first call succeeded, the build (Numba's compile of the entry included)
+            # runs with the garbage collector paused
+            if self.__dict__.get("_warm"):
+                return entry(*args)
+            with paused_gc():
+                out = entry(*args)
+            self._warm = True
+            return out
         except numba.core.errors.TypingError:
             # a build error surfaced through Numba's typer: rebuild here for the real error
             # (ActivityError, ShadowError, UnsupportedError, …) with its own message

@@ -51,9 +51,14 @@ class WriteResults:
         return "\n".join(lines)
 
 
-def written_pointers(i: Instruction) -> Optional[List[Value]]:
+def written_pointers(i: Instruction, frees_write: bool = False) -> Optional[List[Value]]:
     """Pointers instruction ``i`` may write through ([] if none), or None when it may write
-    anywhere (a call we know nothing about, with a pointer operand)."""
+    anywhere (a call we know nothing about, with a pointer operand).
+
+    ``frees_write``: ``free``/``realloc`` count as writing anywhere — for a caller that would
+    re-read memory later (reverse mode re-loading values in its adjoint sweep), a block
+    released in between is as bad as one overwritten; for the written-argument question they
+    write nothing the caller sees."""
     if i.opcode == "store":
         return [i.operands[1]]
     # atomicrmw/cmpxchg in Numba code are MemInfo refcounts: never array data
@@ -69,6 +74,8 @@ def written_pointers(i: Instruction) -> Optional[List[Value]]:
         return lapack.written(i)
     if name in blas.CALLS:
         return blas.written(i)
+    if frees_write and (name in table.C_FREES or name == table.C_REALLOC):
+        return None
     if table.lookup(name) or table.is_inactive_call(name) or name in table.ALLOCATORS \
             or name in table.REFCOUNT or name in table.DEALLOCATORS \
             or name in table.MEMINFO_DATA or name in table.C_MALLOCS or name in table.C_FREES \

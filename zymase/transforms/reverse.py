@@ -93,6 +93,7 @@ from ..analysis.loops import analyse_loops, failing_blocks
 from .scopes import UNKNOWN, AliasScopes, shadow_keys
 from . import blas, callees, lapack
 from ..analysis.addresses import accumulation_order, affine
+from ..analysis.writes import written_pointers
 
 
 class ReverseTransform:
@@ -653,29 +654,11 @@ class ReverseTransform:
                 ok = False
         self.readonly_loads = ok
 
-    def _written(self, i: Instruction) -> Optional[List[Value]]:
-        """Pointers primal instruction ``i`` may write through ([] if none), or None when it
-        may write anywhere (a call we know nothing about, with a pointer argument)."""
-        if i.opcode == "store":
-            return [i.operands[1]]
-        # atomicrmw/cmpxchg in Numba code are MemInfo refcounts: never array data
-        if i.opcode == "call":
-            name = i.callee_name or ""
-            if name.startswith(("llvm.memset.", "llvm.memcpy.", "llvm.memmove.")):
-                return [i.operands[0]]
-            if name in blas.MATRIX:
-                return blas.matrix_written(i)
-            if name in lapack.CALLS:
-                return lapack.written(i)
-            if name in blas.CALLS:
-                return blas.written(i)
-            if table.lookup(name) or table.is_inactive_call(name) or name in table.ALLOCATORS \
-                    or name in table.REFCOUNT or name in table.DEALLOCATORS \
-                    or name in table.MEMINFO_DATA:
-                return []
-            if any(o.type.is_pointer for o in i.operands):
-                return None
-        return []
+    @staticmethod
+    def _written(i: Instruction) -> Optional[List[Value]]:
+        """Pointers primal instruction ``i`` may write through (analysis/writes.py), with
+        ``free``/``realloc`` as writing anywhere: the adjoint sweep re-reads memory."""
+        return written_pointers(i, frees_write=True)
 
     def _loop_invariant(self, v: Value, lp, allow: Optional[Value] = None) -> bool:
         """Computed outside ``lp`` (or is ``allow``), or purely from such values: so
