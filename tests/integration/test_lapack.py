@@ -1,0 +1,222 @@
+"""``np.linalg`` beyond solve: inv, det, slogdet (LAPACK getrf, getri), cholesky (potrf), eigh and
+eigvalsh (xxxevd), differentiated by the rules of transforms/lapack_lu.py and lapack_sym.py;
+svd, qr, lstsq and eig refused by name.
+
+Two functions — the LU family (inv, det, slogdet) and the symmetric one (cholesky, eigh,
+eigvalsh) — are compiled once per mode and width (module-level cache: compiling dominates the
+run time) and checked at sizes 1, 2, 3 and 5 on well-conditioned matrices (diagonally dominant
+with the rows reversed, so that getrf pivots; SPD with distinct eigenvalues):
+
+* forward width 1 against Richardson central differences along a random, *non-symmetric*
+  direction (cholesky and eigh read one triangle: perturbing the other changes nothing, and
+  the rules must agree);
+* reverse width 1 against the forward tangent (⟨J v, w⟩ = ⟨v, Jᵀ w⟩ to rounding) and the
+  finite difference;
+* forward width 4 lane by lane against four width-1 calls, reverse width 4 (four seeds)
+  against the width-1 gradient times each seed;
+* closed forms: ∇ det = det·A⁻ᵀ, ∇ log|det| = A⁻ᵀ, ∇ ⟨W, A⁻¹⟩ = −A⁻ᵀ W A⁻ᵀ, ∇ Σ cᵢ λᵢ = Q diag(c) Qᵀ
+  folded onto the lower triangle eigh reads (and finite at a repeated eigenvalue);
+* the caller's arrays are unchanged; derivatives called from ``@numba.njit`` code give the
+  same bits as from Python; float32.
+"""
+import functools
+
+import numba
+import numpy as np
+import pytest
+
+import zymase
+from zymase import Active, Const, Dual, DualOnly, Duplicated
+
+from tests.support import central_difference
+
+SIZES = [1, 2, 3, 5]
+SEEDS4 = np.array([1.0, -2.0, 0.5, 3.0])
+
+
+def lu_f(A, W):
+    """inv (getrf + getri), det and slogdet (getrf + loops over the factors)."""
+    X = np.linalg.inv(A)
+    return np.sum(W * X) + np.sin(X[0, 0]) + np.linalg.det(A) + 0.5 * np.linalg.slogdet(A)[1]
+
+
+def sym_f(A, W):
+    """cholesky, eigvalsh (jobz 'N') and eigh (jobz 'V'): eigenvectors through V², which does
+    not depend on their signs."""
+    n = A.shape[0]
+    w, V = np.linalg.eigh(A)
+    return (np.sum(W * np.sin(np.linalg.cholesky(A))) + np.sum(W[0] * np.linalg.eigvalsh(A))
+            + np.sum(W[1 % n] * w) + np.sum(W * V * V))
+
+
+FUNCS = {"lu": lu_f, "sym": sym_f}
+
+
+@functools.lru_cache(maxsize=None)
+def deriv(name, mode, width):
+    f = FUNCS[name]
+    if mode == "fwd":
+        return zymase.autodiff_forward(f, Dual, Const, ret=DualOnly, width=width)
+    return zymase.autodiff_reverse(f, Duplicated, Const, ret=Active, width=width)
+
+
+def _data(name, n, seed=0):
+    """lu: a diagonally dominant matrix with its rows reversed, so that getrf pivots; sym: SPD
+    with distinct eigenvalues.  Directions are not symmetric."""
+    rng = np.random.default_rng(seed + 10 * n)
+    B = rng.random((n, n))
+    A = B @ B.T + n * np.eye(n) if name == "sym" else (B + n * np.eye(n))[::-1].copy()
+    W = rng.standard_normal((n, n))
+    V = rng.standard_normal((4, n, n))
+    return A, W, V
+
+
+def _fd(name, A, W, V, h=1e-4):
+    """Central differences of the numpy function (numpy's LAPACK reads the same triangles)."""
+    f = FUNCS[name]
+    return float(central_difference(lambda t: f(A + t * V, W), h).value)
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("name", list(FUNCS))
+def test_modes_widths_and_finite_differences(name, n):
+    A, W, V = _data(name, n)
+    A0, W0 = A.copy(), W.copy()
+    # forward width 1 against finite differences, and the caller's arrays stay
+    fwd1 = deriv(name, "fwd", 1)
+    t1 = [fwd1(A, V[k].copy(), W) for k in range(4)]
+    np.testing.assert_array_equal(A, A0)
+    np.testing.assert_array_equal(W, W0)
+    for k in range(4):
+        assert t1[k] == pytest.approx(_fd(name, A, W, V[k]), rel=1e-6, abs=1e-9)
+    # forward width 4 = four width-1 calls
+    t4 = deriv(name, "fwd", 4)(A, V.copy(), W)
+    np.testing.assert_allclose(t4, t1, rtol=1e-13, atol=1e-14)
+    np.testing.assert_array_equal(A, A0)
+    # reverse width 1: value, gradient, dot-product test against the forward tangents
+    gA = np.zeros_like(A)
+    y = deriv(name, "rev", 1)(A, gA, W, 1.0)
+    np.testing.assert_array_equal(A, A0)
+    assert y == pytest.approx(FUNCS[name](A, W), rel=1e-11)
+    for k in range(4):
+        assert float(np.vdot(V[k], gA)) == pytest.approx(t1[k], rel=1e-10, abs=1e-12)
+    # reverse width 4: lane k is the gradient for seed k
+    g4 = np.zeros((4, n, n))
+    deriv(name, "rev", 4)(A, g4, W, SEEDS4.copy())
+    np.testing.assert_array_equal(A, A0)
+    for k in range(4):
+        np.testing.assert_allclose(g4[k], SEEDS4[k] * gA, rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_lu_closed_form(n):
+    """∇ (⟨W, X⟩ + sin X₀₀ + det + ½ log|det|) = −Xᵀ (W + cos(X₀₀) e₀e₀ᵀ) Xᵀ + (det + ½) Xᵀ
+    with X = A⁻¹; the tangent along Ȧ is −⟨W', X Ȧ X⟩ + (det + ½) tr(X Ȧ)."""
+    A, W, V = _data("lu", n, seed=1)
+    X, d = np.linalg.inv(A), np.linalg.det(A)
+    Wb = W.copy()
+    Wb[0, 0] += np.cos(X[0, 0])
+    g = np.zeros_like(A)
+    deriv("lu", "rev", 1)(A, g, W, 1.0)
+    np.testing.assert_allclose(g, -X.T @ Wb @ X.T + (d + 0.5) * X.T, rtol=1e-10, atol=1e-12)
+    t = deriv("lu", "fwd", 1)(A, V[0].copy(), W)
+    want = -np.sum(Wb * (X @ V[0] @ X)) + (d + 0.5) * np.trace(X @ V[0])
+    assert t == pytest.approx(want, rel=1e-10, abs=1e-12)
+
+
+def eigvals_f(A, c):
+    return np.sum(c * np.linalg.eigvalsh(A)) + np.sum(c[::-1] * np.linalg.eigh(A)[0])
+
+
+@functools.lru_cache(maxsize=None)
+def eigvals_rev():
+    return zymase.autodiff_reverse(eigvals_f, Duplicated, Const, ret=Active)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_eigenvalue_closed_form(n):
+    """∇ Σ cᵢ λᵢ = Q diag(c) Qᵀ, folded onto the lower triangle that eigh and eigvalsh read."""
+    S, W, _ = _data("sym", n, seed=1)
+    c = W[0].copy()
+    lam, Q = np.linalg.eigh(S)
+    G = Q @ np.diag(c + c[::-1]) @ Q.T
+    g = np.zeros_like(S)
+    eigvals_rev()(S, g, c, 1.0)
+    np.testing.assert_allclose(g, np.tril(G + G.T) - np.diag(np.diag(G)), rtol=1e-10,
+                               atol=1e-12)
+
+
+def test_repeated_eigenvalues_with_values_only():
+    """At A = 2I every eigenvalue is repeated: the trace still has gradient I through eigvalsh
+    and through eigh with its eigenvectors unused (checked quotients: no 0·∞)."""
+    g = np.zeros((3, 3))
+    eigvals_rev()(2.0 * np.eye(3), g, np.ones(3), 1.0)
+    np.testing.assert_allclose(g, 2.0 * np.eye(3), rtol=1e-13, atol=1e-14)
+
+
+@numba.njit
+def _call_in_njit(df, args):
+    return df(*args)
+
+
+def test_callable_from_njit():
+    A, W, V = _data("lu", 3, seed=2)
+    rev = deriv("lu", "rev", 1)
+    g_py, g_nb = np.zeros_like(A), np.zeros_like(A)
+    y_py = rev(A, g_py, W, 1.0)
+    y_nb = _call_in_njit(rev, (A, g_nb, W, 1.0))
+    assert y_py == y_nb
+    np.testing.assert_array_equal(g_nb, g_py)
+    S, W, V = _data("sym", 3, seed=2)
+    fwd4 = deriv("sym", "fwd", 4)
+    t_py = fwd4(S, V.copy(), W)
+    t_nb = _call_in_njit(fwd4, (S, V.copy(), W))
+    np.testing.assert_array_equal(np.asarray(t_nb), np.asarray(t_py))
+
+
+def f32_f(A):
+    return np.sum(np.linalg.inv(A)) + np.sum(np.linalg.cholesky(A)) \
+        + np.sum(np.linalg.eigvalsh(A) ** 2)
+
+
+def test_float32():
+    A, _, V = _data("sym", 4, seed=3)
+    g = np.zeros((4, 4), np.float32)
+    zymase.autodiff_reverse(f32_f, Duplicated, ret=Active)(A.astype(np.float32), g,
+                                                           np.float32(1.0))
+    for k in range(2):
+        fd = float(central_difference(lambda t: f32_f(A + t * V[k]), 1e-4).value)
+        assert float(np.vdot(V[k], g)) == pytest.approx(fd, rel=2e-3, abs=1e-4)
+
+
+def svd_f(A):
+    return np.sum(np.linalg.svd(A)[1])
+
+
+def qr_f(A):
+    return np.sum(np.linalg.qr(A)[1])
+
+
+def lstsq_f(A):
+    return np.sum(np.linalg.lstsq(A, A[:, 0])[0])
+
+
+def eig_general_f(A):
+    return np.sum(np.linalg.eigvals(A).real)
+
+
+def inv_complex_f(A):
+    return np.linalg.inv(A + 0j)[0, 0].real
+
+
+REFUSED = [(svd_f, "np.linalg.svd"), (qr_f, "np.linalg.qr"), (lstsq_f, "np.linalg.lstsq"),
+           (eig_general_f, "np.linalg.eig"),
+           (inv_complex_f, "complex")]
+
+
+@pytest.mark.parametrize("f,what", REFUSED, ids=[f.__name__ for f, _ in REFUSED])
+def test_refused_with_name_and_line(f, what):
+    with pytest.raises(zymase.UnsupportedError, match=what) as e:
+        zymase.autodiff_reverse(f, Duplicated, ret=Active)(np.eye(3) + 1.0, np.zeros((3, 3)),
+                                                          1.0)
+    assert "test_lapack.py" in str(e.value)
