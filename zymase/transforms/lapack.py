@@ -9,7 +9,8 @@ inv                    numba_xxgetrf, numba_ez_xxgetri             lapack_lu.py
 det, slogdet           numba_xxgetrf (+ loop code over the LU)     lapack_lu.py
 cholesky               numba_xxpotrf                               lapack_sym.py
 eigh, eigvalsh         numba_ez_xxxevd                             lapack_sym.py
-svd, pinv, cond, …     numba_ez_gesdd                              refused
+norm(A, ±2), cond      numba_ez_gesdd, jobz 'N' (values only)      lapack_svd.py
+svd, pinv              numba_ez_gesdd, jobz 'A' / 'S' (vectors)    refused
 qr                     numba_ez_geqrf, numba_ez_xxgqr              refused
 lstsq                  numba_ez_gelsd                              refused
 eig, eigvals           numba_ez_rgeev, numba_ez_cgeev              refused
@@ -18,10 +19,10 @@ eig, eigvals           numba_ez_rgeev, numba_ez_cgeev              refused
 Every call works in place on column-major memory (Numba hands it Fortran-order copies it made
 itself), so a rule maps the tangent held in the shadow of that memory before the call to the
 tangent after it (forward), or the adjoint after the call to the adjoint before it
-(reverse, overwriting what the call overwrote).  A call description (``Gesv``, lapack_lu.LU,
-lapack_sym.Sym) names its memory operands (``ptrs``: the shadows each lane passes, in that
-order) and its integer operands (``ints``: what the adjoint sweep must see again); ``remap``
-moves it to the adjoint sweep.  The entry points:
+(reverse, overwriting what the call overwrote).  A call description (``Gesv``,
+lapack_lu.LU, lapack_sym.Sym, lapack_svd.Svd) names its memory operands (``ptrs``: the shadows
+each lane passes, in that order) and its integer operands (``ints``: what the adjoint sweep
+must see again); ``remap`` moves it to the adjoint sweep.  The entry points:
 
 * ``parse(i, active)``: the description, or None when no memory operand is active; raises
   ``UnsupportedError`` (naming the numpy function) for refused calls and complex kinds;
@@ -51,15 +52,13 @@ from ..errors import unsupported
 from ..ir.builder import Builder
 from ..ir.types import I32, I64, I8, PTR, VOID, FunctionType, Type
 from ..ir.values import Constant, Instruction, Value, const_float, const_int
-from . import blas, lapack_lu, lapack_sym
+from . import blas, lapack_lu, lapack_svd, lapack_sym
 from .lapack_kernels import Kit
 
 GESV = "numba_xgesv"
 _GESV_T = FunctionType(I32, (I8, I64, I64, PTR, I64, PTR, PTR, I64))
 # calls zymase knows and refuses, with the numpy functions that emit them
 REFUSED = {
-    "numba_ez_gesdd": "np.linalg.svd (LAPACK gesdd; also behind np.linalg.pinv, cond, "
-                      "matrix_rank and the 2-norms of np.linalg.norm)",
     "numba_ez_geqrf": "np.linalg.qr (LAPACK geqrf)",
     "numba_ez_xxgqr": "np.linalg.qr (LAPACK orgqr)",
     "numba_ez_gelsd": "np.linalg.lstsq (LAPACK gelsd)",
@@ -69,7 +68,8 @@ REFUSED = {
 _WHAT = {GESV: "np.linalg.solve", lapack_lu.GETRF: "np.linalg.inv/det/slogdet (LAPACK getrf)",
          lapack_lu.GETRI: "np.linalg.inv (LAPACK getri)",
          lapack_sym.POTRF: "np.linalg.cholesky (LAPACK potrf)",
-         lapack_sym.EVD: "np.linalg.eigh/eigvalsh (LAPACK syevd)"}
+         lapack_sym.EVD: "np.linalg.eigh/eigvalsh (LAPACK syevd)",
+         lapack_svd.GESDD: "np.linalg.svd (LAPACK gesdd)"}
 CALLS = set(_WHAT) | set(REFUSED)
 
 
@@ -95,7 +95,7 @@ class Gesv:
                        a=None, b=None)
 
 
-CALL_TYPES = (Gesv, lapack_lu.LU, lapack_sym.Sym)
+CALL_TYPES = (Gesv, lapack_lu.LU, lapack_sym.Sym, lapack_svd.Svd)
 
 
 def _const(v: Value) -> Optional[int]:
@@ -112,7 +112,8 @@ def parse(i: Instruction, active=None):
     if name in REFUSED:
         raise unsupported(f"a call of {REFUSED[name]}", i.loc,
                           help="zymase differentiates np.linalg.solve, inv, det, slogdet, "
-                               "cholesky, eigh and eigvalsh")
+                               "cholesky, eigh, eigvalsh and singular values (norm(A, 2), "
+                               "norm(A, -2), cond)")
     code = _const(o[0])
     if code not in blas._KIND:
         raise unsupported(f"{_WHAT[name]} of complex arrays", i.loc,
@@ -127,6 +128,13 @@ def parse(i: Instruction, active=None):
         return lapack_lu.LU(name, t, o[0], o[2], o[3], o[4], o[5])
     if name == lapack_lu.GETRI:
         return lapack_lu.LU(name, t, o[0], o[1], o[2], o[3], o[4])
+    if name == lapack_svd.GESDD:
+        if _const(o[1]) != lapack_svd.JOB_N:
+            raise unsupported("a call of np.linalg.svd with singular vectors (LAPACK gesdd; "
+                              "also behind np.linalg.pinv)", i.loc,
+                              help="zymase differentiates singular values only: "
+                                   "np.linalg.norm(A, 2), norm(A, -2), np.linalg.cond(A)")
+        return lapack_svd.Svd(name, t, o[0], o[2], o[3], o[4], o[5], o[6])
     if name == lapack_sym.POTRF:
         uplo = _const(o[1])
         if uplo not in (lapack_sym.UP, lapack_sym.LO):
@@ -151,6 +159,8 @@ def written(i: Instruction):
         return [o[2] if name == lapack_lu.GETRI else o[3]]
     if name == lapack_sym.EVD:
         return [o[4], o[6]]
+    if name == lapack_svd.GESDD:
+        return [o[4], o[6], o[7], o[9]]
     return [p for p in o if p.type.is_pointer]
 
 
@@ -197,7 +207,8 @@ def forward(i: Instruction, b: Builder, entry: Builder, c, lanes: List[list]) ->
         b.call("free", FunctionType(VOID, (PTR,)), [acopy])
         return
     rule = {lapack_lu.GETRF: lapack_lu.getrf_forward, lapack_lu.GETRI: lapack_lu.getri_forward,
-            lapack_sym.POTRF: lapack_sym.potrf_forward, lapack_sym.EVD: lapack_sym.evd_forward}
+            lapack_sym.POTRF: lapack_sym.potrf_forward, lapack_sym.EVD: lapack_sym.evd_forward,
+            lapack_svd.GESDD: lapack_svd.svd_forward}
     rule[c.name](_kit(b, entry, c), before, c, lanes)
 
 
@@ -210,7 +221,8 @@ def save(i: Instruction, b: Builder, c) -> Value:
         save_after(b, c, buf)
         return buf
     rule = {lapack_lu.GETRF: lapack_lu.getrf_save, lapack_lu.GETRI: lapack_lu.getri_save,
-            lapack_sym.POTRF: lapack_sym.potrf_save, lapack_sym.EVD: lapack_sym.evd_save}
+            lapack_sym.POTRF: lapack_sym.potrf_save, lapack_sym.EVD: lapack_sym.evd_save,
+            lapack_svd.GESDD: lapack_svd.svd_save}
     return rule[c.name](before, _kit(b, None, c), c)
 
 
@@ -223,7 +235,8 @@ def adjoint(b: Builder, entry: Builder, c, buf: Value, lanes: List[list]) -> Non
     else:
         rule = {lapack_lu.GETRF: lapack_lu.getrf_adjoint,
                 lapack_lu.GETRI: lapack_lu.getri_adjoint,
-                lapack_sym.POTRF: lapack_sym.potrf_adjoint, lapack_sym.EVD: lapack_sym.evd_adjoint}
+                lapack_sym.POTRF: lapack_sym.potrf_adjoint, lapack_sym.EVD: lapack_sym.evd_adjoint,
+                lapack_svd.GESDD: lapack_svd.svd_adjoint}
         rule[c.name](_kit(b, entry, c), c, buf, lanes)
     b.call("free", FunctionType(VOID, (PTR,)), [buf])
 
