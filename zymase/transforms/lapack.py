@@ -10,7 +10,7 @@ det, slogdet           numba_xxgetrf (+ loop code over the LU)     lapack_lu.py
 cholesky               numba_xxpotrf                               lapack_sym.py
 eigh, eigvalsh         numba_ez_xxxevd                             lapack_sym.py
 norm(A, ±2), cond      numba_ez_gesdd, jobz 'N' (values only)      lapack_svd.py
-svd, pinv              numba_ez_gesdd, jobz 'A' / 'S' (vectors)    refused
+svd, pinv              numba_ez_gesdd, jobz 'A' / 'S' (vectors)    lapack_svd.py
 qr                     numba_ez_geqrf, numba_ez_xxgqr              refused
 lstsq                  numba_ez_gelsd                              refused
 eig, eigvals           numba_ez_rgeev, numba_ez_cgeev              refused
@@ -112,8 +112,7 @@ def parse(i: Instruction, active=None):
     if name in REFUSED:
         raise unsupported(f"a call of {REFUSED[name]}", i.loc,
                           help="zymase differentiates np.linalg.solve, inv, det, slogdet, "
-                               "cholesky, eigh, eigvalsh and singular values (norm(A, 2), "
-                               "norm(A, -2), cond)")
+                               "cholesky, eigh, eigvalsh, svd, pinv, cond and norm(A, ±2)")
     code = _const(o[0])
     if code not in blas._KIND:
         raise unsupported(f"{_WHAT[name]} of complex arrays", i.loc,
@@ -129,12 +128,11 @@ def parse(i: Instruction, active=None):
     if name == lapack_lu.GETRI:
         return lapack_lu.LU(name, t, o[0], o[1], o[2], o[3], o[4])
     if name == lapack_svd.GESDD:
-        if _const(o[1]) != lapack_svd.JOB_N:
-            raise unsupported("a call of np.linalg.svd with singular vectors (LAPACK gesdd; "
-                              "also behind np.linalg.pinv)", i.loc,
-                              help="zymase differentiates singular values only: "
-                                   "np.linalg.norm(A, 2), norm(A, -2), np.linalg.cond(A)")
-        return lapack_svd.Svd(name, t, o[0], o[2], o[3], o[4], o[5], o[6])
+        jobz = _const(o[1])
+        if jobz not in (lapack_svd.JOB_N, lapack_svd.JOB_S, lapack_svd.JOB_A):
+            raise unsupported(f"{_WHAT[name]} with a jobz flag zymase cannot read", i.loc)
+        return lapack_svd.Svd(name, t, o[0], jobz, o[2], o[3], o[4], o[5], o[6], o[7], o[8],
+                              o[9], o[10])
     if name == lapack_sym.POTRF:
         uplo = _const(o[1])
         if uplo not in (lapack_sym.UP, lapack_sym.LO):

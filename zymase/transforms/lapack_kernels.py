@@ -6,8 +6,8 @@ insertion point — the builder, the entry-block builder for scalar slots, the f
 LAPACK kind and the order n — and emits:
 
 * ``gemm``: C = α op(A) op(B) + β C through Numba's ``numba_xxgemm`` (as blas.py does);
-* ``each``: an element-wise map ``dst[r, c] = f(r, c, sources)`` over all n×n entries, as an
-  internal two-level loop function (column loop calling a row loop).  ``f`` may read any source
+* ``each``: an element-wise map ``dst[r, c] = f(r, c, sources)`` over all n×n entries (or
+  rows×cols), as an internal two-level loop function (column loop calling a row loop).  ``f`` may read any source
   at any (row, column), so masks (triangles), symmetrisation and transposition are all
   element-wise maps; the function name carries a tag that must identify ``f``;
 * ``swaps``: LAPACK's row interchanges ``ipiv`` (1-based int32, applied in order k = 0..n-1:
@@ -96,8 +96,10 @@ class Kit:
 
     # -- element-wise maps ----------------------------------------------------------------------
     def each(self, tag: str, srcs: Sequence[Mat], dst: Mat,
-             f: Callable[[Builder, Value, Value, Callable], Value]) -> None:
-        """dst[r, c] = f(b, r, c, at) for all r, c < n, where ``at(k, r, c)`` loads source k."""
+             f: Callable[[Builder, Value, Value, Callable], Value], rows: Value = None,
+             cols: Value = None) -> None:
+        """dst[r, c] = f(b, r, c, at) for all r < rows, c < cols (n by default), where
+        ``at(k, r, c)`` loads source k."""
         t, b = self.t, self.b
         k = len(srcs)
         sfx = blas.float_suffix(t)
@@ -114,17 +116,18 @@ class Kit:
             v = f(bb, r, c, at)
             bb.store(v, bb.gep(t, ptrs[k], [bb.add(r, bb.mul(c, ldv[k]))]))
             return None
-        col_params = [(I64, "n"), (I64, "c")] + mats + lds
+        col_params = [(I64, "rows"), (I64, "c")] + mats + lds
         blas.loop_fn(b.module, col_name, VOID, col_params, column)
         col_ty = FunctionType(VOID, tuple(p for p, _ in col_params))
 
         def body(bb, c, acc, a):
-            bb.call(col_name, col_ty, [a[0], c] + list(a[1:]))
+            bb.call(col_name, col_ty, [a[1], c] + list(a[2:]))
             return None
-        params = [(I64, "n")] + mats + lds
+        params = [(I64, "cols"), (I64, "rows")] + mats + lds
         blas.loop_fn(b.module, name, VOID, params, body)
         b.call(name, FunctionType(VOID, tuple(p for p, _ in params)),
-               [self.n] + [m[0] for m in srcs] + [dst[0]] + [m[1] for m in srcs] + [dst[1]])
+               [cols if cols is not None else self.n, rows if rows is not None else self.n]
+               + [m[0] for m in srcs] + [dst[0]] + [m[1] for m in srcs] + [dst[1]])
 
     def copy(self, src: Mat, dst: Mat) -> None:
         self.each("copy", [src], dst, lambda bb, r, c, at: at(0, r, c))

@@ -1,23 +1,26 @@
-"""Derivative of singular values: Numba's ``numba_ez_gesdd`` with jobz 'N', which is what
-``np.linalg.norm(A, 2)``, ``norm(A, -2)`` and ``np.linalg.cond(A)`` call (and ``matrix_rank``,
-whose integer result carries no derivative).
+"""Derivatives of the SVD: Numba's ``numba_ez_gesdd`` — jobz 'N' (singular values only) for
+``np.linalg.norm(A, 2)``, ``norm(A, -2)`` and ``np.linalg.cond(A)`` (and ``matrix_rank``, whose
+integer result carries no derivative); jobz 'S' / 'A' for ``np.linalg.svd(A, full_matrices)``
+and ``np.linalg.pinv``.
 
-gesdd(jobz 'N', m, n, a, lda, s, …) writes the k = min(m, n) singular values of the m×n matrix
-A, descending, to ``s`` and destroys ``a`` (Numba discards it unread; u and vt are not
-referenced).  With the thin SVD A = U diag(σ) Vᵀ (U m×k, V n×k):
+gesdd(jobz, m, n, a, lda, s, u, ldu, vt, ldvt) writes the k = min(m, n) singular values of the
+m×n matrix A, descending, to ``s`` and destroys ``a`` (Numba discards it unread: its tangent is
+set to zero and its adjoint is overwritten).  With the thin SVD A = U diag(σ) Vᵀ (U m×k, V n×k),
+P = Uᵀ Ȧ V and F_ij = 1/(σⱼ² − σᵢ²) (0 on the diagonal):
 
-* forward:  σ̇ᵢ = uᵢᵀ Ȧ vᵢ                 (the tangent of the destroyed ``a`` is set to zero);
-* reverse:  Ā = U diag(σ̄) Vᵀ               (overwrites the adjoint of ``a``; σ̄ is consumed).
+* values:   σ̇ᵢ = Pᵢᵢ;   Ā = U diag(σ̄) Vᵀ.  With jobz 'N' U and V come from one more gesdd
+  (jobz 'S') on a copy of A taken before the call — O(m n k), the primal's order.
+* vectors (``vectors_forward`` / ``vectors_adjoint`` give the formulas):
+  U̇ = U F∘(PΣ + ΣPᵀ) + (I − UUᵀ) Ȧ V Σ⁻¹,  V̇ = V F∘(ΣP + PᵀΣ) + (I − VVᵀ) Ȧᵀ U Σ⁻¹, and the
+  adjoint is the exact transpose of the code of the forward map, per lane.
 
-U and V come from one more gesdd (jobz 'S') on a copy of A taken before the call — O(m n k),
-the primal's order.  Where singular values coincide, each σᵢ alone is not differentiable (its
-derivative depends on the basis LAPACK picked) while symmetric functions of them (their sum)
-are, and the formulas give those right; at σᵢ = 0 the derivative of σᵢ, like that of
-|x| at 0, is one of the one-sided ones.
-
-The singular *vectors* (``np.linalg.svd``, which calls gesdd with jobz 'A' or 'S', and
-``pinv``) are refused by lapack.parse: with full_matrices the extra columns are not unique,
-and the rule for the thin factors is not written yet.
+Quotients are *checked* (a zero numerator contributes zero), so values-only uses keep finite
+derivatives at repeated or zero singular values, while vectors at repeated singular values (or,
+through Σ⁻¹, at σᵢ = 0) — where they have no derivative — come out infinite or NaN, never as a
+finite wrong number.  With full_matrices (jobz 'A') and m ≠ n the extra columns of U (rows of
+Vᵀ) are LAPACK's choice of a basis of the complement: their tangent is NaN, and a nonzero
+adjoint of them makes Ā NaN (an unused one is ignored).  Where singular values coincide, each σᵢ
+alone is not differentiable, symmetric functions of them are and come out right.
 """
 from __future__ import annotations
 
@@ -31,30 +34,37 @@ from . import blas
 from .lapack_kernels import Kit, malloc
 
 GESDD = "numba_ez_gesdd"
-JOB_N, JOB_S = 78, 83
+JOB_N, JOB_S, JOB_A = 78, 83, 65
 _GESDD_T = FunctionType(I32, (I8, I8, I64, I64, PTR, I64, PTR, PTR, I64, PTR, I64))
 
 
 @dataclass
 class Svd:
-    """A gesdd call with jobz 'N' on the m×n matrix in ``a`` (lda); ``s`` gets the values."""
+    """A gesdd call on the m×n matrix in ``a`` (lda): ``s`` gets the values and, with jobz 'S'
+    or 'A', ``u`` (ldu) and ``vt`` (ldvt) the vectors."""
     name: str
     t: Type
     kind: Value
+    jobz: int
     m: Value
     n: Value
     a: Optional[Value]
     lda: Value
     s: Optional[Value]
+    u: Optional[Value]
+    ldu: Value
+    vt: Optional[Value]
+    ldvt: Value
 
     def ptrs(self) -> List[Value]:
-        return [self.a, self.s]
+        return [self.a, self.s] if self.jobz == JOB_N else [self.a, self.s, self.u, self.vt]
 
     def ints(self) -> List[Value]:
-        return [self.m, self.n, self.lda]
+        return [self.m, self.n, self.lda] + ([] if self.jobz == JOB_N else [self.ldu, self.ldvt])
 
     def remap(self, r) -> "Svd":
-        return replace(self, m=r(self.m), n=r(self.n), lda=r(self.lda), a=None, s=None)
+        return replace(self, m=r(self.m), n=r(self.n), lda=r(self.lda), ldu=r(self.ldu),
+                       ldvt=r(self.ldvt), a=None, s=None, u=None, vt=None)
 
 
 def _k(b: Builder, c: Svd) -> Value:
@@ -115,10 +125,15 @@ def _scalecols(b: Builder, t: Type, k, m, src, d, dst) -> None:
     b.call(name, FunctionType(VOID, (I64, I64, PTR, PTR, PTR)), [k, m, src, d, dst])
 
 
+def _scale(b: Builder, t: Type, rows, cols, beta: Value, p: Value, ld) -> None:
+    """p[r + c·ld] = β·p[…] (exactly 0 for β = 0, NaN everywhere for β = NaN)."""
+    b.call(blas.scale2_helper(b.module, t), FunctionType(VOID, (I64, I64, t, PTR, I64)),
+           [cols, rows, beta, p, ld])
+
+
 def _zero(b: Builder, c: Svd, p: Value) -> None:
     """The destroyed m×n matrix's derivative: exactly zero."""
-    b.call(blas.scale2_helper(b.module, c.t), FunctionType(VOID, (I64, I64, c.t, PTR, I64)),
-           [c.n, c.m, const_float(c.t, 0.0), p, c.lda])
+    _scale(b, c.t, c.m, c.n, const_float(c.t, 0.0), p, c.lda)
 
 
 def _gemm(kit: Kit, ta, tb, m, n, k, alpha, a, lda, bm, ldb, beta, cm, ldc) -> None:
@@ -127,7 +142,7 @@ def _gemm(kit: Kit, ta, tb, m, n, k, alpha, a, lda, bm, ldb, beta, cm, ldc) -> N
                 a, lda, bm, ldb, kit.scalar(beta), cm, ldc])
 
 
-def svd_forward(kit: Kit, before: Builder, c: Svd, lanes) -> None:
+def values_forward(kit: Kit, before: Builder, c: Svd, lanes) -> None:
     b, t = kit.b, c.t
     buf = _thin_svd(before, b, c)
     k, u, vt, _, _ = _layout(b, c)
@@ -142,11 +157,11 @@ def svd_forward(kit: Kit, before: Builder, c: Svd, lanes) -> None:
     b.call("free", FunctionType(VOID, (PTR,)), [buf])
 
 
-def svd_save(before: Builder, after: Kit, c: Svd) -> Value:
+def values_save(before: Builder, after: Kit, c: Svd) -> Value:
     return _thin_svd(before, after.b, c)
 
 
-def svd_adjoint(kit: Kit, c: Svd, buf: Value, lanes) -> None:
+def values_adjoint(kit: Kit, c: Svd, buf: Value, lanes) -> None:
     b, t = kit.b, c.t
     k, u, vt, _, _ = _layout(b, c)
     z = malloc(b, t, b.mul(c.m, k))
@@ -157,3 +172,163 @@ def svd_adjoint(kit: Kit, c: Svd, buf: Value, lanes) -> None:
               b.gep(t, buf, [vt]), k, 0.0, sa, c.lda)               # Ā = U diag(σ̄) Vᵀ
         b.memset(ss, 0, b.mul(k, size))
     b.call("free", FunctionType(VOID, (PTR,)), [z])
+
+
+# -- singular vectors (jobz 'S', 'A') ------------------------------------------------------------
+def _chk(bb: Builder, t: Type, num: Value, den: Value) -> Value:
+    """num / den, and exactly 0 where num is 0 (an unused adjoint meets no 1/0)."""
+    z = const_float(t, 0.0)
+    return bb.select(bb.fcmp("oeq", num, z), z, bb.fdiv(num, den))
+
+
+def _sumsq(b: Builder, t: Type, rows, cols, p: Value, ld) -> Value:
+    """Σ p[r + c·ld]² over rows × cols."""
+    def body(bb, c, acc, a):
+        _, rr, pp, ll = a
+        col = bb.gep(t, pp, [bb.mul(c, ll)])
+        one = const_int(I64, 1)
+        return bb.fadd(acc, blas.dot(bb, t, rr, col, one, col, one))
+    name = blas.loop_fn(b.module, f"zymase.lapack.sumsq.{blas.float_suffix(t)}", t,
+                        [(I64, "cols"), (I64, "rows"), (PTR, "p"), (I64, "ld")], body)
+    return b.call(name, FunctionType(t, (I64, I64, PTR, I64)), [cols, rows, p, ld])
+
+
+def _nan(t: Type) -> Value:
+    return const_float(t, float("nan"))
+
+
+def vectors_forward(kit: Kit, before: Builder, c: Svd, lanes) -> None:
+    """Thin SVD tangents, with P = Uᵀ Ȧ V, Y = Ȧ V, Z = Ȧᵀ U and F_ij = 1/(σⱼ² − σᵢ²):
+    σ̇ = diag P;  U̇ = U G_U + Y Σ⁻¹,  G_U = F∘(P Σ + Σ Pᵀ) − P Σ⁻¹;
+    V̇ = V G_V + Z Σ⁻¹,  G_V = F∘(Σ P + Pᵀ Σ) − Pᵀ Σ⁻¹   (the −PΣ⁻¹ terms make Y Σ⁻¹ the
+    projection (I − UUᵀ) Ȧ V Σ⁻¹).  jobz 'A' with m ≠ n: the extra columns of U (rows of Vᵀ)
+    are LAPACK's choice of a basis of the complement; their tangent is NaN."""
+    b, t = kit.b, c.t
+    k = _k(b, c)
+    kk = Kit(b, kit.entry, t, c.kind, k)
+    mk, nk, kk2 = b.mul(c.m, k), b.mul(c.n, k), b.mul(k, k)
+    block = malloc(b, t, b.add(b.add(mk, nk), b.add(kk2, kk2)))
+    y, z = block, b.gep(t, block, [mk])
+    p = b.gep(t, block, [b.add(mk, nk)])
+    g = b.gep(t, block, [b.add(b.add(mk, nk), kk2)])
+    sig, zero = (c.s, const_int(I64, 0)), const_float(t, 0.0)
+
+    def g_u(bb, r, col, at):
+        x, x_t, sr, sc = at(0, r, col), at(0, col, r), at(1, r, col), at(1, col, r)
+        num = bb.fadd(bb.fmul(x, sc), bb.fmul(sr, x_t))
+        off = bb.select(bb.icmp("eq", r, col), zero,
+                        _chk(bb, t, num, bb.fsub(bb.fmul(sc, sc), bb.fmul(sr, sr))))
+        return bb.fsub(off, _chk(bb, t, x, sc))
+
+    def g_v(bb, r, col, at):
+        x, x_t, sr, sc = at(0, r, col), at(0, col, r), at(1, r, col), at(1, col, r)
+        num = bb.fadd(bb.fmul(sr, x), bb.fmul(x_t, sc))
+        off = bb.select(bb.icmp("eq", r, col), zero,
+                        _chk(bb, t, num, bb.fsub(bb.fmul(sc, sc), bb.fmul(sr, sr))))
+        return bb.fsub(off, _chk(bb, t, x_t, sc))
+    for sa, ss, su, svt in lanes:
+        _gemm(kit, blas.TRANS_N, blas.TRANS_T, c.m, k, c.n, 1.0, sa, c.lda, c.vt, c.ldvt,
+              0.0, y, c.m)                                               # Y = Ȧ V
+        _gemm(kit, blas.TRANS_T, blas.TRANS_N, k, k, c.m, 1.0, c.u, c.ldu, y, c.m, 0.0, p, k)
+        blas.pack(b, t, k, p, b.add(k, const_int(I64, 1)), ss)          # σ̇ = diag P
+        _gemm(kit, blas.TRANS_T, blas.TRANS_N, c.n, k, c.m, 1.0, sa, c.lda, c.u, c.ldu,
+              0.0, z, c.n)                                               # Z = Ȧᵀ U
+        kk.each("svd.gu", [(p, k), sig], (g, k), g_u)
+        _gemm(kit, blas.TRANS_N, blas.TRANS_N, c.m, k, k, 1.0, c.u, c.ldu, g, k, 0.0, su, c.ldu)
+        kit.each("svd.addcols", [(su, c.ldu), (y, c.m), sig], (su, c.ldu),   # + Y Σ⁻¹
+                 lambda bb, r, col, at: bb.fadd(at(0, r, col),
+                                                _chk(bb, t, at(1, r, col), at(2, col, r))),
+                 rows=c.m, cols=k)
+        kk.each("svd.gv", [(p, k), sig], (g, k), g_v)
+        _gemm(kit, blas.TRANS_T, blas.TRANS_N, k, c.n, k, 1.0, g, k, c.vt, c.ldvt, 0.0, svt,
+              c.ldvt)                                                    # V̇ᵀ = G_Vᵀ Vᵀ
+        kit.each("svd.addrows", [(svt, c.ldvt), (z, c.n), sig], (svt, c.ldvt),  # + Σ⁻¹ Zᵀ
+                 lambda bb, r, col, at: bb.fadd(at(0, r, col),
+                                                _chk(bb, t, at(1, col, r), at(2, r, col))),
+                 rows=k, cols=c.n)
+        if c.jobz == JOB_A:
+            _scale(b, t, c.m, b.sub(c.m, k), _nan(t), b.gep(t, su, [b.mul(k, c.ldu)]), c.ldu)
+            _scale(b, t, b.sub(c.n, k), c.n, _nan(t), b.gep(t, svt, [k]), c.ldvt)
+        _zero(b, c, sa)
+    b.call("free", FunctionType(VOID, (PTR,)), [block])
+
+
+def vectors_save(before: Builder, after: Kit, c: Svd) -> Value:
+    """[U₁ (m×k) | V₁ᵀ (k×n) | σ (k)] after the call, compact."""
+    b, t = after.b, c.t
+    k = _k(b, c)
+    mk, kn = b.mul(c.m, k), b.mul(k, c.n)
+    buf = malloc(b, t, b.add(b.add(mk, kn), k))
+    p2 = blas.pack2_helper(b.module, t)
+    ft = FunctionType(VOID, (I64, I64, PTR, I64, PTR))
+    b.call(p2, ft, [k, c.m, c.u, c.ldu, buf])
+    b.call(p2, ft, [c.n, k, c.vt, c.ldvt, b.gep(t, buf, [mk])])
+    blas.pack(b, t, k, c.s, const_int(I64, 1), b.gep(t, buf, [b.add(mk, kn)]))
+    return buf
+
+
+def vectors_adjoint(kit: Kit, c: Svd, buf: Value, lanes) -> None:
+    """Ā = (U P̄ + Ū Σ⁻¹) Vᵀ + U Σ⁻¹ V̄ᵀ with P̄ the transpose of the forward's map
+    P → (diag P, G_U, G_V) applied to (σ̄, UᵀŪ, VᵀV̄):
+    P̄[a,b] = F_ab (Ḡ_U[a,b] σ_b − Ḡ_U[b,a] σ_b + Ḡ_V[a,b] σ_a − Ḡ_V[b,a] σ_a) (a ≠ b)
+             + δ_ab σ̄_a − Ḡ_U[a,b]/σ_b − Ḡ_V[b,a]/σ_a.
+    jobz 'A' with m ≠ n: a nonzero adjoint of the extra columns makes Ā NaN."""
+    b, t = kit.b, c.t
+    k = _k(b, c)
+    kk = Kit(b, kit.entry, t, c.kind, k)
+    mk, kn, kk2 = b.mul(c.m, k), b.mul(k, c.n), b.mul(k, k)
+    u, vt = buf, b.gep(t, buf, [mk])
+    sig = (b.gep(t, buf, [b.add(mk, kn)]), const_int(I64, 0))
+    block = malloc(b, t, b.add(b.add(kk2, kk2), b.add(b.add(kk2, mk), kn)))
+    gu, gv = block, b.gep(t, block, [kk2])
+    pbar = b.gep(t, block, [b.add(kk2, kk2)])
+    w1 = b.gep(t, pbar, [kk2])
+    w2 = b.gep(t, w1, [mk])
+    zero = const_float(t, 0.0)
+
+    def p_bar(bb, r, col, at):
+        gu_ab, gu_ba, gv_ab, gv_ba = at(0, r, col), at(0, col, r), at(1, r, col), at(1, col, r)
+        sa_, sb_ = at(2, r, col), at(2, col, r)
+        num = bb.fadd(bb.fmul(bb.fsub(gu_ab, gu_ba), sb_), bb.fmul(bb.fsub(gv_ab, gv_ba), sa_))
+        off = bb.select(bb.icmp("eq", r, col), at(3, r, col),
+                        _chk(bb, t, num, bb.fsub(bb.fmul(sb_, sb_), bb.fmul(sa_, sa_))))
+        return bb.fsub(bb.fsub(off, _chk(bb, t, gu_ab, sb_)), _chk(bb, t, gv_ba, sa_))
+    for sa, ss, su, svt in lanes:
+        _gemm(kit, blas.TRANS_T, blas.TRANS_N, k, k, c.m, 1.0, u, c.m, su, c.ldu, 0.0, gu, k)
+        _gemm(kit, blas.TRANS_N, blas.TRANS_T, k, k, c.n, 1.0, vt, k, svt, c.ldvt, 0.0, gv, k)
+        kk.each("svd.pbar", [(gu, k), (gv, k), sig, (ss, const_int(I64, 0))], (pbar, k), p_bar)
+        _gemm(kit, blas.TRANS_N, blas.TRANS_N, c.m, k, k, 1.0, u, c.m, pbar, k, 0.0, w1, c.m)
+        kit.each("svd.addcols", [(w1, c.m), (su, c.ldu), sig], (w1, c.m),      # + Ū Σ⁻¹
+                 lambda bb, r, col, at: bb.fadd(at(0, r, col),
+                                                _chk(bb, t, at(1, r, col), at(2, col, r))),
+                 rows=c.m, cols=k)
+        kit.each("svd.scalerows", [(svt, c.ldvt), sig], (w2, k),               # Σ⁻¹ V̄ᵀ
+                 lambda bb, r, col, at: _chk(bb, t, at(0, r, col), at(1, r, col)),
+                 rows=k, cols=c.n)
+        _gemm(kit, blas.TRANS_N, blas.TRANS_N, c.m, c.n, k, 1.0, w1, c.m, vt, k, 0.0, sa, c.lda)
+        _gemm(kit, blas.TRANS_N, blas.TRANS_N, c.m, c.n, k, 1.0, u, c.m, w2, k, 1.0, sa, c.lda)
+        ucols, vrows = k, k
+        if c.jobz == JOB_A:
+            extra = b.fadd(_sumsq(b, t, c.m, b.sub(c.m, k), b.gep(t, su, [b.mul(k, c.ldu)]),
+                                  c.ldu),
+                           _sumsq(b, t, b.sub(c.n, k), c.n, b.gep(t, svt, [k]), c.ldvt))
+            _scale(b, t, c.m, c.n, b.select(b.fcmp("une", extra, zero), _nan(t),
+                                            const_float(t, 1.0)), sa, c.lda)
+            ucols, vrows = c.m, c.n
+        # the outputs were written by the call: their adjoints are consumed
+        b.memset(ss, 0, b.mul(k, const_int(I64, 8 if t == F64 else 4)))
+        _scale(b, t, c.m, ucols, zero, su, c.ldu)
+        _scale(b, t, vrows, c.n, zero, svt, c.ldvt)
+    b.call("free", FunctionType(VOID, (PTR,)), [block])
+
+
+def svd_forward(kit: Kit, before: Builder, c: Svd, lanes) -> None:
+    (values_forward if c.jobz == JOB_N else vectors_forward)(kit, before, c, lanes)
+
+
+def svd_save(before: Builder, after: Kit, c: Svd) -> Value:
+    return (values_save if c.jobz == JOB_N else vectors_save)(before, after, c)
+
+
+def svd_adjoint(kit: Kit, c: Svd, buf: Value, lanes) -> None:
+    (values_adjoint if c.jobz == JOB_N else vectors_adjoint)(kit, c, buf, lanes)
