@@ -1,23 +1,25 @@
 """``np.linalg`` beyond solve: inv, det, slogdet (LAPACK getrf, getri), cholesky (potrf), eigh and
-eigvalsh (xxxevd), svd, pinv, cond and norm(A, ±2) (gesdd), differentiated by the rules of
-transforms/lapack_lu.py, lapack_sym.py and lapack_svd.py; qr, lstsq and eig refused by name.
+eigvalsh (xxxevd), svd, pinv, cond and norm(A, ±2) (gesdd), lstsq (gelsd), differentiated by
+the rules of transforms/lapack_lu.py, lapack_sym.py, lapack_svd.py and lapack_lstsq.py; qr and
+eig refused by name.
 
-Three functions — the LU family (inv, det, slogdet), the symmetric one (cholesky, eigh,
-eigvalsh) and the SVD one (values, thin and full vectors, pinv) — are compiled once per mode and width (module-level cache:
-compiling dominates the run time) and checked at sizes 1, 2, 3 and 5 (1×1, 3×2, 2×3, 5×5 for
-singular values) on well-conditioned matrices (diagonally dominant with the rows reversed, so
-that getrf pivots; SPD with distinct eigenvalues):
+Four functions — the LU family (inv, det, slogdet), the symmetric one (cholesky, eigh,
+eigvalsh), the SVD one (values, thin and full vectors) and lstsq — are compiled once per mode
+and width (module-level cache: compiling dominates the run time) and checked at sizes 1, 2, 3
+and 5 (1×1, 3×2, 2×3, 5×5 for the SVD and lstsq) on well-conditioned matrices (diagonally
+dominant with the rows reversed, so that getrf pivots; SPD with distinct eigenvalues):
 
-* forward width 1 against Richardson central differences along a random, *non-symmetric*
-  direction (cholesky and eigh read one triangle: perturbing the other changes nothing, and
-  the rules must agree);
-* reverse width 1 against the forward tangent (⟨J v, w⟩ = ⟨v, Jᵀ w⟩ to rounding) and the
-  finite difference;
-* forward width 4 lane by lane against four width-1 calls, reverse width 4 (four seeds)
-  against the width-1 gradient times each seed;
+* forward width 4, each lane against Richardson central differences along a random,
+  *non-symmetric* direction (cholesky and eigh read one triangle: perturbing the other
+  changes nothing, and the rules must agree);
+* reverse width 4 (four seeds): each lane the gradient times its seed, and the gradient
+  against the forward lanes (⟨J v, w⟩ = ⟨v, Jᵀ w⟩ to rounding);
+* width 1 in both modes against the lanes of width 4 (LU family; the other rules run the same
+  per-lane code at any width, and each compile costs seconds);
 * closed forms: ∇ det = det·A⁻ᵀ, ∇ log|det| = A⁻ᵀ, ∇ ⟨W, A⁻¹⟩ = −A⁻ᵀ W A⁻ᵀ, ∇ Σ cᵢ λᵢ = Q diag(c) Qᵀ
   folded onto the lower triangle eigh reads (and finite at a repeated eigenvalue), ∇ σᵢ = uᵢvᵢᵀ;
-* full_matrices' extra singular vectors (not unique) give NaN derivatives, not numbers;
+* full_matrices' extra singular vectors (not unique) and lstsq's residuals give NaN
+  derivatives, not numbers;
 * the caller's arrays are unchanged; derivatives called from ``@numba.njit`` code give the
   same bits as from Python; float32.
 """
@@ -64,7 +66,14 @@ def sv_f(A, W):
             + np.sum(W[:, :k] * Uf[:, :k] ** 2) + np.sum(W[:k] * Vtf[:k] ** 2))
 
 
-FUNCS = {"lu": lu_f, "sym": sym_f, "sv": sv_f}
+def lstsq_f(A, W):
+    """Least squares with a right-hand side that depends on A too (so that both input
+    derivatives of gelsd are exercised): overdetermined, square and minimum-norm systems."""
+    x, res, rank, s = np.linalg.lstsq(A, np.sin(A))
+    return np.sum(W[0] * x[0]) + np.sum(x * x) + np.sum(s)
+
+
+FUNCS = {"lu": lu_f, "sym": sym_f, "sv": sv_f, "lstsq": lstsq_f}
 SV_SHAPES = {1: (1, 1), 2: (3, 2), 3: (2, 3), 5: (5, 5)}
 
 
@@ -81,12 +90,12 @@ def _data(name, n, seed=0):
     with distinct eigenvalues; sv: a random m×n matrix (distinct singular values).
     Directions are not symmetric."""
     rng = np.random.default_rng(seed + 10 * n)
-    shape = SV_SHAPES[n] if name == "sv" else (n, n)
+    shape = SV_SHAPES[n] if name in ("sv", "lstsq") else (n, n)
     B = rng.random(shape)
     if name == "sym":
         A = B @ B.T + n * np.eye(n)
     else:
-        A = B if name == "sv" else (B + n * np.eye(n))[::-1].copy()
+        A = B if name in ("sv", "lstsq") else (B + n * np.eye(n))[::-1].copy()
     W = rng.standard_normal(shape)
     V = rng.standard_normal((4,) + shape)
     return A, W, V
@@ -101,32 +110,36 @@ def _fd(name, A, W, V, h=1e-4):
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("name", list(FUNCS))
 def test_modes_widths_and_finite_differences(name, n):
+    """Width 4 in both modes for every function; width 1 too for the LU one (compiling is
+    what costs here, seconds per derivative, and the lanes' code is the same per rule)."""
     A, W, V = _data(name, n)
     A0, W0 = A.copy(), W.copy()
-    # forward width 1 against finite differences, and the caller's arrays stay
-    fwd1 = deriv(name, "fwd", 1)
-    t1 = [fwd1(A, V[k].copy(), W) for k in range(4)]
+    # forward width 4: each lane against finite differences; the caller's arrays stay
+    t4 = deriv(name, "fwd", 4)(A, V.copy(), W)
     np.testing.assert_array_equal(A, A0)
     np.testing.assert_array_equal(W, W0)
     for k in range(4):
-        assert t1[k] == pytest.approx(_fd(name, A, W, V[k]), rel=1e-6, abs=1e-9)
-    # forward width 4 = four width-1 calls
-    t4 = deriv(name, "fwd", 4)(A, V.copy(), W)
-    np.testing.assert_allclose(t4, t1, rtol=1e-13, atol=1e-14)
-    np.testing.assert_array_equal(A, A0)
-    # reverse width 1: value, gradient, dot-product test against the forward tangents
-    gA = np.zeros_like(A)
-    y = deriv(name, "rev", 1)(A, gA, W, 1.0)
+        assert t4[k] == pytest.approx(_fd(name, A, W, V[k]), rel=1e-6, abs=1e-9)
+    # reverse width 4: the value, lane k is the gradient times seed k, and the dot-product
+    # test ⟨J v, 1⟩ = ⟨v, Jᵀ 1⟩ against the forward lanes
+    g4 = np.zeros((4,) + A.shape)
+    y = deriv(name, "rev", 4)(A, g4, W, SEEDS4.copy())
     np.testing.assert_array_equal(A, A0)
     assert y == pytest.approx(FUNCS[name](A, W), rel=1e-11)
+    grad = g4[0] / SEEDS4[0]
     for k in range(4):
-        assert float(np.vdot(V[k], gA)) == pytest.approx(t1[k], rel=1e-10, abs=1e-12)
-    # reverse width 4: lane k is the gradient for seed k
-    g4 = np.zeros((4,) + A.shape)
-    deriv(name, "rev", 4)(A, g4, W, SEEDS4.copy())
+        np.testing.assert_allclose(g4[k], SEEDS4[k] * grad, rtol=1e-12, atol=1e-13)
+        assert float(np.vdot(V[k], grad)) == pytest.approx(t4[k], rel=1e-10, abs=1e-12)
+    if name != "lu":
+        return
+    # width 1 = one lane of width 4, in both modes
+    fwd1 = deriv(name, "fwd", 1)
+    np.testing.assert_allclose([fwd1(A, V[k].copy(), W) for k in range(4)], t4, rtol=1e-13,
+                               atol=1e-14)
+    g1 = np.zeros_like(A)
+    deriv(name, "rev", 1)(A, g1, W, 1.0)
     np.testing.assert_array_equal(A, A0)
-    for k in range(4):
-        np.testing.assert_allclose(g4[k], SEEDS4[k] * gA, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(g1, grad, rtol=1e-13, atol=1e-14)
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -153,9 +166,9 @@ def test_singular_value_closed_form(n):
     U, s, Vt = np.linalg.svd(A, full_matrices=False)
     want = (np.outer(U[:, 0], Vt[0]) * (1 + 0.1 / s[-1])
             - np.outer(U[:, -1], Vt[-1]) * (0.1 * s[0] / s[-1] ** 2))
-    g = np.zeros_like(A)
-    deriv("sv", "rev", 1)(A, g, np.zeros_like(A), 1.0)
-    np.testing.assert_allclose(g, want, rtol=1e-10, atol=1e-12)
+    g = np.zeros((4,) + A.shape)
+    deriv("sv", "rev", 4)(A, g, np.zeros_like(A), SEEDS4.copy())
+    np.testing.assert_allclose(g[0], want, rtol=1e-10, atol=1e-12)
 
 
 def pinv_f(A, W):
@@ -171,6 +184,21 @@ def test_pinv():
         W = rng.standard_normal(shape[::-1])
         fd = float(central_difference(lambda t: pinv_f(A + t * V, W), 1e-4).value)
         assert fwd(A, V.copy(), W) == pytest.approx(fd, rel=1e-6)
+
+
+def lstsq_residuals(A, b):
+    return np.sum(np.linalg.lstsq(A, b)[1])
+
+
+def test_lstsq_residuals_are_nan():
+    """lstsq's residuals come from rows of gelsd's output in a basis LAPACK picks: zymase
+    gives NaN derivatives for them rather than numbers it cannot vouch for."""
+    rng = np.random.default_rng(6)
+    A, b = rng.standard_normal((4, 2)), rng.standard_normal(4)
+    gA, gb = np.zeros_like(A), np.zeros_like(b)
+    zymase.autodiff_reverse(lstsq_residuals, Duplicated, Duplicated, ret=Active)(
+        A, gA, b, gb, 1.0)
+    assert np.isnan(gA).all() and np.isnan(gb).all()
 
 
 def last_column_cubed(A):
@@ -264,10 +292,6 @@ def qr_f(A):
     return np.sum(np.linalg.qr(A)[1])
 
 
-def lstsq_f(A):
-    return np.sum(np.linalg.lstsq(A, A[:, 0])[0])
-
-
 def eig_general_f(A):
     return np.sum(np.linalg.eigvals(A).real)
 
@@ -276,7 +300,7 @@ def inv_complex_f(A):
     return np.linalg.inv(A + 0j)[0, 0].real
 
 
-REFUSED = [(qr_f, "np.linalg.qr"), (lstsq_f, "np.linalg.lstsq"),
+REFUSED = [(qr_f, "np.linalg.qr"),
            (eig_general_f, "np.linalg.eig"),
            (inv_complex_f, "complex")]
 

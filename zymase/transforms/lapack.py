@@ -12,7 +12,7 @@ eigh, eigvalsh         numba_ez_xxxevd                             lapack_sym.py
 norm(A, ±2), cond      numba_ez_gesdd, jobz 'N' (values only)      lapack_svd.py
 svd, pinv              numba_ez_gesdd, jobz 'A' / 'S' (vectors)    lapack_svd.py
 qr                     numba_ez_geqrf, numba_ez_xxgqr              refused
-lstsq                  numba_ez_gelsd                              refused
+lstsq                  numba_ez_gelsd                              lapack_lstsq.py
 eig, eigvals           numba_ez_rgeev, numba_ez_cgeev              refused
 =====================  ==========================================  ==========================
 
@@ -20,9 +20,9 @@ Every call works in place on column-major memory (Numba hands it Fortran-order c
 itself), so a rule maps the tangent held in the shadow of that memory before the call to the
 tangent after it (forward), or the adjoint after the call to the adjoint before it
 (reverse, overwriting what the call overwrote).  A call description (``Gesv``,
-lapack_lu.LU, lapack_sym.Sym, lapack_svd.Svd) names its memory operands (``ptrs``: the shadows
-each lane passes, in that order) and its integer operands (``ints``: what the adjoint sweep
-must see again); ``remap`` moves it to the adjoint sweep.  The entry points:
+lapack_lu.LU, lapack_sym.Sym, lapack_svd.Svd, lapack_lstsq.Lstsq) names its memory operands
+(``ptrs``: the shadows each lane passes, in that order) and its integer operands (``ints``:
+what the adjoint sweep must see again); ``remap`` moves it to the adjoint sweep.  The entry points:
 
 * ``parse(i, active)``: the description, or None when no memory operand is active; raises
   ``UnsupportedError`` (naming the numpy function) for refused calls and complex kinds;
@@ -52,7 +52,7 @@ from ..errors import unsupported
 from ..ir.builder import Builder
 from ..ir.types import I32, I64, I8, PTR, VOID, FunctionType, Type
 from ..ir.values import Constant, Instruction, Value, const_float, const_int
-from . import blas, lapack_lu, lapack_svd, lapack_sym
+from . import blas, lapack_lstsq, lapack_lu, lapack_svd, lapack_sym
 from .lapack_kernels import Kit
 
 GESV = "numba_xgesv"
@@ -61,7 +61,6 @@ _GESV_T = FunctionType(I32, (I8, I64, I64, PTR, I64, PTR, PTR, I64))
 REFUSED = {
     "numba_ez_geqrf": "np.linalg.qr (LAPACK geqrf)",
     "numba_ez_xxgqr": "np.linalg.qr (LAPACK orgqr)",
-    "numba_ez_gelsd": "np.linalg.lstsq (LAPACK gelsd)",
     "numba_ez_rgeev": "np.linalg.eig / eigvals (LAPACK geev)",
     "numba_ez_cgeev": "np.linalg.eig / eigvals (LAPACK geev)",
 }
@@ -69,7 +68,8 @@ _WHAT = {GESV: "np.linalg.solve", lapack_lu.GETRF: "np.linalg.inv/det/slogdet (L
          lapack_lu.GETRI: "np.linalg.inv (LAPACK getri)",
          lapack_sym.POTRF: "np.linalg.cholesky (LAPACK potrf)",
          lapack_sym.EVD: "np.linalg.eigh/eigvalsh (LAPACK syevd)",
-         lapack_svd.GESDD: "np.linalg.svd (LAPACK gesdd)"}
+         lapack_svd.GESDD: "np.linalg.svd (LAPACK gesdd)",
+         lapack_lstsq.GELSD: "np.linalg.lstsq (LAPACK gelsd)"}
 CALLS = set(_WHAT) | set(REFUSED)
 
 
@@ -95,7 +95,7 @@ class Gesv:
                        a=None, b=None)
 
 
-CALL_TYPES = (Gesv, lapack_lu.LU, lapack_sym.Sym, lapack_svd.Svd)
+CALL_TYPES = (Gesv, lapack_lu.LU, lapack_sym.Sym, lapack_svd.Svd, lapack_lstsq.Lstsq)
 
 
 def _const(v: Value) -> Optional[int]:
@@ -112,7 +112,7 @@ def parse(i: Instruction, active=None):
     if name in REFUSED:
         raise unsupported(f"a call of {REFUSED[name]}", i.loc,
                           help="zymase differentiates np.linalg.solve, inv, det, slogdet, "
-                               "cholesky, eigh, eigvalsh, svd, pinv, cond and norm(A, ±2)")
+                               "cholesky, eigh, eigvalsh, svd, pinv, cond, norm(A, ±2) and lstsq")
     code = _const(o[0])
     if code not in blas._KIND:
         raise unsupported(f"{_WHAT[name]} of complex arrays", i.loc,
@@ -133,6 +133,9 @@ def parse(i: Instruction, active=None):
             raise unsupported(f"{_WHAT[name]} with a jobz flag zymase cannot read", i.loc)
         return lapack_svd.Svd(name, t, o[0], jobz, o[2], o[3], o[4], o[5], o[6], o[7], o[8],
                               o[9], o[10])
+    if name == lapack_lstsq.GELSD:
+        return lapack_lstsq.Lstsq(name, t, o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8],
+                                  o[10])
     if name == lapack_sym.POTRF:
         uplo = _const(o[1])
         if uplo not in (lapack_sym.UP, lapack_sym.LO):
@@ -159,6 +162,8 @@ def written(i: Instruction):
         return [o[4], o[6]]
     if name == lapack_svd.GESDD:
         return [o[4], o[6], o[7], o[9]]
+    if name == lapack_lstsq.GELSD:
+        return [o[4], o[6], o[8], o[10]]
     return [p for p in o if p.type.is_pointer]
 
 
@@ -206,7 +211,8 @@ def forward(i: Instruction, b: Builder, entry: Builder, c, lanes: List[list]) ->
         return
     rule = {lapack_lu.GETRF: lapack_lu.getrf_forward, lapack_lu.GETRI: lapack_lu.getri_forward,
             lapack_sym.POTRF: lapack_sym.potrf_forward, lapack_sym.EVD: lapack_sym.evd_forward,
-            lapack_svd.GESDD: lapack_svd.svd_forward}
+            lapack_svd.GESDD: lapack_svd.svd_forward,
+            lapack_lstsq.GELSD: lapack_lstsq.lstsq_forward}
     rule[c.name](_kit(b, entry, c), before, c, lanes)
 
 
@@ -220,7 +226,7 @@ def save(i: Instruction, b: Builder, c) -> Value:
         return buf
     rule = {lapack_lu.GETRF: lapack_lu.getrf_save, lapack_lu.GETRI: lapack_lu.getri_save,
             lapack_sym.POTRF: lapack_sym.potrf_save, lapack_sym.EVD: lapack_sym.evd_save,
-            lapack_svd.GESDD: lapack_svd.svd_save}
+            lapack_svd.GESDD: lapack_svd.svd_save, lapack_lstsq.GELSD: lapack_lstsq.lstsq_save}
     return rule[c.name](before, _kit(b, None, c), c)
 
 
@@ -234,7 +240,8 @@ def adjoint(b: Builder, entry: Builder, c, buf: Value, lanes: List[list]) -> Non
         rule = {lapack_lu.GETRF: lapack_lu.getrf_adjoint,
                 lapack_lu.GETRI: lapack_lu.getri_adjoint,
                 lapack_sym.POTRF: lapack_sym.potrf_adjoint, lapack_sym.EVD: lapack_sym.evd_adjoint,
-                lapack_svd.GESDD: lapack_svd.svd_adjoint}
+                lapack_svd.GESDD: lapack_svd.svd_adjoint,
+                lapack_lstsq.GELSD: lapack_lstsq.lstsq_adjoint}
         rule[c.name](_kit(b, entry, c), c, buf, lanes)
     b.call("free", FunctionType(VOID, (PTR,)), [buf])
 
