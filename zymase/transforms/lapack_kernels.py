@@ -7,9 +7,12 @@ LAPACK kind and the order n — and emits:
 
 * ``gemm``: C = α op(A) op(B) + β C through Numba's ``numba_xxgemm`` (as blas.py does);
 * ``each``: an element-wise map ``dst[r, c] = f(r, c, sources)`` over all n×n entries (or
-  rows×cols), as an internal two-level loop function (column loop calling a row loop).  ``f`` may read any source
-  at any (row, column), so masks (triangles), symmetrisation and transposition are all
-  element-wise maps; the function name carries a tag that must identify ``f``;
+  rows×cols), as an internal two-level loop function (column loop calling a row loop).  ``f``
+  may read any source at any (row, column), so masks (triangles), symmetrisation and
+  transposition are all element-wise maps; a vector read with leading dimension 0 is a matrix
+  whose entry (r, c) is v[r].  ``f`` builds code inside the loop function: it may use
+  constants and its sources, never values of the calling function; the function name carries
+  a tag that must identify ``f``;
 * ``swaps``: LAPACK's row interchanges ``ipiv`` (1-based int32, applied in order k = 0..n-1:
   row k ↔ row ipiv[k]-1) — forward that is Pᵀ X for A = P L U, backward P X;
 * ``inverse``: dst = M⁻¹ via ``numba_xgesv`` on a scratch copy of M with dst = I.  The rules use
