@@ -243,11 +243,17 @@ class MatCall:
     ldc: Value
 
 
+# 'n'/'N' no transpose; 't'/'T' transpose; 'c'/'C' conjugate transpose, which for the real
+# kinds differentiated here is the transpose (np.linalg.pinv passes 'C')
+_FLAGS = {TRANS_N: TRANS_N, ord("N"): TRANS_N, TRANS_T: TRANS_T, ord("T"): TRANS_T,
+          ord("c"): TRANS_T, ord("C"): TRANS_T}
+
+
 def _flag(v: Value, name: str, i: Instruction) -> int:
     code = int(v.text) if isinstance(v, Constant) else None
-    if code not in (TRANS_N, TRANS_T):
+    if code not in _FLAGS:
         raise unsupported(f"a BLAS call `{name}` with a transpose flag zymase cannot read", i.loc)
-    return code
+    return _FLAGS[code]
 
 
 def parse_matrix(i: Instruction) -> MatCall:

@@ -524,7 +524,7 @@ class ForwardTransform:
         if name in blas.CALLS or name in lapack.CALLS:
             if sb.interleaved:
                 raise NoInterleave(f"a BLAS/LAPACK call ({name})")
-            (self.gesv_call if name in lapack.CALLS else self.blas_call)(i, b, sb)
+            (self.lapack_call if name in lapack.CALLS else self.blas_call)(i, b, sb)
             return
         if sb.interleaved:
             if self.visit_call_interleaved(i, name, b, sb, active):
@@ -592,20 +592,21 @@ class ForwardTransform:
                               help="give the callee a custom derivative or mark it inactive "
                                    "with zymase.inactive")
 
-    def gesv_call(self, i: Instruction, b: Builder, sb: ShadowBuilder):
-        """``np.linalg.solve`` (transforms/lapack.py): Ẋ = A⁻¹(Ḃ − Ȧ X) per lane."""
-        c = lapack.parse(i)
+    def lapack_call(self, i: Instruction, b: Builder, sb: ShadowBuilder):
+        """``np.linalg`` calls (transforms/lapack.py): the call stays and computes the primal;
+        the rule maps each lane's tangent in the shadows of its memory before the call to
+        the tangent after it."""
         act = self.activity.active
-        if c.b not in act:
-            if c.a in act:
-                raise unsupported("np.linalg.solve whose solution memory has no shadow", i.loc)
+        c = lapack.parse(i, act)
+        if c is None:
             return
-        acopy = lapack.save_before(Builder(self.module, loc=i.loc).before(i), c)
-        b.after(i)  # code went in before the call: continue right after it
-        sa = sb.lanes(b, sb.sh(c.a, b)) if c.a in act else [None] * self.width
-        for k, sbk in enumerate(sb.lanes(b, sb.sh(c.b, b))):
-            lapack.tangent(b, self.entry_builder, c, acopy, sa[k], sbk)
-        b.call("free", FunctionType(VOID, (PTR,)), [acopy])
+        on = [p in act for p in c.ptrs()]
+        if not lapack.has_work(c, on, i):
+            return
+        b.after(i)  # the rule's code goes before and after the call
+        lanes = [sb.lanes(b, sb.sh(p, b)) if ok else [None] * self.width
+                 for p, ok in zip(c.ptrs(), on)]
+        lapack.forward(i, b, self.entry_builder, c, [list(x) for x in zip(*lanes)])
 
     def blas_call(self, i: Instruction, b: Builder, sb: ShadowBuilder):
         """``np.dot`` / ``np.linalg.norm`` of vectors (transforms/blas.py): the call stays and

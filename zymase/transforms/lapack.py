@@ -1,9 +1,40 @@
-"""Derivative of ``np.linalg.solve``: Numba's ``numba_xgesv`` (LAPACK gesv, column-major).
+"""LAPACK calls Numba emits for ``np.linalg``: which are differentiated, by which rule, and the one
+interface forward.py and reverse.py use for all of them.
 
-``gesv(n, nrhs, a, lda, ipiv, b, ldb)`` overwrites ``b`` with X = A⁻¹B and ``a`` with the LU
-factors of A.  Numba calls it only from ``np.linalg.solve``, on Fortran-order copies it makes
-of A and B; the factorised copy of A is discarded unread, so the LU output carries no
-derivative and the rules are those of X = A⁻¹B:
+=====================  ==========================================  ==========================
+numpy                  Numba's call(s)                             rule
+=====================  ==========================================  ==========================
+solve                  numba_xgesv                                 here (below)
+inv                    numba_xxgetrf, numba_ez_xxgetri             lapack_lu.py
+det, slogdet           numba_xxgetrf (+ loop code over the LU)     lapack_lu.py
+cholesky               numba_xxpotrf                               lapack_sym.py
+eigh, eigvalsh         numba_ez_xxxevd                             lapack_sym.py
+norm(A, ±2), cond      numba_ez_gesdd, jobz 'N' (values only)      lapack_svd.py
+svd, pinv              numba_ez_gesdd, jobz 'A' / 'S' (vectors)    lapack_svd.py
+qr                     numba_ez_geqrf, numba_ez_xxgqr              refused
+lstsq                  numba_ez_gelsd                              lapack_lstsq.py
+eig, eigvals           numba_ez_rgeev, numba_ez_cgeev              refused
+=====================  ==========================================  ==========================
+
+Every call works in place on column-major memory (Numba hands it Fortran-order copies it made
+itself), so a rule maps the tangent held in the shadow of that memory before the call to the
+tangent after it (forward), or the adjoint after the call to the adjoint before it
+(reverse, overwriting what the call overwrote).  A call description (``Gesv``,
+lapack_lu.LU, lapack_sym.Sym, lapack_svd.Svd, lapack_lstsq.Lstsq) names its memory operands
+(``ptrs``: the shadows each lane passes, in that order) and its integer operands (``ints``:
+what the adjoint sweep must see again); ``remap`` moves it to the adjoint sweep.  The entry points:
+
+* ``parse(i, active)``: the description, or None when no memory operand is active; raises
+  ``UnsupportedError`` (naming the numpy function) for refused calls and complex kinds;
+* ``forward(i, b, entry, c, lanes)``: code before and after the primal call ``i``;
+* ``save(i, b, c)``: reverse mode's heap block of what the adjoint needs (copies: the
+  call overwrites its inputs, later code may overwrite its outputs);
+* ``adjoint(b, entry, c, buf, lanes)``: the adjoint sweep's code; frees the block.
+
+``np.linalg.solve`` — ``gesv(n, nrhs, a, lda, ipiv, b, ldb)`` overwrites ``b`` with X = A⁻¹B and
+``a`` with the LU factors of A.  Numba calls it only from ``np.linalg.solve``, on Fortran-order
+copies it makes of A and B; the factorised copy of A is discarded unread, so the LU output
+carries no derivative and the rules are those of X = A⁻¹B:
 
 * forward:  Ẋ = A⁻¹ (Ḃ − Ȧ X)      — one more gesv on a copy of A (taken before the call);
 * reverse:  B̄ = A⁻ᵀ X̄,  Ā = −B̄ Xᵀ  — gesv on Aᵀ, then a gemm; the copies of A (before the
@@ -14,18 +45,32 @@ primal.  Complex kinds raise ``UnsupportedError``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, replace
+from typing import List, Optional
 
 from ..errors import unsupported
 from ..ir.builder import Builder
 from ..ir.types import I32, I64, I8, PTR, VOID, FunctionType, Type
 from ..ir.values import Constant, Instruction, Value, const_float, const_int
-from . import blas
+from . import blas, lapack_lstsq, lapack_lu, lapack_svd, lapack_sym
+from .lapack_kernels import Kit
 
 GESV = "numba_xgesv"
-CALLS = {GESV}
 _GESV_T = FunctionType(I32, (I8, I64, I64, PTR, I64, PTR, PTR, I64))
+# calls zymase knows and refuses, with the numpy functions that emit them
+REFUSED = {
+    "numba_ez_geqrf": "np.linalg.qr (LAPACK geqrf)",
+    "numba_ez_xxgqr": "np.linalg.qr (LAPACK orgqr)",
+    "numba_ez_rgeev": "np.linalg.eig / eigvals (LAPACK geev)",
+    "numba_ez_cgeev": "np.linalg.eig / eigvals (LAPACK geev)",
+}
+_WHAT = {GESV: "np.linalg.solve", lapack_lu.GETRF: "np.linalg.inv/det/slogdet (LAPACK getrf)",
+         lapack_lu.GETRI: "np.linalg.inv (LAPACK getri)",
+         lapack_sym.POTRF: "np.linalg.cholesky (LAPACK potrf)",
+         lapack_sym.EVD: "np.linalg.eigh/eigvalsh (LAPACK syevd)",
+         lapack_svd.GESDD: "np.linalg.svd (LAPACK gesdd)",
+         lapack_lstsq.GELSD: "np.linalg.lstsq (LAPACK gelsd)"}
+CALLS = set(_WHAT) | set(REFUSED)
 
 
 @dataclass
@@ -39,20 +84,169 @@ class Gesv:
     b: Value
     ldb: Value
 
+    def ptrs(self) -> List[Value]:
+        return [self.a, self.b]
 
-def parse(i: Instruction) -> Gesv:
+    def ints(self) -> List[Value]:
+        return [self.n, self.nrhs, self.lda, self.ldb]
+
+    def remap(self, r) -> "Gesv":
+        return replace(self, n=r(self.n), nrhs=r(self.nrhs), lda=r(self.lda), ldb=r(self.ldb),
+                       a=None, b=None)
+
+
+CALL_TYPES = (Gesv, lapack_lu.LU, lapack_sym.Sym, lapack_svd.Svd, lapack_lstsq.Lstsq)
+
+
+def _const(v: Value) -> Optional[int]:
+    return int(v.text) if isinstance(v, Constant) else None
+
+
+def parse(i: Instruction, active=None):
+    """The call's description; None when ``active`` is given and none of the call's memory
+    operands is in it (no derivative flows through the call)."""
+    name = i.callee_name or ""
     o = i.operands
-    code = int(o[0].text) if isinstance(o[0], Constant) else None
+    if active is not None and not any(p in active for p in o if p.type.is_pointer):
+        return None
+    if name in REFUSED:
+        raise unsupported(f"a call of {REFUSED[name]}", i.loc,
+                          help="zymase differentiates np.linalg.solve, inv, det, slogdet, "
+                               "cholesky, eigh, eigvalsh, svd, pinv, cond, norm(A, ±2) and lstsq")
+    code = _const(o[0])
     if code not in blas._KIND:
-        raise unsupported("np.linalg.solve of complex arrays", i.loc,
-                          help="zymase differentiates real float64/float32 systems")
-    return Gesv(blas._KIND[code], o[0], o[1], o[2], o[3], o[4], o[6], o[7])
+        raise unsupported(f"{_WHAT[name]} of complex arrays", i.loc,
+                          help="zymase differentiates real float64/float32 matrices")
+    t = blas._KIND[code]
+    if name == GESV:
+        return Gesv(t, o[0], o[1], o[2], o[3], o[4], o[6], o[7])
+    if name == lapack_lu.GETRF:
+        if o[1] is not o[2] and (_const(o[1]) is None or _const(o[1]) != _const(o[2])):
+            raise unsupported("an LU factorisation (getrf) of a matrix that may not be square",
+                              i.loc)
+        return lapack_lu.LU(name, t, o[0], o[2], o[3], o[4], o[5])
+    if name == lapack_lu.GETRI:
+        return lapack_lu.LU(name, t, o[0], o[1], o[2], o[3], o[4])
+    if name == lapack_svd.GESDD:
+        jobz = _const(o[1])
+        if jobz not in (lapack_svd.JOB_N, lapack_svd.JOB_S, lapack_svd.JOB_A):
+            raise unsupported(f"{_WHAT[name]} with a jobz flag zymase cannot read", i.loc)
+        return lapack_svd.Svd(name, t, o[0], jobz, o[2], o[3], o[4], o[5], o[6], o[7], o[8],
+                              o[9], o[10])
+    if name == lapack_lstsq.GELSD:
+        return lapack_lstsq.Lstsq(name, t, o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8],
+                                  o[10])
+    if name == lapack_sym.POTRF:
+        uplo = _const(o[1])
+        if uplo not in (lapack_sym.UP, lapack_sym.LO):
+            raise unsupported(f"{_WHAT[name]} with a triangle flag zymase cannot read", i.loc)
+        return lapack_sym.Sym(name, t, o[0], uplo, None, o[2], o[3], o[4], None)
+    jobz, uplo = _const(o[1]), _const(o[2])
+    if jobz not in (lapack_sym.JOB_V, lapack_sym.JOB_N) or uplo not in (lapack_sym.UP,
+                                                                        lapack_sym.LO):
+        raise unsupported(f"{_WHAT[name]} with flags zymase cannot read", i.loc)
+    return lapack_sym.Sym(name, t, o[0], uplo, jobz, o[3], o[4], o[5], o[6])
 
 
 def written(i: Instruction):
-    return [i.operands[3], i.operands[6]]
+    """The memory the call writes."""
+    name = i.callee_name or ""
+    o = i.operands
+    if name == GESV:
+        return [o[3], o[6]]
+    if name == lapack_lu.GETRF:
+        return [o[3], o[5]]
+    if name in (lapack_lu.GETRI, lapack_sym.POTRF):
+        return [o[2] if name == lapack_lu.GETRI else o[3]]
+    if name == lapack_sym.EVD:
+        return [o[4], o[6]]
+    if name == lapack_svd.GESDD:
+        return [o[4], o[6], o[7], o[9]]
+    if name == lapack_lstsq.GELSD:
+        return [o[4], o[6], o[8], o[10]]
+    return [p for p in o if p.type.is_pointer]
 
 
+def has_work(c, on: List[bool], i: Instruction) -> bool:
+    """Whether the call needs derivative code, given which of ``c.ptrs()`` have shadows;
+    raises where an active input would reach memory without a shadow."""
+    if isinstance(c, Gesv):
+        if on[0] and not on[1]:
+            raise unsupported("np.linalg.solve whose solution memory has no shadow", i.loc)
+        return on[1]
+    if not all(on) and any(on):
+        raise unsupported(f"{_WHAT[i.callee_name]} whose input and output memory are not "
+                          "both active", i.loc)
+    return all(on)
+
+
+class _Before(Builder):
+    """Emits right before the primal call while ``after`` emits right after it: every
+    instruction put before the call moves the call, so ``after``'s index moves with it."""
+    def __init__(self, i: Instruction, after: Builder):
+        super().__init__(after.module, loc=i.loc)
+        self.before(i)
+        self._after = after
+
+    def emit(self, inst: Instruction) -> Instruction:
+        out = super().emit(inst)
+        if self._after.block is self.block:
+            self._after.index += 1
+        return out
+
+
+def _kit(b: Builder, entry: Optional[Builder], c) -> Kit:
+    return Kit(b, entry, c.t, c.kind, c.n)
+
+
+def forward(i: Instruction, b: Builder, entry: Builder, c, lanes: List[list]) -> None:
+    """``b`` sits right after the primal call ``i`` (rules also emit code before it);
+    ``lanes[k]`` lists lane k's shadows of ``c.ptrs()`` (None where inactive)."""
+    before = _Before(i, b)
+    if isinstance(c, Gesv):
+        acopy = save_before(before, c)
+        for sa, sbk in lanes:
+            tangent(b, entry, c, acopy, sa, sbk)
+        b.call("free", FunctionType(VOID, (PTR,)), [acopy])
+        return
+    rule = {lapack_lu.GETRF: lapack_lu.getrf_forward, lapack_lu.GETRI: lapack_lu.getri_forward,
+            lapack_sym.POTRF: lapack_sym.potrf_forward, lapack_sym.EVD: lapack_sym.evd_forward,
+            lapack_svd.GESDD: lapack_svd.svd_forward,
+            lapack_lstsq.GELSD: lapack_lstsq.lstsq_forward}
+    rule[c.name](_kit(b, entry, c), before, c, lanes)
+
+
+def save(i: Instruction, b: Builder, c) -> Value:
+    """Reverse mode: the heap block the adjoint reads (code before and after the call ``i``;
+    ``b`` sits right after it)."""
+    before = _Before(i, b)
+    if isinstance(c, Gesv):
+        buf = save_before(before, c)
+        save_after(b, c, buf)
+        return buf
+    rule = {lapack_lu.GETRF: lapack_lu.getrf_save, lapack_lu.GETRI: lapack_lu.getri_save,
+            lapack_sym.POTRF: lapack_sym.potrf_save, lapack_sym.EVD: lapack_sym.evd_save,
+            lapack_svd.GESDD: lapack_svd.svd_save, lapack_lstsq.GELSD: lapack_lstsq.lstsq_save}
+    return rule[c.name](before, _kit(b, None, c), c)
+
+
+def adjoint(b: Builder, entry: Builder, c, buf: Value, lanes: List[list]) -> None:
+    """The adjoint sweep for a description ``c`` already moved there (``c.remap``); frees
+    ``buf``."""
+    if isinstance(c, Gesv):
+        for sa, sbk in lanes:
+            gesv_adjoint(b, entry, c, buf, sa, sbk)
+    else:
+        rule = {lapack_lu.GETRF: lapack_lu.getrf_adjoint,
+                lapack_lu.GETRI: lapack_lu.getri_adjoint,
+                lapack_sym.POTRF: lapack_sym.potrf_adjoint, lapack_sym.EVD: lapack_sym.evd_adjoint,
+                lapack_svd.GESDD: lapack_svd.svd_adjoint,
+                lapack_lstsq.GELSD: lapack_lstsq.lstsq_adjoint}
+        rule[c.name](_kit(b, entry, c), c, buf, lanes)
+    b.call("free", FunctionType(VOID, (PTR,)), [buf])
+
+
+# -- np.linalg.solve (gesv) -------------------------------------------------------------------
 def _alloc(b: Builder, t: Type, count: Value) -> Value:
     return b.call("malloc", FunctionType(PTR, (I64,)),
                   [b.mul(b.add(count, const_int(I64, 1)), const_int(I64, 8))])
@@ -119,8 +313,8 @@ def tangent(b: Builder, entry: Builder, c: Gesv, acopy: Value, sa: Optional[Valu
     _solve_copy(b, c, acopy, sb, transpose=False)
 
 
-def adjoint(b: Builder, entry: Builder, c: Gesv, buf: Value, sa: Optional[Value],
-            sb: Value) -> None:
+def gesv_adjoint(b: Builder, entry: Builder, c: Gesv, buf: Value, sa: Optional[Value],
+                 sb: Value) -> None:
     """One lane: ``sb`` holds X̄ on entry and B̄ on exit; ``sa`` (if A is active) receives
     Ā = −B̄ Xᵀ (the factorised output carries no adjoint: Numba discards it unread)."""
     t = c.t

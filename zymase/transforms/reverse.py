@@ -271,14 +271,11 @@ class ReverseTransform:
                     and i.operands[1] in act:
                 self._copy_types[i] = self._memory_float_type(i)
             if name in lapack.CALLS:
-                c = lapack.parse(i)
-                on = [c.a in act, c.b in act]
-                if on[0] and not on[1]:
-                    raise unsupported("np.linalg.solve whose solution memory has no shadow", i.loc)
-                if on[1]:
-                    buf = lapack.save_before(Builder(self.module, loc=i.loc).before(i), c)
-                    b.after(i)  # code went in before the call: continue right after it
-                    lapack.save_after(b, c, buf)
+                c = lapack.parse(i, act)
+                on = [p in act for p in c.ptrs()] if c is not None else []
+                if c is not None and lapack.has_work(c, on, i):
+                    b.after(i)  # code goes in before and after the call
+                    buf = lapack.save(i, b, c)
                     self.blas_sites[i] = (c, buf, on)
                     self.custom_anchor[b.block.instructions[b.index - 1]] = i
                 return
@@ -547,10 +544,11 @@ class ReverseTransform:
             if p in act and v.type.is_float:
                 return [self.sb.shadow[p]] if p in self.sb.shadow else []
             return []
-        if op == "call" and i in self.blas_sites and isinstance(self.blas_sites[i][0], lapack.Gesv):
+        if op == "call" and i in self.blas_sites and isinstance(self.blas_sites[i][0],
+                                                                lapack.CALL_TYPES):
             c, buf, on = self.blas_sites[i]
-            ints = [v for v in (c.n, c.nrhs, c.lda, c.ldb) if not isinstance(v, Constant)]
-            return [buf] + ints + [self.sb.shadow[p] for p, ok in zip((c.a, c.b), on) if ok]
+            ints = [v for v in c.ints() if not isinstance(v, Constant)]
+            return [buf] + ints + [self.sb.shadow[p] for p, ok in zip(c.ptrs(), on) if ok]
         if op == "call" and i in self.blas_sites and isinstance(self.blas_sites[i][0], blas.MatCall):
             c, buf, on = self.blas_sites[i]
             ints = [v for v in (c.m, c.n, c.k, c.lda, c.ldb, c.ldc) if not isinstance(v, Constant)]
@@ -1528,14 +1526,11 @@ class ReverseTransform:
     def _blas_adjoint(self, b: Builder, i: Instruction, r):
         c, buf, on = self.blas_sites[i]
         sb = self.sb
-        if isinstance(c, lapack.Gesv):
-            cr = dataclasses.replace(c, n=r(c.n), nrhs=r(c.nrhs), lda=r(c.lda), ldb=r(c.ldb),
-                                     a=None, b=None)
-            sa = sb.lanes(b, r(sb.shadow[c.a])) if on[0] else [None] * self.width
+        if isinstance(c, lapack.CALL_TYPES):
+            lanes = [sb.lanes(b, r(sb.shadow[p])) if ok else [None] * self.width
+                     for p, ok in zip(c.ptrs(), on)]
             entry = Builder(self.module).before(self.fn.entry.terminator)
-            for k, sbk in enumerate(sb.lanes(b, r(sb.shadow[c.b]))):
-                lapack.adjoint(b, entry, cr, r(buf), sa[k], sbk)
-            b.call("free", FunctionType(VOID, (PTR,)), [r(buf)])
+            lapack.adjoint(b, entry, c.remap(r), r(buf), [list(x) for x in zip(*lanes)])
             return
         if isinstance(c, blas.MatCall):
             cr = dataclasses.replace(c, m=r(c.m), n=r(c.n), k=r(c.k), lda=r(c.lda), ldb=r(c.ldb),
