@@ -18,7 +18,8 @@ Outcomes: ``correct``; ``refused`` (a ``ZymaseError``: zymase said it cannot, wi
 grouped by message); ``wrong`` (a number that disagrees); ``crash`` (any other exception, or the
 worker process dying — each package runs in a subprocess that is restarted after a crash);
 ``fd?`` (finite differences themselves unreliable at that point — reported, not counted as
-correct).  Compile time is the first call of the reverse derivative (build + one call).
+correct).  Compile time is the first call of the reverse derivative (build + one call),
+wall-clock and CPU time of the process (the CPU time is what an idle core would take).
 Prints one line per package and the quantiles; exit status 1 if anything is wrong or crashed.
 """
 from __future__ import annotations
@@ -239,7 +240,7 @@ def check_case(case):
     fwd_acts = [Dual if k in "as" else Const for k in kinds]
     array_out = not isinstance(y0, float)
     try:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         drev = zymase.autodiff_reverse(fn, *rev_acts,
                                        ret=DuplicatedOnly if array_out else ActiveOnly)
         call, shadows = [], []
@@ -252,6 +253,7 @@ def check_case(case):
                 else np.ascontiguousarray(w) if array_out else 1.0)
         res = drev(*call, seed)
         compile_s = time.perf_counter() - t0
+        compile_cpu = time.process_time() - c0
         adj = list(res) if isinstance(res, tuple) else ([] if res is None else [res])
         grads, si, ai = [], iter(shadows), iter(adj)
         for k in kinds:
@@ -289,7 +291,7 @@ def check_case(case):
     fd_val = d2 + (d2 - d1) / 15           # Richardson on the 4th-order stencil
     f_mag = max(abs(_dot(p, p)) ** 0.5 for p in parts) if parts else 1.0
     scale = max(abs(fd_val), abs(rev), abs(fwd), 1e-7 * (1.0 + f_mag))
-    info = {"compile_s": compile_s, "rev": rev, "fwd": fwd, "fd": fd_val, "fd_err": fd_err,
+    info = {"compile_s": compile_s, "compile_cpu": compile_cpu, "rev": rev, "fwd": fwd, "fd": fd_val, "fd_err": fd_err,
             "float32": bool(single)}
     if not np.isfinite([rev, fwd]).all() and np.isfinite(fd_val):
         return dict(info, outcome="wrong", why="non-finite derivative")
@@ -352,7 +354,7 @@ def main(argv=None):
         return 0
     t0 = time.time()
     total = collections.Counter()
-    times, refusals, bad = [], collections.Counter(), []
+    times, cpus, refusals, bad = [], [], collections.Counter(), []
     print(f"{'package':14s} {'cases':>5s} {'correct':>7s} {'refused':>7s} {'wrong':>5s} "
           f"{'crash':>5s} {'fd?':>4s}   (harness: cases whose own primal call fails, "
           f"not counted)")
@@ -361,6 +363,7 @@ def main(argv=None):
         c = collections.Counter(r["outcome"] for r in res)
         total.update(c)
         times += [r["compile_s"] for r in res if "compile_s" in r]
+        cpus += [r["compile_cpu"] for r in res if "compile_cpu" in r]
         for r in res:
             if r["outcome"] == "refused":
                 refusals[r["why"]] += 1
@@ -377,6 +380,11 @@ def main(argv=None):
         q = np.quantile(times, [0.5, 0.9, 1.0])
         print(f"first call of the reverse derivative (build + run): median {q[0]:.2f} s, "
               f"90th percentile {q[1]:.2f} s, max {q[2]:.2f} s")
+        # CPU time of the same calls: what the build costs on an idle core (wall time on a
+        # loaded machine also counts the waits for a core)
+        q = np.quantile(cpus, [0.5, 0.9, 1.0])
+        print(f"  its CPU time: median {q[0]:.2f} s, 90th percentile {q[1]:.2f} s, "
+              f"max {q[2]:.2f} s")
     for why, k in refusals.most_common():
         print(f"  refused x{k}: {why}")
     for p, name, outcome, why in bad:
