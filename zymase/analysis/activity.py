@@ -23,7 +23,7 @@ from typing import Iterable, Set
 from ..ir.types import VectorType, contains_float, contains_pointer
 from ..ir.values import Constant, Function, Instruction, Value
 from ..custom import lookup_call
-from ..rules import table
+from ..rules.calls import Kind, classify_call
 from .types import TypeResults, analyse_types, classify
 
 
@@ -77,24 +77,23 @@ def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = 
                 on = any_active and any(o in types.float_memory or o in types.pointer_memory
                                         for o in types.origins_of(i))
             elif op == "call":
-                name = i.callee_name or ""
-                cf = lookup_call(i)
-                if cf is not None:
+                kind = classify_call(i)
+                if kind is Kind.CUSTOM:
                     # Numba convention: the result goes through retptr (an alloca, active by
                     # type analysis); C convention: the call's value is the result
-                    on = (not cf.inactive) and any(o in act for o in i.operands)
+                    on = (not lookup_call(i).inactive) and any(o in act for o in i.operands)
                     if on:
                         act.add(i)
                         changed = True
                     continue
-                if name in table.ALLOCATORS:
+                if kind is Kind.ALLOCATOR:
                     on = any_active
-                elif name in table.C_MALLOCS:
+                elif kind is Kind.C_MALLOC:
                     # raw blocks: only those that hold floats (not exception records)
                     on = any_active and i in types.float_memory
-                elif name == table.C_REALLOC:
+                elif kind is Kind.C_REALLOC:
                     on = i.operands[0] in act
-                elif table.is_inactive_call(name):
+                elif kind is Kind.INACTIVE:
                     on = False
                 else:
                     on = any(o in act for o in i.operands)
@@ -123,9 +122,8 @@ def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = 
                     srcs = [i.operands[0]]
                 for o in srcs:
                     if o not in act and isinstance(o, Instruction) and (
-                            o.opcode == "alloca" or (o.opcode == "call" and (
-                                (o.callee_name or "") in table.ALLOCATORS
-                                or o.callee_name in table.C_MALLOCS))):
+                            o.opcode == "alloca" or (o.opcode == "call" and classify_call(o) in (
+                                Kind.ALLOCATOR, Kind.C_MALLOC))):
                         act.add(o)
                         changed = True
     _drop_useless_floats(fn, res)
@@ -161,9 +159,8 @@ def _drop_useless_floats(fn: Function, res: ActivityResults) -> None:
     def propagates(u: Instruction) -> bool:
         if u.opcode in _PROPAGATE and not u.type.is_int:
             return True
-        if u.opcode == "call" and lookup_call(u) is None:
-            name = u.callee_name or ""
-            return table.lookup(name) is not None and u.type.is_float
+        if u.opcode == "call":
+            return classify_call(u) is Kind.MATH and u.type.is_float
         return False
 
     for v in floats:

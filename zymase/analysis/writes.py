@@ -30,9 +30,8 @@ from typing import List, Optional, Sequence, Set
 
 from ..ir.values import Constant, Function, Instruction, Value
 from ..rules import table
+from ..rules.calls import Kind, classify_call, written_by
 from .types import TypeResults, analyse_types
-
-_MEM_INTRINSICS = ("llvm.memset.", "llvm.memcpy.", "llvm.memmove.")
 
 
 class WriteResults:
@@ -64,26 +63,10 @@ def written_pointers(i: Instruction, frees_write: bool = False) -> Optional[List
     # atomicrmw/cmpxchg in Numba code are MemInfo refcounts: never array data
     if i.opcode != "call":
         return []
-    name = i.callee_name or ""
-    if name.startswith(_MEM_INTRINSICS):
-        return [i.operands[0]]
-    from ..transforms import blas, lapack     # their call descriptions name the outputs
-    if name in blas.MATRIX:
-        return blas.matrix_written(i)
-    if name in lapack.CALLS:
-        return lapack.written(i)
-    if name in blas.CALLS:
-        return blas.written(i)
-    if frees_write and (name in table.C_FREES or name == table.C_REALLOC):
+    kind = classify_call(i)
+    if frees_write and kind in (Kind.C_FREE, Kind.C_REALLOC):
         return None
-    if table.lookup(name) or table.is_inactive_call(name) or name in table.ALLOCATORS \
-            or name in table.REFCOUNT or name in table.DEALLOCATORS \
-            or name in table.MEMINFO_DATA or name in table.C_MALLOCS or name in table.C_FREES \
-            or name == table.C_REALLOC:
-        return []
-    if any(o.type.is_pointer for o in i.operands):
-        return None
-    return []
+    return written_by(i, kind)
 
 
 def _fresh(fn: Function, types: TypeResults) -> Set[Value]:

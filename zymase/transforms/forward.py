@@ -100,6 +100,7 @@ from ..ir.values import (Argument, Constant, Function, Instruction, Module, Valu
 from ..llvm.jit import value_type
 from ..rules import table
 from . import blas, callees, lapack
+from ..rules.calls import Kind, classify_call
 from ..rules.emit import active_partials, partials, scaled
 from ..analysis.activity import analyse_activity
 from ..analysis.loops import reverse_postorder
@@ -340,14 +341,13 @@ class ForwardTransform:
                 elif op == "icmp":
                     continue
                 elif op == "call":
-                    name = u.callee_name or ""
-                    if name in table.REFCOUNT:
+                    kind = classify_call(u)
+                    if kind is Kind.REFCOUNT:
                         continue
                     in_place = False
-                    if name in table.MEMINFO_DATA:
+                    if kind is Kind.MEMINFO_DATA:
                         derived = True
-                    elif (name.startswith("llvm.memcpy.") or name.startswith("llvm.memmove.")) \
-                            and u.operands[0] is not v and u.operands[1] is v:
+                    elif kind is Kind.MEMCPY and u.operands[0] is not v and u.operands[1] is v:
                         continue
                     else:
                         writes = True
@@ -513,62 +513,51 @@ class ForwardTransform:
         name = i.callee_name or ""
         ops = i.operands
         any_active_op = any(o in self.activity.active for o in ops)
-        cf = lookup_call(i)
-        if cf is not None:
-            self.custom_call(i, cf, b, sb)
+        kind = classify_call(i, self.module)
+        if kind is Kind.CUSTOM:
+            self.custom_call(i, lookup_call(i), b, sb)
             return
-        callee = callees.defined_callee(self.module, i)
-        if callee is not None:
-            self.recursive_call(i, callee, b, sb)
+        if kind is Kind.CALLEE:
+            self.recursive_call(i, callees.defined_callee(self.module, i), b, sb)
             return
-        if name in blas.CALLS or name in lapack.CALLS:
+        if kind in (Kind.LAPACK, Kind.BLAS_MATRIX, Kind.BLAS_VECTOR):
             if sb.interleaved:
                 raise NoInterleave(f"a BLAS/LAPACK call ({name})")
-            (self.lapack_call if name in lapack.CALLS else self.blas_call)(i, b, sb)
+            (self.lapack_call if kind is Kind.LAPACK else self.blas_call)(i, b, sb)
             return
         if sb.interleaved:
-            if self.visit_call_interleaved(i, name, b, sb, active):
+            if self.visit_call_interleaved(i, name, kind, b, sb, active):
                 return
-        elif name in table.ALLOCATORS:
+        elif kind is Kind.ALLOCATOR:
             if active:
                 sb.shadow[i] = sb.gather_lanes(b, [sb.zeroed_allocation(b, i, meminfo=True)
                                                    for _ in range(self.width)])
             return
-        if name in table.C_MALLOCS:
+        if kind is Kind.C_MALLOC:
             if active:
                 sb.shadow[i] = sb.gather_lanes(b, [sb.zeroed_allocation(b, i, meminfo=False)
                                                    for _ in range(self.width)])
             return
-        if name == table.C_REALLOC:
+        if kind is Kind.C_REALLOC:
             if active:
                 sb.shadow[i] = sb.gather_lanes(b, [b.call(name, i.fnty, [lane, ops[1]])
                                                    for lane in sb.lanes(b, sb.sh(ops[0], b))])
             return
-        if name in table.C_FREES:
+        if kind in (Kind.C_FREE, Kind.REFCOUNT, Kind.DEALLOCATOR):
             if ops[0] in self.activity.active:
                 for lane in sb.lanes(b, sb.sh(ops[0], b)):
                     b.call(name, i.fnty, [lane])
             return
-        if name in table.REFCOUNT:
-            if ops[0] in self.activity.active:
-                for lane in sb.lanes(b, sb.sh(ops[0], b)):
-                    b.call(name, i.fnty, [lane])
-            return
-        if name in table.DEALLOCATORS:
-            if ops[0] in self.activity.active:
-                for lane in sb.lanes(b, sb.sh(ops[0], b)):
-                    b.call(name, i.fnty, [lane])
-            return
-        if name in table.MEMINFO_DATA:
+        if kind is Kind.MEMINFO_DATA:
             if active:
                 sb.shadow[i] = sb.same_op(b, i)
             return
-        if name.startswith("llvm.memset."):
+        if kind is Kind.MEMSET:
             if ops[0] in self.activity.active:
                 for lane in sb.lanes(b, sb.sh(ops[0], b)):
                     b.memset(lane, 0, ops[2])
             return
-        if name.startswith("llvm.memcpy.") or name.startswith("llvm.memmove."):
+        if kind is Kind.MEMCPY:
             dst, src = ops[0], ops[1]
             if dst in self.activity.active:
                 dl = sb.lanes(b, sb.sh(dst, b))
@@ -579,9 +568,9 @@ class ForwardTransform:
                     for d in dl:
                         b.memset(d, 0, ops[2])
             return
-        if table.is_inactive_call(name):
+        if kind is Kind.INACTIVE:
             return
-        rule = table.lookup(name) if name else None
+        rule = table.lookup(name) if kind is Kind.MATH else None
         if rule is not None and i.type.is_float:
             if active:
                 sb.shadow[i] = self.combine(b, sb, rule, i, ops)
@@ -612,7 +601,7 @@ class ForwardTransform:
         """``np.dot`` / ``np.linalg.norm`` of vectors (transforms/blas.py): the call stays and
         computes the primal; each lane's tangent goes to the shadow of the result slot."""
         act = self.activity.active
-        if (i.callee_name or "") in blas.MATRIX:
+        if classify_call(i) is Kind.BLAS_MATRIX:
             c = blas.parse_matrix(i)
             on = [p in act for p in blas.matrix_inputs(c)]
             if not any(on) or c.c not in act:
@@ -634,8 +623,8 @@ class ForwardTransform:
         for k in range(self.width):
             b.store(blas.tangent(b, c, [ln[k] for ln in lanes], result), outs[k])
 
-    def visit_call_interleaved(self, i: Instruction, name: str, b: Builder, sb: ShadowBuilder,
-                               active: bool) -> bool:
+    def visit_call_interleaved(self, i: Instruction, name: str, kind: Kind, b: Builder,
+                               sb: ShadowBuilder, active: bool) -> bool:
         """Memory calls in the interleaved layout (sizes times N, one call on the one shadow
         pointer).  Returns False for calls it does not handle (rules, inactive calls, …)."""
         ops, w, act = i.operands, self.width, self.activity.active
@@ -648,7 +637,7 @@ class ForwardTransform:
                 n = b.cast("zext", n, I64)
             return b.mul(n, const_int(I64, w))
 
-        if name in table.ALLOCATORS:
+        if kind is Kind.ALLOCATOR:
             if active:
                 # a real MemInfo; the shadow data starts HDR bytes into its data block and
                 # is also stored at N·24, where the shadow GEP of ``mi->data`` reads it
@@ -663,33 +652,33 @@ class ForwardTransform:
                 b.memset(sdata, 0, times_w(ops[0]))
                 sb.shadow[i] = c
             return True
-        if name in table.C_MALLOCS:
+        if kind is Kind.C_MALLOC:
             if active:
                 n = times_w(ops[0])
                 c = b.call(name, i.fnty, [n if ops[0].type == I64 else b.cast("trunc", n, ops[0].type)])
                 b.memset(c, 0, n)
                 sb.shadow[i] = c
             return True
-        if name == table.C_REALLOC:
+        if kind is Kind.C_REALLOC:
             if active:
                 n = times_w(ops[1])
                 sb.shadow[i] = b.call(name, i.fnty, [sb.sh(ops[0], b),
                                                      n if ops[1].type == I64 else b.cast("trunc", n, ops[1].type)])
             return True
-        if name in table.C_FREES or name in table.REFCOUNT or name in table.DEALLOCATORS:
+        if kind in (Kind.C_FREE, Kind.REFCOUNT, Kind.DEALLOCATOR):
             if ops[0] in act:
                 b.call(name, i.fnty, [sb.sh(ops[0], b)])
             return True
-        if name in table.MEMINFO_DATA:
+        if kind is Kind.MEMINFO_DATA:
             if active:
                 sb.shadow[i] = b.load(PTR, b.gep(I8, sb.sh(ops[0], b),
                                                  [const_int(I64, w * _MI_DATA)]), 8)
             return True
-        if name.startswith("llvm.memset."):
+        if kind is Kind.MEMSET:
             if ops[0] in act:
                 b.memset(sb.sh(ops[0], b), 0, times_w(ops[2]))
             return True
-        if name.startswith("llvm.memcpy.") or name.startswith("llvm.memmove."):
+        if kind is Kind.MEMCPY:
             dst, src = ops[0], ops[1]
             if dst in act:
                 n = times_w(ops[2])
@@ -1039,8 +1028,9 @@ def interleave_obstacle(primal: Function, sig: DerivSignature) -> Optional[str]:
         for i in blk.instructions:
             if i.opcode == "call":
                 name = i.callee_name or ""
-                cf = lookup_call(i)
-                if cf is not None:
+                kind = classify_call(i)
+                if kind is Kind.CUSTOM:
+                    cf = lookup_call(i)
                     site = call_site(cf, i)
                     if any(a.type.is_pointer for a in site.args):
                         return f"a custom rule of `{cf.name}` called with arrays"
@@ -1050,7 +1040,7 @@ def interleave_obstacle(primal: Function, sig: DerivSignature) -> Optional[str]:
                         except NoInterleave as e:
                             return str(e)
                     continue
-                if name in blas.CALLS or name in lapack.CALLS:
+                if kind in (Kind.LAPACK, Kind.BLAS_MATRIX, Kind.BLAS_VECTOR):
                     return f"a BLAS/LAPACK call ({name})"
             if i.opcode == "store" and i.operands[1] in act \
                     and isinstance(i.operands[0].type, StructType):

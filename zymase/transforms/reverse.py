@@ -92,6 +92,7 @@ from ..custom import lookup_call
 from ..analysis.loops import analyse_loops, failing_blocks
 from .scopes import UNKNOWN, AliasScopes, shadow_keys
 from . import blas, callees, lapack
+from ..rules.calls import Kind, classify_call
 from ..analysis.addresses import accumulation_order, affine
 from ..analysis.writes import written_pointers
 
@@ -254,23 +255,23 @@ class ReverseTransform:
             elif p in act and isinstance(v.type, (StructType, ArrayType)) and contains_float(v.type):
                 raise unsupported(f"a store of an aggregate of floats ({v.type}) in reverse mode", i.loc)
             return
-        if op == "call" and lookup_call(i) is not None:
+        kind = classify_call(i, self.module) if op == "call" else None
+        if kind is Kind.CUSTOM:
             self._custom_forward(i, lookup_call(i), b)
             return
-        if op == "call" and callees.defined_callee(self.module, i) is not None:
+        if kind is Kind.CALLEE:
             self._recursive_forward(i, callees.defined_callee(self.module, i), b)
             return
         if op == "call":
             name = i.callee_name or ""
-            if (name.startswith(("llvm.memcpy.", "llvm.memmove.")) and i.operands[1] in act
+            if (kind is Kind.MEMCPY and i.operands[1] in act
                     and i.operands[0] not in act and self.act.types.is_float_memory(i.operands[1])):
                 raise unsupported("a copy of active memory into memory that has no shadow (its "
                                   "derivative would be lost)", i.loc,
                                   help=self._no_shadow_help(i.operands[0]))
-            if name.startswith(("llvm.memcpy.", "llvm.memmove.")) and i.operands[0] in act \
-                    and i.operands[1] in act:
+            if kind is Kind.MEMCPY and i.operands[0] in act and i.operands[1] in act:
                 self._copy_types[i] = self._memory_float_type(i)
-            if name in lapack.CALLS:
+            if kind is Kind.LAPACK:
                 c = lapack.parse(i, act)
                 on = [p in act for p in c.ptrs()] if c is not None else []
                 if c is not None and lapack.has_work(c, on, i):
@@ -279,14 +280,14 @@ class ReverseTransform:
                     self.blas_sites[i] = (c, buf, on)
                     self.custom_anchor[b.block.instructions[b.index - 1]] = i
                 return
-            if name in blas.MATRIX:
+            if kind is Kind.BLAS_MATRIX:
                 c = blas.parse_matrix(i)
                 on = [p in act for p in blas.matrix_inputs(c)]
                 if any(on) and c.c in act:
                     self.blas_sites[i] = (c, blas.matrix_save(b, c, on), on)
                     self.custom_anchor[b.block.instructions[b.index - 1]] = i
                 return
-            if name in blas.CALLS:
+            if kind is Kind.BLAS_VECTOR:
                 c = blas.parse(i)
                 on = [p in act for p, _ in c.vecs]
                 if any(on) and c.out in act:
@@ -295,10 +296,10 @@ class ReverseTransform:
                     # restores the block's current-value slot (as for custom rules)
                     self.custom_anchor[b.block.instructions[b.index - 1]] = i
                 return
-            if (name in table.ALLOCATORS or name in table.C_MALLOCS) and i in act:
+            if kind in (Kind.ALLOCATOR, Kind.C_MALLOC) and i in act:
                 # a zeroed shadow per lane, kept until the adjoint sweep ends: a MemInfo (data
                 # at byte 24) or a raw block (a slice copy's temporary)
-                meminfo = name in table.ALLOCATORS
+                meminfo = kind is Kind.ALLOCATOR
                 lanes = []
                 for _ in range(self.width):
                     c = sb.zeroed_allocation(b, i, meminfo)
@@ -308,16 +309,13 @@ class ReverseTransform:
                         self._record_raw(b, c, table.C_MALLOCS[name])
                     lanes.append(c)
                 sb.shadow[i] = sb.gather_lanes(b, lanes)
-            elif name in table.MEMINFO_DATA and i in act:
+            elif kind is Kind.MEMINFO_DATA and i in act:
                 # MemInfo -> data pointer: the shadow is the same call on the shadow MemInfo
                 sb.shadow[i] = sb.same_op(b, i)
             elif i in act and contains_pointer(i.type) and not i.type.is_float:
                 raise unsupported(describe(i), i.loc)
-            elif not name or not (table.lookup(name) or table.is_inactive_call(name)
-                                  or name in table.REFCOUNT or name in table.DEALLOCATORS
-                                  or name in table.C_FREES or name in table.C_MALLOCS
-                                  or name.startswith("llvm.memset.") or name.startswith("llvm.memcpy.")
-                                  or name.startswith("llvm.memmove.")):
+            elif kind not in (Kind.MATH, Kind.INACTIVE, Kind.REFCOUNT, Kind.DEALLOCATOR,
+                              Kind.C_FREE, Kind.C_MALLOC, Kind.MEMSET, Kind.MEMCPY):
                 if i in act or any(o in act and (o.type.is_float or o.type.is_pointer)
                                    for o in i.operands):
                     raise unsupported(describe(i), i.loc,
@@ -569,9 +567,10 @@ class ReverseTransform:
             return out
         if op == "call":
             name = i.callee_name or ""
-            if name.startswith(("llvm.memset.", "llvm.memcpy.", "llvm.memmove.")) and i.operands[0] in act:
+            kind = classify_call(i)
+            if kind in (Kind.MEMSET, Kind.MEMCPY) and i.operands[0] in act:
                 out = [self.sb.shadow[i.operands[0]], i.operands[2]]
-                if name.startswith(("llvm.memcpy.", "llvm.memmove.")) and i.operands[1] in act:
+                if kind is Kind.MEMCPY and i.operands[1] in act:
                     out.append(self.sb.shadow[i.operands[1]])
                 return out
             rule = table.lookup(name) if name else None
@@ -639,10 +638,10 @@ class ReverseTransform:
                 fresh.add(i)
             elif i.opcode == "load" and i.type.is_pointer and all(
                     isinstance(o, Instruction) and o.opcode == "call"
-                    and (o.callee_name or "") in table.ALLOCATORS
+                    and classify_call(o) is Kind.ALLOCATOR
                     for o in types.origins_of(i.operands[0])):
                 fresh.add(i)
-            elif i.opcode == "call" and (i.callee_name or "") in table.MEMINFO_DATA:
+            elif i.opcode == "call" and classify_call(i) is Kind.MEMINFO_DATA:
                 fresh.add(i)
         self.fresh = fresh
         ok = True
@@ -911,8 +910,7 @@ class ReverseTransform:
         if i.opcode == "call":
             if i in self.custom_sites or i in self.blas_sites:
                 return True
-            name = i.callee_name or ""
-            if name.startswith(("llvm.memset.", "llvm.memcpy.", "llvm.memmove.")):
+            if classify_call(i) in (Kind.MEMSET, Kind.MEMCPY):
                 return i.operands[0] in act
         return i in act and contains_float(i.type)
 
@@ -1476,17 +1474,17 @@ class ReverseTransform:
                     self._shadow_access(sb.store(b, zero(self.stype(v.type)), sp, align_of(i)), p)
                 self.add_to(b, v, old)
             return
-        if op == "call" and lookup_call(i) is not None:
-            cf = lookup_call(i)
+        kind = classify_call(i) if op == "call" else None
+        if kind is Kind.CUSTOM:
             if i.type.is_float and i in act:
                 self.take(b, i)  # an inactive C function: its result carries no derivative
             return
         if op == "call":
             name = i.callee_name or ""
-            if name.startswith("llvm.memset.") and i.operands[0] in act:
+            if kind is Kind.MEMSET and i.operands[0] in act:
                 for lane in sb.lanes(b, r(sb.shadow[i.operands[0]])):
                     b.memset(lane, 0, r(i.operands[2]))
-            elif name.startswith(("llvm.memcpy.", "llvm.memmove.")) and i.operands[0] in act:
+            elif kind is Kind.MEMCPY and i.operands[0] in act:
                 dst = sb.lanes(b, r(sb.shadow[i.operands[0]]))
                 n = r(i.operands[2])
                 if i.operands[1] in act:

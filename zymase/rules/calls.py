@@ -1,0 +1,123 @@
+"""The call classifier: what kind of call an instruction is, asked by every analysis and both
+transforms, so that a callee is sorted in one place with one precedence.
+
+Kinds, in the order a call is tested (the first that matches wins):
+
+=============  ================================================================  ===========
+kind           which calls                                                        rules in
+=============  ================================================================  ===========
+CUSTOM         a user rule or ``zymase.inactive`` (``custom.lookup_call``)          custom.py
+CALLEE         a recursive ``@njit`` function whose body is in the module           callees.py
+LAPACK         Numba's LAPACK entry points (``numba_xgesv``, ``numba_xxgetrf``, …)  lapack*.py
+BLAS_MATRIX    ``numba_xxgemv`` / ``numba_xxgemm``                                  blas.py
+BLAS_VECTOR    ``numba_xxdot`` / ``numba_xxnrm2``                                   blas.py
+ALLOCATOR      NRT MemInfo allocations (``table.ALLOCATORS``)                       table.py
+C_MALLOC       raw heap blocks (``malloc``, ``NRT_Allocate``)                       table.py
+C_REALLOC      ``realloc``
+C_FREE         ``free``, ``NRT_Free``
+DEALLOCATOR    ``NRT_MemInfo_call_dtor``
+REFCOUNT       ``NRT_incref`` / ``NRT_decref``
+MEMINFO_DATA   MemInfo → data pointer
+MEMSET         ``llvm.memset.*``
+MEMCPY         ``llvm.memcpy.*``, ``llvm.memmove.*``
+MATH           a value rule of the derivative table (libm, intrinsics, SciPy)       table.py
+INACTIVE       calls that carry no derivative (``table.is_inactive_call``)         table.py
+UNKNOWN        anything else: a call through a pointer, an unknown function
+=============  ================================================================  ===========
+
+Invariant: ``classify_call`` looks only at the callee (its name, and for CUSTOM/CALLEE what it is),
+never at activity; what a kind means for a given call is decided by its rules.
+"""
+from __future__ import annotations
+
+import enum
+from typing import List, Optional
+
+from ..custom import lookup_call
+from ..ir.values import Instruction, Module, Value
+from ..transforms import blas, lapack     # their call descriptions live with their rules
+from ..transforms.callees import defined_callee
+from . import table
+
+
+class Kind(enum.Enum):
+    CUSTOM = "custom"
+    CALLEE = "callee"
+    LAPACK = "lapack"
+    BLAS_MATRIX = "blas-matrix"
+    BLAS_VECTOR = "blas-vector"
+    ALLOCATOR = "allocator"
+    C_MALLOC = "c-malloc"
+    C_REALLOC = "c-realloc"
+    C_FREE = "c-free"
+    DEALLOCATOR = "deallocator"
+    REFCOUNT = "refcount"
+    MEMINFO_DATA = "meminfo-data"
+    MEMSET = "memset"
+    MEMCPY = "memcpy"
+    MATH = "math"
+    INACTIVE = "inactive"
+    UNKNOWN = "unknown"
+
+
+# kinds that write no memory an analysis must track (math, bookkeeping, allocation)
+NO_WRITES = {Kind.MATH, Kind.INACTIVE, Kind.ALLOCATOR, Kind.REFCOUNT, Kind.DEALLOCATOR,
+             Kind.MEMINFO_DATA, Kind.C_MALLOC, Kind.C_FREE, Kind.C_REALLOC}
+
+
+def classify_call(i: Instruction, module: Optional[Module] = None) -> Kind:
+    """The kind of call ``i`` (a ``call`` instruction); ``module`` lets CALLEE be found."""
+    if lookup_call(i) is not None:
+        return Kind.CUSTOM
+    if module is not None and defined_callee(module, i) is not None:
+        return Kind.CALLEE
+    name = i.callee_name or ""
+    if not name:
+        return Kind.UNKNOWN
+    if name in lapack.CALLS:
+        return Kind.LAPACK
+    if name in blas.MATRIX:
+        return Kind.BLAS_MATRIX
+    if name in blas.CALLS:
+        return Kind.BLAS_VECTOR
+    if name in table.ALLOCATORS:
+        return Kind.ALLOCATOR
+    if name in table.C_MALLOCS:
+        return Kind.C_MALLOC
+    if name == table.C_REALLOC:
+        return Kind.C_REALLOC
+    if name in table.C_FREES:
+        return Kind.C_FREE
+    if name in table.DEALLOCATORS:
+        return Kind.DEALLOCATOR
+    if name in table.REFCOUNT:
+        return Kind.REFCOUNT
+    if name in table.MEMINFO_DATA:
+        return Kind.MEMINFO_DATA
+    if name.startswith("llvm.memset."):
+        return Kind.MEMSET
+    if name.startswith(("llvm.memcpy.", "llvm.memmove.")):
+        return Kind.MEMCPY
+    if table.lookup(name):
+        return Kind.MATH
+    if table.is_inactive_call(name):
+        return Kind.INACTIVE
+    return Kind.UNKNOWN
+
+
+def written_by(i: Instruction, kind: Kind) -> Optional[List[Value]]:
+    """Pointers a call of ``kind`` may write through ([] if none), or None when it may write
+    anywhere."""
+    if kind in (Kind.MEMSET, Kind.MEMCPY):
+        return [i.operands[0]]
+    if kind is Kind.BLAS_MATRIX:
+        return blas.matrix_written(i)
+    if kind is Kind.LAPACK:
+        return lapack.written(i)
+    if kind is Kind.BLAS_VECTOR:
+        return blas.written(i)
+    if kind in NO_WRITES:
+        return []
+    if any(o.type.is_pointer for o in i.operands):
+        return None
+    return []
