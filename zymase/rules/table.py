@@ -312,8 +312,16 @@ def is_inactive_call(callee: str) -> bool:
 
 # NRT allocation entry points: result is a MemInfo* whose data pointer is at byte 24
 ALLOCATORS = {"NRT_MemInfo_alloc_aligned": (0,), "NRT_MemInfo_alloc_safe_aligned": (0,),
-              "NRT_MemInfo_alloc": (0,), "NRT_MemInfo_alloc_safe": (0,)}
+              "NRT_MemInfo_alloc": (0,), "NRT_MemInfo_alloc_safe": (0,),
+              # a jitclass instance: its destructor (the second operand) releases the members
+              "NRT_MemInfo_alloc_dtor": (0,), "NRT_MemInfo_alloc_dtor_safe": (0,)}
 MEMINFO_DATA_OFFSET = 24
+# allocations whose MemInfo carries a destructor (a jitclass instance: it releases the members
+# stored in the data).  Forward mode mirrors refcounts, so a shadow keeps the destructor and
+# releases the members' shadows; reverse mode frees every shadow allocation itself at the end
+# of the sweep, so its shadow is a plain MemInfo (the destructor would free the members'
+# shadows a second time).
+DTOR_ALLOCATORS = {"NRT_MemInfo_alloc_dtor", "NRT_MemInfo_alloc_dtor_safe"}
 DEALLOCATORS = {"NRT_MemInfo_call_dtor"}
 # C heap functions (the reverse-mode tape uses them): shadowed like NRT allocations when a
 # derivative is differentiated again

@@ -1042,6 +1042,10 @@ def interleave_obstacle(primal: Function, sig: DerivSignature) -> Optional[str]:
                     continue
                 if kind in (Kind.LAPACK, Kind.BLAS_MATRIX, Kind.BLAS_VECTOR):
                     return f"a BLAS/LAPACK call ({name})"
+                if name in table.DTOR_ALLOCATORS and i in act:
+                    # the destructor reads the members at their primal offsets from the
+                    # MemInfo's data: one shadow MemInfo per lane
+                    return "an active MemInfo with a destructor (a jitclass instance)"
             if i.opcode == "store" and i.operands[1] in act \
                     and isinstance(i.operands[0].type, StructType):
                 return f"a batched store of {i.operands[0].type} into shadow memory"

@@ -302,7 +302,7 @@ class ReverseTransform:
                 meminfo = kind is Kind.ALLOCATOR
                 lanes = []
                 for _ in range(self.width):
-                    c = sb.zeroed_allocation(b, i, meminfo)
+                    c = sb.zeroed_allocation(b, i, meminfo, keep_dtor=False)
                     if meminfo:
                         self._record_allocation(b, c)
                     else:

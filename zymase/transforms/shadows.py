@@ -28,7 +28,7 @@ from typing import Dict, List, Optional
 
 from ..errors import unsupported
 from ..ir.builder import Builder, type_suffix
-from ..ir.types import (I1, I64, I8, PTR, VOID, ArrayType, FunctionType, StructType, Type,
+from ..ir.types import (I1, I32, I64, I8, PTR, VOID, ArrayType, FunctionType, StructType, Type,
                         VectorType, alloc_size, contains_float, contains_pointer, member_offset,
                         store_size)
 from ..ir.values import Constant, Function, Instruction, Module, Value, const_int, undef, zero
@@ -228,12 +228,19 @@ class ShadowBuilder:
             return b.insertvalue(self.sh(i.operands[0], b), self.sh(i.operands[1], b), i.indices)
         return None
 
-    def zeroed_allocation(self, b: Builder, i: Instruction, meminfo: bool) -> Value:
+    def zeroed_allocation(self, b: Builder, i: Instruction, meminfo: bool,
+                          keep_dtor: bool = True) -> Value:
         """One lane's shadow of the allocation call ``i`` (size in its first operand): the same
-        call again, its data zeroed (an NRT MemInfo's data pointer is at byte 24)."""
-        c = i.clone()
-        c.name = None
-        b.emit(c)
+        call again, its data zeroed (an NRT MemInfo's data pointer is at byte 24).
+        ``keep_dtor=False``: a MemInfo with a destructor (``table.DTOR_ALLOCATORS``, a jitclass
+        instance) is shadowed by a plain aligned one instead."""
+        if not keep_dtor and (i.callee_name or "") in table.DTOR_ALLOCATORS:
+            c = b.call("NRT_MemInfo_alloc_aligned", FunctionType(PTR, (I64, I32)),
+                       [i.operands[0], const_int(I32, 32)])
+        else:
+            c = i.clone()
+            c.name = None
+            b.emit(c)
         data = b.load(PTR, b.gep(I8, c, [const_int(I64, table.MEMINFO_DATA_OFFSET)]), 8) \
             if meminfo else c
         b.memset(data, 0, i.operands[0])

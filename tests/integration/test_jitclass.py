@@ -1,0 +1,330 @@
+"""jitclass instances (numba.experimental.jitclass) created inside the differentiated function:
+float and array attributes, methods that read and write them, methods calling methods, in
+both modes at width 1 and 3, from Python and from @njit, against central finite differences
+and forward against reverse.  A jitclass instance is a MemInfo with a destructor
+(``NRT_MemInfo_alloc_dtor``): forward mode gives its shadow the destructor (refcounts are
+mirrored), reverse mode a plain MemInfo (every shadow is freed once at the end of the sweep)."""
+import numba
+import numpy as np
+import pytest
+from numba import float64, int64
+from numba.experimental import jitclass
+
+import zymase
+from zymase import Active, Const, Dual, Duplicated, DuplicatedOnly
+from tests.support import central_difference, check_dot_product
+
+
+@jitclass([("x", float64), ("v", float64), ("k", float64)])
+class Oscillator:
+    """A damped oscillator's state, advanced by symplectic Euler steps."""
+
+    def __init__(self, x, v, k):
+        self.x = x
+        self.v = v
+        self.k = k
+
+    def force(self):
+        return -self.k * self.x - 0.1 * self.v * abs(self.v)
+
+    def step(self, dt):
+        self.v = self.v + dt * self.force()     # a method calling a method
+        self.x = self.x + dt * self.v
+
+    def energy(self):
+        return 0.5 * self.v * self.v + 0.5 * self.k * self.x * self.x
+
+
+@jitclass([("pos", float64[:]), ("vel", float64[:]), ("n", int64), ("t", float64)])
+class Cloud:
+    """Particles with array attributes, one assigned from an active argument's arithmetic."""
+
+    def __init__(self, pos, vel):
+        self.pos = pos * 1.0
+        self.vel = vel + 0.0
+        self.n = pos.shape[0]
+        self.t = 0.0
+
+    def accel(self, i):
+        return -np.sin(self.pos[i]) - 0.05 * self.vel[i]
+
+    def advance(self, dt):
+        for i in range(self.n):
+            self.vel[i] += dt * self.accel(i)
+        for i in range(self.n):
+            self.pos[i] += dt * self.vel[i]
+        self.t += dt
+
+    def spread(self):
+        m = np.mean(self.pos)
+        return np.sum((self.pos - m) ** 2) + 0.5 * np.sum(self.vel ** 2) + self.t
+
+
+@jitclass([("buf", float64[:]), ("scale", float64)])
+class Scratch:
+    """An array attribute allocated inside ``__init__``, filled from active values later."""
+
+    def __init__(self, n):
+        self.buf = np.zeros(n)
+        self.scale = 1.0
+
+    def fill(self, x, i):
+        self.buf[i] = np.cos(x * (i + 1)) * self.scale
+
+
+def oscillate(x0, v0, k, steps):
+    o = Oscillator(x0, v0, k)
+    for _ in range(steps):
+        o.step(0.05)
+    return o.energy() + o.x
+
+
+def cloud(pos, vel, steps):
+    c = Cloud(pos, vel)
+    for _ in range(steps):
+        c.advance(0.1)
+    return c.spread()
+
+
+def scratch(x, s, n):
+    z = Scratch(n)
+    z.scale = s * s                 # an attribute assigned from an active value
+    for i in range(n):
+        z.fill(x, i)
+    return np.sum(z.buf * z.buf) + z.scale
+
+
+def cloud_out(pos, steps):
+    """An array result read from an attribute."""
+    c = Cloud(pos, np.zeros_like(pos))
+    for _ in range(steps):
+        c.advance(0.2)
+    return c.pos.copy()
+
+
+OSC = (0.8, -0.3, 2.5, 12)
+POS = np.array([0.3, -0.7, 1.1, 0.4])
+VEL = np.array([0.2, 0.1, -0.5, 0.0])
+SCR = (0.7, 1.3, 5)
+
+
+def fd(f, args, k, v, h=1e-5):
+    """Central difference of f(*args) along v at argument k (a float or an array)."""
+    def curve(t):
+        a = list(args)
+        a[k] = (args[k] + t * v) if not isinstance(args[k], np.ndarray) else args[k] + t * v
+        return f(*a)
+    return central_difference(curve, h).value
+
+
+@pytest.fixture(scope="module")
+def osc_derivs():
+    return (zymase.autodiff_reverse(oscillate, Active, Active, Active, Const, ret=Active),
+            zymase.autodiff_forward(oscillate, Dual, Dual, Dual, Const, ret=Dual),
+            zymase.autodiff_reverse(oscillate, Active, Active, Active, Const, ret=Active,
+                                    width=3),
+            zymase.autodiff_forward(oscillate, Dual, Dual, Dual, Const, ret=Dual, width=3))
+
+
+def osc_fd():
+    return np.array([fd(oscillate, OSC, k, 1.0) for k in range(3)])
+
+
+def test_float_attributes_reverse_and_forward(osc_derivs):
+    rev, fwd, _, _ = osc_derivs
+    want = osc_fd()
+    val, *g = rev(*OSC, 1.0)
+    assert val == pytest.approx(oscillate(*OSC), rel=1e-14)
+    np.testing.assert_allclose(g, want, rtol=1e-6)
+    v = np.array([0.4, -1.2, 0.7])
+    y, t = fwd(OSC[0], v[0], OSC[1], v[1], OSC[2], v[2], OSC[3])
+    assert y == pytest.approx(oscillate(*OSC), rel=1e-14)
+    assert t == pytest.approx(float(want @ v), rel=1e-6)
+    check_dot_product([t * 0.9], [0.9 * float(np.dot(v, g))])
+
+
+def test_float_attributes_width_3(osc_derivs):
+    _, _, rev3, fwd3 = osc_derivs
+    want = osc_fd()
+    seeds = np.array([1.0, -0.5, 2.0])
+    _, *g = rev3(*OSC, seeds)
+    for k in range(3):
+        np.testing.assert_allclose(g[k], seeds * want[k], rtol=1e-6)
+    V = np.array([[1.0, 0.0, 0.0], [0.3, -1.0, 0.5], [0.0, 0.2, 1.0]])   # V[lane, arg]
+    _, t = fwd3(OSC[0], V[:, 0], OSC[1], V[:, 1], OSC[2], V[:, 2], OSC[3])
+    np.testing.assert_allclose(t, V @ want, rtol=1e-6)
+
+
+@pytest.fixture(scope="module")
+def cloud_derivs():
+    return (zymase.autodiff_reverse(cloud, Duplicated, Duplicated, Const, ret=Active),
+            zymase.autodiff_forward(cloud, Dual, Dual, Const, ret=Dual),
+            zymase.autodiff_reverse(cloud, Duplicated, Duplicated, Const, ret=Active, width=3),
+            zymase.autodiff_forward(cloud, Dual, Dual, Const, ret=Dual, width=3))
+
+
+RNG = np.random.default_rng(18)
+DP, DV = RNG.uniform(-1, 1, (3, 4)), RNG.uniform(-1, 1, (3, 4))
+
+
+def cloud_dir_fd(dp, dv):
+    def curve(t):
+        return cloud(POS + t * dp, VEL + t * dv, 6)
+    return central_difference(curve, 1e-5).value
+
+
+def test_array_attributes_both_modes(cloud_derivs):
+    rev, fwd, _, _ = cloud_derivs
+    p0, v0 = POS.copy(), VEL.copy()
+    gp, gv = np.zeros(4), np.zeros(4)
+    val = rev(p0, gp, v0, gv, 6, 1.0)
+    assert val == pytest.approx(cloud(POS, VEL, 6), rel=1e-14)
+    # the instance copied its inputs: the arguments are unchanged
+    np.testing.assert_array_equal(p0, POS)
+    np.testing.assert_array_equal(v0, VEL)
+    for d in range(2):
+        want = cloud_dir_fd(DP[d], DV[d])
+        assert float(DP[d] @ gp + DV[d] @ gv) == pytest.approx(want, rel=1e-6)
+        y, t = fwd(POS.copy(), DP[d].copy(), VEL.copy(), DV[d].copy(), 6)
+        assert t == pytest.approx(want, rel=1e-6)
+        check_dot_product([t], [float(DP[d] @ gp + DV[d] @ gv)])
+
+
+def test_array_attributes_width_3(cloud_derivs):
+    _, _, rev3, fwd3 = cloud_derivs
+    want = np.array([cloud_dir_fd(DP[d], DV[d]) for d in range(3)])
+    y, t = fwd3(POS.copy(), DP.copy(), VEL.copy(), DV.copy(), 6)
+    np.testing.assert_allclose(t, want, rtol=1e-6)
+    seeds = np.array([1.0, 2.0, -3.0])
+    gp, gv = np.zeros((3, 4)), np.zeros((3, 4))
+    rev3(POS.copy(), gp, VEL.copy(), gv, 6, seeds)
+    for d in range(3):
+        assert float(DP[d] @ gp[d] + DV[d] @ gv[d]) == pytest.approx(seeds[d] * want[d],
+                                                                    rel=1e-6)
+
+
+def test_attribute_assigned_from_active_value_and_allocated_inside():
+    g = zymase.grad(scratch, argnums=(0, 1))(*SCR)
+    want = [fd(scratch, SCR, 0, 1.0), fd(scratch, SCR, 1, 1.0)]
+    np.testing.assert_allclose(g, want, rtol=1e-6)
+    _, t = zymase.jvp(scratch, SCR, (0.5, -2.0, 0))
+    assert t == pytest.approx(0.5 * want[0] - 2.0 * want[1], rel=1e-6)
+    rev3 = zymase.autodiff_reverse(scratch, Active, Active, Const, ret=Active, width=3)
+    seeds = np.array([1.0, -1.0, 0.25])
+    _, gx, gs = rev3(*SCR, seeds)
+    np.testing.assert_allclose(gx, seeds * want[0], rtol=1e-6)
+    np.testing.assert_allclose(gs, seeds * want[1], rtol=1e-6)
+    fwd3 = zymase.autodiff_forward(scratch, Dual, Dual, Const, ret=Dual, width=3)
+    vx, vs = np.array([1.0, 0.0, 0.5]), np.array([0.0, 1.0, -2.0])
+    _, t3 = fwd3(SCR[0], vx, SCR[1], vs, SCR[2])
+    np.testing.assert_allclose(t3, vx * want[0] + vs * want[1], rtol=1e-6)
+
+
+def test_array_result_from_an_attribute():
+    J = zymase.jacobian(cloud_out)(POS.copy(), 5)
+    for k in range(4):
+        e = np.zeros(4)
+        e[k] = 1.0
+        np.testing.assert_allclose(J[:, k], fd(cloud_out, (POS, 5), 0, e), rtol=1e-6, atol=1e-12)
+    # reverse: one row through the seed array of an array result
+    rev = zymase.autodiff_reverse(cloud_out, Duplicated, Const, ret=DuplicatedOnly)
+    w = np.array([0.5, -1.0, 2.0, 0.25])
+    gp = np.zeros(4)
+    rev(POS.copy(), gp, 5, w.copy())
+    np.testing.assert_allclose(gp, w @ J, rtol=1e-10, atol=1e-14)
+
+
+def test_called_from_njit(osc_derivs):
+    rev, fwd, _, _ = osc_derivs
+
+    @numba.njit
+    def both(x0, v0, k, n):
+        r = rev(x0, v0, k, n, 1.0)
+        t = fwd(x0, 1.0, v0, 0.0, k, 0.0, n)[1]
+        return r[1], r[2], r[3], t
+
+    gx, gv, gk, tx = both(*OSC)
+    want = osc_fd()
+    np.testing.assert_allclose([gx, gv, gk], want, rtol=1e-6)
+    assert tx == pytest.approx(want[0], rel=1e-6)
+
+
+@jitclass([("k", float64), ("w", float64[:])])
+class Params:
+    def __init__(self, k, w):
+        self.k = k
+        self.w = w
+
+    def weight(self, i):
+        return self.w[i] * self.k
+
+
+def with_params(x, p):
+    s = 0.0
+    for i in range(p.w.shape[0]):
+        s += np.sin(x * p.k) * p.weight(i)
+    return s
+
+
+def writes_params(x, p):
+    p.k = x
+    return p.k * p.k
+
+
+PARAMS = Params(1.5, np.array([1.0, 2.0, -0.5]))
+
+
+def test_instance_passed_in_as_const():
+    x = 0.7
+    want = fd(with_params, (x, PARAMS), 0, 1.0)
+    assert zymase.grad(with_params)(x, PARAMS) == pytest.approx(want, rel=1e-6)
+    _, t = zymase.jvp(with_params, (x, PARAMS), (1.0, None))
+    assert t == pytest.approx(want, rel=1e-6)
+    rev3 = zymase.autodiff_reverse(with_params, Active, Const, ret=Active, width=3)
+    seeds = np.array([1.0, -2.0, 0.5])
+    _, g3 = rev3(x, PARAMS, seeds)
+    np.testing.assert_allclose(g3, seeds * want, rtol=1e-6)
+    fwd3 = zymase.autodiff_forward(with_params, Dual, Const, ret=Dual, width=3)
+    _, t3 = fwd3(x, seeds, PARAMS)
+    np.testing.assert_allclose(t3, seeds * want, rtol=1e-6)
+    # the instance is untouched
+    assert PARAMS.k == 1.5
+    np.testing.assert_array_equal(PARAMS.w, [1.0, 2.0, -0.5])
+
+
+def test_instance_arguments_cannot_carry_derivatives():
+    with pytest.raises(zymase.ActivityError, match=r"`Duplicated` is not valid for parameter "
+                                                   r"`p` of `with_params` of type "
+                                                   r"instance\.jitclass\.Params"):
+        # activities are checked against Numba's argument types at the first call
+        zymase.autodiff_reverse(with_params, Active, Duplicated, ret=Active)(
+            0.7, PARAMS, Params(0.0, np.zeros(3)), 1.0)
+    with pytest.raises(zymase.ActivityError, match=r"`Dual` is not valid for parameter `p` of "
+                                                   r"`with_params` of type instance\.jitclass"):
+        zymase.autodiff_forward(with_params, Dual, Dual, ret=Dual)(
+            0.7, 1.0, PARAMS, Params(0.0, np.zeros(3)))
+
+
+def test_active_value_written_into_a_const_instance_is_refused():
+    with pytest.raises(zymase.UnsupportedError, match="a store of an active value into memory "
+                                                      "that has no shadow"):
+        zymase.grad(writes_params)(0.7, Params(1.5, np.zeros(2)))
+
+
+@jitclass([("a", float64[:])])
+class Copier:
+    def __init__(self, a):
+        self.a = a.copy()
+
+
+def copies_into_instance(a):
+    c = Copier(a)
+    return np.sum(c.a * c.a)
+
+
+def test_array_copy_stored_in_an_instance_is_refused():
+    # a.copy() is a memcpy whose destination is only reached through the instance
+    x = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(zymase.UnsupportedError, match=r"a copy \(memcpy/memmove\) of active "
+                                                      r"memory accessed as nothing we can see"):
+        zymase.grad(copies_into_instance)(x)
