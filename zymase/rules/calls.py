@@ -25,6 +25,9 @@ INACTIVE       calls that carry no derivative (``table.is_inactive_call``)      
 UNKNOWN        anything else: a call through a pointer, an unknown function
 =============  ================================================================  ===========
 
+Recognising a new library call by name is one entry in ``_BY_NAME``; what the transforms do
+with it lives with its rules.
+
 Invariant: ``classify_call`` looks only at the callee (its name, and for CUSTOM/CALLEE what it is),
 never at activity; what a kind means for a given call is decided by its rules.
 """
@@ -74,35 +77,29 @@ def classify_call(i: Instruction, module: Optional[Module] = None) -> Kind:
     name = i.callee_name or ""
     if not name:
         return Kind.UNKNOWN
-    if name in lapack.CALLS:
-        return Kind.LAPACK
-    if name in blas.MATRIX:
-        return Kind.BLAS_MATRIX
-    if name in blas.CALLS:
-        return Kind.BLAS_VECTOR
-    if name in table.ALLOCATORS:
-        return Kind.ALLOCATOR
-    if name in table.C_MALLOCS:
-        return Kind.C_MALLOC
-    if name == table.C_REALLOC:
-        return Kind.C_REALLOC
-    if name in table.C_FREES:
-        return Kind.C_FREE
-    if name in table.DEALLOCATORS:
-        return Kind.DEALLOCATOR
-    if name in table.REFCOUNT:
-        return Kind.REFCOUNT
-    if name in table.MEMINFO_DATA:
-        return Kind.MEMINFO_DATA
-    if name.startswith("llvm.memset."):
-        return Kind.MEMSET
-    if name.startswith(("llvm.memcpy.", "llvm.memmove.")):
-        return Kind.MEMCPY
-    if table.lookup(name):
-        return Kind.MATH
-    if table.is_inactive_call(name):
-        return Kind.INACTIVE
+    for kind, matches in _BY_NAME:
+        if matches(name):
+            return kind
     return Kind.UNKNOWN
+
+
+# the kinds recognised by the callee's name, in the order of the table above
+_BY_NAME = (
+    (Kind.LAPACK, lambda n: n in lapack.CALLS),
+    (Kind.BLAS_MATRIX, lambda n: n in blas.MATRIX),
+    (Kind.BLAS_VECTOR, lambda n: n in blas.CALLS),
+    (Kind.ALLOCATOR, lambda n: n in table.ALLOCATORS),
+    (Kind.C_MALLOC, lambda n: n in table.C_MALLOCS),
+    (Kind.C_REALLOC, lambda n: n == table.C_REALLOC),
+    (Kind.C_FREE, lambda n: n in table.C_FREES),
+    (Kind.DEALLOCATOR, lambda n: n in table.DEALLOCATORS),
+    (Kind.REFCOUNT, lambda n: n in table.REFCOUNT),
+    (Kind.MEMINFO_DATA, lambda n: n in table.MEMINFO_DATA),
+    (Kind.MEMSET, lambda n: n.startswith("llvm.memset.")),
+    (Kind.MEMCPY, lambda n: n.startswith(("llvm.memcpy.", "llvm.memmove."))),
+    (Kind.MATH, lambda n: table.lookup(n) is not None),
+    (Kind.INACTIVE, table.is_inactive_call),
+)
 
 
 def written_by(i: Instruction, kind: Kind) -> Optional[List[Value]]:
