@@ -187,7 +187,8 @@ class Generator:
             return f"({e()} {op} {e()})"
         if r < 38:
             self.features.add("div")
-            den = self.pick([f"(1.0 + {e()} ** 2)", f"(1.5 + math.sin({e()}))",
+            # a negative literal binds looser than ** (-1.25 ** 2 is -1.5625): parenthesised
+            den = self.pick([f"(1.0 + ({e()}) ** 2)", f"(1.5 + math.sin({e()}))",
                              f"(2.0 + math.cos({e()}))"])
             return f"({e()} / {den})"
         if r < 62:
@@ -204,7 +205,7 @@ class Generator:
                     f"math.hypot({x}, 1.0)", f"({x}) ** 2", f"({x}) ** 3"][g]
         if r < 66:
             self.features.add("pow")
-            return f"(1.0 + {e()} ** 2) ** {self.pick(['0.5', '1.5', '-0.5', '(0.5 + 0.25 * math.sin(' + e() + '))'])}"
+            return f"(1.0 + ({e()}) ** 2) ** {self.pick(['0.5', '1.5', '-0.5', '(0.5 + 0.25 * math.sin(' + e() + '))'])}"
         if r < 69:
             self.features.add("kink")
             g = self.rng.randrange(3)
