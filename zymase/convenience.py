@@ -45,15 +45,15 @@ except ImportError:  # pragma: no cover - older/newer Numba without the C helper
 ArgNums = Union[int, Sequence[int]]
 
 
-def _is_float_scalar(x) -> bool:
+def is_float_scalar(x) -> bool:
     return isinstance(x, (float, np.floating)) and not isinstance(x, (bool, np.bool_))
 
 
-def _is_float_array(x) -> bool:
+def is_float_array(x) -> bool:
     return isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.floating)
 
 
-def _argnums(argnums: ArgNums, n: int) -> Tuple[int, ...]:
+def normalise_argnums(argnums: ArgNums, n: int) -> Tuple[int, ...]:
     nums = (argnums,) if isinstance(argnums, (int, np.integer)) else tuple(argnums)
     out = []
     for k in nums:
@@ -160,9 +160,9 @@ def _reverse_acts(args, nums) -> Tuple:
     acts = []
     for k, x in enumerate(args):
         if k in nums:
-            if _is_float_scalar(x):
+            if is_float_scalar(x):
                 acts.append(A.Active)
-            elif _is_float_array(x):
+            elif is_float_array(x):
                 acts.append(A.Duplicated)
             else:
                 raise ActivityError(f"error: argument {k} ({type(x).__name__}) cannot be "
@@ -221,7 +221,7 @@ def _reverse_plan(fn, store, args, nums, ret, seed: str = "1.0"):
     return plan, d, value, adj
 
 
-def _positional(fn, args, kwargs) -> tuple:
+def positional_args(fn, args, kwargs) -> tuple:
     """``args`` and keyword arguments ``kwargs`` as one positional tuple (the derivatives take
     positional arguments only): every parameter up to the last one given, a parameter skipped
     in between passed as its default value.  Parameters left out at the end stay out (Numba
@@ -248,26 +248,26 @@ def _positional(fn, args, kwargs) -> tuple:
     return tuple(out)
 
 
-def _is_int(argnums) -> bool:
+def is_int_value(argnums) -> bool:
     return isinstance(argnums, (int, np.integer))
 
 
 def _grad_function(fn, argnums: ArgNums, with_value: bool):
     store = _store(fn)
     tag = ("value_and_grad" if with_value else "grad",
-           argnums if _is_int(argnums) else tuple(argnums))
+           argnums if is_int_value(argnums) else tuple(argnums))
 
     def make(args):
-        nums = _argnums(argnums, len(args))
+        nums = normalise_argnums(argnums, len(args))
         plan, d, value, adj = _reverse_plan(fn, store, args, nums,
                                             A.Active if with_value else A.ActiveOnly)
-        grads = adj[nums[0]] if _is_int(argnums) else \
+        grads = adj[nums[0]] if is_int_value(argnums) else \
             "(" + "".join(adj[k] + ", " for k in nums) + ")"
         return plan.compile(d.unchecked, f"({value}, {grads})" if with_value else grads,
                             tag[0] + "_plan")
 
     def call(*args, **kwargs):
-        args = _positional(fn, args, kwargs)
+        args = positional_args(fn, args, kwargs)
         key = (tag, _signature(args))
         plan = store.get(key)
         if plan is None:
@@ -314,7 +314,7 @@ def _jvp_plan(fn, store, primals, tangents):
     n = len(primals)
     acts = []
     for k, (x, t) in enumerate(zip(primals, tangents)):
-        floaty = _is_float_scalar(x) or _is_float_array(x)
+        floaty = is_float_scalar(x) or is_float_array(x)
         if t is not None and not floaty and np.any(np.asarray(t) != 0):
             _nonzero_tangent(k, x)
         acts.append(A.Dual if (t is not None and floaty) else A.Const)
@@ -436,7 +436,7 @@ def _seed_like(y, y_bar, where="y_bar"):
         except (ValueError, TypeError):
             raise ShadowError(f"error: the output adjoint `{where}` (shape {np.shape(y_bar)}) "
                               f"must have the shape of the result, {y.shape}") from None
-    if _is_float_scalar(y):
+    if is_float_scalar(y):
         if y_bar is None or np.ndim(y_bar) != 0:
             raise ShadowError(f"error: the output adjoint `{where}` of a float result must be "
                               f"a float, found {type(y_bar).__name__}")
@@ -491,7 +491,7 @@ def vjp(fn, *primals):
     key = ("vjp", _signature(primals))
     plan = store.get(key)
     if plan is None:
-        nums = tuple(k for k, p in enumerate(primals) if _is_float_scalar(p) or _is_float_array(p))
+        nums = tuple(k for k, p in enumerate(primals) if is_float_scalar(p) or is_float_array(p))
         y = _primal(fn)(*[_copy(p) for p in primals])
         plan = _vjp_array_plan(fn, store, nums) if isinstance(y, (np.ndarray, tuple)) else \
             _vjp_scalar_plan(fn, store, primals, nums)
@@ -521,8 +521,8 @@ def jacobian(fn, argnums: ArgNums = 0, mode: str = "auto", width: int = 8):
     caches = _store(fn)
 
     def jac(*args, **kwargs):
-        args = _positional(fn, args, kwargs)
-        nums = _argnums(argnums, len(args))
+        args = positional_args(fn, args, kwargs)
+        nums = normalise_argnums(argnums, len(args))
         y = _primal(fn)(*[_copy(a) for a in args])
         if isinstance(y, tuple):
             if mode == "forward":
@@ -531,7 +531,7 @@ def jacobian(fn, argnums: ArgNums = 0, mode: str = "auto", width: int = 8):
                                        "or 'auto'")
             res = _reverse_jac_tuple(fn, args, nums, y, caches, width)
             return _map_leaves(lambda leaf: None if leaf is None else (
-                leaf[0] if _is_int(argnums) else tuple(leaf)), res)
+                leaf[0] if is_int_value(argnums) else tuple(leaf)), res)
         n_out = np.size(y)
         n_in = sum(np.size(args[k]) for k in nums)
         m = mode
@@ -545,7 +545,7 @@ def jacobian(fn, argnums: ArgNums = 0, mode: str = "auto", width: int = 8):
                    for k, gk in zip(nums, g)]
         else:
             res = [_forward_jac(fn, args, k, y, width, caches) for k in nums]
-        return res[0] if _is_int(argnums) else tuple(res)
+        return res[0] if is_int_value(argnums) else tuple(res)
     return jac
 def _reverse_jac(fn, args, k, y, caches, width=8):
     """Rows of the Jacobian of an array-valued ``fn`` w.r.t. ``args[k]``: batched reverse
@@ -591,7 +591,7 @@ def _float_leaves(y, path=()):
     for k, v in enumerate(y):
         if isinstance(v, tuple):
             out += _float_leaves(v, path + (k,))
-        elif _is_float_scalar(v) or _is_float_array(v):
+        elif is_float_scalar(v) or is_float_array(v):
             out.append((path + (k,), v))
     return out
 

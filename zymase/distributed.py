@@ -72,6 +72,7 @@ import numpy as np
 
 from . import activities as A
 from .api import Derivative, autodiff_forward, autodiff_reverse
+from .convenience import is_float_array, is_float_scalar
 from .errors import ActivityError
 from .frontend.numba import as_dispatcher
 
@@ -344,18 +345,10 @@ def _as_tuple(x) -> tuple:
 
 
 # -- activities from values ----------------------------------------------------------------------
-def _is_float_scalar(x) -> bool:
-    return isinstance(x, (float, np.floating)) and not isinstance(x, (bool, np.bool_))
-
-
-def _is_float_array(x) -> bool:
-    return isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.floating)
-
-
 def _param_activity(k, p):
-    if _is_float_array(p):
+    if is_float_array(p):
         return A.Duplicated
-    if _is_float_scalar(p):
+    if is_float_scalar(p):
         return A.Active
     raise ActivityError(f"error: parameter {k} ({type(p).__name__}) cannot be differentiated: "
                         f"only float scalars and float arrays can\n  = help: pass data and "

@@ -33,7 +33,7 @@ import numpy as np
 
 from . import activities as A
 from .api import autodiff_forward, autodiff_reverse
-from .convenience import _argnums, _is_float_array, _is_float_scalar, _is_int, _positional
+from .convenience import normalise_argnums, is_float_array, is_float_scalar, is_int_value, positional_args
 from .errors import ActivityError, ShadowError
 
 # (id(fn), reverse activities[, tangent set, width]) → (fn, reverse derivative[, forward
@@ -46,9 +46,9 @@ def _rev_acts(args, nums) -> Tuple:
     for j, x in enumerate(args):
         if j not in nums:
             acts.append(A.Const)
-        elif _is_float_scalar(x):
+        elif is_float_scalar(x):
             acts.append(A.Active)
-        elif _is_float_array(x):
+        elif is_float_array(x):
             acts.append(A.Duplicated)
         else:
             raise ActivityError(f"error: argument {j} ({type(x).__name__}) is not a float scalar "
@@ -98,12 +98,12 @@ def _tangents(primals, tangents):
     for j, (x, t) in enumerate(zip(primals, tangents)):
         if t is None:
             continue
-        if _is_float_array(x):
+        if is_float_array(x):
             if np.shape(t) != x.shape:
                 raise ShadowError(f"error: the tangent of argument {j} has shape {np.shape(t)}; "
                                   f"it must have the shape of the primal, {x.shape}")
             out[j] = np.array(t, dtype=x.dtype, order="C")
-        elif _is_float_scalar(x):
+        elif is_float_scalar(x):
             if np.ndim(t) != 0:
                 raise ShadowError(f"error: the tangent of float argument {j} must be a float, "
                                   f"found shape {np.shape(t)}")
@@ -141,13 +141,13 @@ def hvp(fn, primals: Sequence, tangents, argnums=0):
     docstring): ``H·v`` for ``hvp(f, (x,), v)``; for several arguments one tangent per primal,
     e.g. ``hvp(f, (x, w), (v, None))`` or ``hvp(f, (x, w), (v, u), argnums=(0, 1))``."""
     primals = tuple(primals)
-    nums = _argnums(argnums, len(primals))
+    nums = normalise_argnums(argnums, len(primals))
     tan = _tangents(primals, tangents)
     fwd, rev_acts = _pair(fn, primals, nums, set(tan), 1)
     res, out = _call(fwd, rev_acts, primals, tan, 1, lambda p: p.shape)
     parts = [out[j] if rev_acts[j] is A.Duplicated else float(_active_part(res, rev_acts, j))
              for j in nums]
-    return parts[0] if _is_int(argnums) else tuple(parts)
+    return parts[0] if is_int_value(argnums) else tuple(parts)
 
 
 def hessian(fn, argnums=0, width: int = 8):
@@ -156,12 +156,12 @@ def hessian(fn, argnums=0, width: int = 8):
     tuple of blocks ``H[i][j]`` of shape ``x_i.shape + x_j.shape``."""
 
     def h(*args, **kwargs):
-        args = _positional(fn, args, kwargs)
-        nums = _argnums(argnums, len(args))
+        args = positional_args(fn, args, kwargs)
+        nums = normalise_argnums(argnums, len(args))
         blocks = {}
         # a batched forward derivative cannot return a tuple (the adjoints of two or more
         # Active scalars): then the directions are pushed one at a time
-        several = sum(_is_float_scalar(args[i]) for i in nums) > 1
+        several = sum(is_float_scalar(args[i]) for i in nums) > 1
         for k in nums:                       # the argument whose basis directions are pushed
             x = args[k]
             n = int(np.size(x))
@@ -189,7 +189,7 @@ def hessian(fn, argnums=0, width: int = 8):
                 H = np.concatenate(cols[i], axis=0).T        # (size of x_i, n)
                 shape = np.shape(args[i]) + np.shape(x)
                 blocks[i, k] = float(H[0, 0]) if shape == () else H.reshape(shape)
-        if _is_int(argnums):
+        if is_int_value(argnums):
             return blocks[nums[0], nums[0]]
         return tuple(tuple(blocks[i, j] for j in nums) for i in nums)
     return h

@@ -30,7 +30,7 @@ from ..ir.types import F64, I32, I64, I8, PTR, VOID, FunctionType, Type
 from ..ir.values import Value, const_float, const_int
 from . import blas
 from .lapack_kernels import Kit, free, malloc
-from .lapack_svd import GESDD, JOB_S, _GESDD_T, _coldots, _gemm, _nan, _scale, _scalecols, _sumsq
+from .lapack_svd import GESDD, JOB_S, GESDD_T, coldots, gemm_kit, nan_value, scale_block, scalecols, sumsq
 
 GELSD = "numba_ez_gelsd"
 N_, T_ = blas.TRANS_N, blas.TRANS_T
@@ -110,21 +110,21 @@ def _prepare(kit: Kit, c: Lstsq, acp: Value, bcp: Value, x: Value, rank: Value) 
     block, (work, u, vt, sig, sinv, vs, pinv, pp, nproj, r, w) = _blocks(
         b, t, [mn, mk, kn, k, k, b.mul(n, k), mn, nn, nn, mq, mq])
     _copy(kit, m, n, acp, m, work, m)
-    b.call(GESDD, _GESDD_T, [c.kind, const_int(I8, JOB_S), m, n, work, m, sig, u, m, vt, k])
+    b.call(GESDD, GESDD_T, [c.kind, const_int(I8, JOB_S), m, n, work, m, sig, u, m, vt, k])
     _reciprocals(b, t, k, rank, sig, sinv)
     kit.each("lstsq.vs", [(vt, k), (sinv, const_int(I64, 0))], (vs, n),    # V Σ_r⁺ (n×k)
              lambda bb, row, col, at: bb.fmul(at(0, col, row), at(1, col, row)), rows=n, cols=k)
-    _gemm(kit, N_, T_, n, m, k, 1.0, vs, n, u, m, 0.0, pinv, n)          # A⁺
-    _gemm(kit, N_, T_, n, n, k, 1.0, vs, n, vs, n, 0.0, pp, n)           # A⁺A⁺ᵀ
-    _gemm(kit, N_, N_, n, n, m, -1.0, pinv, n, acp, m, 0.0, nproj, n)
+    gemm_kit(kit, N_, T_, n, m, k, 1.0, vs, n, u, m, 0.0, pinv, n)          # A⁺
+    gemm_kit(kit, N_, T_, n, n, k, 1.0, vs, n, vs, n, 0.0, pp, n)           # A⁺A⁺ᵀ
+    gemm_kit(kit, N_, N_, n, n, m, -1.0, pinv, n, acp, m, 0.0, nproj, n)
     one, zero = const_float(t, 1.0), const_float(t, 0.0)
     kit.each("lstsq.addeye", [(nproj, n)], (nproj, n),                    # I − A⁺A
              lambda bb, row, col, at: bb.fadd(at(0, row, col),
                                               bb.select(bb.icmp("eq", row, col), one, zero)),
              rows=n, cols=n)
     _copy(kit, m, q, bcp, m, r, m)
-    _gemm(kit, N_, N_, m, q, n, -1.0, acp, m, x, n, 1.0, r, m)            # R = B − A X
-    _gemm(kit, T_, N_, m, q, n, 1.0, pinv, n, x, n, 0.0, w, m)            # W = A⁺ᵀ X
+    gemm_kit(kit, N_, N_, m, q, n, -1.0, acp, m, x, n, 1.0, r, m)            # R = B − A X
+    gemm_kit(kit, T_, N_, m, q, n, 1.0, pinv, n, x, n, 0.0, w, m)            # W = A⁺ᵀ X
     return _Prep(k, u, vt, pinv, pp, nproj, r, w, block)
 
 
@@ -159,18 +159,18 @@ def lstsq_forward(kit: Kit, before: Builder, c: Lstsq, lanes) -> None:
                                               b.mul(m, p.k)])
     for sa, sb, ss in lanes:
         _copy(kit, m, q, sb, c.ldb, t1, m)
-        _gemm(kit, N_, N_, m, q, n, -1.0, sa, c.lda, x, n, 1.0, t1, m)      # Ḃ − Ȧ X
-        _gemm(kit, N_, N_, n, q, m, 1.0, p.pinv, n, t1, m, 0.0, out, n)
-        _gemm(kit, T_, N_, n, q, m, 1.0, sa, c.lda, p.r, m, 0.0, t2, n)     # Ȧᵀ R
-        _gemm(kit, N_, N_, n, q, n, 1.0, p.pp, n, t2, n, 1.0, out, n)
-        _gemm(kit, T_, N_, n, q, m, 1.0, sa, c.lda, p.w, m, 0.0, t2, n)     # Ȧᵀ W
-        _gemm(kit, N_, N_, n, q, n, 1.0, p.nproj, n, t2, n, 1.0, out, n)
-        _gemm(kit, N_, T_, m, p.k, n, 1.0, sa, c.lda, p.vt, p.k, 0.0, y, m)  # Ȧ V
-        _coldots(b, t, p.k, m, p.u, y, ss)                                  # σ̇
+        gemm_kit(kit, N_, N_, m, q, n, -1.0, sa, c.lda, x, n, 1.0, t1, m)      # Ḃ − Ȧ X
+        gemm_kit(kit, N_, N_, n, q, m, 1.0, p.pinv, n, t1, m, 0.0, out, n)
+        gemm_kit(kit, T_, N_, n, q, m, 1.0, sa, c.lda, p.r, m, 0.0, t2, n)     # Ȧᵀ R
+        gemm_kit(kit, N_, N_, n, q, n, 1.0, p.pp, n, t2, n, 1.0, out, n)
+        gemm_kit(kit, T_, N_, n, q, m, 1.0, sa, c.lda, p.w, m, 0.0, t2, n)     # Ȧᵀ W
+        gemm_kit(kit, N_, N_, n, q, n, 1.0, p.nproj, n, t2, n, 1.0, out, n)
+        gemm_kit(kit, N_, T_, m, p.k, n, 1.0, sa, c.lda, p.vt, p.k, 0.0, y, m)  # Ȧ V
+        coldots(b, t, p.k, m, p.u, y, ss)                                  # σ̇
         _copy(kit, n, q, out, n, sb, c.ldb)
         tail = b.select(b.icmp("sgt", m, n), b.sub(m, n), const_int(I64, 0))
-        _scale(b, t, tail, q, _nan(t), b.gep(t, sb, [n]), c.ldb)           # residual rows
-        _scale(b, t, m, n, const_float(t, 0.0), sa, c.lda)                 # destroyed
+        scale_block(b, t, tail, q, nan_value(t), b.gep(t, sb, [n]), c.ldb)           # residual rows
+        scale_block(b, t, m, n, const_float(t, 0.0), sa, c.lda)                 # destroyed
     free(b, scratch)
     free(b, p.block)
     free(b, buf)
@@ -190,21 +190,21 @@ def lstsq_adjoint(kit: Kit, c: Lstsq, buf: Value, lanes) -> None:
     tail = b.sub(mx, n)
     zero = const_float(t, 0.0)
     for sa, sb, ss in lanes:
-        bad = b.fcmp("une", _sumsq(b, t, tail, q, b.gep(t, sb, [n]), c.ldb), zero)
+        bad = b.fcmp("une", sumsq(b, t, tail, q, b.gep(t, sb, [n]), c.ldb), zero)
         _copy(kit, n, q, sb, c.ldb, xb, n)                                   # X̄
-        _gemm(kit, T_, N_, m, q, n, 1.0, p.pinv, n, xb, n, 0.0, bbar, m)    # B̄ = A⁺ᵀ X̄
-        _gemm(kit, N_, T_, m, n, q, -1.0, bbar, m, x, n, 0.0, sa, c.lda)    # −B̄ Xᵀ
-        _gemm(kit, N_, N_, n, q, n, 1.0, p.pp, n, xb, n, 0.0, tt, n)
-        _gemm(kit, N_, T_, m, n, q, 1.0, p.r, m, tt, n, 1.0, sa, c.lda)     # + R (A⁺A⁺ᵀX̄)ᵀ
-        _gemm(kit, N_, N_, n, q, n, 1.0, p.nproj, n, xb, n, 0.0, tt, n)
-        _gemm(kit, N_, T_, m, n, q, 1.0, p.w, m, tt, n, 1.0, sa, c.lda)     # + W (N X̄)ᵀ
-        _scalecols(b, t, p.k, m, p.u, ss, z)
-        _gemm(kit, N_, N_, m, n, p.k, 1.0, z, m, p.vt, p.k, 1.0, sa, c.lda)  # + U diag(σ̄) Vᵀ
-        _scale(b, t, mx, q, zero, sb, c.ldb)                                # rows ≥ m: unread
+        gemm_kit(kit, T_, N_, m, q, n, 1.0, p.pinv, n, xb, n, 0.0, bbar, m)    # B̄ = A⁺ᵀ X̄
+        gemm_kit(kit, N_, T_, m, n, q, -1.0, bbar, m, x, n, 0.0, sa, c.lda)    # −B̄ Xᵀ
+        gemm_kit(kit, N_, N_, n, q, n, 1.0, p.pp, n, xb, n, 0.0, tt, n)
+        gemm_kit(kit, N_, T_, m, n, q, 1.0, p.r, m, tt, n, 1.0, sa, c.lda)     # + R (A⁺A⁺ᵀX̄)ᵀ
+        gemm_kit(kit, N_, N_, n, q, n, 1.0, p.nproj, n, xb, n, 0.0, tt, n)
+        gemm_kit(kit, N_, T_, m, n, q, 1.0, p.w, m, tt, n, 1.0, sa, c.lda)     # + W (N X̄)ᵀ
+        scalecols(b, t, p.k, m, p.u, ss, z)
+        gemm_kit(kit, N_, N_, m, n, p.k, 1.0, z, m, p.vt, p.k, 1.0, sa, c.lda)  # + U diag(σ̄) Vᵀ
+        scale_block(b, t, mx, q, zero, sb, c.ldb)                                # rows ≥ m: unread
         _copy(kit, m, q, bbar, m, sb, c.ldb)
-        nan_or_one = b.select(bad, _nan(t), const_float(t, 1.0))
-        _scale(b, t, m, n, nan_or_one, sa, c.lda)
-        _scale(b, t, mx, q, nan_or_one, sb, c.ldb)
+        nan_or_one = b.select(bad, nan_value(t), const_float(t, 1.0))
+        scale_block(b, t, m, n, nan_or_one, sa, c.lda)
+        scale_block(b, t, mx, q, nan_or_one, sb, c.ldb)
         b.memset(ss, 0, b.mul(p.k, const_int(I64, 8 if t == F64 else 4)))
     free(b, scratch)
     free(b, p.block)

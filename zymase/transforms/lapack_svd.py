@@ -35,7 +35,7 @@ from .lapack_kernels import Kit, malloc
 
 GESDD = "numba_ez_gesdd"
 JOB_N, JOB_S, JOB_A = 78, 83, 65
-_GESDD_T = FunctionType(I32, (I8, I8, I64, I64, PTR, I64, PTR, PTR, I64, PTR, I64))
+GESDD_T = FunctionType(I32, (I8, I8, I64, I64, PTR, I64, PTR, PTR, I64, PTR, I64))
 
 
 @dataclass
@@ -88,13 +88,13 @@ def _thin_svd(before: Builder, after: Builder, c: Svd) -> Value:
     buf = malloc(before, t, total)
     before.call(blas.pack2_helper(before.module, t), FunctionType(VOID, (I64, I64, PTR, I64, PTR)),
                 [c.n, c.m, c.a, c.lda, buf])
-    after.call(GESDD, _GESDD_T, [c.kind, const_int(I8, JOB_S), c.m, c.n, buf, c.m,
+    after.call(GESDD, GESDD_T, [c.kind, const_int(I8, JOB_S), c.m, c.n, buf, c.m,
                                  after.gep(t, buf, [sv]), after.gep(t, buf, [u]), c.m,
                                  after.gep(t, buf, [vt]), k])
     return buf
 
 
-def _coldots(b: Builder, t: Type, k, m, x, y, out) -> None:
+def coldots(b: Builder, t: Type, k, m, x, y, out) -> None:
     """out[i] = Σ_r x[r + i·m] y[r + i·m] for i < k (columns of two compact m-row matrices)."""
     def body(bb, i, acc, a):
         _, mm, xp, yp, op = a
@@ -108,7 +108,7 @@ def _coldots(b: Builder, t: Type, k, m, x, y, out) -> None:
     b.call(name, FunctionType(VOID, (I64, I64, PTR, PTR, PTR)), [k, m, x, y, out])
 
 
-def _scalecols(b: Builder, t: Type, k, m, src, d, dst) -> None:
+def scalecols(b: Builder, t: Type, k, m, src, d, dst) -> None:
     """dst[:, i] = d[i]·src[:, i] for i < k (compact m-row matrices)."""
     def body(bb, i, acc, a):
         _, mm, sp, dp, op = a
@@ -125,7 +125,7 @@ def _scalecols(b: Builder, t: Type, k, m, src, d, dst) -> None:
     b.call(name, FunctionType(VOID, (I64, I64, PTR, PTR, PTR)), [k, m, src, d, dst])
 
 
-def _scale(b: Builder, t: Type, rows, cols, beta: Value, p: Value, ld) -> None:
+def scale_block(b: Builder, t: Type, rows, cols, beta: Value, p: Value, ld) -> None:
     """p[r + c·ld] = β·p[…] (exactly 0 for β = 0, NaN everywhere for β = NaN)."""
     b.call(blas.scale2_helper(b.module, t), FunctionType(VOID, (I64, I64, t, PTR, I64)),
            [cols, rows, beta, p, ld])
@@ -133,10 +133,10 @@ def _scale(b: Builder, t: Type, rows, cols, beta: Value, p: Value, ld) -> None:
 
 def _zero(b: Builder, c: Svd, p: Value) -> None:
     """The destroyed m×n matrix's derivative: exactly zero."""
-    _scale(b, c.t, c.m, c.n, const_float(c.t, 0.0), p, c.lda)
+    scale_block(b, c.t, c.m, c.n, const_float(c.t, 0.0), p, c.lda)
 
 
-def _gemm(kit: Kit, ta, tb, m, n, k, alpha, a, lda, bm, ldb, beta, cm, ldc) -> None:
+def gemm_kit(kit: Kit, ta, tb, m, n, k, alpha, a, lda, bm, ldb, beta, cm, ldc) -> None:
     kit.b.call(blas.GEMM, blas.GEMM_TYPE,
                [kit.kind, blas.i8_const(ta), blas.i8_const(tb), m, n, k, kit.scalar(alpha),
                 a, lda, bm, ldb, kit.scalar(beta), cm, ldc])
@@ -149,9 +149,9 @@ def values_forward(kit: Kit, before: Builder, c: Svd, lanes) -> None:
     y = malloc(b, t, b.mul(c.m, k))
     for sa, ss in lanes:
         # Y = Ȧ V (m×k), σ̇ᵢ = uᵢ · yᵢ
-        _gemm(kit, blas.TRANS_N, blas.TRANS_T, c.m, k, c.n, 1.0, sa, c.lda,
+        gemm_kit(kit, blas.TRANS_N, blas.TRANS_T, c.m, k, c.n, 1.0, sa, c.lda,
               b.gep(t, buf, [vt]), k, 0.0, y, c.m)
-        _coldots(b, t, k, c.m, b.gep(t, buf, [u]), y, ss)
+        coldots(b, t, k, c.m, b.gep(t, buf, [u]), y, ss)
         _zero(b, c, sa)
     b.call("free", FunctionType(VOID, (PTR,)), [y])
     b.call("free", FunctionType(VOID, (PTR,)), [buf])
@@ -167,8 +167,8 @@ def values_adjoint(kit: Kit, c: Svd, buf: Value, lanes) -> None:
     z = malloc(b, t, b.mul(c.m, k))
     size = const_int(I64, 8 if t == F64 else 4)
     for sa, ss in lanes:
-        _scalecols(b, t, k, c.m, b.gep(t, buf, [u]), ss, z)          # U diag(σ̄)
-        _gemm(kit, blas.TRANS_N, blas.TRANS_N, c.m, c.n, k, 1.0, z, c.m,
+        scalecols(b, t, k, c.m, b.gep(t, buf, [u]), ss, z)          # U diag(σ̄)
+        gemm_kit(kit, blas.TRANS_N, blas.TRANS_N, c.m, c.n, k, 1.0, z, c.m,
               b.gep(t, buf, [vt]), k, 0.0, sa, c.lda)               # Ā = U diag(σ̄) Vᵀ
         b.memset(ss, 0, b.mul(k, size))
     b.call("free", FunctionType(VOID, (PTR,)), [z])
@@ -181,7 +181,7 @@ def _chk(bb: Builder, t: Type, num: Value, den: Value) -> Value:
     return bb.select(bb.fcmp("oeq", num, z), z, bb.fdiv(num, den))
 
 
-def _sumsq(b: Builder, t: Type, rows, cols, p: Value, ld) -> Value:
+def sumsq(b: Builder, t: Type, rows, cols, p: Value, ld) -> Value:
     """Σ p[r + c·ld]² over rows × cols."""
     def body(bb, c, acc, a):
         _, rr, pp, ll = a
@@ -193,7 +193,7 @@ def _sumsq(b: Builder, t: Type, rows, cols, p: Value, ld) -> Value:
     return b.call(name, FunctionType(t, (I64, I64, PTR, I64)), [cols, rows, p, ld])
 
 
-def _nan(t: Type) -> Value:
+def nan_value(t: Type) -> Value:
     return const_float(t, float("nan"))
 
 
@@ -227,28 +227,28 @@ def vectors_forward(kit: Kit, before: Builder, c: Svd, lanes) -> None:
                         _chk(bb, t, num, bb.fsub(bb.fmul(sc, sc), bb.fmul(sr, sr))))
         return bb.fsub(off, _chk(bb, t, x_t, sc))
     for sa, ss, su, svt in lanes:
-        _gemm(kit, blas.TRANS_N, blas.TRANS_T, c.m, k, c.n, 1.0, sa, c.lda, c.vt, c.ldvt,
+        gemm_kit(kit, blas.TRANS_N, blas.TRANS_T, c.m, k, c.n, 1.0, sa, c.lda, c.vt, c.ldvt,
               0.0, y, c.m)                                               # Y = Ȧ V
-        _gemm(kit, blas.TRANS_T, blas.TRANS_N, k, k, c.m, 1.0, c.u, c.ldu, y, c.m, 0.0, p, k)
+        gemm_kit(kit, blas.TRANS_T, blas.TRANS_N, k, k, c.m, 1.0, c.u, c.ldu, y, c.m, 0.0, p, k)
         blas.pack(b, t, k, p, b.add(k, const_int(I64, 1)), ss)          # σ̇ = diag P
-        _gemm(kit, blas.TRANS_T, blas.TRANS_N, c.n, k, c.m, 1.0, sa, c.lda, c.u, c.ldu,
+        gemm_kit(kit, blas.TRANS_T, blas.TRANS_N, c.n, k, c.m, 1.0, sa, c.lda, c.u, c.ldu,
               0.0, z, c.n)                                               # Z = Ȧᵀ U
         kk.each("svd.gu", [(p, k), sig], (g, k), g_u)
-        _gemm(kit, blas.TRANS_N, blas.TRANS_N, c.m, k, k, 1.0, c.u, c.ldu, g, k, 0.0, su, c.ldu)
+        gemm_kit(kit, blas.TRANS_N, blas.TRANS_N, c.m, k, k, 1.0, c.u, c.ldu, g, k, 0.0, su, c.ldu)
         kit.each("svd.addcols", [(su, c.ldu), (y, c.m), sig], (su, c.ldu),   # + Y Σ⁻¹
                  lambda bb, r, col, at: bb.fadd(at(0, r, col),
                                                 _chk(bb, t, at(1, r, col), at(2, col, r))),
                  rows=c.m, cols=k)
         kk.each("svd.gv", [(p, k), sig], (g, k), g_v)
-        _gemm(kit, blas.TRANS_T, blas.TRANS_N, k, c.n, k, 1.0, g, k, c.vt, c.ldvt, 0.0, svt,
+        gemm_kit(kit, blas.TRANS_T, blas.TRANS_N, k, c.n, k, 1.0, g, k, c.vt, c.ldvt, 0.0, svt,
               c.ldvt)                                                    # V̇ᵀ = G_Vᵀ Vᵀ
         kit.each("svd.addrows", [(svt, c.ldvt), (z, c.n), sig], (svt, c.ldvt),  # + Σ⁻¹ Zᵀ
                  lambda bb, r, col, at: bb.fadd(at(0, r, col),
                                                 _chk(bb, t, at(1, col, r), at(2, r, col))),
                  rows=k, cols=c.n)
         if c.jobz == JOB_A:
-            _scale(b, t, c.m, b.sub(c.m, k), _nan(t), b.gep(t, su, [b.mul(k, c.ldu)]), c.ldu)
-            _scale(b, t, b.sub(c.n, k), c.n, _nan(t), b.gep(t, svt, [k]), c.ldvt)
+            scale_block(b, t, c.m, b.sub(c.m, k), nan_value(t), b.gep(t, su, [b.mul(k, c.ldu)]), c.ldu)
+            scale_block(b, t, b.sub(c.n, k), c.n, nan_value(t), b.gep(t, svt, [k]), c.ldvt)
         _zero(b, c, sa)
     b.call("free", FunctionType(VOID, (PTR,)), [block])
 
@@ -294,10 +294,10 @@ def vectors_adjoint(kit: Kit, c: Svd, buf: Value, lanes) -> None:
                         _chk(bb, t, num, bb.fsub(bb.fmul(sb_, sb_), bb.fmul(sa_, sa_))))
         return bb.fsub(bb.fsub(off, _chk(bb, t, gu_ab, sb_)), _chk(bb, t, gv_ba, sa_))
     for sa, ss, su, svt in lanes:
-        _gemm(kit, blas.TRANS_T, blas.TRANS_N, k, k, c.m, 1.0, u, c.m, su, c.ldu, 0.0, gu, k)
-        _gemm(kit, blas.TRANS_N, blas.TRANS_T, k, k, c.n, 1.0, vt, k, svt, c.ldvt, 0.0, gv, k)
+        gemm_kit(kit, blas.TRANS_T, blas.TRANS_N, k, k, c.m, 1.0, u, c.m, su, c.ldu, 0.0, gu, k)
+        gemm_kit(kit, blas.TRANS_N, blas.TRANS_T, k, k, c.n, 1.0, vt, k, svt, c.ldvt, 0.0, gv, k)
         kk.each("svd.pbar", [(gu, k), (gv, k), sig, (ss, const_int(I64, 0))], (pbar, k), p_bar)
-        _gemm(kit, blas.TRANS_N, blas.TRANS_N, c.m, k, k, 1.0, u, c.m, pbar, k, 0.0, w1, c.m)
+        gemm_kit(kit, blas.TRANS_N, blas.TRANS_N, c.m, k, k, 1.0, u, c.m, pbar, k, 0.0, w1, c.m)
         kit.each("svd.addcols", [(w1, c.m), (su, c.ldu), sig], (w1, c.m),      # + Ū Σ⁻¹
                  lambda bb, r, col, at: bb.fadd(at(0, r, col),
                                                 _chk(bb, t, at(1, r, col), at(2, col, r))),
@@ -305,20 +305,20 @@ def vectors_adjoint(kit: Kit, c: Svd, buf: Value, lanes) -> None:
         kit.each("svd.scalerows", [(svt, c.ldvt), sig], (w2, k),               # Σ⁻¹ V̄ᵀ
                  lambda bb, r, col, at: _chk(bb, t, at(0, r, col), at(1, r, col)),
                  rows=k, cols=c.n)
-        _gemm(kit, blas.TRANS_N, blas.TRANS_N, c.m, c.n, k, 1.0, w1, c.m, vt, k, 0.0, sa, c.lda)
-        _gemm(kit, blas.TRANS_N, blas.TRANS_N, c.m, c.n, k, 1.0, u, c.m, w2, k, 1.0, sa, c.lda)
+        gemm_kit(kit, blas.TRANS_N, blas.TRANS_N, c.m, c.n, k, 1.0, w1, c.m, vt, k, 0.0, sa, c.lda)
+        gemm_kit(kit, blas.TRANS_N, blas.TRANS_N, c.m, c.n, k, 1.0, u, c.m, w2, k, 1.0, sa, c.lda)
         ucols, vrows = k, k
         if c.jobz == JOB_A:
-            extra = b.fadd(_sumsq(b, t, c.m, b.sub(c.m, k), b.gep(t, su, [b.mul(k, c.ldu)]),
+            extra = b.fadd(sumsq(b, t, c.m, b.sub(c.m, k), b.gep(t, su, [b.mul(k, c.ldu)]),
                                   c.ldu),
-                           _sumsq(b, t, b.sub(c.n, k), c.n, b.gep(t, svt, [k]), c.ldvt))
-            _scale(b, t, c.m, c.n, b.select(b.fcmp("une", extra, zero), _nan(t),
+                           sumsq(b, t, b.sub(c.n, k), c.n, b.gep(t, svt, [k]), c.ldvt))
+            scale_block(b, t, c.m, c.n, b.select(b.fcmp("une", extra, zero), nan_value(t),
                                             const_float(t, 1.0)), sa, c.lda)
             ucols, vrows = c.m, c.n
         # the outputs were written by the call: their adjoints are consumed
         b.memset(ss, 0, b.mul(k, const_int(I64, 8 if t == F64 else 4)))
-        _scale(b, t, c.m, ucols, zero, su, c.ldu)
-        _scale(b, t, vrows, c.n, zero, svt, c.ldvt)
+        scale_block(b, t, c.m, ucols, zero, su, c.ldu)
+        scale_block(b, t, vrows, c.n, zero, svt, c.ldvt)
     b.call("free", FunctionType(VOID, (PTR,)), [block])
 
 
