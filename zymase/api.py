@@ -46,6 +46,10 @@ def _has_float(t):
 class Derivative:
     """A compiled derivative of ``fn``; call it like the table in DESIGN.md says."""
 
+    # how the disk cache's fingerprint recognises a derivative captured by a function (a
+    # derivative of a derivative) without importing this module
+    fingerprint_kind = "derivative"
+
     def __init__(self, fn, mode: A.Mode, activities: Sequence[A.Activity], ret, width: int = 1,
                  checks: bool = True, print=None, cache: bool = False):
         # ``fn`` may itself be a Derivative: its IR is then differentiated again
