@@ -60,7 +60,7 @@ from typing import Any, Callable, NamedTuple, Optional, Sequence
 import numpy as np
 
 __all__ = ["FD", "central_difference", "fd_partials", "fd_gradient", "fd_jacobian", "fd_jvp",
-           "assert_fd_close", "check_dot_product", "check_grads"]
+           "assert_fd_close", "check_dot_product", "check_grads", "check_scalar_lanes"]
 
 
 # ----------------------------------------------------------------------------- trees
@@ -428,3 +428,34 @@ def check_grads(f: Callable, args: Sequence, modes: Sequence[str] = ("fwd", "rev
                                 what=f"Hessian-vector product of argument {k} (direction {d})")
                 check_dot_product([_vdot(hv, u)], [_vdot(v, hu)], dot_rtol,
                                   what=f"<H v, u> = <v, H u> (argument {k}, direction {d})")
+
+
+# ----------------------------------------------------------------------------- width N
+
+def check_scalar_lanes(f, args, active, want, rtol, width=3):
+    """Width-``width`` derivatives of the float-valued ``f`` with respect to its float scalar
+    arguments at positions ``active`` (the others ``Const``), against their known gradient
+    ``want`` (one number per active argument): reverse mode with seeds ``s`` must return
+    ``s · want_k`` in every lane, forward mode with tangents ``v_k`` must return
+    ``Σ v_k · want_k``."""
+    import zymase
+    from zymase import Active, Const, Dual
+    n = len(args)
+    seeds = np.array([1.0, -2.0, 0.5, 0.25][:width] + [1.5] * max(0, width - 4))
+    dr = zymase.autodiff_reverse(f, *[Active if k in active else Const for k in range(n)],
+                                 ret=Active, width=width)
+    out = dr(*args, seeds)
+    for g, w in zip(out[1:], want):
+        np.testing.assert_allclose(g, seeds * w, rtol=rtol)
+    df = zymase.autodiff_forward(f, *[Dual if k in active else Const for k in range(n)],
+                                 ret=Dual, width=width)
+    rng = np.random.default_rng(7)
+    call, total = [], np.zeros(width)
+    for k, a in enumerate(args):
+        call.append(a)
+        if k in active:
+            v = rng.standard_normal(width)
+            call.append(v)
+            total = total + v * want[active.index(k)]
+    _, t = df(*call)
+    np.testing.assert_allclose(t, total, rtol=rtol)

@@ -9,7 +9,7 @@ import pytest
 
 import zymase
 from zymase import Active, Const, Dual
-from tests.support import central_difference
+from tests.support import central_difference, check_scalar_lanes
 
 
 @numba.njit
@@ -126,15 +126,7 @@ def test_only_one_argument_active():
 def test_recursion_called_in_a_loop_width_3():
     args = (0.4, 0.8, 5)
     want = [fd(through_loop, args, 0), fd(through_loop, args, 1)]
-    dr = zymase.autodiff_reverse(through_loop, Active, Active, Const, ret=Active, width=3)
-    seeds = np.array([1.0, -2.0, 0.5])
-    _, gx, gy = dr(*args, seeds)
-    np.testing.assert_allclose(gx, seeds * want[0], rtol=1e-7)
-    np.testing.assert_allclose(gy, seeds * want[1], rtol=1e-7)
-    df = zymase.autodiff_forward(through_loop, Dual, Dual, Const, ret=Dual, width=3)
-    vx, vy = np.array([1.0, 0.0, 2.0]), np.array([0.0, 1.0, -1.0])
-    _, t = df(0.4, vx, 0.8, vy, 5)
-    np.testing.assert_allclose(t, vx * want[0] + vy * want[1], rtol=1e-7)
+    check_scalar_lanes(through_loop, args, [0, 1], want, rtol=1e-7)
 
 
 def test_called_from_njit():

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Iterable, Set
 
 from ..ir.types import VectorType, contains_float, contains_pointer
-from ..ir.values import Constant, Function, Instruction, Value
+from ..ir.values import Function, Instruction, Value
 from ..custom import lookup_call
 from ..rules.calls import Kind, classify_call
 from .types import TypeResults, analyse_types, classify
