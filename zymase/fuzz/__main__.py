@@ -105,7 +105,10 @@ def main(argv=None):
             if r["status"] in FAILING:
                 print(f"  seed {r.get('seed')}: {r['status']}:{r.get('kind')}: "
                       f"{str(r.get('detail'))[:200]}")
-        print(summarise(results, minutes, 0, args.profile) + " (minutes: sum of per-program time)")
+        profiles = collections.Counter(r.get("profile") or ("tiny" if r.get("programs") else args.profile)
+                                       for r in results)
+        profile = "/".join(sorted(profiles)) if profiles else args.profile
+        print(summarise(results, minutes, 0, profile) + " (minutes: sum of per-program time)")
         return 0
     if args.show is not None:
         prog, cfg = plan(args.show, args.profile)
@@ -165,6 +168,7 @@ def main(argv=None):
           f"output {out}", flush=True)
     try:
         for res in pool.map(reqs(), deadline):
+            res["profile"] = args.profile
             results.append(res)
             log.write(json.dumps(res) + "\n")
             log.flush()
