@@ -300,6 +300,8 @@ INACTIVE_CALL_PATTERNS = [
 r"^numba_gil_", r"^Py", r"^numba_do_raise$", r"^numba_unpickle$",
     r"^NRT_Free$", r"^NRT_Allocate", r"^llvm\.stacksave", r"^llvm\.stackrestore",
     r"^llvm\.experimental\.noalias\.scope\.decl$",
+    # floating-point class tests (isnan/isinf folded by instcombine): a boolean result
+    r"^llvm\.is\.fpclass\.",
     # reshape without a copy: integer shape/stride arithmetic on integer arrays
     r"^numba_attempt_nocopy_reshape$",
 ]
