@@ -213,19 +213,18 @@ def vectors_forward(kit: Kit, before: Builder, c: Svd, lanes) -> None:
     g = b.gep(t, block, [b.add(b.add(mk, nk), kk2)])
     sig, zero = (c.s, const_int(I64, 0)), const_float(t, 0.0)
 
-    def g_u(bb, r, col, at):
-        x, x_t, sr, sc = at(0, r, col), at(0, col, r), at(1, r, col), at(1, col, r)
-        num = bb.fadd(bb.fmul(x, sc), bb.fmul(sr, x_t))
-        off = bb.select(bb.icmp("eq", r, col), zero,
-                        _chk(bb, t, num, bb.fsub(bb.fmul(sc, sc), bb.fmul(sr, sr))))
-        return bb.fsub(off, _chk(bb, t, x, sc))
-
-    def g_v(bb, r, col, at):
-        x, x_t, sr, sc = at(0, r, col), at(0, col, r), at(1, r, col), at(1, col, r)
-        num = bb.fadd(bb.fmul(sr, x), bb.fmul(x_t, sc))
-        off = bb.select(bb.icmp("eq", r, col), zero,
-                        _chk(bb, t, num, bb.fsub(bb.fmul(sc, sc), bb.fmul(sr, sr))))
-        return bb.fsub(off, _chk(bb, t, x_t, sc))
+    def g_of(transposed: bool):
+        """The U (``transposed=False``) or V kernel: they differ only in which of x, xᵀ
+        pairs with the row's or the column's singular value."""
+        def g(bb, r, col, at):
+            x, x_t, sr, sc = at(0, r, col), at(0, col, r), at(1, r, col), at(1, col, r)
+            a, a_t = (x_t, x) if transposed else (x, x_t)
+            num = bb.fadd(bb.fmul(a, sc), bb.fmul(sr, a_t))
+            off = bb.select(bb.icmp("eq", r, col), zero,
+                            _chk(bb, t, num, bb.fsub(bb.fmul(sc, sc), bb.fmul(sr, sr))))
+            return bb.fsub(off, _chk(bb, t, a, sc))
+        return g
+    g_u, g_v = g_of(False), g_of(True)
     for sa, ss, su, svt in lanes:
         gemm_kit(kit, blas.TRANS_N, blas.TRANS_T, c.m, k, c.n, 1.0, sa, c.lda, c.vt, c.ldvt,
               0.0, y, c.m)                                               # Y = Ȧ V
