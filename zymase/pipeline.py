@@ -51,10 +51,11 @@ class Prepared:
 @contextlib.contextmanager
 def paused_gc():
     """Python's cyclic garbage collector paused for a build.  Numba's compiler and zymase's IR
-    model allocate millions of small objects, and each generation-2 collection walks all of
-    them: in a build they cost 30-50 % of the time (measured on numba-stats functions) and
-    free nearly nothing.  The collector is re-enabled (and collects once, as it would have)
-    when the outermost build ends; a build inside a build leaves it to the outer one."""
+    model allocate many small objects, and each generation-2 collection walks all of them
+    while freeing nearly nothing: pausing it saved 10-15 % of a first call's CPU time on
+    numba-stats functions.  The collector is re-enabled when the outermost build ends (its
+    next threshold then collects as usual); a build inside a build leaves it to the outer
+    one."""
     if not gc.isenabled():
         yield
         return
