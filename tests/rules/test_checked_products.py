@@ -186,11 +186,11 @@ def test_phi_adjoint_once_per_predecessor(i):
 
 
 def test_internal_errors_name_the_function_and_say_it_is_a_bug(monkeypatch):
-    import zymase.transforms.reverse as R
+    from zymase.transforms.reverse.sweep import AdjointSweep
 
     def broken(*a, **k):
         raise KeyError("boom")
-    monkeypatch.setattr(R.ReverseTransform, "_rule_adjoint", broken)
+    monkeypatch.setattr(AdjointSweep, "rule_adjoint", broken)
 
     def square_it(a):
         return a * a

@@ -1,0 +1,195 @@
+"""Reverse mode: augmented forward sweep + adjoint sweep in one function, with a tape.
+
+Algorithm (combined mode, like Enzyme's ``CombinedReverse``)
+1. Build the derivative function (the signature's parameters: x, dx, …, seed), clone the
+   primal body into it (skeleton.py); the primal's result goes to a local slot whose
+   *shadow* holds the return adjoint.  Seeds for activity analysis: Active float params,
+   Duplicated pointers (their shadows are the caller's dx; for Numba arrays the data
+   pointers and MemInfos), the return slot.
+2. Forward sweep (the cloned primal, augmented): pointers that may address active memory get
+   shadow pointers exactly as in forward mode (GEP on the shadow base, pointer loads from
+   shadow memory, a zeroed shadow for every NRT allocation and float alloca).  Shadow
+   allocations are recorded on a free list instead of following the primal's refcounts: the
+   adjoint sweep still needs them after the primal has freed its arrays.
+3. Tape: for every block, the values its adjoint code needs (operands of active float
+   instructions that appear in their rules, shadow pointers of active loads/stores, select
+   conditions) are pushed at the end of the block, then the block's id (see tape.py).  Values
+   that dominate the whole adjoint sweep (arguments, the entry blocks) are not taped.
+4. Each ``ret`` becomes: status ≠ 0 → free everything, return the status (exceptions
+   propagate, no adjoint sweep); status = 0 (or no status: the C ABI) → start the sweep with
+   ``ret_bar = seed`` (1.0 for the C ABI, as ``__enzyme_autodiff``).  An array result's
+   shadow is memory (the shadow of the return slot holds the shadow descriptor the forward
+   sweep stored there): its seed array is added into it.  A tuple result's shadow slot has
+   the result's struct type: float elements' seeds are stored into their fields (the
+   adjoints of the primal's stores into the return slot pick them up), array elements'
+   seed arrays are added into the element shadows.
+5. Adjoint sweep: a dispatcher pops a block id and jumps to that block's adjoint code, which
+   pops its values and walks the block's instructions backwards:
+       float op r = f(x, y):    x_bar += r_bar · ∂f/∂x  (rules table), r_bar = 0
+       r = load p:              shadow(p) += r_bar
+       store v, p:              v_bar += shadow(p); shadow(p) = 0
+       phi:                     the predecessor is the id now on top of the tape; its
+                                incoming value's adjoint receives the phi's
+   Adjoints of SSA floats live in zero-initialised stack slots (promoted by O3); each is reset
+   when its definition is reversed, so loop iterations never mix.
+6. When the tape is empty: free shadow allocations and the tape, hand back
+   ``(primal, *adjoints of Active args)`` as the signature's ``Results`` say.
+
+The gradient is with respect to the values at entry even when the function overwrites its
+arrays: the adjoint sweep reads only taped values, never primal memory (except argument
+memory the function provably never writes, which it may re-load).
+
+What the adjoint code is allowed to reorder, and what it may leave out:
+* Load adjoints ``shadow(p) += r̄`` commute with each other, so they wait in ``pending`` until
+  something reads shadow memory (a store's adjoint, a call) or the block ends, and go out in
+  stencil-friendly address order.  In a loop whose adjoint only accumulates, one into a
+  loop-invariant address is summed in a register and written when the sweep leaves the loop;
+  in a stencil loop a sliding window of registers writes each cell once (``_plan_windows``).
+* Blocks that can only end in an exception are never dispatched to: the adjoint sweep runs
+  after successful returns only.
+* A counted loop's trip count is recomputed from its bounds when they are available in the
+  adjoint sweep (``_plan_trip_counts``); otherwise it is taped at the exit.
+* Loads and stores carry scoped-noalias metadata (primal / tape / one scope per shadow
+  allocation, scopes.py), so LLVM can keep adjoints in registers and vectorise.
+* BLAS/LAPACK calls (blas.py, lapack.py) copy what their adjoint needs to a heap block when
+  they run and are reversed by call rules.
+
+Width N (batched reverse): the forward sweep runs once and the tape is shared; every adjoint
+is an ``<N x T>`` vector (slots, phis and rule products: partials are computed once and
+splatted), and every shadow pointer an ``<N x ptr>`` whose lane k addresses shadow k (the
+caller's ``dx[k]``), so adjoint loads/stores through shadows are gathers/scatters.  Shadow
+allocations are made per lane; taped shadow pointers take N tape slots; a custom rule's
+``bwd`` runs once per lane; an array result's shadow is one slot per lane, seeded with
+``seed[k]``.  Invariant: lane k computes exactly what the width-1 derivative computes with
+seed k and shadows k.
+
+The layers, each a module (one concept, one plan object a test can print):
+
+    frame.py       step 1: the function, the cloned body, the seeds     -> Frame
+    augment.py     step 2: activity, shadows, free lists                -> Augmented
+    calls.py       call rules: custom, recursive, BLAS/LAPACK saves and adjoints
+    plan.py        step 3: what is taped, what is recomputed            -> TapePlan, Recompute
+    loops.py       skipped / accumulating loops, computed trip counts   -> LoopPlan
+    windows.py     sliding windows of stencil loops                     -> WindowPlan
+    instrument.py  step 3: the forward sweep's pushes and counters      -> TapeLayout
+    adjoints.py    adjoint slots, deferred and promoted accumulations   (AdjointStore)
+    sweep.py       step 5: the reverse blocks and per-instruction adjoints
+    results.py     steps 4 and 6: seeding the sweep, returning the results
+
+``reverse_transform`` below runs them in that order; no layer reaches back into a later one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+
+from ...analysis.loops import analyse_loops, failing_blocks
+from ...ir.values import Function, Module
+from ..scopes import AliasScopes
+from ..signature import DerivResult, DerivSignature
+from .adjoints import AdjointStore
+from .augment import Augmented, augment
+from .frame import Frame, build_frame
+from .instrument import TapeLayout, instrument, reserve_capacity
+from .loops import LoopPlan, find_accumulating_loops, find_free_loops, iv_step, plan_trip_counts
+from .plan import Recompute, TapePlan
+from .results import finish
+from .sweep import AdjointSweep
+from .windows import WindowPlan, finish_windows, plan_windows
+
+__all__ = ["reverse_transform", "ReversePlan"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ReversePlan:
+    """Everything the transform decided, for reports and tests (``DerivResult.transform``)."""
+    frame: Frame
+    augmented: Augmented
+    tape: TapePlan
+    loops: LoopPlan
+    windows: WindowPlan
+    layout: TapeLayout
+
+    def activity_dump(self) -> str:
+        act = self.augmented.act
+        return act.dump() + "\n" + act.types.dump()
+
+    def report(self) -> str:
+        """The tape plan in words (``ZYMASE_PRINT=tape``)."""
+        tp, lp, lay = self.tape, self.loops, self.layout
+        lines = [f"; tape of {self.frame.name}: 8-byte slots pushed when each block runs",
+                 ";   leaves (taped once per definition): "
+                 + ", ".join(f"%{v.name or '?'}:{v.type}" + (" (induction variable, inverted)"
+                                                            if v in tp.iv else "")
+                             for v in tp.leaves),
+                 ";   counted loops (iteration count taped at exit): "
+                 + ", ".join(h.name for h, l in lp.counted.items() if l not in lp.trip),
+                 ";   counted loops (iteration count computed by the adjoint sweep): "
+                 + ", ".join(l.header.name for l in lp.trip)]
+        for loop, ws in self.windows.loop_windows.items():
+            for w in ws:
+                lines.append(f";   window in loop {loop.header.name}: offsets {w.umin}..{w.umax} "
+                             f"({'set' if w.set_mode else 'add'} mode)")
+        for blk, n in lay.need.items():
+            if n:
+                what = ", ".join(lay.pushed.get(blk, ()))
+                lines.append(f"  {blk.name}: {n}" + (f"  ({what})" if what else ""))
+        return "\n".join(lines)
+
+
+def reverse_transform(module: Module, primal: Function, sig: DerivSignature, name: str,
+                      tape_counter: Optional[int] = None) -> DerivResult:
+    """Build ``name``, the reverse derivative of ``primal`` described by ``sig``, in
+    ``module`` (the primal stays).  ``tape_counter``: an address where each call stores the
+    bytes of tape it used."""
+    scopes = AliasScopes(module, name)
+    frame = build_frame(module, primal, sig, name)                       # 1
+    aug = augment(frame, scopes)                                         # 2
+    fn = frame.fn
+    li = analyse_loops(fn)
+    # the adjoint sweep never comes back through exception paths
+    failing = failing_blocks(fn)
+    blocks = [b for b in li.order if b is not fn.entry]
+    # primal and shadow instructions of each block (shadow pointer phis can be leaves
+    # too), captured before any tape instrumentation is added
+    body = {blk: list(blk.instructions) for blk in blocks}
+    primal_insts = {i for b in blocks for i in aug.snapshot.get(b, ())}
+    rc = Recompute(frame, aug, primal_insts)                             # 3: the plans
+    rc.plan(blocks)
+    free_of, free_saves, free_exit = find_free_loops(li, aug, rc.leaves)
+    acc_loops = find_accumulating_loops(li, aug, free_of)
+    wplan = plan_windows(frame, aug, li, free_of)
+    iv = {v: iv_step(li, v) for v in rc.leaves
+          if getattr(v, "opcode", None) == "phi" and v.block not in free_of}
+    iv = {v: c for v, c in iv.items() if c is not None}
+    # loads that read the same value in every iteration of their loop are taped once per
+    # run of the loop (at the preheader), like induction variables, not per iteration
+    inv = {}
+    for v in rc.leaves:
+        if getattr(v, "opcode", None) == "load" and v.block not in free_of:
+            lp = li.loop_of.get(v.block)
+            if lp is not None and lp.counted and rc.invariant_load(v, lp):
+                inv[v] = lp
+    trip = plan_trip_counts(li, failing, free_of, rc)
+    counted = {lp.header: lp for lp in li.loops.values() if lp.counted}
+    lplan = LoopPlan(li, failing, counted, free_of, free_saves, free_exit, acc_loops, trip)
+    tplan = TapePlan(blocks, body, rc.leaves, iv, inv)
+    layout = instrument(frame, aug, tplan, lplan, rc)                    # 3: the pushes
+    store = AdjointStore(frame, aug, lplan, wplan)
+    sweep = AdjointSweep(frame, aug, tplan, lplan, wplan, layout, rc, store)
+    sweep.connect_returns(tape_counter)                                  # 4
+    reserve_capacity(frame, tplan, lplan, layout)
+    sweep.make_skip_blocks()
+    sweep.reverse_all()                                                  # 5
+    store.store_promoted(rc)
+    finish_windows(module, aug, wplan, store.acc_exit, sweep.window_enter, layout.rcount, rc)
+    finish(frame, aug, store, layout.tape, sweep.exit_blk)               # 6
+    for blk in aug.order:
+        for i in aug.snapshot[blk]:
+            scopes.add_primal(i)
+    if frame.width == 1:
+        scopes.apply()
+    plan = ReversePlan(frame, aug, tplan, lplan, wplan, layout)
+    return DerivResult(fn, sig, aug.act, "lanes" if sig.width > 1 else "scalar", None,
+                       plan.report(), plan)

@@ -1,0 +1,247 @@
+"""The augmented forward sweep (step 2 of reverse mode): the cloned primal, given shadows.
+
+Activity analysis runs from the frame's seeds; then every instruction that may carry or
+address active data gets its shadow exactly as in forward mode: a GEP on the shadow base,
+pointer loads from shadow memory, a zeroed shadow per lane for every NRT allocation, raw
+``malloc`` and float alloca.  Differences from forward mode:
+
+* shadow allocations are recorded on free lists (``free_list`` for MemInfos, one raw list per
+  C deallocator) instead of following the primal's refcounts: the adjoint sweep still needs
+  them after the primal has released its arrays, and they are all freed at the very end;
+* calls with a rule save what their adjoint needs (``calls.py``);
+* a store of an active value into memory without a shadow, or an unknown call that touches
+  active data, is refused here (its derivative would be lost silently otherwise).
+
+The result, ``Augmented``, is what every later layer reads: the activity, the shadows, the
+block order and a snapshot of each block's primal instructions taken before any tape code is
+added, the free lists, the call sites and the alias scopes of shadow accesses.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Dict, List, Set
+
+from ...analysis.activity import analyse_activity
+from ...analysis.loops import reverse_postorder
+from ...custom import lookup_call
+from ...errors import unsupported
+from ...ir.builder import Builder
+from ...ir.types import I64, ArrayType, StructType, Type, VectorType, contains_float, contains_pointer
+from ...ir.values import Argument, Block, Instruction, Value, const_int
+from ...rules import table
+from ...rules.calls import Kind, classify_call
+from .. import callees
+from ..scopes import AliasScopes, shadow_keys
+from ..shadows import ShadowBuilder, align_of, describe
+from ..tape import Stack
+from . import calls
+from .frame import Frame
+
+
+@dataclasses.dataclass(frozen=True)
+class Augmented:
+    act: object                           # analysis.activity.ActivityResults
+    sb: ShadowBuilder                     # .shadow: primal value -> its shadow
+    scopes: AliasScopes
+    order: List[Block]                    # reverse postorder, without the entry block
+    snapshot: Dict[Block, List[Instruction]]   # each block's primal instructions
+    free_list: Stack                      # shadow MemInfos, released after the sweep
+    raw_lists: Dict[str, Stack]           # raw shadow blocks, per C deallocator
+    calls: calls.CallSites
+    copy_types: Dict[Instruction, Type]   # memcpy of active memory -> element type
+
+    def shadow_access(self, inst, p: Value):
+        """Record a load/store of shadow memory reached through the shadow of primal
+        pointer ``p``, for the alias scopes (scopes.py)."""
+        self.scopes.add_shadow(inst, shadow_keys(self.act.types, p, self.sb.shadow))
+
+
+def augment(frame: Frame, scopes: AliasScopes) -> Augmented:
+    return AugmentedSweep(frame, scopes).run()
+
+
+class AugmentedSweep:
+    def __init__(self, frame: Frame, scopes: AliasScopes):
+        self.frame, self.module, self.scopes = frame, frame.module, scopes
+        fn = frame.fn
+        # a function returning None still stores a (null) pointer into its return slot: that
+        # slot is the transform's scratch memory, never active
+        scratch = [] if frame.has_ret else [frame.prim_slot]
+        self.act = act = analyse_activity(fn, frame.seeds.keys(), inactive=scratch)
+        self.sb = sb = ShadowBuilder(self.module, fn, frame.width, act)
+        for k, v in frame.seeds.items():
+            if v is not None:
+                sb.shadow[k] = v
+        self.order = reverse_postorder(fn)[1:]
+        self.snapshot = {blk: list(blk.instructions) for blk in self.order}
+        self.free_list = Stack(self.module, frame.entry_builder, "zy.shadows")
+        self.raw_lists: Dict[str, Stack] = {}
+        self.sites = calls.CallSites()
+        self.copy_types: Dict[Instruction, Type] = {}
+
+    def run(self) -> Augmented:
+        phis: list = []
+        act = self.act
+        for blk in self.order:
+            for i in self.snapshot[blk]:
+                if i in act.active or i.opcode in ("store", "call"):
+                    self.shadow_of(i, phis)
+        self.sb.fill_phis(phis)
+        return Augmented(act, self.sb, self.scopes, self.order, self.snapshot, self.free_list,
+                         self.raw_lists, self.sites, self.copy_types)
+
+    def _shadow_access(self, inst, p: Value):
+        self.scopes.add_shadow(inst, shadow_keys(self.act.types, p, self.sb.shadow))
+
+    def shadow_of(self, i: Instruction, phis):
+        op = i.opcode
+        act = self.act.active
+        sb = self.sb
+        b = Builder(self.module, loc=i.loc).after(i)
+        if op == "store":
+            self._store(i, b)
+            return
+        if op == "call":
+            self._call(i, b)
+            return
+        if i not in act or not (i.type.is_pointer or isinstance(i.type, (StructType, ArrayType))):
+            if i in act and i.template is not None:
+                raise unsupported(describe(i), i.loc)
+            return
+        if isinstance(i.type, (StructType, ArrayType)) and contains_float(i.type):
+            raise unsupported(f"an aggregate of floats ({i.type}) in reverse mode", i.loc)
+        if op == "phi":
+            sb.phi(b, i, phis)
+        elif op == "load":
+            sb.shadow[i] = sb.load(b, i.type, sb.sh(i.operands[0], b), align_of(i))
+            self._shadow_access(sb.shadow[i], i.operands[0])
+        elif op in ("getelementptr", "select", "extractvalue", "insertvalue"):
+            sb.shadow[i] = sb.same_op(b, i)
+        elif op == "alloca":
+            sb.shadow[i] = sb.zeroed_allocas(b, i)
+        elif op in ("bitcast", "addrspacecast", "freeze"):
+            sb.shadow[i] = sb.sh(i.operands[0], b)
+        else:
+            raise unsupported(describe(i), i.loc)
+
+    def _store(self, i: Instruction, b: Builder):
+        act, sb = self.act.active, self.sb
+        v, p = i.operands
+        if v in act and p not in act and (v.type.is_float or contains_float(v.type)):
+            raise unsupported("a store of an active value into memory that has no shadow "
+                              "(its derivative would be lost)", i.loc,
+                              help=self._no_shadow_help(p))
+        if p in act and v.type.is_int and any(
+                o in self.act.types.pointer_memory for o in self.act.types.origins_of(p)):
+            # integer fields of structs that also hold pointers (an array struct stored
+            # field by field): the shadow struct needs the same shape and strides
+            self._shadow_access(sb.store(b, v, sb.sh(p, b), align_of(i)), p)
+            return
+        if p in act and (contains_pointer(v.type)):
+            if contains_float(v.type):
+                raise unsupported("a store of an aggregate holding floats and pointers", i.loc)
+            self._shadow_access(sb.store(b, sb.sh(v, b), sb.sh(p, b), align_of(i)), p)
+        elif p in act and isinstance(v.type, (StructType, ArrayType)) and contains_float(v.type):
+            raise unsupported(f"a store of an aggregate of floats ({v.type}) in reverse mode", i.loc)
+
+    def _call(self, i: Instruction, b: Builder):
+        act, sb, sites = self.act.active, self.sb, self.sites
+        kind = classify_call(i, self.module)
+        if kind is Kind.CUSTOM:
+            calls.save_custom(self.frame, act, sites, i, lookup_call(i), b)
+            return
+        if kind is Kind.CALLEE:
+            calls.save_recursive(self.frame, act, sites, i,
+                                 callees.defined_callee(self.module, i), b)
+            return
+        name = i.callee_name or ""
+        if (kind is Kind.MEMCPY and i.operands[1] in act
+                and i.operands[0] not in act and self.act.types.is_float_memory(i.operands[1])):
+            raise unsupported("a copy of active memory into memory that has no shadow (its "
+                              "derivative would be lost)", i.loc,
+                              help=self._no_shadow_help(i.operands[0]))
+        if kind is Kind.MEMCPY and i.operands[0] in act and i.operands[1] in act:
+            self.copy_types[i] = self._memory_float_type(i)
+        if kind is Kind.LAPACK:
+            calls.save_lapack(act, sites, i, b)
+        elif kind is Kind.BLAS_MATRIX:
+            calls.save_blas_matrix(act, sites, i, b)
+        elif kind is Kind.BLAS_VECTOR:
+            calls.save_blas_vector(act, sites, i, b)
+        elif kind in (Kind.ALLOCATOR, Kind.C_MALLOC) and i in act:
+            # a zeroed shadow per lane, kept until the adjoint sweep ends: a MemInfo (data
+            # at byte 24) or a raw block (a slice copy's temporary)
+            meminfo = kind is Kind.ALLOCATOR
+            lanes = []
+            for _ in range(self.frame.width):
+                c = sb.zeroed_allocation(b, i, meminfo, keep_dtor=False)
+                if meminfo:
+                    self._record(b, self.free_list, c)
+                else:
+                    self._record(b, self._raw_list(table.C_MALLOCS[name]), c)
+                lanes.append(c)
+            sb.shadow[i] = sb.gather_lanes(b, lanes)
+        elif kind is Kind.MEMINFO_DATA and i in act:
+            # MemInfo -> data pointer: the shadow is the same call on the shadow MemInfo
+            sb.shadow[i] = sb.same_op(b, i)
+        elif i in act and contains_pointer(i.type) and not i.type.is_float:
+            raise unsupported(describe(i), i.loc)
+        elif kind not in (Kind.MATH, Kind.INACTIVE, Kind.REFCOUNT, Kind.DEALLOCATOR,
+                          Kind.C_FREE, Kind.C_MALLOC, Kind.MEMSET, Kind.MEMCPY):
+            if i in act or any(o in act and (o.type.is_float or o.type.is_pointer)
+                               for o in i.operands):
+                raise unsupported(describe(i), i.loc,
+                                  help="give the callee a custom derivative or mark it "
+                                       "inactive with zymase.inactive")
+
+    def _no_shadow_help(self, p: Value) -> str:
+        origins = self.act.types.origins_of(p)
+        if any(isinstance(o, Argument) for o in origins):
+            return "mark the array written here Duplicated instead of Const"
+
+        def what(o):
+            kind = getattr(o, "callee_name", None) or getattr(o, "opcode", "value")
+            return f"%{o.name or '?'} ({kind})"
+        where = ", ".join(sorted(what(o) for o in origins))
+        return f"zymase keeps no shadow for this memory (it comes from {where or 'unknown'})"
+
+    def _raw_list(self, free_name: str) -> Stack:
+        """The list of raw shadow blocks released with ``free_name`` after the sweep (the
+        primal's own free of its block leaves the shadow alone)."""
+        if free_name not in self.raw_lists:
+            self.raw_lists[free_name] = Stack(self.module, self.frame.entry_builder,
+                                              f"zy.raw.{free_name}")
+        return self.raw_lists[free_name]
+
+    @staticmethod
+    def _record(b: Builder, fl: Stack, p: Value):
+        # a one-slot push with its growth check inline: branch-free, the grow call costs a
+        # C call per allocation, which is already one — acceptable on this cold path
+        fl.grow(b, 1, b.select(fl.is_full(b, 1), const_int(I64, 8), const_int(I64, 0)))
+        fl.push_all(b, [p])
+
+    def _memory_float_type(self, i: Instruction) -> Type:
+        """The float type a memcpy/memmove copies, from how its memory is accessed.
+
+        Every load and store of the primal whose address shares an origin with the copy's
+        source or destination must access one and the same float type; otherwise the adjoint
+        (an element-wise ``src_bar += dst_bar``) cannot be formed and we refuse.
+        """
+        types = self.act.types
+        origins = types.origins_of(i.operands[0]) | types.origins_of(i.operands[1])
+        seen: Set[Type] = set()
+        for blk in self.order:
+            for j in self.snapshot[blk]:
+                if j.opcode == "load":
+                    p, t = j.operands[0], j.type
+                elif j.opcode == "store":
+                    p, t = j.operands[1], j.operands[0].type
+                else:
+                    continue
+                if types.origins_of(p) & origins:
+                    seen.add(t.element if isinstance(t, VectorType) else t)
+        if len(seen) == 1 and next(iter(seen)).is_float:
+            return next(iter(seen))
+        what = ", ".join(sorted(map(str, seen))) or "nothing we can see"
+        raise unsupported(f"a copy (memcpy/memmove) of active memory accessed as {what}", i.loc,
+                          help="copy the elements in a loop")

@@ -1,0 +1,275 @@
+"""Calls with a rule of their own in reverse mode: what each saves in the forward sweep, what
+the adjoint sweep needs to get back, and its adjoint.
+
+Four families, told apart by ``rules/calls.classify_call``:
+
+* **custom rules** (``zymase.custom`` with ``defvjp``): the call stays and computes the primal;
+  ``fwd(*primals)`` runs beside it and its residuals go to a heap block; the adjoint calls
+  ``bwd(residuals, ȳ)`` once per lane and adds the returned adjoints (float arguments into
+  their slots, array arguments into their shadows through a compiled ``dst += src``);
+* **recursive callees** (``callees.py``): the callee's forward derivative, called once per
+  active float argument with that argument's unit tangent, gives ∂G/∂aⱼ, saved to a heap
+  block; the adjoint adds ȳ·∂G/∂aⱼ — linear in the depth of the recursion;
+* **LAPACK** and **BLAS** (``lapack.py``, ``blas.py``): the routine's own ``save`` copies what
+  its adjoint needs before the primal can overwrite it; its ``adjoint`` runs per lane.
+
+Invariant: every save's code ends at an *anchor* instruction recorded in ``CallSites.anchor``;
+the adjoint runs where the reverse walk meets the anchor, so it comes before the walk restores
+the heap block's current-value slot.  Every heap block is freed by its adjoint (the adjoint
+sweep runs exactly once per forward execution of the call).
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Dict, List
+
+from numba.core import types as nbt
+
+from ...errors import unsupported
+from ...ir.builder import Builder
+from ...ir.types import I32, I64, I8, PTR, FunctionType, StructType, alloc_size
+from ...ir.values import Constant, Function, Instruction, Value, const_float, const_int, zero
+from ...llvm.jit import value_type
+from .. import blas, callees, lapack
+from ..custom_calls import call_site, emit_rule_call
+from .common import accumulate_symbol, flat_types, flatten, free, release_arrays
+
+
+@dataclasses.dataclass
+class CallSites:
+    """Filled by the forward sweep, read by the tape plan and the adjoint sweep."""
+    custom: Dict[Instruction, tuple] = dataclasses.field(default_factory=dict)  # (site, buf)
+    blas: Dict[Instruction, tuple] = dataclasses.field(default_factory=dict)    # (call, buf, on)
+    anchor: Dict[Instruction, Instruction] = dataclasses.field(default_factory=dict)
+
+    def anchor_here(self, b: Builder, i: Instruction):
+        """The adjoint of ``i`` runs where the code just emitted at ``b`` ends."""
+        self.anchor[b.block.instructions[b.index - 1]] = i
+
+
+# -- forward sweep: saves ----------------------------------------------------------------------
+def save_custom(frame, act, sites: CallSites, i: Instruction, cf, b: Builder):
+    """A call with a user rule: ``fwd(*primals)`` runs beside it and its residuals go to a
+    heap buffer whose address the adjoint sweep gets from the tape."""
+    site = call_site(cf, i)
+    if cf.inactive or not any(a in act for a in site.args):
+        return
+    if cf.vjp_fwd is None:
+        raise unsupported(f"`{cf.name}` in reverse mode: it has a custom derivative but no "
+                          f"reverse rule", i.loc,
+                          help=f"define one with {cf.name}.defvjp(fwd, bwd)")
+    if isinstance(site.restype, nbt.Array):
+        raise unsupported(f"a reverse-mode custom rule for `{cf.name}`, which returns an "
+                          f"array", i.loc, help="return a float, or use forward mode")
+    entry = frame.entry()
+    exc = site.excinfo if site.excinfo is not None else frame.excinfo
+    res_all = emit_rule_call(frame.module, b, entry, site, "fwd", site.argtypes, site.args, exc)
+    _, _, fsig = cf.rule_function("fwd", site.argtypes)
+    res_t = fsig.return_type.types[1]
+    res = b.extractvalue(res_all, [1])
+    size = const_int(I64, max(8, alloc_size(res.type)))
+    buf = b.call("malloc", FunctionType(PTR, (I64,)), [size])
+    b.store(res, buf)
+    release_arrays(b, b.extractvalue(res_all, [0]), fsig.return_type.types[0])
+    sites.custom[i] = (site, buf)
+    site.res_t = res_t
+    sites.anchor_here(b, i)
+
+
+def save_recursive(frame, act, sites: CallSites, i: Instruction, callee: Function, b: Builder):
+    """A call of a function defined in the module: the call stays; ∂G/∂aⱼ for each active
+    float argument goes to a heap block."""
+    rt = callees.check_callee(callee, i.loc)
+    mask = callees.active_mask(i, act)
+    if rt is None or not any(mask):
+        return
+    if not rt.is_float:
+        raise unsupported(f"a reverse-mode call of the recursive function "
+                          f"`{callees.python_name(callee.name)}` returning {rt}", i.loc)
+    site = callees.CallSite(callee, i, rt, mask)
+    dname, dsig = callees.derivative(frame.module, callee, mask, rt)
+    entry = frame.entry()
+    out_t = StructType((rt, rt))
+    out = entry.alloca(out_t)
+    k = sum(mask)
+    buf = b.call("malloc", FunctionType(PTR, (I64,)), [const_int(I64, 8 * k)])
+    for j in range(k):
+        unit = [const_float(a.type, 1.0 if m == j else 0.0)
+                for m, a in enumerate(a for a, on in zip(site.args, mask) if on)]
+        b.call(dname, callees.call_type(dsig), [out, site.excinfo] + site.args + unit)
+        b.store(b.extractvalue(b.load(out_t, out), [1]), b.gep(I64, buf, [const_int(I64, j)]))
+    sites.custom[i] = (site, buf)
+    sites.anchor_here(b, i)
+
+
+def save_lapack(act, sites: CallSites, i: Instruction, b: Builder):
+    c = lapack.parse(i, act)
+    on = [p in act for p in c.ptrs()] if c is not None else []
+    if c is not None and lapack.has_work(c, on, i):
+        b.after(i)  # code goes in before and after the call
+        buf = lapack.save(i, b, c)
+        sites.blas[i] = (c, buf, on)
+        sites.anchor_here(b, i)
+
+
+def save_blas_matrix(act, sites: CallSites, i: Instruction, b: Builder):
+    c = blas.parse_matrix(i)
+    on = [p in act for p in blas.matrix_inputs(c)]
+    if any(on) and c.c in act:
+        sites.blas[i] = (c, blas.matrix_save(b, c, on), on)
+        sites.anchor_here(b, i)
+
+
+def save_blas_vector(act, sites: CallSites, i: Instruction, b: Builder):
+    c = blas.parse(i)
+    on = [p in act for p, _ in c.vecs]
+    if any(on) and c.out in act:
+        sites.blas[i] = (c, blas.save(b, c, on), on)
+        # the adjoint runs where the saving ends, before the reverse walk
+        # restores the block's current-value slot (as for custom rules)
+        sites.anchor_here(b, i)
+
+
+# -- what the adjoint sweep needs --------------------------------------------------------------
+def call_needs(i: Instruction, sites: CallSites, shadow: Dict[Value, Value]) -> List[Value]:
+    """Values the adjoint of a call with a rule reads (taped or recomputed), or None for a
+    call without one."""
+    if i in sites.blas and isinstance(sites.blas[i][0], lapack.CALL_TYPES):
+        c, buf, on = sites.blas[i]
+        ints = [v for v in c.ints() if not isinstance(v, Constant)]
+        return [buf] + ints + [shadow[p] for p, ok in zip(c.ptrs(), on) if ok]
+    if i in sites.blas and isinstance(sites.blas[i][0], blas.MatCall):
+        c, buf, on = sites.blas[i]
+        ints = [v for v in (c.m, c.n, c.k, c.lda, c.ldb, c.ldc) if not isinstance(v, Constant)]
+        return ([buf] + ints + [shadow[p] for p, ok in zip(blas.matrix_inputs(c), on) if ok]
+                + [shadow[c.c]])
+    if i in sites.blas:
+        c, buf, on = sites.blas[i]
+        return ([buf, c.n] + [inc for _, inc in c.vecs if not isinstance(inc, Constant)]
+                + [shadow[p] for (p, _), ok in zip(c.vecs, on) if ok] + [shadow[c.out]])
+    if i in sites.custom:
+        site, buf = sites.custom[i]
+        out = [buf] + [shadow[a] for a in site.args if a.type.is_pointer and a in shadow]
+        out += [a for a in site.args if a.type.is_int]
+        if site.retptr is not None:
+            out.append(shadow[site.retptr])
+        return out
+    return None
+
+
+# -- adjoint sweep -----------------------------------------------------------------------------
+def adjoint(frame, aug, store, b: Builder, site_inst: Instruction, r):
+    """The adjoint of a call with a rule (``r`` materialises forward values)."""
+    if site_inst in aug.calls.blas:
+        _blas_adjoint(frame, aug, b, site_inst, r)
+        return
+    site, buf = aug.calls.custom[site_inst]
+    if isinstance(site, callees.CallSite):
+        _recursive_adjoint(frame, aug, store, b, r, site, buf)
+    else:
+        _custom_adjoint(frame, aug, store, b, site_inst, r, site, buf)
+
+
+def _recursive_adjoint(frame, aug, store, b: Builder, r, site, buf):
+    """``a_j`` += ``ybar`` · ∂G/∂a_j for each active float argument (every lane)."""
+    sb = aug.sb
+    rt = site.rt
+    sp = r(sb.shadow[site.retptr])
+    ybar = sb.load(b, rt, sp)
+    sb.store(b, zero(frame.stype(rt)), sp)
+    fbuf = r(buf)
+    active_args = [a for a, on in zip(site.args, site.mask) if on]
+    for j, a in enumerate(active_args):
+        d = b.load(rt, b.gep(I64, fbuf, [const_int(I64, j)]))
+        lanes = [b.fmul(y, d) for y in sb.lanes(b, ybar)]
+        delta = sb.gather_lanes(b, lanes)
+        if a.type != rt:
+            delta = b.cast("fptrunc" if a.type.bits < rt.bits else "fpext", delta,
+                           frame.stype(a.type))
+        store.add_to(b, a, delta)
+    free(b, fbuf)
+
+
+def _custom_adjoint(frame, aug, store, b: Builder, i: Instruction, r, site, buf):
+    cf = site.cf
+    sb = aug.sb
+    if site.retptr is not None:
+        vt = value_type(site.restype)
+        sp = r(sb.shadow[site.retptr])
+        if frame.width > 1 and not vt.is_float:
+            raise unsupported(f"a batched reverse-mode call of `{cf.name}`, whose result is "
+                              f"{site.restype}", i.loc, help="use width=1")
+        ybar = sb.load(b, vt, sp)
+        sb.store(b, zero(frame.stype(vt)), sp)
+    else:
+        ybar = store.take(b, i)
+    res_v = b.load(value_type(site.res_t), r(buf))
+    entry = frame.entry()
+    exc = site.excinfo if site.excinfo is not None else frame.excinfo
+    _, _, bsig = cf.rule_function("bwd", (site.res_t, site.restype))
+    adj_types = bsig.return_type.types
+    if len(adj_types) != len(site.argtypes):
+        raise unsupported(f"the reverse rule of `{cf.name}`: bwd returned {len(adj_types)} "
+                          f"adjoints for {len(site.argtypes)} arguments", i.loc)
+    from ...frontend.numba import describe_args
+    amap = describe_args(site.argtypes, [f"a{k}" for k in range(len(site.argtypes))], None)
+    # width N: the rule runs once per lane, with that lane's result adjoint; float
+    # adjoints are gathered back into vectors, array adjoints go to the lane's shadow
+    float_adj: Dict[int, List[Value]] = {}
+    for lane, ybar_k in enumerate(sb.lanes(b, ybar)):
+        out = emit_rule_call(frame.module, b, entry, site, "bwd", (site.res_t, site.restype),
+                             flatten(b, res_v, site.res_t) + flatten(b, ybar_k, site.restype),
+                             exc)
+        for k, (info, at) in enumerate(zip(amap.args, adj_types)):
+            leaves = site.args[info.first - 2: info.first - 2 + info.count]
+            adj = b.extractvalue(out, [k])
+            if isinstance(info.nbtype, nbt.Float) and isinstance(at, nbt.Float):
+                if at != info.nbtype:
+                    adj = b.cast("fptrunc" if info.nbtype.bitwidth < 64 else "fpext", adj,
+                                 leaves[0].type)
+                float_adj.setdefault(k, []).append(adj)
+            elif isinstance(info.nbtype, nbt.Array) and isinstance(at, nbt.Array):
+                dst = [frame.lane(b, r(sb.shadow[v]), lane) if v.type.is_pointer else r(v)
+                       for v in leaves]
+                sym = accumulate_symbol(frame.module, info.nbtype, at)
+                b.call(sym, FunctionType(I32, (PTR, PTR) + tuple(v.type for v in dst)
+                                         + tuple(t for t in flat_types(adj.type))),
+                       [entry.alloca(I8), exc] + dst + flatten(b, adj, at))
+                release_arrays(b, adj, at)
+    for k, adjs in float_adj.items():
+        info = amap.args[k]
+        store.add_to(b, site.args[info.first - 2], sb.gather_lanes(b, adjs))
+    release_arrays(b, res_v, site.res_t)
+    free(b, r(buf))
+
+
+def _blas_adjoint(frame, aug, b: Builder, i: Instruction, r):
+    c, buf, on = aug.calls.blas[i]
+    sb = aug.sb
+    width = frame.width
+    if isinstance(c, lapack.CALL_TYPES):
+        lanes = [sb.lanes(b, r(sb.shadow[p])) if ok else [None] * width
+                 for p, ok in zip(c.ptrs(), on)]
+        lapack.adjoint(b, frame.entry(), c.remap(r), r(buf), [list(x) for x in zip(*lanes)])
+        return
+    if isinstance(c, blas.MatCall):
+        cr = dataclasses.replace(c, m=r(c.m), n=r(c.n), k=r(c.k), lda=r(c.lda), ldb=r(c.ldb),
+                                 ldc=r(c.ldc), alpha=None, a=None, b=None, beta=None, c=None)
+        ins = [sb.lanes(b, r(sb.shadow[p])) if ok else [None] * width
+               for p, ok in zip(blas.matrix_inputs(c), on)]
+        outs = sb.lanes(b, r(sb.shadow[c.c]))
+        entry = frame.entry()
+        for k in range(width):
+            blas.matrix_adjoint(b, entry, cr, on, r(buf), ins[0][k], ins[1][k], outs[k])
+        free(b, r(buf))
+        return
+    sp = r(sb.shadow[c.out])
+    rbar = sb.load(b, c.t, sp)
+    aug.shadow_access(rbar, c.out)
+    aug.shadow_access(sb.store(b, zero(frame.stype(c.t)), sp), c.out)
+    cr = blas.BlasCall(c.name, c.t, r(c.n), [(None, r(inc)) for _, inc in c.vecs], None)
+    lanes = [sb.lanes(b, r(sb.shadow[p])) if ok else [None] * width
+             for (p, _), ok in zip(c.vecs, on)]
+    for k, rb in enumerate(sb.lanes(b, rbar)):
+        blas.adjoint(b, cr, on, r(buf), rb, [ln[k] for ln in lanes])
+    free(b, r(buf))
