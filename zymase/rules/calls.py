@@ -8,9 +8,9 @@ kind           which calls                                                      
 =============  ================================================================  ===========
 CUSTOM         a user rule or ``zymase.inactive`` (``custom.lookup_call``)          custom.py
 CALLEE         a recursive ``@njit`` function whose body is in the module           callees.py
-LAPACK         Numba's LAPACK entry points (``numba_xgesv``, ``numba_xxgetrf``, …)  lapack*.py
-BLAS_MATRIX    ``numba_xxgemv`` / ``numba_xxgemm``                                  blas.py
-BLAS_VECTOR    ``numba_xxdot`` / ``numba_xxnrm2``                                   blas.py
+LAPACK         Numba's LAPACK entry points (``numba_xgesv``, ``numba_xxgetrf``, …)  linalg/lapack.py
+BLAS_MATRIX    ``numba_xxgemv`` / ``numba_xxgemm``                                  linalg/blas.py
+BLAS_VECTOR    ``numba_xxdot`` / ``numba_xxnrm2``                                   linalg/blas.py
 ALLOCATOR      NRT MemInfo allocations (``table.ALLOCATORS``)                       table.py
 C_MALLOC       raw heap blocks (``malloc``, ``NRT_Allocate``)                       table.py
 C_REALLOC      ``realloc``
@@ -25,8 +25,10 @@ INACTIVE       calls that carry no derivative (``table.is_inactive_call``)      
 UNKNOWN        anything else: a call through a pointer, an unknown function
 =============  ================================================================  ===========
 
-Recognising a new library call by name is one entry in ``_BY_NAME``; what the transforms do
-with it lives with its rules.
+The library kinds come from ``LIBRARY_RULES``: each family's ``CallRule``
+(``call_rules.py``) says which names it matches, what its calls write and how both transforms
+differentiate them.  Recognising another kind of call by name is one entry in ``_BY_NAME``;
+what the transforms do with it lives with its rules.
 
 Invariant: ``classify_call`` looks only at the callee (its name, and for CUSTOM/CALLEE what it is),
 never at activity; what a kind means for a given call is decided by its rules.
@@ -38,7 +40,7 @@ from typing import List, Optional
 
 from ..custom import lookup_call
 from ..ir.values import Instruction, Module, Value
-from ..transforms import blas, lapack     # their call descriptions live with their rules
+from .linalg import blas, lapack     # their call descriptions live with their rules
 from ..transforms.callees import defined_callee
 from . import table
 
@@ -83,11 +85,16 @@ def classify_call(i: Instruction, module: Optional[Module] = None) -> Kind:
     return Kind.UNKNOWN
 
 
+# library calls: one rule object per family answers everything about its calls
+# (rules/call_rules.py: what they write, their tangents, saves and adjoints)
+LIBRARY_RULES = {
+    Kind.LAPACK: lapack.RULE,
+    Kind.BLAS_MATRIX: blas.MATRIX_RULE,
+    Kind.BLAS_VECTOR: blas.VECTOR_RULE,
+}
+
 # the kinds recognised by the callee's name, in the order of the table above
-_BY_NAME = (
-    (Kind.LAPACK, lambda n: n in lapack.CALLS),
-    (Kind.BLAS_MATRIX, lambda n: n in blas.MATRIX),
-    (Kind.BLAS_VECTOR, lambda n: n in blas.CALLS),
+_BY_NAME = tuple((kind, rule.matches) for kind, rule in LIBRARY_RULES.items()) + (
     (Kind.ALLOCATOR, lambda n: n in table.ALLOCATORS),
     (Kind.C_MALLOC, lambda n: n in table.C_MALLOCS),
     (Kind.C_REALLOC, lambda n: n == table.C_REALLOC),
@@ -107,12 +114,8 @@ def written_by(i: Instruction, kind: Kind) -> Optional[List[Value]]:
     anywhere."""
     if kind in (Kind.MEMSET, Kind.MEMCPY):
         return [i.operands[0]]
-    if kind is Kind.BLAS_MATRIX:
-        return blas.matrix_written(i)
-    if kind is Kind.LAPACK:
-        return lapack.written(i)
-    if kind is Kind.BLAS_VECTOR:
-        return blas.written(i)
+    if kind in LIBRARY_RULES:
+        return LIBRARY_RULES[kind].written(i)
     if kind in NO_WRITES:
         return []
     if any(o.type.is_pointer for o in i.operands):

@@ -99,7 +99,8 @@ from ..ir.values import (Argument, Constant, Function, Instruction, Module, Valu
                          undef, zero)
 from ..llvm.jit import value_type
 from ..rules import table
-from . import blas, callees, lapack
+from ..rules.linalg import blas, lapack
+from . import callees
 from ..rules.calls import Kind, classify_call
 from ..rules.emit import active_partials, partials, scaled
 from ..analysis.activity import analyse_activity

@@ -29,7 +29,7 @@ from ...ir.builder import Builder
 from ...ir.types import I64, ArrayType, StructType, Type, VectorType, contains_float, contains_pointer
 from ...ir.values import Argument, Block, Instruction, Value, const_int
 from ...rules import table
-from ...rules.calls import Kind, classify_call
+from ...rules.calls import LIBRARY_RULES, Kind, classify_call
 from .. import callees
 from ..scopes import AliasScopes, shadow_keys
 from ..shadows import ShadowBuilder, align_of, describe
@@ -162,12 +162,8 @@ class AugmentedSweep:
                               help=self._no_shadow_help(i.operands[0]))
         if kind is Kind.MEMCPY and i.operands[0] in act and i.operands[1] in act:
             self.copy_types[i] = self._memory_float_type(i)
-        if kind is Kind.LAPACK:
-            calls.save_lapack(act, sites, i, b)
-        elif kind is Kind.BLAS_MATRIX:
-            calls.save_blas_matrix(act, sites, i, b)
-        elif kind is Kind.BLAS_VECTOR:
-            calls.save_blas_vector(act, sites, i, b)
+        if kind in LIBRARY_RULES:
+            calls.save_library(self.frame, act, sites, LIBRARY_RULES[kind], i, b)
         elif kind in (Kind.ALLOCATOR, Kind.C_MALLOC) and i in act:
             # a zeroed shadow per lane, kept until the adjoint sweep ends: a MemInfo (data
             # at byte 24) or a raw block (a slice copy's temporary)

@@ -10,8 +10,9 @@ Four families, told apart by ``rules/calls.classify_call``:
 * **recursive callees** (``callees.py``): the callee's forward derivative, called once per
   active float argument with that argument's unit tangent, gives ∂G/∂aⱼ, saved to a heap
   block; the adjoint adds ȳ·∂G/∂aⱼ — linear in the depth of the recursion;
-* **LAPACK** and **BLAS** (``lapack.py``, ``blas.py``): the routine's own ``save`` copies what
-  its adjoint needs before the primal can overwrite it; its ``adjoint`` runs per lane.
+* **LAPACK** and **BLAS** (``rules/linalg/``): the family's ``CallRule`` saves what the
+  adjoint needs before the primal can overwrite it, says what the adjoint reads back, and
+  emits the adjoint (per lane).
 
 Invariant: every save's code ends at an *anchor* instruction recorded in ``CallSites.anchor``;
 the adjoint runs where the reverse walk meets the anchor, so it comes before the walk restores
@@ -28,9 +29,10 @@ from numba.core import types as nbt
 from ...errors import unsupported
 from ...ir.builder import Builder
 from ...ir.types import I32, I64, I8, PTR, FunctionType, StructType, alloc_size
-from ...ir.values import Constant, Function, Instruction, Value, const_float, const_int, zero
+from ...ir.values import Function, Instruction, Value, const_float, const_int, zero
 from ...llvm.jit import value_type
-from .. import blas, callees, lapack
+from ...rules.call_rules import CallContext
+from .. import callees
 from ..custom_calls import call_site, emit_rule_call
 from .common import accumulate_symbol, flat_types, flatten, free, release_arrays
 
@@ -39,7 +41,7 @@ from .common import accumulate_symbol, flat_types, flatten, free, release_arrays
 class CallSites:
     """Filled by the forward sweep, read by the tape plan and the adjoint sweep."""
     custom: Dict[Instruction, tuple] = dataclasses.field(default_factory=dict)  # (site, buf)
-    blas: Dict[Instruction, tuple] = dataclasses.field(default_factory=dict)    # (call, buf, on)
+    library: Dict[Instruction, tuple] = dataclasses.field(default_factory=dict)  # (rule, c, buf, on)
     anchor: Dict[Instruction, Instruction] = dataclasses.field(default_factory=dict)
 
     def anchor_here(self, b: Builder, i: Instruction):
@@ -102,31 +104,15 @@ def save_recursive(frame, act, sites: CallSites, i: Instruction, callee: Functio
     sites.anchor_here(b, i)
 
 
-def save_lapack(act, sites: CallSites, i: Instruction, b: Builder):
-    c = lapack.parse(i, act)
-    on = [p in act for p in c.ptrs()] if c is not None else []
-    if c is not None and lapack.has_work(c, on, i):
-        b.after(i)  # code goes in before and after the call
-        buf = lapack.save(i, b, c)
-        sites.blas[i] = (c, buf, on)
-        sites.anchor_here(b, i)
-
-
-def save_blas_matrix(act, sites: CallSites, i: Instruction, b: Builder):
-    c = blas.parse_matrix(i)
-    on = [p in act for p in blas.matrix_inputs(c)]
-    if any(on) and c.c in act:
-        sites.blas[i] = (c, blas.matrix_save(b, c, on), on)
-        sites.anchor_here(b, i)
-
-
-def save_blas_vector(act, sites: CallSites, i: Instruction, b: Builder):
-    c = blas.parse(i)
-    on = [p in act for p, _ in c.vecs]
-    if any(on) and c.out in act:
-        sites.blas[i] = (c, blas.save(b, c, on), on)
-        # the adjoint runs where the saving ends, before the reverse walk
-        # restores the block's current-value slot (as for custom rules)
+def save_library(frame, act, sites: CallSites, rule, i: Instruction, b: Builder):
+    """A BLAS/LAPACK call (``rules/call_rules.py``): its rule saves what its adjoint needs."""
+    c = rule.describe(i, act)
+    on = [p in act for p in rule.inputs(c)] if c is not None else []
+    if c is not None and rule.has_work(c, on, act, i):
+        buf = rule.save(CallContext(b, frame.entry, frame.width, None), i, c, on)
+        sites.library[i] = (rule, c, buf, on)
+        # the adjoint runs where the saving ends, before the reverse walk restores the
+        # block's current-value slot (as for custom rules)
         sites.anchor_here(b, i)
 
 
@@ -134,19 +120,9 @@ def save_blas_vector(act, sites: CallSites, i: Instruction, b: Builder):
 def call_needs(i: Instruction, sites: CallSites, shadow: Dict[Value, Value]) -> List[Value]:
     """Values the adjoint of a call with a rule reads (taped or recomputed), or None for a
     call without one."""
-    if i in sites.blas and isinstance(sites.blas[i][0], lapack.CALL_TYPES):
-        c, buf, on = sites.blas[i]
-        ints = [v for v in c.ints() if not isinstance(v, Constant)]
-        return [buf] + ints + [shadow[p] for p, ok in zip(c.ptrs(), on) if ok]
-    if i in sites.blas and isinstance(sites.blas[i][0], blas.MatCall):
-        c, buf, on = sites.blas[i]
-        ints = [v for v in (c.m, c.n, c.k, c.lda, c.ldb, c.ldc) if not isinstance(v, Constant)]
-        return ([buf] + ints + [shadow[p] for p, ok in zip(blas.matrix_inputs(c), on) if ok]
-                + [shadow[c.c]])
-    if i in sites.blas:
-        c, buf, on = sites.blas[i]
-        return ([buf, c.n] + [inc for _, inc in c.vecs if not isinstance(inc, Constant)]
-                + [shadow[p] for (p, _), ok in zip(c.vecs, on) if ok] + [shadow[c.out]])
+    if i in sites.library:
+        rule, c, buf, on = sites.library[i]
+        return rule.needs(c, buf, on, shadow)
     if i in sites.custom:
         site, buf = sites.custom[i]
         out = [buf] + [shadow[a] for a in site.args if a.type.is_pointer and a in shadow]
@@ -160,8 +136,10 @@ def call_needs(i: Instruction, sites: CallSites, shadow: Dict[Value, Value]) -> 
 # -- adjoint sweep -----------------------------------------------------------------------------
 def adjoint(frame, aug, store, b: Builder, site_inst: Instruction, r):
     """The adjoint of a call with a rule (``r`` materialises forward values)."""
-    if site_inst in aug.calls.blas:
-        _blas_adjoint(frame, aug, b, site_inst, r)
+    if site_inst in aug.calls.library:
+        rule, c, buf, on = aug.calls.library[site_inst]
+        rule.adjoint(CallContext(b, frame.entry, frame.width, aug.sb, r, reverse=True,
+                                 shadow_access=aug.shadow_access), c, buf, on)
         return
     site, buf = aug.calls.custom[site_inst]
     if isinstance(site, callees.CallSite):
@@ -240,36 +218,4 @@ def _custom_adjoint(frame, aug, store, b: Builder, i: Instruction, r, site, buf)
         info = amap.args[k]
         store.add_to(b, site.args[info.first - 2], sb.gather_lanes(b, adjs))
     release_arrays(b, res_v, site.res_t)
-    free(b, r(buf))
-
-
-def _blas_adjoint(frame, aug, b: Builder, i: Instruction, r):
-    c, buf, on = aug.calls.blas[i]
-    sb = aug.sb
-    width = frame.width
-    if isinstance(c, lapack.CALL_TYPES):
-        lanes = [sb.lanes(b, r(sb.shadow[p])) if ok else [None] * width
-                 for p, ok in zip(c.ptrs(), on)]
-        lapack.adjoint(b, frame.entry(), c.remap(r), r(buf), [list(x) for x in zip(*lanes)])
-        return
-    if isinstance(c, blas.MatCall):
-        cr = dataclasses.replace(c, m=r(c.m), n=r(c.n), k=r(c.k), lda=r(c.lda), ldb=r(c.ldb),
-                                 ldc=r(c.ldc), alpha=None, a=None, b=None, beta=None, c=None)
-        ins = [sb.lanes(b, r(sb.shadow[p])) if ok else [None] * width
-               for p, ok in zip(blas.matrix_inputs(c), on)]
-        outs = sb.lanes(b, r(sb.shadow[c.c]))
-        entry = frame.entry()
-        for k in range(width):
-            blas.matrix_adjoint(b, entry, cr, on, r(buf), ins[0][k], ins[1][k], outs[k])
-        free(b, r(buf))
-        return
-    sp = r(sb.shadow[c.out])
-    rbar = sb.load(b, c.t, sp)
-    aug.shadow_access(rbar, c.out)
-    aug.shadow_access(sb.store(b, zero(frame.stype(c.t)), sp), c.out)
-    cr = blas.BlasCall(c.name, c.t, r(c.n), [(None, r(inc)) for _, inc in c.vecs], None)
-    lanes = [sb.lanes(b, r(sb.shadow[p])) if ok else [None] * width
-             for (p, _), ok in zip(c.vecs, on)]
-    for k, rb in enumerate(sb.lanes(b, rbar)):
-        blas.adjoint(b, cr, on, r(buf), rb, [ln[k] for ln in lanes])
     free(b, r(buf))

@@ -66,7 +66,7 @@ def has_adjoint(i: Instruction, aug) -> bool:
     if i.opcode == "store":
         return i.operands[1] in act and contains_float(i.operands[0].type)
     if i.opcode == "call":
-        if i in aug.calls.custom or i in aug.calls.blas:
+        if i in aug.calls.custom or i in aug.calls.library:
             return True
         if classify_call(i) in (Kind.MEMSET, Kind.MEMCPY):
             return i.operands[0] in act

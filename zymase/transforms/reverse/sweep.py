@@ -121,7 +121,7 @@ class AdjointSweep:
                 store.flush(b)
                 calls.adjoint(self.frame, self.aug, store, b, sites.anchor[i],
                               lambda v, memo=memo: rc.materialize(v, b, memo))
-            elif i in primal and i not in sites.custom and i not in sites.blas:
+            elif i in primal and i not in sites.custom and i not in sites.library:
                 memo = {}
                 self.adjoint(b, i, lambda v, memo=memo: rc.materialize(v, b, memo))
             if i in tplan.leaves and i not in tplan.inv:

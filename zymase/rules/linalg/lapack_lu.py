@@ -32,9 +32,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import List, Optional
 
-from ..ir.builder import Builder
-from ..ir.types import I64, Type
-from ..ir.values import Value, const_float, const_int
+from ...ir.builder import Builder
+from ...ir.types import I64, Type
+from ...ir.values import Value, const_float, const_int
 from .lapack_kernels import Kit, N, T, free, malloc
 
 GETRF, GETRI = "numba_xxgetrf", "numba_ez_xxgetri"

@@ -37,9 +37,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import List, Optional
 
-from ..ir.builder import Builder
-from ..ir.types import F64, I32, I64, I8, PTR, FunctionType, Type
-from ..ir.values import Value, const_float, const_int
+from ...ir.builder import Builder
+from ...ir.types import F64, I32, I64, I8, PTR, FunctionType, Type
+from ...ir.values import Value, const_float, const_int
 from . import blas
 from .lapack_kernels import Kit, N, T, free, malloc
 

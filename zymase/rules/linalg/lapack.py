@@ -46,13 +46,14 @@ primal.  Complex kinds raise ``UnsupportedError``.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import List, Optional
+from typing import Callable, List, Optional, Tuple
 
-from ..errors import unsupported
-from ..ir.builder import Builder
-from ..ir.types import I32, I64, I8, PTR, VOID, FunctionType, Type
-from ..ir.values import Constant, Instruction, Value, const_float, const_int
+from ...errors import unsupported
+from ...ir.builder import Builder
+from ...ir.types import I32, I64, I8, PTR, VOID, FunctionType, Type
+from ...ir.values import Constant, Instruction, Value, const_float, const_int
 from . import blas, lapack_lstsq, lapack_lu, lapack_svd, lapack_sym
+from ..call_rules import CallRule
 from .lapack_kernels import Kit
 
 GESV = "numba_xgesv"
@@ -64,13 +65,6 @@ REFUSED = {
     "numba_ez_rgeev": "np.linalg.eig / eigvals (LAPACK geev)",
     "numba_ez_cgeev": "np.linalg.eig / eigvals (LAPACK geev)",
 }
-_WHAT = {GESV: "np.linalg.solve", lapack_lu.GETRF: "np.linalg.inv/det/slogdet (LAPACK getrf)",
-         lapack_lu.GETRI: "np.linalg.inv (LAPACK getri)",
-         lapack_sym.POTRF: "np.linalg.cholesky (LAPACK potrf)",
-         lapack_sym.EVD: "np.linalg.eigh/eigvalsh (LAPACK syevd)",
-         lapack_svd.GESDD: "np.linalg.svd (LAPACK gesdd)",
-         lapack_lstsq.GELSD: "np.linalg.lstsq (LAPACK gelsd)"}
-CALLS = set(_WHAT) | set(REFUSED)
 
 
 @dataclass
@@ -83,6 +77,8 @@ class Gesv:
     lda: Value
     b: Value
     ldb: Value
+
+    name = GESV
 
     def ptrs(self) -> List[Value]:
         return [self.a, self.b]
@@ -150,21 +146,10 @@ def parse(i: Instruction, active=None):
 
 def written(i: Instruction):
     """The memory the call writes."""
-    name = i.callee_name or ""
-    o = i.operands
-    if name == GESV:
-        return [o[3], o[6]]
-    if name == lapack_lu.GETRF:
-        return [o[3], o[5]]
-    if name in (lapack_lu.GETRI, lapack_sym.POTRF):
-        return [o[2] if name == lapack_lu.GETRI else o[3]]
-    if name == lapack_sym.EVD:
-        return [o[4], o[6]]
-    if name == lapack_svd.GESDD:
-        return [o[4], o[6], o[7], o[9]]
-    if name == lapack_lstsq.GELSD:
-        return [o[4], o[6], o[8], o[10]]
-    return [p for p in o if p.type.is_pointer]
+    routine = ROUTINES.get(i.callee_name or "")
+    if routine is None:
+        return [p for p in i.operands if p.type.is_pointer]
+    return [i.operands[k] for k in routine.written]
 
 
 def has_work(c, on: List[bool], i: Instruction) -> bool:
@@ -202,47 +187,19 @@ def _kit(b: Builder, entry: Optional[Builder], c) -> Kit:
 def forward(i: Instruction, b: Builder, entry: Builder, c, lanes: List[list]) -> None:
     """``b`` sits right after the primal call ``i`` (rules also emit code before it);
     ``lanes[k]`` lists lane k's shadows of ``c.ptrs()`` (None where inactive)."""
-    before = _Before(i, b)
-    if isinstance(c, Gesv):
-        acopy = save_before(before, c)
-        for sa, sbk in lanes:
-            tangent(b, entry, c, acopy, sa, sbk)
-        b.call("free", FunctionType(VOID, (PTR,)), [acopy])
-        return
-    rule = {lapack_lu.GETRF: lapack_lu.getrf_forward, lapack_lu.GETRI: lapack_lu.getri_forward,
-            lapack_sym.POTRF: lapack_sym.potrf_forward, lapack_sym.EVD: lapack_sym.evd_forward,
-            lapack_svd.GESDD: lapack_svd.svd_forward,
-            lapack_lstsq.GELSD: lapack_lstsq.lstsq_forward}
-    rule[c.name](_kit(b, entry, c), before, c, lanes)
+    ROUTINES[c.name].forward(_kit(b, entry, c), _Before(i, b), c, lanes)
 
 
 def save(i: Instruction, b: Builder, c) -> Value:
     """Reverse mode: the heap block the adjoint reads (code before and after the call ``i``;
     ``b`` sits right after it)."""
-    before = _Before(i, b)
-    if isinstance(c, Gesv):
-        buf = save_before(before, c)
-        save_after(b, c, buf)
-        return buf
-    rule = {lapack_lu.GETRF: lapack_lu.getrf_save, lapack_lu.GETRI: lapack_lu.getri_save,
-            lapack_sym.POTRF: lapack_sym.potrf_save, lapack_sym.EVD: lapack_sym.evd_save,
-            lapack_svd.GESDD: lapack_svd.svd_save, lapack_lstsq.GELSD: lapack_lstsq.lstsq_save}
-    return rule[c.name](before, _kit(b, None, c), c)
+    return ROUTINES[c.name].save(_Before(i, b), _kit(b, None, c), c)
 
 
 def adjoint(b: Builder, entry: Builder, c, buf: Value, lanes: List[list]) -> None:
     """The adjoint sweep for a description ``c`` already moved there (``c.remap``); frees
     ``buf``."""
-    if isinstance(c, Gesv):
-        for sa, sbk in lanes:
-            gesv_adjoint(b, entry, c, buf, sa, sbk)
-    else:
-        rule = {lapack_lu.GETRF: lapack_lu.getrf_adjoint,
-                lapack_lu.GETRI: lapack_lu.getri_adjoint,
-                lapack_sym.POTRF: lapack_sym.potrf_adjoint, lapack_sym.EVD: lapack_sym.evd_adjoint,
-                lapack_svd.GESDD: lapack_svd.svd_adjoint,
-                lapack_lstsq.GELSD: lapack_lstsq.lstsq_adjoint}
-        rule[c.name](_kit(b, entry, c), c, buf, lanes)
+    ROUTINES[c.name].adjoint(_kit(b, entry, c), c, buf, lanes)
     b.call("free", FunctionType(VOID, (PTR,)), [buf])
 
 
@@ -326,3 +283,97 @@ def gesv_adjoint(b: Builder, entry: Builder, c: Gesv, buf: Value, sa: Optional[V
         b.call(blas.GEMM, blas.GEMM_TYPE, [c.kind, blas.i8_const(blas.TRANS_N),
                                            blas.i8_const(blas.TRANS_T), c.n, c.n, c.nrhs, minus,
                                            sb, c.ldb, x, c.n, zero, sa, c.lda])
+
+
+def _gesv_forward(kit: Kit, before: Builder, c: Gesv, lanes: List[list]) -> None:
+    acopy = save_before(before, c)
+    for sa, sbk in lanes:
+        tangent(kit.b, kit.entry, c, acopy, sa, sbk)
+    kit.b.call("free", FunctionType(VOID, (PTR,)), [acopy])
+
+
+def _gesv_save(before: Builder, kit: Kit, c: Gesv) -> Value:
+    buf = save_before(before, c)
+    save_after(kit.b, c, buf)
+    return buf
+
+
+def _gesv_adjoint(kit: Kit, c: Gesv, buf: Value, lanes: List[list]) -> None:
+    for sa, sbk in lanes:
+        gesv_adjoint(kit.b, kit.entry, c, buf, sa, sbk)
+
+
+# -- the routines and the call rule (rules/call_rules.py) -------------------------------------------
+@dataclass(frozen=True)
+class Routine:
+    """One LAPACK entry point: what emits it, the operands it writes, and its rules:
+    ``forward(kit, before, c, lanes)``, ``save(before, kit, c) -> buf`` and
+    ``adjoint(kit, c, buf, lanes)`` (``before`` emits ahead of the primal call, ``kit.b``
+    right after it; ``lanes[k]`` lists lane k's shadows of ``c.ptrs()``)."""
+    what: str
+    written: Tuple[int, ...]
+    forward: Callable
+    save: Callable
+    adjoint: Callable
+
+
+ROUTINES = {
+    GESV: Routine("np.linalg.solve", (3, 6), _gesv_forward, _gesv_save, _gesv_adjoint),
+    lapack_lu.GETRF: Routine("np.linalg.inv/det/slogdet (LAPACK getrf)", (3, 5),
+                             lapack_lu.getrf_forward, lapack_lu.getrf_save,
+                             lapack_lu.getrf_adjoint),
+    lapack_lu.GETRI: Routine("np.linalg.inv (LAPACK getri)", (2,), lapack_lu.getri_forward,
+                             lapack_lu.getri_save, lapack_lu.getri_adjoint),
+    lapack_sym.POTRF: Routine("np.linalg.cholesky (LAPACK potrf)", (3,),
+                              lapack_sym.potrf_forward, lapack_sym.potrf_save,
+                              lapack_sym.potrf_adjoint),
+    lapack_sym.EVD: Routine("np.linalg.eigh/eigvalsh (LAPACK syevd)", (4, 6),
+                            lapack_sym.evd_forward, lapack_sym.evd_save, lapack_sym.evd_adjoint),
+    lapack_svd.GESDD: Routine("np.linalg.svd (LAPACK gesdd)", (4, 6, 7, 9),
+                              lapack_svd.svd_forward, lapack_svd.svd_save,
+                              lapack_svd.svd_adjoint),
+    lapack_lstsq.GELSD: Routine("np.linalg.lstsq (LAPACK gelsd)", (4, 6, 8, 10),
+                                lapack_lstsq.lstsq_forward, lapack_lstsq.lstsq_save,
+                                lapack_lstsq.lstsq_adjoint),
+}
+_WHAT = {name: r.what for name, r in ROUTINES.items()}
+CALLS = set(ROUTINES) | set(REFUSED)
+
+
+class LapackRule(CallRule):
+    """Numba's LAPACK entry points: the call stays and computes the primal; its rules run
+    before and after it (forward), or save before/after it and run in the adjoint sweep."""
+    names = frozenset(CALLS)
+
+    def written(self, i):
+        return written(i)
+
+    def describe(self, i, active):
+        return parse(i, active)
+
+    def inputs(self, c):
+        return c.ptrs()
+
+    def has_work(self, c, on, active, i):
+        return has_work(c, on, i)
+
+    def tangent(self, ctx, i, c, on):
+        b = ctx.b
+        b.after(i)  # the rule's code goes before and after the call
+        lanes = ctx.lanes_if(c.ptrs(), on)
+        forward(i, b, ctx.entry(), c, [list(x) for x in zip(*lanes)])
+
+    def save(self, ctx, i, c, on):
+        ctx.b.after(i)  # code goes in before and after the call
+        return save(i, ctx.b, c)
+
+    def needs(self, c, buf, on, shadow):
+        ints = [v for v in c.ints() if not isinstance(v, Constant)]
+        return [buf] + ints + [shadow[p] for p, ok in zip(c.ptrs(), on) if ok]
+
+    def adjoint(self, ctx, c, buf, on):
+        lanes = ctx.lanes_if(c.ptrs(), on)
+        adjoint(ctx.b, ctx.entry(), c.remap(ctx.r), ctx.r(buf), [list(x) for x in zip(*lanes)])
+
+
+RULE = LapackRule()

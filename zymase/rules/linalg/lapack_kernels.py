@@ -26,9 +26,9 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Sequence, Tuple
 
-from ..ir.builder import Builder
-from ..ir.types import F64, I32, I64, I8, PTR, VOID, FunctionType, Type
-from ..ir.values import Value, const_float, const_int
+from ...ir.builder import Builder
+from ...ir.types import F64, I32, I64, I8, PTR, VOID, FunctionType, Type
+from ...ir.values import Value, const_float, const_int
 from . import blas
 
 Mat = Tuple[Value, Value]          # (pointer, leading dimension)

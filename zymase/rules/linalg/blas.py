@@ -20,13 +20,16 @@ hands the block to the adjoint sweep through the tape and frees it there.  Only 
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
-from ..errors import unsupported
-from ..ir.builder import Builder
-from ..ir.types import F32, F64, I8, I32, I64, PTR, VOID, FunctionType, Type
-from ..ir.values import Argument, Constant, Function, Instruction, Module, Value, const_float, const_int
+from ...errors import unsupported
+from ...ir.builder import Builder
+from ...ir.types import F32, F64, I8, I32, I64, PTR, VOID, FunctionType, Type
+from ...ir.values import (Argument, Constant, Function, Instruction, Module, Value, const_float,
+                          const_int, zero)
+from ..call_rules import CallRule
 
 DOT, NRM2 = "numba_xxdot", "numba_xxnrm2"
 CALLS = {DOT, NRM2}
@@ -462,3 +465,98 @@ def matrix_adjoint(b: Builder, entry: Builder, c: MatCall, active: List[bool], b
     name = scale2_helper(b.module, t)
     b.call(name, FunctionType(VOID, (I64, I64, t, PTR, I64)),
            [cols, rows, beta_v, sc, c.ldc if c.name == GEMM else rows])
+
+
+# -- the call rules (rules/call_rules.py) ---------------------------------------------------------
+def _free(b: Builder, p: Value):
+    b.call("free", FunctionType(VOID, (PTR,)), [p])
+
+
+class VectorRule(CallRule):
+    """``numba_xxdot`` / ``numba_xxnrm2``: a float result written through ``out``."""
+    names = frozenset(CALLS)
+
+    def written(self, i):
+        return written(i)
+
+    def describe(self, i, active):
+        return parse(i)
+
+    def inputs(self, c):
+        return [p for p, _ in c.vecs]
+
+    def has_work(self, c, on, active, i):
+        return any(on) and c.out in active
+
+    def tangent(self, ctx, i, c, on):
+        lanes = ctx.lanes_if(self.inputs(c), on)
+        b = ctx.b
+        result = b.load(c.t, c.out) if c.name == NRM2 else None
+        outs = ctx.lanes(c.out)
+        for k in range(ctx.width):
+            b.store(tangent(b, c, [ln[k] for ln in lanes], result), outs[k])
+
+    def save(self, ctx, i, c, on):
+        return save(ctx.b, c, on)
+
+    def needs(self, c, buf, on, shadow):
+        return ([buf, c.n] + [inc for _, inc in c.vecs if not isinstance(inc, Constant)]
+                + [shadow[p] for (p, _), ok in zip(c.vecs, on) if ok] + [shadow[c.out]])
+
+    def adjoint(self, ctx, c, buf, on):
+        b, sb, r = ctx.b, ctx.sb, ctx.r
+        sp = ctx.shadow(c.out)
+        rbar = sb.load(b, c.t, sp)
+        ctx.shadow_access(rbar, c.out)
+        ctx.shadow_access(sb.store(b, zero(ctx.stype(c.t)), sp), c.out)
+        cr = BlasCall(c.name, c.t, r(c.n), [(None, r(inc)) for _, inc in c.vecs], None)
+        lanes = ctx.lanes_if(self.inputs(c), on)
+        for k, rb in enumerate(sb.lanes(b, rbar)):
+            adjoint(b, cr, on, r(buf), rb, [ln[k] for ln in lanes])
+        _free(b, r(buf))
+
+
+class MatrixRule(CallRule):
+    """``numba_xxgemv`` / ``numba_xxgemm``: ``C = α op(A) op(B) + β C``."""
+    names = frozenset(MATRIX)
+
+    def written(self, i):
+        return matrix_written(i)
+
+    def describe(self, i, active):
+        return parse_matrix(i)
+
+    def inputs(self, c):
+        return matrix_inputs(c)
+
+    def has_work(self, c, on, active, i):
+        return any(on) and c.c in active
+
+    def tangent(self, ctx, i, c, on):
+        ins = ctx.lanes_if(self.inputs(c), on)
+        outs = ctx.lanes(c.c)
+        for k in range(ctx.width):
+            matrix_tangent(ctx.b, ctx.entry(), c, ins[0][k], ins[1][k], outs[k])
+
+    def save(self, ctx, i, c, on):
+        return matrix_save(ctx.b, c, on)
+
+    def needs(self, c, buf, on, shadow):
+        ints = [v for v in (c.m, c.n, c.k, c.lda, c.ldb, c.ldc) if not isinstance(v, Constant)]
+        return ([buf] + ints + [shadow[p] for p, ok in zip(self.inputs(c), on) if ok]
+                + [shadow[c.c]])
+
+    def adjoint(self, ctx, c, buf, on):
+        b, r = ctx.b, ctx.r
+        cr = dataclasses.replace(c, m=r(c.m), n=r(c.n), k=r(c.k), lda=r(c.lda), ldb=r(c.ldb),
+                                 ldc=r(c.ldc), alpha=None, a=None, b=None, beta=None, c=None)
+        ins = ctx.lanes_if(self.inputs(c), on)
+        outs = ctx.lanes(c.c)
+        entry = ctx.entry()
+        for k in range(ctx.width):
+            matrix_adjoint(b, entry, cr, on, r(buf), ins[0][k], ins[1][k], outs[k])
+        _free(b, r(buf))
+
+
+VECTOR_RULE = VectorRule()
+MATRIX_RULE = MatrixRule()

@@ -25,9 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import List, Optional
 
-from ..ir.builder import Builder
-from ..ir.types import F64, I32, I64, I8, PTR, VOID, FunctionType, Type
-from ..ir.values import Value, const_float, const_int
+from ...ir.builder import Builder
+from ...ir.types import F64, I32, I64, I8, PTR, VOID, FunctionType, Type
+from ...ir.values import Value, const_float, const_int
 from . import blas
 from .lapack_kernels import Kit, free, malloc
 from .lapack_svd import GESDD, JOB_S, GESDD_T, coldots, gemm_kit, nan_value, scale_block, scalecols, sumsq
