@@ -72,7 +72,7 @@ import numpy as np
 
 from . import activities as A
 from .api import Derivative, autodiff_forward, autodiff_reverse
-from .convenience import is_float_array, is_float_scalar
+from .arguments import is_float_array, is_float_scalar
 from .errors import ActivityError
 from .frontend.numba import as_dispatcher
 
