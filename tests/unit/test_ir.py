@@ -18,7 +18,7 @@ from zymase.ir.builder import Builder
 from zymase.ir.lexer import Tokens
 from zymase.ir.parser import ParseError, parse_module, parse_type
 from zymase.ir.printer import print_module
-from zymase.ir.values import (Argument, Block, Constant, Function, GlobalRef, Instruction, Module,
+from zymase.ir.values import (Argument, Constant, Function, GlobalRef, Instruction, Module,
                               const_float, const_int, zero)
 
 # A kitchen-sink function: every construct the brief lists, in valid SSA.
