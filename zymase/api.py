@@ -101,7 +101,7 @@ class Derivative:
         if pairs or aliases or seed is not None:
             checks.append((njit_checker(n, pairs, aliases, seed, self.width), tuple(range(n))))
         self._intrinsic, self._entry, self._cache, self._py_entry = jit.make_caller(
-            n, self._build, name=f"zymase_{mode.value}_{_ident(self.py_func.__name__)}",
+            n, self._build, name=f"zymase_{mode.value}_{jit.ident(self.py_func.__name__)}",
             checks=checks, param_names=self.call_param_names)
         self.__name__ = f"d_{self.inner.__name__ if self.inner else self.py_func.__name__}"
         self.__doc__ = f"{mode.value}-mode derivative of {self.py_func.__name__}"
@@ -341,7 +341,7 @@ class Derivative:
         self._state.writes[tuple(argtypes)] = writes
         dprint(self.print_flags, "writes", prep.fe.llvm_name, writes.dump())
         sig = numba_signature(prep.fe, argtypes, self.activities, self.mode, self.ret, self.width)
-        base = f"{self.mode.value}.{_ident(self.py_func.__name__)}"
+        base = f"{self.mode.value}.{jit.ident(self.py_func.__name__)}"
         symbol = f"zymase.{base}.{disk_key[:20]}" if disk_key else jit.unique_symbol(base)
         counter = None
         if self.mode is A.Mode.REVERSE:
@@ -520,10 +520,6 @@ def _rebuild_derivative(fn, mode, acts, ret, width, checks, print_flags, cache, 
                       None if ret is None else A.ALL[ret], width, checks, set(print_flags), cache)
 
 
-def _ident(s: str) -> str:
-    return "".join(c if c.isalnum() else "_" for c in s)
-
-
 @typeof_impl.register(Derivative)
 def _typeof_derivative(val, c):
     return nbt.Dispatcher(val._entry)
@@ -559,53 +555,6 @@ def autodiff_reverse(fn=None, *activities, ret=A.Active, width=1, checks=True, p
     Active return, a trailing seed; it returns ``(primal, *adjoints of Active args)``.
     """
     return _make(A.Mode.REVERSE, fn, activities, ret, width, checks, print, cache)
-
-
-class Compiled:
-    """``fn`` passed through zymase's whole pipeline with the identity transform.
-
-    Same results as ``numba.njit(fn)``; exists to test and measure the pipeline itself
-    (front end → IR model → printer → O3 → back end) and as the base the transforms extend.
-    Callable from Python and from ``@njit`` code.
-    """
-
-    def __init__(self, fn, print=None):
-        self.dispatcher = as_dispatcher(fn)
-        self.py_func = self.dispatcher.py_func
-        self.print_flags = debug_flags(print)
-        code = self.py_func.__code__
-        self.timings: Dict[Tuple, Dict[str, float]] = {}
-        self._intrinsic, self._entry, _, _ = jit.make_caller(
-            code.co_argcount, self._build, name=f"zymase_primal_{_ident(self.py_func.__name__)}")
-        self.__name__ = self.py_func.__name__
-
-    def _build(self, argtypes):
-        import time
-        prep = prepare(self.dispatcher, argtypes, self.print_flags)
-        symbol = jit.unique_symbol(f"primal.{_ident(self.py_func.__name__)}")
-        fn = prep.function
-        prep.module.functions.pop(fn.name)
-        fn.name = symbol
-        fn.linkage = ""
-        prep.module.add_function(fn)
-        t0 = time.perf_counter()
-        lib, _ = finish(prep.module, symbol, self.print_flags)
-        prep.timings["finish"] = time.perf_counter() - t0
-        self.timings[tuple(argtypes)] = prep.timings
-        return prep.fe.signature, lib, symbol
-
-    def __call__(self, *args):
-        return self._entry(*args)
-
-
-@typeof_impl.register(Compiled)
-def _typeof_compiled(val, c):
-    return nbt.Dispatcher(val._entry)
-
-
-def compile(fn, print=None) -> Compiled:
-    """Run ``fn`` through zymase's pipeline unchanged (see ``Compiled``)."""
-    return Compiled(fn, print)
 
 
 def _drop_unless_called(module, name: str) -> None:
