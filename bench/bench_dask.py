@@ -36,7 +36,7 @@ def naive_task(df, params, x):
     ga, gm, gi = np.zeros_like(alphas), np.zeros_like(means), np.zeros_like(icf)
     t0 = time.perf_counter()
     df(alphas.copy(), ga, means.copy(), gm, icf.copy(), gi, x, 1.0)
-    return os.getpid(), len(df._builds), time.perf_counter() - t0
+    return os.getpid(), df.n_builds, time.perf_counter() - t0
 
 
 def run(workers, a, params):

@@ -7,7 +7,8 @@ pipeline unchanged.
 """
 from .activities import (Active, ActiveOnly, Const, Dual, DualOnly, Duplicated, DuplicatedOnly,
                          Mode)
-from .api import Compiled, Derivative, autodiff_forward, autodiff_reverse, compile
+from .api import Derivative, autodiff_forward, autodiff_reverse
+from .compiled import Compiled, compile
 from .convenience import grad, jacobian, jvp, value_and_grad, vjp
 from .custom import custom_derivative, custom_jvp, custom_vjp, inactive
 from .errors import ActivityError, InternalError, ShadowError, UnsupportedError, ZymaseError

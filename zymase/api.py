@@ -9,7 +9,8 @@ so a compiled caller calls the derivative directly.
 """
 from __future__ import annotations
 
-import numbers
+import ctypes
+from dataclasses import dataclass, field
 from typing import Dict, Optional, Sequence, Tuple
 
 import numba
@@ -43,6 +44,25 @@ def _has_float(t):
     return False
 
 
+@dataclass
+class BuildState:
+    """What a ``Derivative`` learns as it builds and runs.  Never pickled: an unpickled
+    derivative is rebuilt from its description and starts afresh."""
+    # Numba argument types of a call → (signature, code library, symbol)
+    builds: Dict[Tuple, Tuple] = field(default_factory=dict)
+    # the same keys → WriteResults of the primal (absent for builds loaded from the disk cache)
+    writes: Dict[Tuple, object] = field(default_factory=dict)
+    # reverse mode: the compiled code stores the tape bytes of each call at this cell's
+    # address, so it lives as long as the derivative (None in forward mode)
+    tape_cell: Optional[ctypes.c_int64] = None
+    last_tape: object = None    # the tape layout of the latest reverse-mode build
+    # the latest primal IR was the user's own compilation (no line tables): a failure is
+    # retried on a fresh compile with them, to quote the source line
+    reused: bool = False
+    # a call succeeded: later calls skip the paused-GC path of the first build
+    warm: bool = False
+
+
 class Derivative:
     """A compiled derivative of ``fn``; call it like the table in DESIGN.md says."""
 
@@ -65,8 +85,8 @@ class Derivative:
         self.cache = cache
         self.print_flags = debug_flags(print)
         self._validate_static()
-        self._builds: Dict[Tuple, Tuple] = {}
-        self._writes: Dict[Tuple, object] = {}   # build key → WriteResults of the primal
+        self._state = BuildState(
+            tape_cell=ctypes.c_int64(0) if mode is A.Mode.REVERSE else None)
         self._n_args = n = self.n_call_args
         pairs, k, shadow_pos = [], 0, []
         for pname, act in zip(self.param_names, self.activities):
@@ -81,7 +101,7 @@ class Derivative:
         if pairs or aliases or seed is not None:
             checks.append((njit_checker(n, pairs, aliases, seed, self.width), tuple(range(n))))
         self._intrinsic, self._entry, self._cache, self._py_entry = jit.make_caller(
-            n, self._build, name=f"zymase_{mode.value}_{_ident(self.py_func.__name__)}",
+            n, self._build, name=f"zymase_{mode.value}_{jit.ident(self.py_func.__name__)}",
             checks=checks, param_names=self.call_param_names)
         self.__name__ = f"d_{self.inner.__name__ if self.inner else self.py_func.__name__}"
         self.__doc__ = f"{mode.value}-mode derivative of {self.py_func.__name__}"
@@ -273,7 +293,7 @@ class Derivative:
         of a derivative, the inner derivative's transformed IR, canonicalised again."""
         if self.inner is None:
             prep = prepare(self.dispatcher, prim, self.print_flags, reuse)
-            self._reused = not prep.fe.line_info
+            self._state.reused = not prep.fe.line_info
             return prep
         from .frontend.numba import FrontendResult, describe_args
         from .ir.printer import print_module
@@ -301,11 +321,11 @@ class Derivative:
         Numba compile); that IR has no line tables, so if differentiating it fails, the
         function is compiled afresh with them and the error is raised from that attempt,
         quoting the source line."""
-        self._reused = False
+        self._state.reused = False
         try:
             return self._transform_with(argtypes, disk_key, reuse=True)
         except ZymaseError:
-            if not self._reused:
+            if not self._state.reused:
                 raise
         return self._transform_with(argtypes, disk_key, reuse=False)
 
@@ -318,16 +338,14 @@ class Derivative:
         self._validate_return(prep.fe.signature.return_type, argtypes)
         from .analysis.writes import analyse_writes
         writes = analyse_writes(prep.function, prep.fe.argmap)
-        self._writes[tuple(argtypes)] = writes
+        self._state.writes[tuple(argtypes)] = writes
         dprint(self.print_flags, "writes", prep.fe.llvm_name, writes.dump())
         sig = numba_signature(prep.fe, argtypes, self.activities, self.mode, self.ret, self.width)
-        base = f"{self.mode.value}.{_ident(self.py_func.__name__)}"
+        base = f"{self.mode.value}.{jit.ident(self.py_func.__name__)}"
         symbol = f"zymase.{base}.{disk_key[:20]}" if disk_key else jit.unique_symbol(base)
         counter = None
         if self.mode is A.Mode.REVERSE:
-            import ctypes
-            cell = self.__dict__.setdefault("_tape_cell", ctypes.c_int64(0))
-            counter = None if disk_key else ctypes.addressof(cell)
+            counter = None if disk_key else ctypes.addressof(self._state.tape_cell)
         res = differentiate(prep.module, prep.function, sig, symbol, counter)
         # only the derivative and what it calls stay (a recursive primal is called by the
         # derivatives of its recursive calls: it stays, private to this module)
@@ -339,7 +357,7 @@ class Derivative:
             dprint(self.print_flags, "activity", symbol,
                    res.activity.dump() + "\n" + res.activity.types.dump())
             dprint(self.print_flags, "tape", symbol, res.tape)
-            self.last_tape = res.tape
+            self._state.last_tape = res.tape
         return prep.module, symbol, sig.results.source
 
     def build(self, argtypes):
@@ -349,8 +367,9 @@ class Derivative:
 
     def _build(self, argtypes):
         key = tuple(argtypes)
-        if key in self._builds:
-            return self._builds[key]
+        builds = self._state.builds
+        if key in builds:
+            return builds[key]
         disk_key = diskcache.key(self, argtypes) if self.cache else None
         hit = diskcache.load(disk_key) if disk_key else None
         if hit is not None:
@@ -374,7 +393,7 @@ class Derivative:
                     and "inttoptr (i64 " not in final:
                 diskcache.store(disk_key, final, restype, symbol)
         out = (restype(*argtypes), lib, symbol)
-        self._builds[key] = out
+        builds[key] = out
         return out
 
     def written_arguments(self, *args) -> Optional[Tuple[bool, ...]]:
@@ -385,7 +404,7 @@ class Derivative:
         needed; None when that build was loaded from the disk cache (nothing known)."""
         key = tuple(typeof_args(args))
         self._build(key)
-        w = self._writes.get(key)
+        w = self._state.writes.get(key)
         return None if w is None else w.written
 
     @property
@@ -400,7 +419,18 @@ class Derivative:
         derivatives loaded from the disk cache."""
         if self.mode is not A.Mode.REVERSE:
             raise ValueError("tape_bytes is defined for reverse-mode derivatives")
-        return self._tape_cell.value
+        return self._state.tape_cell.value
+
+    @property
+    def last_tape(self):
+        """The tape layout of the latest reverse-mode build (None before one)."""
+        return self._state.last_tape
+
+    @property
+    def n_builds(self) -> int:
+        """How many argument-type signatures this derivative has built (compiled, or loaded
+        from the disk cache) in this process."""
+        return len(self._state.builds)
 
     def __reduce__(self):
         fn = self.inner if self.inner is not None else self.dispatcher
@@ -422,11 +452,11 @@ class Derivative:
             # the entry dispatcher types the arguments itself (fast path) and builds on demand;
             # until a first call succeeded, the build (Numba's compile of the entry included)
             # runs with the garbage collector paused
-            if self.__dict__.get("_warm"):
+            if self._state.warm:
                 return entry(*args)
             with paused_gc():
                 out = entry(*args)
-            self._warm = True
+            self._state.warm = True
             return out
         except numba.core.errors.TypingError:
             # a build error surfaced through Numba's typer: rebuild here for the real error
@@ -490,10 +520,6 @@ def _rebuild_derivative(fn, mode, acts, ret, width, checks, print_flags, cache, 
                       None if ret is None else A.ALL[ret], width, checks, set(print_flags), cache)
 
 
-def _ident(s: str) -> str:
-    return "".join(c if c.isalnum() else "_" for c in s)
-
-
 @typeof_impl.register(Derivative)
 def _typeof_derivative(val, c):
     return nbt.Dispatcher(val._entry)
@@ -529,53 +555,6 @@ def autodiff_reverse(fn=None, *activities, ret=A.Active, width=1, checks=True, p
     Active return, a trailing seed; it returns ``(primal, *adjoints of Active args)``.
     """
     return _make(A.Mode.REVERSE, fn, activities, ret, width, checks, print, cache)
-
-
-class Compiled:
-    """``fn`` passed through zymase's whole pipeline with the identity transform.
-
-    Same results as ``numba.njit(fn)``; exists to test and measure the pipeline itself
-    (front end → IR model → printer → O3 → back end) and as the base the transforms extend.
-    Callable from Python and from ``@njit`` code.
-    """
-
-    def __init__(self, fn, print=None):
-        self.dispatcher = as_dispatcher(fn)
-        self.py_func = self.dispatcher.py_func
-        self.print_flags = debug_flags(print)
-        code = self.py_func.__code__
-        self.timings: Dict[Tuple, Dict[str, float]] = {}
-        self._intrinsic, self._entry, _, _ = jit.make_caller(
-            code.co_argcount, self._build, name=f"zymase_primal_{_ident(self.py_func.__name__)}")
-        self.__name__ = self.py_func.__name__
-
-    def _build(self, argtypes):
-        import time
-        prep = prepare(self.dispatcher, argtypes, self.print_flags)
-        symbol = jit.unique_symbol(f"primal.{_ident(self.py_func.__name__)}")
-        fn = prep.function
-        prep.module.functions.pop(fn.name)
-        fn.name = symbol
-        fn.linkage = ""
-        prep.module.add_function(fn)
-        t0 = time.perf_counter()
-        lib, _ = finish(prep.module, symbol, self.print_flags)
-        prep.timings["finish"] = time.perf_counter() - t0
-        self.timings[tuple(argtypes)] = prep.timings
-        return prep.fe.signature, lib, symbol
-
-    def __call__(self, *args):
-        return self._entry(*args)
-
-
-@typeof_impl.register(Compiled)
-def _typeof_compiled(val, c):
-    return nbt.Dispatcher(val._entry)
-
-
-def compile(fn, print=None) -> Compiled:
-    """Run ``fn`` through zymase's pipeline unchanged (see ``Compiled``)."""
-    return Compiled(fn, print)
 
 
 def _drop_unless_called(module, name: str) -> None:

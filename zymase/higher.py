@@ -33,7 +33,8 @@ import numpy as np
 
 from . import activities as A
 from .api import autodiff_forward, autodiff_reverse
-from .convenience import normalise_argnums, is_float_array, is_float_scalar, is_int_value, positional_args
+from .arguments import (is_float_array, is_float_scalar, is_int_value, normalise_argnums,
+                        positional_args)
 from .errors import ActivityError, ShadowError
 
 # (id(fn), reverse activities[, tangent set, width]) → (fn, reverse derivative[, forward

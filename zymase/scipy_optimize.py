@@ -69,6 +69,9 @@ class _Helper:
         self._derivs: Dict = {}
         self.__name__ = f"{type(self).__name__.lower()}_{getattr(fn, '__name__', 'f')}"
 
+    def _count_call(self):
+        self.calls += 1
+
     def _get(self, key, make):
         d = self._derivs.get(key)
         if d is None:
@@ -88,7 +91,7 @@ class ValueAndGrad(_Helper):
             self.fn, A.Duplicated, *(A.Const,) * n_args, ret=A.Active, checks=self.checks))
 
     def __call__(self, x, *args):
-        self.calls += 1
+        self._count_call()
         d = self.derivative(len(args))
         self._x = _vec(self._x, x)
         if self._dx is None or self._dx.shape != self._x.shape:
@@ -134,7 +137,7 @@ class HessP(_Helper):
         return b
 
     def __call__(self, x, p, *args):
-        self.calls += 1
+        self._count_call()
         d = self.derivative(len(args))
         xb = self._bufs["x"] = _vec(self._bufs.get("x"), x)
         pb = self._bufs["p"] = _vec(self._bufs.get("p"), np.reshape(p, xb.shape))
@@ -151,7 +154,7 @@ class Hess(HessP):
         super().__init__(fn, checks, width)
 
     def __call__(self, x, *args):
-        self.calls += 1
+        self._count_call()
         xb = self._bufs["x"] = _vec(self._bufs.get("x"), x)
         n = xb.size
         w = max(1, min(self.width, n))
@@ -197,7 +200,7 @@ class Jacobian(_Helper):
         return self._m
 
     def __call__(self, x, *args):
-        self.calls += 1
+        self._count_call()
         x = np.asarray(x, dtype=np.float64)
         n = x.size
         mode = self.mode
@@ -287,7 +290,7 @@ class SparseJacobian(_Helper):
 
     def __call__(self, *call):
         import scipy.sparse as sp
-        self.calls += 1
+        self._count_call()
         lead, x, args = call[:self.lead], call[self.lead], call[self.lead + 1:]
         x = np.asarray(x, dtype=np.float64)
         m, n = self.shape
@@ -333,7 +336,7 @@ class ODEJacobian(_Helper):
         self._y = None
 
     def __call__(self, t, y, *args):
-        self.calls += 1
+        self._count_call()
         y = np.asarray(y, dtype=np.float64)
         n = y.size
         w = max(1, min(self.width, n))

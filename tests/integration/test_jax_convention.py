@@ -23,7 +23,7 @@ import pytest
 
 import zymase
 from zymase import Active, Const, Dual, Duplicated
-from zymase import convenience
+from zymase import plans
 
 RTOL = 1e-8
 
@@ -283,7 +283,7 @@ def test_written_arguments_analysis():
 
 
 def _plan_sources(fn):
-    return [p.source for p in convenience._store(fn).values() if hasattr(p, "source")]
+    return [p.source for p in plans.store_for(fn).values() if hasattr(p, "source")]
 
 
 def test_read_only_arguments_are_not_copied_written_ones_are():
@@ -356,7 +356,7 @@ def test_a_second_grad_object_reuses_the_compiled_derivative():
     """grad, value_and_grad, vjp objects made anew each time share one derivative per
     activity pattern and return value (ActiveOnly for grad, Active for the others)."""
     def derivatives():
-        return [k for k in convenience._store(cube) if k[0] == "derivative"]
+        return [k for k in plans.store_for(cube) if k[0] == "derivative"]
     zymase.grad(cube)(0.3)
     zymase.value_and_grad(cube)(0.3)
     first = derivatives()

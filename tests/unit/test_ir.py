@@ -15,9 +15,10 @@ import pytest
 
 from zymase.ir import types as T
 from zymase.ir.builder import Builder
-from zymase.ir.parser import ParseError, _Tokens, parse_module, parse_type
+from zymase.ir.lexer import Tokens
+from zymase.ir.parser import ParseError, parse_module, parse_type
 from zymase.ir.printer import print_module
-from zymase.ir.values import (Argument, Block, Constant, Function, GlobalRef, Instruction, Module,
+from zymase.ir.values import (Argument, Constant, Function, GlobalRef, Instruction, Module,
                               const_float, const_int, zero)
 
 # A kitchen-sink function: every construct the brief lists, in valid SSA.
@@ -252,7 +253,7 @@ def test_parse_type_spellings():
             (T.PTR, T.ArrayType(2, T.StructType((T.I32, T.VectorType(2, T.F64)))))),
     }
     for text, want in cases.items():
-        got = parse_type(_Tokens(text))
+        got = parse_type(Tokens(text))
         assert got == want, text
         assert str(got) == (text if text != "{}" else "{}")
         assert hash(got) == hash(want)
@@ -495,7 +496,7 @@ def _llvm_layout(type_texts):
 
 
 def _zymase_layout(text):
-    t = parse_type(_Tokens(text))
+    t = parse_type(Tokens(text))
     offs = [T.member_offset(t, j) for j in range(len(t.elements))] \
         if isinstance(t, T.StructType) else []
     return T.alloc_size(t), T.align_of(t), offs

@@ -12,13 +12,17 @@ Pipeline, one seed at a time:
 Modules:
 
 - ``gen``     the seeded program generator (features listed in its docstring), and
-  ``generate_bundle`` (many tiny programs in one function, for the in-suite run);
+  ``generate_bundle`` (many tiny programs in one function, for the in-suite run); its
+  grammar lives in ``gen_state`` (random streams, scopes), ``gen_exprs``, ``gen_stmts``
+  and ``gen_helpers``;
 - ``plan``    seed → (program, ``check.Config``), deterministic;
 - ``check``   the checks: primal agreement, ⟨J v, w⟩ = ⟨v, Jᵀ w⟩ over all forward × reverse
   lanes, Richardson-extrapolated central differences with branch-trace kink detection
   (``trace``), width-N lanes against width-1 calls, NRT allocation balance, Const and
   unwritten arrays unchanged, determinism, calls from ``@njit`` code, and for inputs where the
   program raises: the same exception, the same array state, no added NRT leak;
+- ``harness`` the program under test (compiled, its derivatives, calls on copies);
+- ``fd``      the finite-difference check;
 - ``trace``   the branch-trace twin used by the finite-difference check;
 - ``worker`` / ``pool``  crash-proof worker processes;
 - ``shrink``  the minimiser; ``regress`` saved regressions; ``__main__`` the command line.

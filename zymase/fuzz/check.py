@@ -28,22 +28,27 @@ and compares, for every ``n`` in ``cfg.ns``:
 8. (``cfg.njit``) the derivatives called from an ``@njit`` function return bitwise what the
    Python call returns.
 
+The program under test (compiling, calling with copies, normalising results) is
+``harness.Program``; the finite-difference check is ``fd.fd_check``.
+
 ``UnsupportedError`` while building is a refusal (``status="refused"`` with the normalised
 first line), never a failure.  The result is a plain dict, JSON-serialisable.
 """
 from __future__ import annotations
 
-import itertools
-import linecache
 import math
 import re
 import traceback
 from dataclasses import asdict, dataclass, field
-from typing import List, Optional
+from typing import List
 
 import numpy as np
 
-_counter = itertools.count()
+from .fd import fd_check
+from .harness import Failure, Program, load_module, magnitude
+
+__all__ = ["Config", "Failure", "Program", "check_source", "enable_nrt_stats", "fd_check",
+           "load_module", "normalise_refusal", "FWD_ACTS", "REV_ACTS"]
 
 
 @dataclass
@@ -73,12 +78,6 @@ class Config:
         return d
 
 
-class Failure(Exception):
-    def __init__(self, status, kind, detail):
-        super().__init__(f"{status}:{kind}: {detail}")
-        self.status, self.kind, self.detail = status, kind, detail
-
-
 FWD_ACTS = ("Dual", "Dual", "Const", "Dual", "Dual", "Const")
 REV_ACTS = ("Duplicated", "Duplicated", "Const", "Active", "Active", "Const")
 
@@ -92,141 +91,6 @@ def normalise_refusal(msg: str) -> str:
     line = re.sub(r"\b\d+\b", "N", line)
     line = re.sub(r"`[^`]*`", "`_`", line)
     return line[:200]
-
-
-def load_module(source: str, tag: str = "") -> dict:
-    """Exec ``source`` as a fresh module whose lines are known to ``linecache`` (so zymase's
-    error messages can quote them)."""
-    fname = f"<zymase-fuzz-{tag or next(_counter)}-{next(_counter)}>"
-    lines = source.splitlines(True)
-    linecache.cache[fname] = (len(source), None, lines, fname)
-    ns = {"__name__": f"zymase_fuzz_{next(_counter)}"}
-    exec(compile(source, fname, "exec"), ns)
-    return ns
-
-
-def _scale(*arrays):
-    return float(sum(np.sum(np.abs(np.asarray(a, dtype=np.float64))) for a in arrays))
-
-
-def _lanes(v, w):
-    """value of width w as a list of w lanes."""
-    if w == 1:
-        return [v]
-    return [v[k] for k in range(w)]
-
-
-class Program:
-    """One compiled program and its derivatives (built lazily) for an activity pattern."""
-
-    def __init__(self, source: str, tag: str = "", active: str = "xyab", only: bool = False):
-        import numba
-        import zymase
-        self.source = source
-        self.f32 = "float32" in source
-        self.ns = load_module(source, tag)
-        self.fj = numba.njit(self.ns["f"])
-        self.zymase = zymase
-        self.active = active
-        self.only = only
-        self._d = {}
-
-    def acts(self, mode):
-        z = self.zymase
-        on = z.Dual if mode == "fwd" else z.Duplicated
-        sc = z.Dual if mode == "fwd" else z.Active
-        return [on if "x" in self.active else z.Const, on if "y" in self.active else z.Const,
-                z.Const, sc if "a" in self.active else z.Const,
-                sc if "b" in self.active else z.Const, z.Const]
-
-    def deriv(self, mode: str, width: int):
-        key = (mode, width)
-        if key not in self._d:
-            z = self.zymase
-            if mode == "fwd":
-                self._d[key] = z.autodiff_forward(self.fj, *self.acts(mode),
-                                                  ret=z.DualOnly if self.only else z.Dual,
-                                                  width=width)
-            else:
-                self._d[key] = z.autodiff_reverse(self.fj, *self.acts(mode),
-                                                  ret=z.ActiveOnly if self.only else z.Active,
-                                                  width=width)
-        return self._d[key]
-
-    # -- calls ------------------------------------------------------------------------------
-    def primal(self, x, y, c, a, b, n):
-        x, y = x.copy(), y.copy()
-        try:
-            r = self.fj(x, y, c, a, b, n)
-        except (ArithmeticError, ValueError, IndexError, AssertionError) as e:
-            import numba
-            if isinstance(e, numba.core.errors.NumbaError):
-                raise
-            return type(e).__name__, x, y
-        return float(r), x, y
-
-    def fwd_args(self, width, x, y, c, a, b, n, vx, vy, va, vb):
-        """(argument list, x, y, dx, dy): copies of the arrays, shadows as the call needs."""
-        x, y, dx, dy = x.copy(), y.copy(), vx.copy(), vy.copy()
-        if width == 1:
-            dx, dy = dx[0], dy[0]
-        args = [x] + ([dx] if "x" in self.active else []) + [y] + \
-            ([dy] if "y" in self.active else []) + [c, a]
-        if "a" in self.active:
-            args.append(float(va[0]) if width == 1 else va.copy())
-        args.append(b)
-        if "b" in self.active:
-            args.append(float(vb[0]) if width == 1 else vb.copy())
-        args.append(n)
-        return args, x, y, dx, dy
-
-    def rev_args(self, width, x, y, c, a, b, n, wr, wx, wy):
-        x, y, gx, gy = x.copy(), y.copy(), wx.copy(), wy.copy()
-        if width == 1:
-            gx, gy = gx[0], gy[0]
-        args = [x] + ([gx] if "x" in self.active else []) + [y] + \
-            ([gy] if "y" in self.active else []) + [c, a, b, n,
-                                                    float(wr[0]) if width == 1 else wr.copy()]
-        return args, x, y, gx, gy
-
-    def call_fwd(self, width, x, y, c, a, b, n, vx, vy, va, vb, fn=None):
-        d = fn or self.deriv("fwd", width)
-        args, x, y, dx, dy = self.fwd_args(width, x, y, c, a, b, n, vx, vy, va, vb)
-        res = d(*args)
-        r, t = (None, res) if self.only else res
-        t = np.array([t] if width == 1 else t, dtype=np.float64)
-        dx = dx[None] if width == 1 else dx
-        dy = dy[None] if width == 1 else dy
-        if "x" not in self.active:
-            dx = np.zeros((width, x.size))
-        if "y" not in self.active:
-            dy = np.zeros((width, y.size))
-        return (None if r is None else float(r)), x, y, t, dx, dy
-
-    def call_rev(self, width, x, y, c, a, b, n, wr, wx, wy, fn=None):
-        d = fn or self.deriv("rev", width)
-        args, x, y, gx, gy = self.rev_args(width, x, y, c, a, b, n, wr, wx, wy)
-        res = d(*args)
-        n_act = ("a" in self.active) + ("b" in self.active)
-        if self.only:
-            r, items = None, ([] if res is None else [res] if n_act == 1 else list(res))
-        elif n_act == 0:
-            r, items = res, []
-        else:
-            r, items = res[0], list(res[1:])
-        if len(items) != n_act:
-            raise Failure("wrong", "result-shape", f"{n_act} adjoints expected, got {res!r}")
-        items = iter(items)
-        zero = np.zeros(width)
-        ga = np.array(next(items) if "a" in self.active else zero, dtype=np.float64).reshape(width)
-        gb = np.array(next(items) if "b" in self.active else zero, dtype=np.float64).reshape(width)
-        gx = gx[None] if width == 1 else gx
-        gy = gy[None] if width == 1 else gy
-        if "x" not in self.active:
-            gx = np.zeros((width, x.size))
-        if "y" not in self.active:
-            gy = np.zeros((width, y.size))
-        return (None if r is None else float(r)), x, y, ga, gb, gx, gy
 
 
 def _close(u, v, tol, scale, what):
@@ -360,10 +224,10 @@ def _run_checks(prog: Program, cfg: Config, ns_data, prim, out):
             if not prog.only:
                 _close(rf, r0, ptol, sc, "primal-value-forward")
                 _close(rr, r0, ptol, sc, "primal-value-reverse")
-            _close(xf, x0, ptol, _scale(x0) + 1.0, "primal-state-forward")
-            _close(yf, y0, ptol, _scale(y0) + 1.0, "primal-state-forward")
-            _close(xr, x0, ptol, _scale(x0) + 1.0, "primal-state-reverse")
-            _close(yr, y0, ptol, _scale(y0) + 1.0, "primal-state-reverse")
+            _close(xf, x0, ptol, magnitude(x0) + 1.0, "primal-state-forward")
+            _close(yf, y0, ptol, magnitude(y0) + 1.0, "primal-state-forward")
+            _close(xr, x0, ptol, magnitude(x0) + 1.0, "primal-state-reverse")
+            _close(yr, y0, ptol, magnitude(y0) + 1.0, "primal-state-reverse")
         if "consistency" in want:
             vx, vy, va, vb = d["vx"], d["vy"], d["va"], d["vb"]
             wr, wx, wy = d["wr"], d["wx"], d["wy"]
@@ -376,7 +240,7 @@ def _run_checks(prog: Program, cfg: Config, ns_data, prim, out):
                     if not (np.isfinite(lhs) and np.isfinite(rhs)):
                         raise Failure("wrong", "nonfinite-derivative",
                                       f"lane ({i},{j}): <Jv,w>={lhs} <v,J'w>={rhs}")
-                    scale = _scale(*lhs_terms, *rhs_terms) + 1e-300
+                    scale = magnitude(*lhs_terms, *rhs_terms) + 1e-300
                     if abs(lhs - rhs) > tol * scale:
                         raise Failure("wrong", "consistency",
                                       f"n={n} lane ({i},{j}): <Jv,w>={lhs!r} <v,J'w>={rhs!r} "
@@ -405,8 +269,8 @@ def _run_checks(prog: Program, cfg: Config, ns_data, prim, out):
                                         d["va"][i:i + 1], d["vb"][i:i + 1])
                     wt = 1e-5 if prog.f32 else 1e-12
                     _close(one[3][0], t[i], wt, abs(t[i]) + 1e-300, "width-forward")
-                    _close(one[4][0], dxo[i], wt, _scale(dxo[i]) + 1e-300, "width-forward")
-                    _close(one[5][0], dyo[i], wt, _scale(dyo[i]) + 1e-300, "width-forward")
+                    _close(one[4][0], dxo[i], wt, magnitude(dxo[i]) + 1e-300, "width-forward")
+                    _close(one[5][0], dyo[i], wt, magnitude(dyo[i]) + 1e-300, "width-forward")
             if cfg.nr > 1:
                 for j in range(cfg.nr):
                     one = prog.call_rev(1, x, y, c, a, b, n, d["wr"][j:j + 1], d["wx"][j:j + 1],
@@ -414,8 +278,8 @@ def _run_checks(prog: Program, cfg: Config, ns_data, prim, out):
                     wt = 1e-5 if prog.f32 else 1e-12
                     _close(one[3][0], ga[j], wt, abs(ga[j]) + 1e-300, "width-reverse")
                     _close(one[4][0], gb[j], wt, abs(gb[j]) + 1e-300, "width-reverse")
-                    _close(one[5][0], gx[j], wt, _scale(gx[j]) + 1e-300, "width-reverse")
-                    _close(one[6][0], gy[j], wt, _scale(gy[j]) + 1e-300, "width-reverse")
+                    _close(one[5][0], gx[j], wt, magnitude(gx[j]) + 1e-300, "width-reverse")
+                    _close(one[6][0], gy[j], wt, magnitude(gy[j]) + 1e-300, "width-reverse")
         if "njit" in want and cfg.njit:
             _njit_calls(prog, cfg, d, fres, rres)
         if "fd" in want and cfg.fd:
@@ -503,122 +367,3 @@ def _njit_calls(prog, cfg, d, fres, rres):
         _same(u, v, "njit-call-forward")
     for u, v in zip(rres, r2):
         _same(u, v, "njit-call-reverse")
-
-
-# -- finite differences ----------------------------------------------------------------------------
-def _g(prog, d, t, tr=None, twin=None):
-    """<w0, F(X + t v0)> and the sum of |terms| (for the noise floor)."""
-    x = d["x"] + t * d["vx"][0]
-    y = d["y"] + t * d["vy"][0]
-    a = d["a"] + t * d["va"][0]
-    b = d["b"] + t * d["vb"][0]
-    if twin is not None:
-        tr[:] = 0
-        r = twin(x, y, d["c"], a, b, d["n"], tr)
-    else:
-        r = prog.fj(x, y, d["c"], a, b, d["n"])
-    terms = [d["wr"][0] * r, d["wx"][0] * x, d["wy"][0] * y]
-    return float(sum(np.sum(q) for q in terms)), _scale(*terms)
-
-
-def _richardson(prog, d, hs, twin=None):
-    """Central differences D(h) at the halving steps ``hs``, Richardson values
-    R_k = (4 D(h_k+1) - D(h_k)) / 3, and for each R_k an error estimate that needs its two
-    neighbours to agree (three consistent values: one spurious agreement between two
-    estimates far from the asymptotic regime — an oscillating function — is not enough),
-    plus the rounding noise of the step.  Returns ([(h, R, err)], magnitude of g)."""
-    # rounding noise of a step: float32 intermediates round at their own epsilon, which makes
-    # g a staircase at small h (three equal, wrong Richardson values are then no evidence)
-    eps = np.finfo(np.float32 if prog.f32 else np.float64).eps
-    D, mag = [], 0.0
-    for h in hs:
-        gp, sp = _g(prog, d, h)
-        gm, sm = _g(prog, d, -h)
-        D.append((gp - gm) / (2 * h))
-        mag = max(mag, sp, sm)
-    R = [(4 * D[k + 1] - D[k]) / 3 for k in range(len(D) - 1)]
-    est = []
-    for k in range(1, len(R) - 1):
-        err = max(abs(R[k] - R[k - 1]), abs(R[k + 1] - R[k])) + 8 * eps * mag / hs[k + 1]
-        est.append((hs[k + 1], R[k], err))
-    return est, mag
-
-
-def _fine_scale(prog, d, R, err, h_best, floor, smaller) -> bool:
-    """Whether central differences at steps below ``h_best`` leave the extrapolated value
-    ``R`` by more than its error and their own rounding noise: the function then varies on
-    scales finer than the steps the estimate trusted (``cos(b)`` with ``db/dy ~ 1e8`` is a
-    fast oscillation in ``y``; steps of 1e-4 average it out, and three Richardson values
-    agree on the derivative of the average).  AD's value is then not contradicted: the
-    comparison is inconclusive.  A smooth function — a real disagreement — passes: its small
-    steps agree with ``R``."""
-    eps = np.finfo(np.float32 if prog.f32 else np.float64).eps
-    for h in smaller:
-        gp, sp = _g(prog, d, h)
-        gm, sm = _g(prog, d, -h)
-        D = (gp - gm) / (2 * h)
-        noise = 8 * eps * max(sp, sm) / h
-        if abs(D - R) > 10 * err + noise + floor * (abs(R) + max(sp, sm)):
-            return True
-    return False
-
-
-def _steps_without_raise(prog, d, hs):
-    """The steps (largest first) below the smallest one at which ``x ± h v`` makes the
-    program raise: an exception inside the stencil is a discontinuity of another kind."""
-    ok = []
-    for h in hs:
-        try:
-            _g(prog, d, h)
-            _g(prog, d, -h)
-        except Exception:  # noqa: BLE001 - the program's own raise (or Numba's)
-            ok = []
-            continue
-        ok.append(h)
-    return ok
-
-
-def fd_check(prog: Program, d, ad: float) -> str:
-    """Compare the AD directional derivative with extrapolated central differences;
-    raises Failure when they disagree beyond the error estimate on a kink-free segment."""
-    floor = 3e-4 if prog.f32 else 1e-8
-    hs = _steps_without_raise(prog, d, [1e-2 / 2 ** k for k in range(22)])   # 1e-2 … 5e-9
-    if len(hs) < 5:
-        return "raises-nearby"
-    est, mag = _richardson(prog, d, hs)
-    h, R, err = min(est, key=lambda e: e[2])
-    if abs(ad - R) <= 10 * err + floor * (abs(ad) + mag):
-        return "agree"
-    # disagreement: is there a kink or a jump between x - h v and x + h v?
-    from .trace import twin
-    tns = load_module(twin(prog.source), "twin")
-    import numba
-    tw = numba.njit(tns["f"])
-    tr = np.zeros(2, np.int64)
-    _g(prog, d, 0.0, tr, tw)
-    base = tuple(tr)
-    clean = []
-    for h in [1e-2 / 2 ** k for k in range(26)]:
-        ok = True
-        for s in (h, -h):
-            try:
-                _g(prog, d, s, tr, tw)
-            except Exception:  # noqa: BLE001 - a raise inside the step: not a clean one
-                ok = False
-                break
-            if tuple(tr) != base:
-                ok = False
-        if ok:
-            clean.append(h)
-        elif clean:
-            clean = []          # a flip nearer than a clean step: only smaller steps count
-    if len(clean) < 5:
-        return "kink"
-    est, mag = _richardson(prog, d, clean)
-    h, R, err = min(est, key=lambda e: e[2])
-    if abs(ad - R) <= 10 * err + floor * (abs(ad) + mag):
-        return "agree-after-kink-check"
-    if _fine_scale(prog, d, R, err, h, floor, [c for c in clean if c < h]):
-        return "fine-scale"
-    raise Failure("wrong", "fd", f"n={d['n']}: AD {ad!r} vs FD {R!r} (h={h:.2g}, est. error "
-                                 f"{err:.2g}, |terms| {mag:.3g})")

@@ -20,7 +20,8 @@ import time
 from typing import Dict, Iterable, Iterator, List, Optional
 
 
-def _repo_root() -> str:
+def repo_root() -> str:
+    """The directory that holds the ``zymase`` package (a checkout's root)."""
     import zymase
     return os.path.dirname(os.path.dirname(os.path.abspath(zymase.__file__)))
 
@@ -31,7 +32,7 @@ class Worker:
         self.slot = slot
         self.log_path = os.path.join(log_dir, f"worker{slot}.log")
         env = dict(os.environ)
-        root = _repo_root()
+        root = repo_root()
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         env["PYTHONFAULTHANDLER"] = "1"
         env.setdefault("NUMBA_NRT_STATS", "1")

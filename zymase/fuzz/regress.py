@@ -11,7 +11,6 @@ fails unless every check passes.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
@@ -40,8 +39,8 @@ def run_regression(source: str, config: dict, isolate: bool = False, timeout: fl
 
 def _display(path: str) -> str:
     """``tests/fuzz/regressions/…`` for a file inside the repository, else the path."""
-    from .pool import _repo_root
-    rel = os.path.relpath(os.path.abspath(path), _repo_root())
+    from .pool import repo_root
+    rel = os.path.relpath(os.path.abspath(path), repo_root())
     return path if rel.startswith("..") else rel
 
 

@@ -19,7 +19,7 @@ from typing import Callable, Dict, Tuple
 import llvmlite.binding as llvm
 import llvmlite.ir as llir
 import numba
-from numba.core import cgutils, types
+from numba.core import cgutils
 from numba.core.compiler_lock import global_compiler_lock
 from numba.core.registry import cpu_target
 from numba.extending import intrinsic
@@ -157,3 +157,9 @@ def make_caller(nargs: int, build: Callable, name: str = "zymase_call", checks=(
 
 def unique_symbol(base: str) -> str:
     return f"zymase.{base}.{next(_counter)}"
+
+
+def ident(s: str) -> str:
+    """``s`` with every character but letters and digits replaced by ``_``: a Python
+    function's name made fit for a symbol or a generated function's name."""
+    return "".join(c if c.isalnum() else "_" for c in s)

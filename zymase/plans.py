@@ -1,0 +1,189 @@
+"""Per-signature call plans: what makes a JAX-style call cost one dictionary lookup and one
+compiled call.
+
+Activities follow the argument types (float scalars → Active/Dual, float arrays →
+Duplicated/Dual, everything else Const); the decision is made once per *type signature* of
+the arguments (Numba's fingerprint of the argument tuple: types, dtypes, dimensions,
+layouts) and kept as a *plan*, a small Python function generated for that signature which
+
+- allocates the zeroed shadows with ``np.zeros`` (calloc: lazily zeroed pages, the cheapest
+  zeroed memory there is) in the layout of their primal;
+- copies exactly the arguments the function may write — the written-argument analysis of
+  the derivative's build (``Derivative.written_arguments``) — so the caller's arrays are never
+  modified and arrays the function only reads are not copied; an argument whose layout the
+  derivative cannot take as is (a strided view, a read-only or unaligned array) is passed as
+  a contiguous copy;
+- calls the derivative's compiled entry point without the run-time shadow checks: the
+  shadows are made right there, so they match their primals by construction.
+
+Derivatives (per activity pattern, return activity and width) and plans (per signature) are
+kept per function for the life of the process (like ``jax.jit``'s cache) in one store per
+function object (``store_for``), so a second ``grad(f)`` or ``vjp(f, …)`` reuses them.  The
+store holds ``fn`` itself, so an id is never reused while its entry exists.  A signature that
+cannot be fingerprinted (``signature_key`` is None) is planned on every call.
+"""
+from __future__ import annotations
+
+from typing import Dict, Tuple
+
+import numba
+import numpy as np
+
+from . import activities as A
+from .api import Derivative, autodiff_forward, autodiff_reverse
+from .arguments import is_float_array, is_float_scalar, private_copy
+from .errors import ActivityError
+
+try:
+    from numba._dispatcher import compute_fingerprint as _fingerprint_of
+except ImportError:  # pragma: no cover - older/newer Numba without the C helper
+    _fingerprint_of = None
+
+
+def signature_key(args):
+    """A hashable key for the types of ``args`` (None: not fingerprintable, no plan cached)."""
+    if _fingerprint_of is not None:
+        try:
+            return _fingerprint_of(args)
+        except (NotImplementedError, ValueError, TypeError):
+            pass
+    try:
+        return tuple(numba.typeof(a) for a in args)
+    except Exception:
+        return None
+
+
+# -- per-function registry: derivatives (per activity pattern) and plans (per signature) ------------
+_registry: Dict[int, Tuple[object, Dict]] = {}
+
+
+def store_for(fn) -> Dict:
+    """The cache of derivatives and plans kept for ``fn`` (``fn`` is held, so ids stay unique)."""
+    ent = _registry.get(id(fn))
+    if ent is None or ent[0] is not fn:
+        ent = _registry[id(fn)] = (fn, {})
+    return ent[1]
+
+
+def cached_derivative(fn, store, mode, acts, ret, width=1) -> Derivative:
+    key = ("derivative", mode, acts, ret, width)
+    d = store.get(key)
+    if d is None:
+        make = autodiff_forward if mode is A.Mode.FORWARD else autodiff_reverse
+        d = store[key] = make(fn, *acts, ret=ret, width=width, checks=False)
+    return d
+
+
+# -- plans ----------------------------------------------------------------------------------------
+def layout(x: np.ndarray) -> str:
+    """'C' / 'F': passed as it is (shadow in the same order); 'copy': passed as a C copy."""
+    f = x.flags
+    if not (f.writeable and f.aligned):
+        return "copy"
+    if f.c_contiguous:
+        return "C"
+    if f.f_contiguous:
+        return "F"
+    return "copy"
+
+
+class Plan:
+    """Builds the generated per-signature call function.
+
+    ``pre`` are statements, ``call`` the derivative's argument expressions, ``result`` the
+    returned expression; the names ``a0…`` are the plan's parameters."""
+
+    def __init__(self, nparams: int):
+        self.params = [f"a{k}" for k in range(nparams)]
+        self.pre, self.call, self.env = [], [], {"np": np, "_zeros": np.zeros}
+
+    def array(self, k: int, x: np.ndarray, copy: bool) -> Tuple[str, str]:
+        """Pass array parameter ``k``: (expression of what is passed, its memory order)."""
+        lay = layout(x)
+        if lay == "copy":
+            self.pre.append(f"c{k} = np.array(a{k}, order='C')")
+            return f"c{k}", "C"
+        if copy:
+            self.pre.append(f"c{k} = a{k}.copy({lay!r})")
+            return f"c{k}", lay
+        return f"a{k}", lay
+
+    def zeros(self, k: int, like: str, order: str) -> str:
+        o = "" if order == "C" else ", order='F'"
+        self.pre.append(f"s{k} = _zeros({like}.shape, {like}.dtype{o})")
+        return f"s{k}"
+
+    def compile(self, entry, result: str, name: str):
+        self.env["_entry"] = entry
+        body = "".join(f"    {s}\n" for s in self.pre)
+        src = (f"def {name}({', '.join(self.params)}):\n{body}"
+               f"    r = _entry({', '.join(self.call)})\n    return {result}\n")
+        exec(src, self.env)
+        fn = self.env[name]
+        fn.source = src
+        return fn
+
+
+def reverse_activities(args, nums) -> Tuple:
+    acts = []
+    for k, x in enumerate(args):
+        if k in nums:
+            if is_float_scalar(x):
+                acts.append(A.Active)
+            elif is_float_array(x):
+                acts.append(A.Duplicated)
+            else:
+                raise ActivityError(f"error: argument {k} ({type(x).__name__}) cannot be "
+                                    f"differentiated: only float scalars and float arrays can")
+        else:
+            acts.append(A.Const)
+    return tuple(acts)
+
+
+def written_params(d: Derivative, args, acts, trailing) -> Tuple[bool, ...]:
+    """Which parameters the function may write (``Derivative.written_arguments``), asked
+    with arguments of the types the plan will pass, which builds the derivative for them
+    (nothing runs)."""
+    call = []
+    for x, act in zip(args, acts):
+        x = np.array(x, order="C") if isinstance(x, np.ndarray) and layout(x) == "copy" else x
+        call.append(x)
+        if act.has_shadow:
+            call.append(np.zeros_like(x) if isinstance(x, np.ndarray) else
+                        (type(x)(0) if isinstance(x, np.floating) else 0.0))
+    w = d.written_arguments(*call, *trailing)
+    return tuple(True for _ in args) if w is None else w
+
+
+def reverse_plan(fn, store, args, nums, ret, seed: str = "1.0"):
+    """A plan for one reverse call ``d(x0[, s0], x1, …, seed)`` (``seed``: an expression).
+    Returns the plan, the derivative, the primal value's expression (None with ActiveOnly)
+    and each argument's adjoint expression, over the result ``r`` and the shadows ``s<k>``."""
+    acts = reverse_activities(args, nums)
+    d = cached_derivative(fn, store, A.Mode.REVERSE, acts, ret)
+    written = written_params(d, args, acts, (1.0,))
+    plan = Plan(len(args))
+    actives = [k for k, a in enumerate(acts) if a is A.Active]
+    adj = {}
+    for k, (x, act) in enumerate(zip(args, acts)):
+        if isinstance(x, np.ndarray):
+            passed, order = plan.array(k, x, written[k])
+            plan.call.append(passed)
+            if act is A.Duplicated:
+                adj[k] = plan.zeros(k, passed, order)
+                plan.call.append(adj[k])
+        elif written[k] and isinstance(x, tuple):
+            plan.env["_copy"] = private_copy
+            plan.call.append(f"_copy(a{k})")
+        else:
+            plan.call.append(f"a{k}")
+    plan.call.append(seed)
+    if ret is A.ActiveOnly:
+        value = None
+        for j, k in enumerate(actives):
+            adj[k] = "r" if len(actives) == 1 else f"r[{j}]"
+    else:
+        value = "r" if not actives else "r[0]"
+        for j, k in enumerate(actives):
+            adj[k] = f"r[{j + 1}]"
+    return plan, d, value, adj
