@@ -127,6 +127,12 @@ class ReversePlan:
                  + ", ".join(h.name for h, l in lp.counted.items() if l not in lp.trip),
                  ";   counted loops (iteration count computed by the adjoint sweep): "
                  + ", ".join(l.header.name for l in lp.trip)]
+        skipped = [l.header.name for l in lp.free_saves]
+        if skipped:
+            lines.append(";   loops the adjoint sweep skips (no adjoint work): " + ", ".join(skipped))
+        if lp.acc_loops:
+            lines.append(";   loops whose adjoint only accumulates (invariant addresses summed in "
+                         "registers): " + ", ".join(sorted(l.header.name for l in lp.acc_loops)))
         for loop, ws in self.windows.loop_windows.items():
             for w in ws:
                 lines.append(f";   window in loop {loop.header.name}: offsets {w.umin}..{w.umax} "
