@@ -36,12 +36,13 @@ never at activity; what a kind means for a given call is decided by its rules.
 from __future__ import annotations
 
 import enum
+import re
 from typing import List, Optional
 
 from ..custom import lookup_call
-from ..ir.values import Instruction, Module, Value
+from ..ir.types import I32, PTR
+from ..ir.values import Function, Instruction, Module, Value
 from .linalg import blas, lapack     # their call descriptions live with their rules
-from ..transforms.callees import defined_callee
 from . import table
 
 
@@ -121,3 +122,35 @@ def written_by(i: Instruction, kind: Kind) -> Optional[List[Value]]:
     if any(o.type.is_pointer for o in i.operands):
         return None
     return []
+
+
+def python_name(symbol: str) -> str:
+    """``_ZN8__main__4factB2v2B…`` → ``__main__.fact`` (Numba's Itanium-style mangling);
+    other names unchanged."""
+    if not symbol.startswith("_ZN"):
+        return symbol
+    parts, k = [], 3
+    while k < len(symbol) and symbol[k].isdigit():
+        m = re.match(r"\d+", symbol[k:])
+        n = int(m.group())
+        k += len(m.group())
+        parts.append(symbol[k:k + n])
+        k += n
+    return ".".join(parts) if parts else symbol
+
+
+def defined_callee(module: Module, i: Instruction) -> Optional[Function]:
+    """The Numba function (mangled name, Numba's calling convention) with a body in the
+    module that a direct call ``i`` reaches — a call canonicalisation left in place:
+    recursion — else None."""
+    name = i.callee_name
+    if not name or i.opcode != "call":
+        return None
+    fn = module.functions.get(name)
+    if fn is None or fn.is_declaration or not name.startswith("_ZN"):
+        return None         # runtime helpers defined in the module (NRT_incref, …) have rules
+    ft = fn.fnty
+    if not (ft.ret == I32 and len(ft.params) >= 2 and ft.params[0] == PTR
+            and ft.params[1] == PTR):
+        return None
+    return fn

@@ -30,47 +30,15 @@ change between the call and the adjoint sweep, which recomputation would not see
 """
 from __future__ import annotations
 
-import re
 from typing import Dict, List, Optional, Tuple
 
 from .. import activities as A
 from ..errors import unsupported
 from ..ir.types import I32, PTR, FunctionType, StructType, Type
 from ..ir.values import Function, Instruction, Module, Value
+from ..rules.calls import defined_callee, python_name  # noqa: F401  (forward.py: defined_callee)
 from .signature import (DerivSignature, FloatInput, Lanes, Output, Param, Results,
                         ReturnSpec)
-
-
-def python_name(symbol: str) -> str:
-    """``_ZN8__main__4factB2v2B…`` → ``__main__.fact`` (Numba's Itanium-style mangling);
-    other names unchanged."""
-    if not symbol.startswith("_ZN"):
-        return symbol
-    parts, k = [], 3
-    while k < len(symbol) and symbol[k].isdigit():
-        m = re.match(r"\d+", symbol[k:])
-        n = int(m.group())
-        k += len(m.group())
-        parts.append(symbol[k:k + n])
-        k += n
-    return ".".join(parts) if parts else symbol
-
-
-def defined_callee(module: Module, i: Instruction) -> Optional[Function]:
-    """The Numba function (mangled name, Numba's calling convention) with a body in the
-    module that a direct call ``i`` reaches — a call canonicalisation left in place:
-    recursion — else None."""
-    name = i.callee_name
-    if not name or i.opcode != "call":
-        return None
-    fn = module.functions.get(name)
-    if fn is None or fn.is_declaration or not name.startswith("_ZN"):
-        return None         # runtime helpers defined in the module (NRT_incref, …) have rules
-    ft = fn.fnty
-    if not (ft.ret == I32 and len(ft.params) >= 2 and ft.params[0] == PTR
-            and ft.params[1] == PTR):
-        return None
-    return fn
 
 
 def _result_types(callee: Function) -> Optional[set]:

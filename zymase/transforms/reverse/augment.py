@@ -29,8 +29,7 @@ from ...ir.builder import Builder
 from ...ir.types import I64, ArrayType, StructType, Type, VectorType, contains_float, contains_pointer
 from ...ir.values import Argument, Block, Instruction, Value, const_int
 from ...rules import table
-from ...rules.calls import LIBRARY_RULES, Kind, classify_call
-from .. import callees
+from ...rules.calls import LIBRARY_RULES, Kind, classify_call, defined_callee
 from ..scopes import AliasScopes, shadow_keys
 from ..shadows import ShadowBuilder, align_of, describe
 from ..tape import Stack
@@ -152,7 +151,7 @@ class AugmentedSweep:
             return
         if kind is Kind.CALLEE:
             calls.save_recursive(self.frame, act, sites, i,
-                                 callees.defined_callee(self.module, i), b)
+                                 defined_callee(self.module, i), b)
             return
         name = i.callee_name or ""
         if (kind is Kind.MEMCPY and i.operands[1] in act

@@ -32,6 +32,7 @@ from ...ir.types import I32, I64, I8, PTR, FunctionType, StructType, alloc_size
 from ...ir.values import Function, Instruction, Value, const_float, const_int, zero
 from ...llvm.jit import value_type
 from ...rules.call_rules import CallContext
+from ...rules.calls import python_name
 from .. import callees
 from ..custom_calls import call_site, emit_rule_call
 from .common import accumulate_symbol, flat_types, flatten, free, release_arrays
@@ -87,7 +88,7 @@ def save_recursive(frame, act, sites: CallSites, i: Instruction, callee: Functio
         return
     if not rt.is_float:
         raise unsupported(f"a reverse-mode call of the recursive function "
-                          f"`{callees.python_name(callee.name)}` returning {rt}", i.loc)
+                          f"`{python_name(callee.name)}` returning {rt}", i.loc)
     site = callees.CallSite(callee, i, rt, mask)
     dname, dsig = callees.derivative(frame.module, callee, mask, rt)
     entry = frame.entry()
