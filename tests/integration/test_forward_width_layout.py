@@ -62,7 +62,7 @@ def layouts(monkeypatch):
         res = orig(*a, **k)
         ft = res.transform
         seen.append(dict(layout=res.layout, buffers=len(ft.buffers),
-                         copied_out=sum(bool(b["out"]) for b in ft.buffers),
+                         copied_out=sum(bool(b.out) for b in ft.buffers),
                          in_place=len({id(v) for v in ft.lane_offsets.values()}),
                          reason=res.layout_reason))
         return res

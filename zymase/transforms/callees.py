@@ -36,7 +36,7 @@ from .. import activities as A
 from ..errors import unsupported
 from ..ir.types import I32, PTR, FunctionType, StructType, Type
 from ..ir.values import Function, Instruction, Module, Value
-from ..rules.calls import defined_callee, python_name  # noqa: F401  (forward.py: defined_callee)
+from ..rules.calls import python_name
 from .signature import (DerivSignature, FloatInput, Lanes, Output, Param, Results,
                         ReturnSpec)
 

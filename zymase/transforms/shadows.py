@@ -14,8 +14,9 @@ accumulates into them.  Both build them with the rules here:
   second MemInfo whose data is zeroed, a ``malloc`` a zeroed block (``zeroed_allocation``).
 
 Width N: ``ShadowBuilder`` knows the two layouts of shadow memory forward mode can use (see
-transforms/forward.py): lanes of pointers (a shadow is an ``<N x ptr>``, accesses are gathers
-and scatters) and lane-interleaved memory (a shadow is one ``ptr`` into N-times-scaled memory).
+transforms/forward_layout.py): lanes of pointers (a shadow is an ``<N x ptr>``, accesses are
+gathers and scatters) and lane-interleaved memory (a shadow is one ``ptr`` into N-times-scaled
+memory).
 Reverse mode uses lanes of pointers.
 
 Also here: ``describe`` (how error messages name an instruction), ``align_of`` (an access's
