@@ -15,11 +15,17 @@ A disagreement is reported only when it survives two explanations:
   trace at ``X ± h v`` equals the trace at ``X`` are kept (a flip at a step smaller than
   clean ones discards them: only steps below the nearest flip count), and fewer than 5
   clean steps is ``"kink"``;
-- variation on scales finer than the steps trusted (``"fine-scale"``): smaller steps leave
-  the extrapolated value, so the comparison is inconclusive rather than wrong.
+- variation on scales finer than the steps trusted: smaller steps leave the extrapolated
+  value.  Steps small enough to resolve AD's own scale (``|AD|·h`` a thousandth of ``|g|``,
+  down to where rounding of ``g`` and of ``X + h v`` reaches 5 %) are tried first: when two
+  consecutive ones agree with AD to 1 % (``"agree-at-fine-scale"``), AD is confirmed — a
+  chaotic program whose derivative is 1e14 oscillates on a 1e-12 scale, which no step of
+  the extrapolation resolves.  Otherwise the comparison is inconclusive (``"fine-scale"``),
+  not wrong.  Neither path can excuse a wrong rule in a smooth program: its small steps
+  agree with the extrapolated value, which AD then contradicts.
 
 Returns a word for the record (``"agree"``, ``"agree-after-kink-check"``, ``"kink"``,
-``"fine-scale"``, ``"raises-nearby"``) or raises ``Failure("wrong", "fd", ...)``.
+``"agree-at-fine-scale"``, ``"fine-scale"``, ``"raises-nearby"``) or raises ``Failure("wrong", "fd", ...)``.
 """
 from __future__ import annotations
 
@@ -85,6 +91,48 @@ def _fine_scale(prog, d, R, err, h_best, floor, smaller) -> bool:
     return False
 
 
+def _at_ad_scale(prog, d, ad: float, R: float, err: float, floor: float):
+    """Central differences at steps that resolve AD's scale (from ``|AD|·h`` a thousandth of
+    ``|g|`` down to where the rounding of ``g`` and of ``X + h v`` reaches 5 % of AD):
+    ``"agree-at-fine-scale"`` when two consecutive ones agree with AD to 1 % while leaving
+    the extrapolated value ``R``; ``"fine-scale"`` when two consecutive ones leave ``R`` by
+    more than its error and their own noise (the function varies on finer scales than the
+    extrapolation's steps: inconclusive); else None."""
+    if ad == 0.0 or not np.isfinite(ad):
+        return None
+    # g is evaluated in float64; float32 intermediates make it a staircase at their own
+    # epsilon, which can excuse a departure from R but never fakes agreement with AD
+    eps64 = np.finfo(np.float64).eps
+    eps = np.finfo(np.float32).eps if prog.f32 else eps64
+    _, mag = _g(prog, d, 0.0)
+    xmax = max(float(np.max(np.abs(d[k]), initial=0.0)) for k in "xyab")
+    h = min(1e-9, 1e-3 * mag / abs(ad))
+    confirm = left = 0
+    left_twice = False
+    while h > 0:
+        try:
+            gp, sp = _g(prog, d, h)
+            gm, sm = _g(prog, d, -h)
+        except Exception:  # noqa: BLE001 - the program raised inside the step
+            break
+        D = (gp - gm) / (2 * h)
+        # rounding of g, and of X + h v (the step actually taken differs from h v by about
+        # eps |X|): beyond 5 % of AD the differences say nothing
+        noise64 = 8 * eps64 * max(sp, sm) / h + eps64 * xmax / h * abs(ad)
+        if noise64 > 5e-2 * abs(ad):
+            break
+        noise = 8 * eps * max(sp, sm) / h + eps * xmax / h * abs(ad)
+        leaves = abs(D - R) > 10 * err + noise + floor * (abs(R) + max(sp, sm))
+        left = left + 1 if leaves else 0
+        left_twice = left_twice or left >= 2
+        near = abs(D - R) > 10 * err + noise64 and abs(D - ad) <= 1e-2 * abs(ad) + noise64
+        confirm = confirm + 1 if near else 0
+        if confirm == 2:
+            return "agree-at-fine-scale"
+        h /= 4
+    return "fine-scale" if left_twice else None
+
+
 def _steps_without_raise(prog, d, hs):
     """The steps (largest first) below the smallest one at which ``x ± h v`` makes the
     program raise: an exception inside the stencil is a discontinuity of another kind."""
@@ -140,6 +188,9 @@ def fd_check(prog: Program, d, ad: float) -> str:
     h, R, err = min(est, key=lambda e: e[2])
     if abs(ad - R) <= 10 * err + floor * (abs(ad) + mag):
         return "agree-after-kink-check"
+    verdict = _at_ad_scale(prog, d, ad, R, err, floor)
+    if verdict is not None:
+        return verdict
     if _fine_scale(prog, d, R, err, h, floor, [c for c in clean if c < h]):
         return "fine-scale"
     raise Failure("wrong", "fd", f"n={d['n']}: AD {ad!r} vs FD {R!r} (h={h:.2g}, est. error "

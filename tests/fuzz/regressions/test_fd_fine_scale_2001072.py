@@ -1,0 +1,24 @@
+"""Fuzz regression (seed 2001072, bundle of 8, profile tiny): a false alarm of the fuzzer's own
+finite-difference check, not a zymase bug (reduced by hand from the bundle: the sections that
+do not matter are cut down to their first line).
+
+The program is chaotic: ``a`` and ``b`` reach ~1e5, nested helper calls square them, and
+``g(t)`` oscillates with an amplitude of ~300 on a scale near 1e-12 in ``t``.  Its derivative
+is about -1.3e14.  The extrapolated central differences (steps 1e-2 … 3e-10) agreed with each
+other on 7.2e11, the derivative of an average, and the check reported AD -1.27e14 vs FD 7.2e11.
+Central differences at steps that resolve AD's own scale converge to AD: h = 2.4e-13 gives
+-1.2553e14, 6.1e-14 gives -1.2697e14, 1.5e-14 gives -1.2718e14 (AD -1.27203e14).  Forward
+and reverse agree.  The check now tries those steps before it calls a disagreement wrong
+(``fd.py``, ``agree-at-fine-scale``).
+
+Replay: ``python -m zymase.fuzz --replay-file tests/fuzz/regressions/test_fd_fine_scale_2001072.py``
+"""
+from zymase.fuzz.regress import run_regression
+
+SOURCE = 'import math\nimport numpy as np\nfrom numba import njit\n\n\n@njit\ndef z0_h1(u, t):\n    m = u.shape[0]\n    r = 0.0\n    r += ((-t) * (r if t < 0.6 else t))\n    for z0_i2 in range(m):\n        r += (-(t) ** 2)\n        z0_v3 = (float(np.float32(t)) if m > 2 else math.acos(0.5 * math.tanh(t)))\n    for z0_i4 in range(m):\n        if u[z0_i4] > 0.0:\n            break\n    return r + r\n\n\n@njit\ndef z2_h1(u, t):\n    m = u.shape[0]\n    r = 0.0\n    for z2_i4 in range(m):\n        r += (t * (t * u[z2_i4 // 2]))\n        z2_v5 = ((u[z2_i4 // 2] * t) / (1.0 + (np.sum(u)) ** 2))\n    z2_v2 = (-r)\n    if t <= -0.3:\n        t += math.sin((r - z2_v2))\n    z2_g3 = np.float32(((z2_v2 * 0.5) + np.float32(t)))\n    return r + t\n\n\n@njit\ndef z3_h1(t1, t2):\n    m = 3\n    r = 0.0\n    r *= 1.0 + 0.25 * math.sin((1.0 + (math.sqrt(1.0 + t1 * t1)) ** 2) ** -0.5)\n    return r + t2\n\n\n@njit\ndef z5_h1(u, t):\n    m = u.shape[0]\n    r = 0.0\n    for z5_i3 in range(m):\n        if z5_i3 < m // 2:\n            continue\n        z5_v4 = (0.5 if math.exp(-r * r) >= -0.3 else (t + t))\n    r -= (np.sum(u) * t)\n    t += (-float(np.float32(r)))\n    z5_v2 = (math.asin(0.5 * math.tanh(0.75)) + math.acos(0.5 * math.tanh(float(m))))\n    return r + r\n\n\ndef f(x, y, c, a, b, n):\n    # seed 2001072\n    s0 = 0.25 * b\n    for z0_i5 in range(n):\n        a += z0_h1(x, z0_h1(y, c[z0_i5]))\n        x[n // 2] = 0.5 * x[n // 2] + np.float32((s0 + -1.25))\n    y[n - 1] = 0.5 * y[n - 1] + (math.atan(b) + math.sin(a))\n    # seed 2001073\n    s1 = 0.25 * b\n    # seed 2001074\n    s2 = 0.25 * b\n    for z2_i6 in range(n - 1, -1, -1):\n        if x[z2_i6] > 0.7:\n            raise ValueError(\'fuzz: raised\')\n        for z2_i7 in range(n - 1, -1, -1):\n            b += z2_h1(y, (a - c[z2_i6]))\n    z2_k8 = 0\n    while z2_k8 < n and b < 1.5:\n        z2_q9 = z2_k8\n        z2_k8 += 1\n        b += 0.5 + 0.25 * math.sin(abs(math.log(1.0 + x[z2_q9] * x[z2_q9])))\n        z2_v10 = math.hypot(math.log(1.0 + y[(z2_q9 + 2) % n] * y[(z2_q9 + 2) % n]), 1.0)\n        if z2_h1(y[::-1], (z2_v10 + z2_v10)) > -0.3:\n            if (s2 - -0.5) <= 0.0:\n                break\n            if n % 2 == 0:\n                continue\n        else:\n            if 1.5 >= 0.25:\n                continue\n    # seed 2001075\n    s3 = 0.25 * b\n    if np.float32(y[n - 1]) > -0.3:\n        a = 0.5 * a + 0.75\n        y[0] += s3\n    else:\n        if ((x[n - 1] * c[n - 1]) * c[n - 1]) >= -0.3:\n            z3_t2 = np.log(1.0 + y[::-1] * y[::-1])\n            s3 += 0.5 * np.sum(z3_t2)\n            a += z3_h1(2.0, 0.3)\n        s3 += ((a + a) + (1.5 + s3))\n    s3 *= 1.0 + 0.25 * math.sin(((x[n - 1] + float(n))) ** 3)\n    # seed 2001076\n    s4 = 0.25 * b\n    # seed 2001077\n    s5 = 0.25 * b\n    y[n // 2] = z5_h1(y, z5_h1(y, s5))\n    # seed 2001078\n    s6 = 0.25 * b\n    b *= 1.0 + 0.25 * math.sin(math.exp(math.sin((c[0] * y[n - 1]))))\n    # seed 2001079\n    s7 = 0.25 * b\n    return (s0) + (s1) + (s2) + (s3) + (s4) + (s5) + (s6) + (s7)\n\n# checks: {"nf": 3, "nr": 4, "ns": [2, 7], "data_seed": 2001072, "width1": true, "njit": false, "fd": true, "active": "ab", "only": false, "checks": ["primal", "consistency", "fd", "width", "nrt", "const", "determinism", "njit"]}\n# features: array-expr, break, call, continue, data-dependent-exit, div, dot, float-branch, float32, for, ifexp, in-place, kink, math, negative-stride, pow, raise, reduction, return, slice, stencil, temporary, while\n'
+
+CONFIG = {'nf': 1, 'nr': 4, 'ns': [2], 'data_seed': 2001072, 'width1': False, 'njit': False, 'fd': True, 'active': 'ab', 'only': False, 'checks': ['const', 'fd', 'primal']}
+
+
+def test_fd_fine_scale_2001072():
+    run_regression(SOURCE, CONFIG, isolate=False)
