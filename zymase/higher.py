@@ -36,31 +36,18 @@ from .api import autodiff_forward, autodiff_reverse
 from .arguments import (is_float_array, is_float_scalar, is_int_value, normalise_argnums,
                         positional_args)
 from .errors import ActivityError, ShadowError
+from .plans import reverse_activities
 
 # (id(fn), reverse activities[, tangent set, width]) → (fn, reverse derivative[, forward
 # derivative over it]); fn is held so that ids stay unique
 _cache: Dict[Tuple, Tuple] = {}
 
 
-def _rev_acts(args, nums) -> Tuple:
-    acts = []
-    for j, x in enumerate(args):
-        if j not in nums:
-            acts.append(A.Const)
-        elif is_float_scalar(x):
-            acts.append(A.Active)
-        elif is_float_array(x):
-            acts.append(A.Duplicated)
-        else:
-            raise ActivityError(f"error: argument {j} ({type(x).__name__}) is not a float scalar "
-                                f"or float array, so it has no second derivatives")
-    return tuple(acts)
-
-
 def _pair(fn, args, nums, duals, width):
     """(reverse derivative w.r.t. args[nums], forward derivative of it with tangents on the
     primals in ``duals`` and on every gradient shadow)."""
-    rev_acts = _rev_acts(args, nums)
+    rev_acts = reverse_activities(args, nums, "it is not a float scalar or float array, so it "
+                                                    "has no second derivatives")
     rkey = (id(fn), rev_acts)
     key = rkey + (tuple(sorted(duals)), width)
     if key not in _cache:

@@ -124,7 +124,9 @@ class Plan:
         return fn
 
 
-def reverse_activities(args, nums) -> Tuple:
+def reverse_activities(args, nums, why: str = "only float scalars and float arrays can") -> Tuple:
+    """Active for float scalars in ``nums``, Duplicated for float arrays in ``nums``, Const
+    for the rest; an argument in ``nums`` that is neither is an ActivityError (``why``)."""
     acts = []
     for k, x in enumerate(args):
         if k in nums:
@@ -134,7 +136,7 @@ def reverse_activities(args, nums) -> Tuple:
                 acts.append(A.Duplicated)
             else:
                 raise ActivityError(f"error: argument {k} ({type(x).__name__}) cannot be "
-                                    f"differentiated: only float scalars and float arrays can")
+                                    f"differentiated: {why}")
         else:
             acts.append(A.Const)
     return tuple(acts)

@@ -114,28 +114,26 @@ class Tokens:
                     depth -= 1
 
 
+def _struct_elements(tk: Tokens) -> tuple:
+    """The element types of ``{ T, T, ... }`` after its ``{``, through its ``}``."""
+    elems = []
+    if not tk.accept("}"):
+        while True:
+            elems.append(parse_type(tk))
+            if tk.accept("}"):
+                break
+            tk.expect(",")
+    return tuple(elems)
+
+
 def parse_type(tk: Tokens) -> Type:
     t = tk.next()
     if t == "{":
-        elems = []
-        if not tk.accept("}"):
-            while True:
-                elems.append(parse_type(tk))
-                if tk.accept("}"):
-                    break
-                tk.expect(",")
-        ty = StructType(tuple(elems))
+        ty = StructType(_struct_elements(tk))
     elif t == "<" and tk.peek() == "{":
         tk.next()
-        elems = []
-        if not tk.accept("}"):
-            while True:
-                elems.append(parse_type(tk))
-                if tk.accept("}"):
-                    break
-                tk.expect(",")
+        ty = StructType(_struct_elements(tk), packed=True)
         tk.expect(">")
-        ty = StructType(tuple(elems), packed=True)
     elif t == "[":
         n = int(tk.next())
         tk.expect("x")
