@@ -93,6 +93,8 @@ def main():
             (Duplicated, Duplicated, Const, Const)),
         run("heat 1000x500", K.heat_inplace, (np.random.rand(1000), 50 if q else 500, 0.2),
             (Duplicated, Const, Const)),
+        run("heat 2-buffer 1000x500", K.heat_double_buffer,
+            (np.random.rand(1000), 50 if q else 500, 0.2), (Duplicated, Const, Const)),
         run("gmm d10 K25", gmm, (al, me, ic, x, gam, m),
             (Duplicated, Duplicated, Duplicated, Const, Const, Const)),
         run("rosenbrock 1e6", K.rosenbrock, (np.random.rand(10**5 if q else 10**6),), (Duplicated,)),

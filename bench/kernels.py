@@ -36,6 +36,23 @@ def lorenz_rk4(state, params, n_steps, dt):
     return x[0] * x[0] + x[1] * x[1] + x[2] * x[2]
 
 
+def heat_double_buffer(u, steps, alpha):
+    """The same stencil double-buffered: new values into a temporary, copied back."""
+    n = u.shape[0]
+    v = np.empty(n)
+    for _ in range(steps):
+        v[0] = u[0]
+        v[n - 1] = u[n - 1]
+        for i in range(1, n - 1):
+            v[i] = u[i] + alpha * (u[i - 1] - 2.0 * u[i] + u[i + 1])
+        for i in range(n):
+            u[i] = v[i]
+    s = 0.0
+    for i in range(n):
+        s += u[i] * u[i]
+    return s
+
+
 def heat_inplace(u, steps, alpha):
     """Explicit 1-D heat stencil updated in place; returns the final energy."""
     n = u.shape[0]

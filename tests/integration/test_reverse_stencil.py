@@ -117,11 +117,28 @@ def conditional(x, steps, alpha):               # members in a branch: no window
     return s
 
 
+def double_buffer(u, steps, alpha):             # new values in a buffer, then copied back:
+    n = u.shape[0]                              # u[i - 1] from i = 1 never wraps, so its
+    v = np.empty(n)                             # guard folds and the window covers -1..1
+    for _ in range(steps):
+        if n > 0:
+            v[0] = u[0]
+            v[n - 1] = u[n - 1]
+        for i in range(1, n - 1):
+            v[i] = u[i] + alpha * (u[i - 1] - 2.0 * u[i] + u[i + 1])
+        for i in range(n):
+            u[i] = v[i]
+    s = 0.0
+    for i in range(n):
+        s += u[i] * u[i]
+    return s
+
+
 # (kernel, window expected in the tape report)
 KERNELS = [
     (heat, "set"), (rosenbrock, "add"), (laplace_energy, "add"), (descending, None),
     (stride_two, None), (lookahead_inplace, "set"), (store_ahead, None), (pinned_inplace, None),
-    (rows, "set"), (conditional, None),
+    (rows, "set"), (conditional, None), (double_buffer, "add"),
 ]
 
 
@@ -184,6 +201,8 @@ def test_stencil_vjp(f, mode, capfd):
         assert "window in loop" not in report
     else:
         assert f"({mode} mode)" in report
+    if f is double_buffer:   # u[i - 1] joins the window once its wraparound guard is folded
+        assert "offsets -1..1 (add mode)" in report
 
 
 def test_heat_float32():

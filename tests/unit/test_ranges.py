@@ -9,10 +9,11 @@ correctly.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import zymase
 from zymase import Active, Const, Duplicated
-from zymase.analysis.ranges import upper_bounds
+from zymase.analysis.ranges import lower_bounds, upper_bounds
 from zymase.transforms.sign_checks import fold_sign_checks
 from zymase.ir.parser import parse_module
 
@@ -39,6 +40,9 @@ body:
   %big = icmp ugt i64 %ip1, -9223372036854775808
   %sum = add i64 %i, %m
   %sumneg = icmp slt i64 %sum, 0
+  %gt0 = icmp sgt i64 %i, 0
+  %gt1 = icmp sgt i64 %i, 1
+  %downgt0 = icmp sgt i64 %down, 0
   br label %head
 exit:
   ret i64 %i
@@ -68,17 +72,53 @@ def test_bounds_of_a_range_loop():
 
 def test_folds_only_what_is_proven():
     fn = _fn()
-    assert fold_sign_checks(fn) == 3           # %neg, %ip1neg, %big
+    assert fold_sign_checks(fn) == 4           # %neg, %ip1neg, %big, %gt0
     # which comparisons were folded: fold again on a fresh copy, one at a time
     names = _by_name(_fn())
-    from zymase.analysis.ranges import nonnegative_values
     from zymase.transforms.sign_checks import decided
     fresh = _fn()
-    nonneg = nonnegative_values(fresh)
-    got = {n: decided(i, nonneg) for n, i in _by_name(fresh).items() if i.opcode == "icmp"}
+    lower = lower_bounds(fresh)
+    got = {n: decided(i, lower) for n, i in _by_name(fresh).items() if i.opcode == "icmp"}
     assert got == {"more": None, "neg": False, "ip1neg": False, "dneg": None, "mneg": None,
-                   "big": False, "sumneg": None}
+                   "big": False, "sumneg": None,
+                   "gt0": True,        # i starts at 1 and only grows: a[i - 1] never wraps
+                   "gt1": None,        # i = 1 in the first iteration
+                   "downgt0": None}    # counts down from an unknown start
     assert set(names) >= set(got)
+
+
+def test_lower_bounds():
+    lb = {v.name: l for v, l in lower_bounds(_fn()).items() if v.name}
+    assert lb["i"] == 1 and lb["ip1"] == 2 and lb["i.next"] == 2
+    assert lb["trips"] == 0                    # smax(n, 0)
+    assert "down" not in lb and "sum" not in lb and "left.next" not in lb
+
+
+def _previous(x, n):
+    # x[i - 1] from i = 0 wraps to x[-1]; from i = 1 it never does
+    s = 0.0
+    for i in range(n):
+        s += (i + 1.0) * x[i - 1] ** 2
+    for i in range(1, n):
+        s += 0.5 * x[i - 1] * x[i]
+    return s
+
+
+def test_previous_element_indices_differentiate_correctly():
+    n = 6
+    x = np.linspace(0.5, 1.5, n)
+    want = np.zeros(n)
+    for i in range(n):
+        want[(i - 1) % n] += 2.0 * (i + 1.0) * x[(i - 1) % n]
+    for i in range(1, n):
+        want[i - 1] += 0.5 * x[i]
+        want[i] += 0.5 * x[i - 1]
+    dx = np.zeros(n)
+    zymase.autodiff_reverse(_previous, Duplicated, Const, ret=Active)(x, dx, n, 1.0)
+    np.testing.assert_allclose(dx, want, rtol=1e-14)
+    t = zymase.autodiff_forward(_previous, zymase.Dual, Const, ret=zymase.DualOnly)(
+        x, np.eye(n)[2], n)
+    assert t == pytest.approx(want[2], rel=1e-14)
 
 
 def _from_the_end(x, n):

@@ -182,3 +182,86 @@ def upper_bounds(fn: Function, known: Optional[Dict[Value, int]] = None) -> Dict
 def nonnegative_values(fn: Function, known: Optional[Dict[Value, int]] = None) -> Set[Value]:
     """Integer values of ``fn`` proven ≥ 0 (as signed integers) on every execution."""
     return set(upper_bounds(fn, known)) | set(known or {})
+
+
+MAX_LB_ROUNDS = 64
+
+
+def lower_bounds(fn: Function, known: Optional[Dict[Value, int]] = None) -> Dict[Value, int]:
+    """Non-negative integer values of ``fn`` → a lower bound ``l`` (the value is ≥ ``l`` on
+    every execution).  Only values the upper-bound analysis proved exact and non-negative
+    take part, so no arithmetic here can wrap.  Iteration starts optimistic (+∞) and only
+    descends: a constant is itself; an induction variable stepping upwards (``i = phi [i0,
+    outside], [i + c, latch]``, c ≥ 0) is bounded by its initial values; any other phi and a
+    ``select`` by the smallest incoming bound; ``add``/``mul`` by the sum/product of their
+    operands' bounds; ``smax`` by the larger; everything else non-negative by 0.  Every value
+    in a cycle is then at least its bound at entry into the cycle, which makes the optimistic
+    fixpoint sound; a chain still descending after ``MAX_LB_ROUNDS`` rounds drops to 0.
+    ``for i in range(1, n)`` gives ``i ≥ 1``, which decides ``a[i - 1]``'s wraparound guard
+    (``icmp sgt i, 0``) that non-negativity alone cannot."""
+    ub = upper_bounds(fn, known)
+    nonneg = set(ub) | set(known or {})
+    li = analyse_loops(fn)
+    insts = [i for b in li.order for i in b.instructions if i in ub]
+    INF = float("inf")
+    lb: Dict[Value, float] = {}
+
+    def get(v: Value):
+        c = int_constant(v)
+        if c is not None:
+            return c if c >= 0 else None
+        if isinstance(v, Instruction) and v in ub:
+            return lb.get(v, INF)
+        return 0 if v in nonneg else None
+
+    def iv_init(phi: Instruction):
+        lp = li.loops.get(phi.block)
+        if lp is None:
+            return None
+        inits = []
+        for v, src in zip(phi.operands, phi.blocks):
+            if src in lp.blocks:
+                c = int_constant(v.operands[1]) if isinstance(v, Instruction) and \
+                    v.opcode == "add" and v.operands[0] is phi else None
+                if c is None or c < 0:
+                    return None
+            else:
+                inits.append(get(v))
+        return None if not inits or any(x is None for x in inits) else min(inits)
+
+    def transfer(i: Instruction):
+        op, ops = i.opcode, i.operands
+        if op == "phi":
+            x = iv_init(i)
+            if x is not None:
+                return x
+            xs = [get(v) for v in ops]
+            return 0 if any(x is None for x in xs) else min(xs)
+        if op == "select":
+            xs = [get(ops[1]), get(ops[2])]
+            return 0 if any(x is None for x in xs) else min(xs)
+        if op in ("add", "mul"):
+            a, b = get(ops[0]), get(ops[1])
+            if a is None or b is None:
+                return 0
+            return a + b if op == "add" else (0 if 0 in (a, b) else a * b)
+        if op == "call" and (i.callee_name or "").startswith("llvm.smax."):
+            xs = [x for x in (get(ops[0]), get(ops[1])) if x is not None]
+            return max(xs) if xs else 0
+        return 0
+
+    for _ in range(MAX_LB_ROUNDS):
+        changed = False
+        for i in insts:
+            new = transfer(i)
+            if new < lb.get(i, INF):
+                lb[i] = new
+                changed = True
+        if not changed:
+            break
+    else:
+        lb = {v: 0 for v in lb}
+    out = {v: int(x) for v, x in lb.items() if x != INF}
+    for v in nonneg:
+        out.setdefault(v, 0)
+    return out
