@@ -1,15 +1,16 @@
 """Derivatives of SciPy's distribution functions with respect to shape parameters.
 
 ``gammainc``/``gammaincc`` in ``a``, their inverses in ``a`` (implicit function theorem),
-``betainc``/``betaincc`` and their inverses in ``a`` and ``b``, ``stdtr``/``stdtrit`` in ``df``
-(``zymase/rules/shape_params.py``), called from ``@njit`` code through ctypes exactly as
+``betainc``/``betaincc`` and their inverses in ``a`` and ``b``, ``stdtr``/``stdtrit`` in ``df``,
+``chndtr``/``chndtrix`` in ``df`` and ``nc`` (``zymase/rules/shape_params.py``), called from ``@njit`` code through ctypes exactly as
 numba-scipy users write it.  References:
 
 * closed forms: ``P(1, x) = 1 − e^−x`` gives ``∂P/∂a|_{a=1} = −e^−x (ln x + γ) − E1(x)``;
   ``I_z(a, 1) = z^a`` and ``I_z(1, b) = 1 − (1−z)^b``;
 * central differences of SciPy's own functions, Richardson-extrapolated over three step
-  sizes (error ~h⁶), whose own error estimate sets the tolerance (never looser than 1e-8
-  relative);
+  sizes (error ~h⁶): the tolerance is 1e-8 relative, or the difference's own error estimate
+  where that is larger (a handful of elements with df ~ 1e3, where a df-derivative is
+  ~1/df² of a function of size 1);
 * every partial on a grid of points spanning small and large shapes, arguments on both sides
   of the bulk and into the tails, in reverse and forward mode, at widths 1 and 3.
 """
@@ -25,6 +26,7 @@ import scipy.special as S
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from numba.extending import get_cython_function_address
+from scipy.stats import ncx2
 
 import zymase
 from zymase import ActiveOnly, Dual, DualOnly, Duplicated
@@ -52,6 +54,7 @@ _ginc, _gincc, _ginv, _gcinv = (_c(n, 2) for n in
 _std, _stdit = _c("stdtr", 2), _c("stdtrit", 2)
 _binc, _bincc, _binv, _bcinv = (_c(n, 3) for n in
                                 ("betainc", "betaincc", "betaincinv", "betainccinv"))
+_nc, _ncix = _c("chndtr", 3), _c("chndtrix", 3)
 
 # (function, reference, kernel rows): each row of a kernel argument is one point
 GAMMA_POINTS = [(a, a * r) for a in (0.05, 0.5, 1.0, 2.5, 10.0, 80.0, 600.0)
@@ -70,10 +73,13 @@ BETA_POINTS = [(a, b, z) for a, b in ((0.3, 0.7), (2.0, 3.0), (0.5, 40.0), (60.0
                if min(S.betainc(a, b, z), S.betaincc(a, b, z)) > 1e-250]
 BETA_INV_POINTS = [(a, b, p) for a, b in ((0.4, 0.8), (2.0, 3.0), (30.0, 4.0))
                    for p in (1e-5, 0.2, 0.5, 0.97)]
+NCX2_INV_POINTS = [(q, k, nc) for k, nc in ((0.4, 0.3), (3.0, 4.0), (25.0, 60.0), (2.0, 400.0))
+                   for q in (1e-6, 0.05, 0.5, 0.9, 0.999)]   # chndtrix has ~10 digits near 1
+NCX2_POINTS = [(S.chndtrix(q, k, nc), k, nc) for q, k, nc in NCX2_INV_POINTS]
 
 
 @numba.njit
-def _kernel(g, gi, t, ti, b, bi):
+def _kernel(g, gi, t, ti, b, bi, n, ni):
     """Every function at every row of its argument array; each array element feeds exactly
     one call, so the gradient's components are the individual partial derivatives."""
     s = 0.0
@@ -89,6 +95,10 @@ def _kernel(g, gi, t, ti, b, bi):
         s += _binc(b[k, 0], b[k, 1], b[k, 2]) + _bincc(b[k, 3], b[k, 4], b[k, 5])
     for k in range(bi.shape[0]):
         s += _binv(bi[k, 0], bi[k, 1], bi[k, 2]) + _bcinv(bi[k, 3], bi[k, 4], bi[k, 5])
+    for k in range(n.shape[0]):
+        s += _nc(n[k, 0], n[k, 1], n[k, 2])
+    for k in range(ni.shape[0]):
+        s += _ncix(ni[k, 0], ni[k, 1], ni[k, 2])
     return s
 
 
@@ -99,16 +109,16 @@ def _args():
     ti = np.array(T_INV_POINTS)
     b = np.array([p + p for p in BETA_POINTS])
     bi = np.array([p + p for p in BETA_INV_POINTS])
-    return [g, gi, t, ti, b, bi]
+    return [g, gi, t, ti, b, bi, np.array(NCX2_POINTS), np.array(NCX2_INV_POINTS)]
 
 
 # per kernel argument: the SciPy functions its rows feed, in column order, with their arity
 _SPECS = [[(S.gammainc, 2), (S.gammaincc, 2)], [(S.gammaincinv, 2), (S.gammainccinv, 2)],
           [(S.stdtr, 2)], [(S.stdtrit, 2)], [(S.betainc, 3), (S.betaincc, 3)],
-          [(S.betaincinv, 3), (S.betainccinv, 3)]]
+          [(S.betaincinv, 3), (S.betainccinv, 3)], [(S.chndtr, 3)], [(S.chndtrix, 3)]]
 # arguments in (0, 1) (a probability, the incomplete beta's z): steps shrink near the ends
 _UNIT = {S.gammaincinv: 1, S.gammainccinv: 1, S.stdtrit: 1, S.betaincinv: 2,
-         S.betainccinv: 2, S.betainc: 2, S.betaincc: 2}
+         S.betainccinv: 2, S.betainc: 2, S.betaincc: 2, S.chndtrix: 0}
 
 
 def richardson(f, x, h):
@@ -125,11 +135,8 @@ def richardson(f, x, h):
 
 # F = 1 − G: a CDF near 1 is differentiated through its complement, which keeps its digits
 _COMPLEMENT = {S.gammainc: S.gammaincc, S.gammaincc: S.gammainc, S.betainc: S.betaincc,
-               S.betaincc: S.betainc, S.stdtr: lambda nu, t: S.stdtr(nu, -t)}
-
-
-# results that keep one sign, spanning orders of magnitude: differentiated through log |F|
-_LOG_RESULT = {S.gammaincinv, S.gammainccinv, S.stdtrit, S.betaincinv, S.betainccinv}
+               S.betaincc: S.betainc, S.stdtr: lambda nu, t: S.stdtr(nu, -t),
+               S.chndtr: lambda x, k, nc: ncx2.sf(x, k, nc)}
 
 
 def _partial(fn, x, j):
@@ -193,7 +200,7 @@ def _ref():
 
 def _check(got_arrays, scale=1.0):
     bad = []
-    for name, got, (ref, tol) in zip("g gi t ti b bi".split(), got_arrays, _ref()):
+    for name, got, (ref, tol) in zip("g gi t ti b bi n ni".split(), got_arrays, _ref()):
         for idx in np.ndindex(ref.shape):
             if not abs(got[idx] - scale * ref[idx]) <= abs(scale) * tol[idx]:
                 bad.append((name, idx, got[idx], scale * ref[idx], tol[idx]))
@@ -208,7 +215,7 @@ def _reverse(width):
     for k, d in _REV:
         if k == key:
             return d
-    d = zymase.autodiff_reverse(_kernel, *[Duplicated] * 6, ret=ActiveOnly, width=width)
+    d = zymase.autodiff_reverse(_kernel, *[Duplicated] * 8, ret=ActiveOnly, width=width)
     _REV.append((key, d))
     return d
 
@@ -255,7 +262,7 @@ def test_reverse_width3():
 @pytest.mark.parametrize("width", [1, 3])
 def test_forward_every_partial(width):
     """Forward mode, one unit tangent per element (``width`` at a time): every partial."""
-    jvp = zymase.autodiff_forward(_kernel, *[Dual] * 6, ret=DualOnly, width=width)
+    jvp = zymase.autodiff_forward(_kernel, *[Dual] * 8, ret=DualOnly, width=width)
     arrays = _ARGS
     sizes = [a.size for a in arrays]
     offsets = np.cumsum([0] + sizes)

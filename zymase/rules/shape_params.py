@@ -60,6 +60,17 @@ figures are for ``∂ ln F/∂θ`` given the exact ``F``.
     grid, ν in [0.05, 1e6], |t| in [1e-3, 1e3]; SciPy's betainc, which supplies ``i`` and
     ``ic``, is the larger error (up to ~5e-11 at ν ~ 1e5).
 
+``chndtr_ddf(x, k, λ)``  ∂F/∂k of the noncentral chi-square CDF ``F = chndtr(x, k, λ)``:
+    the Poisson mixture ``F = Σ_j w_j P(k/2 + j, x/2)``, ``w_j = e^-λ/2 (λ/2)^j / j!``, gives
+    ``∂F/∂k = ½ Σ_j w_j ∂P/∂a(k/2 + j, x/2)``, a sum of negative terms.  Each term is formed
+    in logarithms from the small side of ``P`` (series or fraction above, with the prefactor
+    ``x^a e^-x/Γ(a+1)`` and the Poisson weights through ``a log1pmx((x−a)/a)`` and Stirling's
+    error term, accurate for large a), so no SciPy value is needed.  The sum runs from j = 0
+    past the Poisson mode and past k/2 + j ≈ x/2 until a term adds less than 1e-17.
+    Domain: x ≥ 0, 0 < k ≤ 1e7, 0 ≤ λ ≤ 2e5 (NaN beyond).  Accuracy: 2.4e-14 relative
+    against mpmath on a grid k in [0.2, 50], λ in [0, 100], x in [0.05, 200], and 3e-15 at
+    (k, λ) = (2, 1e4); ~1 µs per term, ~λ/2 terms.
+
 All of them need the digamma function of positive arguments: ``log_minus_digamma(a) =
 ln a − ψ(a)`` by recurrence to a ≥ 10 and the asymptotic series through ``a^-14`` (absolute
 error ~1e-17 at a = 10, less beyond), and differences of it term by term (``lmd_diff``).
@@ -160,8 +171,9 @@ def digamma_diff(a, b):
 
 # ---- incomplete gamma ---------------------------------------------------------------------
 @_jit
-def _gammainc_series_dlog(a, x):
-    """∂ ln P/∂a from the lower series (x < a + 1); NaN if it does not converge."""
+def _gammainc_series(a, x):
+    """(S, ∂ ln P/∂a) from the lower series P = x^a e^-x / Γ(a+1) · S (x < a + 1); NaNs if
+    it does not converge."""
     term = 1.0     # s_n = x^n / ((a+1)...(a+n))
     h = 0.0        # H_n = sum_{k<=n} 1/(a+k)
     s = 1.0
@@ -174,20 +186,22 @@ def _gammainc_series_dlog(a, x):
         ds += term * h
         if term < _EPS * s and term * h < _EPS * ds:
             # ln x − ψ(a+1) = ln(x/(a+1)) + (ln(a+1) − ψ(a+1))
-            return log_ratio(x, a + 1.0) + log_minus_digamma(a + 1.0) - ds / s
-    return math.nan
+            return s, log_ratio(x, a + 1.0) + log_minus_digamma(a + 1.0) - ds / s
+    return math.nan, math.nan
 
 
 @_jit
-def _gammaincc_cf_dlog(a, x):
-    """∂ ln Q/∂a from Legendre's continued fraction (x ≥ a + 1), modified Lentz with the
-    a-derivative carried along; NaN if it breaks down or does not converge."""
+def _gammaincc_cf(a, x):
+    """(CF, ∂ ln Q/∂a) from Legendre's continued fraction Q = x^a e^-x / Γ(a) · CF
+    (x ≥ a + 1), modified Lentz with the a-derivative carried along; NaNs if it breaks down or
+    does not converge."""
     b = x + 1.0 - a          # b_i = x + 2i + 1 - a, db_i/da = -1
     c = 1.0 / _TINY
     dc = 0.0
     d = 1.0 / b
     dd = d * d               # d(1/b)/da = -db/b^2 = 1/b^2
-    dlh = 1.0 / b            # d ln h/da, h = d
+    h = d
+    dlh = 1.0 / b            # d ln h/da
     for i in range(1, _MAX_ITER):
         an = -i * (i - a)    # a_i, da_i/da = i
         b += 2.0
@@ -196,18 +210,19 @@ def _gammaincc_cf_dlog(a, x):
         cn = b + an / c
         dcn = -1.0 + i / c - an * dc / (c * c)
         if abs(dn) < _TINY or abs(cn) < _TINY:
-            return math.nan
+            return math.nan, math.nan
         d = 1.0 / dn
         dd = -ddn * d * d
         c = cn
         dc = dcn
         delta = c * d
+        h *= delta
         ddelta = dcn / cn - ddn / dn
         dlh += ddelta
         if abs(delta - 1.0) < _EPS and abs(ddelta) < _EPS * abs(dlh):
             # ln x − ψ(a) = ln(x/a) + (ln a − ψ(a))
-            return log_ratio(x, a) + log_minus_digamma(a) + dlh
-    return math.nan
+            return h, log_ratio(x, a) + log_minus_digamma(a) + dlh
+    return math.nan, math.nan
 
 
 @_jit
@@ -220,10 +235,72 @@ def gammainc_da(a, x, p, q):
     if x < a + 1.0:
         if p == 0.0:
             return 0.0
-        return p * _gammainc_series_dlog(a, x)
+        return p * _gammainc_series(a, x)[1]
     if q == 0.0:
         return 0.0
-    return -q * _gammaincc_cf_dlog(a, x)
+    return -q * _gammaincc_cf(a, x)[1]
+
+
+@_jit
+def stirling_error(a):
+    """ln Γ(a+1) − (a+½) ln a + a − ½ ln 2π for a > 0 (the asymptotic series for a ≥ 10)."""
+    if a < 10.0:
+        return math.lgamma(a + 1.0) - (a + 0.5) * math.log(a) + a - 0.9189385332046728
+    f = 1.0 / (a * a)
+    return (1.0 / 12 + f * (-1.0 / 360 + f * (1.0 / 1260 + f * (-1.0 / 1680 + f * (
+        1.0 / 1188 + f * (-691.0 / 360360 + f * (1.0 / 156))))))) / a
+
+
+@_jit
+def log_gamma_prefactor(a, x):
+    """ln(x^a e^-x / Γ(a+1)) for a ≥ 0, x > 0 (also the log of the Poisson probability of a
+    at mean x), as ``a (ln(x/a) + 1) − x − ln Γ(a+1)`` = ``a log1pmx((x−a)/a) − ½ ln(2πa) −
+    stirling_error(a)`` for a ≥ 10, which keeps its digits when a and x are large (and for
+    a < 10 directly)."""
+    if a < 10.0:
+        return a * math.log(x) - x - math.lgamma(a + 1.0)
+    d = (x - a) / a
+    # a (ln(x/a) + 1) − x: through log1pmx near x = a, else directly (d near −1 would round)
+    core = a * log1pmx(d) if abs(d) < 0.5 else a * (math.log(x) - math.log(a)) + (a - x)
+    return core - 0.5 * math.log(6.283185307179586 * a) - stirling_error(a)
+
+
+@_jit
+def _gamma_small_side(a, x):
+    """(ln T, ∂ ln T/∂a, lower): T = P(a, x) when x < a + 1 (lower), else Q(a, x); x > 0."""
+    if x < a + 1.0:
+        s, dl = _gammainc_series(a, x)
+        return log_gamma_prefactor(a, x) + math.log(s), dl, True
+    h, dl = _gammaincc_cf(a, x)
+    return log_gamma_prefactor(a, x) + math.log(a) + math.log(h), dl, False
+
+
+@_jit
+def chndtr_ddf(x, k, nc):
+    """∂F/∂k of the noncentral chi-square CDF F = chndtr(x, k, λ): with y = x/2, μ = λ/2,
+    F = Σ_j e^-μ μ^j/j! · P(k/2 + j, y), so ∂F/∂k = ½ Σ_j w_j ∂P/∂a(k/2 + j, y); every term is
+    negative (P decreases in a) and each is computed on its small side in logarithms, so
+    the sum neither cancels nor underflows early.  The sum runs from j = 0 past both the
+    Poisson mode and the term with k/2 + j ≈ y, until a term adds less than 1e-17.
+    Domain: x ≥ 0, 0 < k ≤ 1e7, 0 ≤ λ ≤ 2e5 (NaN beyond: the sum has ~λ/2 terms)."""
+    if not (k > 0.0 and k <= _MAX_PARAM and nc >= 0.0 and nc <= 2e5 and x >= 0.0):
+        return math.nan
+    if x == 0.0 or math.isinf(x):
+        return 0.0
+    y = 0.5 * x
+    mu = 0.5 * nc
+    total = 0.0                  # Σ w_j ∂P/∂a(k/2 + j, y), all terms ≤ 0
+    for j in range(0, _MAX_ITER):
+        a = 0.5 * k + j
+        lt, dl, lower = _gamma_small_side(a, y)
+        lw = log_gamma_prefactor(float(j), mu) if mu > 0.0 else 0.0   # ln w_j
+        term = math.exp(lw + lt) * (dl if lower else -dl)           # ∂P/∂a = −∂Q/∂a
+        if math.isnan(term):
+            return math.nan
+        total += term
+        if mu == 0.0 or (j > mu and a > y + 1.0 and abs(term) <= 1e-17 * abs(total)):
+            return 0.5 * total
+    return math.nan
 
 
 # ---- incomplete beta ----------------------------------------------------------------------
@@ -471,4 +548,5 @@ def stdtr_ddf(nu, t, i, ic):
 
 
 # the helpers rule expressions call as ``zy_<name>(...)`` (see helpers.py)
-HELPERS = {"gammainc_da": gammainc_da, "betainc_da": betainc_da, "stdtr_ddf": stdtr_ddf}
+HELPERS = {"gammainc_da": gammainc_da, "betainc_da": betainc_da, "stdtr_ddf": stdtr_ddf,
+           "chndtr_ddf": chndtr_ddf}

@@ -219,9 +219,10 @@ SCIPY_SPECIAL: Dict[str, Rule] = {r.name: r for r in [
        " sp_betainc(0.5, 0.5 * x, y * y / (x + y * y)))",
        "exp(sp_gammaln(0.5 * (x + 1)) - sp_gammaln(0.5 * x) - 0.5 * log(3.141592653589793 * x)"
        " - 0.5 * (x + 1) * sp_log1p(y * y / x))"),
-    # d/d nc of the noncentral chi-square CDF is minus the density with df + 2 (the Poisson
+    # noncentral chi-square: zy_chndtr_ddf(x, df, nc) = dF/d df (the Poisson mixture of
+    # gammainc's a-derivatives); d/d nc is minus the density with df + 2 (the Poisson
     # weights' derivative shifts the mixture by one term)
-    _r("chndtr", _ncx2_pdf("x", "y"), _refuse("chndtr", "df"), "-" + _ncx2_pdf("x", "(y + 2)")),
+    _r("chndtr", _ncx2_pdf("x", "y"), "zy_chndtr_ddf(x, y, z)", "-" + _ncx2_pdf("x", "(y + 2)")),
     # inverses of distribution functions: dF^-1/dp = 1 / density at the result r
     _r("ndtri_exp", "2.5066282746310002 * exp(x + 0.5 * r * r)"),
     # ... and with respect to a shape parameter by the implicit function theorem: the result
@@ -249,7 +250,8 @@ SCIPY_SPECIAL: Dict[str, Rule] = {r.name: r for r in [
        " + 0.5 * (x + 1) * sp_log1p(r * r / x))",
        "exp(sp_gammaln(0.5 * x) - sp_gammaln(0.5 * (x + 1)) + 0.5 * log(3.141592653589793 * x)"
        " + 0.5 * (x + 1) * sp_log1p(r * r / x))"),
-    _r("chndtrix", "1 / " + _ncx2_pdf("r", "y"), _refuse("chndtrix", "df"),
+    _r("chndtrix", "1 / " + _ncx2_pdf("r", "y"),
+       "-zy_chndtr_ddf(r, y, z) / " + _ncx2_pdf("r", "y"),
        _ncx2_pdf("r", "(y + 2)") + " / " + _ncx2_pdf("r", "y")),
     _r("xlogy", "log(y)", "0 if x == 0 else x / y"),
     _r("xlog1py", "sp_log1p(y)", "0 if x == 0 else x / (1 + y)"),
