@@ -28,18 +28,21 @@ _cache = {}
 
 
 def _digamma_impl(x):
-    # reflection for x < 0.5, recurrence up to x >= 6, then the asymptotic series
+    # reflection for x < 0.5, recurrence up to x >= 10, then the asymptotic series through
+    # x^-14 (the first omitted term is 4e-17 at x = 10; stopping at x >= 6 and x^-10, as this
+    # did, left absolute errors of 1e-11)
     result = 0.0
     if x <= 0.0 and math.floor(x) == x:
         return math.nan
     if x < 0.5:
         result -= math.pi / math.tan(math.pi * x)
         x = 1.0 - x
-    while x < 6.0:
+    while x < 10.0:
         result -= 1.0 / x
         x += 1.0
     f = 1.0 / (x * x)
-    t = f * (-1.0 / 12 + f * (1.0 / 120 + f * (-1.0 / 252 + f * (1.0 / 240 + f * (-1.0 / 132)))))
+    t = f * (-1.0 / 12 + f * (1.0 / 120 + f * (-1.0 / 252 + f * (1.0 / 240 + f * (
+        -1.0 / 132 + f * (691.0 / 32760 + f * (-1.0 / 12)))))))
     return result + math.log(x) - 0.5 / x + t
 
 
