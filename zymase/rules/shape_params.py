@@ -109,12 +109,6 @@ def log_minus_digamma(a):
 
 
 @_jit
-def digamma(a):
-    """ψ(a) for a > 0."""
-    return math.log(a) - log_minus_digamma(a)
-
-
-@_jit
 def log_ratio(x, y):
     """ln(x / y) for x, y > 0, accurate when x ≈ y."""
     d = (x - y) / y
