@@ -75,6 +75,8 @@ class ExprEmitter:
                 return v if v.type.is_float else b.cast("sitofp", v, self.t)
             if fname.startswith("sp_"):
                 return self._scipy_call(fname[3:], args)
+            if fname.startswith("zy_"):
+                return self._helper_call(fname[3:], args)
             kind, target = FUNCTIONS[fname]
             if kind == "intrinsic":
                 return b.intrinsic(target, self.t, args)
@@ -87,6 +89,20 @@ class ExprEmitter:
                     self.helpers.add(target)
                 return b.call(sym, FunctionType(self.t, (self.t,)), args)
         raise ValueError(f"bad rule expression node {ast.dump(n)}")
+
+    def _helper_call(self, name: str, args) -> Value:
+        """A call of zymase's double-precision helper ``name`` (``helpers.py``; its IR is
+        linked into the derivative when the module is finished)."""
+        from .helpers import helper_arity, helper_symbol
+        arity = helper_arity(name)
+        if arity is None or arity != len(args):
+            raise ValueError(f"bad rule expression: zy_{name} with {len(args)} arguments")
+        sym = helper_symbol(name, self.t)
+        if sym is None:
+            raise unsupported(f"a derivative that needs zymase's {name} for {self.t}", self.loc)
+        if self.helpers is not None:
+            self.helpers.add(name)
+        return self.b.call(sym, FunctionType(self.t, (self.t,) * arity), args)
 
     def _scipy_call(self, name: str, args) -> Value:
         """A call of SciPy's ``name`` through its capsule prototype (doubles and longs, then

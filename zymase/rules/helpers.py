@@ -1,13 +1,23 @@
-"""Special functions that derivative rules need but libm lacks (digamma).
+"""Special functions that derivative rules need but libm lacks (digamma, and the
+shape-parameter derivatives of ``shape_params.py``).
 
 Each helper is written in Python, compiled once by Numba as a C-ABI function, and its LLVM IR
 is linked into every derivative module that calls it under a stable name
-(``zymase.digamma.double``), so a derivative's final IR is self-contained — it can be cached
-on disk and loaded in another process.
+(``zymase.helper.digamma.double``), so a derivative's final IR is self-contained — it can be
+cached on disk and loaded in another process.
+
+Two kinds, as rule expressions (``table.py``) call them:
+
+* ``digamma(x)``, ``trigamma(x)`` (listed in ``table.FUNCTIONS``): one argument, a float and
+  a double variant;
+* ``zy_<name>(...)``: a function of ``shape_params.HELPERS``, double only (the SciPy
+  functions they differentiate are), with as many double arguments as its Python signature.
 """
 from __future__ import annotations
 
+import inspect
 import math
+from typing import Optional
 
 import llvmlite.binding as llvm
 import numba
@@ -18,18 +28,21 @@ _cache = {}
 
 
 def _digamma_impl(x):
-    # reflection for x < 0.5, recurrence up to x >= 6, then the asymptotic series
+    # reflection for x < 0.5, recurrence up to x >= 10, then the asymptotic series through
+    # x^-14 (the first omitted term is 4e-17 at x = 10; stopping at x >= 6 and x^-10, as this
+    # did, left absolute errors of 1e-11)
     result = 0.0
     if x <= 0.0 and math.floor(x) == x:
         return math.nan
     if x < 0.5:
         result -= math.pi / math.tan(math.pi * x)
         x = 1.0 - x
-    while x < 6.0:
+    while x < 10.0:
         result -= 1.0 / x
         x += 1.0
     f = 1.0 / (x * x)
-    t = f * (-1.0 / 12 + f * (1.0 / 120 + f * (-1.0 / 252 + f * (1.0 / 240 + f * (-1.0 / 132)))))
+    t = f * (-1.0 / 12 + f * (1.0 / 120 + f * (-1.0 / 252 + f * (1.0 / 240 + f * (
+        -1.0 / 132 + f * (691.0 / 32760 + f * (-1.0 / 12)))))))
     return result + math.log(x) - 0.5 / x + t
 
 
@@ -59,17 +72,37 @@ _IMPLS = {"digamma": _digamma_impl, "trigamma": _trigamma_impl}
 PREFIX = "zymase.helper."
 
 
+def _double_only():
+    """name -> Python function of the ``zy_`` helpers (double arguments and result)."""
+    from .shape_params import HELPERS
+    return {name: getattr(fn, "py_func", fn) for name, fn in HELPERS.items()}
+
+
+def helper_arity(name: str) -> Optional[int]:
+    """The number of double arguments of ``zy_<name>``; None when there is no such helper."""
+    fn = _double_only().get(name)
+    return None if fn is None else len(inspect.signature(fn).parameters)
+
+
 def helper_symbol(name: str, t):
-    if name not in _IMPLS or t.kind not in ("double", "float"):
-        return None
-    return f"{PREFIX}{name}.{t.kind}"
+    if name in _IMPLS and t.kind in ("double", "float"):
+        return f"{PREFIX}{name}.{t.kind}"
+    if name in _double_only() and t.kind == "double":
+        return f"{PREFIX}{name}.double"
+    return None
 
 
 def _helper_text(symbol: str) -> str:
     if symbol not in _cache:
         name, kind = symbol[len(PREFIX):].rsplit(".", 1)
-        sig = "float64(float64)" if kind == "double" else "float32(float32)"
-        cf = numba.cfunc(sig, nopython=True)(_IMPLS[name])
+        if name in _IMPLS:
+            impl, arity = _IMPLS[name], 1
+        else:
+            impl, arity = _double_only()[name], helper_arity(name)
+        ty = "float64" if kind == "double" else "float32"
+        sig = f"{ty}({', '.join([ty] * arity)})"
+        # error_model="numpy": a division by zero is IEEE arithmetic, never an exception
+        cf = numba.cfunc(sig, nopython=True, error_model="numpy")(impl)
         # a derivative of a derivative inlines it
         mod = llvm.parse_assembly(allow_inlining(str(cf._library._final_module)))
         for fn in mod.functions:

@@ -65,9 +65,11 @@ def may_be_infinite(expr: str) -> bool:
     for node in ast.walk(ast.parse(expr, mode="eval")):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             return True
-        if isinstance(node, ast.Call) and (getattr(node.func, "id", None) in _UNBOUNDED_CALLS
-                                           or getattr(node.func, "id", "").startswith("sp_")):
-            return True   # SciPy's functions have poles (digamma, Bessel Y/K at 0, ...)
+        name = getattr(node.func, "id", "") if isinstance(node, ast.Call) else None
+        if name is not None and (name in _UNBOUNDED_CALLS or name.startswith(("sp_", "zy_"))):
+            # SciPy's functions have poles (digamma, Bessel Y/K at 0, ...); zymase's helpers
+            # return NaN outside their domain
+            return True
     return False
 
 
@@ -136,14 +138,27 @@ MATH: Dict[str, Rule] = {r.name: r for r in [
 
 # SciPy special functions called through their Cython addresses (see scipy_special.py): the
 # operand names are the C arguments in order.  ``sp_<name>(...)`` calls SciPy's own function;
-# a partial starting with ``!`` is a refusal: differentiating with respect to that operand
-# raises UnsupportedError with the text (the other operands' derivatives still work).
+# ``zy_<name>(...)`` one of zymase's compiled helpers (shape_params.py: derivatives with respect
+# to shape parameters, by series, continued fractions and quadrature; NaN outside their
+# domain, which that module states); a partial starting with ``!`` is a refusal:
+# differentiating with respect to that operand raises UnsupportedError with the text (the
+# other operands' derivatives still work).
 _SIGN = "(1 if x > 0 else (-1 if x < 0 else 0))"
 
 
 def _refuse(fn: str, param: str) -> str:
     return (f"!scipy.special.{fn} with respect to its parameter `{param}` (no closed form is "
             f"known to zymase)")
+
+
+def _ncx2_pdf(x: str, df: str) -> str:
+    """The noncentral chi-square density at ``x`` with ``df`` degrees of freedom and
+    noncentrality ``z`` (a chndtr/chndtrix operand), as an expression: through ``ive`` for
+    z > 0, the central density at z = 0."""
+    return (f"((0.5 * exp(sqrt(z * {x}) - 0.5 * ({x} + z) + (0.25 * {df} - 0.5) * log({x} / z))"
+            f" * sp_ive(0.5 * {df} - 1, sqrt(z * {x}))) if z > 0 else"
+            f" exp((0.5 * {df} - 1) * log({x}) - 0.5 * {x} - 0.34657359027997264 * {df}"
+            f" - sp_gammaln(0.5 * {df})))")
 
 
 SCIPY_SPECIAL: Dict[str, Rule] = {r.name: r for r in [
@@ -185,35 +200,59 @@ SCIPY_SPECIAL: Dict[str, Rule] = {r.name: r for r in [
     _r("kve", _refuse("kve", "v"), "r - 0.5 * (sp_kve(x - 1, y) + sp_kve(x + 1, y))"),
     _r("kn", None, "-0.5 * (sp_kv(tofp(x) - 1, y) + sp_kv(tofp(x) + 1, y))"),
     _r("yn", None, "0.5 * (sp_yv(tofp(x) - 1, y) - sp_yv(tofp(x) + 1, y))"),
-    _r("gammainc", _refuse("gammainc", "a"), "exp((x - 1) * log(y) - y - sp_gammaln(x))"),
-    _r("gammaincc", _refuse("gammaincc", "a"), "-exp((x - 1) * log(y) - y - sp_gammaln(x))"),
-    _r("betainc", _refuse("betainc", "a"), _refuse("betainc", "b"),
+    # shape parameters: zy_gammainc_da(a, x, P, Q) = dP/da, zy_betainc_da(a, b, z, 1 - z, I,
+    # 1 - I) = dI/da (dI/db by the symmetry I_z(a, b) = 1 - I_(1-z)(b, a)), zy_stdtr_ddf(df, t,
+    # I, 1 - I) = d stdtr/d df with I = I_(df/(df+t^2))(df/2, 1/2); complements come from
+    # SciPy (or are exact: 1 - p for an argument p), never 1 - (a computed value near 1)
+    _r("gammainc", "zy_gammainc_da(x, y, r, sp_gammaincc(x, y))",
+       "exp((x - 1) * log(y) - y - sp_gammaln(x))"),
+    _r("gammaincc", "-zy_gammainc_da(x, y, sp_gammainc(x, y), r)",
+       "-exp((x - 1) * log(y) - y - sp_gammaln(x))"),
+    _r("betainc", "zy_betainc_da(x, y, z, 1 - z, r, sp_betaincc(x, y, z))",
+       "-zy_betainc_da(y, x, 1 - z, z, sp_betaincc(x, y, z), r)",
        "exp((x - 1) * log(z) + (y - 1) * sp_log1p(-z) - sp_betaln(x, y))"),
-    _r("betaincc", _refuse("betaincc", "a"), _refuse("betaincc", "b"),
+    _r("betaincc", "-zy_betainc_da(x, y, z, 1 - z, sp_betainc(x, y, z), r)",
+       "zy_betainc_da(y, x, 1 - z, z, r, sp_betainc(x, y, z))",
        "-exp((x - 1) * log(z) + (y - 1) * sp_log1p(-z) - sp_betaln(x, y))"),
-    _r("stdtr", _refuse("stdtr", "df"),
+    _r("stdtr",
+       "zy_stdtr_ddf(x, y, 2 * (r if y < 0 else sp_stdtr(x, -y)),"
+       " sp_betainc(0.5, 0.5 * x, y * y / (x + y * y)))",
        "exp(sp_gammaln(0.5 * (x + 1)) - sp_gammaln(0.5 * x) - 0.5 * log(3.141592653589793 * x)"
        " - 0.5 * (x + 1) * sp_log1p(y * y / x))"),
-    _r("chndtr",
-       "(0.5 * exp(sqrt(z * x) - 0.5 * (x + z) + (0.25 * y - 0.5) * log(x / z))"
-       " * sp_ive(0.5 * y - 1, sqrt(z * x))) if z > 0 else"
-       " exp((0.5 * y - 1) * log(x) - 0.5 * x - 0.34657359027997264 * y - sp_gammaln(0.5 * y))",
-       _refuse("chndtr", "df"), _refuse("chndtr", "nc")),
+    # noncentral chi-square: zy_chndtr_ddf(x, df, nc) = dF/d df (the Poisson mixture of
+    # gammainc's a-derivatives); d/d nc is minus the density with df + 2 (the Poisson
+    # weights' derivative shifts the mixture by one term)
+    _r("chndtr", _ncx2_pdf("x", "y"), "zy_chndtr_ddf(x, y, z)", "-" + _ncx2_pdf("x", "(y + 2)")),
     # inverses of distribution functions: dF^-1/dp = 1 / density at the result r
     _r("ndtri_exp", "2.5066282746310002 * exp(x + 0.5 * r * r)"),
-    _r("gammaincinv", _refuse("gammaincinv", "a"), "exp(r - (x - 1) * log(r) + sp_gammaln(x))"),
-    _r("gammainccinv", _refuse("gammainccinv", "a"),
+    # ... and with respect to a shape parameter by the implicit function theorem: the result
+    # r solves F(a, r) = y, so dr/da = -(dF/da)(a, r) / (dF/dr)(a, r)
+    _r("gammaincinv", "-zy_gammainc_da(x, r, y, 1 - y) * exp(r - (x - 1) * log(r) + sp_gammaln(x))",
+       "exp(r - (x - 1) * log(r) + sp_gammaln(x))"),
+    _r("gammainccinv",
+       "-zy_gammainc_da(x, r, 1 - y, y) * exp(r - (x - 1) * log(r) + sp_gammaln(x))",
        "-exp(r - (x - 1) * log(r) + sp_gammaln(x))"),
-    _r("betaincinv", _refuse("betaincinv", "a"), _refuse("betaincinv", "b"),
+    _r("betaincinv",
+       "-zy_betainc_da(x, y, r, 1 - r, z, 1 - z)"
+       " * exp(sp_betaln(x, y) - (x - 1) * log(r) - (y - 1) * sp_log1p(-r))",
+       "zy_betainc_da(y, x, 1 - r, r, 1 - z, z)"
+       " * exp(sp_betaln(x, y) - (x - 1) * log(r) - (y - 1) * sp_log1p(-r))",
        "exp(sp_betaln(x, y) - (x - 1) * log(r) - (y - 1) * sp_log1p(-r))"),
-    _r("stdtrit", _refuse("stdtrit", "df"),
+    _r("betainccinv",
+       "-zy_betainc_da(x, y, r, 1 - r, 1 - z, z)"
+       " * exp(sp_betaln(x, y) - (x - 1) * log(r) - (y - 1) * sp_log1p(-r))",
+       "zy_betainc_da(y, x, 1 - r, r, z, 1 - z)"
+       " * exp(sp_betaln(x, y) - (x - 1) * log(r) - (y - 1) * sp_log1p(-r))",
+       "-exp(sp_betaln(x, y) - (x - 1) * log(r) - (y - 1) * sp_log1p(-r))"),
+    _r("stdtrit",
+       "-zy_stdtr_ddf(x, r, 2 * y if y < 0.5 else 2 * (1 - y), 1 - 2 * y if y < 0.5 else 2 * y - 1)"
+       " * exp(sp_gammaln(0.5 * x) - sp_gammaln(0.5 * (x + 1)) + 0.5 * log(3.141592653589793 * x)"
+       " + 0.5 * (x + 1) * sp_log1p(r * r / x))",
        "exp(sp_gammaln(0.5 * x) - sp_gammaln(0.5 * (x + 1)) + 0.5 * log(3.141592653589793 * x)"
        " + 0.5 * (x + 1) * sp_log1p(r * r / x))"),
-    _r("chndtrix",
-       "1 / ((0.5 * exp(sqrt(z * r) - 0.5 * (r + z) + (0.25 * y - 0.5) * log(r / z))"
-       " * sp_ive(0.5 * y - 1, sqrt(z * r))) if z > 0 else"
-       " exp((0.5 * y - 1) * log(r) - 0.5 * r - 0.34657359027997264 * y - sp_gammaln(0.5 * y)))",
-       _refuse("chndtrix", "df"), _refuse("chndtrix", "nc")),
+    _r("chndtrix", "1 / " + _ncx2_pdf("r", "y"),
+       "-zy_chndtr_ddf(r, y, z) / " + _ncx2_pdf("r", "y"),
+       _ncx2_pdf("r", "(y + 2)") + " / " + _ncx2_pdf("r", "y")),
     _r("xlogy", "log(y)", "0 if x == 0 else x / y"),
     _r("xlog1py", "sp_log1p(y)", "0 if x == 0 else x / (1 + y)"),
     _r("owens_t", "-0.19947114020071635 * exp(-0.5 * x * x) * sp_erf(0.7071067811865476 * x * y)",
