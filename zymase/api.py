@@ -339,7 +339,7 @@ class Derivative:
         from .analysis.writes import analyse_writes
         writes = analyse_writes(prep.function, prep.fe.argmap)
         self._state.writes[tuple(argtypes)] = writes
-        dprint(self.print_flags, "writes", prep.fe.llvm_name, writes.dump())
+        dprint(self.print_flags, "writes", prep.fe.llvm_name, writes.dump)
         sig = numba_signature(prep.fe, argtypes, self.activities, self.mode, self.ret, self.width)
         base = f"{self.mode.value}.{jit.ident(self.py_func.__name__)}"
         symbol = f"zymase.{base}.{disk_key[:20]}" if disk_key else jit.unique_symbol(base)
@@ -351,11 +351,11 @@ class Derivative:
         # derivatives of its recursive calls: it stays, private to this module)
         _drop_unless_called(prep.module, prep.fe.llvm_name)
         if self.mode is A.Mode.FORWARD:
-            dprint(self.print_flags, "activity", symbol, res.activity.dump())
-            dprint(self.print_flags, "types", symbol, res.activity.types.dump())
+            dprint(self.print_flags, "activity", symbol, res.activity.dump)
+            dprint(self.print_flags, "types", symbol, res.activity.types.dump)
         else:
             dprint(self.print_flags, "activity", symbol,
-                   res.activity.dump() + "\n" + res.activity.types.dump())
+                   lambda: res.activity.dump() + "\n" + res.activity.types.dump())
             dprint(self.print_flags, "tape", symbol, res.tape)
             self._state.last_tape = res.tape
         return prep.module, symbol, sig.results.source

@@ -33,7 +33,10 @@ def debug_flags(extra=None) -> set:
 
 
 def dprint(flags, key, title, text):
+    """Print ``text`` under ``key`` when that key is among the print flags; ``text`` may be a
+    callable, made only then (dumps of large functions cost a noticeable part of a build)."""
     if key in flags:
+        text = text() if callable(text) else text
         print(f"; ==== zymase {key}: {title} ====\n{text}", file=sys.stderr)
 
 
