@@ -18,9 +18,14 @@ returns None, a float, an array, or a tuple/list of those; every entry is differ
   adds ``4 eps (|curve(h)| + |curve(-h)|) / h``.
 
 Every evaluation lies within ``[-h, h]``: a test that picked ``h`` to stay away from a kink or a
-pole keeps that guarantee.  :func:`fd_partials`, :func:`fd_gradient` and :func:`fd_jacobian`
-differentiate along the coordinate axes of one array (``h`` relative to ``max(1, |x_k|)`` by
-default), :func:`fd_jvp` along a direction of several arguments.
+pole keeps that guarantee.  (With steps ``2s`` and ``s`` the extrapolated value is the five-point
+stencil ``(-f(2s) + 8 f(s) - 8 f(-s) + f(-2s)) / 12s``.)  :func:`fd_partials`,
+:func:`fd_gradient` and :func:`fd_jacobian` differentiate along the coordinate axes of one array
+or float (``h`` relative to ``max(1, |x_k|)`` by default), :func:`fd_jvp` along a direction of
+several arguments: of the result and, for a function that writes its arguments, of their final
+contents (``written``), with float32 arguments evaluated in float64 (``upcast``), on copies of
+the arguments or on fresh ones from a factory, perturbed in place (views keep their strides and
+aliasing).
 
 Comparing
 ---------
@@ -132,9 +137,13 @@ def _step(x, h, relative):
     return h * max(1.0, abs(float(x))) if relative else h
 
 
-def fd_partials(f: Callable, x: np.ndarray, h: float = 1e-6, relative: bool = True):
+def fd_partials(f: Callable, x, h: float = 1e-6, relative: bool = True):
     """``[FD of f along the k-th coordinate of x for k in x.flat]``; ``f`` takes an array
-    shaped like ``x`` (a fresh copy for every evaluation, so ``f`` may modify it)."""
+    shaped like ``x`` (a fresh copy for every evaluation, so ``f`` may modify it), or a float
+    when ``x`` is a float (one partial)."""
+    if not isinstance(x, np.ndarray) and np.ndim(x) == 0:
+        x0 = float(x)
+        return [central_difference(lambda t: f(x0 + t), _step(x0, h, relative))]
     x = np.asarray(x)
     out = []
     for k in range(x.size):
@@ -153,17 +162,19 @@ def _stack(parts, axis):
               np.stack([_f64(p.error) for p in parts], axis=axis))
 
 
-def fd_gradient(f: Callable, x: np.ndarray, h: float = 1e-6, relative: bool = True) -> FD:
-    """The gradient of float-valued ``f`` at ``x`` (shaped like ``x``), coordinate by
-    coordinate; step ``h * max(1, |x_k|)`` (``relative=False``: ``h``)."""
-    x = np.asarray(x)
+def fd_gradient(f: Callable, x, h: float = 1e-6, relative: bool = True) -> FD:
+    """The gradient of float-valued ``f`` at ``x`` (shaped like ``x``; a float ``x``: 0-d),
+    coordinate by coordinate; step ``h * max(1, |x_k|)`` (``relative=False``: ``h``)."""
     g = _stack(fd_partials(f, x, h, relative), 0)
-    return FD(g.value.reshape(x.shape), g.error.reshape(x.shape))
+    return FD(g.value.reshape(np.shape(x)), g.error.reshape(np.shape(x)))
 
 
-def fd_jacobian(f: Callable, x: np.ndarray, h: float = 1e-6, relative: bool = True) -> FD:
-    """The Jacobian of array-valued ``f`` at flat ``x``: ``J[..., k] = d f / d x_k``."""
-    return _stack(fd_partials(f, x, h, relative), -1)
+def fd_jacobian(f: Callable, x, h: float = 1e-6, relative: bool = True) -> FD:
+    """The Jacobian of ``f`` (float or array valued) at ``x`` (an array or a float), shaped
+    ``f(x).shape + x.shape``: ``J[..., k] = d f / d x_k`` for flat ``x``."""
+    J = _stack(fd_partials(f, x, h, relative), -1)
+    shape = J.value.shape[:-1] + np.shape(x)
+    return FD(J.value.reshape(shape), J.error.reshape(shape))
 
 
 def _is_float_scalar(a):
@@ -174,27 +185,50 @@ def _is_float_array(a):
     return isinstance(a, np.ndarray) and np.issubdtype(a.dtype, np.floating)
 
 
-def _moved(args, tangents, t, upcast):
-    """``args + t * tangents`` (copies; arguments without a tangent unchanged)."""
+def _moved(args, tangents, t, upcast, in_place=False):
+    """``args + t * tangents`` (arguments without a tangent unchanged): arrays copied (in their
+    memory order), or with ``in_place`` moved where they are; with ``upcast`` float arrays
+    other than float64 are float64 copies and float scalars Python floats."""
     out = []
     for a, v in zip(args, tangents):
         if isinstance(a, np.ndarray):
-            a = a.astype(np.float64) if upcast and _is_float_array(a) else a.copy()
+            if upcast and _is_float_array(a) and a.dtype != np.float64:
+                a = a.astype(np.float64)
+            elif not in_place:
+                a = a.copy(order="K")
             if v is not None:
                 a[...] = a + t * _f64(v)
         elif v is not None:
-            a = (float if upcast else type(a))(float(a) + t * float(v))
+            a = (float if upcast or not _is_float_scalar(a) else type(a))(
+                float(a) + t * float(v))
         elif upcast and _is_float_scalar(a):
             a = float(a)
         out.append(a)
     return out
 
 
-def fd_jvp(f: Callable, args: Sequence, tangents: Sequence, h: float = 1e-6,
-           upcast: bool = False) -> FD:
+def fd_jvp(f: Callable, args, tangents, h: float = 1e-6, upcast: bool = False,
+           written: Optional[Sequence[int]] = None) -> FD:
     """The directional derivative of ``f(*args)`` along ``tangents`` (one per argument, None for
-    none).  ``upcast``: evaluate with float32 arguments converted to float64."""
-    return central_difference(lambda t: f(*_moved(args, tangents, t, upcast)), h)
+    none, or a dict ``{position: tangent}``; an integer argument with a tangent becomes a
+    float).
+
+    ``args``: a sequence, copied for every evaluation, or a callable returning fresh arguments
+    for every evaluation, which are moved in place (a view keeps its strides, arguments that
+    share memory keep sharing it).  ``upcast``: evaluate with float32 arguments converted to
+    float64.  ``written``, when given: positions of arguments whose final contents are
+    outputs too (a function that writes its arguments); the derivative is then that of
+    ``(f(*args), [args[i] for i in written])``."""
+    fresh = callable(args)
+
+    def curve(t):
+        a = args() if fresh else args
+        v = [tangents.get(k) for k in range(len(a))] if isinstance(tangents, dict) else tangents
+        assert len(v) == len(a), f"{len(v)} tangents for {len(a)} arguments"
+        moved = _moved(a, v, t, upcast, in_place=fresh)
+        r = f(*moved)
+        return r if written is None else (r, [moved[i] for i in written])
+    return central_difference(curve, h)
 
 
 # ----------------------------------------------------------------------------- comparing

@@ -14,7 +14,7 @@ import os
 import numpy as np
 import pytest
 
-from tests.support import fd_jacobian
+from tests.support import FD, assert_fd_close, fd_jacobian
 from zymase.gradbench.adbench.ba import (
     BA_BLOCK,
     ba_csr_to_dense,
@@ -39,12 +39,6 @@ TOL = 1e-8          # ADBench: |expected - actual| < 1e-8 element-wise
 def _golden(name):
     with open(os.path.join(DATA, name)) as f:
         return json.load(f)["values"]
-
-
-def _assert_fd_close(J, fd, rtol):
-    """|J - FD| <= rtol * max(1, |J|) element-wise (FD has ~1e-9 relative error here)."""
-    err = np.abs(J - fd) / np.maximum(1.0, np.abs(J))
-    assert err.max() < rtol, (err.max(), np.unravel_index(err.argmax(), err.shape))
 
 
 # ------------------------------------------------------------------------------ BA
@@ -162,8 +156,10 @@ def test_ba_jacobian_vs_finite_differences(ba_jac):
         return np.concatenate(_ba_residuals(c, x, z[11 * n + 3 * m:], obs, feats))
 
     z0 = np.concatenate([cams.ravel(), X.ravel(), w])
-    fd = fd_jacobian(f, z0).value
-    _assert_fd_close(J, fd, 1e-6)
+    fd = fd_jacobian(f, z0)
+    # |J - FD| <= rtol max(1, |J|) element-wise (FD has ~1e-9 relative error here)
+    assert_fd_close(J, fd, 0.0, 1e-6 * np.maximum(1.0, np.abs(J)))
+    fd = fd.value
     # and the CSR pattern holds every nonzero of the FD Jacobian
     mask = np.zeros(J.shape, dtype=bool)
     for r in range(3 * p):
@@ -273,8 +269,8 @@ def test_hand_jacobian_vs_finite_differences(model, hand_jac):
         os.path.join(DATA, "hand", "simple_small", "hand1_t26_c100.txt"), False)
     err, J = hand_jac(theta, model, corr, points)
     assert J.shape == (300, 26)
-    fd = fd_jacobian(lambda t: _hand_err(model, t, corr, points), theta).value
-    _assert_fd_close(J, fd, 1e-7)
+    fd = fd_jacobian(lambda t: _hand_err(model, t, corr, points), theta)
+    assert_fd_close(J, fd, 0.0, 1e-7 * np.maximum(1.0, np.abs(J)))
 
 
 def test_hand_complicated_jacobian_vs_finite_differences(model, hand_jac_complicated):
@@ -290,11 +286,15 @@ def test_hand_complicated_jacobian_vs_finite_differences(model, hand_jac_complic
     def f(z):
         return _hand_err(model, z[2 * n:], corr, points, z[:2 * n].reshape(n, 2))
 
-    fd = fd_jacobian(f, np.concatenate([us.ravel(), theta])).value
-    fd_us = fd[:, :2 * n].reshape(n, 3, n, 2)
+    fd = fd_jacobian(f, np.concatenate([us.ravel(), theta]))
+    fd_us = fd.value[:, :2 * n].reshape(n, 3, n, 2)
     off_diag = fd_us.copy()
     off_diag[np.arange(n), :, np.arange(n), :] = 0.0
     assert np.all(off_diag == 0.0)
-    compressed = np.concatenate(
-        [fd_us[np.arange(n), :, np.arange(n), :].reshape(3 * n, 2), fd[:, 2 * n:]], axis=1)
-    _assert_fd_close(J, compressed, 1e-7)
+
+    def compress(a):
+        a_us = a[:, :2 * n].reshape(n, 3, n, 2)
+        return np.concatenate(
+            [a_us[np.arange(n), :, np.arange(n), :].reshape(3 * n, 2), a[:, 2 * n:]], axis=1)
+    assert_fd_close(J, FD(compress(fd.value), compress(fd.error)), 0.0,
+                    1e-7 * np.maximum(1.0, np.abs(J)))

@@ -14,7 +14,7 @@ import pytest
 import zymase
 from zymase import Active, Const, Dual, DualOnly, Duplicated
 
-from tests.support import central_difference
+from tests.support import fd_jvp
 
 
 def dot_rev(x, y):
@@ -95,12 +95,6 @@ def _lanes_like(x, vals):
     return out
 
 
-def _fd(prim, A, B, dA, dB, h=1e-6):
-    def g(t):
-        return prim((A + t * dA).astype(A.dtype), (B + t * dB).astype(B.dtype))
-    return float(central_difference(g, h).value)
-
-
 @pytest.mark.parametrize("f,sa,sb,order", CASES,
                          ids=[f"{c[0].__name__}-{c[3]}-{len(c[1])}" for c in CASES])
 def test_blas_products(f, sa, sb, order):
@@ -110,22 +104,23 @@ def test_blas_products(f, sa, sb, order):
     y0 = prim(A.copy(order="K"), B.copy(order="K"))
     # forward, width 1 and 3
     vA, vB = rng.standard_normal((3,) + sa), rng.standard_normal((3,) + sb)
+    fd = [float(fd_jvp(prim, (A, B), (vA[k], vB[k])).value) for k in range(3)]
     fwd = zymase.autodiff_forward(f, Dual, Dual, ret=Dual)
     y, t = fwd(A.copy(order="K"), np.array(vA[0], order=order), B.copy(order="K"),
                np.array(vB[0], order=order))
     assert y == pytest.approx(y0, rel=1e-13)
-    assert t == pytest.approx(_fd(prim, A, B, vA[0], vB[0]), rel=1e-6, abs=1e-8)
+    assert t == pytest.approx(fd[0], rel=1e-6, abs=1e-8)
     fwd3 = zymase.autodiff_forward(f, Dual, Dual, ret=DualOnly, width=3)
     t3 = fwd3(A.copy(order="K"), _lanes_like(A, vA), B.copy(order="K"), _lanes_like(B, vB))
     for k in range(3):
-        assert t3[k] == pytest.approx(_fd(prim, A, B, vA[k], vB[k]), rel=1e-6, abs=1e-8)
+        assert t3[k] == pytest.approx(fd[k], rel=1e-6, abs=1e-8)
     # reverse, width 1 and 2: <v, grad> = directional derivative
     rev = zymase.autodiff_reverse(f, Duplicated, Duplicated, ret=Active)
     dA, dB = np.zeros_like(A), np.zeros_like(B)
     rev(A.copy(order="K"), dA, B.copy(order="K"), dB, 1.0)
     for k in range(3):
         ad = float(np.vdot(vA[k], dA) + np.vdot(vB[k], dB))
-        assert ad == pytest.approx(_fd(prim, A, B, vA[k], vB[k]), rel=1e-6, abs=1e-8)
+        assert ad == pytest.approx(fd[k], rel=1e-6, abs=1e-8)
     # forward and reverse agree to rounding
     assert float(np.vdot(vA[0], dA) + np.vdot(vB[0], dB)) == pytest.approx(t, rel=1e-10, abs=1e-12)
     rev2 = zymase.autodiff_reverse(f, Duplicated, Duplicated, ret=Active, width=2)
@@ -199,18 +194,19 @@ def test_linalg_solve(f, sb, order):
     B = _make(sb, "C", rng)
     prim = numba.njit(f)
     vA, vB = rng.standard_normal((3, 4, 4)), rng.standard_normal((3,) + sb)
+    fd = [float(fd_jvp(prim, (A, B), (vA[k], vB[k])).value) for k in range(3)]
     fwd = zymase.autodiff_forward(f, Dual, Dual, ret=DualOnly)
     t = fwd(A.copy(order="K"), np.array(vA[0], order=order), B.copy(), vB[0].copy())
-    assert t == pytest.approx(_fd(prim, A, B, vA[0], vB[0]), rel=1e-6, abs=1e-8)
+    assert t == pytest.approx(fd[0], rel=1e-6, abs=1e-8)
     fwd2 = zymase.autodiff_forward(f, Dual, Dual, ret=DualOnly, width=2)
     t2 = fwd2(A.copy(order="K"), _lanes_like(A, vA[:2]), B.copy(), vB[:2].copy())
-    assert t2[1] == pytest.approx(_fd(prim, A, B, vA[1], vB[1]), rel=1e-6, abs=1e-8)
+    assert t2[1] == pytest.approx(fd[1], rel=1e-6, abs=1e-8)
     rev = zymase.autodiff_reverse(f, Duplicated, Duplicated, ret=Active)
     dA, dB = np.zeros_like(A), np.zeros_like(B)
     rev(A.copy(order="K"), dA, B.copy(), dB, 1.0)
     for k in range(3):
         ad = float(np.vdot(vA[k], dA) + np.vdot(vB[k], dB))
-        assert ad == pytest.approx(_fd(prim, A, B, vA[k], vB[k]), rel=1e-6, abs=1e-8)
+        assert ad == pytest.approx(fd[k], rel=1e-6, abs=1e-8)
     rev3 = zymase.autodiff_reverse(f, Duplicated, Duplicated, ret=Active, width=3)
     dA3, dB3 = _lanes_like(A, np.zeros((3, 4, 4))), np.zeros((3,) + sb)
     rev3(A.copy(order="K"), dA3, B.copy(), dB3, np.array([1.0, 0.5, -1.0]))

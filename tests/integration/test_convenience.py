@@ -2,9 +2,10 @@
 fourth-order central finite differences; derivatives called from an @njit optimisation loop;
 derivative objects pickled into a fresh process; the on-disk cache reloaded by a second process.
 
-Finite differences use the five-point stencil (error O(h^4)) on the plain ``numba.njit`` primal,
-so the tolerances can be tight (rtol 1e-8); Hessians are checked against the same stencil applied
-to the gradient.
+Finite differences (``tests/support.py``: Richardson-extrapolated central differences at steps
+2e-3 and 1e-3, i.e. the five-point stencil with h = 1e-3, error O(h^4)) on the plain
+``numba.njit`` primal, so the tolerances can be tight (rtol 1e-8); Hessians are checked against
+the same differences of the gradient.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ import pytest
 
 import zymase
 from zymase import Active, ActiveOnly, Const, Dual, Duplicated
+
+from tests.support import fd_jacobian, fd_jvp
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RTOL = 1e-8
@@ -71,25 +74,9 @@ X = np.array([0.3, -0.7, 1.1, 0.4, -0.2])
 
 
 # -- finite differences ---------------------------------------------------------------------------
-def fd(fun, x, h=1e-3):
-    """d fun / d x by the five-point stencil; x a float or a float array, fun → float or array."""
-    def d(step):
-        return (-fun(step(2 * h)) + 8 * fun(step(h)) - 8 * fun(step(-h)) + fun(step(-2 * h))) / (12 * h)
-    if np.ndim(x) == 0:
-        return d(lambda s: x + s)
-    x = np.asarray(x, dtype=float)
-    cols = []
-    for k in range(x.size):
-        e = np.zeros(x.size)
-        e[k] = 1.0
-        cols.append(np.asarray(d(lambda s: x + s * e.reshape(x.shape))))
-    J = np.stack(cols, axis=-1)                     # out.shape + (n,)
-    return J.reshape(np.shape(cols[0]) + x.shape)
-
-
-def fd_dir(fun, x, v, h=1e-3):
-    """Directional derivative along v (stencil in the scalar t)."""
-    return fd(lambda t: fun(x + t * v), 0.0, h)
+# tests/support.py: Richardson-extrapolated central differences at steps 2e-3 and 1e-3, which
+# is the five-point stencil (error O(h^4)) with h = 1e-3
+STEP = 2e-3
 
 
 def close(a, b, rtol=RTOL, atol=None):
@@ -103,7 +90,7 @@ def test_grad_array_arg():
     x = X.copy()
     g = zymase.grad(rosen)(x)
     assert isinstance(g, np.ndarray) and g.shape == x.shape
-    close(g, fd(P["rosen"], X))
+    close(g, fd_jacobian(P["rosen"], X, STEP, relative=False).value)
     np.testing.assert_array_equal(x, X)
 
 
@@ -113,9 +100,9 @@ def test_value_and_grad_argnums_tuple_scalars_and_array():
     p = P["mix"]
     assert value == pytest.approx(p(a, X, k, b), rel=1e-14)
     assert isinstance(ga, float) and isinstance(gb, float)
-    close(ga, fd(lambda t: p(t, X, k, b), a))
-    close(gx, fd(lambda v: p(a, v, k, b), X))
-    close(gb, fd(lambda t: p(a, X, k, t), b))
+    close(ga, fd_jacobian(lambda t: p(t, X, k, b), a, STEP, relative=False).value)
+    close(gx, fd_jacobian(lambda v: p(a, v, k, b), X, STEP, relative=False).value)
+    close(gb, fd_jacobian(lambda t: p(a, X, k, t), b, STEP, relative=False).value)
     np.testing.assert_array_equal(x, X)
 
 
@@ -124,8 +111,9 @@ def test_grad_argnums_int(argnum):
     a, k, b = 0.7, 3, 1.3
     p = P["mix"]
     g = zymase.grad(mix, argnums=argnum)(a, X.copy(), k, b)
-    want = {0: fd(lambda t: p(t, X, k, b), a), 1: fd(lambda v: p(a, v, k, b), X),
-            -1: fd(lambda t: p(a, X, k, t), b)}[argnum]
+    want = {0: fd_jacobian(lambda t: p(t, X, k, b), a, STEP, relative=False),
+            1: fd_jacobian(lambda v: p(a, v, k, b), X, STEP, relative=False),
+            -1: fd_jacobian(lambda t: p(a, X, k, t), b, STEP, relative=False)}[argnum].value
     assert np.shape(g) == np.shape(want)
     close(g, want)
 
@@ -137,8 +125,8 @@ def test_grad_does_not_modify_callers_arrays():
     gx, ga = zymase.grad(scaled_sines, argnums=(0, 1))(x, 1.3, X.size)
     np.testing.assert_array_equal(x, X)
     p = P["scaled_sines"]
-    close(gx, fd(lambda v: p(v.copy(), 1.3, X.size), X))
-    close(ga, fd(lambda t: p(X.copy(), t, X.size), 1.3))
+    close(gx, fd_jacobian(lambda v: p(v, 1.3, X.size), X, STEP, relative=False).value)
+    close(ga, fd_jvp(p, (X, 1.3, X.size), (None, 1.0, None), STEP).value)
 
 
 # -- jvp / vjp ------------------------------------------------------------------------------------
@@ -149,7 +137,7 @@ def test_jvp_scalar_output():
     y, t = zymase.jvp(mix, (a, x, k, b), (1.0, v, None, 0.5))
     p = P["mix"]
     assert y == pytest.approx(p(a, X, k, b), rel=1e-14)
-    close(t, fd(lambda s: p(a + s, X + s * v, k, b + 0.5 * s), 0.0))
+    close(t, fd_jvp(p, (a, X, k, b), (1.0, v, None, 0.5), STEP).value)
     np.testing.assert_array_equal(x, X)
 
 
@@ -158,7 +146,7 @@ def test_jvp_array_output():
     y, t = zymase.jvp(vec, (X.copy(), 1.5), (v, 0.25))
     p = P["vec"]
     close(y, p(X, 1.5), rtol=1e-14)
-    close(t, fd(lambda s: p(X + s * v, 1.5 + 0.25 * s), 0.0))
+    close(t, fd_jvp(p, (X, 1.5), (v, 0.25), STEP).value)
 
 
 def test_vjp_scalar_output():
@@ -168,9 +156,9 @@ def test_vjp_scalar_output():
     assert y == pytest.approx(p(a, X, k, b), rel=1e-14)
     ga, gx, gk, gb = back(2.0)
     assert gk is None
-    close(ga, 2.0 * fd(lambda t: p(t, X, k, b), a))
-    close(gx, 2.0 * fd(lambda v: p(a, v, k, b), X))
-    close(gb, 2.0 * fd(lambda t: p(a, X, k, t), b))
+    close(ga, 2.0 * fd_jacobian(lambda t: p(t, X, k, b), a, STEP, relative=False).value)
+    close(gx, 2.0 * fd_jacobian(lambda v: p(a, v, k, b), X, STEP, relative=False).value)
+    close(gb, 2.0 * fd_jacobian(lambda t: p(a, X, k, t), b, STEP, relative=False).value)
 
 
 def test_vjp_array_output():
@@ -181,7 +169,7 @@ def test_vjp_array_output():
     w = np.linspace(0.5, -1.5, X.size + 1)
     gx, gk = back(w)
     assert gk is None and gx.shape == X.shape
-    close(gx, fd(lambda v: p(v, 2), X).T @ w)
+    close(gx, fd_jacobian(lambda v: p(v, 2), X, STEP, relative=False).value.T @ w)
 
 
 def test_vjp_array_output_scalar_primal():
@@ -189,8 +177,8 @@ def test_vjp_array_output_scalar_primal():
     y, back = zymase.vjp(vec, X.copy(), 1.5)
     w = np.linspace(0.5, -1.5, X.size + 1)
     gx, ga = back(w)
-    close(gx, fd(lambda v: p(v, 1.5), X).T @ w)
-    close(ga, fd(lambda t: p(X, t), 1.5) @ w)
+    close(gx, fd_jacobian(lambda v: p(v, 1.5), X, STEP, relative=False).value.T @ w)
+    close(ga, fd_jacobian(lambda t: p(X, t), 1.5, STEP, relative=False).value @ w)
 
 
 # -- jacobian -------------------------------------------------------------------------------------
@@ -200,7 +188,7 @@ def test_jacobian_scalar_output(mode):
     p = P["mix"]
     J = zymase.jacobian(mix, argnums=1, mode=mode)(a, X.copy(), k, b)
     assert np.shape(J) == X.shape
-    close(J, fd(lambda v: p(a, v, k, b), X))
+    close(J, fd_jacobian(lambda v: p(a, v, k, b), X, STEP, relative=False).value)
 
 
 def test_jacobian_scalar_output_several_args_reverse():
@@ -208,8 +196,8 @@ def test_jacobian_scalar_output_several_args_reverse():
     p = P["mix"]
     Ja, Jx = zymase.jacobian(mix, argnums=(0, 1), mode="reverse")(a, X.copy(), k, b)
     assert isinstance(Ja, float)
-    close(Ja, fd(lambda t: p(t, X, k, b), a))
-    close(Jx, fd(lambda v: p(a, v, k, b), X))
+    close(Ja, fd_jacobian(lambda t: p(t, X, k, b), a, STEP, relative=False).value)
+    close(Jx, fd_jacobian(lambda v: p(a, v, k, b), X, STEP, relative=False).value)
 
 
 @pytest.mark.parametrize("mode,width", [("forward", 8), ("forward", 2), ("auto", 8),
@@ -219,7 +207,7 @@ def test_jacobian_array_output(mode, width):
     p = P["vec"]
     J = zymase.jacobian(vec, argnums=0, mode=mode, width=width)(X.copy(), 1.5)
     assert J.shape == (X.size + 1, X.size)
-    close(J, fd(lambda v: p(v, 1.5), X))
+    close(J, fd_jacobian(lambda v: p(v, 1.5), X, STEP, relative=False).value)
 
 
 @pytest.mark.parametrize("fn,args", [(vec, (X, 1.5)), (mix, (0.7, X, 3, 1.3))],
@@ -233,7 +221,7 @@ def test_jacobian_forward_scalar_arg(fn, args):
         a = list(args)
         a[argnum] = t
         return p(*a)
-    close(J, fd(at, args[argnum]))
+    close(J, fd_jacobian(at, args[argnum], STEP, relative=False).value)
 
 
 # -- hessian / hvp --------------------------------------------------------------------------------
@@ -242,7 +230,7 @@ def test_hessian_array_arg(width):
     H = zymase.hessian(rosen, width=width)(X.copy())
     g = zymase.grad(rosen)
     assert H.shape == (X.size, X.size)
-    close(H, fd(g, X))
+    close(H, fd_jacobian(g, X, STEP, relative=False).value)
     close(H, H.T, rtol=1e-14)
 
 
@@ -250,14 +238,14 @@ def test_hessian_array_arg_with_other_args():
     a, k, b = 0.7, 3, 1.3
     H = zymase.hessian(mix, argnums=1)(a, X.copy(), k, b)
     g = zymase.grad(mix, argnums=1)
-    close(H, fd(lambda v: g(a, v, k, b), X))
+    close(H, fd_jacobian(lambda v: g(a, v, k, b), X, STEP, relative=False).value)
 
 
 def test_hessian_scalar_arg():
     h = zymase.hessian(scal)(0.3, 1.2)
     assert isinstance(h, float)
     g = zymase.grad(scal)
-    close(h, fd(lambda t: g(t, 1.2), 0.3))
+    close(h, fd_jacobian(lambda t: g(t, 1.2), 0.3, STEP, relative=False).value)
 
 
 def test_hvp_array_and_scalar():
@@ -265,9 +253,10 @@ def test_hvp_array_and_scalar():
     x = X.copy()
     Hv = zymase.hvp(rosen, (x,), v)
     np.testing.assert_array_equal(x, X)
-    close(Hv, fd_dir(zymase.grad(rosen), X, v))
+    close(Hv, fd_jvp(zymase.grad(rosen), (X,), (v,), STEP).value)
     hv = zymase.hvp(scal, (0.3, 1.2), (0.5, None))
-    close(hv, 0.5 * fd(lambda t: zymase.grad(scal)(t, 1.2), 0.3))
+    close(hv, 0.5 * fd_jacobian(lambda t: zymase.grad(scal)(t, 1.2), 0.3, STEP,
+                                relative=False).value)
 
 
 # -- a derivative inside an @njit optimisation loop -----------------------------------------------
@@ -393,8 +382,8 @@ def test_pickle_into_fresh_process(tmp_path, monkeypatch):
     for k in here:
         np.testing.assert_array_equal(np.asarray(there[k]), np.asarray(here[k], dtype=float), k)
     # and the numbers are right: the gradient against FD, H·1 against FD of the gradient
-    close(here["rev"][1:], fd(P["rosen"], X))
-    close(here["hvp"][5:], fd_dir(zymase.grad(rosen), X, np.ones(5)))
+    close(here["rev"][1:], fd_jacobian(P["rosen"], X, STEP, relative=False).value)
+    close(here["hvp"][5:], fd_jvp(zymase.grad(rosen), (X,), (np.ones(5),), STEP).value)
 
 
 CACHE_CHILD = '''
@@ -450,7 +439,7 @@ def test_disk_cache_reloads_in_second_process(cold_cache):
     warm = _child(tmp_path, "warm", "rosen")
     assert warm["files"] == cold["files"]            # loaded, nothing new written
     assert warm["rosen"]["y"] == cold["rosen"]["y"] and warm["rosen"]["dx"] == cold["rosen"]["dx"]
-    close(cold["rosen"]["dx"], fd(P["rosen"], X))
+    close(cold["rosen"]["dx"], fd_jacobian(P["rosen"], X, STEP, relative=False).value)
     print(f"\ndisk cache: first call {cold['rosen']['first_call_s'] * 1e3:.0f} ms cold, "
           f"{warm['rosen']['first_call_s'] * 1e3:.0f} ms warm")
 
@@ -481,9 +470,8 @@ def test_reverse_jacobian_of_an_array_valued_function():
     assert Jr[0].shape == (2, 3, 4) and Jr[1].shape == (2, 3)
     np.testing.assert_allclose(Jr[0], Jf[0], rtol=1e-14, atol=1e-15)
     np.testing.assert_allclose(Jr[1], Jf[1], rtol=1e-14, atol=1e-15)
-    h = 1e-6
     f = numba.njit(_field)
-    fd = np.stack([(f(x + h * e, a) - f(x - h * e, a)) / (2 * h) for e in np.eye(4)], axis=-1)
+    fd = fd_jacobian(lambda z: f(z, a), x, 1e-6, relative=False).value
     np.testing.assert_allclose(Jr[0], fd, rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(Jr[1], (f(x, a + h) - f(x, a - h)) / (2 * h), rtol=1e-6,
-                               atol=1e-8)
+    fd = fd_jacobian(lambda t: f(x, t), a, 1e-6, relative=False).value
+    np.testing.assert_allclose(Jr[1], fd, rtol=1e-6, atol=1e-8)

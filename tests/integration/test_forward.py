@@ -41,7 +41,7 @@ import zymase  # noqa: F401  (import before compiling the corpus: zymase records
 from zymase import Const, Dual, UnsupportedError
 
 from tests.corpus.differentiable import CASES
-from tests.support import central_difference
+from tests.support import FD, assert_fd_close, fd_jvp
 
 CASES_BY_NAME = {c.name: c for c in CASES}
 NAMES = [c.name for c in CASES]
@@ -183,32 +183,6 @@ def _run_primal(case, args):
     return _outputs(case, args, _primal(case.fn)(*args))
 
 
-def _perturbed(case, direction, t, upcast):
-    args = list(case.make_args())
-    for i, a in enumerate(args):
-        if upcast and isinstance(a, np.ndarray) and a.dtype == np.float32:
-            a = args[i] = a.astype(np.float64)
-        elif upcast and isinstance(a, np.float32):
-            a = args[i] = float(a)
-        if direction[i] is None:
-            continue
-        v = np.asarray(direction[i], dtype=np.float64)
-        if isinstance(a, np.ndarray):
-            a[...] = a + t * v          # in place: keeps strided layouts (and compiled types)
-        else:
-            args[i] = float(a + t * float(v))
-    return args
-
-
-def _central_fd(case, direction):
-    """Directional derivative of (return, out) by central differences (float64 evaluation;
-    ``tests/support.py``: Richardson-extrapolated, evaluated within ``[-h, h]``)."""
-    upcast = _is_float32(case)
-    h = H32 if upcast else H
-    return central_difference(
-        lambda t: _run_primal(case, _perturbed(case, direction, t, upcast)), h).value
-
-
 def _tol(case):
     return (1e-3, 1e-3) if _is_float32(case) else (1e-6, 1e-8)
 
@@ -216,15 +190,8 @@ def _tol(case):
 def _check_close(what, ad, fd, ref, case):
     """|ad - fd| <= rtol |fd| + atol * scale, elementwise (see the module docstring)."""
     rtol, atol = _tol(case)
-    ad = np.asarray(ad, dtype=np.float64)
-    assert ad.shape == fd.shape, f"{what}: shape {ad.shape} != {fd.shape}"
-    scale = max(np.max(np.abs(fd), initial=0.0), np.max(np.abs(ref), initial=0.0), 1e-300)
-    err = np.abs(ad - fd)
-    bound = rtol * np.abs(fd) + atol * scale
-    bad = err > bound
-    assert not bad.any(), (
-        f"{case.name}: {what} differs from central FD at {np.argwhere(bad)[:5].tolist()}:\n"
-        f"  ad = {ad[bad][:5]}\n  fd = {fd[bad][:5]}\n  max err/scale = {np.max(err) / scale:.3e}")
+    scale = max(np.max(np.abs(fd.value), initial=0.0), np.max(np.abs(ref), initial=0.0), 1e-300)
+    assert_fd_close(ad, fd, rtol, atol * scale, what=f"{case.name}: {what}")
 
 
 def _split_result(case, result):
@@ -282,14 +249,19 @@ def _check_case(case, width, seed):
                 lane = s if width == 1 else s[k]
                 np.testing.assert_array_equal(lane, dirs[k][i],
                                               err_msg=f"{case.name}: shadow of input {i} changed")
-    # every lane against central differences
+    # every lane against central differences of (return, out) along its direction, on fresh
+    # arguments moved in place (strided layouts and compiled types kept), float32 in float64
+    f32 = _is_float32(case)
     for k, (rt, ot) in enumerate(lanes):
-        fd_r, fd_o = _central_fd(case, dirs[k])
+        fd = fd_jvp(_primal(case.fn), case.make_args, dirs[k], H32 if f32 else H, upcast=f32,
+                    written=() if case.out is None else (case.out,))
+        (fd_r, fd_o), (err_r, err_o) = fd.value, fd.error
         assert (rt is None) == (fd_r is None)
         if fd_r is not None:
-            _check_close(f"return tangent (lane {k})", rt, fd_r, pr, case)
-        if fd_o is not None:
-            _check_close(f"output tangent of arg {case.out} (lane {k})", ot, fd_o, po, case)
+            _check_close(f"return tangent (lane {k})", rt, FD(fd_r, err_r), pr, case)
+        if case.out is not None:
+            _check_close(f"output tangent of arg {case.out} (lane {k})", ot,
+                         FD(fd_o[0], err_o[0]), po, case)
     return dirs, lanes
 
 

@@ -43,7 +43,7 @@ import zymase
 import zymase.transforms.forward as forward_mod
 from zymase import Const, Dual
 
-from tests.support import central_difference
+from tests.support import fd_jvp
 
 W = 8
 
@@ -147,26 +147,6 @@ def _call(df, case, dirs, width):
     return df(*flat), args, shadows
 
 
-def _fd(case, direction, h):
-    """Central differences of (returned value, written arrays) along ``direction``."""
-    prim = numba.njit(case.fn) if not isinstance(case.fn, numba.core.dispatcher.Dispatcher) else case.fn
-
-    def at(t):
-        args = list(case.make())
-        for i, v in direction.items():
-            a = args[i]
-            if isinstance(a, np.ndarray):
-                if case.f32:
-                    a = args[i] = a.astype(np.float64)
-                a[...] = a + t * np.asarray(v, dtype=np.float64)
-            else:
-                args[i] = float(a) + t * float(v)
-        r = prim(*args)
-        return (None if r is None else np.asarray(r, dtype=np.float64),
-                [np.array(args[i], dtype=np.float64) for i in case.written])
-    return central_difference(at, h).value
-
-
 def check(case, expect_layout=None, layouts=None):
     """Width 8 against width 1 lane by lane and against central differences."""
     if case.f32:
@@ -200,7 +180,10 @@ def check(case, expect_layout=None, layouts=None):
             sc = _scale(sh1[i], sh8[i][k])
             np.testing.assert_allclose(sh8[i][k], sh1[i], rtol=0, atol=rtol_lane * sc,
                                        err_msg=f"lane {k}: tangent of written argument {i}")
-        r_fd, w_fd = _fd(case, dirs[k], h)
+        # central differences of (returned value, written arrays) along lane k's direction,
+        # on fresh arguments moved in place (views keep their strides; float32 in float64)
+        r_fd, w_fd = fd_jvp(prim, case.make, dirs[k], h, upcast=case.f32,
+                            written=case.written).value
         sc = _scale(r_fd, t8[k])
         np.testing.assert_allclose(t8[k], r_fd, rtol=0, atol=rtol_fd * sc,
                                    err_msg=f"lane {k}: return tangent differs from central FD")
@@ -701,6 +684,6 @@ def test_hessian_with_a_heap_grown_tape(monkeypatch, layouts):
     for k in (0, 13, n - 1):
         e = np.zeros(n)
         e[k] = 1.0
-        fd = central_difference(lambda t: g(x + t * e, n), h).value
+        fd = fd_jvp(g, (x, n), (e, None), h).value
         np.testing.assert_allclose(H[:, k], fd, rtol=0, atol=1e-6 * np.max(np.abs(fd)))
     np.testing.assert_allclose(H, H.T, rtol=0, atol=1e-12 * np.max(np.abs(H)))

@@ -25,6 +25,8 @@ import zymase
 from zymase import Active, Const, Dual, Duplicated
 from zymase import plans
 
+from tests.support import central_difference, fd_jvp
+
 RTOL = 1e-8
 
 
@@ -92,17 +94,9 @@ V = RNG.standard_normal(6)
 U = RNG.standard_normal(6)
 
 
-def fd(fun, h=1e-3):
-    """d/dt fun(t) at t=0 by the five-point central stencil; fun may return tuples/arrays."""
-    def at(t):
-        r = fun(t)
-        return tuple(np.asarray(c, dtype=float) for c in r) if isinstance(r, tuple) \
-            else np.asarray(r, dtype=float)
-    pts = [at(s * h) for s in (2, 1, -1, -2)]
-    if isinstance(pts[0], tuple):
-        return tuple((-a + 8 * b - 8 * c + d) / (12 * h) for a, b, c, d in zip(*pts))
-    a, b, c, d = pts
-    return (-a + 8 * b - 8 * c + d) / (12 * h)
+# finite differences (tests/support.py): central differences at steps 2e-3 and 1e-3, Richardson-
+# extrapolated, i.e. the five-point stencil with h = 1e-3; tuple results differentiated leaf by leaf
+STEP = 2e-3
 
 
 def close(a, b, rtol=RTOL):
@@ -122,7 +116,7 @@ def test_hvp_tuple_tangents_the_issue_case():
     """``hvp(energy, (x, w), (v, zeros_like(w)))`` used to fail with a reshape error."""
     x, w = X.copy(), W.copy()
     g = zymase.grad(energy)
-    want = fd(lambda t: g(X + t * V, W))
+    want = fd_jvp(g, (X, W), (V, None), STEP).value
     close(zymase.hvp(energy, (x, w), (V, np.zeros_like(W))), want)
     close(zymase.hvp(energy, (x, w), (V, None)), want)
     np.testing.assert_array_equal(x, X)
@@ -132,23 +126,24 @@ def test_hvp_tuple_tangents_the_issue_case():
 def test_hvp_tangent_on_an_argument_outside_argnums():
     """Mixed second derivatives: grad w.r.t. x, pushed along a tangent of w only, and of both."""
     g = zymase.grad(energy)
-    close(zymase.hvp(energy, (X, W), (None, U)), fd(lambda t: g(X, W + t * U)))
-    close(zymase.hvp(energy, (X, W), (V, U)), fd(lambda t: g(X + t * V, W + t * U)))
+    close(zymase.hvp(energy, (X, W), (None, U)), fd_jvp(g, (X, W), (None, U), STEP).value)
+    close(zymase.hvp(energy, (X, W), (V, U)), fd_jvp(g, (X, W), (V, U), STEP).value)
     g1 = zymase.grad(energy, argnums=1)
-    close(zymase.hvp(energy, (X, W), (V, None), argnums=1), fd(lambda t: g1(X + t * V, W)))
+    close(zymase.hvp(energy, (X, W), (V, None), argnums=1),
+          fd_jvp(g1, (X, W), (V, None), STEP).value)
 
 
 def test_hvp_tuple_argnums():
     g = zymase.grad(energy, argnums=(0, 1))
     hv = zymase.hvp(energy, (X, W), (V, U), argnums=(0, 1))
     assert isinstance(hv, tuple) and len(hv) == 2
-    close(hv, fd(lambda t: g(X + t * V, W + t * U)))
+    close(hv, fd_jvp(g, (X, W), (V, U), STEP).value)
 
 
 def test_hvp_scalar_array_and_int_arguments():
     a, n, b, da, db = 0.7, X.size, 1.3, -0.4, 0.9
     g = zymase.grad(mixed, argnums=(0, 1, 3))
-    want = fd(lambda t: g(X + t * V, a + t * da, n, b + t * db))
+    want = fd_jvp(g, (X, a, n, b), (V, da, None, db), STEP).value
     hv = zymase.hvp(mixed, (X, a, n, b), (V, da, None, db), argnums=(0, 1, 3))
     assert isinstance(hv[1], float) and isinstance(hv[2], float)
     close(hv, want)
@@ -162,11 +157,12 @@ def test_hvp_scalar_array_and_int_arguments():
 def test_hvp_scalars():
     g = zymase.grad(scal, argnums=(0, 1))
     close(zymase.hvp(scal, (0.3, 1.2), (0.5, -0.7), argnums=(0, 1)),
-          fd(lambda t: g(0.3 + 0.5 * t, 1.2 - 0.7 * t)))
+          fd_jvp(g, (0.3, 1.2), (0.5, -0.7), STEP).value)
 
 
 def test_hvp_shorthand_only_for_single_argument_functions():
-    close(zymase.hvp(cube, (0.4,), 2.0), 2.0 * fd(lambda t: zymase.grad(cube)(0.4 + t)))
+    close(zymase.hvp(cube, (0.4,), 2.0),
+          2.0 * fd_jvp(zymase.grad(cube), (0.4,), (1.0,), STEP).value)
     with pytest.raises(zymase.ActivityError, match="tuple of tangents"):
         zymase.hvp(energy, (X, W), V)
     with pytest.raises(zymase.ActivityError, match="2 primals and 1 tangents"):
@@ -182,7 +178,7 @@ def test_hvp_of_an_in_place_function_is_at_the_entry_values():
     g = zymase.grad(inplace, argnums=(0, 1))
     hv = zymase.hvp(inplace, (x, 1.3), (V, 0.2), argnums=(0, 1))
     np.testing.assert_array_equal(x, X)
-    close(hv, fd(lambda t: g(X + t * V, 1.3 + 0.2 * t)))
+    close(hv, fd_jvp(g, (X, 1.3), (V, 0.2), STEP).value)
 
 
 # -- hessian --------------------------------------------------------------------------------------
@@ -193,14 +189,14 @@ def test_hessian_tuple_argnums_nested_blocks():
     assert H[0][0].shape == (6, 6) and H[0][1].shape == (6,) and H[1][0].shape == (6,)
     assert isinstance(H[1][1], float) and isinstance(H[1][2], float)
     g = zymase.grad(mixed, argnums=(0, 1, 3))
-    cols = [fd(lambda t, k=k: g(X + t * np.eye(6)[k], a, n, b)) for k in range(6)]
+    cols = [fd_jvp(g, (X, a, n, b), {0: np.eye(6)[k]}, STEP).value for k in range(6)]
     close(H[0][0], np.stack([c[0] for c in cols], axis=1))
     close(H[1][0], np.array([c[1] for c in cols]))
     close(H[2][0], np.array([c[2] for c in cols]))
-    ga = fd(lambda t: g(X, a + t, n, b))
+    ga = fd_jvp(g, (X, a, n, b), {1: 1.0}, STEP).value
     close(H[0][1], ga[0])
     close(H[1][1], ga[1])
-    close(H[1][2], fd(lambda t: g(X, a, n, b + t))[1])
+    close(H[1][2], fd_jvp(g, (X, a, n, b), {3: 1.0}, STEP).value[1])
     close(H[0][2], H[2][0], rtol=1e-13)
     close(H[0][0], H[0][0].T, rtol=1e-13)
     # an int argnums is the diagonal block
@@ -211,14 +207,14 @@ def test_hessian_tuple_argnums_nested_blocks():
 def test_jvp_takes_tuples_and_zero_tangents_for_ints():
     a, n, b = 0.7, X.size, 1.3
     p = numba.njit(mixed)
-    want = fd(lambda t: p(X + t * V, a + 0.5 * t, n, b))
+    want = fd_jvp(p, (X, a, n, b), (V, 0.5, None, None), STEP).value
     y, t = zymase.jvp(mixed, (X, a, n, b), (V, 0.5, None, None))
     assert y == pytest.approx(p(X, a, n, b), rel=1e-14)
     close(t, want)
     close(zymase.jvp(mixed, [X, a, n, b], [V, 0.5, 0, 0.0])[1], want)
     close(zymase.jvp(mixed, (X, a, n, b), (list(V), 0.5, None, None))[1], want)   # array-like
     close(zymase.jvp(mixed, (X, a, n, b), (V.astype(np.float32), 0.5, None, None))[1],
-          fd(lambda s: p(X + s * V.astype(np.float32).astype(float), a + 0.5 * s, n, b)))
+          fd_jvp(p, (X, a, n, b), (V.astype(np.float32), 0.5, None, None), STEP).value)
     with pytest.raises(zymase.ActivityError, match="no tangent"):
         zymase.jvp(mixed, (X, a, n, b), (V, 0.5, 1, None))
     with pytest.raises(zymase.ShadowError, match=r"shape \(6, 1\)"):
@@ -305,7 +301,7 @@ def test_caller_arrays_untouched_by_in_place_and_scratch_functions(api):
     p_in, p_sc = numba.njit(inplace), numba.njit(scratch)
     for f, args, p in ((inplace, (x, 1.3), lambda x: p_in(x.copy(), 1.3)),
                        (scratch, (x, work), lambda x: p_sc(x, np.zeros(6)))):
-        want = fd(lambda t: p(X + t * v))
+        want = fd_jvp(p, (X,), (v,), STEP).value
         if api == "grad":
             r = zymase.grad(f)(*args) @ v
         elif api == "value_and_grad":
@@ -316,10 +312,14 @@ def test_caller_arrays_untouched_by_in_place_and_scratch_functions(api):
             r = zymase.vjp(f, *args)[1](1.0)[0] @ v
         elif api == "hvp":
             r = zymase.hvp(f, args, (v, None)) @ v
-            want = fd(lambda t: zymase.grad(f)(X + t * v, *args[1:]) @ v)
+            # the caller's other arguments themselves (not copies): they must stay unchanged
+            want = central_difference(lambda t: zymase.grad(f)(X + t * v, *args[1:]) @ v,
+                                      STEP).value
         elif api == "hessian":
             r = v @ zymase.hessian(f)(*args) @ v
-            want = fd(lambda t: zymase.grad(f)(X + t * v, *args[1:]) @ v)
+            # the caller's other arguments themselves (not copies): they must stay unchanged
+            want = central_difference(lambda t: zymase.grad(f)(X + t * v, *args[1:]) @ v,
+                                      STEP).value
         else:
             r = zymase.jacobian(f)(*args) @ v
         close(r, want)
@@ -342,7 +342,7 @@ def test_layouts_give_the_gradient_and_leave_the_input(layout):
     keep = A.copy()
     p = numba.njit(mat)
     D = rng.standard_normal((4, 6))
-    want = fd(lambda t: p(np.ascontiguousarray(base + t * D)))
+    want = central_difference(lambda t: p(np.ascontiguousarray(base + t * D)), STEP).value
     for _ in range(2):
         g = zymase.grad(mat)(A)
         assert g.shape == (4, 6)

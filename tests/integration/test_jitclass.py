@@ -12,7 +12,7 @@ from numba.experimental import jitclass
 
 import zymase
 from zymase import Active, Const, Dual, Duplicated, DuplicatedOnly
-from tests.support import central_difference, check_dot_product, check_scalar_lanes
+from tests.support import assert_fd_close, check_dot_product, check_scalar_lanes, fd_jvp
 
 
 @jitclass([("x", float64), ("v", float64), ("k", float64)])
@@ -102,19 +102,11 @@ def cloud_out(pos, steps):
     return c.pos.copy()
 
 
+STEP = 1e-5       # finite-difference step
 OSC = (0.8, -0.3, 2.5, 12)
 POS = np.array([0.3, -0.7, 1.1, 0.4])
 VEL = np.array([0.2, 0.1, -0.5, 0.0])
 SCR = (0.7, 1.3, 5)
-
-
-def fd(f, args, k, v, h=1e-5):
-    """Central difference of f(*args) along v at argument k (a float or an array)."""
-    def curve(t):
-        a = list(args)
-        a[k] = (args[k] + t * v) if not isinstance(args[k], np.ndarray) else args[k] + t * v
-        return f(*a)
-    return central_difference(curve, h).value
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +119,8 @@ def osc_derivs():
 
 
 def osc_fd():
-    return np.array([fd(oscillate, OSC, k, 1.0) for k in range(3)])
+    """d oscillate / d (x0, v0, k): central differences (tests/support.py)."""
+    return np.array([float(fd_jvp(oscillate, OSC, {k: 1.0}, STEP).value) for k in range(3)])
 
 
 def test_float_attributes_reverse_and_forward(osc_derivs):
@@ -167,12 +160,6 @@ RNG = np.random.default_rng(18)
 DP, DV = RNG.uniform(-1, 1, (3, 4)), RNG.uniform(-1, 1, (3, 4))
 
 
-def cloud_dir_fd(dp, dv):
-    def curve(t):
-        return cloud(POS + t * dp, VEL + t * dv, 6)
-    return central_difference(curve, 1e-5).value
-
-
 def test_array_attributes_both_modes(cloud_derivs):
     rev, fwd, _, _ = cloud_derivs
     p0, v0 = POS.copy(), VEL.copy()
@@ -183,7 +170,7 @@ def test_array_attributes_both_modes(cloud_derivs):
     np.testing.assert_array_equal(p0, POS)
     np.testing.assert_array_equal(v0, VEL)
     for d in range(2):
-        want = cloud_dir_fd(DP[d], DV[d])
+        want = float(fd_jvp(cloud, (POS, VEL, 6), (DP[d], DV[d], None), STEP).value)
         assert float(DP[d] @ gp + DV[d] @ gv) == pytest.approx(want, rel=1e-6)
         y, t = fwd(POS.copy(), DP[d].copy(), VEL.copy(), DV[d].copy(), 6)
         assert t == pytest.approx(want, rel=1e-6)
@@ -192,7 +179,8 @@ def test_array_attributes_both_modes(cloud_derivs):
 
 def test_array_attributes_width_3(cloud_derivs):
     _, _, rev3, fwd3 = cloud_derivs
-    want = np.array([cloud_dir_fd(DP[d], DV[d]) for d in range(3)])
+    want = np.array([float(fd_jvp(cloud, (POS, VEL, 6), (DP[d], DV[d], None), STEP).value)
+                     for d in range(3)])
     y, t = fwd3(POS.copy(), DP.copy(), VEL.copy(), DV.copy(), 6)
     np.testing.assert_allclose(t, want, rtol=1e-6)
     seeds = np.array([1.0, 2.0, -3.0])
@@ -205,7 +193,7 @@ def test_array_attributes_width_3(cloud_derivs):
 
 def test_attribute_assigned_from_active_value_and_allocated_inside():
     g = zymase.grad(scratch, argnums=(0, 1))(*SCR)
-    want = [fd(scratch, SCR, 0, 1.0), fd(scratch, SCR, 1, 1.0)]
+    want = [float(fd_jvp(scratch, SCR, {k: 1.0}, STEP).value) for k in (0, 1)]
     np.testing.assert_allclose(g, want, rtol=1e-6)
     _, t = zymase.jvp(scratch, SCR, (0.5, -2.0, 0))
     assert t == pytest.approx(0.5 * want[0] - 2.0 * want[1], rel=1e-6)
@@ -217,7 +205,8 @@ def test_array_result_from_an_attribute():
     for k in range(4):
         e = np.zeros(4)
         e[k] = 1.0
-        np.testing.assert_allclose(J[:, k], fd(cloud_out, (POS, 5), 0, e), rtol=1e-6, atol=1e-12)
+        assert_fd_close(J[:, k], fd_jvp(cloud_out, (POS, 5), {0: e}, STEP), 1e-6, 1e-12,
+                        what=f"column {k}")
     # reverse: one row through the seed array of an array result
     rev = zymase.autodiff_reverse(cloud_out, Duplicated, Const, ret=DuplicatedOnly)
     w = np.array([0.5, -1.0, 2.0, 0.25])
@@ -268,7 +257,7 @@ PARAMS = Params(1.5, np.array([1.0, 2.0, -0.5]))
 
 def test_instance_passed_in_as_const():
     x = 0.7
-    want = fd(with_params, (x, PARAMS), 0, 1.0)
+    want = float(fd_jvp(with_params, (x, PARAMS), {0: 1.0}, STEP).value)
     assert zymase.grad(with_params)(x, PARAMS) == pytest.approx(want, rel=1e-6)
     _, t = zymase.jvp(with_params, (x, PARAMS), (1.0, None))
     assert t == pytest.approx(want, rel=1e-6)

@@ -32,7 +32,9 @@ import pytest
 import zymase
 from zymase import Active, Const, Dual, DualOnly, Duplicated
 
-from tests.support import central_difference
+from tests.support import assert_fd_close, fd_jvp
+
+STEP = 1e-4       # finite-difference step
 
 SIZES = [1, 2, 3, 5]
 SEEDS4 = np.array([1.0, -2.0, 0.5, 3.0])
@@ -101,12 +103,6 @@ def _data(name, n, seed=0):
     return A, W, V
 
 
-def _fd(name, A, W, V, h=1e-4):
-    """Central differences of the numpy function (numpy's LAPACK reads the same triangles)."""
-    f = FUNCS[name]
-    return float(central_difference(lambda t: f(A + t * V, W), h).value)
-
-
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("name", list(FUNCS))
 def test_modes_widths_and_finite_differences(name, n):
@@ -119,7 +115,9 @@ def test_modes_widths_and_finite_differences(name, n):
     np.testing.assert_array_equal(A, A0)
     np.testing.assert_array_equal(W, W0)
     for k in range(4):
-        assert t4[k] == pytest.approx(_fd(name, A, W, V[k]), rel=1e-6, abs=1e-9)
+        # central differences of the numpy function (numpy's LAPACK reads the same triangles)
+        fd = float(fd_jvp(FUNCS[name], (A, W), (V[k], None), STEP).value)
+        assert t4[k] == pytest.approx(fd, rel=1e-6, abs=1e-9)
     # reverse width 4: the value, lane k is the gradient times seed k, and the dot-product
     # test ⟨J v, 1⟩ = ⟨v, Jᵀ 1⟩ against the forward lanes
     g4 = np.zeros((4,) + A.shape)
@@ -182,8 +180,7 @@ def test_pinv():
     for shape in [(3, 2), (2, 3)]:
         A, V = rng.standard_normal(shape), rng.standard_normal(shape)
         W = rng.standard_normal(shape[::-1])
-        fd = float(central_difference(lambda t: pinv_f(A + t * V, W), 1e-4).value)
-        assert fwd(A, V.copy(), W) == pytest.approx(fd, rel=1e-6)
+        assert_fd_close(fwd(A, V.copy(), W), fd_jvp(pinv_f, (A, W), (V, None), STEP), 1e-6)
 
 
 def lstsq_residuals(A, b):
@@ -220,9 +217,9 @@ def test_full_matrices_extra_columns_are_nan():
     A, V = rng.standard_normal((3, 3)), rng.standard_normal((3, 3))
     g = np.zeros_like(A)
     rev(A, g, 1.0)
-    fd = float(central_difference(lambda t: last_column_cubed(A + t * V), 1e-4).value)
-    assert float(np.vdot(V, g)) == pytest.approx(fd, rel=1e-6)
-    assert fwd(A, V.copy()) == pytest.approx(fd, rel=1e-6)
+    fd = fd_jvp(last_column_cubed, (A,), (V,), STEP)
+    assert_fd_close(float(np.vdot(V, g)), fd, 1e-6, what="reverse")
+    assert_fd_close(fwd(A, V.copy()), fd, 1e-6, what="forward")
 
 
 def eigvals_f(A, c):
@@ -297,7 +294,7 @@ def test_float32():
     zymase.autodiff_reverse(f32_f, Duplicated, ret=Active)(A.astype(np.float32), g,
                                                            np.float32(1.0))
     for k in range(2):
-        fd = float(central_difference(lambda t: f32_f(A + t * V[k]), 1e-4).value)
+        fd = float(fd_jvp(f32_f, (A,), (V[k],), STEP).value)
         assert float(np.vdot(V[k], g)) == pytest.approx(fd, rel=2e-3, abs=1e-4)
 
 

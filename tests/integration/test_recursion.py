@@ -9,7 +9,9 @@ import pytest
 
 import zymase
 from zymase import Active, Const, Dual
-from tests.support import central_difference, check_scalar_lanes
+from tests.support import assert_fd_close, check_scalar_lanes, fd_jvp
+
+STEP = 1e-5       # finite-difference step
 
 
 @numba.njit
@@ -69,16 +71,6 @@ def through_loop(x, y, n):
     return s
 
 
-def fd(f, args, k, h=1e-5):
-    args = list(args)
-
-    def curve(t):
-        a = list(args)
-        a[k] = args[k] + t
-        return f(*a)
-    return central_difference(curve, h).value
-
-
 @pytest.mark.parametrize("n", [0, 1, 4, 9])
 def test_linear_self_recursion_closed_form(n):
     g = zymase.grad(horner_top)(1.3, n)
@@ -97,7 +89,7 @@ def test_the_recursive_function_itself():
 @pytest.mark.parametrize("n", [0, 1, 2, 5, 8])
 def test_mutual_recursion(n):
     g = zymase.grad(mutual)(0.9, n)
-    assert g == pytest.approx(fd(mutual, (0.9, n), 0), rel=1e-7)
+    assert_fd_close(g, fd_jvp(mutual, (0.9, n), {0: 1.0}, STEP), 1e-7)
     _, t = zymase.jvp(mutual, (0.9, n), (1.0, 0))
     assert t == pytest.approx(g, rel=1e-12)
 
@@ -107,8 +99,8 @@ def test_tree_recursion_both_arguments():
     da = zymase.autodiff_reverse(tree_top, Active, Active, Const, ret=Active)
     val, ga, gb = da(*args, 1.0)
     assert val == pytest.approx(tree_top(*args), rel=1e-14)
-    assert ga == pytest.approx(fd(tree_top, args, 0), rel=1e-7)
-    assert gb == pytest.approx(fd(tree_top, args, 1), rel=1e-7)
+    assert_fd_close(ga, fd_jvp(tree_top, args, {0: 1.0}, STEP), 1e-7, what="d/da")
+    assert_fd_close(gb, fd_jvp(tree_top, args, {1: 1.0}, STEP), 1e-7, what="d/db")
     # forward along (va, vb) against reverse: <J v, w> = <v, J^T w>
     df = zymase.autodiff_forward(tree_top, Dual, Dual, Const, ret=Dual)
     va, vb = 0.3, -1.1
@@ -120,12 +112,12 @@ def test_only_one_argument_active():
     # the callee's derivative differentiates only what is active at the call
     g = zymase.autodiff_reverse(tree_top, Const, Active, Const, ret=Active)
     _, gb = g(0.7, 1.3, 7, 1.0)
-    assert gb == pytest.approx(fd(tree_top, (0.7, 1.3, 7), 1), rel=1e-7)
+    assert_fd_close(gb, fd_jvp(tree_top, (0.7, 1.3, 7), {1: 1.0}, STEP), 1e-7)
 
 
 def test_recursion_called_in_a_loop_width_3():
     args = (0.4, 0.8, 5)
-    want = [fd(through_loop, args, 0), fd(through_loop, args, 1)]
+    want = [float(fd_jvp(through_loop, args, {k: 1.0}, STEP).value) for k in (0, 1)]
     check_scalar_lanes(through_loop, args, [0, 1], want, rtol=1e-7)
 
 
@@ -138,9 +130,9 @@ def test_called_from_njit():
         return dr(x, n, 1.0)[1], df(x, 1.0, n)[1]
 
     gr, gf = both(1.1, 6)
-    want = fd(mutual, (1.1, 6), 0)
-    assert gr == pytest.approx(want, rel=1e-7)
-    assert gf == pytest.approx(want, rel=1e-7)
+    want = fd_jvp(mutual, (1.1, 6), {0: 1.0}, STEP)
+    assert_fd_close(gr, want, 1e-7, what="reverse")
+    assert_fd_close(gf, want, 1e-7, what="forward")
 
 
 @numba.njit
@@ -173,7 +165,7 @@ def test_hessian_forward_over_reverse():
     x = np.array([1.3, 0.5])
     H = zymase.hessian(horner_pair)(x)
     d1 = horner_closed_grad(1.3, 4)
-    d2 = fd(lambda t: horner_closed_grad(t, 4), (1.3,), 0)
+    d2 = float(fd_jvp(horner_closed_grad, (1.3, 4), {0: 1.0}, STEP).value)
     np.testing.assert_allclose(H, [[d2 * 0.5, d1], [d1, 0.0]], rtol=1e-7, atol=1e-12)
 
 

@@ -75,7 +75,7 @@ import zymase  # noqa: F401  (import before compiling the corpus: zymase records
 from zymase import Active, Const, Dual, Duplicated, UnsupportedError
 
 from tests.corpus.differentiable import CASES
-from tests.support import central_difference, fd_gradient
+from tests.support import FD, assert_fd_close, fd_gradient, fd_jvp
 
 CASES_BY_NAME = {c.name: c for c in CASES}
 NAMES = [c.name for c in CASES]
@@ -251,16 +251,6 @@ def _call_reverse(case, ws, seed):
     return args, y, adj, shadows
 
 
-def _upcast(args):
-    out = list(args)
-    for i, a in enumerate(out):
-        if isinstance(a, np.ndarray) and a.dtype == np.float32:
-            out[i] = a.astype(np.float64)
-        elif isinstance(a, np.float32):
-            out[i] = float(a)
-    return out
-
-
 def _lagrangian(case, args, ws, seed):
     """``seed * f(args) + sum_i <w_i, final args[i]>`` with plain Numba (modifies ``args``)."""
     r = _primal(case.fn)(*args)
@@ -268,39 +258,6 @@ def _lagrangian(case, args, ws, seed):
     for i, w in ws.items():
         val += float(np.sum(np.asarray(w, dtype=np.float64) * np.asarray(args[i], np.float64)))
     return val
-
-
-def _fd_gradient(case, ws, seed):
-    """Central differences of the Lagrangian for every Active scalar and Duplicated array."""
-    f32 = _is_float32(case)
-    h = H32 if f32 else H
-    acts = _rev_activities(case)
-
-    def at(i, idx, t):
-        args = case.make_args()
-        if f32:
-            args = _upcast(args)
-        else:
-            args = list(args)
-        if idx is None:
-            args[i] = float(args[i]) + t
-        else:
-            args[i][idx] += t        # in place: keeps strided layouts
-        return _lagrangian(case, args, ws, seed)
-
-    def fd(i, idx):
-        return central_difference(lambda t: at(i, idx, t), h).value
-
-    grads = {}
-    for i, (a, act) in enumerate(zip(case.make_args(), acts)):
-        if act is Active:
-            grads[i] = np.array(fd(i, None))
-        elif act is Duplicated:
-            g = np.empty(a.shape)
-            for idx in np.ndindex(a.shape):
-                g[idx] = fd(i, idx)
-            grads[i] = g
-    return grads
 
 
 def _tol(case):
@@ -345,16 +302,11 @@ def _check_array_return(case):
     for i, (a, act) in enumerate(zip(args, acts)):
         if act is not Duplicated:
             continue
-        base = a.astype(np.float64) if not f64 else a
-        fd = np.zeros(a.shape)
-        for idx in np.ndindex(a.shape):
-            def L(step):
-                a2 = [b.copy() if isinstance(b, np.ndarray) else b for b in args]
-                moved = base.copy()
-                moved[idx] += step
-                a2[i] = moved.astype(a.dtype) if not f64 else moved
-                return float(np.vdot(w.astype(np.float64), prim(*a2).astype(np.float64)))
-            fd[idx] = central_difference(L, h).value
+        def L(moved, i=i, a=a):
+            a2 = [b.copy() if isinstance(b, np.ndarray) else b for b in args]
+            a2[i] = moved.astype(a.dtype) if not f64 else moved
+            return float(np.vdot(w.astype(np.float64), prim(*a2).astype(np.float64)))
+        fd = fd_gradient(L, a.astype(np.float64), h, relative=False).value
         tol = (1e-6 if f64 else 2e-2) * max(1.0, np.max(np.abs(fd)))
         np.testing.assert_allclose(shadows[k], fd, atol=tol, rtol=1e-6 if f64 else 2e-2)
         k += 1
@@ -420,20 +372,27 @@ def test_reverse_vs_fd(name):
             np.testing.assert_allclose(a, r, rtol=ptol, atol=ptol * np.max(np.abs(r), initial=0),
                                        err_msg=f"{name}: final contents of argument {i}")
 
-    # adjoints against central differences of the Lagrangian
-    fd = _fd_gradient(case, ws, seed)
+    # adjoints against central differences of the Lagrangian, coordinate by coordinate, for
+    # every Active scalar and Duplicated array: on fresh arguments moved in place (strided
+    # views keep their layouts), float32 cases evaluated in float64
+    fd = {}
+    for i, (a, act) in enumerate(zip(case.make_args(), _rev_activities(case))):
+        if act is not Active and act is not Duplicated:
+            continue
+        g, g_err = np.empty(np.shape(a)), np.empty(np.shape(a))
+        for idx in np.ndindex(g.shape):
+            e = 1.0 if act is Active else np.zeros(a.shape)
+            if act is Duplicated:
+                e[idx] = 1.0
+            g[idx], g_err[idx] = fd_jvp(lambda *xs: _lagrangian(case, list(xs), ws, seed),
+                                        case.make_args, {i: e}, H32 if f32 else H, upcast=f32)
+        fd[i] = FD(g, g_err)
     rtol, atol = _tol(case)
-    scale = max([np.max(np.abs(g), initial=0.0) for g in fd.values()] + [1e-300])
+    scale = max([np.max(np.abs(g.value), initial=0.0) for g in fd.values()] + [1e-300])
     for i, g in fd.items():
-        ad = np.asarray(shadows[i] if i in shadows else adj[i], dtype=np.float64)
-        assert ad.shape == g.shape
-        err = np.abs(ad - g)
-        bad = err > rtol * np.abs(g) + atol * scale
         what = "shadow" if i in shadows else "adjoint"
-        assert not bad.any(), (
-            f"{name}: {what} of argument {i} differs from central FD at "
-            f"{np.argwhere(bad)[:5].tolist()}:\n  ad = {ad[bad][:5]}\n  fd = {g[bad][:5]}\n"
-            f"  max err/scale = {np.max(err) / scale:.3e}")
+        assert_fd_close(shadows[i] if i in shadows else adj[i], g, rtol, atol * scale,
+                        what=f"{name}: {what} of argument {i}")
 
 
 @pytest.mark.parametrize("name", _params())
@@ -672,8 +631,8 @@ def test_swapping_phis():
     a, b, n, seed = 0.3, 0.7, 5, -1.3
     y, da, db = df(a, b, n, seed)
     assert y == prim(a, b, n)
-    fa = central_difference(lambda t: prim(a + t, b, n), H).value
-    fb = central_difference(lambda t: prim(a, b + t, n), H).value
+    fa = float(fd_jvp(prim, (a, b, n), {0: 1.0}, H).value)
+    fb = float(fd_jvp(prim, (a, b, n), {1: 1.0}, H).value)
     assert da == pytest.approx(seed * fa, rel=1e-6)
     assert db == pytest.approx(seed * fb, rel=1e-6)
 

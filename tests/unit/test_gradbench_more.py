@@ -28,7 +28,7 @@ import threading
 
 import numpy as np
 
-from tests.support import central_difference
+from tests.support import assert_fd_close, fd_gradient
 from tests.unit.test_gradbench_tool import start_tool
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -222,13 +222,10 @@ def _particle_objective(w):
 
 
 def _particle_expected(w0):
+    # d/dw of the pure-Python particle objective: central differences with h = 1e-6
     return _gd_argmin(lambda w: _particle_objective(w[0]),
-                      lambda w: [_fd_particle(w[0])], [w0])[0]
-
-
-def _fd_particle(w):
-    """d/dw of the pure-Python particle objective: central differences with h = 1e-6."""
-    return float(central_difference(lambda t: _particle_objective(w + t), 1e-6).value)
+                      lambda w: [float(fd_gradient(_particle_objective, w[0], 1e-6,
+                                                   relative=False).value)], [w0])[0]
 
 
 def _check_particle_gradients(res):
@@ -241,7 +238,8 @@ def _check_particle_gradients(res):
         else:
             # zymase's d/dw through the Euler loop and the inner zymase gradient inside it;
             # central differences (h = 1e-6) of the pure-Python copy agree to ~4e-9
-            np.testing.assert_allclose(out, _fd_particle(w), rtol=2e-8, err_msg=fn)
+            assert_fd_close(out, fd_gradient(_particle_objective, w, 1e-6, relative=False),
+                            2e-8, what=fn)
 
 
 def test_particle():

@@ -53,6 +53,64 @@ def test_fd_gradient_jacobian_jvp():
     assert abs(float(fd.value) - want) < 1e-8 * max(1.0, abs(want))
 
 
+
+def test_fd_of_floats_and_of_matrices():
+    # a float argument: f sees a float, the gradient is 0-d, the Jacobian shaped like f's result
+    seen = []
+    g = fd_gradient(lambda a: seen.append(type(a)) or math.exp(2.0 * a), 0.3)
+    assert seen and all(t is float for t in seen)
+    assert g.value.shape == () and abs(float(g.value) - 2.0 * math.exp(0.6)) < 1e-8
+    J = fd_jacobian(lambda a: np.array([a, a * a, 3.0]), 1.5)
+    np.testing.assert_allclose(J.value, [1.0, 3.0, 0.0], atol=1e-9)
+    # a matrix argument: J is shaped f(x).shape + x.shape
+    X = np.arange(6.0).reshape(2, 3)
+    J = fd_jacobian(lambda Z: np.array([np.sum(Z), np.sum(Z * Z)]), X)
+    assert J.value.shape == (2, 2, 3)
+    np.testing.assert_allclose(J.value[1], 2 * X, atol=1e-8)
+
+
+def test_fd_jvp_of_what_a_function_writes():
+    def scale_in_place(x, a):
+        x *= a
+        return float(np.sum(np.sin(x)))
+    rng = np.random.default_rng(1)
+    x, v = rng.standard_normal(4), rng.standard_normal(4)
+    x0 = x.copy()
+    fd = fd_jvp(scale_in_place, (x, 1.3), (v, 0.5), written=(0,))
+    r, (xw,) = fd.value
+    np.testing.assert_allclose(xw, 1.3 * v + 0.5 * x, rtol=1e-8, atol=1e-8)
+    np.testing.assert_allclose(r, np.sum(np.cos(1.3 * x) * (1.3 * v + 0.5 * x)), rtol=1e-8)
+    assert np.array_equal(x, x0)                                     # the caller's x unchanged
+    # an integer argument with a tangent is moved as a float; tangents as {position: tangent}
+    fd = fd_jvp(lambda n: n * n, (3,), (1.0,))
+    assert abs(float(fd.value) - 6.0) < 1e-8
+    fd = fd_jvp(lambda a, n, b: a * n * b, (2.0, 3, 5.0), {2: 1.0})
+    assert abs(float(fd.value) - 6.0) < 1e-8
+
+
+def test_fd_jvp_on_fresh_arguments_keeps_views_and_aliasing():
+    base = np.linspace(0.1, 1.0, 8)
+
+    def make():
+        b = base.copy()
+        return [b[::2], b[1::2], b]              # strided views of one buffer, and the buffer
+
+    seen = []
+
+    def f(x, y, b):
+        seen.append((x.strides, np.shares_memory(x, b)))
+        return float(np.sum(b ** 2))
+    v = np.ones(4)
+    fd = fd_jvp(f, make, (v, None, None))
+    assert all(s == (16,) and shared for s, shared in seen)
+    assert abs(float(fd.value) - 2.0 * float(np.sum(base[::2]))) < 1e-8
+    # float32: evaluated on float64 copies (upcast), the others still in place
+    make32 = lambda: [np.float32(0.5) * np.ones(3, np.float32), np.zeros(3)]   # noqa: E731
+    fd = fd_jvp(lambda x, out: out.__setitem__(slice(None), x * x) or float(np.sum(x ** 3)),
+                make32, (np.ones(3), None), h=1e-3, upcast=True, written=(1,))
+    np.testing.assert_allclose(fd.value[0], 3 * 3 * 0.25, rtol=1e-9)
+    np.testing.assert_allclose(fd.value[1][0], np.ones(3), rtol=1e-9)
+
 def test_assert_fd_close_reports_the_error_estimate():
     fd = FD(np.array([1.0, 2.0]), np.array([1e-12, 1e-3]))
     assert_fd_close([1.0, 2.0 + 1e-7], fd, rtol=1e-6)
