@@ -64,11 +64,13 @@ DESCR = {"zymase": "`autodiff_reverse` of the plain-loop code; primal = Numba `@
                  "kernel with the trajectory in arrays), gradient by `wp.Tape`; fresh kernel "
                  "cache per process, so the first call compiles (see `impl_warp.py`)",
          "taichi": "`@ti.kernel`s on `ti.cpu` in f64 (one CPU thread), fields with "
-                   "`needs_grad`, gradient by `ti.ad.Tape`; offline cache off, so the first "
-                   "call compiles (see `impl_taichi.py`)",
-         "drjit": "`drjit.llvm.ad.Float64` arrays (one thread), vectorised like JAX, gradient "
-                  "by `dr.backward`; kernel cache off, so the first call compiles (see "
-                  "`impl_drjit.py`)",
+                   "`needs_grad`, `loss[None] +=` reductions, time loops serial inside one "
+                   "kernel, gradient by `ti.ad.Tape`; offline cache off, so the first call "
+                   "compiles (see `impl_taichi.py`)",
+         "drjit": "`drjit.llvm.ad.Float64` arrays (LLVM backend, one thread), vectorised like "
+                  "JAX with gathers, symbolic `dr.while_loop` for Lorenz and LSTM, gradient by "
+                  "`dr.backward`; traced anew every call (no `dr.freeze`); fresh kernel cache "
+                  "per process (see `impl_drjit.py`)",
          "fd": "2n calls of the Numba primal (central differences)"}
 # how each tool gets the Jacobians of the two Jacobian workloads (ADBench BA and hand)
 JAC_DESCR = {
@@ -87,8 +89,9 @@ JAC_DESCR = {
             "run on 300 copies of theta, copy r producing residual r, one backward pass",
     "taichi": "reverse mode, as Warp: BA two backward passes over packed parameters; hand 300 "
               "copies of theta, one backward pass",
-    "drjit": "BA: forward mode, 15 `dr.forward` passes over the observations' packed "
-             "parameters; hand: 26 forward-mode passes (one per theta entry)",
+    "drjit": "reverse mode, as Warp: BA two `dr.backward_from` passes over packed parameters "
+             "(one lane per observation); hand 300 lanes, one copy of theta per residual, one "
+             "backward pass",
     "fd": "2n residual evaluations (no sparsity exploited)"}
 COLOR = {"zymase": "#d62728", "jax": "#1f77b4", "torch": "#ff7f0e", "autograd": "#2ca02c",
          "warp": "#76b900", "taichi": "#9467bd", "drjit": "#8c564b", "fd": "#7f7f7f"}
