@@ -1,5 +1,6 @@
-"""Run the whole benchmark suite: zymase against the Numba primal, JAX, PyTorch, autograd
-and central finite differences, side by side on one machine in one run.
+"""Run the whole benchmark suite: zymase against the Numba primal, JAX, PyTorch, autograd,
+NVIDIA Warp, Taichi, Dr.Jit and central finite differences, side by side on one machine in
+one run.
 
     python bench/run_all.py [--quick] [--out bench/RESULTS.md] [--png PATH]
                             [--workloads gmm lstm ...] [--tools zymase jax ...]
@@ -48,14 +49,28 @@ if ROOT not in sys.path:
 
 WORKLOADS = ["gmm", "lstm", "pairwise", "lorenz", "heat", "rosenbrock", "brusselator", "ba",
              "hand"]
-TOOLS = ["zymase", "jax", "torch", "autograd"]
-MODULE_OF = {"zymase": "zymase", "jax": "jax", "torch": "torch", "autograd": "autograd"}
+TOOLS = ["zymase", "jax", "torch", "autograd", "warp", "taichi", "drjit"]
+MODULE_OF = {"zymase": "zymase", "jax": "jax", "torch": "torch", "autograd": "autograd",
+             "warp": "warp", "taichi": "taichi", "drjit": "drjit"}
 LABEL = {"zymase": "zymase", "jax": "JAX (jit)", "torch": "PyTorch (eager)",
-         "autograd": "autograd", "fd": "central FD"}
+         "autograd": "autograd", "warp": "Warp (CPU)", "taichi": "Taichi (CPU)",
+         "drjit": "Dr.Jit (LLVM)", "fd": "central FD"}
 DESCR = {"zymase": "`autodiff_reverse` of the plain-loop code; primal = Numba `@njit`",
          "jax": "`jax.jit(jax.grad(f))`, vectorised, `lax.scan`/`fori_loop` for time loops",
          "torch": "eager tensors, Python loops over time steps, `torch.autograd.grad`",
          "autograd": "`autograd.grad`, `autograd.numpy`, Python loops over time steps",
+         "warp": "`@wp.kernel`s in `wp.float64` on device `\"cpu\"` (one thread per element "
+                 "or per data point, `wp.atomic_add` into the objective; time loops inside one "
+                 "kernel with the trajectory in arrays), gradient by `wp.Tape`; fresh kernel "
+                 "cache per process, so the first call compiles (see `impl_warp.py`)",
+         "taichi": "`@ti.kernel`s on `ti.cpu` in f64 (one CPU thread), fields with "
+                   "`needs_grad`, `loss[None] +=` reductions, time loops serial inside one "
+                   "kernel, gradient by `ti.ad.Tape`; offline cache off, so the first call "
+                   "compiles (see `impl_taichi.py`)",
+         "drjit": "`drjit.llvm.ad.Float64` arrays (LLVM backend, one thread), vectorised like "
+                  "JAX with gathers, symbolic `dr.while_loop` for Lorenz and LSTM, gradient by "
+                  "`dr.backward`; traced anew every call (no `dr.freeze`); fresh kernel cache "
+                  "per process (see `impl_drjit.py`)",
          "fd": "2n calls of the Numba primal (central differences)"}
 # how each tool gets the Jacobians of the two Jacobian workloads (ADBench BA and hand)
 JAC_DESCR = {
@@ -69,9 +84,17 @@ JAC_DESCR = {
     "autograd": "BA: one forward pass of all observations and 2 pull-backs (residual 0 / 1 "
                 "of every observation: the blocks are independent); hand: "
                 "`autograd.jacobian` (one pull-back per residual)",
+    "warp": "reverse mode only: BA: a kernel over the observations' packed 15 parameters, two "
+            "backward passes (residual 0 / 1 of every observation); hand: the residual kernels "
+            "run on 300 copies of theta, copy r producing residual r, one backward pass",
+    "taichi": "reverse mode, as Warp: BA two backward passes over packed parameters; hand 300 "
+              "copies of theta, one backward pass",
+    "drjit": "reverse mode, as Warp: BA two `dr.backward_from` passes over packed parameters "
+             "(one lane per observation); hand 300 lanes, one copy of theta per residual, one "
+             "backward pass",
     "fd": "2n residual evaluations (no sparsity exploited)"}
 COLOR = {"zymase": "#d62728", "jax": "#1f77b4", "torch": "#ff7f0e", "autograd": "#2ca02c",
-         "fd": "#7f7f7f"}
+         "warp": "#76b900", "taichi": "#9467bd", "drjit": "#8c564b", "fd": "#7f7f7f"}
 EXIT_INVALID = 2
 
 
@@ -94,7 +117,7 @@ def machine_info():
     from importlib import metadata
     versions = {}
     for pkg in ("numpy", "numba", "llvmlite", "zymase", "jax", "jaxlib", "torch", "autograd",
-                "matplotlib"):
+                "warp-lang", "taichi", "drjit", "matplotlib"):
         try:
             versions[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
@@ -275,8 +298,10 @@ def write_markdown(path, info, table, tools, args, wall, skipped_tools):
     L.append("Columns: *primal* / *derivative* = median time of one call; *÷ own primal* = "
              "derivative time over the same tool's primal; *÷ Numba* = over the Numba "
              "primal; *first call* = time of the first call of a fresh function, i.e. "
-             "compilation (Numba, zymase's transformation + LLVM, XLA tracing + compilation) "
-             "or for eager tools one ordinary call; *extra memory* = peak resident memory "
+             "compilation (Numba, zymase's transformation + LLVM, XLA tracing + compilation, "
+             "Warp's clang, Taichi's and Dr.Jit's LLVM; Warp compiles a workload's kernels with "
+             "their adjoints at the first launch, so its first derivative call finds them "
+             "compiled) or for eager tools one ordinary call; *extra memory* = peak resident memory "
              "the call needs beyond what the process already holds; *runs* = calls behind "
              "the medians; *check* = how the result was validated.\n")
     for wname, w in table.items():
@@ -319,8 +344,9 @@ def write_markdown(path, info, table, tools, args, wall, skipped_tools):
             L.append(f"- **{LABEL[t]}**: {JAC_DESCR[t]}")
     L.append("\nSources: `bench/workloads.py` (data, zymase versions, checks), "
              "`bench/kernels.py`, `zymase/gradbench/adbench/`, "
-             "`bench/impl_jax.py`, "
-             "`bench/impl_torch.py`, `bench/impl_autograd.py`; measuring: `bench/worker.py`.\n")
+             "`bench/impl_jax.py`, `bench/impl_torch.py`, `bench/impl_autograd.py`, "
+             "`bench/impl_warp.py`, `bench/impl_taichi.py`, `bench/impl_drjit.py`; measuring: "
+             "`bench/worker.py`.\n")
     notes = []
     for wname, w in table.items():
         for t, (st, note) in w["status"].items():

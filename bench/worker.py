@@ -3,7 +3,7 @@
     python bench/worker.py --workload gmm --tool zymase --ref DIR [--quick] [--budget 1.0]
 
 Tools: ``zymase`` (also measures the Numba primal and the central finite-difference
-baseline), ``jax``, ``torch``, ``autograd``.  Prints one line ``RESULT <json>`` with a list
+baseline), ``jax``, ``torch``, ``autograd``, ``warp``, ``taichi``, ``drjit`` (``impl_<tool>.py``).  Prints one line ``RESULT <json>`` with a list
 of records.  Exit status: 0 measured; 3 a derivative failed validation (the caller must
 abort); 4 the framework is not installed (skipped); anything else a crash.
 
@@ -389,7 +389,8 @@ def run_framework(w, args):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--workload", required=True)
-    ap.add_argument("--tool", required=True, choices=["zymase", "jax", "torch", "autograd"])
+    ap.add_argument("--tool", required=True,
+                    choices=["zymase", "jax", "torch", "autograd", "warp", "taichi", "drjit"])
     ap.add_argument("--ref", required=True, help="folder for validated reference gradients")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--budget", type=float, default=1.0,
