@@ -94,7 +94,7 @@ JAC_DESCR = {
              "backward pass",
     "fd": "2n residual evaluations (no sparsity exploited)"}
 COLOR = {"zymase": "#d62728", "jax": "#1f77b4", "torch": "#ff7f0e", "autograd": "#2ca02c",
-         "warp": "#76b900", "taichi": "#9467bd", "drjit": "#8c564b", "fd": "#7f7f7f"}
+         "warp": "#17becf", "taichi": "#9467bd", "drjit": "#8c564b", "fd": "#7f7f7f"}
 EXIT_INVALID = 2
 
 
