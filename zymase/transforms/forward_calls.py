@@ -35,11 +35,11 @@ from ..rules.call_rules import CallContext
 from ..rules.calls import LIBRARY_RULES, Kind, classify_call, defined_callee
 from . import callees
 from .custom_calls import call_site, emit_rule_call
+from .forward_arrays import MI_DATA
 from .forward_layout import float_fields
 from .forward_visit import ForwardContext, tangent_sum
 from .shadows import NoInterleave, describe
 
-MI_DATA = table.MEMINFO_DATA_OFFSET  # byte offset of ``data`` in an NRT MemInfo
 
 
 def hdr(width: int) -> int:

@@ -24,8 +24,8 @@ from ... import activities as A
 from ...errors import ActivityError, unsupported
 from ...ir.builder import Builder
 from ...ir.types import I64, Type, VectorType, alloc_size, contains_float, contains_pointer
-from ...ir.values import Function, Module, Value, const_int, undef, zero
-from ..shadows import ShadowBuilder, lane_pointers
+from ...ir.values import Function, Module, Value, const_int, zero
+from ..shadows import ShadowBuilder, gather, lane_pointers
 from ..signature import ArrayInput, DerivSignature, FloatInput
 from ..skeleton import Skeleton
 
@@ -98,16 +98,6 @@ def shadow_type(width: int, t: Type) -> Type:
     return t if width == 1 or not (t.is_float or t.is_pointer) else VectorType(width, t)
 
 
-def _gather(b: Builder, width: int, vals: List[Value]) -> Value:
-    """N values → one ``<N x T>`` (the value itself at width 1)."""
-    if width == 1:
-        return vals[0]
-    v: Value = undef(VectorType(width, vals[0].type))
-    for k, x in enumerate(vals):
-        v = b.insertelement(v, x, k)
-    return v
-
-
 def _lane_pointers(module: Module, fn: Function, width: int, b: Builder, base: Value,
                    stride: Optional[Value]) -> Value:
     """Width N: the ``<N x ptr>`` shadow whose lane k is ``base + k·stride`` (the k-th
@@ -162,7 +152,7 @@ def build_frame(module: Module, primal: Function, sig: DerivSignature, name: str
             eb.store(zero(slot_t), rb_)
             ret_bars.append(rb_)
         ret_bar = ret_bars[0]
-        seeds[prim_slot] = _gather(eb, width, ret_bars)
+        seeds[prim_slot] = ret_bars[0] if width == 1 else gather(eb, ret_bars)
     if has_ret and not memory_ret and ret_act in (A.Duplicated, A.DuplicatedOnly):
         # a float result has no shadow memory: Duplicated would silently drop its adjoint
         raise ActivityError(f"error: return activity `{ret_act}` is not valid for a "
