@@ -247,6 +247,31 @@ def cmd_ll(args, out) -> int:
     return 0
 
 
+def cmd_opt(args, out) -> int:
+    from .frontend.enzyme_abi import lower_module
+    from .llvm.modules import output_format, read_module, write_module
+    from .llvm import pipelines
+
+    mod = read_module(args.file)
+    lowered = pipelines.parse(lower_module(str(mod), args.opt))
+    fmt = args.emit or output_format(args.output, args.S)
+    if args.output == "-" and fmt != "ll":
+        out.flush()
+    if args.output == "-" and fmt == "ll":
+        print(str(lowered), file=out, end="")
+    else:
+        write_module(lowered, args.output, fmt)
+    return 0
+
+
+def cmd_lli(args, out) -> int:
+    from .llvm.modules import read_module, run_main
+
+    mod = read_module(args.file)
+    out.flush()
+    return run_main(mod, [args.file if args.file != "-" else "lli", *args.args])
+
+
 def cmd_analyse(args, out) -> int:
     from . import activities as A
     from .api import autodiff_forward, autodiff_reverse
@@ -329,6 +354,25 @@ def build_parser() -> argparse.ArgumentParser:
                     help="optimisation level of the written module (default 3)")
     ll.set_defaults(run=cmd_ll)
 
+    opt = sub.add_parser("opt", help="lower every __enzyme_autodiff / __enzyme_fwddiff call in a "
+                                     "module (Enzyme's ABI), like LLVM's opt with Enzyme loaded")
+    opt.add_argument("file", nargs="?", default="-", help="an .ll or .bc file, or - (stdin)")
+    opt.add_argument("-o", dest="output", default="-",
+                     help="output (default: stdout); the suffix picks the format: .ll text, "
+                          ".bc bitcode, .o object file, .so shared library (linked by $CC, "
+                          "default cc)")
+    opt.add_argument("-S", action="store_true", help="write text IR (as LLVM's opt -S)")
+    opt.add_argument("--emit", choices=("ll", "bc", "obj", "so"), default=None,
+                     help="output format, overriding the suffix")
+    opt.add_argument("--opt", type=int, default=3, choices=(0, 1, 2, 3),
+                     help="optimisation level of each derivative (default 3)")
+    opt.set_defaults(run=cmd_opt, passthrough=True)
+
+    lli = sub.add_parser("lli", help="JIT-compile a module and run its main, like LLVM's lli")
+    lli.add_argument("file", nargs="?", default="-", help="an .ll or .bc file, or - (stdin)")
+    lli.add_argument("args", nargs="*", help="arguments for main")
+    lli.set_defaults(run=cmd_lli, passthrough=True)
+
     an = sub.add_parser("analyse", aliases=["analyze"], help="type and activity analysis")
     an.add_argument("file")
     an.add_argument("function")
@@ -346,7 +390,15 @@ def main(argv: Optional[Sequence[str]] = None, out=None) -> int:
     from .errors import ZymaseError
     from .ir.parser import ParseError
 
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # opt and lli accept (and ignore) the flags an Enzyme command line passes to LLVM's
+        # tools: -load-pass-plugin=…, -passes=enzyme, -enzyme-inline=1, -mem2reg, -O3, …
+        unknown = [a for a in extra if not (getattr(args, "passthrough", False)
+                                            and a.startswith("-"))]
+        if unknown:
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     out = out or sys.stdout
     try:
         return args.run(args, out)
