@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from .. import activities as A
 from ..errors import UnsupportedError
@@ -400,7 +400,6 @@ def _drop_entry_declarations(text: str) -> str:
 def lower_module(text: str, opt_level: int = 3) -> str:
     """Lower every ``__enzyme_autodiff*`` / ``__enzyme_fwddiff*`` call of module ``text``;
     returns the module's text (verified by LLVM)."""
-    import llvmlite.binding as llvm
     from ..llvm import pipelines
     mod = pipelines.parse(text)
     sites = find_sites(mod)
