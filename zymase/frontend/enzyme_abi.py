@@ -257,6 +257,10 @@ def read_site(ins, caller: str, functions: Dict[str, object]) -> Site:
     if pending is not None:
         raise UnsupportedError(f"error: {where}: marker {pending} is not followed by an "
                                f"argument")
+    if width > 1 and mode is A.Mode.REVERSE:
+        raise UnsupportedError(f"error: {where}: enzyme_width {width} in reverse mode (a "
+                               f"batched gradient) is not supported\n  = help: use "
+                               f"__enzyme_fwddiff with enzyme_width, or one call per seed")
     if k != len(args):
         raise UnsupportedError(f"error: {where}: too many arguments: @{fn.name} takes "
                                f"{len(params)} parameters and they are all read by argument "
@@ -321,21 +325,25 @@ def _derivative_type(dmod, symbol: str) -> Tuple[str, List[str]]:
 
 
 def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str]) -> str:
-    """A function with the call's exact type that calls the derivative and reinterprets its
-    result as the type the call declares."""
-    params = ", ".join(f"{t} %a{j}" for j, t in enumerate(site.arg_types))
+    """A function taking the call's forwarded arguments (and its ``sret`` pointer) that calls
+    the derivative and reinterprets its result as the type the call declares."""
+    where = _describe(site.callee, site.caller)
     if len(dparams) != len(site.forwarded):
-        raise UnsupportedError(f"error: {_describe(site.callee, site.caller)}: the derivative "
-                               f"of @{site.request.function} takes {len(dparams)} arguments "
-                               f"but the call supplies {len(site.forwarded)}")
-    fwd = []
+        raise UnsupportedError(f"error: {where}: the derivative of @{site.request.function} "
+                               f"takes {len(dparams)} arguments but the call supplies "
+                               f"{len(site.forwarded)}")
+    params, fwd = [], []
+    if site.sret is not None:
+        params.append("ptr %out")
     for t, j in zip(dparams, site.forwarded):
         if t != site.arg_types[j]:
-            raise UnsupportedError(f"error: {_describe(site.callee, site.caller)}: argument "
-                                   f"{j} has type {site.arg_types[j]} where the derivative of "
+            raise UnsupportedError(f"error: {where}: argument {j} has type "
+                                   f"{site.arg_types[j]} where the derivative of "
                                    f"@{site.request.function} takes {t}")
+        params.append(f"{t} %a{j}")
         fwd.append(f"{t} %a{j}")
-    lines = [f"define internal {site.ret_type} @{name}({params}) alwaysinline {{", "entry:"]
+    lines = [f"define internal {site.ret_type} @{name}({', '.join(params)}) alwaysinline {{",
+             "entry:"]
     call = f"call {dret} @{symbol}({', '.join(fwd)})"
     want = site.ret_type
     if dret == "void":
@@ -344,7 +352,7 @@ def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str]) 
     else:
         lines.append(f"  %r = {call}")
         if site.sret is not None:
-            lines.append("  store {} %r, ptr %a0".format(dret))
+            lines.append(f"  store {dret} %r, ptr %out")
             lines.append("  ret void" if want == "void" else f"  ret {want} zeroinitializer")
         elif want == "void":
             lines.append("  ret void")
@@ -361,14 +369,51 @@ def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str]) 
 
 
 _CALLEE = re.compile(r'(\((?:[^()]|\([^()]*\))*\)\s*)?@("[^"]*"|[-\w.$]+)\(')
+_OPEN, _CLOSE = "([{<", ")]}>"
 
 
-def _retarget(line: str, callee: str, adapter: str) -> str:
-    """``call T (ptr, ...) @__enzyme_autodiff(...)`` → ``call T @adapter(...)``."""
+def split_arguments(text: str, start: int) -> Tuple[List[str], int]:
+    """The top-level comma-separated items of the parenthesised list opening at
+    ``text[start]``, and the index just past its closing parenthesis."""
+    depth, quote, items, cur = 0, False, [], []
+    i = start + 1
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            quote = ch != '"'
+        elif ch == '"':
+            quote = True
+        elif ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            if depth == 0:
+                item = "".join(cur).strip()
+                if item:
+                    items.append(item)
+                return items, i + 1
+            depth -= 1
+        elif ch == "," and depth == 0:
+            items.append("".join(cur).strip())
+            cur = []
+            i += 1
+            continue
+        cur.append(ch)
+        i += 1
+    raise ValueError("unbalanced argument list")
+
+
+def _retarget(line: str, site: Site, adapter: str) -> str:
+    """``call T (ptr, ...) @__enzyme_autodiff(ptr @f, <markers>, args…)`` →
+    ``call T @adapter(<sret>, forwarded args…)``."""
     for m in _CALLEE.finditer(line):
-        if m.group(2).strip('"') == callee:
-            return line[:m.start()] + f"@{adapter}(" + line[m.end():]
-    raise AssertionError(f"call of @{callee} not found in: {line}")
+        if m.group(2).strip('"') != site.callee:
+            continue
+        args, end = split_arguments(line, m.end() - 1)
+        if len(args) != len(site.arg_types):
+            raise AssertionError(f"{len(args)} arguments read from: {line}")
+        keep = ([args[0]] if site.sret is not None else []) + [args[j] for j in site.forwarded]
+        return line[:m.start()] + f"@{adapter}(" + ", ".join(keep) + ")" + line[end:]
+    raise AssertionError(f"call of @{site.callee} not found in: {line}")
 
 
 _MARKER_DECL = re.compile(r"^(@\"?(enzyme_\w+)\"? = )external ((?:[\w()]+ )*?)global ([^,\s]+)(.*)$",
@@ -423,7 +468,7 @@ def lower_module(text: str, opt_level: int = 3) -> str:
         adapters.append(f"declare {dret} @{symbol}({', '.join(dparams)})")
         while lines[cursor].strip() != site.text:
             cursor += 1
-        lines[cursor] = _retarget(lines[cursor], site.callee, name)
+        lines[cursor] = _retarget(lines[cursor], site, name)
         cursor += 1
     body = _define_markers(_drop_entry_declarations("\n".join(lines)))
     out = pipelines.parse(body + "\n" + "\n\n".join(adapters) + "\n")

@@ -107,7 +107,6 @@ def unresolved(mod: llvm.ModuleRef) -> List[str]:
 
 
 def run_main(mod: llvm.ModuleRef, argv: Sequence[str]) -> int:
-    from .pipelines import target_machine
     _load_runtime_libraries()
     if not _has(mod, "main"):
         raise RuntimeError("the module defines no function @main")
@@ -116,7 +115,9 @@ def run_main(mod: llvm.ModuleRef, argv: Sequence[str]) -> int:
         raise RuntimeError("the module uses symbols that this process does not define: "
                            + ", ".join(sorted(missing)[:12])
                            + (" …" if len(missing) > 12 else ""))
-    engine = llvm.create_mcjit_compiler(mod, target_machine())
+    # the engine takes ownership of its target machine: never hand it the shared one
+    tm = llvm.Target.from_default_triple().create_target_machine(codemodel="jitdefault")
+    engine = llvm.create_mcjit_compiler(mod, tm)
     engine.finalize_object()
     engine.run_static_constructors()
     args = [a.encode() for a in argv]
