@@ -106,6 +106,22 @@ class Site:
     forwarded: List[int]       # call argument positions passed on, in the derivative's order
 
 
+def entry_kind(name: str) -> Optional[str]:
+    """``reverse`` / ``forward`` / ``other`` for a callee that is one of Enzyme's entry points,
+    by name as Enzyme matches them: the name *contains* the entry's name, so C's
+    ``__enzyme_autodiff2`` and a C++ template's mangled ``_Z17__enzyme_autodiffIvJ…`` both
+    count."""
+    if "__enzyme_" not in name:
+        return None
+    if AUTODIFF in name:
+        return "reverse"
+    if FWDDIFF in name:
+        return "forward"
+    if any(e in name for e in OTHER_ENTRIES):
+        return "other"
+    return None
+
+
 def _describe(callee: str, caller: str) -> str:
     return f"the call of @{callee} in @{caller}"
 
@@ -148,11 +164,11 @@ def read_site(ins, caller: str, functions: Dict[str, object]) -> Site:
     callee = ops[-1].name
     args = ops[:-1]
     where = _describe(callee, caller)
-    if callee.startswith(OTHER_ENTRIES):
-        raise UnsupportedError(f"error: {where}: Enzyme's @{callee.split('_', 4)[-1] or callee} "
-                               f"entry point (split or batched modes) is not supported\n"
+    if entry_kind(callee) == "other":
+        raise UnsupportedError(f"error: {where}: Enzyme's entry point @{callee} "
+                               f"(split or batched modes) is not supported\n"
                                f"  = help: use __enzyme_autodiff or __enzyme_fwddiff")
-    mode = A.Mode.REVERSE if callee.startswith(AUTODIFF) else A.Mode.FORWARD
+    mode = A.Mode.REVERSE if entry_kind(callee) == "reverse" else A.Mode.FORWARD
     text = str(ins).strip()
     head = text.split(f"@{callee}(", 1)[1] if f"@{callee}(" in text else ""
     sret = None
@@ -281,9 +297,7 @@ def find_sites(mod) -> List[Site]:
                 if ins.opcode not in ("call", "invoke"):
                     continue
                 callee = list(ins.operands)[-1]
-                if callee.name.startswith("__enzyme_") and (
-                        callee.name.startswith((AUTODIFF, FWDDIFF)) or
-                        callee.name.startswith(OTHER_ENTRIES)):
+                if entry_kind(callee.name) is not None:
                     sites.append(read_site(ins, f.name, functions))
     return sites
 
@@ -434,7 +448,7 @@ def _drop_entry_declarations(text: str) -> str:
     """The ``declare`` lines of Enzyme's entry points, now that no call uses them."""
     out = []
     for line in text.split("\n"):
-        m = re.match(r'declare\b.*?@("?)(__enzyme_(?:autodiff|fwddiff)[-\w.$]*)\1\(', line)
+        m = re.match(r'declare\b.*?@("?)([^"(]*__enzyme_(?:autodiff|fwddiff)[^"(]*)\1\(', line)
         ref = re.compile("@" + re.escape(m.group(1) + m.group(2)) + r"(?![-\w.$])") if m else None
         if m and len(ref.findall(text)) == 1:
             continue
