@@ -456,6 +456,13 @@ def _drop_entry_declarations(text: str) -> str:
     return "\n".join(out)
 
 
+def _line_key(line: str) -> str:
+    """An instruction's text without what printing renumbers: attribute group references
+    (``#7``) and metadata attachments (``, !tbaa !6``)."""
+    line = re.sub(r",\s*!\w[-\w.]*\s+!\d+", "", line.strip())
+    return re.sub(r"\s#\d+", "", line)
+
+
 def lower_module(text: str, opt_level: int = 3) -> str:
     """Lower every ``__enzyme_autodiff*`` / ``__enzyme_fwddiff*`` call of module ``text``;
     returns the module's text (verified by LLVM)."""
@@ -480,7 +487,7 @@ def lower_module(text: str, opt_level: int = 3) -> str:
         name = f"__zymase_call.{n}"
         adapters.append(_adapter(name, site, symbol, dret, dparams))
         adapters.append(f"declare {dret} @{symbol}({', '.join(dparams)})")
-        while lines[cursor].strip() != site.text:
+        while _line_key(lines[cursor]) != _line_key(site.text):
             cursor += 1
         lines[cursor] = _retarget(lines[cursor], site, name)
         cursor += 1
