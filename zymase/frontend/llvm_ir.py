@@ -189,6 +189,9 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
     from ..errors import internal
     from ..transforms import differentiate
     module, primal = prepare_ll(text, name)
+    if mode is A.Mode.REVERSE:
+        from ..transforms.realloc import lower_realloc
+        lower_realloc(module, primal)
     acts = tuple(activities) if activities is not None else default_activities(primal, mode)
     sig = c_signature(primal, acts, mode, ret, width)
     symbol = symbol or f"{name}.zymase.{mode.value}"

@@ -343,6 +343,9 @@ r"^numba_gil_", r"^Py", r"^numba_do_raise$", r"^numba_unpickle$",
     r"^llvm\.is\.fpclass\.",
     # reshape without a copy: integer shape/stride arithmetic on integer arrays
     r"^numba_attempt_nocopy_reshape$",
+    # C library calls with no float data flow: output, termination, allocator queries
+    r"^(printf|fprintf|puts|putchar|fputs|fputc|fflush|abort|exit|_exit|__assert_fail|"
+    r"malloc_usable_size)$",
 ]
 _INACTIVE = [re.compile(p) for p in INACTIVE_CALL_PATTERNS]
 
