@@ -486,7 +486,9 @@ def lower_module(text: str, opt_level: int = 3) -> str:
         dret, dparams = _derivative_type(dmod, symbol)
         name = f"__zymase_call.{n}"
         adapters.append(_adapter(name, site, symbol, dret, dparams))
-        adapters.append(f"declare {dret} @{symbol}({', '.join(dparams)})")
+        decl = f"declare {dret} @{symbol}({', '.join(dparams)})"
+        if decl not in adapters:
+            adapters.append(decl)
         while _line_key(lines[cursor]) != _line_key(site.text):
             cursor += 1
         lines[cursor] = _retarget(lines[cursor], site, name)

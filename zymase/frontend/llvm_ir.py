@@ -189,6 +189,8 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
     from ..errors import internal
     from ..transforms import differentiate
     module, primal = prepare_ll(text, name)
+    from .c_calls import status_convention
+    status_convention(module, primal)
     if mode is A.Mode.REVERSE:
         from ..transforms.realloc import lower_realloc
         lower_realloc(module, primal)
