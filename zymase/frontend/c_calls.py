@@ -25,13 +25,13 @@ from __future__ import annotations
 from typing import List
 
 from ..ir.builder import Builder
-from ..ir.types import I32, PTR, FunctionType
+from ..ir.types import I32, PTR, VOID, FunctionType
 from ..ir.values import Argument, Function, Instruction, Module, const_int, zero
 
 
 def _convertible(fn: Function) -> bool:
     rt = fn.ret_type
-    return (not fn.vararg and (rt.is_float or rt.kind == "void")
+    return (not fn.vararg and (rt.is_float or rt == VOID)
             and all(a.type.is_float or a.type.is_int for a in fn.args))
 
 
@@ -97,7 +97,7 @@ def _split_entry(module: Module, primal: Function) -> Function:
     entry = primal.add_block("entry")
     b = Builder(module).at_end(entry)
     call = b.call(primal.name, primal.fnty, fresh)
-    b.ret(call if primal.ret_type.kind != "void" else None)
+    b.ret(call if primal.ret_type != VOID else None)
     # the entry function keeps its name; the body goes under a private one until renamed
     body.name = f"{primal.name}.zymase.body"
     module.add_function(body)
@@ -110,7 +110,7 @@ def _split_entry(module: Module, primal: Function) -> Function:
 def _redirect(module: Module, fn: Function, i: Instruction, g: Function) -> None:
     rt = i.type
     entry = Builder(module).before(fn.entry.instructions[0])
-    slot = entry.alloca(rt) if rt.kind != "void" else None
+    slot = entry.alloca(rt) if rt != VOID else None
     b = Builder(module, loc=i.loc).before(i)
     ty = FunctionType(I32, tuple(a.type for a in g.args))
     args = [slot if slot is not None else zero(PTR), zero(PTR)] + list(i.operands)

@@ -286,6 +286,34 @@ def read_site(ins, caller: str, functions: Dict[str, object]) -> Site:
     return Site(caller, text, callee, request, arg_types, str(ins.type), sret, forwarded)
 
 
+# Enzyme's annotations, given as global variables: what a derivative must honour
+ANNOTATIONS = ("__enzyme_function_like", "__enzyme_register_gradient",
+               "__enzyme_register_derivative", "__enzyme_register_splitderivative",
+               "__enzyme_inactivefn", "__enzyme_inactive_global", "__enzyme_allocation_like",
+               "__enzyme_nofree", "__enzyme_inactive_type", "__enzyme_ignore_derivatives",
+               "__enzyme_float", "__enzyme_double", "__enzyme_integer", "__enzyme_pointer",
+               "__enzyme_shadow")
+
+
+def check_annotations(mod) -> None:
+    """Annotations change what the derivative is (a function differentiated like another,
+    a user derivative, an inactive function); one that zymase does not implement is refused
+    by name, never silently ignored."""
+    for g in list(mod.global_variables) + list(mod.functions):
+        for a in ANNOTATIONS:
+            if g.name.startswith(a) and not (g.is_declaration and not _used(mod, g.name)):
+                raise UnsupportedError(
+                    f"error: the module uses Enzyme's annotation @{g.name} ({a}), which "
+                    f"zymase does not implement; a derivative built without it would not be "
+                    f"the one the program asks for\n  = help: remove the annotation, or "
+                    f"differentiate from Python with zymase.custom_derivative")
+
+
+def _used(mod, name: str) -> bool:
+    pat = re.compile("@" + re.escape(name) + r"(?![-\w.$])")
+    return any(pat.search(str(f)) for f in mod.functions if not f.is_declaration)
+
+
 def find_sites(mod) -> List[Site]:
     functions = {f.name: f for f in mod.functions if not f.is_declaration}
     sites = []
@@ -471,6 +499,7 @@ def lower_module(text: str, opt_level: int = 3) -> str:
     sites = find_sites(mod)
     if not sites:
         return str(mod)
+    check_annotations(mod)
     _share_globals(mod)
     shared = str(mod)
     built: Dict[Request, Tuple[str, object]] = {}
