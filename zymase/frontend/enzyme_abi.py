@@ -292,7 +292,7 @@ def read_site(ins, caller: str, functions: Dict[str, object]) -> Site:
 # Enzyme's annotations, given as global variables: what a derivative must honour
 ANNOTATIONS = ("__enzyme_function_like", "__enzyme_register_gradient",
                "__enzyme_register_derivative", "__enzyme_register_splitderivative",
-               "__enzyme_inactivefn", "__enzyme_inactive_global", "__enzyme_allocation_like",
+               "__enzyme_inactive_global", "__enzyme_allocation_like",
                "__enzyme_nofree", "__enzyme_inactive_type", "__enzyme_ignore_derivatives",
                "__enzyme_float", "__enzyme_double", "__enzyme_integer", "__enzyme_pointer",
                "__enzyme_shadow")
@@ -310,6 +310,35 @@ def check_annotations(mod) -> None:
                     f"zymase does not implement; a derivative built without it would not be "
                     f"the one the program asks for\n  = help: remove the annotation, or "
                     f"differentiate from Python with zymase.custom_derivative")
+
+
+_ANNOTATION_ENTRY = re.compile(r"\{\s*ptr\s+@(\"[^\"]*\"|[-\w.$]+),\s*ptr\s+@(\"[^\"]*\"|[-\w.$]+)")
+_CSTRING = re.compile(r'^@(\"[^\"]*\"|[-\w.$]+) = .*?c"((?:[^"\\]|\\.)*)"', re.M)
+_FN_REF = re.compile(r"ptr\s+@(\"[^\"]*\"|[-\w.$]+)")
+
+
+def inactive_functions(text: str) -> frozenset:
+    """Functions the program marks inactive: ``__attribute__((annotate("enzyme_inactive")))``
+    (``llvm.global.annotations``; Enzyme's own ``enzyme_inactive`` attribute reaches the IR
+    this way when it is spelled as an annotation, which the lit configuration does for
+    clang without Enzyme's plugin) and the entries of an ``__enzyme_inactivefn`` array."""
+    strings = {m.group(1).strip('"'): m.group(2).replace("\\00", "")
+               for m in _CSTRING.finditer(text)}
+    out = set()
+    for line in text.split("\n"):
+        if line.startswith("@llvm.global.annotations"):
+            for fn, s in _ANNOTATION_ENTRY.findall(line):
+                note = strings.get(s.strip('"'), "")
+                if note == "enzyme_inactive":
+                    out.add(fn.strip('"'))
+                elif note.startswith("enzyme_"):
+                    raise UnsupportedError(
+                        f"error: @{fn.strip(chr(34))} carries Enzyme's annotation {note}, "
+                        f"which zymase does not implement")
+        elif line.startswith("@__enzyme_inactivefn"):
+            init = line.split("=", 1)[1]
+            out.update(n.strip('"') for n in _FN_REF.findall(init))
+    return frozenset(out)
 
 
 def _used(mod, name: str) -> bool:
@@ -351,13 +380,20 @@ def _build(text: str, req: Request, symbol: str, opt_level: int):
     import llvmlite.binding as llvm
     from ..llvm import pipelines
     from .llvm_ir import differentiate_ll
+    inactive = inactive_functions(text)
+    # the derivative's module needs no annotations (they name functions it may not keep)
+    text = "\n".join(ln for ln in text.split("\n")
+                     if not ln.startswith("@llvm.global.annotations"))
     out, _ = differentiate_ll(pipelines.allow_inlining(text), req.function, req.mode,
-                              req.activities, req.ret, req.width, symbol, opt_level)
+                              req.activities, req.ret, req.width, symbol, opt_level,
+                              inactive=inactive)
     dmod = llvm.parse_assembly(out)
     for f in dmod.functions:
         if not f.is_declaration and f.name != symbol:
             f.linkage = llvm.Linkage.internal
     for g in dmod.global_variables:
+        if g.name.startswith("llvm."):
+            continue        # appending globals (annotations, used lists) concatenate
         if not g.is_declaration and g.linkage not in (llvm.Linkage.internal,
                                                       llvm.Linkage.private):
             g.linkage = llvm.Linkage.available_externally
