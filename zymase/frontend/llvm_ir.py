@@ -189,6 +189,8 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
     from ..errors import internal
     from ..transforms import differentiate
     module, primal = prepare_ll(text, name)
+    from ..transforms.scalarize import scalarize_module
+    scalarize_module(module, primal)
     from .c_calls import status_convention
     status_convention(module, primal)
     if mode is A.Mode.REVERSE:
