@@ -286,3 +286,62 @@ def test_lli_reports_unresolved_symbols_and_missing_main(tmp_path):
     assert r.returncode == 1 and "no function @main" in r.stderr
     mod = llvm.parse_assembly("declare i32 @puts(ptr)\n")
     assert modules.unresolved(mod) == []
+
+
+@pytest.mark.parametrize("how", ["annotation", "inactivefn"])
+def test_inactive_functions_carry_no_derivative(how):
+    # h(x) = x * k(x) with k marked inactive: dh/dx = k(x) (= 2x), not k + x k' (= 4x)
+    marks = {
+        "annotation": '@.s = private constant [16 x i8] c"enzyme_inactive\\00", section '
+                      '"llvm.metadata"\n@llvm.global.annotations = appending global '
+                      '[1 x { ptr, ptr, ptr, i32, ptr }] [{ ptr, ptr, ptr, i32, ptr } '
+                      '{ ptr @k, ptr @.s, ptr null, i32 1, ptr null }], section "llvm.metadata"',
+        "inactivefn": "@__enzyme_inactivefn = global [1 x ptr] [ptr @k]",
+    }[how]
+    ir = marks + """
+declare double @__enzyme_autodiff(ptr, ...)
+define double @k(double %x) noinline {
+  %r = fmul double %x, 2.0
+  ret double %r
+}
+define double @h(double %x) {
+  %a = call double @k(double %x)
+  %r = fmul double %a, %x
+  ret double %r
+}
+define double @t(double %x) {
+  %r = call double (ptr, ...) @__enzyme_autodiff(ptr @h, double %x)
+  ret double %r
+}"""
+    got, _ = run(ir, "t", argtypes=(ctypes.c_double,), args=(1.5,))
+    assert got == 3.0
+
+
+def test_unknown_annotations_are_refused():
+    ir = PRELUDE + """
+@__enzyme_function_like = global [2 x ptr] [ptr @f, ptr null]
+declare double @__enzyme_autodiff(ptr, ...)
+define double @t(double %x) {
+  %r = call double (ptr, ...) @__enzyme_autodiff(ptr @f, double %x, double 1.0)
+  ret double %r
+}"""
+    with pytest.raises(UnsupportedError, match="__enzyme_function_like"):
+        lower_module(ir)
+
+
+def test_derivative_of_a_derivative():
+    # forward over reverse: d/dx (d/dx f(x, y)) with f = x*x*y + sin(x)
+    ir = PRELUDE + """
+declare double @__enzyme_autodiff(ptr, ...)
+declare double @__enzyme_fwddiff(ptr, ...)
+define double @dfdx(double %x, double %y) {
+  %r = call double (ptr, ...) @__enzyme_autodiff(ptr @f, double %x, metadata !"enzyme_const", double %y)
+  ret double %r
+}
+define double @t(double %x, double %y) {
+  %r = call double (ptr, ...) @__enzyme_fwddiff(ptr @dfdx, double %x, double 1.0, double %y, double 0.0)
+  ret double %r
+}"""
+    x, y = 0.7, 1.3
+    got, _ = run(ir, "t", argtypes=(ctypes.c_double,) * 2, args=(x, y))
+    assert got == pytest.approx(2 * y - np.sin(x), rel=1e-14)

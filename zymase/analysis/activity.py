@@ -93,7 +93,7 @@ def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = 
                     on = any_active and i in types.float_memory
                 elif kind is Kind.C_REALLOC:
                     on = i.operands[0] in act
-                elif kind is Kind.INACTIVE:
+                elif kind in (Kind.INACTIVE, Kind.INACTIVE_FN):
                     on = False
                 else:
                     on = any(o in act for o in i.operands)

@@ -37,12 +37,14 @@ def _convertible(fn: Function) -> bool:
 
 def status_convention(module: Module, primal: Function) -> List[str]:
     """Rewrite the recursive C callees reached from ``primal``; returns their new names."""
+    from ..rules.calls import INACTIVE_FUNCTIONS
+    inactive = module.__dict__.get(INACTIVE_FUNCTIONS, frozenset())
     targets = {}
     if _convertible(primal) and any(i.opcode == "call" and i.callee_name == primal.name
                                     for i in primal.instructions()):
         primal = _split_entry(module, primal)
     for f in list(module.functions.values()):
-        if f is primal or f.is_declaration or not _convertible(f):
+        if f is primal or f.is_declaration or not _convertible(f) or f.name in inactive:
             continue
         called = any(i.opcode == "call" and i.callee_name == f.name
                      for g in (primal, f) for i in g.instructions())

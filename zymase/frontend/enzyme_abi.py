@@ -60,6 +60,7 @@ derivative.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
@@ -130,10 +131,12 @@ def _marker(op) -> Optional[str]:
     """The marker an operand spells, or None."""
     kind = op.value_kind.value if hasattr(op.value_kind, "value") else op.value_kind
     if kind == _K_INSTRUCTION:
+        # any ``enzyme_*`` global counts: an unknown one is refused by name below rather
+        # than read as a value
         m = _LOAD_GLOBAL.search(str(op).split("\n")[0])
-        if m and m.group(1) in MARKERS:
+        if m:
             return m.group(1)
-    elif kind == _K_GLOBAL and op.name in MARKERS:
+    elif kind == _K_GLOBAL and op.name.startswith("enzyme_"):
         return op.name
     elif kind == _K_METADATA:
         m = _MD_STRING.search(str(op))
@@ -289,7 +292,7 @@ def read_site(ins, caller: str, functions: Dict[str, object]) -> Site:
 # Enzyme's annotations, given as global variables: what a derivative must honour
 ANNOTATIONS = ("__enzyme_function_like", "__enzyme_register_gradient",
                "__enzyme_register_derivative", "__enzyme_register_splitderivative",
-               "__enzyme_inactivefn", "__enzyme_inactive_global", "__enzyme_allocation_like",
+               "__enzyme_inactive_global", "__enzyme_allocation_like",
                "__enzyme_nofree", "__enzyme_inactive_type", "__enzyme_ignore_derivatives",
                "__enzyme_float", "__enzyme_double", "__enzyme_integer", "__enzyme_pointer",
                "__enzyme_shadow")
@@ -307,6 +310,35 @@ def check_annotations(mod) -> None:
                     f"zymase does not implement; a derivative built without it would not be "
                     f"the one the program asks for\n  = help: remove the annotation, or "
                     f"differentiate from Python with zymase.custom_derivative")
+
+
+_ANNOTATION_ENTRY = re.compile(r"\{\s*ptr\s+@(\"[^\"]*\"|[-\w.$]+),\s*ptr\s+@(\"[^\"]*\"|[-\w.$]+)")
+_CSTRING = re.compile(r'^@(\"[^\"]*\"|[-\w.$]+) = .*?c"((?:[^"\\]|\\.)*)"', re.M)
+_FN_REF = re.compile(r"ptr\s+@(\"[^\"]*\"|[-\w.$]+)")
+
+
+def inactive_functions(text: str) -> frozenset:
+    """Functions the program marks inactive: ``__attribute__((annotate("enzyme_inactive")))``
+    (``llvm.global.annotations``; Enzyme's own ``enzyme_inactive`` attribute reaches the IR
+    this way when it is spelled as an annotation, which the lit configuration does for
+    clang without Enzyme's plugin) and the entries of an ``__enzyme_inactivefn`` array."""
+    strings = {m.group(1).strip('"'): m.group(2).replace("\\00", "")
+               for m in _CSTRING.finditer(text)}
+    out = set()
+    for line in text.split("\n"):
+        if line.startswith("@llvm.global.annotations"):
+            for fn, s in _ANNOTATION_ENTRY.findall(line):
+                note = strings.get(s.strip('"'), "")
+                if note == "enzyme_inactive":
+                    out.add(fn.strip('"'))
+                elif note.startswith("enzyme_"):
+                    raise UnsupportedError(
+                        f"error: @{fn.strip(chr(34))} carries Enzyme's annotation {note}, "
+                        f"which zymase does not implement")
+        elif line.startswith("@__enzyme_inactivefn"):
+            init = line.split("=", 1)[1]
+            out.update(n.strip('"') for n in _FN_REF.findall(init))
+    return frozenset(out)
 
 
 def _used(mod, name: str) -> bool:
@@ -348,13 +380,20 @@ def _build(text: str, req: Request, symbol: str, opt_level: int):
     import llvmlite.binding as llvm
     from ..llvm import pipelines
     from .llvm_ir import differentiate_ll
+    inactive = inactive_functions(text)
+    # the derivative's module needs no annotations (they name functions it may not keep)
+    text = "\n".join(ln for ln in text.split("\n")
+                     if not ln.startswith("@llvm.global.annotations"))
     out, _ = differentiate_ll(pipelines.allow_inlining(text), req.function, req.mode,
-                              req.activities, req.ret, req.width, symbol, opt_level)
+                              req.activities, req.ret, req.width, symbol, opt_level,
+                              inactive=inactive)
     dmod = llvm.parse_assembly(out)
     for f in dmod.functions:
         if not f.is_declaration and f.name != symbol:
             f.linkage = llvm.Linkage.internal
     for g in dmod.global_variables:
+        if g.name.startswith("llvm."):
+            continue        # appending globals (annotations, used lists) concatenate
         if not g.is_declaration and g.linkage not in (llvm.Linkage.internal,
                                                       llvm.Linkage.private):
             g.linkage = llvm.Linkage.available_externally
@@ -491,29 +530,80 @@ def _line_key(line: str) -> str:
     return re.sub(r"\s#\d+", "", line)
 
 
+def _calls_entry(mod) -> Dict[str, bool]:
+    """For each defined function: does it reach a call of an Enzyme entry point?"""
+    callees: Dict[str, set] = {}
+    direct: Dict[str, bool] = {}
+    for f in mod.functions:
+        if f.is_declaration:
+            continue
+        names = set()
+        for b in f.blocks:
+            for ins in b.instructions:
+                if ins.opcode in ("call", "invoke"):
+                    names.add(list(ins.operands)[-1].name)
+                for op in ins.operands:   # a function passed as a value may be called too
+                    kind = op.value_kind.value if hasattr(op.value_kind, "value") \
+                        else op.value_kind
+                    if kind == _K_FUNCTION:
+                        names.add(op.name)
+        callees[f.name] = names
+        direct[f.name] = any(entry_kind(n) is not None for n in names)
+    reach = dict(direct)
+    changed = True
+    while changed:
+        changed = False
+        for f, names in callees.items():
+            if not reach[f] and any(reach.get(n, False) for n in names):
+                reach[f] = changed = True
+    return reach
+
+
 def lower_module(text: str, opt_level: int = 3) -> str:
     """Lower every ``__enzyme_autodiff*`` / ``__enzyme_fwddiff*`` call of module ``text``;
-    returns the module's text (verified by LLVM)."""
+    returns the module's text (verified by LLVM).
+
+    Calls are lowered in rounds: a round takes the calls whose function to differentiate
+    reaches no entry point itself, so a derivative of a derivative (forward over reverse,
+    ``__enzyme_fwddiff`` of a function that calls ``__enzyme_autodiff``) differentiates the
+    inner derivative, already built, like any other code."""
     from ..llvm import pipelines
     mod = pipelines.parse(text)
-    sites = find_sites(mod)
-    if not sites:
+    if not find_sites(mod):
         return str(mod)
     check_annotations(mod)
+    names = itertools.count()
+    for _ in range(16):
+        sites = find_sites(mod)
+        if not sites:
+            return str(mod)
+        reach = _calls_entry(mod)
+        ready = [s for s in sites if not reach.get(s.request.function, False)]
+        if not ready:
+            s = sites[0]
+            raise UnsupportedError(f"error: {_describe(s.callee, s.caller)}: @"
+                                   f"{s.request.function} asks for its own derivative (a "
+                                   f"cycle through Enzyme's entry points)")
+        mod = _lower_round(mod, ready, names, opt_level)
+    raise UnsupportedError("error: derivatives nested more than 16 deep")
+
+
+def _lower_round(mod, sites: List[Site], names, opt_level: int):
+    from ..llvm import pipelines
     _share_globals(mod)
     shared = str(mod)
     built: Dict[Request, Tuple[str, object]] = {}
     for site in sites:
         if site.request not in built:
-            symbol = f"__zymase_{site.request.mode.value}.{len(built)}.{site.request.function}"
+            symbol = f"__zymase_{site.request.mode.value}.{next(names)}.{site.request.function}"
             built[site.request] = (symbol, _build(shared, site.request, symbol, opt_level))
     lines = shared.split("\n")
-    adapters = []
+    adapters: List[str] = []
     cursor = 0
-    for n, site in enumerate(sites):
+    for site in sites:
         symbol, dmod = built[site.request]
         dret, dparams = _derivative_type(dmod, symbol)
-        name = f"__zymase_call.{n}"
+        name = f"__zymase_call.{next(names)}"
         adapters.append(_adapter(name, site, symbol, dret, dparams))
         decl = f"declare {dret} @{symbol}({', '.join(dparams)})"
         if decl not in adapters:
@@ -527,5 +617,4 @@ def lower_module(text: str, opt_level: int = 3) -> str:
     for _, dmod in built.values():
         out.link_in(dmod)
     out.verify()
-    return str(out)
-
+    return out

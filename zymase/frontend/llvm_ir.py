@@ -155,8 +155,10 @@ def c_signature(fn: Function, activities: Sequence[A.Activity], mode: A.Mode,
                           Results(outputs, rtype), seed, None, name)
 
 
-def prepare_ll(text: str, name: str) -> Tuple[Module, Function]:
-    """Canonicalise ``text`` around function ``name`` and read it into the IR model."""
+def prepare_ll(text: str, name: str,
+               inactive: frozenset = frozenset()) -> Tuple[Module, Function]:
+    """Canonicalise ``text`` around function ``name`` and read it into the IR model.
+    Functions named in ``inactive`` stay calls (not inlined) that carry no derivative."""
     import llvmlite.binding as llvm
     from ..ir.parser import parse_module
     from ..llvm import pipelines
@@ -168,27 +170,32 @@ def prepare_ll(text: str, name: str) -> Tuple[Module, Function]:
                                f"it defines: {found}")
     if defined[name].linkage in (llvm.Linkage.internal, llvm.Linkage.private):
         defined[name].linkage = llvm.Linkage.external   # canonicalise keeps it by name
-    pipelines.canonicalise(mod, name)
+    pipelines.canonicalise(mod, name, protect=frozenset(inactive))
     module = parse_module(str(mod))
+    if inactive:
+        from ..rules.calls import INACTIVE_FUNCTIONS
+        module.__dict__[INACTIVE_FUNCTIONS] = frozenset(inactive)
     return module, module.functions[name]
 
 
 def differentiate_ll(text: str, name: str, mode: A.Mode,
                      activities: Optional[Sequence[A.Activity]] = None,
                      ret: Optional[A.Activity] = None, width: int = 1,
-                     symbol: Optional[str] = None, opt_level: int = 3):
+                     symbol: Optional[str] = None, opt_level: int = 3,
+                     inactive: frozenset = frozenset()):
     """Differentiate C-ABI function ``name`` of the LLVM module ``text``.
 
     Returns ``(module text, DerivResult)``: the module (verified by LLVM, optimised at
     ``opt_level``) holds the primal and its derivative ``symbol`` (default
-    ``<name>.zymase.<mode>``); functions other than those two are internal."""
+    ``<name>.zymase.<mode>``); functions other than those two are internal.  Calls of the
+    functions named in ``inactive`` carry no derivative (Enzyme's ``enzyme_inactive``)."""
     from ..ir.printer import print_module
     from ..llvm import pipelines
     from ..pipeline import link_extra
     from ..rules.helpers import link_helpers
     from ..errors import internal
     from ..transforms import differentiate
-    module, primal = prepare_ll(text, name)
+    module, primal = prepare_ll(text, name, inactive)
     from ..transforms.scalarize import scalarize_module
     scalarize_module(module, primal)
     from .c_calls import status_convention

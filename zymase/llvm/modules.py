@@ -48,14 +48,23 @@ def output_format(path: str, text_flag: bool) -> str:
     return "ll" if path == "-" else "bc"
 
 
+def object_target_machine() -> llvm.TargetMachine:
+    """For object files and shared libraries: position-independent code (a shared library
+    and a PIE executable both link it) for the host CPU, like clang's defaults on Linux."""
+    llvm.initialize_native_target()
+    llvm.initialize_native_asmprinter()
+    return llvm.Target.from_default_triple().create_target_machine(
+        cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(),
+        opt=3, reloc="pic", codemodel="default")
+
+
 def write_module(mod: llvm.ModuleRef, path: str, fmt: str) -> None:
-    from .pipelines import target_machine
     if fmt == "ll":
         data = str(mod).encode()
     elif fmt == "bc":
         data = mod.as_bitcode()
     else:
-        data = target_machine().emit_object(mod)
+        data = object_target_machine().emit_object(mod)
         if fmt == "so":
             _link_shared(data, path)
             return

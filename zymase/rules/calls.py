@@ -46,6 +46,10 @@ from .linalg import blas, lapack     # their call descriptions live with their r
 from . import table
 
 
+# module attribute: names of functions whose calls carry no derivative (set by a front end)
+INACTIVE_FUNCTIONS = "zymase_inactive_functions"
+
+
 class Kind(enum.Enum):
     CUSTOM = "custom"
     CALLEE = "callee"
@@ -63,12 +67,19 @@ class Kind(enum.Enum):
     MEMCPY = "memcpy"
     MATH = "math"
     INACTIVE = "inactive"
+    INACTIVE_FN = "inactive-fn"   # a function the user marked inactive (C: enzyme_inactive)
     UNKNOWN = "unknown"
 
 
 # kinds that write no memory an analysis must track (math, bookkeeping, allocation)
 NO_WRITES = {Kind.MATH, Kind.INACTIVE, Kind.ALLOCATOR, Kind.REFCOUNT, Kind.DEALLOCATOR,
              Kind.MEMINFO_DATA, Kind.C_MALLOC, Kind.C_FREE, Kind.C_REALLOC}
+
+
+def _module_of(i: Instruction) -> Optional[Module]:
+    block = i.block
+    fn = block.function if block is not None else None
+    return fn.module if fn is not None else None
 
 
 def classify_call(i: Instruction, module: Optional[Module] = None) -> Kind:
@@ -78,6 +89,9 @@ def classify_call(i: Instruction, module: Optional[Module] = None) -> Kind:
     if module is not None and defined_callee(module, i) is not None:
         return Kind.CALLEE
     name = i.callee_name or ""
+    owner = module if module is not None else _module_of(i)
+    if owner is not None and name in owner.__dict__.get(INACTIVE_FUNCTIONS, ()):
+        return Kind.INACTIVE_FN
     if not name:
         return Kind.UNKNOWN
     for kind, matches in _BY_NAME:

@@ -115,7 +115,7 @@ class CallTangents:
                     for d in dl:
                         b.memset(d, 0, ops[2])
             return
-        if kind is Kind.INACTIVE:
+        if kind in (Kind.INACTIVE, Kind.INACTIVE_FN):
             return
         rule = table.lookup(name) if kind is Kind.MATH else None
         if rule is not None and i.type.is_float:

@@ -181,7 +181,7 @@ class AugmentedSweep:
             sb.shadow[i] = sb.same_op(b, i)
         elif i in act and contains_pointer(i.type) and not i.type.is_float:
             raise unsupported(describe(i), i.loc)
-        elif kind not in (Kind.MATH, Kind.INACTIVE, Kind.REFCOUNT, Kind.DEALLOCATOR,
+        elif kind not in (Kind.MATH, Kind.INACTIVE, Kind.INACTIVE_FN, Kind.REFCOUNT, Kind.DEALLOCATOR,
                           Kind.C_FREE, Kind.C_MALLOC, Kind.MEMSET, Kind.MEMCPY):
             if i in act or any(o in act and (o.type.is_float or o.type.is_pointer)
                                for o in i.operands):
