@@ -13,7 +13,10 @@ vector one.  Each lane of an elementwise operation is the same operation on scal
 same flags; a reduction is the chain ``((start ∘ v0) ∘ v1) ∘ …`` in lane order, which is the
 definition of an ordered ``llvm.vector.reduce.fadd/fmul`` and one of the orders a ``reassoc``
 one allows; ``fmax``/``fmin`` reductions chain ``llvm.maxnum``/``llvm.minnum``, whose
-comparison semantics the intrinsics are defined by.
+comparison semantics the intrinsics are defined by.  (Where fast-math flags let LLVM's code
+generator contract ``fmul``/``fadd`` into FMAs or reorder a ``reassoc`` reduction, it may do so
+differently for the vector and the scalar code: the results then differ by rounding, as the
+flags allow.)
 
 Algorithm:
 
@@ -132,7 +135,8 @@ def scalarize(module: Module, fn: Function) -> int:
     work = [i for i in fn.instructions() if touches_vectors(i)]
     bad = [a for a in fn.args if has_vectors(a.type)]
     if bad or has_vectors(fn.ret_type):
-        what = (f"parameter %{bad[0].name} of type {bad[0].type}" if bad
+        what = (f"parameter {'%' + bad[0].name if bad[0].name else bad[0].index} of type "
+                f"{bad[0].type}" if bad
                 else f"its result of type {fn.ret_type}")
         raise unsupported(f"@{fn.name}: {what} is a vector",
                           help="zymase differentiates functions whose parameters and result "
@@ -149,27 +153,40 @@ def scalarize(module: Module, fn: Function) -> int:
     return len(work)
 
 
+PURE = ELEMENTWISE_OPS | CASTS | {"icmp", "fcmp", "select", "phi", "getelementptr",
+                                  "extractvalue", "insertvalue"}
+
+
 def remove_dead_lanes(fn: Function, before) -> int:
-    """Erase the instructions the pass created (ids not in ``before``) that nothing live
-    uses: the lanes a vector computed but no one read (the ``poison`` half of a
-    ``shufflevector``, the unread lanes of an ``extractelement``'s source).  They would be
-    differentiated too, and an adjoint times a ``poison`` operand is poison.  Liveness starts
-    at every instruction that was there before and at the stores and branches the pass made,
-    and follows operands (so dead cycles through lane phis go too)."""
+    """Erase what no live instruction uses any more: the lanes a vector computed but no one
+    read (the unread half of a ``shufflevector``, the other lanes of an
+    ``extractelement``'s source), and the scalar code that only fed them.  Dead code would be
+    differentiated too, and those lanes compute on values that were poison in the vector code
+    (zeros now).  Liveness starts at every instruction that is not pure arithmetic (stores,
+    calls, terminators; for instructions that were there before the pass (ids in
+    ``before``), loads too) and follows operands, so dead cycles through lane phis go too."""
     insts = list(fn.instructions())
     live = set()
-    work = [i for i in insts if id(i) in before or i.opcode in ("store", "br")]
+
+    def removable(i: Instruction) -> bool:
+        if i.opcode in PURE and i.template is None:
+            return True
+        if id(i) in before:
+            return False
+        # the pass's own loads and intrinsic lane calls (pure: elementwise math, min/max)
+        return i.opcode == "load" or (i.opcode == "call" and (i.callee_name or "")
+                                      .startswith("llvm."))
+    work = [i for i in insts if not removable(i)]
     while work:
         i = work.pop()
         if id(i) in live:
             continue
         live.add(id(i))
         work.extend(o for o in i.operands if isinstance(o, Instruction) and id(o) not in live)
-    dead = [i for i in insts if id(i) not in live]
+    dead = {id(i) for i in insts if id(i) not in live}
     if dead:
-        ids = {id(i) for i in dead}
         for blk in fn.blocks:
-            blk.instructions = [i for i in blk.instructions if id(i) not in ids]
+            blk.instructions = [i for i in blk.instructions if id(i) not in dead]
     return len(dead)
 
 

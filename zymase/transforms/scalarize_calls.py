@@ -17,7 +17,7 @@
 * **Lane moves**: ``llvm.vector.reverse``, ``llvm.vector.extract`` / ``llvm.vector.insert``
   at a constant position, ``llvm.stepvector``: lane lists only, no code.
 * **Masked memory**: ``llvm.masked.load/store`` (``ptr align A %p, <N x i1> mask[, passthru]``,
-  LLVM 22's form, or the older one with an ``i32`` alignment operand) and
+  LLVM 22's form; LLVM upgrades the older one with an ``i32`` alignment operand on reading) and
   ``llvm.masked.gather/scatter`` (one pointer per lane).  A lane whose mask is the constant
   ``true`` is an ordinary load/store; ``false`` (or poison) takes the pass-through lane (or
   stores nothing); any other mask lane is guarded by a branch, its block split around the
@@ -33,8 +33,8 @@ import re
 from typing import Callable, List, Optional, Tuple
 
 from ..ir.builder import Builder, type_suffix
-from ..ir.types import I1, I64, FunctionType, Type, VectorType
-from ..ir.values import Block, Constant, GlobalRef, Instruction, Value, const_int
+from ..ir.types import FunctionType, Type, VectorType
+from ..ir.values import Block, Constant, Instruction, Value, const_int
 from .scalarize import Refused, memory_lane_size, min_align, parse_align
 
 ELEMENTWISE = frozenset("""
@@ -184,16 +184,9 @@ def _plan_masked(s, i: Instruction, load: bool, gather: bool):
     size = memory_lane_size(el)
     if size is None:
         raise Refused(f"lanes of type {el} are not whole bytes apart in memory")
-    expected = 3 if load else 3
-    if len(ops) == expected + 1:          # the older form: an i32 alignment operand
-        a = ops.pop(p_at + 1)
-        if not (isinstance(a, Constant) and re.fullmatch(r"\d+", a.text)):
-            raise Refused("an alignment that is not a constant")
-        align = int(a.text)
-    elif len(ops) == expected:
-        align = parse_align(attrs[p_at], 1)
-    else:
-        raise Refused(f"@{i.callee_name} with {len(ops)} operands")
+    if len(ops) != 3:
+        raise Refused(f"@{i.callee_name} with {len(ops)} operands (LLVM 22's form has 3)")
+    align = parse_align(attrs[p_at], 1)
     ptr, mask = ops[p_at], ops[p_at + 1]
     for c in (mask, ops[2] if load else ops[0]):
         if isinstance(c, Constant) and isinstance(c.type, VectorType):
