@@ -33,11 +33,16 @@ Algorithm:
    instructions produce no code: an ``insertelement`` / ``extractelement`` /
    ``shufflevector`` only re-arranges lane lists.  A vector used before the instruction that
    defines it is scalarised (a phi's back edge, a block laid out before its dominator) gets
-   placeholder lanes, filled in when the definition is reached.
+   placeholder lanes, filled in when the definition is reached.  A ``poison``/``undef`` lane
+   (of a constant, a shuffle mask, an index past the end, a masked-off load) becomes a zero,
+   a refinement LLVM allows: live scalar code then never computes on poison, which would make
+   adjoints poison.
 4. Erase the vector instructions and rewrite every operand through the replacements
    (following chains: a lane may be an ``extractelement`` that was itself replaced).  After
    this no instruction has a vector operand or result, no placeholder is left, and nothing
    refers to an erased instruction; a violation is an internal error.
+5. Remove the lanes nobody reads (``remove_dead_lanes``): the unread half of a shuffle, the
+   other lanes of an extracted vector, and the scalar code that only fed them.
 
 Memory: a vector ``load``/``store`` of ``<N x T>`` becomes N scalar accesses of ``T`` at
 ``getelementptr inbounds T, ptr p, i64 k`` (the vector access covers every lane, so the
