@@ -345,3 +345,76 @@ define double @t(double %x, double %y) {
     x, y = 0.7, 1.3
     got, _ = run(ir, "t", argtypes=(ctypes.c_double,) * 2, args=(x, y))
     assert got == pytest.approx(2 * y - np.sin(x), rel=1e-14)
+
+
+CUSTOM = """
+declare ptr @malloc(i64)
+declare void @free(ptr)
+; k(x, n) = n x^2 quantised to 1e-9 through integers: differentiating its body would give 0,
+; so only the registered derivatives can give the right answer
+define double @k(double %x, i32 %n) {
+  %s = fmul double %x, %x
+  %q = fmul double %s, 1.0e9
+  %i = fptosi double %q to i64
+  %f = sitofp i64 %i to double
+  %v = fmul double %f, 1.0e-9
+  %nf = sitofp i32 %n to double
+  %r = fmul double %nf, %v
+  ret double %r
+}
+define ptr @k_aug(double %x, i32 %n) {
+  %t = call ptr @malloc(i64 8)
+  %nf = sitofp i32 %n to double
+  %a = fmul double %nf, %x
+  %d = fmul double %a, 2.0
+  store double %d, ptr %t
+  ret ptr %t
+}
+define double @k_rev(double %x, i32 %n, double %dr, ptr %t) {
+  %d = load double, ptr %t
+  call void @free(ptr %t)
+  %r = fmul double %d, %dr
+  ret double %r
+}
+define double @k_fwd(double %x, double %dx, i32 %n) {
+  %nf = sitofp i32 %n to double
+  %a = fmul double %nf, %x
+  %b = fmul double %a, 2.0
+  %r = fmul double %b, %dx
+  ret double %r
+}
+@__enzyme_register_gradient_k = global [3 x ptr] [ptr @k, ptr @k_aug, ptr @k_rev]
+@__enzyme_register_derivative_k = global [2 x ptr] [ptr @k, ptr @k_fwd]
+declare double @llvm.sin.f64(double)
+define double @h(double %x) {
+  %a = call double @k(double %x, i32 3)
+  %s = call double @llvm.sin.f64(double %a)
+  ret double %s
+}
+declare double @__enzyme_autodiff(ptr, ...)
+declare double @__enzyme_fwddiff(ptr, ...)
+define double @rev(double %x) {
+  %r = call double (ptr, ...) @__enzyme_autodiff(ptr @h, double %x)
+  ret double %r
+}
+define double @fwd(double %x) {
+  %r = call double (ptr, ...) @__enzyme_fwddiff(ptr @h, double %x, double 1.0)
+  ret double %r
+}
+"""
+
+
+@pytest.mark.parametrize("fn", ["rev", "fwd"])
+def test_registered_custom_derivatives(fn):
+    # h = sin(k(x, 3)): h' = cos(k) * 6 x, through the program's own k_rev / k_fwd
+    x = 0.4
+    got, _ = run(CUSTOM, fn, argtypes=(ctypes.c_double,), args=(x,))
+    k = 3 * (np.trunc(x * x * 1e9) * 1e-9)
+    assert got == pytest.approx(np.cos(k) * 6 * x, rel=1e-14)
+
+
+def test_registered_custom_derivative_with_wrong_signature_is_refused():
+    bad = CUSTOM.replace("define double @k_rev(double %x, i32 %n, double %dr, ptr %t)",
+                         "define double @k_rev(double %x, double %dr, ptr %t)")
+    with pytest.raises(UnsupportedError, match="k_rev must take"):
+        lower_module(bad)

@@ -26,6 +26,7 @@ from typing import List
 
 from ..ir.builder import Builder
 from ..ir.types import I32, PTR, VOID, FunctionType
+from ..rules import table
 from ..ir.values import Argument, Function, Instruction, Module, const_int, zero
 
 
@@ -44,7 +45,8 @@ def status_convention(module: Module, primal: Function) -> List[str]:
                                     for i in primal.instructions()):
         primal = _split_entry(module, primal)
     for f in list(module.functions.values()):
-        if f is primal or f.is_declaration or not _convertible(f) or f.name in inactive:
+        if (f is primal or f.is_declaration or not _convertible(f) or f.name in inactive
+                or f.name.startswith("zymase_cr_") or table.lookup(f.name) is not None):
             continue
         called = any(i.opcode == "call" and i.callee_name == f.name
                      for g in (primal, f) for i in g.instructions())

@@ -155,8 +155,9 @@ def c_signature(fn: Function, activities: Sequence[A.Activity], mode: A.Mode,
                           Results(outputs, rtype), seed, None, name)
 
 
-def prepare_ll(text: str, name: str,
-               inactive: frozenset = frozenset()) -> Tuple[Module, Function]:
+def prepare_ll(text: str, name: str, inactive: frozenset = frozenset(),
+               protect: frozenset = frozenset(),
+               also_keep: frozenset = frozenset()) -> Tuple[Module, Function]:
     """Canonicalise ``text`` around function ``name`` and read it into the IR model.
     Functions named in ``inactive`` stay calls (not inlined) that carry no derivative."""
     import llvmlite.binding as llvm
@@ -170,7 +171,8 @@ def prepare_ll(text: str, name: str,
                                f"it defines: {found}")
     if defined[name].linkage in (llvm.Linkage.internal, llvm.Linkage.private):
         defined[name].linkage = llvm.Linkage.external   # canonicalise keeps it by name
-    pipelines.canonicalise(mod, name, protect=frozenset(inactive))
+    pipelines.canonicalise(mod, name, protect=frozenset(inactive) | frozenset(protect),
+                           also_keep=frozenset(also_keep))
     module = parse_module(str(mod))
     if inactive:
         from ..rules.calls import INACTIVE_FUNCTIONS
@@ -195,21 +197,25 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
     from ..rules.helpers import link_helpers
     from ..errors import internal
     from ..transforms import differentiate
-    module, primal = prepare_ll(text, name, inactive)
+    from .c_custom import prepare as custom_rules_of
+    from ..rules.table import custom_rules
+    extra, rules, registered, partial_fns = custom_rules_of(text)
+    module, primal = prepare_ll(text + extra, name, inactive, registered, partial_fns)
     from ..transforms.scalarize import scalarize_module
     scalarize_module(module, primal)
-    from .c_calls import status_convention
-    status_convention(module, primal)
-    if mode is A.Mode.REVERSE:
-        from ..transforms.realloc import lower_realloc
-        lower_realloc(module, primal)
-    acts = tuple(activities) if activities is not None else default_activities(primal, mode)
-    sig = c_signature(primal, acts, mode, ret, width)
-    symbol = symbol or f"{name}.zymase.{mode.value}"
-    if symbol in module.functions:
-        raise UnsupportedError(f"error: the module already defines @{symbol}\n  = help: "
-                               f"choose another name")
-    res = differentiate(module, primal, sig, symbol)
+    with custom_rules(rules):
+        from .c_calls import status_convention
+        status_convention(module, primal)
+        if mode is A.Mode.REVERSE:
+            from ..transforms.realloc import lower_realloc
+            lower_realloc(module, primal)
+        acts = tuple(activities) if activities is not None else default_activities(primal, mode)
+        sig = c_signature(primal, acts, mode, ret, width)
+        symbol = symbol or f"{name}.zymase.{mode.value}"
+        if symbol in module.functions:
+            raise UnsupportedError(f"error: the module already defines @{symbol}\n  = help: "
+                                   f"choose another name")
+        res = differentiate(module, primal, sig, symbol)
     out = print_module(module)
     try:
         mod = pipelines.parse(out)

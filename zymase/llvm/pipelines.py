@@ -36,13 +36,16 @@ def target_machine():
     return _tm
 
 
-def canonicalise(mod: llvm.ModuleRef, keep: str, protect=frozenset()) -> llvm.ModuleRef:
+def canonicalise(mod: llvm.ModuleRef, keep: str, protect=frozenset(),
+                 also_keep=frozenset()) -> llvm.ModuleRef:
     """Inline everything into ``keep`` and simplify; returns the same module.  Functions in
-    ``protect`` (custom-derivative callees) stay out of line so their calls stay visible."""
+    ``protect`` (custom-derivative callees) stay out of line so their calls stay visible;
+    those in ``also_keep`` (functions the derivative will call) stay as they are, canonicalised
+    too."""
     for fn in mod.functions:
-        if fn.name == keep and not fn.is_declaration:
+        if (fn.name == keep or fn.name in also_keep) and not fn.is_declaration:
             fn.linkage = llvm.Linkage.external
-        if fn.is_declaration or fn.name == keep:
+        if fn.is_declaration or fn.name == keep or fn.name in also_keep:
             continue
         fn.linkage = llvm.Linkage.internal
         if fn.name in protect or fn.name in ("NRT_incref", "NRT_decref"):

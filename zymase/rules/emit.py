@@ -14,7 +14,7 @@ from ..errors import unsupported
 from ..ir.builder import Builder
 from ..ir.types import F64, I32, I64, FunctionType, Type
 from ..ir.values import Constant, Value, const_float, const_int, zero
-from .table import FUNCTIONS, refusal
+from .table import FUNCTIONS, OPERAND_NAMES, refusal
 
 _CMP = {ast.Gt: "ogt", ast.Lt: "olt", ast.GtE: "oge", ast.LtE: "ole", ast.Eq: "oeq",
         ast.NotEq: "one"}
@@ -77,6 +77,10 @@ class ExprEmitter:
                 return self._scipy_call(fname[3:], args)
             if fname.startswith("zy_"):
                 return self._helper_call(fname[3:], args)
+            if fname.startswith("zc_"):
+                # a partial the program supplies: a function in the module (c_custom.py)
+                sym = fname[3:].replace("__", ".")
+                return b.call(sym, FunctionType(self.t, tuple(a.type for a in args)), args)
             kind, target = FUNCTIONS[fname]
             if kind == "intrinsic":
                 return b.intrinsic(target, self.t, args)
@@ -131,7 +135,7 @@ def partials(b: Builder, rule_partials: Sequence, operands: Sequence[Value], res
     """Emit every non-None partial; returns a list parallel to ``operands`` (None = no partial)."""
     ftype = result.type
     env = {"r": result}
-    for name, v in zip("xyz", operands):
+    for name, v in zip(OPERAND_NAMES, operands):
         env[name] = v
     em = ExprEmitter(b, ftype, env, helpers, getattr(result, "loc", None))
     out = []

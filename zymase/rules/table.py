@@ -66,11 +66,40 @@ def may_be_infinite(expr: str) -> bool:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             return True
         name = getattr(node.func, "id", "") if isinstance(node, ast.Call) else None
-        if name is not None and (name in _UNBOUNDED_CALLS or name.startswith(("sp_", "zy_"))):
+        if name is not None and (name in _UNBOUNDED_CALLS
+                                 or name.startswith(("sp_", "zy_", "zc_"))):
             # SciPy's functions have poles (digamma, Bessel Y/K at 0, ...); zymase's helpers
-            # return NaN outside their domain
+            # return NaN outside their domain; a user's own derivative (zc_) may be anything
             return True
     return False
+
+
+# the names a rule expression gives a call's operands, in order (most rules use x, y, z)
+OPERAND_NAMES = ("x", "y", "z") + tuple(f"a{k}" for k in range(3, 32))
+
+# rules installed for one build (a C program's own derivatives: frontend/c_custom.py),
+# consulted before the table; see ``custom_rules``
+_CUSTOM: Dict[str, Rule] = {}
+
+
+class custom_rules:
+    """``with custom_rules({name: Rule}):`` makes ``lookup`` find these rules by callee
+    name while a derivative is built, and forgets them afterwards."""
+
+    def __init__(self, rules: Dict[str, Rule]):
+        self.rules = dict(rules)
+
+    def __enter__(self):
+        clash = set(self.rules) & set(_CUSTOM)
+        if clash:
+            raise RuntimeError(f"custom rules for {sorted(clash)} are already installed")
+        _CUSTOM.update(self.rules)
+        return self
+
+    def __exit__(self, *exc):
+        for k in self.rules:
+            _CUSTOM.pop(k, None)
+        return False
 
 
 def _r(name, *partials):
@@ -318,6 +347,8 @@ def base_name(callee: str) -> str:
 
 
 def lookup(callee: str) -> Optional[Rule]:
+    if _CUSTOM and callee in _CUSTOM:
+        return _CUSTOM[callee]
     if callee.startswith("scipy.special."):
         name = callee[len("scipy.special."):]
         if name in _SCIPY_ALIASES:

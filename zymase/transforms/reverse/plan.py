@@ -91,7 +91,7 @@ def rule_needs(rule, i, active) -> List[Value]:
     for _, _, e in active_partials(rule, i.operands, active):
         names |= expression_names(e)
     env = {"r": i}
-    env.update(zip("xyz", i.operands))
+    env.update(zip(table.OPERAND_NAMES, i.operands))
     return [env[n] for n in sorted(names) if n in env]
 
 

@@ -299,7 +299,7 @@ class AdjointSweep:
             names |= expression_names(e)
         # only what the partials use: anything else was not planned onto the tape
         env = {"r": r(i)} if "r" in names else {}
-        for nm, o in zip("xyz", i.operands):
+        for nm, o in zip(table.OPERAND_NAMES, i.operands):
             if nm in names:
                 env[nm] = r(o)
         em = ExprEmitter(b, i.type, env, self.aug.sb.helpers, i.loc)
