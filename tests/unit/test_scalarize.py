@@ -647,6 +647,17 @@ def test_callees_with_bodies_are_scalarised_too():
     module = parse_module(str(llvm.parse_assembly(textwrap.dedent(ir))))
     assert scalarize_module(module, module.functions["f"]) == 3
     assert not VECTOR_TYPE.search(print_module(module))
+    # a callee that cannot be scalarised stays as it was; the entry function must be
+    refused = ir.replace("%b = fmul <2 x double> %a, %a",
+                         "%k = ptrtoint ptr %in to i64\n"
+                         "      %e = extractelement <2 x double> %a, i64 %k\n"
+                         "      %b = insertelement <2 x double> %a, double %e, i64 0")
+    module = parse_module(str(llvm.parse_assembly(textwrap.dedent(refused))))
+    before = print_module(module)
+    assert scalarize_module(module, module.functions["f"]) == 0
+    assert print_module(module) == before
+    with pytest.raises(UnsupportedError, match="extractelement"):
+        scalarize_module(module, module.functions["g"])
 
 
 def test_intrinsic_names():

@@ -64,7 +64,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Dict, List, Optional
 
-from ..errors import internal, unsupported
+from ..errors import UnsupportedError, internal, unsupported
 from ..ir.builder import Builder
 from ..ir.function_parser import FunctionParser
 from ..ir.lexer import ParseError, Tokens, parse_type, unquote
@@ -197,14 +197,23 @@ def remove_dead_lanes(fn: Function, before) -> int:
 
 def scalarize_module(module: Module, fn: Function) -> int:
     """``scalarize`` on ``fn`` and on every function with a body that it reaches through
-    calls (the recursive callees canonicalisation could not inline)."""
+    calls (the callees canonicalisation kept out of line: recursive ones, which are
+    differentiated too, and the program's own derivative functions, which are only called).
+    A refusal in ``fn`` is raised; a callee that cannot be scalarised is left as it was (every
+    refusal comes before the first change), for the transform to refuse by name if it has to
+    differentiate it."""
     seen, todo, total = set(), [fn], 0
     while todo:
         f = todo.pop()
         if f.name in seen:
             continue
         seen.add(f.name)
-        total += scalarize(module, f)
+        try:
+            total += scalarize(module, f)
+        except UnsupportedError:
+            if f is fn:
+                raise
+            continue
         for i in f.instructions():
             callee = module.functions.get(i.callee_name) if i.opcode == "call" else None
             if callee is not None and not callee.is_declaration:
