@@ -336,6 +336,17 @@ class FunctionParser:
         if fnty is None:
             fnty = FunctionType(rty, tuple(a.type for a in args))
         tail = self._rest(tk)
+        bundles = re.search(r'\[\s*"[^\n]*\]\s*$', tail)
+        if bundles:
+            # operand bundles: an assume's (alignment or non-null facts, which inlining
+            # leaves behind) are hints and go; any other call's would need its operands
+            # modelled
+            if getattr(callee, "name", None) == "llvm.assume":
+                tail = tail[:bundles.start()].rstrip()
+            else:
+                from ..errors import unsupported
+                raise unsupported(f"a call with operand bundles ({bundles.group().strip()}) "
+                                  f"to {callee.ref()}")
         inst = Instruction("call", fnty.ret, args, flags=flags, callee=callee, fnty=fnty, tail=tail)
         inst.meta = {"pre": " ".join(pre), "arg_attrs": arg_attrs}
         return inst

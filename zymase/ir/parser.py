@@ -5,6 +5,9 @@ definitions, attribute groups, metadata).  Globals, attribute groups and header 
 kept as text; declarations and definitions are read into ``Function`` objects (headers here,
 bodies by ``function_parser.FunctionParser``, tokens and types by ``lexer``).
 
+Identified struct types (``%struct.V = type {...}``) are read as their literal bodies
+(``lexer.named_types``) and their definitions kept in the header for the verbatim globals.
+
 Metadata: every ``!N = ...`` line is indexed first, because instructions refer to nodes
 defined after the function.  The module keeps no metadata by default (it is not printed
 back: the derivative is a new function, and stale scopes would not verify); only nodes that
@@ -20,7 +23,7 @@ import re
 from typing import Dict, Optional, Tuple
 
 from .function_parser import FunctionParser
-from .lexer import ParseError, Tokens, is_type_start, parse_type, unquote
+from .lexer import ParseError, Tokens, is_type_start, named_types, parse_type, unquote
 from .types import FunctionType
 from .values import Argument, Function, Module
 
@@ -87,10 +90,18 @@ class ModuleParser:
     # -- top level --------------------------------------------------------------------
     def parse(self) -> Module:
         lines = self.text.splitlines()
+        types = {}
         for ln in lines:
             m = re.match(r"^(![0-9]+)\s*=\s*(.*)$", ln)
             if m:
                 self.md_lines[m.group(1)] = m.group(2)
+            m = re.match(r'^(%(?:"(?:[^"\\]|\\.)*"|[-a-zA-Z$._0-9]+)) = type (.*)$', ln)
+            if m:
+                types[m.group(1)] = m.group(2)
+        with named_types(types):
+            return self._parse(lines)
+
+    def _parse(self, lines) -> Module:
         i = 0
         mod = self.module
         while i < len(lines):
@@ -118,8 +129,8 @@ class ModuleParser:
                 FunctionParser(self, fn).body(body)
                 mod.add_function(fn)
                 i = j
-            elif s.startswith("$") or s.startswith("module asm"):
-                mod.header.append(s)
+            elif s.startswith("$") or s.startswith("module asm") or s.startswith("%"):
+                mod.header.append(s)    # comdats, inline asm, named struct types
             else:
                 raise ParseError(f"unexpected top-level line: {s[:120]}")
             i += 1
