@@ -76,6 +76,9 @@ class Derivative:
         # (forward over reverse for Hessians, forward over forward, …)
         self.inner = fn if isinstance(fn, Derivative) else None
         self.dispatcher = self.inner.dispatcher if self.inner else as_dispatcher(fn)
+        # an object standing for a compiled function (zymase.llvm_function): pickled as itself
+        self._source = fn if self.inner is None and hasattr(fn, "__zymase_dispatcher__") \
+            else None
         self.py_func = self.dispatcher.py_func
         self.mode = mode
         self.activities = tuple(activities)
@@ -433,7 +436,7 @@ class Derivative:
         return len(self._state.builds)
 
     def __reduce__(self):
-        fn = self.inner if self.inner is not None else self.dispatcher
+        fn = self.inner if self.inner is not None else self._source or self.dispatcher
         from . import __version__
         return (_rebuild_derivative, (fn, self.mode.value, tuple(a.name for a in self.activities),
                                       None if self.ret is None else self.ret.name, self.width,

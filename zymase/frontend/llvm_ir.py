@@ -156,11 +156,17 @@ def c_signature(fn: Function, activities: Sequence[A.Activity], mode: A.Mode,
 
 
 def prepare_ll(text: str, name: str) -> Tuple[Module, Function]:
-    """Canonicalise ``text`` around function ``name`` and read it into the IR model."""
+    """Canonicalise ``text`` around function ``name`` and read it into the IR model.
+
+    What any compiler's module needs first (``foreign.py``): ``optnone``/``noinline`` go
+    (clang -O0, rustc opt-level 0), and ``invoke`` becomes ``call`` so that landing pads,
+    cleanups and ``resume`` never reach the derivative."""
     import llvmlite.binding as llvm
     from ..ir.parser import parse_module
     from ..llvm import pipelines
-    mod = pipelines.parse(text)
+    from .foreign import for_differentiation, lower_invokes, refuse_unwinding
+    mod = pipelines.parse(for_differentiation(text))
+    lower_invokes(mod)
     defined = {f.name: f for f in mod.functions if not f.is_declaration}
     if name not in defined:
         found = ", ".join(sorted(defined)) or "none"
@@ -168,8 +174,10 @@ def prepare_ll(text: str, name: str) -> Tuple[Module, Function]:
                                f"it defines: {found}")
     if defined[name].linkage in (llvm.Linkage.internal, llvm.Linkage.private):
         defined[name].linkage = llvm.Linkage.external   # canonicalise keeps it by name
-    pipelines.canonicalise(mod, name)
-    module = parse_module(str(mod))
+    pipelines.canonicalise(mod, name, thread_jumps=True)
+    out = str(mod)
+    refuse_unwinding(out, name)
+    module = parse_module(out)
     return module, module.functions[name]
 
 

@@ -36,9 +36,15 @@ def target_machine():
     return _tm
 
 
-def canonicalise(mod: llvm.ModuleRef, keep: str, protect=frozenset()) -> llvm.ModuleRef:
+def canonicalise(mod: llvm.ModuleRef, keep: str, protect=frozenset(),
+                 thread_jumps: bool = False) -> llvm.ModuleRef:
     """Inline everything into ``keep`` and simplify; returns the same module.  Functions in
-    ``protect`` (custom-derivative callees) stay out of line so their calls stay visible."""
+    ``protect`` (custom-derivative callees) stay out of line so their calls stay visible.
+
+    ``thread_jumps`` (code from other compilers): jump threading too.  Rust's allocation
+    paths merge a pointer (as an integer) and an error code in one SROA'd phi, then branch on
+    a flag phi; threading the flag's constant edges splits the merge, so the pointer phi has
+    only pointer incomings (``transforms/provenance.py`` recovers it)."""
     for fn in mod.functions:
         if fn.name == keep and not fn.is_declaration:
             fn.linkage = llvm.Linkage.external
@@ -62,6 +68,9 @@ def canonicalise(mod: llvm.ModuleRef, keep: str, protect=frozenset()) -> llvm.Mo
         pm.add_sroa_pass()
         pm.add_instruction_combine_pass()
         pm.add_simplify_cfg_pass()
+        if thread_jumps:
+            pm.add_jump_threading_pass()
+            pm.add_simplify_cfg_pass()
         pm.add_sroa_pass()
         pm.add_new_gvn_pass()
         pm.add_instruction_combine_pass()
