@@ -28,11 +28,15 @@ Two audiences:
     (``RUNTIME``: Rust's allocator entry points ``__rust_alloc`` & co. and, where the process
     has no C++ runtime, ``operator new``/``delete``, all on top of malloc/free), or else to a
     *stub* defined in the module: it prints which function was missing (for a Rust bounds
-    check also the index and the length) to stderr and aborts.  A stub is ``noreturn``, so
-    the optimiser removes the paths that would reach it from the code it keeps: panics,
-    ``handle_error``, ``__cxa_throw`` and the like cost nothing.  ``missing`` lists the stubs
-    that are not known error paths (an undefined helper of the user's): ``llvm_function``
-    warns about them.
+    check also the index and the length) to stderr and aborts.  The stub of an error path
+    (a ``noreturn`` declaration, or a panic, ``handle_error``, ``__cxa_throw`` and the like
+    by name: ``X.zymase.missing.zy<k>``) is ``noreturn``, so the optimiser removes the paths
+    that reach it: they cost nothing and are never differentiated.  Any other stub
+    (``X.zymase.undefined.zy<k>``: a helper defined in another module, code rustc shares with
+    its standard library) is an ordinary function that canonicalisation keeps out of line:
+    the primal runs as long as it is not called, and differentiating a call of it is an
+    ``UnsupportedError`` that names it.  ``missing`` lists those; ``llvm_function`` warns
+    about the ones the requested function can reach.
 """
 from __future__ import annotations
 
@@ -262,8 +266,10 @@ def _runtime_entry(name: str) -> Optional[str]:
     return _CXX_ALLOC.get(name)
 
 
-def _stub_ir(name: str, new_name: str, fnty: str, k: int) -> Tuple[str, str]:
-    """(global text, definition text) of a stub for declared function ``name``."""
+def _stub_ir(name: str, new_name: str, fnty: str, k: int, error: bool) -> Tuple[str, str]:
+    """(global text, definition text) of a stub for declared function ``name``: ``noreturn``
+    for an ``error`` path, otherwise an ordinary function that never returns (kept out of
+    line by canonicalisation, so that differentiating a call of it is refused by name)."""
     m = re.fullmatch(r"(.+?) \((.*)\)", fnty)
     ret, params = m.group(1), m.group(2)
     plist = [p.strip() for p in params.split(",") if p.strip()] if params else []
@@ -282,7 +288,8 @@ def _stub_ir(name: str, new_name: str, fnty: str, k: int) -> Tuple[str, str]:
     size = len(msg.encode()) + 1
     glob = f'@.zymase.missing.{k} = private constant [{size} x i8] c"{data}"'
     sig = ", ".join([f"{t} %a{j}" for j, t in enumerate(plist)] + (["..."] if vararg else []))
-    body = (f'define {ret} @"{new_name}"({sig}) cold noreturn nounwind {{\n'
+    attrs = "cold noreturn nounwind" if error else "cold nounwind noinline"
+    body = (f'define {ret} @"{new_name}"({sig}) {attrs} {{\n'
             f"  %m = call i32 (i32, ptr, ...) @dprintf(i32 2, ptr @.zymase.missing.{k}{args})\n"
             f"  call void @abort()\n  unreachable\n}}")
     return glob, body
@@ -344,11 +351,13 @@ class ForeignModule:
             if entry is not None:
                 self.runtime[f.name] = entry
                 continue
-            new = f"{f.name}.zymase.missing.zy{self.k}"
             old = f.name
+            error = _ERROR_PATHS.search(demangle(old)) is not None or \
+                b"noreturn" in b" ".join(f.attributes).split()
+            new = f"{old}.zymase.{'missing' if error else 'undefined'}.zy{self.k}"
             f.name = new
-            stubs.append(_stub_ir(old, new, str(f.global_value_type), len(stubs)))
-            if _ERROR_PATHS.search(demangle(old)) is None:
+            stubs.append(_stub_ir(old, new, str(f.global_value_type), len(stubs), error))
+            if not error:
                 self.missing.append(old)
         data = []
         for g in mod.global_variables:
@@ -395,7 +404,8 @@ class ForeignModule:
                 continue
             seen.add(f)
             work += self._refs.get(f, ())
-        return [m for m in self.missing if f"{m}.zymase.missing.zy{self.k}" in seen]
+        return [m for m in self.missing if f"{m}.zymase.undefined.zy{self.k}" in seen
+                or f"{m}.zymase.missing.zy{self.k}" in seen]
 
     def library(self):
         """The Numba code library holding the prepared module (made on first use).  Its

@@ -80,11 +80,18 @@ class FunctionParser:
             tk.next()
             return GlobalRef(unquote(t), ty)
         start = tk.i
+        first = tk.peek()
         tk.skip_balanced()
-        # constant expressions: `getelementptr inbounds (…)`, `splat (…)`
-        while tk.peek() in ("(",) or (tk.kind() == "word" and tk.toks[tk.i - 1][1] in _CONST_WORDS
-                                      and tk.peek() in ("inbounds", "nuw", "nusw")):
-            tk.skip_balanced()
+        # constant expressions: `getelementptr inbounds nuw inrange(-16, 24) (…)`, `splat (…)`
+        while True:
+            if tk.peek() == "(":
+                tk.skip_balanced()
+            elif first in _CONST_WORDS and tk.kind() == "word" and \
+                    tk.peek() in ("inbounds", "nuw", "nusw", "inrange"):
+                if tk.next() == "inrange" and tk.peek() == "(":
+                    tk.skip_balanced()
+            else:
+                break
         return Constant(ty, tk.span(start, tk.i))
 
     def metadata_operand(self, tk: Tokens) -> Value:

@@ -51,9 +51,11 @@ def canonicalise(mod: llvm.ModuleRef, keep: str, protect=frozenset(),
         if fn.is_declaration or fn.name == keep:
             continue
         fn.linkage = llvm.Linkage.internal
-        if fn.name in protect or fn.name in ("NRT_incref", "NRT_decref"):
+        if fn.name in protect or fn.name in ("NRT_incref", "NRT_decref") \
+                or ".zymase.undefined." in fn.name:
             # custom-rule callees stay visible; refcount helpers stay calls so shadows can
-            # mirror them
+            # mirror them; so do the stubs of functions a foreign module does not define
+            # (frontend/foreign.py), whose calls must be refused by name
             fn.add_function_attribute("noinline")
         elif "noinline" not in str(list(fn.attributes)):
             fn.add_function_attribute("alwaysinline")

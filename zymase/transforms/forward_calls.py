@@ -38,7 +38,7 @@ from .custom_calls import call_site, emit_rule_call
 from .forward_arrays import MI_DATA
 from .forward_layout import float_fields
 from .forward_visit import ForwardContext, tangent_sum
-from .shadows import raw_size
+from .shadows import call_help, raw_size
 from .shadows import NoInterleave, describe
 
 
@@ -127,9 +127,7 @@ class CallTangents:
             return
         if active or any_active_op and (contains_float(i.type) or any(
                 contains_float(o.type) or o.type.is_pointer for o in ops if o in act)):
-            raise unsupported(describe(i), i.loc,
-                              help="give the callee a custom derivative or mark it inactive "
-                                   "with zymase.inactive")
+            raise unsupported(describe(i), i.loc, help=call_help(i))
 
     def library_call(self, rule, i: Instruction, b: Builder):
         """A BLAS/LAPACK call (``rules/call_rules.py``): the call stays and computes the

@@ -42,10 +42,13 @@ def describe(i: Instruction) -> str:
     if i.opcode == "call":
         if i.callee_name:
             from ..ir.demangle import demangle
-            readable = demangle(i.callee_name)
-            if readable != i.callee_name:
-                return f"a call to `{readable}` ({i.callee_name})"
-            return f"a call to {i.callee_name}"
+            name = i.callee_name
+            m = re.fullmatch(r"(.*)\.zymase\.(?:undefined|missing)\.zy\d+", name)
+            if m:       # a stub of frontend/foreign.py
+                name = m.group(1)
+            readable = demangle(name)
+            what = f"`{readable}` ({name})" if readable != name else name
+            return f"a call to {what}" + (", which its module does not define" if m else "")
         from ..custom import external_address, symbol_at
         addr = external_address(i)
         if addr is not None:
@@ -56,6 +59,15 @@ def describe(i: Instruction) -> str:
                     if name else f"a call to an external C function at {addr:#x} (ctypes/cffi)")
         return "a call through a function pointer"
     return f"the instruction `{i.opcode}`"
+
+
+def call_help(i: Instruction) -> str:
+    """The help line of a refused call ``i``."""
+    if ".zymase.undefined." in (i.callee_name or ""):
+        return ("the module only declares it: link the module that defines it into this one "
+                "(llvm-link); rustc shares Vec's code with its standard library at opt-level 0 "
+                "and 1 — compile at opt-level 2 or 3, or with -Z share-generics=no")
+    return "give the callee a custom derivative or mark it inactive with zymase.inactive"
 
 
 class NoInterleave(Exception):

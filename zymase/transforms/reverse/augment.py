@@ -31,7 +31,7 @@ from ...ir.values import Argument, Block, Instruction, Value, const_int
 from ...rules import table
 from ...rules.calls import LIBRARY_RULES, Kind, classify_call, defined_callee
 from ..scopes import AliasScopes, shadow_keys
-from ..shadows import ShadowBuilder, align_of, describe
+from ..shadows import ShadowBuilder, align_of, call_help, describe
 from ..tape import Stack
 from . import calls
 from .frame import Frame
@@ -203,9 +203,7 @@ class AugmentedSweep:
                           Kind.C_FREE, Kind.C_MALLOC, Kind.C_REALLOC, Kind.MEMSET, Kind.MEMCPY):
             if i in act or any(o in act and (o.type.is_float or o.type.is_pointer)
                                for o in i.operands):
-                raise unsupported(describe(i), i.loc,
-                                  help="give the callee a custom derivative or mark it "
-                                       "inactive with zymase.inactive")
+                raise unsupported(describe(i), i.loc, help=call_help(i))
 
     def _no_shadow_help(self, p: Value) -> str:
         origins = self.act.types.origins_of(p)
