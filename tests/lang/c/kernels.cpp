@@ -1,0 +1,33 @@
+// C++ kernels for tests/lang/test_llvm_function.py: templates, a class, references,
+// new/delete, std::vector, and code that may throw (calls become invokes with cleanups).
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+#include <vector>
+
+template <class T> static T sq(T v) { return v * v; }
+
+struct Spring {
+    double k, rest;
+    double energy(const double &a, const double &b) const { return 0.5 * k * sq(a - b - rest); }
+};
+
+// a chain of springs of stiffness k, through a temporary array made with new[]
+extern "C" double springs(const double *x, double k, long n) {
+    if (n > 1000000) throw std::length_error("too many springs");
+    Spring s{k, 0.1};
+    double *e = new double[n];
+    for (long i = 0; i + 1 < n; i++) e[i] = s.energy(x[i + 1], x[i]);
+    e[n - 1] = std::cos(x[n - 1]);
+    double total = 0;
+    for (long i = 0; i < n; i++) total += e[i];
+    delete[] e;
+    return total;
+}
+
+// std::vector grown by push_back (operator new, copies, operator delete)
+extern "C" double vectors(const double *x, long n) {
+    std::vector<double> v;
+    for (long i = 0; i < n; i++) v.push_back(std::tanh(x[i]) * x[(i + 1) % n]);
+    return std::accumulate(v.begin(), v.end(), 0.0, [](double a, double b) { return a + sq(b); });
+}
