@@ -544,3 +544,45 @@ def test_fresh_rustc_levels(tmp_path, x):
     want = 2 * np.sin(x) * np.cos(x) * x + np.sin(x) ** 2
     for g in grads:
         assert np.allclose(g, want, rtol=1e-13)
+
+
+# -------------------------------------------------------------------------------------------
+# vector code (what -O2/-O3 emit): lane shuffles, reductions, mask bitcasts
+# -------------------------------------------------------------------------------------------
+VECTOR_IR = textwrap.dedent("""
+    declare <2 x double> @llvm.exp.v2f64(<2 x double>)
+    declare double @llvm.vector.reduce.fadd.v2f64(double, <2 x double>)
+    declare <2 x double> @llvm.fmuladd.v2f64(<2 x double>, <2 x double>, <2 x double>)
+
+    ; y = exp(x0, x1) * (x1, x0) + (c, c); with a NaN in x the result is 0
+    define double @v(ptr %x, double %c) {
+    entry:
+      %a = load <2 x double>, ptr %x, align 8
+      %sw = shufflevector <2 x double> %a, <2 x double> poison, <2 x i32> <i32 1, i32 0>
+      %ins = insertelement <2 x double> poison, double %c, i64 0
+      %cc = shufflevector <2 x double> %ins, <2 x double> poison, <2 x i32> zeroinitializer
+      %e = call <2 x double> @llvm.exp.v2f64(<2 x double> %a)
+      %y = call <2 x double> @llvm.fmuladd.v2f64(<2 x double> %e, <2 x double> %sw, <2 x double> %cc)
+      %nan = fcmp uno <2 x double> %a, zeroinitializer
+      %bits = bitcast <2 x i1> %nan to i2
+      %any = icmp ne i2 %bits, 0
+      %s = call double @llvm.vector.reduce.fadd.v2f64(double -0.0, <2 x double> %y)
+      %y1 = extractelement <2 x double> %y, i64 1
+      %t = fmul double %s, %y1
+      %r = select i1 %any, double 0.0, double %t
+      ret double %r
+    }
+""")
+
+
+def test_vector_code_lane_by_lane():
+    f = zymase.llvm_function(VECTOR_IR, "double v(const double x[2], double c)")
+    x, c = np.array([0.3, -0.7]), 0.4
+    y = np.exp(x) * x[::-1] + c
+    assert f(x, c) == pytest.approx(y.sum() * y[1], rel=1e-15)
+    check_grads(f, (x, c))                                  # width 1, both modes
+    t4 = zymase.autodiff_forward(f, Dual, Dual, ret=DualOnly, width=4)
+    v, vc = np.eye(4, 2), np.array([0.0, 0.0, 1.0, 0.5])
+    gx, gc = zymase.grad(f, (0, 1))(x, c)
+    assert np.allclose(t4(x, v.copy(), c, vc), v @ gx + vc * gc, rtol=1e-13)
+    assert f(np.array([np.nan, 1.0]), c) == 0.0

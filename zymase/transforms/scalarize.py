@@ -13,11 +13,12 @@ lanes:
   exponent are shared) become one instruction per lane;
 * a vector ``load``/``store`` becomes one access per lane at ``k * sizeof(element)`` bytes;
 * ``insertelement``/``extractelement`` with constant lanes and ``shufflevector`` only route
-  lanes (no instruction); ``llvm.vector.reduce.{fadd,fmul,add,mul,and,or,xor,smax,smin,umax,
+  lanes (no instruction); a ``bitcast`` to or from a vector goes through an integer of all
+  its bits (``bitcast <2 x i1> %nan to i2``, a vectorised "any lane" test); ``llvm.vector.reduce.{fadd,fmul,add,mul,and,or,xor,smax,smin,umax,
   umin,fmax,fmin}`` become chains in lane order (an ordered reduction is exactly that; an
   unordered one may be evaluated in any order).
 
-Anything else with a vector type (a variable lane index, a vector bitcast, a masked or gathered
+Anything else with a vector type (a variable lane index, a masked or gathered
 access, a call of a non-intrinsic with vector arguments, a vector result) is an
 ``UnsupportedError`` naming it.  The O3 pipeline after differentiation vectorises the
 derivative again.
@@ -30,7 +31,7 @@ from typing import Dict, List
 from ..errors import unsupported
 from ..ir.builder import Builder, type_suffix
 from ..ir.lexer import Tokens, parse_type
-from ..ir.types import I8, I64, FunctionType, VectorType, alloc_size
+from ..ir.types import I8, I64, FunctionType, IntType, VectorType, alloc_size
 from ..ir.values import Constant, Function, Instruction, Value, const_int, undef
 from .shadows import describe
 
@@ -174,8 +175,7 @@ def scalarize(fn: Function) -> bool:
         b = Builder(module, loc=i.loc).before(i)
         op = i.opcode
         t = i.type
-        if (op in _ELEMENTWISE or op == "bitcast" and _is_vector(i.operands[0].type)
-                and i.operands[0].type.count == getattr(t, "count", None)) and _is_vector(t):
+        if op in _ELEMENTWISE and _is_vector(t):
             n = t.count
             outs = []
             for k in range(n):
@@ -187,6 +187,15 @@ def scalarize(fn: Function) -> bool:
                 b.emit(c)
                 outs.append(c)
             lanes[i] = outs
+        elif op == "bitcast":
+            # through an integer of all the bits (``bitcast <2 x i1> %any to i2``: a
+            # vectorised NaN test), lane k at bits k*B.. (little-endian)
+            packed = _pack(b, i.operands[0], L)
+            if _is_vector(t):
+                lanes[i] = _unpack(b, packed, t)
+            else:
+                out = packed if t.is_int else b.cast("bitcast", packed, t)
+                fn.replace_all_uses(i, out)
         elif op == "getelementptr" and _is_vector(t):
             outs = []
             for k in range(t.count):
@@ -264,6 +273,47 @@ def scalarize(fn: Function) -> bool:
         raise unsupported(f"{describe(leftover[0])} on vectors in code another compiler "
                           f"vectorised", leftover[0].loc)
     return True
+
+
+def _bits(t) -> int:
+    return t.bits if t.is_int else t.bits if t.is_float else 0
+
+
+def _pack(b: Builder, v: Value, L) -> Value:
+    """The bits of ``v`` (a vector of integers or floats, or a scalar) as one integer."""
+    if not _is_vector(v.type):
+        if v.type.is_int:
+            return v
+        if v.type.is_float:
+            return b.cast("bitcast", v, IntType(v.type.bits))
+        raise unsupported(f"a bitcast of {v.type}")
+    el = v.type.element
+    w = _bits(el)
+    if not w:
+        raise unsupported(f"a bitcast of {v.type}")
+    total = IntType(w * v.type.count)
+    acc = None
+    for k, x in enumerate(L(v)):
+        if el.is_float:
+            x = b.cast("bitcast", x, IntType(w))
+        x = b.cast("zext", x, total) if w < total.bits else x
+        if k:
+            x = b.binop("shl", x, const_int(total, k * w))
+        acc = x if acc is None else b.binop("or", acc, x)
+    return acc
+
+
+def _unpack(b: Builder, packed: Value, t: VectorType) -> List[Value]:
+    el = t.element
+    w = _bits(el)
+    if not w or packed.type.bits != w * t.count:
+        raise unsupported(f"a bitcast to {t}")
+    out = []
+    for k in range(t.count):
+        x = b.binop("lshr", packed, const_int(packed.type, k * w)) if k else packed
+        x = b.cast("trunc", x, IntType(w)) if w < packed.type.bits else x
+        out.append(b.cast("bitcast", x, el) if el.is_float else x)
+    return out
 
 
 def _lane_align(align: int, offset: int) -> int:
