@@ -10,6 +10,7 @@ so a compiled caller calls the derivative directly.
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Sequence, Tuple
 
@@ -392,8 +393,10 @@ class Derivative:
             # code that calls a C function by its address (ctypes/cffi) is valid in this
             # process only: libraries load elsewhere next time, so it is never cached (SciPy's
             # special functions are called by symbol and rebound on load)
+            # (an address in the first page is a sentinel, not a library's: Rust's dangling
+            # pointer of an empty Vec)
             if disk_key and "numba.dynamic.globals." not in final \
-                    and "inttoptr (i64 " not in final:
+                    and not re.search(r"inttoptr \(i64 \d{5,}", final):
                 diskcache.store(disk_key, final, restype, symbol)
         out = (restype(*argtypes), lib, symbol)
         builds[key] = out
