@@ -44,11 +44,14 @@ def describe(i: Instruction) -> str:
             from ..ir.demangle import demangle
             name = i.callee_name
             m = re.fullmatch(r"(.*)\.zymase\.(?:undefined|missing)\.zy\d+", name)
-            if m:       # a stub of frontend/foreign.py
-                name = m.group(1)
+            own = re.fullmatch(r"(.*)\.zy\d+", name) if m is None else None
+            if m or own:    # a stub, or a function of a foreign module (frontend/foreign.py)
+                name = (m or own).group(1)
             readable = demangle(name)
             what = f"`{readable}` ({name})" if readable != name else name
-            return f"a call to {what}" + (", which its module does not define" if m else "")
+            return f"a call to {what}" + (", which its module does not define" if m else
+                                          ", which stays a call (it is recursive)" if own
+                                          else "")
         from ..custom import external_address, symbol_at
         addr = external_address(i)
         if addr is not None:
@@ -67,6 +70,10 @@ def call_help(i: Instruction) -> str:
         return ("the module only declares it: link the module that defines it into this one "
                 "(llvm-link); rustc shares Vec's code with its standard library at opt-level 0 "
                 "and 1 — compile at opt-level 2 or 3, or with -Z share-generics=no")
+    if re.fullmatch(r".*\.zy\d+", i.callee_name or ""):
+        return ("zymase inlines the functions of a foreign module; a recursive one stays a "
+                "call, which it differentiates only in Numba code: write the recursion as a "
+                "loop")
     return "give the callee a custom derivative or mark it inactive with zymase.inactive"
 
 
