@@ -318,6 +318,9 @@ def test_cpp_kernels(x):
     assert springs(x, 1.3) == pytest.approx(want, rel=1e-14)
     check_grads(springs, (x, 1.3))
     check_grads(vectors, (x,))
+    statics = zymase.llvm_function(path, "double statics(const double x[n], long n)")
+    assert statics(x) == pytest.approx(2 * np.sqrt(3) * np.sum(np.sin(x)), rel=1e-14)
+    assert np.allclose(zymase.grad(statics)(x), 2 * np.sqrt(3) * np.cos(x), rtol=1e-14)
 
 
 def test_the_c_abi_route_reads_O0_and_exceptions(x):

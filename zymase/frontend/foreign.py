@@ -25,8 +25,9 @@ Two audiences:
     modules of the process): two modules that both define ``energy`` never collide;
   - every function the module declares must resolve when the JIT links it, or a call would
     jump to address 0.  Declarations resolve to the process (libm, libc), to zymase's runtime
-    (``RUNTIME``: Rust's allocator entry points ``__rust_alloc`` & co. and, where the process
-    has no C++ runtime, ``operator new``/``delete``, all on top of malloc/free), or else to a
+    (``_RUNTIME_IR``: Rust's allocator entry points ``__rust_alloc`` & co. and, where the
+    process has no C++ runtime, ``operator new``/``delete`` on top of malloc/free, and the
+    guards of C++ function-local statics), or else to a
     *stub* defined in the module: it prints which function was missing (for a Rust bounds
     check also the index and the length) to stderr and aborts.  The stub of an error path
     (a ``noreturn`` declaration, or a panic, ``handle_error``, ``__cxa_throw`` and the like
@@ -111,7 +112,8 @@ def _jit_text(text: str) -> str:
     """Drop what ties the text to another target or another link (see the module docstring)."""
     text = re.sub(r"^target (datalayout|triple) = .*$", "", text, flags=re.M)
     text = re.sub(r'^\$[^\n=]+ = comdat \w+$', "", text, flags=re.M)
-    text = re.sub(r"^((?:define|@)[^\n]*?) comdat(?:\(\$[^)]*\))?", r"\1", text, flags=re.M)
+    text = re.sub(r"^(@[^\n]*?),\s*comdat(?:\(\$[^)]*\))?", r"\1", text, flags=re.M)
+    text = re.sub(r"^(define[^\n]*?) comdat(?:\(\$[^)]*\))?", r"\1", text, flags=re.M)
     text = re.sub(r' "(target-cpu|target-features|tune-cpu)"="[^"]*"', "", text)
     m = re.search(r"^!llvm\.module\.flags = !\{(.*)\}$", text, flags=re.M)
     if m:
@@ -129,7 +131,11 @@ _CXX_ALLOC = {"_Znwm": "new", "_Znam": "new", "_ZdlPv": "delete", "_ZdaPv": "del
               "_ZdlPvm": "delete", "_ZdaPvm": "delete",
               "_ZnwmSt11align_val_t": "new_aligned", "_ZnamSt11align_val_t": "new_aligned",
               "_ZdlPvSt11align_val_t": "delete", "_ZdaPvSt11align_val_t": "delete",
-              "_ZdlPvmSt11align_val_t": "delete", "_ZdaPvmSt11align_val_t": "delete"}
+              "_ZdlPvmSt11align_val_t": "delete", "_ZdaPvmSt11align_val_t": "delete",
+              # function-local statics: initialised once (not thread-safe: the calls run
+              # under the GIL unless the caller releases it), destructors never registered
+              "__cxa_guard_acquire": "guard_acquire", "__cxa_guard_release": "guard_release",
+              "__cxa_guard_abort": "guard_abort", "__cxa_atexit": "atexit"}
 
 # zymase's runtime: Rust's allocator entry points on malloc/free (Rust's System allocator does
 # the same), and operator new/delete for a process without a C++ runtime.  Compiled once and
@@ -229,6 +235,26 @@ oom:
   unreachable
 ok:
   ret ptr %p
+}
+
+define i32 @zymase.rt.guard_acquire(ptr %g) {
+  %b = load i8, ptr %g
+  %todo = icmp eq i8 %b, 0
+  %r = zext i1 %todo to i32
+  ret i32 %r
+}
+
+define void @zymase.rt.guard_release(ptr %g) {
+  store i8 1, ptr %g
+  ret void
+}
+
+define void @zymase.rt.guard_abort(ptr %g) {
+  ret void
+}
+
+define i32 @zymase.rt.atexit(ptr %f, ptr %arg, ptr %dso) {
+  ret i32 0
 }
 
 define void @zymase.rt.delete(ptr %p) {
@@ -362,7 +388,8 @@ class ForeignModule:
         data = []
         for g in mod.global_variables:
             if g.is_declaration and not llvm.address_of_symbol(g.name):
-                if rust_allocator(g.name) is not None:   # older rustc: a global i8 marker
+                if rust_allocator(g.name) is not None or g.name == "__dso_handle":
+                    # older rustc's marker (a global i8); C++'s handle of static destructors
                     self.runtime[g.name] = "marker"
                     continue
                 # type descriptors and vtables of C++ exceptions (only a throw reads them),

@@ -213,19 +213,28 @@ class FunctionParser:
                 if not tk.accept(","):
                     break
             return Instruction(op, ty, ops, flags=flags, blocks=blocks)
-        if op == "load" and tk.peek() != "atomic":
-            flags = self._flags(tk)
+        if op == "load":
+            # `load atomic T, ptr %p [syncscope(..)] acquire, align N`: the ordering stays in
+            # the tail (C++'s guarded statics read their guard this way)
+            atomic = tk.accept("atomic")
+            flags = ("atomic " if atomic else "") + self._flags(tk)
             ty = parse_type(tk)
             tk.expect(",")
             p = self.typed_value(tk)
             tail = self._rest(tk)
-            return Instruction(op, ty, [p], flags=flags, src_type=ty, tail=tail)
-        if op == "store" and tk.peek() != "atomic":
-            flags = self._flags(tk)
+            if tail and not tail.startswith(","):
+                tail = " " + tail       # an atomic ordering
+            return Instruction(op, ty, [p], flags=flags.strip(), src_type=ty, tail=tail)
+        if op == "store":
+            atomic = tk.accept("atomic")
+            flags = (("atomic " if atomic else "") + self._flags(tk)).strip()
             v = self.typed_value(tk)
             tk.expect(",")
             p = self.typed_value(tk)
-            return Instruction(op, VOID, [v, p], flags=flags, tail=self._rest(tk))
+            tail = self._rest(tk)
+            if tail and not tail.startswith(","):
+                tail = " " + tail
+            return Instruction(op, VOID, [v, p], flags=flags, tail=tail)
         if op == "getelementptr":
             flags = self._flags(tk)
             st = parse_type(tk)

@@ -1,5 +1,5 @@
 // C++ kernels for tests/lang/test_llvm_function.py: templates, a class, references,
-// new/delete, std::vector, and code that may throw (calls become invokes with cleanups).
+// new/delete, std::vector, statics, and code that may throw (invokes with cleanups).
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -11,6 +11,18 @@ struct Spring {
     double k, rest;
     double energy(const double &a, const double &b) const { return 0.5 * k * sq(a - b - rest); }
 };
+
+// a function-local static (initialised once, under a guard: __cxa_guard_acquire and an
+// atomic load) and a template's static member
+template <class T> struct Table { static T scale; };
+template <class T> T Table<T>::scale = T(2);
+static double coefficient() { static double c = std::sqrt(3.0); return c; }
+
+extern "C" double statics(const double *x, long n) {
+    double s = 0;
+    for (long i = 0; i < n; i++) s += Table<double>::scale * coefficient() * std::sin(x[i]);
+    return s;
+}
 
 // a chain of springs of stiffness k, through a temporary array made with new[]
 extern "C" double springs(const double *x, double k, long n) {
