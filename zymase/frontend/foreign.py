@@ -49,7 +49,7 @@ from typing import Dict, List, Optional, Tuple
 
 import llvmlite.binding as llvm
 
-from ..errors import UnsupportedError, unsupported
+from ..errors import unsupported
 from ..ir.demangle import demangle
 from ..rules.table import rust_allocator
 
@@ -94,13 +94,14 @@ def lower_invokes(mod: llvm.ModuleRef) -> None:
 
 
 def refuse_unwinding(text: str, name: str) -> None:
-    """After canonicalisation no ``invoke``/``landingpad`` may remain (an indirect invoke:
-    LLVM cannot prove its callee nounwind)."""
+    """After ``lower_invokes`` and canonicalisation no exception-handling instruction may
+    remain (a ``catchswitch``/``cleanuppad`` of Windows-style EH, which lowerinvoke does not
+    touch): refuse one that does, by name."""
     m = re.search(r"^\s*(?:%\S+ = )?(invoke|landingpad|resume|catchswitch|cleanuppad)\b",
                   text, flags=re.M)
     if m:
-        raise unsupported(f"`{m.group(1)}` in @{name}: a call that may unwind (C++ exceptions, "
-                          f"Rust panic=unwind) through a function pointer",
+        raise unsupported(f"`{m.group(1)}` in @{name}: exception handling (C++ exceptions, "
+                          f"Rust panic=unwind) that zymase could not lower to plain calls",
                           help="compile with -fno-exceptions (C++) or -C panic=abort (Rust)")
 
 

@@ -42,9 +42,8 @@ import numpy as np
 from numba.core import cgutils, types
 from numba.extending import intrinsic, typeof_impl
 
-from ..errors import ZymaseError
 from . import foreign
-from .prototype import Param, Prototype, SignatureError, parse_prototype
+from .prototype import Prototype, SignatureError, parse_prototype
 
 
 class ForeignCodeWarning(UserWarning):

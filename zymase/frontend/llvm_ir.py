@@ -49,6 +49,14 @@ As C code calls it (width 1):
 (``df`` above returns ``void``: ``f`` has no Active float parameter; its gradient lands in
 ``dx``.)  ``differentiate_ll`` returns the module text with the derivative under ``name``
 (default ``<function>.zymase.<mode>``).
+
+Any compiler's output is accepted (``foreign.py``): clang -O0 and rustc opt-level 0 (their
+``optnone``/``noinline`` are dropped on the copy that is differentiated), C++ exceptions and
+Rust's panic=unwind (``invoke`` is lowered to ``call``: landing pads never reach the
+derivative), Rust's allocator and C++'s ``new``/``delete`` (allocations with shadows), panics
+and other ``noreturn`` calls (inactive).  The derivative calls what the primal called: link it
+with the same runtime (libstdc++, Rust's std) as the primal.  For calling such functions from
+Python, see ``llvm_function.py``.
 """
 from __future__ import annotations
 
