@@ -10,6 +10,7 @@ so a compiled caller calls the derivative directly.
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Sequence, Tuple
 
@@ -76,6 +77,9 @@ class Derivative:
         # (forward over reverse for Hessians, forward over forward, …)
         self.inner = fn if isinstance(fn, Derivative) else None
         self.dispatcher = self.inner.dispatcher if self.inner else as_dispatcher(fn)
+        # an object standing for a compiled function (zymase.llvm_function): pickled as itself
+        self._source = fn if self.inner is None and hasattr(fn, "__zymase_dispatcher__") \
+            else None
         self.py_func = self.dispatcher.py_func
         self.mode = mode
         self.activities = tuple(activities)
@@ -389,8 +393,10 @@ class Derivative:
             # code that calls a C function by its address (ctypes/cffi) is valid in this
             # process only: libraries load elsewhere next time, so it is never cached (SciPy's
             # special functions are called by symbol and rebound on load)
+            # (an address in the first page is a sentinel, not a library's: Rust's dangling
+            # pointer of an empty Vec)
             if disk_key and "numba.dynamic.globals." not in final \
-                    and "inttoptr (i64 " not in final:
+                    and not re.search(r"inttoptr \(i64 \d{5,}", final):
                 diskcache.store(disk_key, final, restype, symbol)
         out = (restype(*argtypes), lib, symbol)
         builds[key] = out
@@ -433,7 +439,7 @@ class Derivative:
         return len(self._state.builds)
 
     def __reduce__(self):
-        fn = self.inner if self.inner is not None else self.dispatcher
+        fn = self.inner if self.inner is not None else self._source or self.dispatcher
         from . import __version__
         return (_rebuild_derivative, (fn, self.mode.value, tuple(a.name for a in self.activities),
                                       None if self.ret is None else self.ret.name, self.width,

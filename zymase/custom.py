@@ -40,8 +40,8 @@ _dispatchers: Dict[int, "CustomFunction"] = {}
 
 def _address(obj) -> Optional[int]:
     """Entry address of a ctypes or cffi function object; None for anything else."""
-    if isinstance(obj, CustomFunction):
-        return None
+    if isinstance(obj, (CustomFunction, str, bytes)):
+        return None     # cffi would parse a string as a C type (and raise on most)
     if isinstance(obj, ctypes._CFuncPtr):
         return ctypes.cast(obj, ctypes.c_void_p).value
     from numba.core.typing import cffi_utils

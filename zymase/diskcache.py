@@ -99,6 +99,10 @@ def _fingerprint(obj, h, seen: set, depth: int = 0) -> None:
         h.update(b"<seen>")
         return
     seen.add(id(obj))
+    own = getattr(obj, "__zymase_fingerprint__", None)
+    if isinstance(own, str):        # an object that says what it compiles to (llvm_function)
+        h.update(f"own:{own};".encode())
+        return
     from .custom import CustomFunction
     if getattr(type(obj), "fingerprint_kind", None) == "derivative":
         h.update(("derivative:" + describe(obj)).encode())

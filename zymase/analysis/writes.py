@@ -71,8 +71,9 @@ def written_pointers(i: Instruction, frees_write: bool = False) -> Optional[List
 
 def _fresh(fn: Function, types: TypeResults) -> Set[Value]:
     allocs = {i for i in fn.instructions() if i.opcode == "call" and (
-        (i.callee_name or "") in table.ALLOCATORS or (i.callee_name or "") in table.C_MALLOCS
-        or (i.callee_name or "") == table.C_REALLOC)}
+        (i.callee_name or "") in table.ALLOCATORS
+        or table.raw_allocator(i.callee_name or "") is not None
+        or table.raw_realloc(i.callee_name or "") is not None)}
     fresh: Set[Value] = {i for i in fn.instructions() if i.opcode == "alloca"} | allocs
     for i in fn.instructions():
         if i.opcode == "load" and i.type.is_pointer:

@@ -49,6 +49,14 @@ As C code calls it (width 1):
 (``df`` above returns ``void``: ``f`` has no Active float parameter; its gradient lands in
 ``dx``.)  ``differentiate_ll`` returns the module text with the derivative under ``name``
 (default ``<function>.zymase.<mode>``).
+
+Any compiler's output is accepted (``foreign.py``): clang -O0 and rustc opt-level 0 (their
+``optnone``/``noinline`` are dropped on the copy that is differentiated), C++ exceptions and
+Rust's panic=unwind (``invoke`` is lowered to ``call``: landing pads never reach the
+derivative), Rust's allocator and C++'s ``new``/``delete`` (allocations with shadows), panics
+and other ``noreturn`` calls (inactive).  The derivative calls what the primal called: link it
+with the same runtime (libstdc++, Rust's std) as the primal.  For calling such functions from
+Python, see ``llvm_function.py``.
 """
 from __future__ import annotations
 
@@ -159,11 +167,18 @@ def prepare_ll(text: str, name: str, inactive: frozenset = frozenset(),
                protect: frozenset = frozenset(),
                also_keep: frozenset = frozenset()) -> Tuple[Module, Function]:
     """Canonicalise ``text`` around function ``name`` and read it into the IR model.
-    Functions named in ``inactive`` stay calls (not inlined) that carry no derivative."""
+
+    What any compiler's module needs first (``foreign.py``): ``optnone``/``noinline`` go
+    (clang -O0, rustc opt-level 0), and ``invoke`` becomes ``call`` so that landing pads,
+    cleanups and ``resume`` never reach the derivative.  Functions named in ``inactive`` stay
+    calls (not inlined) that carry no derivative; those in ``protect`` stay calls (a rule of
+    their own); those in ``also_keep`` stay in the module (functions the derivative calls)."""
     import llvmlite.binding as llvm
     from ..ir.parser import parse_module
     from ..llvm import pipelines
-    mod = pipelines.parse(text)
+    from .foreign import for_differentiation, lower_invokes, refuse_unwinding
+    mod = pipelines.parse(for_differentiation(text))
+    lower_invokes(mod)
     defined = {f.name: f for f in mod.functions if not f.is_declaration}
     if name not in defined:
         found = ", ".join(sorted(defined)) or "none"
@@ -172,8 +187,10 @@ def prepare_ll(text: str, name: str, inactive: frozenset = frozenset(),
     if defined[name].linkage in (llvm.Linkage.internal, llvm.Linkage.private):
         defined[name].linkage = llvm.Linkage.external   # canonicalise keeps it by name
     pipelines.canonicalise(mod, name, protect=frozenset(inactive) | frozenset(protect),
-                           also_keep=frozenset(also_keep))
-    module = parse_module(str(mod))
+                           also_keep=frozenset(also_keep), thread_jumps=True)
+    out = str(mod)
+    refuse_unwinding(out, name)
+    module = parse_module(out)
     if inactive:
         from ..rules.calls import INACTIVE_FUNCTIONS
         module.__dict__[INACTIVE_FUNCTIONS] = frozenset(inactive)
@@ -202,13 +219,12 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
     extra, rules, registered, partial_fns = custom_rules_of(text)
     module, primal = prepare_ll(text + extra, name, inactive, registered, partial_fns)
     from ..transforms.scalarize import scalarize_module
+    # before the recursion rewrite reads the callees' parameter types (differentiate scalarises
+    # again, for the Numba route; a scalar function is left as it is)
     scalarize_module(module, primal)
     with custom_rules(rules):
         from .c_calls import status_convention
         status_convention(module, primal)
-        if mode is A.Mode.REVERSE:
-            from ..transforms.realloc import lower_realloc
-            lower_realloc(module, primal)
         acts = tuple(activities) if activities is not None else default_activities(primal, mode)
         sig = c_signature(primal, acts, mode, ret, width)
         symbol = symbol or f"{name}.zymase.{mode.value}"

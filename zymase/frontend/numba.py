@@ -155,9 +155,14 @@ class FrontendResult:
     dispatcher: object
     source: Tuple[str, int]    # file, first line
     line_info: bool = True     # compiled with debug line tables (errors quote source lines)
+    foreign: bool = False      # it calls into a module of another compiler (llvm_function)
 
 
 def as_dispatcher(fn):
+    # objects that stand for a compiled function (zymase.llvm_function) name their dispatcher
+    inner = getattr(fn, "__zymase_dispatcher__", None)
+    if inner is not None:
+        return inner
     if isinstance(fn, numba.core.dispatcher.Dispatcher):
         return fn
     if callable(fn) and hasattr(fn, "__code__"):
@@ -279,6 +284,7 @@ def _result(disp, cres, argtypes, line_info: bool) -> FrontendResult:
     texts: List[str] = []
     seen: set = set()
     _library_modules(cres.library, seen, texts)
+    foreign = any(t.startswith("; zymase foreign module") for t in texts)
     if any(".numba.unresolved$" in t for t in texts):
         _unresolved_libraries(cres, texts, seen)
     from ..custom import remember_external_functions
@@ -290,7 +296,7 @@ def _result(disp, cres, argtypes, line_info: bool) -> FrontendResult:
     return FrontendResult(cres.fndesc.llvm_func_name, str(module),
                           describe_args(argtypes, names, cres.signature.return_type),
                           cres.signature, disp.py_func, disp, (code.co_filename, code.co_firstlineno),
-                          line_info)
+                          line_info, foreign)
 
 
 def link_texts(texts: Sequence[str]) -> llvm.ModuleRef:

@@ -80,11 +80,18 @@ class FunctionParser:
             tk.next()
             return GlobalRef(unquote(t), ty)
         start = tk.i
+        first = tk.peek()
         tk.skip_balanced()
-        # constant expressions: `getelementptr inbounds (…)`, `splat (…)`
-        while tk.peek() in ("(",) or (tk.kind() == "word" and tk.toks[tk.i - 1][1] in _CONST_WORDS
-                                      and tk.peek() in ("inbounds", "nuw", "nusw")):
-            tk.skip_balanced()
+        # constant expressions: `getelementptr inbounds nuw inrange(-16, 24) (…)`, `splat (…)`
+        while True:
+            if tk.peek() == "(":
+                tk.skip_balanced()
+            elif first in _CONST_WORDS and tk.kind() == "word" and \
+                    tk.peek() in ("inbounds", "nuw", "nusw", "inrange"):
+                if tk.next() == "inrange" and tk.peek() == "(":
+                    tk.skip_balanced()
+            else:
+                break
         return Constant(ty, tk.span(start, tk.i))
 
     def metadata_operand(self, tk: Tokens) -> Value:
@@ -206,19 +213,28 @@ class FunctionParser:
                 if not tk.accept(","):
                     break
             return Instruction(op, ty, ops, flags=flags, blocks=blocks)
-        if op == "load" and tk.peek() != "atomic":
-            flags = self._flags(tk)
+        if op == "load":
+            # `load atomic T, ptr %p [syncscope(..)] acquire, align N`: the ordering stays in
+            # the tail (C++'s guarded statics read their guard this way)
+            atomic = tk.accept("atomic")
+            flags = ("atomic " if atomic else "") + self._flags(tk)
             ty = parse_type(tk)
             tk.expect(",")
             p = self.typed_value(tk)
             tail = self._rest(tk)
-            return Instruction(op, ty, [p], flags=flags, src_type=ty, tail=tail)
-        if op == "store" and tk.peek() != "atomic":
-            flags = self._flags(tk)
+            if tail and not tail.startswith(","):
+                tail = " " + tail       # an atomic ordering
+            return Instruction(op, ty, [p], flags=flags.strip(), src_type=ty, tail=tail)
+        if op == "store":
+            atomic = tk.accept("atomic")
+            flags = (("atomic " if atomic else "") + self._flags(tk)).strip()
             v = self.typed_value(tk)
             tk.expect(",")
             p = self.typed_value(tk)
-            return Instruction(op, VOID, [v, p], flags=flags, tail=self._rest(tk))
+            tail = self._rest(tk)
+            if tail and not tail.startswith(","):
+                tail = " " + tail
+            return Instruction(op, VOID, [v, p], flags=flags, tail=tail)
         if op == "getelementptr":
             flags = self._flags(tk)
             st = parse_type(tk)
@@ -336,6 +352,17 @@ class FunctionParser:
         if fnty is None:
             fnty = FunctionType(rty, tuple(a.type for a in args))
         tail = self._rest(tk)
+        bundles = re.search(r'\[\s*"[^\n]*\]\s*$', tail)
+        if bundles:
+            # operand bundles: an assume's (alignment or non-null facts, which inlining
+            # leaves behind) are hints and go; any other call's would need its operands
+            # modelled
+            if getattr(callee, "name", None) == "llvm.assume":
+                tail = tail[:bundles.start()].rstrip()
+            else:
+                from ..errors import unsupported
+                raise unsupported(f"a call with operand bundles ({bundles.group().strip()}) "
+                                  f"to {callee.ref()}")
         inst = Instruction("call", fnty.ret, args, flags=flags, callee=callee, fnty=fnty, tail=tail)
         inst.meta = {"pre": " ".join(pre), "arg_attrs": arg_attrs}
         return inst

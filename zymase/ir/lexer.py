@@ -13,8 +13,10 @@ never mistaken for a signature.
 """
 from __future__ import annotations
 
+import contextlib
 import re
-from typing import List, Tuple
+import threading
+from typing import Dict, List, Tuple
 
 from .types import (LABEL, METADATA, TOKEN, VOID, ArrayType, FloatType, FunctionType, IntType,
                     PointerType, StructType, Type, VectorType)
@@ -114,6 +116,46 @@ class Tokens:
                     depth -= 1
 
 
+# identified struct types (``%struct.V = type { ptr, i64 }``) of the module being read: each
+# is read as its literal body, so the model only ever sees structural types (LLVM accepts a
+# literal struct wherever the names were; globals, kept verbatim, keep the names, whose
+# definitions stay in the module's header)
+_named = threading.local()
+
+
+@contextlib.contextmanager
+def named_types(bodies: Dict[str, str]):
+    """Resolve ``%name`` types from ``bodies`` (token → the text after ``type``) while
+    reading one module."""
+    old = getattr(_named, "table", None)
+    _named.table = {"bodies": bodies, "types": {}}
+    try:
+        yield
+    finally:
+        _named.table = old
+
+
+def _named_type(tok: str) -> Type:
+    table = getattr(_named, "table", None)
+    if table is None or tok not in table["bodies"]:
+        raise ParseError(f"unknown type {tok!r}")
+    types = table["types"]
+    if tok not in types:
+        body = table["bodies"][tok].strip()
+        if body == "opaque":
+            raise ParseError(f"a value of the opaque type {tok}")
+        types[tok] = None            # (with opaque pointers no struct contains itself)
+        types[tok] = parse_type(Tokens(body))
+    if types[tok] is None:
+        raise ParseError(f"the type {tok} contains itself")
+    return types[tok]
+
+
+def _is_named_type(tok) -> bool:
+    table = getattr(_named, "table", None)
+    return table is not None and tok in table["bodies"]
+
+
 def _struct_elements(tk: Tokens) -> tuple:
     """The element types of ``{ T, T, ... }`` after its ``{``, through its ``}``."""
     elems = []
@@ -165,6 +207,8 @@ def parse_type(tk: Tokens) -> Type:
         ty = METADATA
     elif t == "token":
         ty = TOKEN
+    elif _is_named_type(t):
+        ty = _named_type(t)
     else:
         raise ParseError(f"unknown type {t!r} in: {tk.text.strip()}")
     # function type (only in varargs call sites and declarations of pointers to functions)
@@ -193,4 +237,4 @@ def is_type_start(tk: Tokens) -> bool:
     if t is None:
         return False
     return (t in ("{", "[", "<", "ptr", "void", "label", "metadata", "token") or t in _FLOAT_KINDS
-            or re.fullmatch(r"i\d+", t) is not None)
+            or re.fullmatch(r"i\d+", t) is not None or _is_named_type(t))

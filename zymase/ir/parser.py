@@ -5,6 +5,9 @@ definitions, attribute groups, metadata).  Globals, attribute groups and header 
 kept as text; declarations and definitions are read into ``Function`` objects (headers here,
 bodies by ``function_parser.FunctionParser``, tokens and types by ``lexer``).
 
+Identified struct types (``%struct.V = type {...}``) are read as their literal bodies
+(``lexer.named_types``) and their definitions kept in the header for the verbatim globals.
+
 Metadata: every ``!N = ...`` line is indexed first, because instructions refer to nodes
 defined after the function.  The module keeps no metadata by default (it is not printed
 back: the derivative is a new function, and stale scopes would not verify); only nodes that
@@ -20,7 +23,7 @@ import re
 from typing import Dict, Optional, Tuple
 
 from .function_parser import FunctionParser
-from .lexer import ParseError, Tokens, is_type_start, parse_type, unquote
+from .lexer import ParseError, Tokens, is_type_start, named_types, parse_type, unquote
 from .types import FunctionType
 from .values import Argument, Function, Module
 
@@ -87,10 +90,18 @@ class ModuleParser:
     # -- top level --------------------------------------------------------------------
     def parse(self) -> Module:
         lines = self.text.splitlines()
+        types = {}
         for ln in lines:
             m = re.match(r"^(![0-9]+)\s*=\s*(.*)$", ln)
             if m:
                 self.md_lines[m.group(1)] = m.group(2)
+            m = re.match(r'^(%(?:"(?:[^"\\]|\\.)*"|[-a-zA-Z$._0-9]+)) = type (.*)$', ln)
+            if m:
+                types[m.group(1)] = m.group(2)
+        with named_types(types):
+            return self._parse(lines)
+
+    def _parse(self, lines) -> Module:
         i = 0
         mod = self.module
         while i < len(lines):
@@ -118,8 +129,8 @@ class ModuleParser:
                 FunctionParser(self, fn).body(body)
                 mod.add_function(fn)
                 i = j
-            elif s.startswith("$") or s.startswith("module asm"):
-                mod.header.append(s)
+            elif s.startswith("$") or s.startswith("module asm") or s.startswith("%"):
+                mod.header.append(s)    # comdats, inline asm, named struct types
             else:
                 raise ParseError(f"unexpected top-level line: {s[:120]}")
             i += 1
@@ -179,59 +190,8 @@ class ModuleParser:
         return fn
 
 
-_TYPE_DEF = re.compile(r'^(%(?:"[^"]*"|[-\w.$]+)) = type (.*)$', re.M)
-_LOCAL_NAME = r'%(?:"[^"]*"|[-\w.$]+)'
-
-
-def inline_named_types(text: str) -> str:
-    """Replace identified struct types (clang's ``%struct.Body``, rustc's
-    ``%"core::fmt::Arguments"``) by their literal bodies and drop their definitions.
-
-    The IR model has structural types only.  With opaque pointers an identified type can no
-    longer contain itself, so the substitution terminates; it changes no layout (an
-    identified and a literal struct with the same body are laid out alike), and a ``packed``
-    body keeps its ``<{ }>`` spelling.  An opaque type (``type opaque``) has no body and is
-    never loaded, stored or allocated in valid IR; it stays a named reference, which the
-    reader then refuses by name if it is used."""
-    defs = {m.group(1): m.group(2).strip() for m in _TYPE_DEF.finditer(text)}
-    if not defs:
-        return text
-    pattern = re.compile(_LOCAL_NAME + r"(?![-\w.$])")
-    resolved: dict = {}
-
-    def resolve(name: str, depth: int = 0) -> str:
-        if name in resolved:
-            return resolved[name]
-        body = defs[name]
-        if body == "opaque" or depth > 64:
-            return name
-        out = pattern.sub(lambda m: resolve(m.group(0), depth + 1)
-                          if m.group(0) in defs else m.group(0), body)
-        resolved[name] = out
-        return out
-
-    for name in defs:
-        resolve(name)
-    body = _TYPE_DEF.sub(lambda m: "" if m.group(2).strip() != "opaque" else m.group(0), text)
-
-    def sub(m):
-        name = m.group(0)
-        if name in resolved and resolved[name] != name:
-            # a local value that happens to share a type's name is followed by ` =` or used
-            # as an operand after a type; a type reference is what the definition named
-            return resolved[name]
-        return name
-
-    out = []
-    for line in body.split("\n"):
-        if "%" in line and not line.lstrip().startswith((";", "!")):
-            line = pattern.sub(sub, line)
-        out.append(line)
-    return "\n".join(out)
-
-
 def parse_module(text: str) -> Module:
     try:
-        return ModuleParser(inline_named_types(text)).parse()
+        return ModuleParser(text).parse()
     except (IndexError, ValueError, KeyError) as e:
         raise ParseError(f"malformed LLVM IR ({type(e).__name__}: {e})") from None

@@ -55,7 +55,9 @@ def library_from_ir(name: str, text: str):
     lib._finalize_specific = lambda: None
     lib._codegen = _NoAddCodegen(lib._codegen)
     from ..rules.scipy_special import register_symbols
+    from ..frontend.foreign import register_runtime
     register_symbols(text)   # cached IR from another process: bind SciPy symbols here
+    register_runtime(text)   # and Rust's allocator, C++'s new/delete where foreign code uses them
     mod = llvm.parse_assembly(text)
     mod.verify()
     with global_compiler_lock:

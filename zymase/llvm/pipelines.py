@@ -37,20 +37,27 @@ def target_machine():
 
 
 def canonicalise(mod: llvm.ModuleRef, keep: str, protect=frozenset(),
-                 also_keep=frozenset()) -> llvm.ModuleRef:
+                 also_keep=frozenset(), thread_jumps: bool = False) -> llvm.ModuleRef:
     """Inline everything into ``keep`` and simplify; returns the same module.  Functions in
     ``protect`` (custom-derivative callees) stay out of line so their calls stay visible;
     those in ``also_keep`` (functions the derivative will call) stay as they are, canonicalised
-    too."""
+    too.
+
+    ``thread_jumps`` (code from other compilers): jump threading too.  Rust's allocation
+    paths merge a pointer (as an integer) and an error code in one SROA'd phi, then branch on
+    a flag phi; threading the flag's constant edges splits the merge, so the pointer phi has
+    only pointer incomings (``transforms/provenance.py`` recovers it)."""
     for fn in mod.functions:
         if (fn.name == keep or fn.name in also_keep) and not fn.is_declaration:
             fn.linkage = llvm.Linkage.external
         if fn.is_declaration or fn.name == keep or fn.name in also_keep:
             continue
         fn.linkage = llvm.Linkage.internal
-        if fn.name in protect or fn.name in ("NRT_incref", "NRT_decref"):
+        if fn.name in protect or fn.name in ("NRT_incref", "NRT_decref") \
+                or ".zymase.undefined." in fn.name:
             # custom-rule callees stay visible; refcount helpers stay calls so shadows can
-            # mirror them
+            # mirror them; so do the stubs of functions a foreign module does not define
+            # (frontend/foreign.py), whose calls must be refused by name
             fn.add_function_attribute("noinline")
         elif "noinline" not in str(list(fn.attributes)):
             fn.add_function_attribute("alwaysinline")
@@ -65,6 +72,9 @@ def canonicalise(mod: llvm.ModuleRef, keep: str, protect=frozenset(),
         pm.add_sroa_pass()
         pm.add_instruction_combine_pass()
         pm.add_simplify_cfg_pass()
+        if thread_jumps:
+            pm.add_jump_threading_pass()
+            pm.add_simplify_cfg_pass()
         pm.add_sroa_pass()
         pm.add_new_gvn_pass()
         pm.add_instruction_combine_pass()

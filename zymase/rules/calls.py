@@ -12,16 +12,18 @@ LAPACK         Numba's LAPACK entry points (``numba_xgesv``, ``numba_xxgetrf``, 
 BLAS_MATRIX    ``numba_xxgemv`` / ``numba_xxgemm``                                  linalg/blas.py
 BLAS_VECTOR    ``numba_xxdot`` / ``numba_xxnrm2``                                   linalg/blas.py
 ALLOCATOR      NRT MemInfo allocations (``table.ALLOCATORS``)                       table.py
-C_MALLOC       raw heap blocks (``malloc``, ``NRT_Allocate``)                       table.py
-C_REALLOC      ``realloc``
-C_FREE         ``free``, ``NRT_Free``
+C_MALLOC       raw heap blocks (``malloc``, ``calloc``, ``NRT_Allocate``, C++'s     table.py
+               ``new``, Rust's ``__rust_alloc``: ``table.raw_allocator``)
+C_REALLOC      ``realloc``, Rust's ``__rust_realloc``
+C_FREE         ``free``, ``NRT_Free``, C++'s ``delete``, ``__rust_dealloc``
 DEALLOCATOR    ``NRT_MemInfo_call_dtor``
 REFCOUNT       ``NRT_incref`` / ``NRT_decref``
 MEMINFO_DATA   MemInfo → data pointer
 MEMSET         ``llvm.memset.*``
 MEMCPY         ``llvm.memcpy.*``, ``llvm.memmove.*``
 MATH           a value rule of the derivative table (libm, intrinsics, SciPy)       table.py
-INACTIVE       calls that carry no derivative (``table.is_inactive_call``)         table.py
+INACTIVE       calls that carry no derivative (``table.is_inactive_call``), and any  table.py
+               ``noreturn`` call (an error path: a Rust panic, a C++ throw)
 UNKNOWN        anything else: a call through a pointer, an unknown function
 =============  ================================================================  ===========
 
@@ -102,7 +104,30 @@ def classify_call(i: Instruction, module: Optional[Module] = None) -> Kind:
     for kind, matches in _BY_NAME:
         if matches(name):
             return kind
+    if never_returns(i):
+        return Kind.INACTIVE
     return Kind.UNKNOWN
+
+
+def never_returns(i: Instruction) -> bool:
+    """The call is ``noreturn`` (its own attributes or its callee's): an error path of the
+    source language (a Rust panic, ``__cxa_throw``, ``abort``), which carries no derivative
+    and never reaches the adjoint sweep."""
+    words = (i.tail or "").split()
+    if "noreturn" in words:
+        return True
+    fn = i.block.function if i.block is not None else None
+    module = fn.module if fn is not None else None
+    if module is None:
+        return False
+    groups = [w for w in words if w.startswith("#")]
+    callee = module.functions.get(i.callee_name or "")
+    if callee is not None:
+        cw = (callee.attrs or "").split()
+        if "noreturn" in cw:
+            return True
+        groups += [w for w in cw if w.startswith("#")]
+    return any("noreturn" in module.attribute_groups.get(g, "").split() for g in groups)
 
 
 # library calls: one rule object per family answers everything about its calls
@@ -116,9 +141,9 @@ LIBRARY_RULES = {
 # the kinds recognised by the callee's name, in the order of the table above
 _BY_NAME = tuple((kind, rule.matches) for kind, rule in LIBRARY_RULES.items()) + (
     (Kind.ALLOCATOR, lambda n: n in table.ALLOCATORS),
-    (Kind.C_MALLOC, lambda n: n in table.C_MALLOCS),
-    (Kind.C_REALLOC, lambda n: n == table.C_REALLOC),
-    (Kind.C_FREE, lambda n: n in table.C_FREES),
+    (Kind.C_MALLOC, lambda n: table.raw_allocator(n) is not None),
+    (Kind.C_REALLOC, lambda n: table.raw_realloc(n) is not None),
+    (Kind.C_FREE, lambda n: table.raw_free(n)[0]),
     (Kind.DEALLOCATOR, lambda n: n in table.DEALLOCATORS),
     (Kind.REFCOUNT, lambda n: n in table.REFCOUNT),
     (Kind.MEMINFO_DATA, lambda n: n in table.MEMINFO_DATA),

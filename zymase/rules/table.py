@@ -370,6 +370,8 @@ INACTIVE_CALL_PATTERNS = [
 r"^numba_gil_", r"^Py", r"^numba_do_raise$", r"^numba_unpickle$",
     r"^NRT_Free$", r"^NRT_Allocate", r"^llvm\.stacksave", r"^llvm\.stackrestore",
     r"^llvm\.experimental\.noalias\.scope\.decl$",
+    # Rust's marker that a crate links the allocator shim
+    r"__rust_no_alloc_shim_is_unstable",
     # floating-point class tests (isnan/isinf folded by instcombine): a boolean result
     r"^llvm\.is\.fpclass\.",
     # reshape without a copy: integer shape/stride arithmetic on integer arrays
@@ -398,13 +400,84 @@ MEMINFO_DATA_OFFSET = 24
 # shadows a second time).
 DTOR_ALLOCATORS = {"NRT_MemInfo_alloc_dtor", "NRT_MemInfo_alloc_dtor_safe"}
 DEALLOCATORS = {"NRT_MemInfo_call_dtor"}
-# C heap functions (the reverse-mode tape uses them): shadowed like NRT allocations when a
-# derivative is differentiated again
-C_MALLOC, C_REALLOC, C_FREE = "malloc", "realloc", "free"
-# raw heap blocks without a MemInfo, and what frees each: C's (a tape) and Numba's
-# (NRT_Allocate: the temporary of an overlap-safe slice copy ``y[:] = x``)
-C_MALLOCS = {"malloc": "free", "NRT_Allocate": "NRT_Free"}
-C_FREES = {"free", "NRT_Free"}
+# Raw heap blocks without a MemInfo: the C heap (a reverse-mode tape, C code), Numba's
+# NRT_Allocate (the temporary of an overlap-safe slice copy ``y[:] = x``), C++'s operator new
+# and Rust's allocator (foreign code).  Forward mode shadows a block with the same call (so
+# the primal's own free, mirrored, releases it); reverse mode with ``malloc`` of the same size,
+# freed after the sweep.
+@dataclass(frozen=True)
+class RawAllocator:
+    size: Tuple[int, ...]          # the operands whose product is the block's size in bytes
+    free: str                      # what releases a block (forward mode's shadows)
+    zeroed: bool = False           # the block arrives zeroed
+
+
+@dataclass(frozen=True)
+class RawRealloc:
+    size: int                      # the operand holding the new size
+    old_size: Optional[int] = None  # the operand holding the old size (Rust's), if any
+
+
+C_MALLOCS = {
+    "malloc": RawAllocator((0,), "free"),
+    "calloc": RawAllocator((0, 1), "free", True),
+    "aligned_alloc": RawAllocator((1,), "free"),
+    "NRT_Allocate": RawAllocator((0,), "NRT_Free"),
+    "_Znwm": RawAllocator((0,), "_ZdlPv"), "_Znam": RawAllocator((0,), "_ZdaPv"),
+    "_ZnwmSt11align_val_t": RawAllocator((0,), "_ZdlPvSt11align_val_t"),
+    "_ZnamSt11align_val_t": RawAllocator((0,), "_ZdaPvSt11align_val_t"),
+}
+# frees: the operand holding the block's size, where the function takes one
+C_FREES = {"free": None, "NRT_Free": None, "_ZdlPv": None, "_ZdaPv": None, "_ZdlPvm": 1,
+           "_ZdaPvm": 1, "_ZdlPvSt11align_val_t": None, "_ZdaPvSt11align_val_t": None,
+           "_ZdlPvmSt11align_val_t": 1, "_ZdaPvmSt11align_val_t": 1}
+C_REALLOCS = {"realloc": RawRealloc(1)}
+
+# Rust's allocator entry points (rustc >= 1.8x mangles them as ``__rustc::__rust_alloc``, v0:
+# ``_RNvCs<hash>_7___rustc12___rust_alloc``; older ones are plain ``__rust_alloc``)
+_RUST_ALLOC = re.compile(r"(?:^|[0-9]_)__rust_(alloc|alloc_zeroed|dealloc|realloc|"
+                         r"no_alloc_shim_is_unstable(?:_v2)?)$")
+
+
+def rust_allocator(name: str) -> Optional[str]:
+    """``alloc``, ``alloc_zeroed``, ``dealloc``, ``realloc`` or ``no_alloc_shim_is_unstable``
+    when ``name`` is one of Rust's allocator entry points (any mangling), else None."""
+    m = _RUST_ALLOC.search(name or "")
+    if m is None:
+        return None
+    return "no_alloc_shim_is_unstable" if m.group(1).startswith("no_alloc") else m.group(1)
+
+
+def raw_allocator(name: str) -> Optional[RawAllocator]:
+    """How the raw allocation function ``name`` sizes its block, else None."""
+    a = C_MALLOCS.get(name)
+    if a is not None:
+        return a
+    kind = rust_allocator(name)
+    if kind in ("alloc", "alloc_zeroed"):       # (size, align)
+        return RawAllocator((0,), name.replace("__rust_" + kind, "__rust_dealloc"),
+                            kind == "alloc_zeroed")
+    return None
+
+
+def raw_free(name: str) -> Tuple[bool, Optional[int]]:
+    """(whether ``name`` frees a raw block, the operand holding its size if it takes one)."""
+    if name in C_FREES:
+        return True, C_FREES[name]
+    if rust_allocator(name) == "dealloc":        # (ptr, size, align)
+        return True, 1
+    return False, None
+
+
+def raw_realloc(name: str) -> Optional[RawRealloc]:
+    r = C_REALLOCS.get(name)
+    if r is not None:
+        return r
+    if rust_allocator(name) == "realloc":        # (ptr, old size, align, new size)
+        return RawRealloc(3, 1)
+    return None
+
+
 # MemInfo -> its data pointer: the shadow is the same call on the shadow MemInfo
 MEMINFO_DATA = {"NRT_MemInfo_data_fast", "NRT_MemInfo_data"}
 # reference counting on MemInfos: mirrored on shadow MemInfos so shadows live as long as primals

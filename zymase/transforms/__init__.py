@@ -2,7 +2,9 @@
 
 ``differentiate(module, primal, sig, name)`` builds the derivative that the signature
 (``signature.DerivSignature``, made by a front end) describes and returns a
-``signature.DerivResult``; forward.py and reverse.py hold the two modes.
+``signature.DerivResult``; forward.py and reverse.py hold the two modes.  Before either runs,
+two rewrites put code from other compilers in the form they expect (``scalarize.py``: vector
+code lane by lane; ``provenance.py``: pointers that travel as integers).
 """
 from __future__ import annotations
 
@@ -11,6 +13,12 @@ def differentiate(module, primal, sig, name: str, tape_counter=None):
     """The derivative of ``primal`` (a function of ``module``) that ``sig`` describes, built
     in ``module`` under ``name``; the primal stays in the module."""
     from ..activities import Mode
+    from .provenance import recover_pointers
+    from .scalarize import scalarize_module
+    # code from other compilers: vector code lane by lane (fully scalar code is untouched),
+    # pointers carried as integers
+    scalarize_module(module, primal)
+    recover_pointers(primal)
     if sig.mode is Mode.FORWARD:
         from .forward import forward_transform
         return forward_transform(module, primal, sig, name)

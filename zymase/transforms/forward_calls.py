@@ -38,6 +38,7 @@ from .custom_calls import call_site, emit_rule_call
 from .forward_arrays import MI_DATA
 from .forward_layout import float_fields
 from .forward_visit import ForwardContext, tangent_sum
+from .shadows import call_help, raw_size
 from .shadows import NoInterleave, describe
 
 
@@ -82,18 +83,20 @@ class CallTangents:
             return
         if kind is Kind.C_MALLOC:
             if active:
-                sb.shadow[i] = sb.gather_lanes(b, [sb.zeroed_allocation(b, i, meminfo=False)
+                sb.shadow[i] = sb.gather_lanes(b, [sb.raw_shadow(b, i, reverse=False)
                                                    for _ in range(ctx.width)])
             return
         if kind is Kind.C_REALLOC:
+            # the grown part of a shadow is never read before the primal writes its part
+            # (which sets the tangent): no zeroing needed
             if active:
-                sb.shadow[i] = sb.gather_lanes(b, [b.call(name, i.fnty, [lane, ops[1]])
+                sb.shadow[i] = sb.gather_lanes(b, [b.call(name, i.fnty, [lane] + ops[1:])
                                                    for lane in sb.lanes(b, sb.sh(ops[0], b))])
             return
         if kind in (Kind.C_FREE, Kind.REFCOUNT, Kind.DEALLOCATOR):
             if ops[0] in act:
                 for lane in sb.lanes(b, sb.sh(ops[0], b)):
-                    b.call(name, i.fnty, [lane])
+                    b.call(name, i.fnty, [lane] + ops[1:])
             return
         if kind is Kind.MEMINFO_DATA:
             if active:
@@ -130,9 +133,7 @@ class CallTangents:
             return
         if active or any_active_op and (contains_float(i.type) or any(
                 contains_float(o.type) or o.type.is_pointer for o in ops if o in act)):
-            raise unsupported(describe(i), i.loc,
-                              help="give the callee a custom derivative or mark it inactive "
-                                   "with zymase.inactive")
+            raise unsupported(describe(i), i.loc, help=call_help(i))
 
     def library_call(self, rule, i: Instruction, b: Builder):
         """A BLAS/LAPACK call (``rules/call_rules.py``): the call stays and computes the
@@ -178,22 +179,33 @@ class CallTangents:
                 b.memset(sdata, 0, times_w(ops[0]))
                 sb.shadow[i] = c
             return True
+        def scaled(args, k):
+            """``args`` with operand ``k`` (a size) times N, in its own type."""
+            n = times_w(args[k])
+            args[k] = n if args[k].type == I64 else b.cast("trunc", n, args[k].type)
+            return args
+
         if kind is Kind.C_MALLOC:
             if active:
-                n = times_w(ops[0])
-                c = b.call(name, i.fnty, [n if ops[0].type == I64 else b.cast("trunc", n, ops[0].type)])
-                b.memset(c, 0, n)
+                alloc = table.raw_allocator(name)
+                c = b.call(name, i.fnty, scaled(list(ops), alloc.size[0]))
+                if not alloc.zeroed:
+                    b.memset(c, 0, times_w(raw_size(b, i)))
                 sb.shadow[i] = c
             return True
         if kind is Kind.C_REALLOC:
             if active:
-                n = times_w(ops[1])
-                sb.shadow[i] = b.call(name, i.fnty, [sb.sh(ops[0], b),
-                                                     n if ops[1].type == I64 else b.cast("trunc", n, ops[1].type)])
+                r = table.raw_realloc(name)
+                args = scaled([sb.sh(ops[0], b)] + list(ops[1:]), r.size)
+                if r.old_size is not None:
+                    args = scaled(args, r.old_size)
+                sb.shadow[i] = b.call(name, i.fnty, args)
             return True
         if kind in (Kind.C_FREE, Kind.REFCOUNT, Kind.DEALLOCATOR):
             if ops[0] in act:
-                b.call(name, i.fnty, [sb.sh(ops[0], b)])
+                args = [sb.sh(ops[0], b)] + list(ops[1:])
+                size = table.raw_free(name)[1] if kind is Kind.C_FREE else None
+                b.call(name, i.fnty, scaled(args, size) if size is not None else args)
             return True
         if kind is Kind.MEMINFO_DATA:
             if active:

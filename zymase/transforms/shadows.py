@@ -11,7 +11,8 @@ accumulates into them.  Both build them with the rules here:
   once every block is done (``ShadowBuilder.phi`` / ``fill_phis``);
 * a pointer loaded from active memory has as shadow the pointer loaded from shadow memory;
 * fresh memory gets fresh zeroed shadow memory: an alloca a zeroed alloca, an NRT allocation a
-  second MemInfo whose data is zeroed, a ``malloc`` a zeroed block (``zeroed_allocation``).
+  second MemInfo whose data is zeroed (``zeroed_allocation``), a raw block (``malloc``,
+  ``calloc``, C++'s ``new``, Rust's ``__rust_alloc``) a zeroed block (``raw_shadow``).
 
 Width N: ``ShadowBuilder`` knows the two layouts of shadow memory forward mode can use (see
 transforms/forward_layout.py): lanes of pointers (a shadow is an ``<N x ptr>``, accesses are
@@ -40,7 +41,17 @@ def describe(i: Instruction) -> str:
     """How an error message names instruction ``i``."""
     if i.opcode == "call":
         if i.callee_name:
-            return f"a call to {i.callee_name}"
+            from ..ir.demangle import demangle
+            name = i.callee_name
+            m = re.fullmatch(r"(.*)\.zymase\.(?:undefined|missing)\.zy\d+", name)
+            own = re.fullmatch(r"(.*)\.zy\d+", name) if m is None else None
+            if m or own:    # a stub, or a function of a foreign module (frontend/foreign.py)
+                name = (m or own).group(1)
+            readable = demangle(name)
+            what = f"`{readable}` ({name})" if readable != name else name
+            return f"a call to {what}" + (", which its module does not define" if m else
+                                          ", which stays a call (it is recursive)" if own
+                                          else "")
         from ..custom import external_address, symbol_at
         addr = external_address(i)
         if addr is not None:
@@ -51,6 +62,19 @@ def describe(i: Instruction) -> str:
                     if name else f"a call to an external C function at {addr:#x} (ctypes/cffi)")
         return "a call through a function pointer"
     return f"the instruction `{i.opcode}`"
+
+
+def call_help(i: Instruction) -> str:
+    """The help line of a refused call ``i``."""
+    if ".zymase.undefined." in (i.callee_name or ""):
+        return ("the module only declares it: link the module that defines it into this one "
+                "(llvm-link); rustc shares Vec's code with its standard library at opt-level 0 "
+                "and 1 — compile at opt-level 2 or 3, or with -Z share-generics=no")
+    if re.fullmatch(r".*\.zy\d+", i.callee_name or ""):
+        return ("zymase inlines the functions of a foreign module; a recursive one stays a "
+                "call, which it differentiates only in Numba code: write the recursion as a "
+                "loop")
+    return "give the callee a custom derivative or mark it inactive with zymase.inactive"
 
 
 class NoInterleave(Exception):
@@ -103,9 +127,10 @@ class ShadowBuilder:
             if v.text in ("null", "zeroinitializer", "undef", "poison") or t.is_float:
                 return Constant(self.stype(t), "zeroinitializer" if self.width > 1 or not (t.is_float or t.is_pointer) else zero(t).text) \
                     if v.text != "undef" else undef(self.stype(t))
-            if t.is_pointer and read_only_data(self.module, v.text):
-                # exception descriptors and other constant data without floats: nothing
-                # can be written or differentiated through them, the shadow is the pointer
+            if t.is_pointer and (read_only_data(self.module, v.text) or sentinel_address(v.text)):
+                # exception descriptors and other constant data without floats, or an address
+                # in the first page (Rust's dangling pointer of an empty Vec): nothing can be
+                # written or differentiated through them, the shadow is the pointer
                 return v if self.width == 1 or self.interleaved else b.splat(v, self.width)
             raise unsupported(f"a derivative through the constant {v.text} of type {t}")
         if t.is_int:
@@ -247,6 +272,26 @@ class ShadowBuilder:
         b.memset(data, 0, i.operands[0])
         return c
 
+    def raw_shadow(self, b: Builder, i: Instruction, reverse: bool) -> Value:
+        """One lane's shadow of the raw allocation ``i`` (``table.raw_allocator``): forward
+        mode calls the same allocator again (the primal's free, mirrored, releases it);
+        reverse mode takes a ``malloc`` block of the same size (freed with ``free`` after the
+        sweep, whatever allocated the primal: Rust's and C++'s deallocators want sizes and
+        alignments the sweep's end no longer has).  The block is zeroed."""
+        name = i.callee_name or ""
+        alloc = table.raw_allocator(name)
+        n = raw_size(b, i)
+        if reverse and name != "NRT_Allocate":
+            c = b.call("malloc", FunctionType(PTR, (I64,)), [n])
+            b.memset(c, 0, n)
+            return c
+        c = i.clone()
+        c.name = None
+        b.emit(c)
+        if not alloc.zeroed:
+            b.memset(c, 0, n)
+        return c
+
     def zeroed_allocas(self, b: Builder, i: Instruction) -> Value:
         """The shadow of an alloca in lanes (or at width 1): a zeroed alloca of the same type
         per lane in the entry block, zeroed where the primal slot is created."""
@@ -255,6 +300,24 @@ class ShadowBuilder:
         for a in lanes:
             b.memset(a, 0, const_int(I64, alloc_size(i.src_type)))
         return self.gather_lanes(b, lanes)
+
+
+def raw_size(b: Builder, i: Instruction) -> Value:
+    """The size in bytes (i64) of the block raw allocation ``i`` asks for."""
+    n = None
+    for k in table.raw_allocator(i.callee_name or "").size:
+        v = i.operands[k]
+        if v.type != I64:
+            v = b.cast("zext", v, I64)
+        n = v if n is None else b.mul(n, v)
+    return n
+
+
+def sentinel_address(text: str) -> bool:
+    """``inttoptr (iN c to ptr)`` with ``0 <= c < 4096``: an address in the first page, which is
+    never mapped — a sentinel (Rust's ``NonNull::dangling()``), never dereferenced."""
+    m = re.fullmatch(r"inttoptr \(i\d+ (\d+) to ptr\)", text)
+    return m is not None and 0 <= int(m.group(1)) < 4096
 
 
 def read_only_data(module: Module, ref: str) -> bool:

@@ -26,12 +26,12 @@ from ...analysis.loops import reverse_postorder
 from ...custom import lookup_call
 from ...errors import unsupported
 from ...ir.builder import Builder
-from ...ir.types import I64, ArrayType, StructType, Type, VectorType, contains_float, contains_pointer
+from ...ir.types import I64, PTR, ArrayType, FunctionType, StructType, Type, VectorType, contains_float, contains_pointer
 from ...ir.values import Argument, Block, Instruction, Value, const_int
 from ...rules import table
 from ...rules.calls import LIBRARY_RULES, Kind, classify_call, defined_callee
 from ..scopes import AliasScopes, shadow_keys
-from ..shadows import ShadowBuilder, align_of, describe
+from ..shadows import ShadowBuilder, align_of, call_help, describe
 from ..tape import Stack
 from . import calls
 from .frame import Frame
@@ -177,34 +177,51 @@ class AugmentedSweep:
                               "derivative would be lost)", i.loc,
                               help=self._no_shadow_help(i.operands[0]))
         if kind is Kind.MEMCPY and i.operands[0] in act and i.operands[1] in act:
-            self.copy_types[i] = self._memory_float_type(i)
+            self.copy_types[i] = self._memory_float_type(i, i.operands[:2])
         if kind in LIBRARY_RULES:
             calls.save_library(self.frame, act, sites, LIBRARY_RULES[kind], i, b)
         elif kind in (Kind.ALLOCATOR, Kind.C_MALLOC) and i in act:
             # a zeroed shadow per lane, kept until the adjoint sweep ends: a MemInfo (data
-            # at byte 24) or a raw block (a slice copy's temporary)
-            meminfo = kind is Kind.ALLOCATOR
+            # at byte 24) or a raw block (malloc'd: a slice copy's temporary, C code's heap)
             lanes = []
             for _ in range(self.frame.width):
-                c = sb.zeroed_allocation(b, i, meminfo, keep_dtor=False)
-                if meminfo:
+                if kind is Kind.ALLOCATOR:
+                    c = sb.zeroed_allocation(b, i, True, keep_dtor=False)
                     self._record(b, self.free_list, c)
                 else:
-                    self._record(b, self._raw_list(table.C_MALLOCS[name]), c)
+                    c = sb.raw_shadow(b, i, reverse=True)
+                    self._record(b, self._raw_list(
+                        "NRT_Free" if name == "NRT_Allocate" else "free"), c)
                 lanes.append(c)
             sb.shadow[i] = sb.gather_lanes(b, lanes)
+        elif kind is Kind.C_REALLOC and i in act:
+            # a fresh zeroed block per lane (the old shadow stays alive until the sweep ends:
+            # the adjoint of the copy realloc made adds the new block's prefix back into it)
+            self.copy_types[i] = self._memory_float_type(i, [i, i.operands[0]])
+            n = i.operands[table.raw_realloc(name).size]
+            # allocated before the call: the adjoint of ``i`` reads this shadow, and the
+            # sweep restores what is defined after ``i`` before it runs ``i``'s adjoint
+            before = Builder(self.module).before(i)
+            if n.type != I64:
+                n = before.cast("zext", n, I64)
+            lanes = []
+            for _ in range(self.frame.width):
+                c = before.call("malloc", FunctionType(PTR, (I64,)), [n])
+                before.memset(c, 0, n)
+                self._record(b, self._raw_list("free"), c)
+                lanes.append(c)
+            sb.shadow[i] = sb.gather_lanes(before, lanes)
         elif kind is Kind.MEMINFO_DATA and i in act:
             # MemInfo -> data pointer: the shadow is the same call on the shadow MemInfo
             sb.shadow[i] = sb.same_op(b, i)
         elif i in act and contains_pointer(i.type) and not i.type.is_float:
             raise unsupported(describe(i), i.loc)
-        elif kind not in (Kind.MATH, Kind.INACTIVE, Kind.INACTIVE_FN, Kind.C_CALLEE, Kind.REFCOUNT, Kind.DEALLOCATOR,
-                          Kind.C_FREE, Kind.C_MALLOC, Kind.MEMSET, Kind.MEMCPY):
+        elif kind not in (Kind.MATH, Kind.INACTIVE, Kind.INACTIVE_FN, Kind.C_CALLEE,
+                          Kind.REFCOUNT, Kind.DEALLOCATOR, Kind.C_FREE, Kind.C_MALLOC,
+                          Kind.C_REALLOC, Kind.MEMSET, Kind.MEMCPY):
             if i in act or any(o in act and (o.type.is_float or o.type.is_pointer)
                                for o in i.operands):
-                raise unsupported(describe(i), i.loc,
-                                  help="give the callee a custom derivative or mark it "
-                                       "inactive with zymase.inactive")
+                raise unsupported(describe(i), i.loc, help=call_help(i))
 
     def _no_shadow_help(self, p: Value) -> str:
         origins = self.act.types.origins_of(p)
@@ -244,15 +261,16 @@ class AugmentedSweep:
         fl.grow(b, 1, b.select(fl.is_full(b, 1), const_int(I64, 8), const_int(I64, 0)))
         fl.push_all(b, [p])
 
-    def _memory_float_type(self, i: Instruction) -> Type:
-        """The float type a memcpy/memmove copies, from how its memory is accessed.
+    def _memory_float_type(self, i: Instruction, ptrs) -> Type:
+        """The float type a memcpy/memmove (or realloc) copies, from how its memory is
+        accessed: ``ptrs`` are its destination and source.
 
         Every load and store of the primal whose address shares an origin with the copy's
         source or destination must access one and the same float type; otherwise the adjoint
         (an element-wise ``src_bar += dst_bar``) cannot be formed and we refuse.
         """
         types = self.act.types
-        origins = types.origins_of(i.operands[0]) | types.origins_of(i.operands[1])
+        origins = types.origins_of(ptrs[0]) | types.origins_of(ptrs[1])
         seen: Set[Type] = set()
         for blk in self.order:
             for j in self.snapshot[blk]:
@@ -267,5 +285,7 @@ class AugmentedSweep:
         if len(seen) == 1 and next(iter(seen)).is_float:
             return next(iter(seen))
         what = ", ".join(sorted(map(str, seen))) or "nothing we can see"
-        raise unsupported(f"a copy (memcpy/memmove) of active memory accessed as {what}", i.loc,
+        what_copy = "a realloc" if i.opcode == "call" and classify_call(i) is Kind.C_REALLOC \
+            else "a copy (memcpy/memmove)"
+        raise unsupported(f"{what_copy} of active memory accessed as {what}", i.loc,
                           help="copy the elements in a loop")

@@ -68,8 +68,11 @@ def has_adjoint(i: Instruction, aug) -> bool:
     if i.opcode == "call":
         if i in aug.calls.custom or i in aug.calls.library:
             return True
-        if classify_call(i) in (Kind.MEMSET, Kind.MEMCPY):
+        kind = classify_call(i)
+        if kind in (Kind.MEMSET, Kind.MEMCPY):
             return i.operands[0] in act
+        if kind is Kind.C_REALLOC:
+            return i in act
     return i in act and contains_float(i.type)
 
 

@@ -65,6 +65,10 @@ def needed(i: Instruction, aug) -> List[Value]:
             return out
         name = i.callee_name or ""
         kind = classify_call(i)
+        if kind is Kind.C_REALLOC and i in act:
+            r = table.raw_realloc(name)
+            return [shadow[i], shadow[i.operands[0]], i.operands[r.size]] + (
+                [i.operands[r.old_size]] if r.old_size is not None else [])
         if kind in (Kind.MEMSET, Kind.MEMCPY) and i.operands[0] in act:
             out = [shadow[i.operands[0]], i.operands[2]]
             if kind is Kind.MEMCPY and i.operands[1] in act:

@@ -222,6 +222,27 @@ class AdjointSweep:
         return eb
 
     # -- one instruction -------------------------------------------------------------------
+    def realloc_adjoint(self, b: Builder, i: Instruction, r):
+        """``q = realloc(p, n)`` copied ``min(old size, n)`` bytes from ``p`` to ``q``: the
+        adjoint of that copy adds the prefix of ``q``'s shadow into ``p``'s (C's realloc does
+        not say the old size: the shadow block's usable size stands in for it — bytes past
+        the primal's block are never read, so adding into them is harmless)."""
+        sb, frame = self.aug.sb, self.frame
+        spec = table.raw_realloc(i.callee_name)
+        n = r(i.operands[spec.size])
+        if n.type != I64:
+            n = b.cast("zext", n, I64)
+        helper = memcpy_helper(frame.module, self.aug.copy_types[i])
+        for q, p in zip(sb.lanes(b, r(sb.shadow[i])), sb.lanes(b, r(sb.shadow[i.operands[0]]))):
+            if spec.old_size is not None:
+                old = r(i.operands[spec.old_size])
+                if old.type != I64:
+                    old = b.cast("zext", old, I64)
+            else:
+                old = b.call("malloc_usable_size", FunctionType(I64, (PTR,)), [p])
+            k = b.call("llvm.umin.i64", FunctionType(I64, (I64, I64)), [old, n])
+            b.call(helper, FunctionType(VOID, (PTR, PTR, I64)), [q, p, k])
+
     def adjoint(self, b: Builder, i: Instruction, r):
         act = self.aug.act.active
         op = i.opcode
@@ -261,6 +282,8 @@ class AdjointSweep:
                 else:
                     for d in dst:
                         b.memset(d, 0, n)
+            elif kind is Kind.C_REALLOC and i in act:
+                self.realloc_adjoint(b, i, r)
             elif i in act and i.type.is_float:
                 rule = table.lookup(name)
                 if rule is None:
