@@ -92,7 +92,8 @@ def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = 
                     # raw blocks: only those that hold floats (not exception records)
                     on = any_active and i in types.float_memory
                 elif kind is Kind.C_REALLOC:
-                    on = i.operands[0] in act
+                    # a block that grows (or starts as realloc(NULL, n)) holding floats
+                    on = i.operands[0] in act or (any_active and i in types.float_memory)
                 elif kind in (Kind.INACTIVE, Kind.INACTIVE_FN):
                     on = False
                 else:
