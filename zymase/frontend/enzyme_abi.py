@@ -328,8 +328,10 @@ def inactive_functions(text: str) -> frozenset:
         if line.startswith("@llvm.global.annotations"):
             for fn, s in _ANNOTATION_ENTRY.findall(line):
                 note = strings.get(s.strip('"'), "")
-                if note == "enzyme_inactive":
+                if note in ("enzyme_inactive", "enzyme_inactive_noblock"):
                     out.add(fn.strip('"'))
+                elif note in ("enzyme_notypeanalysis",):
+                    pass        # a hint to Enzyme's type analysis: nothing to honour here
                 elif note.startswith("enzyme_"):
                     raise UnsupportedError(
                         f"error: @{fn.strip(chr(34))} carries Enzyme's annotation {note}, "
@@ -415,15 +417,23 @@ def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str]) 
     params, fwd = [], []
     if site.sret is not None:
         params.append("ptr %out")
+    conversions = []
     for t, j in zip(dparams, site.forwarded):
-        if t != site.arg_types[j]:
-            raise UnsupportedError(f"error: {where}: argument {j} has type "
-                                   f"{site.arg_types[j]} where the derivative of "
-                                   f"@{site.request.function} takes {t}")
-        params.append(f"{t} %a{j}")
-        fwd.append(f"{t} %a{j}")
+        have = site.arg_types[j]
+        params.append(f"{have} %a{j}")
+        if t == have:
+            fwd.append(f"{t} %a{j}")
+            continue
+        # C's default argument promotions in a variadic call: float -> double, bool/char/
+        # short -> int; the value converts back exactly
+        op = _promotion_undo(have, t)
+        if op is None:
+            raise UnsupportedError(f"error: {where}: argument {j} has type {have} where the "
+                                   f"derivative of @{site.request.function} takes {t}")
+        conversions.append(f"  %c{j} = {op} {have} %a{j} to {t}")
+        fwd.append(f"{t} %c{j}")
     lines = [f"define internal {site.ret_type} @{name}({', '.join(params)}) alwaysinline {{",
-             "entry:"]
+             "entry:"] + conversions
     call = f"call {dret} @{symbol}({', '.join(fwd)})"
     want = site.ret_type
     if dret == "void":
@@ -446,6 +456,15 @@ def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str]) 
                       f"  ret {want} %v"]
     lines.append("}")
     return "\n".join(lines)
+
+
+def _promotion_undo(have: str, want: str) -> Optional[str]:
+    if have == "double" and want == "float":
+        return "fptrunc"
+    m1, m2 = re.fullmatch(r"i(\d+)", have), re.fullmatch(r"i(\d+)", want)
+    if m1 and m2 and int(m2.group(1)) < int(m1.group(1)):
+        return "trunc"
+    return None
 
 
 _CALLEE = re.compile(r'(\((?:[^()]|\([^()]*\))*\)\s*)?@("[^"]*"|[-\w.$]+)\(')
