@@ -347,8 +347,8 @@ def test_checker_detects_a_wrong_rule(monkeypatch):
 
 
 @pytest.mark.parametrize("name,point,want", [
-    ("fabs", (0.0,), [0.0]),            # abs'(0) = 0
-    ("fabs", (-0.0,), [0.0]),
+    ("fabs", (0.0,), [1.0]),            # abs'(+0) = +1: the right-hand slope
+    ("fabs", (-0.0,), [-1.0]),          # abs'(-0) = -1: the left-hand slope
     ("floor", (2.0,), [0.0]),           # rounding functions: 0 everywhere, integers included
     ("ceil", (-3.0,), [0.0]),
     ("rint", (2.5,), [0.0]),

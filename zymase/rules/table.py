@@ -13,7 +13,7 @@ Both modes use the same entry:
     forward   r_dot  = Σ_i  partial_i · x_i_dot
     reverse   x_i_bar += r_bar · partial_i
 so a rule is written once.  Conventions at non-differentiable points follow the usual ones:
-``fabs'(0) = 0``, ``min``/``max`` pick the operand that was taken, rounding functions have
+``fabs'(±0) = ±1`` (the one-sided slope the zero's sign points to), ``min``/``max`` pick the operand that was taken, rounding functions have
 derivative 0.
 
 Checked products.  A partial that can be infinite (or NaN) for finite operands — a division,
@@ -148,7 +148,9 @@ MATH: Dict[str, Rule] = {r.name: r for r in [
     _r("erfc", "-1.1283791670955126 * exp(-x * x)"),
     _r("lgamma", "digamma(x)"),
     _r("tgamma", "r * digamma(x)"),
-    _r("fabs", "1 if x > 0 else (-1 if x < 0 else 0)"),
+    # the sign of zero picks the one-sided slope (Enzyme's and JAX's convention): AD returns
+    # a one-sided derivative at the kink, never their average
+    _r("fabs", "copysign(1.0, x)"),
     _r("copysign", "(1 if x > 0 else (-1 if x < 0 else 0)) * copysign(1, y)", "0"),
     _r("floor", "0"),
     _r("ceil", "0"),
