@@ -1,0 +1,106 @@
+"""``%clang`` / ``%clang++`` of the lit suite: zig's clang, with what lit's RUN lines expect.
+
+Usage (lit.cfg.py writes it into the substitutions)::
+
+    python -I -S zig_cc.py cc|c++ ZIG [clang arguments...]
+
+What this adds to running ``ZIG cc`` directly:
+
+* ``-o -`` writes to standard output (zig's driver would create a file named ``-``);
+* ``--zymase-enzyme-plugin`` (what ``%loadClangEnzyme`` / ``%newLoadClangEnzyme`` stand
+  for) plays the part of Enzyme's clang plugin: clang writes text IR to a temporary file and
+  ``python -m zymase opt`` lowers the ``__enzyme_*`` calls in it before the output (text
+  IR, bitcode or an object file, as the command line asked) is written;
+* ``-mllvm -enzyme-*`` options (for the plugin, not for clang) are dropped.
+
+The Python running ``zymase opt`` is ``$ZYMASE_LIT_PYTHON`` (lit.cfg.py sets it); this
+script itself imports nothing outside the standard library, so it can start with ``-I -S``.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+PLUGIN = "--zymase-enzyme-plugin"
+
+
+def split_args(args):
+    """-> (clang args without -o / the plugin marker / -mllvm -enzyme-*, output, plugin)."""
+    out_args, output, plugin = [], None, False
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == PLUGIN:
+            plugin = True
+        elif a == "-mllvm" and i + 1 < len(args) and args[i + 1].lstrip("-").startswith("enzyme"):
+            i += 1
+        elif a.startswith("-mllvm=-enzyme") or a.startswith("-mllvm=--enzyme"):
+            pass
+        elif a == "-o" and i + 1 < len(args):
+            output = args[i + 1]
+            i += 1
+        elif a.startswith("-o") and len(a) > 2 and not a.startswith("-object"):
+            output = a[2:]
+        else:
+            out_args.append(a)
+        i += 1
+    return out_args, output, plugin
+
+
+def copy_out(path, output):
+    """Copy PATH to OUTPUT ('-' is standard output)."""
+    if output == "-":
+        sys.stdout.flush()
+        with open(path, "rb") as f:
+            shutil.copyfileobj(f, sys.stdout.buffer)
+        sys.stdout.flush()
+    else:
+        shutil.copyfile(path, output)
+
+
+def main(argv):
+    mode, zig, rest = argv[1], argv[2], argv[3:]
+    args, output, plugin = split_args(rest)
+    text = "-S" in args
+    emit_llvm = "-emit-llvm" in args
+    compile_only = "-c" in args or text
+    if plugin and not compile_only:
+        sys.stderr.write("zig_cc.py: the Enzyme plugin stand-in needs -c or -S "
+                         "(it cannot link)\n")
+        return 1
+    if output is None and not plugin:
+        return subprocess.call([zig, mode, *args])
+    with tempfile.TemporaryDirectory(prefix="zymase-cc-") as tmp:
+        if not plugin:
+            suffix = ".ll" if (text and emit_llvm) else ".bc" if emit_llvm else \
+                ".s" if text else ".o" if compile_only else ""
+            dest = os.path.join(tmp, "out" + suffix)
+            rc = subprocess.call([zig, mode, *args, "-o", dest])
+            if rc == 0 and output is not None:
+                copy_out(dest, output)
+            return rc
+        # the plugin: clang -> text IR -> zymase opt -> what was asked for
+        ir = os.path.join(tmp, "in.ll")
+        clang_args = [a for a in args if a not in ("-S", "-c", "-emit-llvm")]
+        rc = subprocess.call([zig, mode, *clang_args, "-S", "-emit-llvm", "-o", ir])
+        if rc != 0:
+            return rc
+        fmt = "ll" if (text and emit_llvm) else "bc" if emit_llvm else "obj" if not text else None
+        if fmt is None:
+            sys.stderr.write("zig_cc.py: the Enzyme plugin stand-in cannot write assembly\n")
+            return 1
+        dest = os.path.join(tmp, "out." + {"ll": "ll", "bc": "bc", "obj": "o"}[fmt])
+        python = os.environ.get("ZYMASE_LIT_PYTHON", "python3")
+        rc = subprocess.call([python, "-m", "zymase", "opt", ir, "-o", dest, "--emit", fmt])
+        if rc == 0:
+            if output is None:
+                sources = [a for a in args if a.endswith((".c", ".cc", ".cpp", ".cxx"))]
+                base = os.path.splitext(os.path.basename(sources[-1] if sources else "a"))[0]
+                output = base + {"ll": ".ll", "bc": ".bc", "obj": ".o"}[fmt]
+            copy_out(dest, output)
+        return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
