@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(shutil.which("rustc") is None or shutil.which("c
                                        "the Rust example")
 
 
-@pytest.mark.parametrize("level", ["0", "2"])
+@pytest.mark.parametrize("level", ["0", "3"])
 def test_rust_enzyme_demo(level):
     r = subprocess.run([sys.executable, DEMO, "--opt-level", level], capture_output=True,
                        text=True, timeout=600)

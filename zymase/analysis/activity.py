@@ -120,6 +120,15 @@ def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = 
                     srcs = i.operands if i.opcode == "phi" else i.operands[1:]
                 elif i.opcode == "store" and i.operands[0].type.is_pointer and i.operands[1] in act:
                     srcs = [i.operands[0]]
+                elif (i.opcode == "store" and i.operands[0].type.is_pointer
+                      and i.operands[0] in act and i.operands[1] not in act):
+                    # an active pointer stored into a fresh C heap block (a struct the
+                    # function builds around it): the block needs a shadow to hold the shadow
+                    # pointer (Numba's stack slots and runtime blocks — exception records —
+                    # stay as they are)
+                    srcs = [o for o in types.origins_of(i.operands[1])
+                            if getattr(o, "opcode", None) == "call"
+                            and o.callee_name in ("malloc", "calloc")]
                 for o in srcs:
                     if o not in act and isinstance(o, Instruction) and (
                             o.opcode == "alloca" or (o.opcode == "call" and classify_call(o) in (

@@ -41,8 +41,8 @@ def status_convention(module: Module, primal: Function) -> List[str]:
     from ..rules.calls import INACTIVE_FUNCTIONS
     inactive = module.__dict__.get(INACTIVE_FUNCTIONS, frozenset())
     targets = {}
-    if _convertible(primal) and any(i.opcode == "call" and i.callee_name == primal.name
-                                    for i in primal.instructions()):
+    if any(i.opcode == "call" and i.callee_name == primal.name
+           for i in primal.instructions()) and (_convertible(primal) or _readable(primal)):
         primal = _split_entry(module, primal)
     for f in list(module.functions.values()):
         if (f is primal or f.is_declaration or not _convertible(f) or f.name in inactive
@@ -80,7 +80,70 @@ def status_convention(module: Module, primal: Function) -> List[str]:
         for i in [i for i in fn.instructions() if i.opcode == "call"
                   and i.callee_name in targets]:
             _redirect(module, fn, i, targets[i.callee_name])
+    _reverse_callees(module, primal, inactive)
     return renamed
+
+
+def _reverse_callees(module: Module, primal: Function, inactive) -> None:
+    """Recursive functions with pointer arguments that write no memory: differentiated by a
+    reverse derivative of their own (``transforms/c_callees.py``)."""
+    from ..rules.calls import C_CALLEES
+    candidates = {}
+    for f in module.functions.values():
+        if (f is primal or f.is_declaration or f.vararg or f.name in inactive
+                or not f.ret_type.is_float or f.name.startswith("zymase_cr_")
+                or table.lookup(f.name) is not None
+                or not all(a.type.is_float or a.type.is_int or a.type.is_pointer
+                           for a in f.args)
+                or not any(a.type.is_pointer for a in f.args)):
+            continue
+        candidates[f.name] = f
+    ok = set()
+    for name, f in candidates.items():
+        if _reads_only(f, candidates):
+            ok.add(name)
+    if ok:
+        module.__dict__[C_CALLEES] = frozenset(ok)
+
+
+def _readable(f: Function) -> bool:
+    """Could be a reverse callee: pointer, float and integer parameters, a float result."""
+    return (not f.vararg and f.ret_type.is_float
+            and all(a.type.is_float or a.type.is_int or a.type.is_pointer for a in f.args))
+
+
+def _reads_only(f: Function, candidates) -> bool:
+    """``f`` writes no memory its caller can see: stores only into its own stack slots and
+    heap blocks (``alloca``, ``malloc``/``calloc``, through GEPs), calls only itself, the
+    other candidates, math and inactive functions and the C heap."""
+    own = set()
+    for i in f.instructions():
+        if i.opcode == "alloca" or (i.opcode == "call" and i.callee_name in ("malloc",
+                                                                             "calloc")):
+            own.add(i)
+    def local(p) -> bool:
+        seen = 0
+        while getattr(p, "opcode", None) == "getelementptr" and seen < 64:
+            p, seen = p.operands[0], seen + 1
+        return p in own
+    for i in f.instructions():
+        if i.opcode == "store":
+            if not local(i.operands[1]):
+                return False
+        elif i.opcode in ("atomicrmw", "cmpxchg", "fence", "invoke", "va_arg"):
+            return False
+        elif i.opcode == "call":
+            n = i.callee_name or ""
+            if n in ("malloc", "calloc", "free") or n in candidates:
+                continue
+            if n.startswith(("llvm.memset.", "llvm.memcpy.", "llvm.memmove.")):
+                if local(i.operands[0]):
+                    continue
+                return False
+            if table.lookup(n) is not None or table.is_inactive_call(n):
+                continue
+            return False
+    return True
 
 
 def _split_entry(module: Module, primal: Function) -> Function:

@@ -201,6 +201,8 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
     from ..rules.table import custom_rules
     extra, rules, registered, partial_fns = custom_rules_of(text)
     module, primal = prepare_ll(text + extra, name, inactive, registered, partial_fns)
+    from ..transforms.scalarize import scalarize_module
+    scalarize_module(module, primal)
     with custom_rules(rules):
         from .c_calls import status_convention
         status_convention(module, primal)

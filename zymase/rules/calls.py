@@ -48,6 +48,8 @@ from . import table
 
 # module attribute: names of functions whose calls carry no derivative (set by a front end)
 INACTIVE_FUNCTIONS = "zymase_inactive_functions"
+# module attribute: recursive C functions with pointer arguments (transforms/c_callees.py)
+C_CALLEES = "zymase_c_callees"
 
 
 class Kind(enum.Enum):
@@ -68,11 +70,12 @@ class Kind(enum.Enum):
     MATH = "math"
     INACTIVE = "inactive"
     INACTIVE_FN = "inactive-fn"   # a function the user marked inactive (C: enzyme_inactive)
+    C_CALLEE = "c-callee"         # a recursive C function reading arrays (c_callees.py)
     UNKNOWN = "unknown"
 
 
 # kinds that write no memory an analysis must track (math, bookkeeping, allocation)
-NO_WRITES = {Kind.MATH, Kind.INACTIVE, Kind.ALLOCATOR, Kind.REFCOUNT, Kind.DEALLOCATOR,
+NO_WRITES = {Kind.MATH, Kind.INACTIVE, Kind.C_CALLEE, Kind.ALLOCATOR, Kind.REFCOUNT, Kind.DEALLOCATOR,
              Kind.MEMINFO_DATA, Kind.C_MALLOC, Kind.C_FREE, Kind.C_REALLOC}
 
 
@@ -92,6 +95,8 @@ def classify_call(i: Instruction, module: Optional[Module] = None) -> Kind:
     owner = module if module is not None else _module_of(i)
     if owner is not None and name in owner.__dict__.get(INACTIVE_FUNCTIONS, ()):
         return Kind.INACTIVE_FN
+    if owner is not None and name in owner.__dict__.get(C_CALLEES, ()):
+        return Kind.C_CALLEE
     if not name:
         return Kind.UNKNOWN
     for kind, matches in _BY_NAME:

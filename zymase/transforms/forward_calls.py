@@ -117,6 +117,12 @@ class CallTangents:
             return
         if kind in (Kind.INACTIVE, Kind.INACTIVE_FN):
             return
+        if kind is Kind.C_CALLEE:
+            if active or any_active_op:
+                raise unsupported(f"a call of the recursive function `{name}` (it reads "
+                                  f"arrays) in forward mode", i.loc,
+                                  help="use reverse mode, or write the recursion as a loop")
+            return
         rule = table.lookup(name) if kind is Kind.MATH else None
         if rule is not None and i.type.is_float:
             if active:

@@ -77,6 +77,7 @@ class AugmentedSweep:
         self.raw_lists: Dict[str, Stack] = {}
         self.sites = calls.CallSites()
         self.copy_types: Dict[Instruction, Type] = {}
+        self._callee_origins = None
 
     def run(self) -> Augmented:
         phis: list = []
@@ -130,6 +131,11 @@ class AugmentedSweep:
             raise unsupported("a store of an active value into memory that has no shadow "
                               "(its derivative would be lost)", i.loc,
                               help=self._no_shadow_help(p))
+        if (v in act and p not in act and v.type.is_pointer
+                and self.act.types.is_float_memory(v)):
+            raise unsupported("a store of a pointer to active memory into memory that has no "
+                              "shadow (derivatives reaching it through there would be lost)",
+                              i.loc, help=self._no_shadow_help(p))
         if p in act and v.type.is_int and any(
                 o in self.act.types.pointer_memory for o in self.act.types.origins_of(p)):
             # integer fields of structs that also hold pointers (an array struct stored
@@ -153,9 +159,20 @@ class AugmentedSweep:
             calls.save_recursive(self.frame, act, sites, i,
                                  defined_callee(self.module, i), b)
             return
+        if kind is Kind.C_CALLEE:
+            calls.save_c_callee(self.frame, self.act, sites, i, b)
+            return
+        if kind is Kind.C_FREE and self._reread_by_callee(i.operands[0]):
+            # memory a recursive C callee reads is read again when its adjoint re-runs it:
+            # released after the sweep with the shadow blocks, not here
+            self._record(b, self._raw_list(i.callee_name), i.operands[0])
+            i.erase()
+            return
         name = i.callee_name or ""
-        if (kind is Kind.MEMCPY and i.operands[1] in act
-                and i.operands[0] not in act and self.act.types.is_float_memory(i.operands[1])):
+        types = self.act.types
+        if (kind is Kind.MEMCPY and i.operands[1] in act and i.operands[0] not in act
+                and (types.is_float_memory(i.operands[1]) or any(
+                    o in types.pointer_memory for o in types.origins_of(i.operands[1])))):
             raise unsupported("a copy of active memory into memory that has no shadow (its "
                               "derivative would be lost)", i.loc,
                               help=self._no_shadow_help(i.operands[0]))
@@ -181,7 +198,7 @@ class AugmentedSweep:
             sb.shadow[i] = sb.same_op(b, i)
         elif i in act and contains_pointer(i.type) and not i.type.is_float:
             raise unsupported(describe(i), i.loc)
-        elif kind not in (Kind.MATH, Kind.INACTIVE, Kind.INACTIVE_FN, Kind.REFCOUNT, Kind.DEALLOCATOR,
+        elif kind not in (Kind.MATH, Kind.INACTIVE, Kind.INACTIVE_FN, Kind.C_CALLEE, Kind.REFCOUNT, Kind.DEALLOCATOR,
                           Kind.C_FREE, Kind.C_MALLOC, Kind.MEMSET, Kind.MEMCPY):
             if i in act or any(o in act and (o.type.is_float or o.type.is_pointer)
                                for o in i.operands):
@@ -199,6 +216,18 @@ class AugmentedSweep:
             return f"%{o.name or '?'} ({kind})"
         where = ", ".join(sorted(what(o) for o in origins))
         return f"zymase keeps no shadow for this memory (it comes from {where or 'unknown'})"
+
+    def _reread_by_callee(self, p: Value) -> bool:
+        """Whether ``p`` may point into memory a recursive C callee reads (c_callees.py)."""
+        if self._callee_origins is None:
+            types = self.act.types
+            self._callee_origins = set()
+            for i in [i for blk in self.order for i in self.snapshot[blk]]:
+                if i.opcode == "call" and classify_call(i, self.module) is Kind.C_CALLEE:
+                    for a in i.operands:
+                        if a.type.is_pointer:
+                            self._callee_origins |= types.origins_of(a)
+        return bool(self.act.types.origins_of(p) & self._callee_origins)
 
     def _raw_list(self, free_name: str) -> Stack:
         """The list of raw shadow blocks released with ``free_name`` after the sweep (the

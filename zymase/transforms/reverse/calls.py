@@ -28,12 +28,12 @@ from numba.core import types as nbt
 
 from ...errors import unsupported
 from ...ir.builder import Builder
-from ...ir.types import I32, I64, I8, PTR, FunctionType, StructType, alloc_size
+from ...ir.types import I32, I64, I8, PTR, VOID, FunctionType, StructType, alloc_size
 from ...ir.values import Function, Instruction, Value, const_float, const_int, zero
 from ...llvm.jit import value_type
 from ...rules.call_rules import CallContext
 from ...rules.calls import python_name
-from .. import callees
+from .. import c_callees, callees
 from ..custom_calls import call_site, emit_rule_call
 from .common import accumulate_symbol, flat_types, flatten, free, release_arrays
 
@@ -105,6 +105,22 @@ def save_recursive(frame, act, sites: CallSites, i: Instruction, callee: Functio
     sites.anchor_here(b, i)
 
 
+def save_c_callee(frame, act, sites: CallSites, i: Instruction, b: Builder):
+    """A recursive C function that reads arrays (``c_callees.py``): the call stays; its
+    adjoint calls the callee's reverse derivative, which re-runs it on the same memory."""
+    callee = frame.module.functions[i.callee_name]
+    floats, pointers = c_callees.masks(i, act.active)
+    if i not in act.active and not any(pointers):
+        return
+    if frame.width > 1:
+        raise unsupported(f"a batched (width > 1) reverse-mode call of the recursive function "
+                          f"`{callee.name}`", i.loc, help="use width 1")
+    c_callees.check_stable(i.block.function, act.types, i, callee)
+    site = c_callees.CCalleeSite(callee, i, floats, pointers)
+    sites.custom[i] = (site, None)
+    sites.anchor_here(b, i)
+
+
 def save_library(frame, act, sites: CallSites, rule, i: Instruction, b: Builder):
     """A BLAS/LAPACK call (``rules/call_rules.py``): its rule saves what its adjoint needs."""
     c = rule.describe(i, act)
@@ -126,6 +142,9 @@ def call_needs(i: Instruction, sites: CallSites, shadow: Dict[Value, Value]) -> 
         return rule.needs(c, buf, on, shadow)
     if i in sites.custom:
         site, buf = sites.custom[i]
+        if isinstance(site, c_callees.CCalleeSite):
+            return list(site.args) + [shadow[a] for a, on in zip(site.args, site.pointers)
+                                      if on]
         out = [buf] + [shadow[a] for a in site.args if a.type.is_pointer and a in shadow]
         out += [a for a in site.args if a.type.is_int]
         if site.retptr is not None:
@@ -143,7 +162,9 @@ def adjoint(frame, aug, store, b: Builder, site_inst: Instruction, r):
                                  shadow_access=aug.shadow_access), c, buf, on)
         return
     site, buf = aug.calls.custom[site_inst]
-    if isinstance(site, callees.CallSite):
+    if isinstance(site, c_callees.CCalleeSite):
+        _c_callee_adjoint(frame, aug, store, b, r, site)
+    elif isinstance(site, callees.CallSite):
         _recursive_adjoint(frame, aug, store, b, r, site, buf)
     else:
         _custom_adjoint(frame, aug, store, b, site_inst, r, site, buf)
@@ -167,6 +188,27 @@ def _recursive_adjoint(frame, aug, store, b: Builder, r, site, buf):
                            frame.stype(a.type))
         store.add_to(b, a, delta)
     free(b, fbuf)
+
+
+def _c_callee_adjoint(frame, aug, store, b: Builder, r, site):
+    """``R_G(args with shadows, ȳ)``: pointer shadows accumulate inside, the adjoints of the
+    active float arguments come back."""
+    sb = aug.sb
+    ybar = store.take(b, site.inst)
+    dname, dsig = c_callees.reverse_derivative(frame.module, site.callee, site.floats,
+                                               site.pointers)
+    args = []
+    for a, on in zip(site.args, site.pointers):
+        args.append(r(a))
+        if on:
+            args.append(r(sb.shadow[a]))
+    args.append(ybar)
+    rtype = dsig.results.type
+    out = b.call(dname, FunctionType(rtype if rtype is not None else VOID,
+                                     tuple(p.type for p in dsig.params)), args)
+    active = [a for a, on in zip(site.args, site.floats) if on]
+    for j, a in enumerate(active):
+        store.add_to(b, a, out if len(active) == 1 else b.extractvalue(out, [j]))
 
 
 def _custom_adjoint(frame, aug, store, b: Builder, i: Instruction, r, site, buf):
