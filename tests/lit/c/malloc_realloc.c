@@ -1,9 +1,8 @@
 // malloc, realloc and free inside the differentiated function: a buffer that grows by
-// realloc while it is filled with running sums, then is read back and freed.  At -O2 the
-// loop vectorizer turns `scratch` into <2 x double> code, which zymase does not
-// differentiate yet (`insertelement`): that RUN line turns it off.
+// realloc while it is filled with running sums, then is read back and freed (at -O3 the
+// loop vectorizer makes <2 x double> code of `scratch`).
 // RUN: %clang -O0 %s -S -emit-llvm -o - | %opt - %OPloadEnzyme %enzyme -S | %lli -
-// RUN: %clang -O2 -fno-vectorize %s -S -emit-llvm -o - | %opt - %OPloadEnzyme %enzyme -S | %lli -
+// RUN: %clang -O3 %s -S -emit-llvm -o - | %opt - %OPloadEnzyme %enzyme -S | %lli -
 
 #include "../test_utils.h"
 
