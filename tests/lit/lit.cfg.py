@@ -57,7 +57,9 @@ Substitutions
 ``%loadClangEnzyme``,             ``--zymase-enzyme-plugin``: ``tools/zig_cc.py`` then
 ``%newLoadClangEnzyme``           stands in for Enzyme's clang plugin, running
                                   ``zymase opt`` on clang's IR before writing the output
-                                  (``-mllvm -enzyme-*`` options are dropped)
+                                  (``-mllvm -enzyme-*`` options are dropped; the plugin's
+                                  GNU attributes, ``enzyme_inactive`` …, are spelled as
+                                  ``annotate("enzyme_…")``: see ``tools/zig_cc.py``)
 ``%O0TBAA``                       ``-O1 -Xclang -disable-llvm-passes`` (as Enzyme)
 ``%llvmver``                      the major version of zig's clang (22 for zig 0.17)
 ``%FileCheck``                    ``filecheck`` (the pip package); ``FileCheck`` and

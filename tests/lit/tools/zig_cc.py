@@ -11,7 +11,16 @@ What this adds to running ``ZIG cc`` directly:
   for) plays the part of Enzyme's clang plugin: clang writes text IR to a temporary file and
   ``python -m zymase opt`` lowers the ``__enzyme_*`` calls in it before the output (text
   IR, bitcode or an object file, as the command line asked) is written;
-* ``-mllvm -enzyme-*`` options (for the plugin, not for clang) are dropped.
+* ``-mllvm -enzyme-*`` options (for the plugin, not for clang) are dropped;
+* with the plugin stand-in, the attributes Enzyme's plugin registers
+  (``__attribute__((enzyme_inactive))``, ``enzyme_function_like("log1p")``, …) are
+  spelled as ``annotate("enzyme_…")`` attributes, so they reach the IR
+  (``llvm.global.annotations``) where ``zymase opt`` reads them, or refuses the ones it does
+  not implement, instead of clang dropping them as unknown attributes.  The functions they
+  mark are also ``noinline``: Enzyme's plugin acts at the start of clang's pipeline, before
+  the inliner could merge an inactive function into its active caller, while this stand-in
+  runs after it.  (C23/C++ ``[[enzyme::…]]`` spellings cannot be rewritten this way and
+  are still dropped.)
 
 The Python running ``zymase opt`` is ``$ZYMASE_LIT_PYTHON`` (lit.cfg.py sets it); this
 script itself imports nothing outside the standard library, so it can start with ``-I -S``.
@@ -23,6 +32,17 @@ import sys
 import tempfile
 
 PLUGIN = "--zymase-enzyme-plugin"
+
+# Enzyme's clang plugin registers these GNU attributes; clang alone ignores them.
+PLUGIN_ATTRIBUTES = [
+    '-Denzyme_inactive=annotate("enzyme_inactive"),noinline',
+    '-Denzyme_inactive_noblock=annotate("enzyme_inactive_noblock"),noinline',
+    '-Denzyme_function_like(...)=annotate("enzyme_function_like", __VA_ARGS__),noinline',
+    '-Denzyme_shadow(...)=annotate("enzyme_shadow")',
+    '-Denzyme_no_escaping_allocation=annotate("enzyme_no_escaping_allocation"),noinline',
+    '-Denzyme_notypeanalysis=annotate("enzyme_notypeanalysis")',
+    "-Wno-ignored-attributes",
+]
 
 
 def split_args(args):
@@ -83,7 +103,8 @@ def main(argv):
         # the plugin: clang -> text IR -> zymase opt -> what was asked for
         ir = os.path.join(tmp, "in.ll")
         clang_args = [a for a in args if a not in ("-S", "-c", "-emit-llvm")]
-        rc = subprocess.call([zig, mode, *clang_args, "-S", "-emit-llvm", "-o", ir])
+        rc = subprocess.call([zig, mode, *PLUGIN_ATTRIBUTES, *clang_args, "-S", "-emit-llvm",
+                              "-o", ir])
         if rc != 0:
             return rc
         fmt = "ll" if (text and emit_llvm) else "bc" if emit_llvm else "obj" if not text else None
