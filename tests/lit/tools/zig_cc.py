@@ -7,6 +7,9 @@ Usage (lit.cfg.py writes it into the substitutions)::
 What this adds to running ``ZIG cc`` directly:
 
 * ``-o -`` writes to standard output (zig's driver would create a file named ``-``);
+* ``%clang`` on a C++ source (``.cpp``/``.cc``/``.cxx``, or ``-x c++``) runs ``zig c++``, as
+  clang's driver compiles such a file as C++ with the C++ library's headers, which
+  ``zig cc`` would not add;
 * ``--zymase-enzyme-plugin`` (what ``%loadClangEnzyme`` / ``%newLoadClangEnzyme`` stand
   for) plays the part of Enzyme's clang plugin: clang writes text IR to a temporary file and
   ``python -m zymase opt`` lowers the ``__enzyme_*`` calls in it before the output (text
@@ -69,19 +72,35 @@ def split_args(args):
 
 
 def copy_out(path, output):
-    """Copy PATH to OUTPUT ('-' is standard output)."""
+    """Copy PATH to OUTPUT ('-' is standard output; a reader that stops early is fine)."""
     if output == "-":
-        sys.stdout.flush()
-        with open(path, "rb") as f:
-            shutil.copyfileobj(f, sys.stdout.buffer)
-        sys.stdout.flush()
+        try:
+            sys.stdout.flush()
+            with open(path, "rb") as f:
+                shutil.copyfileobj(f, sys.stdout.buffer)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
     else:
         shutil.copyfile(path, output)
+
+
+def is_cxx(args):
+    """Whether clang's driver would compile these sources as C++."""
+    for i, a in enumerate(args):
+        if a == "-x" and i + 1 < len(args):
+            return args[i + 1].startswith("c++")
+        if a.startswith("-xc++"):
+            return True
+    return any(a.endswith((".cpp", ".cc", ".cxx", ".C")) for a in args if not a.startswith("-"))
 
 
 def main(argv):
     mode, zig, rest = argv[1], argv[2], argv[3:]
     args, output, plugin = split_args(rest)
+    if mode == "cc" and is_cxx(args):
+        mode = "c++"
     text = "-S" in args
     emit_llvm = "-emit-llvm" in args
     compile_only = "-c" in args or text
