@@ -1,9 +1,5 @@
-// XFAIL: *
-// `new double[n]` (operator new[], _Znam) is not known to zymase as an allocator.  At -O0
-// the store into the array is refused; at -O2 clang turns the copy loop into a memcpy
-// into the array and zymase drops the derivative of that memcpy without a word: the
-// gradient with respect to c comes back as zeros.  A WRONG NUMBER: remove the XFAIL line
-// when both RUN lines pass.
+// `new double[n]` (operator new[]) inside the differentiated function: an allocation with a
+// shadow; at -O2 clang turns the copy loop into a memcpy into the new array.
 // RUN: %clang++ -std=c++17 -O0 %s -S -emit-llvm -o - | %opt - %OPloadEnzyme %enzyme -S | %lli -
 // RUN: %clang++ -std=c++17 -O2 %s -S -emit-llvm -o - | %opt - %OPloadEnzyme %enzyme -S | %lli -
 
