@@ -493,3 +493,22 @@ def check_scalar_lanes(f, args, active, want, rtol, width=3):
             total = total + v * want[active.index(k)]
     _, t = df(*call)
     np.testing.assert_allclose(t, total, rtol=rtol)
+
+
+# -- compiled LLVM modules ------------------------------------------------------------------
+_ENGINES: list = []     # every engine (and the code it owns) stays alive for the session
+
+
+def jit(text: str):
+    """An MCJIT engine for LLVM IR ``text``, with a target machine of its own (an engine owns
+    its target machine; handing it a shared one crashes the next engine)."""
+    import llvmlite.binding as llvm
+    llvm.initialize_native_target()
+    llvm.initialize_native_asmprinter()
+    mod = llvm.parse_assembly(text)
+    mod.verify()
+    tm = llvm.Target.from_default_triple().create_target_machine()
+    ee = llvm.create_mcjit_compiler(mod, tm)
+    ee.finalize_object()
+    _ENGINES.append(ee)
+    return ee

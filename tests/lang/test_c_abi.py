@@ -35,7 +35,7 @@ from zymase import cli
 from zymase.errors import ActivityError
 from zymase.frontend.llvm_ir import c_signature, differentiate_ll, prepare_ll
 
-from tests.support import fd_gradient, fd_jvp
+from tests.support import fd_gradient, fd_jvp, jit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -59,19 +59,6 @@ def run_cli(*argv):
                           text=True, env=env, cwd=REPO, timeout=300)
 
 
-_ENGINES = []     # keep every engine (and the code it owns) alive for the whole session
-
-
-def jit(text: str):
-    llvm.initialize_native_target()
-    llvm.initialize_native_asmprinter()
-    mod = llvm.parse_assembly(text)
-    mod.verify()
-    tm = llvm.Target.from_default_triple().create_target_machine()
-    ee = llvm.create_mcjit_compiler(mod, tm)
-    ee.finalize_object()
-    _ENGINES.append(ee)
-    return ee
 
 
 def cfunc(ee, name, restype, *argtypes):

@@ -21,6 +21,8 @@ from zymase.errors import UnsupportedError
 from zymase.frontend.enzyme_abi import lower_module
 from zymase.llvm import modules
 
+from tests.support import jit
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # f(x, y) = x*x*y + sin(x);  g(p, n) = sum_i p[i]^3;  h(a) = a^3
@@ -55,16 +57,9 @@ exit:
 
 def run(ir: str, fn: str, restype=ctypes.c_double, argtypes=(), args=()):
     """Lower, JIT and call ``fn``."""
-    llvm.initialize_native_target()
-    llvm.initialize_native_asmprinter()
-    mod = llvm.parse_assembly(lower_module(ir))
-    mod.verify()
-    # MCJIT owns its target machine: a fresh one per engine
-    ee = llvm.create_mcjit_compiler(mod, llvm.Target.from_default_triple().create_target_machine())
-    ee.finalize_object()
+    ee = jit(lower_module(ir))
     cf = ctypes.CFUNCTYPE(restype, *argtypes)(ee.get_function_address(fn))
-    out = cf(*args)
-    return out, ee
+    return cf(*args), ee
 
 
 def test_markers_as_loads_of_globals():
@@ -141,8 +136,6 @@ define [4 x double] @fw4(double %x) {
   %r = call [4 x double] (ptr, ...) @__enzyme_fwddiff4(ptr @f, metadata !"enzyme_width", i64 4, double %x, double 1.0, double 0.0, double 1.0, double 0.0, double 3.0, double 0.0, double 0.0, double 1.0, double 1.0)
   ret [4 x double] %r
 }"""
-    llvm.initialize_native_target()
-    llvm.initialize_native_asmprinter()
     p = np.array([0.5, -1.5, 2.0])
     dp = np.array([1.0, 1.0, 1.0])     # the gradient is added to what is there
     D = ctypes.POINTER(ctypes.c_double)

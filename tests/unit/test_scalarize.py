@@ -46,7 +46,7 @@ from zymase.ir.printer import print_function, print_module
 from zymase.transforms.scalarize import scalarize
 from zymase.transforms.scalarize_calls import scalar_intrinsic, split_intrinsic
 
-from tests.support import assert_fd_close, fd_gradient, fd_jvp
+from tests.support import assert_fd_close, fd_gradient, fd_jvp, jit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -56,19 +56,6 @@ C_ENERGY = os.path.join(REPO, "tests", "lang", "c", "energy.ll")
 RUST = os.path.join(HERE, "data", "vector_kernels.ll")
 
 VECTOR_TYPE = re.compile(r"<\d+ x ")
-_ENGINES = []     # engines (and the code they own) stay alive for the session
-
-
-def jit(text: str):
-    llvm.initialize_native_target()
-    llvm.initialize_native_asmprinter()
-    mod = llvm.parse_assembly(text)
-    mod.verify()
-    tm = llvm.Target.from_default_triple().create_target_machine()
-    ee = llvm.create_mcjit_compiler(mod, tm)
-    ee.finalize_object()
-    _ENGINES.append(ee)
-    return ee
 
 
 def scalarised(text: str, name: str = "f") -> Tuple[str, str, int]:
