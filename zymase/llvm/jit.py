@@ -8,6 +8,12 @@ call between two njit functions does.  A thin ``@njit`` wrapper around the intri
 Python entry point, so Numba boxes/unboxes arguments and re-raises exceptions; any other
 ``@njit`` function can call the same wrapper (or the intrinsic) with no Python round trip.
 
+The derivative arrives optimised (``pipelines.optimise``).  Numba optimises a library's whole
+linked module when it finalises it; the entry points therefore link the derivative only after
+their own module has been optimised (``link_after_optimisation``), so it is compiled to
+machine code as zymase's O3 left it.  A user's ``@njit`` code that calls an entry point links
+and optimises it the usual way (the derivative is inlined into the user's loops there).
+
 The intrinsic's typer is where compilation happens: it receives the concrete Numba argument
 types, asks the builder for (signature, library, symbol) once per type tuple, and caches it.
 """
