@@ -331,7 +331,8 @@ def run_package(package, verbose):
         start += len(done)
         if verbose:
             for r in done:
-                t = f"{r['compile_s']:6.2f}s" if "compile_s" in r else "       "
+                t = (f"{r['compile_s']:6.2f}s {r['compile_cpu']:6.2f}s cpu"
+                     if "compile_s" in r else " " * 18)
                 print(f"  {package:12s} {r['name']:40s} {r['outcome']:8s} {t} {r.get('why', '')}")
         if proc.returncode != 0 and start < n:
             name = PACKAGES[package][1]()[start][1]
@@ -346,7 +347,9 @@ def run_package(package, verbose):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--package", choices=sorted(PACKAGES), action="append")
-    ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--verbose", action="store_true",
+                    help="one line per case: outcome, first-call wall and CPU time")
+    ap.add_argument("--json", metavar="PATH", help="write every case's result to PATH")
     ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.worker:
@@ -355,11 +358,13 @@ def main(argv=None):
     t0 = time.time()
     total = collections.Counter()
     times, cpus, refusals, bad = [], [], collections.Counter(), []
+    everything = []
     print(f"{'package':14s} {'cases':>5s} {'correct':>7s} {'refused':>7s} {'wrong':>5s} "
           f"{'crash':>5s} {'fd?':>4s}   (harness: cases whose own primal call fails, "
           f"not counted)")
     for package in a.package or sorted(PACKAGES):
         res = [r for r in run_package(package, a.verbose) if r["outcome"] != "harness"]
+        everything += [dict(r, package=package) for r in res]
         c = collections.Counter(r["outcome"] for r in res)
         total.update(c)
         times += [r["compile_s"] for r in res if "compile_s" in r]
@@ -390,6 +395,9 @@ def main(argv=None):
     for p, name, outcome, why in bad:
         print(f"  {outcome.upper()}: {p} {name}: {why}")
     print(f"({time.time() - t0:.0f} s)")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(everything, f, indent=1)
     return 1 if bad else 0
 
 

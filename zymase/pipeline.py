@@ -188,5 +188,5 @@ def finish(module: Module, name: str, print_flags=(), opt_level: int = 3):
         pipelines.optimise(mod, opt_level)
     final = str(mod)
     dprint(print_flags, "final", name, final)
-    lib = jit.library_from_ir(name, final)
+    lib = jit.library_from_ir(name, final, mod)
     return lib, final

@@ -265,6 +265,65 @@ def test_unsupported_instruction_is_a_parse_error():
         parse_module(text)
 
 
+# forward references: blocks laid out in reverse, so almost every operand names a value
+# defined further down; the parser resolves them all in one pass after the body
+def _reversed_chain(n: int) -> str:
+    """double @chain(double %x): y_0 = x, y_k = y_{k-1} * 1.5 + k, returns y_n; block k
+    computes y_k and is laid out after block k + 1 (every use but the last is forward)."""
+    lines = ["define double @chain(double %x) {", "entry:", "  br label %b1", ""]
+    for k in range(n, 0, -1):
+        prev = "%x" if k == 1 else f"%y{k - 1}"
+        nxt = "done" if k == n else f"b{k + 1}"
+        lines += [f"b{k}:", f"  %t{k} = fmul double {prev}, 1.500000e+00",
+                  f"  %y{k} = fadd double %t{k}, {float(k):e}", f"  br label %{nxt}", ""]
+    lines += ["done:", f"  %r = phi double [ %y{n}, %b{n} ]", "  ret double %r", "}", ""]
+    return "\n".join(lines)
+
+
+def test_forward_references_resolve_to_their_definitions():
+    n = 300
+    text = _reversed_chain(n)
+    fn = parse_module(text).functions["chain"]
+    defs = {i.name: i for i in fn.instructions() if i.name}
+    for i in fn.instructions():
+        for v in i.operands:
+            # no placeholder is left: every local operand is the instruction defining it
+            assert type(v).__name__ != "_Ref"
+            if isinstance(v, Instruction):
+                assert defs[v.name] is v
+    assert defs["t2"].operands[0] is defs["y1"] and defs["r"].operands[0] is defs[f"y{n}"]
+    out = print_module(parse_module(text))
+    llmod = verify(out)
+    llvm.initialize_native_target()
+    llvm.initialize_native_asmprinter()
+    tm = llvm.Target.from_default_triple().create_target_machine()
+    engine = llvm.create_mcjit_compiler(llmod, tm)
+    engine.finalize_object()
+    cfn = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double)(engine.get_function_address("chain"))
+    for x in (0.0, -1.25, 3.0):
+        want = x
+        for k in range(1, n + 1):
+            want = want * 1.5 + k
+        assert cfn(x) == want          # same operations in the same order: bit for bit
+    del engine
+
+
+def test_undefined_forward_reference_is_a_parse_error():
+    text = _reversed_chain(5).replace("%y3 = fadd double %t3", "%y3 = fadd double %t9")
+    with pytest.raises(ParseError, match=r"use of undefined value %t9 in @chain"):
+        parse_module(text)
+
+
+@pytest.mark.parametrize("name, printed", [
+    ("x.1", "x.1"), ("_ZN5numba$3cdynamic$3e-1", "_ZN5numba$3cdynamic$3e-1"),
+    ("é9", "é9"), ("12", "12"), ("1a", '"1a"'), ("a b", '"a b"'), ("x\n", '"x\n"'),
+    ("q\"u\\o", '"q\\22u\\5Co"'), ("", '""'), ("a/b", '"a/b"'),
+])
+def test_names_are_quoted_exactly_when_llvm_needs_it(name, printed):
+    from zymase.ir.values import quote_name
+    assert quote_name(name) == printed
+
+
 # real Numba output: unoptimised (with debug metadata) and canonicalised
 def _numba_samples():
     import numpy as np

@@ -454,16 +454,18 @@ class FunctionParser:
                 pending = stripped
                 continue
             cur.append(self.instruction(stripped))
-        # resolve forward references
-        for name, ref in self.refs.items():
-            if name not in self.locals:
-                raise ParseError(f"use of undefined value %{name} in @{fn.name}")
-            real = self.locals[name]
+        # resolve forward references: one pass over the operands replaces every placeholder
+        if self.refs:
+            real: Dict[int, Value] = {}
+            for name, ref in self.refs.items():
+                if name not in self.locals:
+                    raise ParseError(f"use of undefined value %{name} in @{fn.name}")
+                real[id(ref)] = self.locals[name]
             for inst in fn.instructions():
                 ops = inst.operands
                 for k, v in enumerate(ops):
-                    if v is ref:
-                        ops[k] = real
+                    if type(v) is _Ref:
+                        ops[k] = real[id(v)]
         fn.is_declaration = False
 
 

@@ -13,6 +13,7 @@ them through, and a few helpers (``const_float`` / ``const_int`` / ``zero``) bui
 """
 from __future__ import annotations
 
+import re
 import struct
 from typing import Dict, Iterable, Iterator, List, Optional
 
@@ -89,8 +90,13 @@ class GlobalRef(Constant):
         self.name = name
 
 
+# a name LLVM prints bare: letters and digits (str.isalnum, which is what ``\w`` matches
+# besides ``_``) and ``._$-``
+_BARE_NAME = re.compile(r"[\w.$-]+")
+
+
 def quote_name(name: str) -> str:
-    if name and all(c.isalnum() or c in "._$-" for c in name) and not name[0].isdigit():
+    if name and _BARE_NAME.fullmatch(name) and not name[0].isdigit():
         return name
     if name.isdigit():
         return name

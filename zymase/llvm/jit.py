@@ -8,6 +8,12 @@ call between two njit functions does.  A thin ``@njit`` wrapper around the intri
 Python entry point, so Numba boxes/unboxes arguments and re-raises exceptions; any other
 ``@njit`` function can call the same wrapper (or the intrinsic) with no Python round trip.
 
+The derivative arrives optimised (``pipelines.optimise``).  Numba optimises a library's whole
+linked module when it finalises it; the entry points therefore link the derivative only after
+their own module has been optimised (``link_after_optimisation``), so it is compiled to
+machine code as zymase's O3 left it.  A user's ``@njit`` code that calls an entry point links
+and optimises it the usual way (the derivative is inlined into the user's loops there).
+
 The intrinsic's typer is where compilation happens: it receives the concrete Numba argument
 types, asks the builder for (signature, library, symbol) once per type tuple, and caches it.
 """
@@ -42,7 +48,10 @@ class _NoAddCodegen:
         return getattr(self._inner, name)
 
 
-def library_from_ir(name: str, text: str):
+def library_from_ir(name: str, text: str, module: "llvm.ModuleRef" = None):
+    """A code library holding the derivative ``name`` of IR ``text`` (final, optimised).
+    ``module``, when given, is that IR already parsed and verified (what ``pipeline.finish``
+    just optimised): it is taken over as it is instead of parsing ``text`` again."""
     ctx = cpu_target.target_context
     ctx.refresh()  # initialises Numba's runtime (NRT symbols) in a process that compiled nothing yet
     lib = ctx.codegen().create_library(name)
@@ -58,12 +67,48 @@ def library_from_ir(name: str, text: str):
     from ..frontend.foreign import register_runtime
     register_symbols(text)   # cached IR from another process: bind SciPy symbols here
     register_runtime(text)   # and Rust's allocator, C++'s new/delete where foreign code uses them
-    mod = llvm.parse_assembly(text)
-    mod.verify()
+    mod = module
+    if mod is None:
+        mod = llvm.parse_assembly(text)
+        mod.verify()
     with global_compiler_lock:
         lib.add_llvm_module(mod)
         lib.finalize()
+    # the library is only ever linked into others, for which Numba makes its external
+    # functions linkonce_odr on a clone of the whole module: they are made so in place
+    for fn in lib._final_module.functions:
+        if not fn.is_declaration and fn.linkage == llvm.Linkage.external:
+            fn.linkage = llvm.Linkage.linkonce_odr
     return lib
+
+
+def link_after_optimisation(library, lib) -> None:
+    """Link ``lib`` (a derivative's library) into ``library`` (the code library of a zymase
+    entry point being compiled) after Numba has optimised ``library``'s own module.
+
+    ``CodeLibrary.finalize`` links every library the code calls and then runs Numba's module
+    pipeline (a cheap O3, refcount pruning, a full O3) over the whole linked module: the
+    derivative, already optimised by ``pipelines.optimise``, would be optimised a second
+    time, which on a large derivative costs as much as the first O3 and changes nothing
+    worth having.  Libraries given here wait until that pipeline has run; they are then
+    linked exactly as ``finalize`` links the others, so the entry's final module (what is
+    compiled to machine code, and what a calling @njit library links in and optimises in
+    the usual way) holds the derivative as zymase's O3 left it.  The entry's own code (the
+    argument checks, boxing, the call) is optimised as before, with the derivative a
+    declaration it calls."""
+    pending = library.__dict__.get("_zymase_after_opt")
+    if pending is None:
+        pending = library._zymase_after_opt = []
+        optimise_own = library._optimize_final_module
+
+        def optimise_then_link():
+            optimise_own()
+            for dep in pending:
+                library._reload_init.update(dep._reload_init)
+                library._final_module.link_in(dep._get_module_for_linking(), preserve=True)
+        library._optimize_final_module = optimise_then_link
+    if lib not in pending:
+        pending.append(lib)
 
 
 def ir_type_of(llty) -> T.Type:
@@ -106,14 +151,17 @@ def make_caller(nargs: int, build: Callable, name: str = "zymase_call", checks=(
     without the checks, for callers that have checked the arguments already."""
     cache: Dict[Tuple, Tuple] = {}
 
-    def typer(typingctx, *argtypes):
+    def typer(typingctx, *argtypes, own=False):
         key = tuple(argtypes)
         if key not in cache:
             cache[key] = build(key)
         sig, lib, symbol = cache[key]
 
         def codegen(context, builder, signature, args):
-            context.active_code_library.add_linking_library(lib)
+            if own:
+                link_after_optimisation(context.active_code_library, lib)
+            else:
+                context.active_code_library.add_linking_library(lib)
             fnty = context.call_conv.get_function_type(signature.return_type, signature.args)
             fn = cgutils.get_or_insert_function(builder.module, fnty, symbol)
             status, res = context.call_conv.call_function(builder, fn, signature.return_type,
@@ -130,10 +178,18 @@ def make_caller(nargs: int, build: Callable, name: str = "zymase_call", checks=(
         return sig, codegen
 
     params = ", ".join(f"a{i}" for i in range(nargs))
-    src = f"def {name}(typingctx{', ' if nargs else ''}{params}):\n    return _typer(typingctx{', ' if nargs else ''}{params})\n"
-    ns = {"_typer": typer}
-    exec(src, ns)
-    intr = intrinsic(ns[name])
+    sep = ", " if nargs else ""
+
+    def make_intrinsic(own):
+        src = (f"def {name}(typingctx{sep}{params}):\n"
+               f"    return _typer(typingctx{sep}{params}, own={own})\n")
+        ns = {"_typer": typer}
+        exec(src, ns)
+        return intrinsic(ns[name])
+    # ``intr`` links the derivative like any callee (any @njit code may call it); the entry
+    # points call ``own``, which links it into their library after that library's own
+    # optimisation (see ``link_after_optimisation``)
+    intr, own = make_intrinsic(False), make_intrinsic(True)
     # the entry's parameters carry the derivative's own names, so a wrong call from @njit
     # code reads "missing a required argument: 'seed'" rather than "a3"
     names = list(param_names) if param_names and len(param_names) == nargs and \
@@ -143,7 +199,7 @@ def make_caller(nargs: int, build: Callable, name: str = "zymase_call", checks=(
     body = "".join(f"    _chk{k}({', '.join(names[i] for i in idx)})\n"
                    for k, (_, idx) in enumerate(checks))
     wsrc = f"def {name}_entry({eparams}):\n{body}    return _intr({eparams})\n"
-    wns = {"_intr": intr}
+    wns = {"_intr": own}
     wns.update({f"_chk{k}": fn for k, (fn, _) in enumerate(checks)})
     exec(wsrc, wns)
     entry = numba.njit(wns[f"{name}_entry"])
@@ -152,7 +208,7 @@ def make_caller(nargs: int, build: Callable, name: str = "zymase_call", checks=(
     # calls from Python check their shadows in Python first (exactly, with better messages):
     # their entry point skips the compiled checks, which cost a Numba compilation of their own
     psrc = f"def {name}_pyentry({eparams}):\n    return _intr({eparams})\n"
-    pns = {"_intr": intr}
+    pns = {"_intr": own}
     exec(psrc, pns)
     return intr, entry, cache, numba.njit(pns[f"{name}_pyentry"])
 
