@@ -386,12 +386,30 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+# what opt and lli take themselves; any other dash word on their command lines is one of
+# LLVM's (or Enzyme's) flags, dropped before parsing: argparse would read -opaque-pointers=0
+# as "-o paque-pointers=0" and write the output there
+_TOOL_FLAGS = {"-o", "-S", "--emit", "--opt", "-h", "--help", "-"}
+
+
+def llvm_tool_args(argv: List[str]) -> List[str]:
+    if not argv or argv[0] not in ("opt", "lli"):
+        return argv
+    out = [argv[0]]
+    for a in argv[1:]:
+        if a.startswith("-") and a not in _TOOL_FLAGS and a.split("=", 1)[0] not in _TOOL_FLAGS:
+            continue
+        out.append(a)
+    return out
+
+
 def main(argv: Optional[Sequence[str]] = None, out=None) -> int:
     from .errors import ZymaseError
     from .ir.parser import ParseError
 
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args, extra = parser.parse_known_args(llvm_tool_args(argv))
     if extra:
         # opt and lli accept (and ignore) the flags an Enzyme command line passes to LLVM's
         # tools: -load-pass-plugin=…, -passes=enzyme, -enzyme-inline=1, -mem2reg, -O3, …

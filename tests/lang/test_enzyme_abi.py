@@ -491,3 +491,16 @@ def test_recursive_c_function_on_memory_written_later_is_refused():
                        "  store double 0.0, ptr %tmp\n  call void @free(ptr %tmp)\n")
     with pytest.raises(UnsupportedError, match="writes after the call"):
         lower_module(bad)
+
+
+def test_llvm_and_enzyme_flags_are_ignored_not_misread(tmp_path):
+    # `-opaque-pointers=0` must not become `-o paque-pointers=0` (output redirected)
+    from zymase.cli import llvm_tool_args
+    argv = ["opt", "-", "-opaque-pointers=0", "-load-pass-plugin=x.so", "-passes=enzyme",
+            "-enzyme-inline=1", "-S", "-o", "out.ll", "--opt=2"]
+    assert llvm_tool_args(argv) == ["opt", "-", "-S", "-o", "out.ll", "--opt=2"]
+    src = tmp_path / "m.ll"
+    src.write_text(PRELUDE + MAIN)
+    r = zymase_cli("opt", str(src), "-opaque-pointers=0", "-S")
+    assert r.returncode == 0 and "define i32 @main" in r.stdout, r.stderr
+    assert not (tmp_path / "paque-pointers=0").exists()
