@@ -504,3 +504,33 @@ def test_llvm_and_enzyme_flags_are_ignored_not_misread(tmp_path):
     r = zymase_cli("opt", str(src), "-opaque-pointers=0", "-S")
     assert r.returncode == 0 and "define i32 @main" in r.stdout, r.stderr
     assert not (tmp_path / "paque-pointers=0").exists()
+
+
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
+def test_frexp_mantissa_slope(mode):
+    # m = frexp(x, &e) = x * 2^-e: dm/dx = 2^-e; the exponent is an integer written through
+    # a pointer and then read back (the write must be seen by the adjoint sweep)
+    ir = """
+declare double @frexp(double, ptr)
+define double @m(double %x) {
+  %e = alloca i32
+  %r = call double @frexp(double %x, ptr %e)
+  %k = load i32, ptr %e
+  %kf = sitofp i32 %k to double
+  %s = fmul double %r, %kf
+  ret double %s
+}
+declare double @__enzyme_autodiff(ptr, ...)
+declare double @__enzyme_fwddiff(ptr, ...)
+define double @rev(double %x) {
+  %r = call double (ptr, ...) @__enzyme_autodiff(ptr @m, double %x)
+  ret double %r
+}
+define double @fwd(double %x) {
+  %r = call double (ptr, ...) @__enzyme_fwddiff(ptr @m, double %x, double 1.0)
+  ret double %r
+}"""
+    for x in (0.9, 1.0, 1.2, 33.0, -2.3, 0.26):
+        m, e = np.frexp(x)
+        got, _ = run(ir, mode, argtypes=(ctypes.c_double,), args=(x,))
+        assert got == pytest.approx(e * 2.0 ** -e, rel=1e-15), x

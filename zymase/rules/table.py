@@ -151,7 +151,11 @@ MATH: Dict[str, Rule] = {r.name: r for r in [
     # the sign of zero picks the one-sided slope (Enzyme's and JAX's convention): AD returns
     # a one-sided derivative at the kink, never their average
     _r("fabs", "copysign(1.0, x)"),
-    _r("copysign", "(1 if x > 0 else (-1 if x < 0 else 0)) * copysign(1, y)", "0"),
+    _r("copysign", "copysign(1.0, x) * copysign(1.0, y)", "0"),
+    # frexp(x, &e): the mantissa x·2^-e; its exponent (written through the pointer) is an
+    # integer.  The slope 2^-e is r/x exactly (a power of two); at 0 the mantissa is 0 and
+    # the exponent 0, so the slope is 2^0
+    _r("frexp", "1 if x == 0 else r / x", None),
     _r("floor", "0"),
     _r("ceil", "0"),
     _r("trunc", "0"),
