@@ -534,3 +534,32 @@ define double @fwd(double %x) {
         m, e = np.frexp(x)
         got, _ = run(ir, mode, argtypes=(ctypes.c_double,), args=(x,))
         assert got == pytest.approx(e * 2.0 ** -e, rel=1e-15), x
+
+
+def test_posix_memalign_block_gets_a_shadow():
+    # p = posix_memalign'd block; p[0] = x*x; p[1] = 3*p[0]; return p[1] + x  ->  6x + 1
+    ir = """
+declare i32 @posix_memalign(ptr, i64, i64)
+declare void @free(ptr)
+define double @g(double %x) {
+  %slot = alloca ptr
+  %rc = call i32 @posix_memalign(ptr %slot, i64 32, i64 16)
+  %p = load ptr, ptr %slot
+  %xx = fmul double %x, %x
+  store double %xx, ptr %p
+  %a = load double, ptr %p
+  %b = fmul double %a, 3.0
+  %q = getelementptr double, ptr %p, i64 1
+  store double %b, ptr %q
+  %c = load double, ptr %q
+  %r = fadd double %c, %x
+  call void @free(ptr %p)
+  ret double %r
+}
+declare double @__enzyme_autodiff(ptr, ...)
+define double @t(double %x) {
+  %r = call double (ptr, ...) @__enzyme_autodiff(ptr @g, double %x)
+  ret double %r
+}"""
+    got, _ = run(ir, "t", argtypes=(ctypes.c_double,), args=(0.7,))
+    assert got == pytest.approx(6 * 0.7 + 1, rel=1e-15)

@@ -186,3 +186,24 @@ def _redirect(module: Module, fn: Function, i: Instruction, g: Function) -> None
         v = b.load(rt, slot)
         fn.replace_all_uses(i, v)
     i.erase()
+
+
+def lower_posix_memalign(module: Module, fn: Function) -> int:
+    """``posix_memalign(&p, a, n)`` → ``p = aligned_alloc(a, round_up(n, a))`` and a status of
+    0, or ENOMEM (12) when the allocation fails: the allocation becomes a value (an allocator
+    call the transforms give a shadow) instead of a pointer written through memory."""
+    from ..ir.types import I64
+    calls = [i for i in fn.instructions()
+             if i.opcode == "call" and i.callee_name == "posix_memalign"]
+    for i in calls:
+        slot, align, size = i.operands
+        b = Builder(module, loc=i.loc).before(i)
+        up = b.add(size, b.sub(align, const_int(I64, 1)))
+        rounded = b.binop("and", up, b.sub(const_int(I64, 0), align))
+        p = b.call("aligned_alloc", FunctionType(PTR, (I64, I64)), [align, rounded])
+        b.store(p, slot)
+        failed = b.icmp("eq", p, zero(PTR))
+        status = b.select(failed, const_int(i.type, 12), const_int(i.type, 0))
+        fn.replace_all_uses(i, status)
+        i.erase()
+    return len(calls)

@@ -223,7 +223,8 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
     # again, for the Numba route; a scalar function is left as it is)
     scalarize_module(module, primal)
     with custom_rules(rules):
-        from .c_calls import status_convention
+        from .c_calls import lower_posix_memalign, status_convention
+        lower_posix_memalign(module, primal)
         status_convention(module, primal)
         acts = tuple(activities) if activities is not None else default_activities(primal, mode)
         sig = c_signature(primal, acts, mode, ret, width)
