@@ -185,7 +185,10 @@ def _library_modules(lib, seen, out):
                 out.append(text)
     else:
         out.append(str(lib._final_module))
-    for sub in getattr(lib, "_linking_libraries", ()):
+    # derivative libraries an entry point links after Numba's optimisation
+    # (jit.link_after_optimisation) are part of its code as much as the ordinary ones
+    for sub in list(getattr(lib, "_linking_libraries", ())) + \
+            list(lib.__dict__.get("_zymase_after_opt", ())):
         _library_modules(sub, seen, out)
 
 
