@@ -69,9 +69,10 @@ from ..ir.builder import Builder
 from ..ir.function_parser import FunctionParser
 from ..ir.lexer import ParseError, Tokens, parse_type, unquote
 from ..ir.types import (I64, PTR, ArrayType, FloatType, IntType, StructType, Type, VectorType,
-                        align_of, alloc_size)
+                        align_of)
 from ..ir.values import (Block, Constant, Function, GlobalRef, Instruction, Module, Value,
                          const_int, zero)
+from .scalarize_calls import Refused, memory_lane_size, min_align, parse_align, plan_call
 
 ELEMENTWISE_OPS = {"add", "sub", "mul", "udiv", "sdiv", "urem", "srem", "shl", "lshr", "ashr",
                    "and", "or", "xor", "fadd", "fsub", "fmul", "fdiv", "frem", "fneg", "freeze"}
@@ -82,10 +83,6 @@ TEMPLATED = ("extractelement", "insertelement", "shufflevector")
 HELP = ("zymase splits vector code into scalar lanes before differentiating it; compile without "
         "vectorisation to avoid this construct (clang: -fno-vectorize -fno-slp-vectorize; "
         "rustc: -C no-vectorize-loops -C no-vectorize-slp)")
-
-
-class Refused(Exception):
-    """Raised by a planner: the instruction has no exact scalar form here (the reason)."""
 
 
 class _Lane(Value):
@@ -106,32 +103,6 @@ def has_vectors(t: Type) -> bool:
 def touches_vectors(i: Instruction) -> bool:
     return (i.opcode in TEMPLATED or has_vectors(i.type)
             or any(has_vectors(o.type) for o in i.operands))
-
-
-def min_align(align: int, offset: int) -> int:
-    """The alignment of ``p + offset`` for ``p`` aligned to ``align``."""
-    return align if offset == 0 else min(align, offset & -offset)
-
-
-def memory_lane_size(t: Type) -> Optional[int]:
-    """Byte distance between the lanes of a ``<N x t>`` in memory, when it is whole bytes and
-    equal to ``t``'s allocation size (so ``getelementptr t`` steps one lane)."""
-    if isinstance(t, IntType):
-        bits = t.bits
-    elif isinstance(t, FloatType):
-        bits = {"half": 16, "bfloat": 16, "float": 32, "double": 64}.get(t.kind)
-    elif t.is_pointer:
-        bits = 64
-    else:
-        return None
-    if bits is None or bits % 8 or alloc_size(t) * 8 != bits:
-        return None
-    return bits // 8
-
-
-def parse_align(tail: str, default: int) -> int:
-    m = re.search(r"\balign\s+(\d+)", tail or "")
-    return int(m.group(1)) if m else default
 
 
 def scalarize(module: Module, fn: Function) -> int:
@@ -313,7 +284,6 @@ class _Scalarizer:
         if op == "getelementptr":
             return lambda b: self.gep(i, b)
         if op == "call":
-            from .scalarize_calls import plan_call
             return plan_call(self, i)
         raise Refused(f"no scalar form of `{op}` on vectors")
 

@@ -33,9 +33,38 @@ import re
 from typing import Callable, List, Optional, Tuple
 
 from ..ir.builder import Builder, type_suffix
-from ..ir.types import FunctionType, Type, VectorType
+from ..ir.types import FloatType, FunctionType, IntType, Type, VectorType, alloc_size
 from ..ir.values import Block, Constant, Instruction, Value, const_int
-from .scalarize import Refused, memory_lane_size, min_align, parse_align
+
+
+class Refused(Exception):
+    """Raised by a planner: the instruction has no exact scalar form here (the reason)."""
+
+
+def min_align(align: int, offset: int) -> int:
+    """The alignment of ``p + offset`` for ``p`` aligned to ``align``."""
+    return align if offset == 0 else min(align, offset & -offset)
+
+
+def memory_lane_size(t: Type) -> Optional[int]:
+    """Byte distance between the lanes of a ``<N x t>`` in memory, when it is whole bytes and
+    equal to ``t``'s allocation size (so ``getelementptr t`` steps one lane)."""
+    if isinstance(t, IntType):
+        bits = t.bits
+    elif isinstance(t, FloatType):
+        bits = {"half": 16, "bfloat": 16, "float": 32, "double": 64}.get(t.kind)
+    elif t.is_pointer:
+        bits = 64
+    else:
+        return None
+    if bits is None or bits % 8 or alloc_size(t) * 8 != bits:
+        return None
+    return bits // 8
+
+
+def parse_align(tail: str, default: int) -> int:
+    m = re.search(r"\balign\s+(\d+)", tail or "")
+    return int(m.group(1)) if m else default
 
 ELEMENTWISE = frozenset("""
     sqrt sin cos tan asin acos atan sinh cosh tanh exp exp2 exp10 log log2 log10 fabs floor ceil
