@@ -51,7 +51,7 @@ class Rule:
 
 # rules whose partials divide by something bounded away from zero (1 + x², x² + 1): the
 # syntactic test below would check them for nothing
-BOUNDED = {"atan", "asinh"}
+BOUNDED = {"atan", "asinh", "frexp"}   # frexp: r / x only for x != 0, = 2^-e
 
 
 # functions whose value is unbounded on a finite argument (a pole or a log singularity)
