@@ -1,12 +1,10 @@
 # -*- Python -*-
 """lit configuration: C and C++ programs written for Enzyme, compiled by clang, run by zymase.
 
-A test is a C or C++ file whose ``// RUN:`` lines are Enzyme's own integration-test
-pipeline, unchanged::
-
-    // RUN: %clang -O2 %s -S -emit-llvm -o - | %opt - %OPloadEnzyme %enzyme -S | %lli -
-
-clang (zig's, from the ``ziglang`` wheel) compiles the program to LLVM IR,
+This file is the project's own.  A test is a C or C++ file whose lit run lines use the
+pipeline Enzyme's integration tests use: compile with ``%clang`` to textual IR on standard
+output, pipe it through ``%opt`` with Enzyme's load and ``%enzyme`` substitutions, and run
+the result with ``%lli``.  clang (zig's, from the ``ziglang`` wheel) compiles the program to LLVM IR,
 ``python -m zymase opt`` lowers every ``__enzyme_autodiff`` / ``__enzyme_fwddiff`` call in
 it, and ``python -m zymase lli`` JIT-runs ``main``: the test passes when the pipeline exits
 with status 0 (an ``APPROX_EQ`` that fails calls ``abort()``).
