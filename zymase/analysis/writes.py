@@ -69,7 +69,8 @@ def written_pointers(i: Instruction, frees_write: bool = False) -> Optional[List
     return written_by(i, kind)
 
 
-def _fresh(fn: Function, types: TypeResults) -> Set[Value]:
+def fresh_origins(fn: Function, types: TypeResults) -> Set[Value]:
+    """Memory ``fn`` makes itself (step 2 above): no argument's memory can be it."""
     allocs = {i for i in fn.instructions() if i.opcode == "call" and (
         (i.callee_name or "") in table.ALLOCATORS
         or table.raw_allocator(i.callee_name or "") is not None
@@ -97,7 +98,7 @@ def analyse_writes(fn: Function, argmap, types: TypeResults = None) -> WriteResu
     n = len(argmap.args)
     written = [False] * n
     why = [""] * n
-    fresh = _fresh(fn, types)
+    fresh = fresh_origins(fn, types)
     harmless = {fn.args[0], fn.args[1]}          # retptr, excinfo
 
     def everything(reason):

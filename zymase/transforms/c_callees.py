@@ -31,7 +31,7 @@ from typing import Dict, List, Tuple
 from .. import activities as A
 from ..errors import unsupported
 from ..ir.types import PTR, StructType
-from ..ir.values import Function, Instruction, Module, Value
+from ..ir.values import Constant, Function, Instruction, Module, Value
 from .signature import (DerivSignature, FloatInput, Lanes, Output, Param, PointerInput,
                         Results, ReturnSpec, Seed)
 
@@ -112,31 +112,35 @@ def _after(fn: Function, i: Instruction):
 def check_stable(fn: Function, types, i: Instruction, callee: Function) -> None:
     """Refuses the call when ``fn`` may write, after the call, memory that the callee's
     pointer arguments may reach (the adjoint sweep re-runs the callee on that memory).
+
+    The aliasing rule is the write analysis's (``analysis/writes.py``): memory the function
+    makes itself (``fresh_origins``) is distinct from every other origin; any two other
+    origins — two pointer arguments, a pointer loaded from memory — may be the same memory.
     ``free`` is no such write: reverse mode defers the ``free`` of memory such a callee reads
     to the end of the adjoint sweep (``AugmentedSweep._reread_by_callee``)."""
-    from ..rules.calls import Kind, classify_call, written_by
+    from ..analysis.writes import fresh_origins, written_pointers
     read = set()
     for a in i.operands:
         if a.type.is_pointer:
             read |= types.origins_of(a)
     if not read:
         return
+    fresh = fresh_origins(fn, types)
+    unknown_read = bool(read - fresh)
     for w in _after(fn, i):
-        if w.opcode == "store":
-            targets = [w.operands[1]]
-        elif w.opcode == "call":
-            kind = classify_call(w)
-            if w.callee_name == callee.name or kind in (Kind.C_FREE, Kind.C_CALLEE):
-                continue
-            targets = written_by(w, kind)
-            if targets is None:
-                targets = [o for o in w.operands if o.type.is_pointer]
-        else:
+        if w.opcode == "call" and w.callee_name == callee.name:
             continue
+        targets = written_pointers(w)
+        if targets is None:
+            targets = [o for o in w.operands if o.type.is_pointer]
         for t in targets:
-            if types.origins_of(t) & read:
+            if isinstance(t, Constant):
+                continue
+            origins = types.origins_of(t)
+            if origins & read or (unknown_read and (origins - fresh or not origins)):
                 raise unsupported(
                     f"a call of the recursive function `{callee.name}` on memory that the "
-                    f"function differentiated writes after the call", i.loc,
+                    f"function differentiated may write after the call", i.loc,
                     help="the callee is re-run in the adjoint sweep and must see the memory "
-                         "it saw; copy the data it reads into memory nothing writes later")
+                         "it saw; copy the data it reads into a block the function allocates, "
+                         "or write the results after the last such call elsewhere")
