@@ -61,13 +61,13 @@ def _share_globals(mod) -> None:
 def _build(text: str, req: Request, symbol: str, opt_level: int):
     """The derivative module for one request, ready to link into the program."""
     import llvmlite.binding as llvm
-    from ..llvm import pipelines
     from .llvm_ir import differentiate_ll
     inactive = inactive_functions(text)
     # the derivative's module needs no annotations (they name functions it may not keep)
     text = "\n".join(ln for ln in text.split("\n")
                      if not ln.startswith("@llvm.global.annotations"))
-    out, _ = differentiate_ll(pipelines.allow_inlining(text), req.function, req.mode,
+    # differentiate_ll drops optnone/noinline itself (foreign.for_differentiation)
+    out, _ = differentiate_ll(text, req.function, req.mode,
                               req.activities, req.ret, req.width, symbol, opt_level,
                               inactive=inactive)
     dmod = llvm.parse_assembly(out)

@@ -68,14 +68,8 @@ _EMPTY = '"zymase"'     # an attribute group must not be empty
 
 def for_differentiation(text: str) -> str:
     """``text`` without ``optnone``/``noinline`` (attribute groups and inline attributes)."""
-    def fix(m):
-        body = re.sub(r"\b(noinline|optnone)\b", "", m.group(2))
-        body = re.sub(r"\s+", " ", body).strip()
-        return f"{m.group(1)}{{ {body or _EMPTY} }}"
-    text = re.sub(r"^(attributes #\d+ = )\{(.*)\}$", fix, text, flags=re.M)
-    return re.sub(r"^(define [^\n]*\))([^\n]*)\{$",
-                  lambda m: m.group(1) + re.sub(r"\b(noinline|optnone)\b", "", m.group(2)) + "{",
-                  text, flags=re.M)
+    from ..llvm.pipelines import allow_inlining
+    return allow_inlining(text, filler=_EMPTY)
 
 
 def lower_invokes(mod: llvm.ModuleRef) -> None:

@@ -106,11 +106,17 @@ def parse(text: str) -> llvm.ModuleRef:
     return mod
 
 
-def allow_inlining(text: str) -> str:
-    """Numba marks some helpers ``noinline`` (array-expression kernels, refcount helpers);
-    canonicalisation must see through them, so the keyword is dropped from attribute groups
-    (``canonicalise`` keeps the refcount helpers out of line itself)."""
+def allow_inlining(text: str, filler: str = "nounwind") -> str:
+    """Numba marks some helpers ``noinline`` (array-expression kernels, refcount helpers),
+    clang -O0 every function ``optnone noinline``; canonicalisation must see through them,
+    so both keywords are dropped from attribute groups and from attributes written on
+    ``define`` lines (``canonicalise`` keeps the refcount helpers out of line itself).  An
+    attribute group left empty gets ``filler`` (a group must not be empty)."""
     def fix(m):
-        body = re.sub(r"\b(noinline|optnone)\b", "", m.group(2)).strip()
-        return f"{m.group(1)}{{ {body or 'nounwind'} }}"
-    return re.sub(r"^(attributes #\d+ = )\{(.*)\}$", fix, text, flags=re.M)
+        body = re.sub(r"\b(noinline|optnone)\b", "", m.group(2))
+        body = re.sub(r"\s+", " ", body).strip()
+        return f"{m.group(1)}{{ {body or filler} }}"
+    text = re.sub(r"^(attributes #\d+ = )\{(.*)\}$", fix, text, flags=re.M)
+    return re.sub(r"^(define [^\n]*\))([^\n]*)\{$",
+                  lambda m: m.group(1) + re.sub(r"\b(noinline|optnone)\b", "", m.group(2))
+                  + "{", text, flags=re.M)

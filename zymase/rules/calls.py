@@ -161,8 +161,10 @@ def written_by(i: Instruction, kind: Kind) -> Optional[List[Value]]:
         return [i.operands[0]]
     if kind in LIBRARY_RULES:
         return LIBRARY_RULES[kind].written(i)
-    if kind is Kind.MATH and table.base_name(i.callee_name or "") == "frexp":
-        return [i.operands[1]]      # the exponent
+    if kind is Kind.MATH:
+        rule = table.lookup(i.callee_name or "")
+        if rule is not None and rule.writes:
+            return [i.operands[k] for k in rule.writes]
     if kind in NO_WRITES:
         return []
     if any(o.type.is_pointer for o in i.operands):

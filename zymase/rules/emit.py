@@ -79,7 +79,7 @@ class ExprEmitter:
                 return self._helper_call(fname[3:], args)
             if fname.startswith("zc_"):
                 # a partial the program supplies: a function in the module (c_custom.py)
-                sym = fname[3:].replace("__", ".")
+                sym = fname[3:]
                 return b.call(sym, FunctionType(self.t, tuple(a.type for a in args)), args)
             kind, target = FUNCTIONS[fname]
             if kind == "intrinsic":

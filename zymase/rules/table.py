@@ -39,6 +39,7 @@ from typing import Dict, Optional, Tuple
 class Rule:
     name: str
     partials: Tuple[Optional[str], ...]
+    writes: Tuple[int, ...] = ()      # operands the function writes through (frexp's exponent)
 
     @property
     def checked(self) -> Tuple[bool, ...]:
@@ -102,8 +103,8 @@ class custom_rules:
         return False
 
 
-def _r(name, *partials):
-    return Rule(name, tuple(partials))
+def _r(name, *partials, writes=()):
+    return Rule(name, tuple(partials), tuple(writes))
 
 
 # instruction opcodes ------------------------------------------------------------------------
@@ -155,7 +156,7 @@ MATH: Dict[str, Rule] = {r.name: r for r in [
     # frexp(x, &e): the mantissa x·2^-e; its exponent (written through the pointer) is an
     # integer.  The slope 2^-e is r/x exactly (a power of two); at 0 the mantissa is 0 and
     # the exponent 0, so the slope is 2^0
-    _r("frexp", "1 if x == 0 else r / x", None),
+    _r("frexp", "1 if x == 0 else r / x", None, writes=(1,)),
     _r("floor", "0"),
     _r("ceil", "0"),
     _r("trunc", "0"),
