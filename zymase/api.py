@@ -42,7 +42,8 @@ def _has_float(t):
         return True
     if isinstance(t, nbt.BaseTuple):
         return any(_has_float(m) for m in t.types)
-    return False
+    from .frontend.numba import is_instance_with_floats
+    return is_instance_with_floats(t)
 
 
 @dataclass
@@ -214,6 +215,12 @@ class Derivative:
                     hint = "Active" if _is_float_nb(t) else "Const"
                     raise ActivityError(f"error: `{act}` is not valid for parameter `{name}` of "
                                         f"`{fname}` of type {t}\n  = help: use {hint}")
+            if act.has_shadow and self.width > 1 and isinstance(t, nbt.ClassInstanceType):
+                from .errors import UnsupportedError
+                raise UnsupportedError(
+                    f"error: `{act}` on the jitclass instance `{name}` of `{fname}` with "
+                    f"width={self.width} is not supported\n  = help: use width=1, or pass the "
+                    f"instance's arrays as arguments of their own")
             if act.has_shadow:
                 check_types(name, t, argtypes[k + 1], self.width)
             k += 2 if act.has_shadow else 1

@@ -135,8 +135,11 @@ def reverse_activities(args, nums, why: str = "only float scalars and float arra
             elif is_float_array(x):
                 acts.append(A.Duplicated)
             else:
+                hint = ("\n  = help: for a jitclass instance, call autodiff_reverse / "
+                        "autodiff_forward with Duplicated / Dual and a shadow instance"
+                        if hasattr(x, "_numba_type_") else "")
                 raise ActivityError(f"error: argument {k} ({type(x).__name__}) cannot be "
-                                    f"differentiated: {why}")
+                                    f"differentiated: {why}{hint}")
         else:
             acts.append(A.Const)
     return tuple(acts)

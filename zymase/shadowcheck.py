@@ -19,7 +19,7 @@ import numbers
 
 import numpy as np
 from numba.core import types as nbt
-from numba.extending import overload
+from numba.extending import intrinsic, overload
 
 from .errors import ShadowError
 
@@ -58,6 +58,10 @@ def check_python(name, x, dx, width, seen, path=""):
                 raise ShadowError(f"error: shadow `d{label}` aliases shadow `d{other_name}`")
         seen.append((label, dx))
         return
+    xt = getattr(x, "_numba_type_", None)
+    if xt is not None and isinstance(xt, nbt.ClassInstanceType):
+        _check_instance_python(name, label, x, dx, xt, width, seen, path)
+        return
     if isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_)):
         if width == 1:
             if not isinstance(dx, numbers.Real) or isinstance(dx, (bool, np.bool_)):
@@ -65,6 +69,39 @@ def check_python(name, x, dx, width, seen, path=""):
         elif not (isinstance(dx, np.ndarray) and dx.shape == (width,)):
             raise ShadowError(f"error: with width={width} the tangent `d{label}` must be an array "
                               f"of shape ({width},)")
+
+
+def _check_instance_python(name, label, x, dx, xt, width, seen, path):
+    """A jitclass instance's shadow: another instance of the same class (its own storage),
+    whose array attributes are checked like array shadows; float attributes hold adjoints or
+    tangents, other attributes are not read."""
+    from numba.experimental.jitclass import _box
+    if width > 1:
+        from .errors import UnsupportedError
+        raise UnsupportedError(f"error: a shadow of the jitclass instance `{label}` with "
+                               f"width={width} is not supported\n  = help: use width=1, or "
+                               f"pass the instance's arrays as arguments of their own")
+    if getattr(dx, "_numba_type_", None) != xt:
+        raise ShadowError(f"error: shadow `d{label}` must be an instance of the same jitclass "
+                          f"as `{label}` ({xt.classname}), found {type(dx).__name__}\n  = help: "
+                          f"build a second instance with zero floats and np.zeros_like arrays")
+    if _box.box_get_dataptr(dx) == _box.box_get_dataptr(x):
+        raise ShadowError(f"error: shadow `d{label}` is the instance `{label}` itself\n  = help: "
+                          f"pass a separate instance with zero floats and np.zeros_like arrays")
+    for attr, mt in xt.struct.items():
+        if _has_array(mt):
+            check_python(name, getattr(x, attr), getattr(dx, attr), width, seen,
+                         f"{path}.{attr}")
+
+
+def _has_array(t) -> bool:
+    if isinstance(t, nbt.Array):
+        return isinstance(t.dtype, nbt.Float)
+    if isinstance(t, nbt.BaseTuple):
+        return any(_has_array(m) for m in t.types)
+    if isinstance(t, nbt.ClassInstanceType):
+        return any(_has_array(m) for m in t.struct.values())
+    return False
 
 
 def _strides_matter(x, dx, want):
@@ -93,6 +130,10 @@ def check_types(name, xt, dxt, width):
                               f"{len(xt)} shadows, found {dxt}")
         for k, (a, b) in enumerate(zip(xt.types, dxt.types)):
             check_types(f"{name}[{k}]", a, b, width)
+    elif isinstance(xt, nbt.ClassInstanceType):
+        if dxt != xt:
+            raise ShadowError(f"error: shadow `d{name}` must be an instance of the same jitclass "
+                              f"as `{name}` ({xt.classname}), found {dxt}")
     elif isinstance(xt, nbt.Float):
         if width == 1 and not isinstance(dxt, (nbt.Float, nbt.Integer)):
             raise ShadowError(f"error: tangent `d{name}` must be a float, found {dxt}")
@@ -146,6 +187,20 @@ def njit_checker(nargs: int, pairs, aliases, seed, width: int):
     return check
 
 
+@intrinsic
+def instance_dataptr(typingctx, inst):
+    """The address of a jitclass instance's attribute storage (two instances are the same
+    object exactly when these are equal)."""
+    if not isinstance(inst, nbt.ClassInstanceType):
+        return None
+
+    def codegen(context, builder, sig, args):
+        from numba.core import cgutils
+        st = cgutils.create_struct_proxy(inst)(context, builder, value=args[0])
+        return builder.ptrtoint(st.data, context.get_value_type(nbt.intp))
+    return nbt.intp(inst), codegen
+
+
 def _msg(g: dict, text: str) -> str:
     key = f"M{sum(1 for k in g if k.startswith('M'))}"
     g[key] = text
@@ -172,6 +227,14 @@ def _pair_lines(lines, g, name, x, dx, tx, tdx, width):
         for k in range(len(tx)):
             _pair_lines(lines, g, f"{name}[{k}]", f"{x}[{k}]", f"{dx}[{k}]", tx.types[k],
                         tdx.types[k], width)
+    elif isinstance(tx, nbt.ClassInstanceType) and tdx == tx:
+        g["_dataptr"] = instance_dataptr
+        m = _msg(g, f"error: shadow `d{name}` is the instance `{name}` itself")
+        lines.append(f"if _dataptr({x}) == _dataptr({dx}): raise ShadowError({m})")
+        for attr, mt in tx.struct.items():
+            if _has_array(mt):
+                _pair_lines(lines, g, f"{name}.{attr}", f"{x}.{attr}", f"{dx}.{attr}", mt, mt,
+                            width)
     elif isinstance(tx, nbt.Float) and isinstance(tdx, nbt.Array):
         m = _msg(g, f"error: with width={width} the tangent `d{name}` must have {width} elements")
         lines.append(f"if {dx}.size != {width}: raise ShadowError({m})")

@@ -3,7 +3,11 @@ float and array attributes, methods that read and write them, methods calling me
 both modes at width 1 and 3, from Python and from @njit, against central finite differences
 and forward against reverse.  A jitclass instance is a MemInfo with a destructor
 (``NRT_MemInfo_alloc_dtor``): forward mode gives its shadow the destructor (refcounts are
-mirrored), reverse mode a plain MemInfo (every shadow is freed once at the end of the sweep)."""
+mirrored), reverse mode a plain MemInfo (every shadow is freed once at the end of the sweep).
+
+Instances passed in: ``Const``, or ``Duplicated`` / ``Dual`` with a shadow instance of the same
+class (its float attributes hold adjoints or tangents, its array attributes are array shadows,
+nested instances recursively), checked at run time like array shadows; width 1 only."""
 import numba
 import numpy as np
 import pytest
@@ -273,17 +277,150 @@ def test_instance_passed_in_as_const():
     np.testing.assert_array_equal(PARAMS.w, [1.0, 2.0, -0.5])
 
 
-def test_instance_arguments_cannot_carry_derivatives():
-    with pytest.raises(zymase.ActivityError, match=r"`Duplicated` is not valid for parameter "
-                                                   r"`p` of `with_params` of type "
-                                                   r"instance\.jitclass\.Params"):
-        # activities are checked against Numba's argument types at the first call
-        zymase.autodiff_reverse(with_params, Active, Duplicated, ret=Active)(
-            0.7, PARAMS, Params(0.0, np.zeros(3)), 1.0)
-    with pytest.raises(zymase.ActivityError, match=r"`Dual` is not valid for parameter `p` of "
-                                                   r"`with_params` of type instance\.jitclass"):
-        zymase.autodiff_forward(with_params, Dual, Dual, ret=Dual)(
-            0.7, 1.0, PARAMS, Params(0.0, np.zeros(3)))
+def _params_fd(x, k, w, h=1e-6):
+    """Central differences of with_params in (x, k, w[0..n-1]), instances rebuilt per point."""
+    def f(v):
+        return with_params(v[0], Params(v[1], v[2:].copy()))
+    v0 = np.concatenate([[x, k], w])
+    out = []
+    for j in range(v0.size):
+        a, b = v0.copy(), v0.copy()
+        a[j] += h
+        b[j] -= h
+        out.append((f(a) - f(b)) / (2 * h))
+    return np.array(out)
+
+
+def test_instance_duplicated_reverse_and_dual_forward():
+    """A Duplicated instance: the shadow instance's float attribute receives d/dk, its array
+    attribute d/dw; forward mode reads tangents from a Dual instance's attributes."""
+    w = np.array([1.0, 2.0, -0.5])
+    want = _params_fd(0.7, 1.5, w)
+    p, dp = Params(1.5, w.copy()), Params(0.0, np.zeros(3))
+    val, gx = zymase.autodiff_reverse(with_params, Active, Duplicated, ret=Active)(0.7, p, dp, 1.0)
+    assert val == pytest.approx(with_params(0.7, p), rel=1e-14)
+    np.testing.assert_allclose([gx, dp.k, *dp.w], want, rtol=1e-6)
+    np.testing.assert_array_equal(p.w, w)       # the primal instance is untouched
+    fwd = zymase.autodiff_forward(with_params, Dual, Dual, ret=Dual)
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        t = rng.standard_normal(5)
+        _, tan = fwd(0.7, t[0], p, Params(t[1], t[2:].copy()))
+        assert tan == pytest.approx(float(t @ want), rel=1e-6, abs=1e-9)
+        # <J v, 1> == <v, J^T 1>
+        check_dot_product([tan], [float(t @ np.array([gx, dp.k, *dp.w]))])
+
+
+def run_osc(o, n):
+    for _ in range(n):
+        o.step(0.1)
+    return o.energy()
+
+
+def test_instance_mutated_in_place_float_attributes():
+    """Methods overwrite the instance's floats; the shadow's floats end as the adjoints of
+    the initial values (reverse) or hold the final tangents (forward), like array shadows."""
+    x0 = (0.3, -0.2, 1.7)
+    o, do = Oscillator(*x0), Oscillator(0.0, 0.0, 0.0)
+    val, = (zymase.autodiff_reverse(run_osc, Duplicated, Const, ret=Active)(o, do, 20, 1.0),)
+    want = []
+    for j in range(3):
+        a, b = list(x0), list(x0)
+        a[j] += STEP
+        b[j] -= STEP
+        want.append((run_osc(Oscillator(*a), 20) - run_osc(Oscillator(*b), 20)) / (2 * STEP))
+    np.testing.assert_allclose([do.x, do.v, do.k], want, rtol=1e-6)
+    assert val == pytest.approx(run_osc(Oscillator(*x0), 20), rel=1e-14)
+    fwd = zymase.autodiff_forward(run_osc, Dual, Const, ret=Dual)
+    for j in range(3):
+        t = [0.0, 0.0, 0.0]
+        t[j] = 1.0
+        _, tan = fwd(Oscillator(*x0), Oscillator(*t), 20)
+        assert tan == pytest.approx(want[j], rel=1e-6)
+
+
+def run_cloud(c, n):
+    for _ in range(n):
+        c.advance(0.05)
+    return c.spread()
+
+
+def test_instance_mutated_in_place_array_attributes_from_njit():
+    rev = zymase.autodiff_reverse(run_cloud, Duplicated, Const, ret=Active)
+
+    @numba.njit
+    def caller(c, dc, n):
+        return rev(c, dc, n, 1.0)
+
+    want = np.array([float(fd_jvp(lambda p, v: run_cloud(Cloud(p, v), 10), (POS, VEL),
+                                  {0: e}, STEP).value) for e in np.eye(4)])
+    for call in (lambda c, dc: rev(c, dc, 10, 1.0), lambda c, dc: caller(c, dc, 10)):
+        c, dc = Cloud(POS.copy(), VEL.copy()), Cloud(np.zeros(4), np.zeros(4))
+        dc.t = 0.0
+        call(c, dc)
+        np.testing.assert_allclose(dc.pos, want, rtol=1e-6)
+        assert dc.t == pytest.approx(1.0, rel=1e-12)       # spread() adds t
+    # forward: the final position tangents land in the Dual instance's array
+    c, tc = Cloud(POS.copy(), VEL.copy()), Cloud(np.eye(4)[1].copy(), np.zeros(4))
+    tc.t = 0.0
+    _, tan = zymase.autodiff_forward(run_cloud, Dual, Const, ret=Dual)(c, tc, 10)
+    assert tan == pytest.approx(want[1], rel=1e-6)
+
+
+@jitclass([("inner", Params.class_type.instance_type), ("c", float64)])
+class Outer:
+    def __init__(self, inner, c):
+        self.inner = inner
+        self.c = c
+
+
+_with_params = numba.njit(with_params)
+
+
+def outer_fn(x, o):
+    return _with_params(x, o.inner) * o.c
+
+
+def test_nested_instances_and_shadow_checks():
+    w = np.array([1.0, 2.0, -0.5])
+    o = Outer(Params(1.5, w.copy()), 2.0)
+    rev = zymase.autodiff_reverse(outer_fn, Active, Duplicated, ret=Active)
+    do = Outer(Params(0.0, np.zeros(3)), 0.0)
+    rev(0.7, o, do, 1.0)
+    fd = _params_fd(0.7, 1.5, w)
+    np.testing.assert_allclose([do.inner.k, *do.inner.w], 2.0 * fd[1:], rtol=1e-6)
+    assert do.c == pytest.approx(with_params(0.7, o.inner), rel=1e-12)
+
+    @numba.njit
+    def caller(x, o, do):
+        return rev(x, o, do, 1.0)
+
+    for call in (rev, lambda x, a, b, s: caller(x, a, b)):
+        with pytest.raises(zymase.ShadowError, match=r"shadow `do` is the instance `o` itself"):
+            call(0.7, o, o, 1.0)
+        with pytest.raises(zymase.ShadowError, match=r"shadow `do\.inner\.w` (aliases|shares "
+                                                     r"memory with) its primal"):
+            call(0.7, o, Outer(Params(0.0, o.inner.w), 0.0), 1.0)
+        with pytest.raises(zymase.ShadowError, match=r"shadow `do\.inner\.w` (has shape|does "
+                                                     r"not have the shape)"):
+            call(0.7, o, Outer(Params(0.0, np.zeros(2)), 0.0), 1.0)
+    with pytest.raises(zymase.ShadowError, match="same jitclass"):
+        rev(0.7, o, Params(0.0, np.zeros(3)), 1.0)
+
+
+def test_instance_shadows_at_width_n_are_refused():
+    p = Params(1.5, np.array([1.0, 2.0, -0.5]))
+    rev = zymase.autodiff_reverse(with_params, Active, Duplicated, ret=Active, width=2)
+    with pytest.raises(zymase.UnsupportedError, match=r"jitclass instance `p` .*width=2"):
+        rev(0.7, p, Params(0.0, np.zeros(3)), np.ones(2))
+
+    @numba.njit
+    def caller(x, p, dp):
+        return rev(x, p, dp, np.ones(2))
+
+    with pytest.raises((zymase.UnsupportedError, numba.core.errors.TypingError),
+                       match=r"jitclass instance `p` .*width=2"):
+        caller(0.7, p, Params(0.0, np.zeros(3)))
 
 
 def test_active_value_written_into_a_const_instance_is_refused():

@@ -365,9 +365,25 @@ def float_leaves(info: ArgInfo) -> List[ArgInfo]:
         for c in info.children:
             out.extend(float_leaves(c))
         return out
-    if isinstance(info.nbtype, (types.Float, types.Array)):
+    if isinstance(info.nbtype, (types.Float, types.Array)) or is_instance_with_floats(info.nbtype):
         return [info]
     return []
+
+
+def is_instance_with_floats(t) -> bool:
+    """A jitclass instance some of whose attributes are floats or float arrays (directly or
+    through tuples and other instances): one that can carry derivatives."""
+    if not isinstance(t, types.ClassInstanceType):
+        return False
+
+    def floaty(m):
+        if isinstance(m, types.Float) or (isinstance(m, types.Array)
+                                          and isinstance(m.dtype, types.Float)):
+            return True
+        if isinstance(m, types.BaseTuple):
+            return any(floaty(x) for x in m.types)
+        return is_instance_with_floats(m)
+    return any(floaty(m) for m in t.struct.values())
 
 
 def _safe(name: str) -> str:
@@ -442,7 +458,8 @@ def numba_signature(fe: FrontendResult, argtypes: Sequence[types.Type], activiti
     from ..ir.types import I8, PTR
     from ..llvm.jit import value_type
     from ..transforms.signature import (ArrayInput, ArrayParams, DerivSignature, FloatInput,
-                                        Lanes, Output, Param, Results, ReturnSpec, Seed)
+                                        Lanes, Output, Param, PointerInput, Results,
+                                        ReturnSpec, Seed)
     dmap = describe_args(argtypes, [f"a{i}" for i in range(len(argtypes))], None)
     params = [Param(PTR, "retptr", "noalias"), Param(PTR, "excinfo", "noalias")]
     for info in dmap.args:
@@ -460,7 +477,18 @@ def numba_signature(fe: FrontendResult, argtypes: Sequence[types.Type], activiti
         elif act.has_shadow:
             sinfo = dmap.args[k + 1]
             for leaf, sleaf in zip(float_leaves(pinfo), float_leaves(sinfo)):
-                if leaf.is_array:
+                if isinstance(leaf.nbtype, types.ClassInstanceType):
+                    # (meminfo, data): the shadow instance's attributes mirror the primal's
+                    # (a float attribute's adjoint or tangent, an array attribute's shadow)
+                    for j in range(leaf.count):
+                        inputs.append(PointerInput(leaf.name, leaf.first + j, act,
+                                                   Lanes((sleaf.first + j,))))
+                    if width > 1:
+                        raise unsupported(f"`{act}` on the jitclass instance `{pinfo.name}` "
+                                          f"with width={width}",
+                                          help="use width=1, or pass the instance's arrays as "
+                                               "arguments of their own")
+                elif leaf.is_array:
                     shadow = _array_params(sleaf)
                     params[shadow.data].attrs = "noalias"
                     inputs.append(ArrayInput(pinfo.name, act, _array_params(leaf), shadow))
