@@ -341,7 +341,7 @@ class Derivative:
         return self._transform_with(argtypes, disk_key, reuse=False)
 
     def _transform_with(self, argtypes, disk_key, reuse: bool):
-        from .frontend.numba import numba_signature, primal_argtypes
+        from .frontend.numba import check_instance_shadows, numba_signature, primal_argtypes
         from .transforms import differentiate
         self._validate_types(argtypes)
         prim = primal_argtypes(argtypes, self.activities)
@@ -349,6 +349,7 @@ class Derivative:
         self._validate_return(prep.fe.signature.return_type, argtypes)
         from .analysis.writes import analyse_writes
         writes = analyse_writes(prep.function, prep.fe.argmap)
+        check_instance_shadows(prep.function, prep.fe.argmap, self.activities)
         self._state.writes[tuple(argtypes)] = writes
         dprint(self.print_flags, "writes", prep.fe.llvm_name, writes.dump)
         sig = numba_signature(prep.fe, argtypes, self.activities, self.mode, self.ret, self.width)

@@ -408,6 +408,37 @@ def test_nested_instances_and_shadow_checks():
         rev(0.7, o, Params(0.0, np.zeros(3)), 1.0)
 
 
+def set_k(x, p):
+    p.k = x * x
+    return p.k * np.sum(p.w)
+
+
+def replace_w(x, p):
+    p.w = p.w * x
+    return np.sum(p.w) * p.k
+
+
+def test_float_attribute_overwritten_and_array_attribute_replaced():
+    w = np.array([1.0, 2.0, -0.5])
+    p, dp = Params(1.5, w.copy()), Params(0.0, np.zeros(3))
+    val, gx = zymase.autodiff_reverse(set_k, Active, Duplicated, ret=Active)(0.7, p, dp, 1.0)
+    assert val == pytest.approx(0.49 * w.sum(), rel=1e-14)
+    assert gx == pytest.approx(2 * 0.7 * w.sum(), rel=1e-12)
+    assert dp.k == 0.0                    # the initial k is overwritten: no influence
+    np.testing.assert_allclose(dp.w, 0.49, rtol=1e-12)
+    p, tp = Params(1.5, w.copy()), Params(0.0, np.zeros(3))
+    _, tan = zymase.autodiff_forward(set_k, Dual, Dual, ret=Dual)(0.7, 1.0, p, tp)
+    assert tan == pytest.approx(2 * 0.7 * w.sum(), rel=1e-12)
+    assert tp.k == pytest.approx(1.4, rel=1e-12)      # the output tangent of p.k
+    for d in (zymase.autodiff_reverse(replace_w, Active, Duplicated, ret=Active),
+              zymase.autodiff_forward(replace_w, Dual, Dual, ret=Dual)):
+        args = (0.7, Params(1.5, w.copy()), Params(0.0, np.zeros(3)))
+        args = args + (1.0,) if d.mode.value == "reverse" else (0.7, 1.0) + args[1:]
+        with pytest.raises(zymase.UnsupportedError, match=r"replacing an array or instance "
+                                                          r"attribute of the jitclass instance `p`"):
+            d(*args)
+
+
 def test_instance_shadows_at_width_n_are_refused():
     p = Params(1.5, np.array([1.0, 2.0, -0.5]))
     rev = zymase.autodiff_reverse(with_params, Active, Duplicated, ret=Active, width=2)
