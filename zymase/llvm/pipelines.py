@@ -66,6 +66,7 @@ def canonicalise(mod: llvm.ModuleRef, keep: str, protect=frozenset(),
     pto.loop_vectorization = False
     pto.slp_vectorization = False
     pb = llvm.create_pass_builder(target_machine(), pto)
+    _simplify_callees(mod, keep, also_keep, pb)
     pm = llvm.create_new_module_pass_manager()
     pm.add_always_inliner_pass()
     for _ in range(2):
@@ -90,6 +91,24 @@ def canonicalise(mod: llvm.ModuleRef, keep: str, protect=frozenset(),
     pm.add_strip_dead_prototype_pass()
     pm.run(mod, pb)
     return mod
+
+
+def _simplify_callees(mod: llvm.ModuleRef, keep: str, also_keep, pb) -> None:
+    """Scalar cleanup of every callee before the always-inliner copies it: Numba's
+    unoptimised callees keep each local in a stack slot and each operation's boxing around it
+    (a sort is ~10x larger unsimplified), and inlining copies that bulk into every call site
+    before the caller-level passes shrink it again.  Shrinking once per callee first makes
+    canonicalisation linear in the code's simplified size.  Only passes the caller-level
+    pipeline runs anyway (SROA, instcombine, simplifycfg), so the canonical form is the same
+    kind of IR."""
+    fpm = llvm.create_new_function_pass_manager()
+    fpm.add_sroa_pass()
+    fpm.add_instruction_combine_pass()
+    fpm.add_simplify_cfg_pass()
+    for fn in mod.functions:
+        if fn.is_declaration or fn.name == keep or fn.name in also_keep:
+            continue
+        fpm.run(fn, pb)
 
 
 def optimise(mod: llvm.ModuleRef, level: int = 3) -> llvm.ModuleRef:
