@@ -93,6 +93,7 @@ from .augment import Augmented, augment
 from .frame import Frame, build_frame
 from .instrument import TapeLayout, instrument, reserve_capacity
 from .loops import LoopPlan, find_accumulating_loops, find_free_loops, iv_step, plan_trip_counts
+from .keepalive import keep_alive
 from .plan import Recompute, TapePlan
 from .results import finish
 from .sweep import AdjointSweep
@@ -157,12 +158,13 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     # the adjoint sweep never comes back through exception paths
     failing = failing_blocks(fn)
     blocks = [b for b in li.order if b is not fn.entry]
-    # primal and shadow instructions of each block (shadow pointer phis can be leaves
-    # too), captured before any tape instrumentation is added
-    body = {blk: list(blk.instructions) for blk in blocks}
     primal_insts = {i for b in blocks for i in aug.snapshot.get(b, ())}
     rc = Recompute(frame, aug, primal_insts)                             # 3: the plans
     rc.plan(blocks)
+    keep_alive(frame, aug, rc.kept)     # arrays the sweep reads again outlive the primal's use
+    # primal and shadow instructions of each block (shadow pointer phis can be leaves
+    # too), captured before any tape instrumentation is added
+    body = {blk: list(blk.instructions) for blk in blocks}
     free_of, free_saves, free_exit = find_free_loops(li, aug, rc.leaves)
     acc_loops = find_accumulating_loops(li, aug, free_of)
     wplan = plan_windows(frame, aug, li, free_of)

@@ -132,6 +132,10 @@ class Recompute:
         self.leaves: Dict[Value, None] = {}
         self.cur: Dict[Value, Value] = {}
         self.param_origins, self.fresh, self.readonly_loads = self._readonly_analysis()
+        self.stable, self._keep_of = self._stable_analysis()
+        # NRT allocations whose memory a recomputed load reads: kept alive until the sweep
+        # ends (reverse/keepalive.py), in planning order
+        self.kept: Dict[Instruction, None] = {}
 
     def _readonly_analysis(self):
         """Loads from argument memory may be recomputed only if the function writes nothing
@@ -159,6 +163,43 @@ class Recompute:
                 ok = False
         return param_origins, fresh, ok
 
+    def _stable_analysis(self):
+        """Loads no later write can change (``analysis/stable_loads.py``), and for each origin
+        of NRT memory they may read, the allocation to keep alive.  Only allocations that run
+        at most once per call (not on a cycle of the CFG) qualify: keeping a loop's
+        per-iteration arrays alive could cost more than taping what is read from them."""
+        from ...analysis.stable_loads import blocks_on_cycles, stable_loads
+        types = self.aug.act.types
+        blocks = [b for b in self.aug.order if b in self.aug.snapshot]
+        body = {b: [i for i in self.aug.snapshot[b] if i in self.primal_insts] for b in blocks}
+        cyclic = blocks_on_cycles(blocks)
+        keep_of: Dict[Value, List[Instruction]] = {}
+
+        def once_allocated(o) -> bool:
+            return (isinstance(o, Instruction) and o.opcode == "call"
+                    and classify_call(o) is Kind.ALLOCATOR and o.block not in cyclic)
+
+        fresh = set(self.fresh)
+        for i in self.primal_insts:
+            if i.opcode == "call" and classify_call(i) is Kind.ALLOCATOR:
+                fresh.add(i)
+
+        def lifetime_ok(o) -> bool:
+            if isinstance(o, Argument) or (isinstance(o, Instruction) and o.opcode == "alloca"):
+                return True
+            if once_allocated(o):
+                keep_of[o] = [o]
+                return True
+            if o in self.fresh and isinstance(o, Instruction) and o.opcode in ("load", "call"):
+                # the data pointer of an NRT allocation (a load from it, NRT_MemInfo_data)
+                src = types.origins_of(o.operands[0])
+                if src and all(once_allocated(a) for a in src):
+                    keep_of[o] = sorted(src, key=lambda a: a.name or "")
+                    return True
+            return False
+        stable = stable_loads(blocks, body, types, written, fresh, lifetime_ok)
+        return stable, keep_of
+
     def is_free(self, v: Value) -> bool:
         """Available unchanged everywhere in the adjoint sweep: no need to tape or recompute."""
         if isinstance(v, (Constant, Argument, Block)):
@@ -178,9 +219,15 @@ class Recompute:
             # by a constant other than 0 and -1: it cannot trap (range() with a step)
             d = v.operands[1]
             return isinstance(d, Constant) and d.text not in ("0", "-1")
-        if v.opcode == "load" and v in self.primal_insts and self.readonly_loads:
-            return all(o in self.param_origins
-                       for o in self.aug.act.types.origins_of(v.operands[0]))
+        if v.opcode == "load" and v in self.primal_insts:
+            if self.readonly_loads and all(o in self.param_origins
+                                           for o in self.aug.act.types.origins_of(v.operands[0])):
+                return True
+            if v in self.stable:
+                for o in self.aug.act.types.origins_of(v.operands[0]):
+                    for a in self._keep_of.get(o, ()):
+                        self.kept[a] = None
+                return True
         return False
 
     def materialize(self, v: Value, b: Optional[Builder], memo: Dict[Value, Value]) -> Value:
