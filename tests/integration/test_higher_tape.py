@@ -9,10 +9,12 @@ from tests.support import central_difference
 
 def energy(x, n):
     s = 0.0
+    c = 0.0
     for i in range(n):
+        c = 0.5 * c + x[i]          # a running value: taped once per outer iteration
         for j in range(i + 1, n):
             d = x[i] - x[j]
-            s += 1.0 / (1.0 + d * d)
+            s += c / (1.0 + d * d)
     return s
 
 

@@ -488,4 +488,4 @@ def raw_realloc(name: str) -> Optional[RawRealloc]:
 # MemInfo -> its data pointer: the shadow is the same call on the shadow MemInfo
 MEMINFO_DATA = {"NRT_MemInfo_data_fast", "NRT_MemInfo_data"}
 # reference counting on MemInfos: mirrored on shadow MemInfos so shadows live as long as primals
-REFCOUNT = {"NRT_incref", "NRT_decref"}
+REFCOUNT = {"NRT_incref", "NRT_decref", "NRT_MemInfo_release"}   # the last: a decref by its symbol

@@ -92,7 +92,8 @@ from .adjoints import AdjointStore
 from .augment import Augmented, augment
 from .frame import Frame, build_frame
 from .instrument import TapeLayout, instrument, reserve_capacity
-from .loops import LoopPlan, find_accumulating_loops, find_free_loops, iv_step, plan_trip_counts
+from .loops import (LoopPlan, find_accumulating_loops, find_free_loops, iv_step,
+                    plan_iv_entries, plan_trip_counts)
 from .keepalive import keep_alive
 from .plan import Recompute, TapePlan
 from .results import finish
@@ -161,6 +162,7 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     primal_insts = {i for b in blocks for i in aug.snapshot.get(b, ())}
     rc = Recompute(frame, aug, primal_insts)                             # 3: the plans
     rc.plan(blocks)
+    iv_entry = plan_iv_entries(li, rc)
     keep_alive(frame, aug, rc.kept)     # arrays the sweep reads again outlive the primal's use
     # primal and shadow instructions of each block (shadow pointer phis can be leaves
     # too), captured before any tape instrumentation is added
@@ -171,6 +173,7 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     iv = {v: iv_step(li, v) for v in rc.leaves
           if getattr(v, "opcode", None) == "phi" and v.block not in free_of}
     iv = {v: c for v, c in iv.items() if c is not None}
+    iv_entry = {v: init for v, init in iv_entry.items() if v in iv}
     # loads that read the same value in every iteration of their loop are taped once per
     # run of the loop (at the preheader), like induction variables, not per iteration
     inv = {}
@@ -182,7 +185,7 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     trip = plan_trip_counts(li, failing, free_of, rc)
     counted = {lp.header: lp for lp in li.loops.values() if lp.counted}
     lplan = LoopPlan(li, failing, counted, free_of, free_saves, free_exit, acc_loops, trip)
-    tplan = TapePlan(blocks, body, rc.leaves, iv, inv)
+    tplan = TapePlan(blocks, body, rc.leaves, iv, inv, iv_entry)
     layout = instrument(frame, aug, tplan, lplan, rc)                    # 3: the pushes
     store = AdjointStore(frame, aug, lplan, wplan)
     sweep = AdjointSweep(frame, aug, tplan, lplan, wplan, layout, rc, store)

@@ -161,7 +161,9 @@ def _instrument_block(layout: TapeLayout, tplan, lplan, rc, blk: Block, module):
         pushed.setdefault(blk, []).append(f"<trip count of {lp.header.name}>")
     # phi leaves (current-value slots), then instruction leaves after each definition
     for phi in [p for p in tplan.body[blk] if p.opcode == "phi" and p in tplan.leaves]:
-        if phi in tplan.iv:
+        if phi in tplan.iv_entry:
+            pass  # the adjoint sweep computes its value on leaving the run (loops.py)
+        elif phi in tplan.iv:
             # the value before the loop is saved once, at the end of the preheader
             layout.iv_saves.setdefault(lplan.counted[blk].preheader, []).append(phi)
         else:

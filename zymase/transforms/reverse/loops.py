@@ -60,6 +60,37 @@ def iv_step(li, phi: Instruction) -> Optional[int]:
     return None
 
 
+def plan_iv_entries(li, rc) -> Dict[Instruction, Value]:
+    """Induction variables of counted loops (taped leaves with a constant step) whose value
+    on leaving a run of their loop the adjoint sweep computes: ``start + step · (header
+    executions − 1)``, with the start value (the phi's preheader incoming) materialised where
+    the sweep enters the run and the header executions it already knows (computed or
+    popped for the run's count).  Without this, each run of an inner loop saves the value
+    its induction variable had before the run (one tape slot per run) so that the adjoint
+    of the previous run starts from it.  Planning only: records the start values' leaves."""
+    out: Dict[Instruction, Value] = {}
+    for v in list(rc.leaves):
+        if getattr(v, "opcode", None) != "phi" or iv_step(li, v) is None:
+            continue
+        lp = li.loops[v.block]
+        init = [x for x, src in zip(v.operands, v.blocks) if src is lp.preheader]
+        if len(init) != 1:
+            continue
+        rc.materialize(init[0], None, {})
+        out[v] = init[0]
+    return out
+
+
+def emit_iv_exit(b: Builder, phi: Instruction, init: Value, step: int, header_runs: Value,
+                 rc, memo) -> Value:
+    """The value ``phi`` has in the header execution that left the loop."""
+    v0 = rc.materialize(init, b, memo)
+    n = b.sub(header_runs, const_int(I64, 1))
+    if phi.type != I64:
+        n = b.cast("trunc", n, phi.type)
+    return b.add(v0, b.mul(n, const_int(phi.type, step)))
+
+
 def has_adjoint(i: Instruction, aug) -> bool:
     """Whether the adjoint sweep does anything for primal instruction ``i``."""
     act = aug.act.active

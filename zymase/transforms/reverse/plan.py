@@ -45,6 +45,9 @@ class TapePlan:
     leaves: Dict[Value, None]                    # taped values, in planning order
     iv: Dict[Instruction, int]                   # inverted induction variables -> step
     inv: Dict[Instruction, object]               # loop-invariant loads -> their loop
+    # inverted induction variables whose value on leaving each run is computed by the adjoint
+    # sweep (start value + step x (header executions - 1)) instead of saved per run -> start
+    iv_entry: Dict[Instruction, Value] = dataclasses.field(default_factory=dict)
 
 
 def needed(i: Instruction, aug) -> List[Value]:

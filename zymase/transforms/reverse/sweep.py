@@ -35,7 +35,7 @@ from ...rules.emit import ExprEmitter, active_partials, expression_names, scaled
 from ..shadows import align_of, describe
 from . import calls, results
 from .common import memcpy_helper, nzero
-from .loops import emit_trip_count
+from .loops import emit_iv_exit, emit_trip_count
 from .windows import window_step
 
 
@@ -144,6 +144,10 @@ class AdjointSweep:
         # iteration both restore the value the preheader saved (pushed after the
         # preheader's own entries, so popped first)
         if lp_here is not None:
+            for v in tplan.iv_entry:
+                if v.block is blk:      # steps back; entering the run set its last value
+                    slot = rc.cur_slot(v)
+                    b.store(b.sub(b.load(v.type, slot), const_int(v.type, tplan.iv[v])), slot)
             for v in reversed(layout.iv_saves.get(lp_here.preheader, [])):
                 cur = b.load(v.type, rc.cur_slot(v))
                 prev = b.sub(cur, const_int(v.type, tplan.iv[v])) if v in tplan.iv else cur
@@ -153,6 +157,11 @@ class AdjointSweep:
             cnt = emit_trip_count(b, lplan.trip[lp], rc) if lp in lplan.trip \
                 else layout.pop(b, I64)
             b.store(cnt, layout.rcount[lp])
+            memo: Dict[Value, Value] = {}
+            for v, init in tplan.iv_entry.items():
+                if v.block is lp.header:
+                    b.store(emit_iv_exit(b, v, init, tplan.iv[v], cnt, rc, memo),
+                            rc.cur_slot(v))
         preds = lplan.live_preds(blk)
         pid = layout.pop(b, I64) if blk in layout.pred_id else None
         # phis are parallel copies (`a, b = b, a` makes one phi the incoming value of
