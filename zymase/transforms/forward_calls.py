@@ -38,6 +38,7 @@ from .custom_calls import call_site, emit_rule_call
 from .forward_arrays import MI_DATA
 from .forward_layout import float_fields
 from .forward_visit import ForwardContext, tangent_sum
+from .parallel import SCHEDULE
 from .shadows import call_help, raw_size
 from .shadows import NoInterleave, describe
 
@@ -67,6 +68,12 @@ class CallTangents:
             return
         if kind is Kind.CALLEE:
             self.recursive_call(i, defined_callee(ctx.module, i), b)
+            return
+        if kind is Kind.PARALLEL_FOR:
+            if sb.interleaved:
+                raise NoInterleave("a parallel loop (prange)")
+            from .parallel import forward_launch
+            forward_launch(ctx, i, b)
             return
         if kind in LIBRARY_RULES:
             if sb.interleaved:
@@ -119,6 +126,8 @@ class CallTangents:
                         b.memset(d, 0, ops[2])
             return
         if kind in (Kind.INACTIVE, Kind.INACTIVE_FN):
+            if name == SCHEDULE:      # integer data: its shadow is itself (parallel.py)
+                sb.shadow[i] = sb.gather_lanes(b, [i] * ctx.width)
             return
         if kind is Kind.C_CALLEE:
             if active or any_active_op:

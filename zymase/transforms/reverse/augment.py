@@ -34,6 +34,7 @@ from ..scopes import AliasScopes, shadow_keys
 from ..shadows import ShadowBuilder, align_of, call_help, describe
 from ..tape import Stack
 from . import calls
+from ..parallel import LAUNCH, SCHEDULE
 from .frame import Frame
 
 
@@ -78,6 +79,7 @@ class AugmentedSweep:
         self.sites = calls.CallSites()
         self.copy_types: Dict[Instruction, Type] = {}
         self._callee_origins = None
+        self._launches = None
 
     def run(self) -> Augmented:
         phis: list = []
@@ -162,6 +164,19 @@ class AugmentedSweep:
         if kind is Kind.C_CALLEE:
             calls.save_c_callee(self.frame, self.act, sites, i, b)
             return
+        if kind is Kind.PARALLEL_FOR:
+            from ..parallel import save_launch
+            save_launch(self.frame, self.act, sb, sites, i, b)
+            return
+        if kind is Kind.REFCOUNT and i.callee_name == "NRT_decref" and self._has_launch():
+            # a parallel loop's kernel re-reads its arrays in the adjoint sweep (parallel.py):
+            # releases wait until the sweep ends
+            self._record(b, self._raw_list("NRT_decref"), i.operands[0])
+            i.erase()
+            return
+        if kind is Kind.INACTIVE and i.callee_name == SCHEDULE:
+            sb.shadow[i] = sb.gather_lanes(b, [i] * self.frame.width)
+            return
         if kind is Kind.C_FREE and self._reread_by_callee(i.operands[0]):
             # memory a recursive C callee reads is read again when its adjoint re-runs it:
             # released after the sweep with the shadow blocks, not here
@@ -233,6 +248,14 @@ class AugmentedSweep:
             return f"%{o.name or '?'} ({kind})"
         where = ", ".join(sorted(what(o) for o in origins))
         return f"zymase keeps no shadow for this memory (it comes from {where or 'unknown'})"
+
+    def _has_launch(self) -> bool:
+        """Whether the function launches a parallel loop with a derivative (parallel.py)."""
+        if self._launches is None:
+            self._launches = any(
+                i.opcode == "call" and i.callee_name == LAUNCH and i.operands[1] in self.act.active
+                for blk in self.order for i in self.snapshot[blk])
+        return self._launches
 
     def _reread_by_callee(self, p: Value) -> bool:
         """Whether ``p`` may point into memory a recursive C callee reads (c_callees.py)."""

@@ -1,0 +1,263 @@
+"""Parallel loops: derivatives of ``prange`` loops (``@njit(parallel=True)``) that run on every
+core, like the primal.
+
+What Numba emits for a parallel loop (``prange``, and the array expressions it parallelises):
+the loop body is outlined into a *kernel* ``void @__gufunc__.K(ptr args, ptr dims, ptr
+steps, ptr data)``, which walks ``dims[0]`` entries of a schedule (each entry: the start and
+end of a block of iterations) and runs the body over each; the function launches it with
+
+    numba_parallel_for(@K, args, dims, steps, data, inner_ndim, array_count, num_threads)
+
+which hands each worker thread a share of the schedule: ``args[j]`` advanced by
+``steps[j] · first entry`` and ``dims[0]`` set to its entry count.  ``args`` holds one pointer
+per kernel argument — the schedule, then each array's data (or a scalar's cell) — and
+``dims``/``steps`` their shapes and strides.  A reduction ``s += f(i)`` gets a
+*reduction array* with one slot per thread: the kernel adds into ``slot[get_thread_id()]``
+and the function combines the slots serially after the launch.
+
+The derivative of a launch is a launch of a derivative kernel through the same launcher, so
+the derivative runs in parallel too:
+
+* forward mode: ``K`` is differentiated in forward mode (``args`` Dual: its shadow holds
+  the shadows of the pointers in ``args``) and that tangent kernel *replaces* the primal
+  launch; it computes the primal as ``K`` did, so it is exact whatever ``K`` does.
+* reverse mode: the forward sweep keeps the primal launch and copies what the launch reads
+  from the function's frame (``args``, ``dims``, ``steps``, the schedule, the shadow of
+  ``args``) into a block it keeps; the adjoint sweep launches ``K``'s combined reverse
+  derivative (its own forward sweep, tape and adjoint sweep per worker, over the worker's
+  share: no tape crosses threads) on those copies.  Each worker re-runs its share of the
+  primal, so the memory ``K`` reads must be what it was at the primal launch
+  (``parfor_checks.py`` proves it or refuses by name); the adjoints it adds into the
+  shadows of memory other iterations may also read go through atomic adds.
+
+A derivative kernel takes shadows that the launcher does not know about; a small *wrapper*
+with ``K``'s four parameters receives them through ``data`` — a block ``{args at launch,
+shadow args (one per lane), the original data}`` — and offsets each shadow pointer by the
+distance the launcher moved its primal (``args_t[j] − args[j]``), so shadows follow the
+worker's share exactly as the primal pointers do.
+"""
+from __future__ import annotations
+
+from typing import List
+
+from .. import activities as A
+from ..errors import unsupported
+from ..ir.builder import Builder
+from ..ir.types import I64, I8, PTR, VOID, FunctionType
+from ..ir.values import Argument, Constant, Function, GlobalRef, Instruction, Module, \
+    Value, const_int
+
+LAUNCH = "numba_parallel_for"
+# the schedule's allocation: integer ranges, so its shadow is the schedule itself (the shadow
+# of integer data is the primal), stored next to the shadows in the shadow of ``args``
+SCHEDULE = "allocate_sched"
+LAUNCH_TYPE = FunctionType(VOID, (PTR, PTR, PTR, PTR, PTR, I64, I64, I64))
+
+
+class Launch:
+    """The operands of a ``numba_parallel_for`` call."""
+
+    def __init__(self, i: Instruction):
+        ops = i.operands
+        self.inst = i
+        self.kernel_ref, self.args, self.dims, self.steps, self.data = ops[:5]
+        self.inner_ndim, self.array_count, self.threads = ops[5:8]
+        if not isinstance(self.kernel_ref, GlobalRef):
+            raise unsupported("a parallel loop launched through a function pointer", i.loc)
+        if not isinstance(self.array_count, Constant) or not isinstance(self.inner_ndim,
+                                                                        Constant):
+            raise unsupported("a parallel loop with a run-time argument count", i.loc)
+        self.na = int(self.array_count.ref())
+        self.ni = int(self.inner_ndim.ref())
+
+    def kernel(self, module: Module) -> Function:
+        k = module.functions.get(self.kernel_ref.name)
+        if k is None or k.is_declaration:
+            raise unsupported(f"a parallel loop whose kernel `{self.kernel_ref.name}` is not "
+                              f"in the module", self.inst.loc)
+        return k
+
+
+def kernel_derivative(module: Module, kernel: Function, mode: A.Mode, width: int) -> str:
+    """The derivative of kernel ``K(args, dims, steps, data)`` with ``args`` carrying
+    shadows (``width`` lanes in forward mode; reverse mode has width 1, the caller launches
+    it once per lane): ``K'(args, dargs_1..N, dims, steps, data)``.  Built once per module."""
+    memo = module.__dict__.setdefault("zymase_parfor_derivs", {})
+    key = (kernel.name, mode, width)
+    if key in memo:
+        return memo[key]
+    from ..frontend.llvm_ir import c_signature
+    from . import differentiate
+    shadowed = A.Dual if mode is A.Mode.FORWARD else A.Duplicated
+    sig = c_signature(kernel, (shadowed, A.Const, A.Const, A.Const), mode, ret=A.Const,
+                      width=width)
+    tag = "fwd" if mode is A.Mode.FORWARD else "rev"
+    name = f"{kernel.name}.zy.{tag}.w{width}"
+    memo[key] = name
+    if mode is A.Mode.REVERSE:
+        from .parfor_checks import check_kernel
+        plan = check_kernel(kernel)
+    res = differentiate(module, kernel, sig, name)
+    res.function.linkage = "internal"
+    if mode is A.Mode.REVERSE:
+        from .parfor_atomics import make_accumulations_atomic
+        make_accumulations_atomic(res.function, plan)
+    return name
+
+
+def wrapper(module: Module, deriv: str, na: int, lanes: int) -> str:
+    """``void @W(ptr args_t, ptr dims, ptr steps, ptr block)`` calling ``deriv(args_t,
+    dargs_t(1..lanes), dims, steps, data)``: ``block`` is ``{ptr args, ptr dargs_1 …
+    dargs_lanes, ptr data}`` as at the launch, and ``dargs_t[j] = dargs[j] + (args_t[j] −
+    args[j])`` (the launcher's offset of the worker's share)."""
+    name = f"{deriv}.launch"
+    if name in module.functions:
+        return name
+    params = [Argument(PTR, "args_t"), Argument(PTR, "dims"), Argument(PTR, "steps"),
+              Argument(PTR, "block")]
+    f = Function(name, VOID, params)
+    f.linkage = "internal"
+    module.add_function(f)
+    args_t, dims, steps, block = params
+    b = Builder(module, f.add_block("entry"))
+
+    def slot(base: Value, k: int) -> Value:
+        return b.gep(PTR, base, [const_int(I64, k)])
+    base = b.load(PTR, slot(block, 0))
+    data = b.load(PTR, slot(block, 1 + lanes))
+    shadow_args: List[Value] = []
+    for lane in range(lanes):
+        dbase = b.load(PTR, slot(block, 1 + lane))
+        darr = b.alloca(PTR, f"dargs{lane}", const_int(I64, na))
+        for j in range(na):
+            p_t = b.load(PTR, slot(args_t, j))
+            p0 = b.load(PTR, slot(base, j))
+            off = b.sub(b.cast("ptrtoint", p_t, I64), b.cast("ptrtoint", p0, I64))
+            d = b.load(PTR, slot(dbase, j))
+            b.store(b.gep(I8, d, [off]), slot(darr, j))
+        shadow_args.append(darr)
+    ft = FunctionType(VOID, (PTR,) * (1 + lanes) + (PTR, PTR, PTR))
+    b.call(deriv, ft, [args_t] + shadow_args + [dims, steps, data])
+    b.ret()
+    return name
+
+
+def launch_block(b: Builder, entry: Builder, args: Value, dargs: List[Value],
+                 data: Value) -> Value:
+    """The wrapper's block ``{args, dargs…, data}`` (a stack slot of the caller)."""
+    n = 2 + len(dargs)
+    blk = entry.alloca(PTR, "parfor.block", const_int(I64, n))
+    for k, v in enumerate([args] + list(dargs) + [data]):
+        b.store(v, b.gep(PTR, blk, [const_int(I64, k)]))
+    return blk
+
+
+def emit_launch(b: Builder, module: Module, wrapper_name: str, launch: Launch, args: Value,
+                dims: Value, steps: Value, blk: Value, threads: Value) -> Instruction:
+    ref = GlobalRef(wrapper_name)
+    return b.call(LAUNCH, LAUNCH_TYPE, [ref, args, dims, steps, blk, launch.inner_ndim,
+                                        launch.array_count, threads])
+
+
+# -- forward mode ------------------------------------------------------------------------------
+def forward_launch(ctx, i: Instruction, b: Builder) -> None:
+    """Replace the primal launch by the launch of the tangent kernel (``ctx``: the forward
+    transform's context; ``i``: the launch, cloned into the derivative)."""
+    sb = ctx.sb
+    launch = Launch(i)
+    if launch.args not in ctx.active:
+        return
+    if not isinstance(launch.data, Constant):
+        raise unsupported("a parallel loop launched with extra data", i.loc)
+    kernel = launch.kernel(ctx.module)
+    deriv = kernel_derivative(ctx.module, kernel, A.Mode.FORWARD, ctx.width)
+    wname = wrapper(ctx.module, deriv, launch.na, ctx.width)
+    entry = Builder(ctx.module).before(ctx.fn.entry.instructions[0])
+    dargs = sb.lanes(b, sb.sh(launch.args, b))
+    blk = launch_block(b, entry, launch.args, dargs, launch.data)
+    emit_launch(b, ctx.module, wname, launch, launch.args, launch.dims, launch.steps, blk,
+                launch.threads)
+    i.erase()
+
+
+# -- reverse mode ------------------------------------------------------------------------------
+class ParallelSite:
+    """A launch whose adjoint launches the reverse kernel; ``buf`` (made by the forward
+    sweep) holds the copies the adjoint launch reads."""
+
+    def __init__(self, launch: Launch, kernel: Function, lanes: int):
+        self.launch, self.kernel, self.lanes = launch, kernel, lanes
+
+
+def _layout(na: int, ni: int, lanes: int):
+    """Word offsets in the copy block: args, dargs per lane, dims, steps, then the schedule."""
+    args = 0
+    dargs = [na * (1 + k) for k in range(lanes)]
+    dims = na * (1 + lanes)
+    steps = dims + ni + 1
+    sched = steps + na + ni
+    return args, dargs, dims, steps, sched
+
+
+def save_launch(frame, act, sb, sites, i: Instruction, b: Builder) -> None:
+    """Forward sweep: the primal launch stays; the arrays describing it (``args``, the
+    shadows of ``args``, ``dims``, ``steps``) and the schedule (freed right after the
+    launch) are copied to a heap block the adjoint launch reads."""
+    from .parfor_checks import check_stable, launch_origins
+    launch = Launch(i)
+    if launch.args not in act.active:
+        return
+    if not isinstance(launch.data, Constant):
+        raise unsupported("a parallel loop launched with extra data", i.loc)
+    module = frame.module
+    fn = i.block.function
+    plan, slots, read, _ = launch_origins(fn, act.types, i, module)
+    sched = slots.get(0)
+    if not (isinstance(sched, Instruction) and sched.opcode == "call"
+            and sched.callee_name == SCHEDULE):
+        raise unsupported("a parallel loop without Numba's schedule", i.loc)
+    check_stable(fn, act.types, i, read, module)
+    w = frame.width
+    na, ni = launch.na, launch.ni
+    a_off, d_off, dims_off, steps_off, sched_off = _layout(na, ni, w)
+    # schedule bytes: steps[0] · dims[0] (one entry per share of the iteration space)
+    nsched = b.mul(b.load(I64, launch.steps), b.load(I64, launch.dims))
+    head = const_int(I64, 8 * sched_off)
+    buf = b.call("malloc", FunctionType(PTR, (I64,)), [b.add(head, nsched)])
+
+    def at(word: int) -> Value:
+        return b.gep(I8, buf, [const_int(I64, 8 * word)])
+    b.memcpy(at(a_off), launch.args, const_int(I64, 8 * na))
+    sh = sb.lanes(b, sb.sh(launch.args, b))
+    for k in range(w):
+        b.memcpy(at(d_off[k]), sh[k], const_int(I64, 8 * na))
+    b.memcpy(at(dims_off), launch.dims, const_int(I64, 8 * (ni + 1)))
+    b.memcpy(at(steps_off), launch.steps, const_int(I64, 8 * (na + ni)))
+    b.memcpy(at(sched_off), sched, nsched)
+    site = ParallelSite(launch, launch.kernel(module), w)
+    sites.custom[i] = (site, buf)
+    sites.anchor_here(b, i)
+
+
+def adjoint_launch(frame, aug, b: Builder, r, site: ParallelSite, buf: Value) -> None:
+    """Adjoint sweep: launch the reverse kernel on the copies, once per lane (each lane's
+    shadows), through the same launcher; then free the copies."""
+    launch = site.launch
+    na, ni = launch.na, launch.ni
+    a_off, d_off, dims_off, steps_off, sched_off = _layout(na, ni, site.lanes)
+    p = r(buf)
+
+    def at(word: int) -> Value:
+        return b.gep(I8, p, [const_int(I64, 8 * word)])
+    sched = at(sched_off)
+    b.store(sched, at(a_off))           # the schedule copy replaces the freed schedule
+    deriv = kernel_derivative(frame.module, site.kernel, A.Mode.REVERSE, 1)
+    wname = wrapper(frame.module, deriv, na, 1)
+    entry = frame.entry()
+    threads = b.call("get_num_threads", FunctionType(I64, ()), [])
+    for k in range(site.lanes):
+        b.store(sched, at(d_off[k]))    # the schedule's shadow is itself
+        blk = launch_block(b, entry, at(a_off), [at(d_off[k])], launch.data)
+        emit_launch(b, frame.module, wname, launch, at(a_off), at(dims_off), at(steps_off),
+                    blk, threads)
+    b.call("free", FunctionType(VOID, (PTR,)), [p])
