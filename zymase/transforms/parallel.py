@@ -78,14 +78,53 @@ class Launch:
         return k
 
 
-def kernel_derivative(module: Module, kernel: Function, mode: A.Mode, width: int) -> str:
+def const_slots(launch: Launch, active) -> frozenset:
+    """The slots of ``args`` that receive pointers without a derivative (the schedule, Const
+    arrays)."""
+    from .parfor_checks import stored_slots
+    return frozenset(j for j, v in stored_slots(launch.args).items() if v not in active)
+
+
+def specialise(module: Module, kernel: Function, const: frozenset) -> Function:
+    """A copy of the kernel that reads the pointers of the ``const`` slots from its
+    ``data`` parameter instead of ``args``: launched with ``data = args``, it computes the
+    same, and its derivative sees those pointers as inactive (no shadow is read for them)."""
+    from .clone import clone_into
+    from .parfor_checks import _offset_slot
+    if not const:
+        return kernel
+    name = f"{kernel.name}.zy.c" + "_".join(map(str, sorted(const)))
+    if name in module.functions:
+        return module.functions[name]
+    f = Function(name, VOID, [Argument(a.type, a.name) for a in kernel.args])
+    f.linkage = "internal"
+    f.attrs = kernel.attrs
+    f.is_declaration = False
+    module.add_function(f)
+    clone_into(kernel, f, dict(zip(kernel.args, f.args)))
+    base, data = f.args[0], f.args[3]
+    for i in list(f.instructions()):
+        if i.opcode == "load" and i.type.is_pointer and _offset_slot(i.operands[0], base) in const:
+            q = i.operands[0]
+            if q is base:
+                i.operands[0] = data
+            else:
+                i.operands[0] = Builder(module).before(i).gep(q.src_type, data, q.operands[1:])
+    return f
+
+
+def kernel_derivative(module: Module, kernel: Function, mode: A.Mode, width: int,
+                      const: frozenset = frozenset()) -> str:
     """The derivative of kernel ``K(args, dims, steps, data)`` with ``args`` carrying
     shadows (``width`` lanes in forward mode; reverse mode has width 1, the caller launches
-    it once per lane): ``K'(args, dargs_1..N, dims, steps, data)``.  Built once per module."""
+    it once per lane): ``K'(args, dargs_1..N, dims, steps, args)`` — the ``const`` slots'
+    pointers are read from the last parameter (``specialise``).  Built once per module."""
     memo = module.__dict__.setdefault("zymase_parfor_derivs", {})
-    key = (kernel.name, mode, width)
+    key = (kernel.name, mode, width, const)
     if key in memo:
         return memo[key]
+    plan_of = kernel
+    kernel = specialise(module, kernel, const)
     from ..frontend.llvm_ir import c_signature
     from . import differentiate
     shadowed = A.Dual if mode is A.Mode.FORWARD else A.Duplicated
@@ -96,7 +135,7 @@ def kernel_derivative(module: Module, kernel: Function, mode: A.Mode, width: int
     memo[key] = name
     if mode is A.Mode.REVERSE:
         from .parfor_checks import check_kernel
-        plan = check_kernel(kernel)
+        plan = check_kernel(plan_of)
     res = differentiate(module, kernel, sig, name)
     res.function.linkage = "internal"
     if mode is A.Mode.REVERSE:
@@ -124,7 +163,6 @@ def wrapper(module: Module, deriv: str, na: int, lanes: int) -> str:
     def slot(base: Value, k: int) -> Value:
         return b.gep(PTR, base, [const_int(I64, k)])
     base = b.load(PTR, slot(block, 0))
-    data = b.load(PTR, slot(block, 1 + lanes))
     shadow_args: List[Value] = []
     for lane in range(lanes):
         dbase = b.load(PTR, slot(block, 1 + lane))
@@ -137,9 +175,25 @@ def wrapper(module: Module, deriv: str, na: int, lanes: int) -> str:
             b.store(b.gep(I8, d, [off]), slot(darr, j))
         shadow_args.append(darr)
     ft = FunctionType(VOID, (PTR,) * (1 + lanes) + (PTR, PTR, PTR))
-    b.call(deriv, ft, [args_t] + shadow_args + [dims, steps, data])
+    b.call(deriv, ft, [args_t] + shadow_args + [dims, steps, args_t])
     b.ret()
     return name
+
+
+def const_slot_shadow(sb, v: Value, p: Value, b: Builder, active):
+    """The shadow stored for a pointer without one (``v``: the schedule, a Const array)
+    into the ``args`` array of a launch (``p``): null — the kernel's derivative reads that
+    slot's pointer as inactive (``specialise``).  None for any other store."""
+    if not v.type.is_pointer or v in active:
+        return None
+    base = p.operands[0] if isinstance(p, Instruction) and p.opcode == "getelementptr" else p
+    if not (isinstance(base, Instruction) and base.opcode == "alloca"):
+        return None
+    if not any(i.opcode == "call" and i.callee_name == LAUNCH and i.operands[1] is base
+               for i in base.block.function.instructions()):
+        return None
+    return sb.gather_lanes(b, [Constant(PTR, "null")] * sb.width) if sb.width > 1 \
+        else Constant(PTR, "null")
 
 
 def launch_block(b: Builder, entry: Builder, args: Value, dargs: List[Value],
@@ -170,7 +224,8 @@ def forward_launch(ctx, i: Instruction, b: Builder) -> None:
     if not isinstance(launch.data, Constant):
         raise unsupported("a parallel loop launched with extra data", i.loc)
     kernel = launch.kernel(ctx.module)
-    deriv = kernel_derivative(ctx.module, kernel, A.Mode.FORWARD, ctx.width)
+    deriv = kernel_derivative(ctx.module, kernel, A.Mode.FORWARD, ctx.width,
+                              const_slots(launch, ctx.active))
     wname = wrapper(ctx.module, deriv, launch.na, ctx.width)
     entry = Builder(ctx.module).before(ctx.fn.entry.instructions[0])
     dargs = sb.lanes(b, sb.sh(launch.args, b))
@@ -235,6 +290,7 @@ def save_launch(frame, act, sb, sites, i: Instruction, b: Builder) -> None:
     b.memcpy(at(steps_off), launch.steps, const_int(I64, 8 * (na + ni)))
     b.memcpy(at(sched_off), sched, nsched)
     site = ParallelSite(launch, launch.kernel(module), w)
+    site.const = const_slots(launch, act.active)
     sites.custom[i] = (site, buf)
     sites.anchor_here(b, i)
 
@@ -251,7 +307,7 @@ def adjoint_launch(frame, aug, b: Builder, r, site: ParallelSite, buf: Value) ->
         return b.gep(I8, p, [const_int(I64, 8 * word)])
     sched = at(sched_off)
     b.store(sched, at(a_off))           # the schedule copy replaces the freed schedule
-    deriv = kernel_derivative(frame.module, site.kernel, A.Mode.REVERSE, 1)
+    deriv = kernel_derivative(frame.module, site.kernel, A.Mode.REVERSE, 1, site.const)
     wname = wrapper(frame.module, deriv, na, 1)
     entry = frame.entry()
     threads = b.call("get_num_threads", FunctionType(I64, ()), [])

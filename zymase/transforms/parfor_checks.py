@@ -112,8 +112,10 @@ def _sum_only(load: Instruction, slot: int, base: Argument, users) -> bool:
     return True
 
 
-def check_kernel(kernel: Function) -> KernelPlan:
-    """Refuses kernels whose adjoint could not re-run exactly (see the module docstring)."""
+def check_kernel(kernel: Function, loc=None) -> KernelPlan:
+    """Refuses kernels whose adjoint could not re-run exactly (see the module docstring).
+    ``loc``: the launch's source line (the ``prange`` loop), named in refusals — the
+    kernel's own lines are in Numba's generated source."""
     base = kernel.args[0]
     plan = KernelPlan()
     memo: Dict[Value, Optional[int]] = {}
@@ -129,7 +131,7 @@ def check_kernel(kernel: Function) -> KernelPlan:
                 continue
             if j < 0:
                 raise unsupported("a parallel loop whose body selects between two of its "
-                                  "arrays", i.loc)
+                                  "arrays", loc or i.loc)
             (plan.reads if i.opcode == "load" else plan.writes).add(j)
             (indexed if _thread_indexed(p) else plain).add(j)
             if i.opcode == "load":
@@ -140,12 +142,12 @@ def check_kernel(kernel: Function) -> KernelPlan:
                 if o.type.is_pointer and slot_of(o, base, memo) is not None and kind not in (
                         Kind.MATH, Kind.INACTIVE, Kind.REFCOUNT):
                     raise unsupported(f"a call of `{i.callee_name}` on an array inside a "
-                                      f"parallel loop, in reverse mode", i.loc,
+                                      f"parallel loop, in reverse mode", loc or i.loc,
                                       help="write the loop out element by element, or "
                                            "compile without parallel=True")
         elif i.opcode in ("atomicrmw", "cmpxchg") and slot_of(i.operands[0], base, memo) \
                 is not None:
-            raise unsupported("an atomic update inside a parallel loop", i.loc)
+            raise unsupported("an atomic update inside a parallel loop", loc or i.loc)
     for j in plan.reads & plan.writes:
         if j in indexed and j not in plain and all(
                 _sum_only(ld, j, base, users) for ld in loads.get(j, ())):
@@ -154,11 +156,11 @@ def check_kernel(kernel: Function) -> KernelPlan:
         what = loads[j][0]
         if j in indexed and j not in plain:
             raise unsupported("a `prange` reduction other than `+=` / `-=` (a product, min, "
-                              "max or a combination), in reverse mode", what.loc,
+                              "max or a combination), in reverse mode", loc or what.loc,
                               help="accumulate a sum, or compute the reduction in a serial "
                                    "loop after the parallel one")
         raise unsupported("a parallel loop that reads memory it also writes (an in-place "
-                          "update such as `x[i] = f(x[i])`), in reverse mode", what.loc,
+                          "update such as `x[i] = f(x[i])`), in reverse mode", loc or what.loc,
                           help="write the result to another array")
     return plan
 
@@ -192,7 +194,7 @@ def launch_origins(fn: Function, types, launch_inst: Instruction, module):
     the reads."""
     from .parallel import Launch
     launch = Launch(launch_inst)
-    plan = check_kernel(launch.kernel(module))
+    plan = check_kernel(launch.kernel(module), launch_inst.loc)
     slots = stored_slots(launch.args)
     read, written = set(), set()
     for j, v in slots.items():

@@ -34,7 +34,7 @@ from ..scopes import AliasScopes, shadow_keys
 from ..shadows import ShadowBuilder, align_of, call_help, describe
 from ..tape import Stack
 from . import calls
-from ..parallel import LAUNCH, SCHEDULE
+from ..parallel import LAUNCH, SCHEDULE, const_slot_shadow
 from .frame import Frame
 
 
@@ -147,7 +147,9 @@ class AugmentedSweep:
         if p in act and (contains_pointer(v.type)):
             if contains_float(v.type):
                 raise unsupported("a store of an aggregate holding floats and pointers", i.loc)
-            self._shadow_access(sb.store(b, sb.sh(v, b), sb.sh(p, b), align_of(i)), p)
+            sv = const_slot_shadow(sb, v, p, b, act)
+            self._shadow_access(sb.store(b, sv if sv is not None else sb.sh(v, b), sb.sh(p, b),
+                                         align_of(i)), p)
         elif p in act and isinstance(v.type, (StructType, ArrayType)) and contains_float(v.type):
             raise unsupported(f"a store of an aggregate of floats ({v.type}) in reverse mode", i.loc)
 
