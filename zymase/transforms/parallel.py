@@ -135,12 +135,26 @@ def kernel_derivative(module: Module, kernel: Function, mode: A.Mode, width: int
     memo[key] = name
     if mode is A.Mode.REVERSE:
         from .parfor_checks import check_kernel
-        plan = check_kernel(plan_of)
+        check_kernel(plan_of)
     res = differentiate(module, kernel, sig, name)
     res.function.linkage = "internal"
-    if mode is A.Mode.REVERSE:
-        from .parfor_atomics import make_accumulations_atomic
-        make_accumulations_atomic(res.function, plan)
+    return name
+
+
+def atomic_variant(module: Module, plain: str, plan) -> str:
+    """A copy of reverse kernel ``plain`` whose accumulations into the shadows of
+    shared-read slots are atomic (``parfor_atomics.py``)."""
+    from .clone import clone_into
+    from .parfor_atomics import make_accumulations_atomic
+    name = f"{plain}.atomic"
+    if name in module.functions:
+        return name
+    src = module.functions[plain]
+    f = Function(name, src.ret_type, [Argument(a.type, a.name) for a in src.args])
+    f.linkage, f.attrs, f.is_declaration = "internal", src.attrs, False
+    module.add_function(f)
+    clone_into(src, f, dict(zip(src.args, f.args)))
+    make_accumulations_atomic(f, plan)
     return name
 
 
@@ -307,13 +321,28 @@ def adjoint_launch(frame, aug, b: Builder, r, site: ParallelSite, buf: Value) ->
         return b.gep(I8, p, [const_int(I64, 8 * word)])
     sched = at(sched_off)
     b.store(sched, at(a_off))           # the schedule copy replaces the freed schedule
-    deriv = kernel_derivative(frame.module, site.kernel, A.Mode.REVERSE, 1, site.const)
-    wname = wrapper(frame.module, deriv, na, 1)
+    module = frame.module
+    plain = kernel_derivative(module, site.kernel, A.Mode.REVERSE, 1, site.const)
+    from .parfor_checks import check_kernel
+    from .parfor_private import driver, private_slots, private_wrapper
+    plan = check_kernel(site.kernel)
+    slots = private_slots(site.kernel, plan.shared_reads, site.const, na, ni)
     entry = frame.entry()
     threads = b.call("get_num_threads", FunctionType(I64, ()), [])
+    if slots:           # private copies of the shared-read shadows (atomics past a budget)
+        dname = driver(module, f"{plain}.adjoint", launch, slots,
+                       private_wrapper(module, plain, na, slots),
+                       wrapper(module, atomic_variant(module, plain, plan), na, 1))
+    else:               # nothing shared ({}), or extents unknown (None): atomics
+        wname = wrapper(module, plain if slots == {} or not (plan.shared_reads - site.const)
+                        else atomic_variant(module, plain, plan), na, 1)
     for k in range(site.lanes):
         b.store(sched, at(d_off[k]))    # the schedule's shadow is itself
+        if slots:
+            b.call(dname, FunctionType(VOID, (PTR, PTR, PTR, PTR, I64)),
+                   [at(a_off), at(d_off[k]), at(dims_off), at(steps_off), threads])
+            continue
         blk = launch_block(b, entry, at(a_off), [at(d_off[k])], launch.data)
-        emit_launch(b, frame.module, wname, launch, at(a_off), at(dims_off), at(steps_off),
+        emit_launch(b, module, wname, launch, at(a_off), at(dims_off), at(steps_off),
                     blk, threads)
     b.call("free", FunctionType(VOID, (PTR,)), [p])
