@@ -135,10 +135,37 @@ def kernel_derivative(module: Module, kernel: Function, mode: A.Mode, width: int
     memo[key] = name
     if mode is A.Mode.REVERSE:
         from .parfor_checks import check_kernel
-        check_kernel(plan_of)
+        plan = check_kernel(plan_of)
+        module.__dict__.setdefault("zymase_parfor_readonly", {})[kernel.name] = \
+            frozenset(plan.reads - plan.writes - plan.reductions - const)
     res = differentiate(module, kernel, sig, name)
     res.function.linkage = "internal"
+    from ..pipeline import debug_flags, dprint
+    if mode is A.Mode.REVERSE:
+        dprint(debug_flags(), "tape", name, res.transform.report)
     return name
+
+
+def readonly_origins(frame, types, primal_insts, written) -> set:
+    """For the reverse transform's tape plan: when the function differentiated is a parallel
+    loop's kernel, the pointers it loads from the slots it only reads (``readonly`` slots
+    registered by ``kernel_derivative``).  No iteration on any thread writes that memory
+    (distinct slots are distinct arrays: ``parfor_checks.launch_origins``), so loads from it
+    may be recomputed in the adjoint sweep instead of taped.  Empty when some write's target
+    is unknown or may be that memory."""
+    slots = frame.module.__dict__.get("zymase_parfor_readonly", {}).get(frame.primal.name)
+    if not slots:
+        return set()
+    from .parfor_checks import _offset_slot
+    base = frame.fn.args[frame.sig.primal_param[0]]
+    out = {i for i in primal_insts if i.opcode == "load" and i.type.is_pointer
+           and _offset_slot(i.operands[0], base) in slots}
+    for i in primal_insts:
+        dsts = written(i)
+        if dsts is None or any(types.origins_of(d) & out or not types.origins_of(d)
+                               for d in dsts):
+            return set()
+    return out
 
 
 def atomic_variant(module: Module, plain: str, plan) -> str:

@@ -202,6 +202,15 @@ def launch_origins(fn: Function, types, launch_inst: Instruction, module):
             read |= types.origins_of(v) or {v}
         if j in plan.writes:
             written |= types.origins_of(v) or {v}
+    # distinct slots must be distinct arrays where one is written (the kernel's tape plan
+    # re-reads the others: parallel.readonly_origins); two arguments count as distinct
+    for j in plan.writes:
+        for k, v in slots.items():
+            if k != j and k in plan.reads and j in slots and \
+                    (types.origins_of(v) or {v}) & (types.origins_of(slots[j]) or {slots[j]}):
+                raise unsupported("a parallel loop that reads an array it also writes "
+                                  "through another name", launch_inst.loc,
+                                  help="write the result to a separate array")
     return plan, slots, read, written
 
 

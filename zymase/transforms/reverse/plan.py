@@ -132,6 +132,9 @@ class Recompute:
         self.leaves: Dict[Value, None] = {}
         self.cur: Dict[Value, Value] = {}
         self.param_origins, self.fresh, self.readonly_loads = self._readonly_analysis()
+        # a parallel loop's kernel: memory of the slots it only reads (transforms/parallel.py)
+        from ..parallel import readonly_origins
+        self.kernel_readonly = readonly_origins(frame, aug.act.types, primal_insts, written)
 
     def _readonly_analysis(self):
         """Loads from argument memory may be recomputed only if the function writes nothing
@@ -178,6 +181,10 @@ class Recompute:
             # by a constant other than 0 and -1: it cannot trap (range() with a step)
             d = v.operands[1]
             return isinstance(d, Constant) and d.text not in ("0", "-1")
+        if v.opcode == "load" and v in self.primal_insts and self.kernel_readonly:
+            origins = self.aug.act.types.origins_of(v.operands[0])
+            if origins and origins <= self.kernel_readonly:
+                return True
         if v.opcode == "load" and v in self.primal_insts and self.readonly_loads:
             return all(o in self.param_origins
                        for o in self.aug.act.types.origins_of(v.operands[0]))
