@@ -325,6 +325,58 @@ def test_const_array_written_by_parallel_loop_is_refused():
         zymase.autodiff_forward(par, Dual, Const, ret=Dual)(x, np.ones(10), np.zeros(10))
 
 
+
+def time_steps(u0, k):
+    u = u0.copy()
+    v = np.empty_like(u)
+    for t in range(k):
+        for i in prange(1, u.shape[0] - 1):
+            v[i] = u[i] + 0.1 * (u[i - 1] - 2 * u[i] + u[i + 1]) + 0.01 * math.sin(u[i])
+        v[0] = u[0]
+        v[-1] = u[-1]
+        u, v = v, u
+    return np.sum(u * u)
+
+
+def repeated(x, k):
+    s = 0.0
+    for t in range(k):
+        y = np.empty_like(x)
+        for i in prange(x.shape[0]):
+            y[i] = math.sin(x[i] * (t + 1))
+        s += np.sum(y)
+    return s
+
+
+def test_launches_in_a_loop_capturing_the_loop_variable():
+    """Each launch reads the loop variable from a cell the next iteration overwrites: the
+    adjoint launch reads the copy taken at its launch."""
+    par, _ = _both(repeated)
+    x = np.linspace(0.1, 1.0, 20)
+    g = zymase.grad(par)(x, 3)
+    np.testing.assert_allclose(g, sum((t + 1) * np.cos(x * (t + 1)) for t in range(3)),
+                               rtol=1e-13, atol=1e-13)
+
+
+def test_swapped_buffers_refused_in_reverse_exact_in_forward():
+    par, ser = _both(time_steps)
+    x = np.linspace(0.1, 1.0, 20)
+    with pytest.raises(UnsupportedError) as e:
+        zymase.grad(par)(x, 3)
+    assert "parallel loop" in str(e.value) and "test_parallel.py:" in str(e.value)
+    v = _rng().standard_normal(20)
+    t = zymase.autodiff_forward(par, Dual, Const, ret=DualOnly)(x, v, 3)
+    g = zymase.grad(ser)(x, 3)
+    assert math.isclose(t, float(np.sum(g * v)), rel_tol=1e-12)
+
+
+def test_product_reduction_forward():
+    par, _ = _both(product)
+    x = np.linspace(0.5, 1.5, 8)
+    v = _rng().standard_normal(8)
+    t = zymase.autodiff_forward(par, Dual, ret=DualOnly)(x, v)
+    assert math.isclose(t, float(np.prod(x) * np.sum(v / x)), rel_tol=1e-12)
+
 def test_two_worker_threads_in_a_fresh_process():
     """NUMBA_NUM_THREADS=2 set before Numba starts (CI machines may have one core): the
     derivative launches run on two workers and agree with the serial derivative."""

@@ -286,13 +286,25 @@ class ParallelSite:
 
 
 def _layout(na: int, ni: int, lanes: int):
-    """Word offsets in the copy block: args, dargs per lane, dims, steps, then the schedule."""
+    """Word offsets in the copy block: args, dargs per lane, dims, steps, one word per slot
+    for scalar cells (``scalars + j``), then the schedule."""
     args = 0
     dargs = [na * (1 + k) for k in range(lanes)]
     dims = na * (1 + lanes)
     steps = dims + ni + 1
-    sched = steps + na + ni
-    return args, dargs, dims, steps, sched
+    scalars = steps + na + ni
+    sched = scalars + na
+    return args, dargs, dims, steps, scalars, sched
+
+
+def scalar_slots(kernel: Function, slots, na: int):
+    """{slot: bytes} of the scalars the kernel reads from cells of the function's frame (a
+    loop variable captured by the loop body changes after the launch: the adjoint reads a
+    copy); {} when the kernel's argument types cannot be read."""
+    from .parfor_private import arg_shapes, scalar_size
+    shapes = arg_shapes(kernel.name, na) or []
+    return {j: scalar_size(kernel.name, j, na) for j, (nd, _) in enumerate(shapes)
+            if j > 0 and nd == 0 and j in slots and scalar_size(kernel.name, j, na)}
 
 
 def save_launch(frame, act, sb, sites, i: Instruction, b: Builder) -> None:
@@ -307,7 +319,13 @@ def save_launch(frame, act, sb, sites, i: Instruction, b: Builder) -> None:
         raise unsupported("a parallel loop launched with extra data", i.loc)
     module = frame.module
     fn = i.block.function
-    plan, slots, read, _ = launch_origins(fn, act.types, i, module)
+    kernel = launch.kernel(module)
+    plan, slots, _, _ = launch_origins(fn, act.types, i, module)
+    scalars = scalar_slots(kernel, slots, launch.na)
+    read = set()
+    for j, v in slots.items():
+        if j in plan.reads and j not in plan.reductions and j not in scalars:
+            read |= act.types.origins_of(v) or {v}
     sched = slots.get(0)
     if not (isinstance(sched, Instruction) and sched.opcode == "call"
             and sched.callee_name == SCHEDULE):
@@ -315,7 +333,7 @@ def save_launch(frame, act, sb, sites, i: Instruction, b: Builder) -> None:
     check_stable(fn, act.types, i, read, module)
     w = frame.width
     na, ni = launch.na, launch.ni
-    a_off, d_off, dims_off, steps_off, sched_off = _layout(na, ni, w)
+    a_off, d_off, dims_off, steps_off, sc_off, sched_off = _layout(na, ni, w)
     # schedule bytes: steps[0] · dims[0] (one entry per share of the iteration space)
     nsched = b.mul(b.load(I64, launch.steps), b.load(I64, launch.dims))
     head = const_int(I64, 8 * sched_off)
@@ -330,8 +348,11 @@ def save_launch(frame, act, sb, sites, i: Instruction, b: Builder) -> None:
     b.memcpy(at(dims_off), launch.dims, const_int(I64, 8 * (ni + 1)))
     b.memcpy(at(steps_off), launch.steps, const_int(I64, 8 * (na + ni)))
     b.memcpy(at(sched_off), sched, nsched)
-    site = ParallelSite(launch, launch.kernel(module), w)
+    for j, size in scalars.items():
+        b.memcpy(at(sc_off + j), slots[j], const_int(I64, size))
+    site = ParallelSite(launch, kernel, w)
     site.const = const_slots(launch, act.active)
+    site.scalars = scalars
     sites.custom[i] = (site, buf)
     sites.anchor_here(b, i)
 
@@ -341,13 +362,15 @@ def adjoint_launch(frame, aug, b: Builder, r, site: ParallelSite, buf: Value) ->
     shadows), through the same launcher; then free the copies."""
     launch = site.launch
     na, ni = launch.na, launch.ni
-    a_off, d_off, dims_off, steps_off, sched_off = _layout(na, ni, site.lanes)
+    a_off, d_off, dims_off, steps_off, sc_off, sched_off = _layout(na, ni, site.lanes)
     p = r(buf)
 
     def at(word: int) -> Value:
         return b.gep(I8, p, [const_int(I64, 8 * word)])
     sched = at(sched_off)
     b.store(sched, at(a_off))           # the schedule copy replaces the freed schedule
+    for j in site.scalars:              # and the scalar cells their copies
+        b.store(at(sc_off + j), at(a_off + j))
     module = frame.module
     plain = kernel_derivative(module, site.kernel, A.Mode.REVERSE, 1, site.const)
     from .parfor_checks import check_kernel

@@ -55,6 +55,30 @@ def arg_shapes(kernel_name: str, na: int) -> Optional[List[Tuple[int, Optional[T
     return out if len(out) == na else None
 
 
+_SCALAR_BYTES = {"d": 8, "f": 4, "x": 8, "y": 8, "l": 8, "m": 8, "i": 4, "j": 4, "s": 2,
+                 "t": 2, "a": 1, "h": 1, "b": 1}
+
+
+def scalar_size(kernel_name: str, j: int, na: int) -> int:
+    """Bytes of scalar argument ``j`` of the kernel (0 if not a scalar or unknown)."""
+    m = re.search(r"__numba_parfor_gufunc_\w+?E(?=\d+ArrayI|[a-z]\d*ArrayI)", kernel_name)
+    if m is None:
+        return 0
+    rest, k = kernel_name[m.end():], 0
+    while rest:
+        a = _ARRAY.match(rest)
+        if a is not None:
+            rest = rest[a.end():]
+        elif rest[0] in _SCALAR_BYTES:
+            if k == j:
+                return _SCALAR_BYTES[rest[0]]
+            rest = rest[1:]
+        else:
+            return 0
+        k += 1
+    return 0
+
+
 def private_slots(kernel: Function, shared, const, na: int, ni: int):
     """The shared-read slots that get private copies: {slot: (ndim, element type, first
     dims index, first steps index)}; None when the argument types cannot be read."""
