@@ -20,7 +20,7 @@ import numpy as np
 from numba import prange
 
 import zymase
-from zymase import ActiveOnly, Const, Duplicated
+from zymase import ActiveOnly, Const, Dual, DualOnly, Duplicated
 
 
 def pair_energy(x):
@@ -134,8 +134,24 @@ def workloads(small):
     ]
 
 
-def timer(fn, args, acts, reps):
+def timer(fn, args, acts, reps, mode="reverse"):
     primal = fn
+    if mode == "forward":
+        fwd = zymase.autodiff_forward(fn, *[Dual if a is Duplicated else a for a in acts],
+                                      ret=DualOnly)
+        tangents = [np.ones_like(a) for a, act in zip(args, acts) if act is Duplicated]
+
+        def call_fwd():
+            full, k = [], 0
+            for a, act in zip(args, acts):
+                full.append(a)
+                if act is Duplicated:
+                    full.append(tangents[k])
+                    k += 1
+            fwd(*full)
+        primal(*args)
+        call_fwd()
+        return best(lambda: primal(*args), reps), best(call_fwd, reps)
     deriv = zymase.autodiff_reverse(fn, *acts, ret=ActiveOnly)
 
     def call_primal():
@@ -159,23 +175,26 @@ def main():
     threads = [t for t in (1, 2) if t <= numba.config.NUMBA_NUM_THREADS]
     print(f"NUMBA_NUM_THREADS={numba.config.NUMBA_NUM_THREADS}, "
           f"threading layer: {numba.config.THREADING_LAYER}, cores: {os.cpu_count()}")
-    hdr = (f"{'kernel':18s} {'serial P':>9s} {'serial D':>9s} {'ratio':>6s}   "
-           + "   ".join(f"{'P@' + str(t):>8s} {'D@' + str(t):>8s} {'ratio':>6s}" for t in threads)
-           + "   ratio@2/serial")
-    print(hdr)
-    for name, f, args, acts in workloads(small):
-        ser = numba.njit(f)
-        par = numba.njit(parallel=True)(f)
-        tp_s, td_s = timer(ser, args, acts, reps)
-        row = f"{name:18s} {tp_s * 1e3:8.2f}m {td_s * 1e3:8.2f}m {td_s / tp_s:6.2f}"
-        last = None
-        for t in threads:
-            numba.set_num_threads(t)
-            tp, td = timer(par, args, acts, reps)
-            last = (td / tp) / (td_s / tp_s)
-            row += f"   {tp * 1e3:7.2f}m {td * 1e3:7.2f}m {td / tp:6.2f}"
-        row += f"   {last:6.2f}"
-        print(row, flush=True)
+    for mode in ("reverse", "forward"):
+        print(f"\n{mode} mode (derivative D, primal P, times in ms; ratio = D / P)")
+        print(f"{'kernel':18s} {'serial P':>9s} {'serial D':>9s} {'ratio':>6s}   "
+              + "   ".join(f"{'P@' + str(t):>8s} {'D@' + str(t):>8s} {'ratio':>6s}"
+                           for t in threads)
+              + f"   ratio@{threads[-1]} / serial ratio")
+        for name, f, args, acts in workloads(small):
+            ser = numba.njit(f)
+            par = numba.njit(parallel=True)(f)
+            numba.set_num_threads(max(threads))
+            tp_s, td_s = timer(ser, args, acts, reps, mode)
+            row = f"{name:18s} {tp_s * 1e3:9.2f} {td_s * 1e3:9.2f} {td_s / tp_s:6.2f}"
+            last = None
+            for t in threads:
+                numba.set_num_threads(t)
+                tp, td = timer(par, args, acts, reps, mode)
+                last = (td / tp) / (td_s / tp_s)
+                row += f"   {tp * 1e3:8.2f} {td * 1e3:8.2f} {td / tp:6.2f}"
+            row += f"   {last:6.2f}"
+            print(row, flush=True)
 
 
 if __name__ == "__main__":

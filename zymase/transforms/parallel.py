@@ -132,7 +132,6 @@ def kernel_derivative(module: Module, kernel: Function, mode: A.Mode, width: int
                       width=width)
     tag = "fwd" if mode is A.Mode.FORWARD else "rev"
     name = f"{kernel.name}.zy.{tag}.w{width}"
-    memo[key] = name
     if mode is A.Mode.REVERSE:
         from .parfor_checks import check_kernel
         plan = check_kernel(plan_of)
@@ -140,6 +139,7 @@ def kernel_derivative(module: Module, kernel: Function, mode: A.Mode, width: int
             frozenset(plan.reads - plan.writes - plan.reductions - const)
     res = differentiate(module, kernel, sig, name)
     res.function.linkage = "internal"
+    memo[key] = name
     from ..pipeline import debug_flags, dprint
     if mode is A.Mode.REVERSE:
         dprint(debug_flags(), "tape", name, res.transform.report)

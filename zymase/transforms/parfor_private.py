@@ -29,8 +29,10 @@ from .forward_arrays import loop_nest
 BUDGET = 1 << 30        # bytes of private copies per launch before falling back to atomics
 
 _ARRAY = re.compile(r"(\d+)ArrayI([a-z])Li(\d+)E1([CFA])\d+(?:mutable|readonly)7alignedE")
-_SCALARS = {"d": F64, "f": F32, "x": I64, "y": I64, "l": I64, "m": I64, "i": None, "j": None,
-            "b": None, "a": None, "h": None, "s": None, "t": None}
+
+
+_SCALAR_BYTES = {"d": 8, "f": 4, "x": 8, "y": 8, "l": 8, "m": 8, "i": 4, "j": 4, "s": 2,
+                 "t": 2, "a": 1, "h": 1, "b": 1}
 
 
 def arg_shapes(kernel_name: str, na: int) -> Optional[List[Tuple[int, Optional[Type]]]]:
@@ -47,16 +49,12 @@ def arg_shapes(kernel_name: str, na: int) -> Optional[List[Tuple[int, Optional[T
             et = {"d": F64, "f": F32}.get(a.group(2))
             out.append((int(a.group(3)), et))
             rest = rest[a.end():]
-        elif rest[0] in _SCALARS:
-            out.append((0, _SCALARS[rest[0]] if rest[0] in "df" else None))
+        elif rest[0] in _SCALAR_BYTES:
+            out.append((0, {"d": F64, "f": F32}.get(rest[0])))
             rest = rest[1:]
         else:
             return None
     return out if len(out) == na else None
-
-
-_SCALAR_BYTES = {"d": 8, "f": 4, "x": 8, "y": 8, "l": 8, "m": 8, "i": 4, "j": 4, "s": 2,
-                 "t": 2, "a": 1, "h": 1, "b": 1}
 
 
 def scalar_size(kernel_name: str, j: int, na: int) -> int:
