@@ -161,9 +161,18 @@ def readonly_origins(frame, types, primal_insts, written) -> set:
     out = {i for i in primal_insts if i.opcode == "load" and i.type.is_pointer
            and _offset_slot(i.operands[0], base) in slots}
     for i in primal_insts:
+        if i.opcode == "store" and i.operands[0].type.is_pointer \
+                and types.origins_of(i.operands[0]) & out:
+            return set()            # a slot's pointer escapes into memory
         dsts = written(i)
-        if dsts is None or any(types.origins_of(d) & out or not types.origins_of(d)
-                               for d in dsts):
+        if dsts is None:
+            # a call that may write anywhere reachable from its operands (the error path's
+            # exception building): harmless when none of them derives from those slots,
+            # since their pointers never escape (above; check_kernel refuses calls on them)
+            if any(o.type.is_pointer and types.origins_of(o) & out for o in i.operands):
+                return set()
+            continue
+        if any(types.origins_of(d) & out for d in dsts):
             return set()
     return out
 
