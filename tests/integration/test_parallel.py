@@ -377,6 +377,22 @@ def test_product_reduction_forward():
     t = zymase.autodiff_forward(par, Dual, ret=DualOnly)(x, v)
     assert math.isclose(t, float(np.prod(x) * np.sum(v / x)), rel_tol=1e-12)
 
+
+def per_thread_weights(x):
+    acc = np.zeros(numba.get_num_threads())
+    for i in prange(x.shape[0]):
+        acc[numba.get_thread_id()] += x[i] * x[i]
+    return 2.0 * acc[0] + acc[acc.shape[0] - 1]
+
+
+def test_user_per_thread_array_is_refused_in_reverse_mode():
+    """Slots weighted differently after the loop: re-running shares on other threads would
+    give a wrong gradient, so reverse mode refuses (only Numba's `+=` combine is accepted)."""
+    par, _ = _both(per_thread_weights)
+    with pytest.raises(UnsupportedError) as e:
+        zymase.grad(par)(np.linspace(0.1, 1.0, 16))
+    assert "thread id" in str(e.value)
+
 def test_two_worker_threads_in_a_fresh_process():
     """NUMBA_NUM_THREADS=2 set before Numba starts (CI machines may have one core): the
     derivative launches run on two workers and agree with the serial derivative."""

@@ -45,27 +45,47 @@ class KernelPlan:
         return self.reads - self.writes - self.reductions
 
 
-def slot_of(p: Value, base: Argument, memo: Dict[Value, Optional[int]] = None) -> Optional[int]:
-    """The slot ``j`` when ``p`` derives from ``load ptr, base + 8·j``; None otherwise (or -1
-    when different paths lead to different slots)."""
-    memo = {} if memo is None else memo
-    if p in memo:
-        return memo[p]
-    memo[p] = None             # cycles through phis
-    res: Optional[int] = None
-    if isinstance(p, Instruction):
-        op = p.opcode
-        if op == "load" and p.type.is_pointer:
-            res = _offset_slot(p.operands[0], base)
-        elif op == "getelementptr" or op in ("bitcast", "addrspacecast", "freeze"):
-            res = slot_of(p.operands[0], base, memo)
-        elif op in ("phi", "select"):
-            srcs = p.operands if op == "phi" else p.operands[1:]
-            got = {slot_of(s, base, memo) for s in srcs if not isinstance(s, Constant)}
-            got.discard(None) if len(got) > 1 and None in got and op == "phi" else None
-            res = got.pop() if len(got) == 1 else (-1 if got else None)
-    memo[p] = res
-    return res
+def slot_map(fn: Function, base: Argument) -> Dict[Value, frozenset]:
+    """For every pointer of ``fn``: the slots it may point into (``load ptr, base + 8·j`` is
+    slot ``j``; GEPs and casts keep their operand's slots; phis and selects take the union),
+    to a fixpoint so that pointers carried around loops are followed."""
+    sets: Dict[Value, frozenset] = {}
+    insts = [i for i in fn.instructions() if i.type.is_pointer]
+    changed = True
+    while changed:
+        changed = False
+        for i in insts:
+            op = i.opcode
+            if op == "load":
+                j = _offset_slot(i.operands[0], base)
+                new = frozenset() if j is None else frozenset((j,))
+            elif op in ("getelementptr", "bitcast", "addrspacecast", "freeze"):
+                new = sets.get(i.operands[0], frozenset())
+            elif op in ("phi", "select"):
+                srcs = i.operands if op == "phi" else i.operands[1:]
+                new = frozenset().union(*[sets.get(v, frozenset()) for v in srcs])
+            else:
+                continue
+            if new != sets.get(i, frozenset()):
+                sets[i] = new
+                changed = True
+    return sets
+
+
+def slot_of(p: Value, base: Argument, memo: Dict = None) -> Optional[int]:
+    """The slot ``j`` that pointer ``p`` derives from; None if none, -1 when it may point
+    into several (``memo``: the function's ``slot_map``, computed on first use)."""
+    fn = p.block.function if isinstance(p, Instruction) and p.block is not None else None
+    if fn is None:
+        return None
+    if memo is None:
+        memo = {}
+    if "map" not in memo:
+        memo["map"] = slot_map(fn, base)
+    got = memo["map"].get(p, frozenset())
+    if not got:
+        return None
+    return next(iter(got)) if len(got) == 1 else -1
 
 
 def _offset_slot(q: Value, base: Argument) -> Optional[int]:
@@ -92,7 +112,7 @@ def _thread_indexed(p: Value, seen=None) -> bool:
     return any(_thread_indexed(o, seen) for o in p.operands)
 
 
-def _sum_only(load: Instruction, slot: int, base: Argument, users) -> bool:
+def _sum_only(load: Instruction, slot: int, base: Argument, users, memo) -> bool:
     """Whether the value loaded from a reduction slot reaches nothing but ``+``/``-`` chains
     stored back into the same slot (a ``prange`` ``+=`` reduction)."""
     todo, seen = [load], set()
@@ -105,7 +125,7 @@ def _sum_only(load: Instruction, slot: int, base: Argument, users) -> bool:
             op = u.opcode
             if op in ("fadd", "add", "phi") or (op in ("fsub", "sub") and u.operands[0] is v):
                 todo.append(u)
-            elif op == "store" and u.operands[0] is v and slot_of(u.operands[1], base) == slot:
+            elif op == "store" and u.operands[0] is v and slot_of(u.operands[1], base, memo) == slot:
                 continue
             else:
                 return False
@@ -118,7 +138,7 @@ def check_kernel(kernel: Function, loc=None) -> KernelPlan:
     kernel's own lines are in Numba's generated source."""
     base = kernel.args[0]
     plan = KernelPlan()
-    memo: Dict[Value, Optional[int]] = {}
+    memo: Dict = {}
     loads, indexed, plain = {}, set(), set()
     users = kernel.users()
     for i in kernel.instructions():
@@ -150,7 +170,7 @@ def check_kernel(kernel: Function, loc=None) -> KernelPlan:
             raise unsupported("an atomic update inside a parallel loop", loc or i.loc)
     for j in plan.reads & plan.writes:
         if j in indexed and j not in plain and all(
-                _sum_only(ld, j, base, users) for ld in loads.get(j, ())):
+                _sum_only(ld, j, base, users, memo) for ld in loads.get(j, ())):
             plan.reductions.add(j)
             continue
         what = loads[j][0]
@@ -202,6 +222,9 @@ def launch_origins(fn: Function, types, launch_inst: Instruction, module):
             read |= types.origins_of(v) or {v}
         if j in plan.writes:
             written |= types.origins_of(v) or {v}
+    for j in plan.reductions:
+        if j in slots:
+            _check_combine(fn, types, slots[j], launch_inst.loc)
     # distinct slots must be distinct arrays where one is written (the kernel's tape plan
     # re-reads the others: parallel.readonly_origins); two arguments count as distinct
     for j in plan.writes:
@@ -212,6 +235,32 @@ def launch_origins(fn: Function, types, launch_inst: Instruction, module):
                                   "through another name", launch_inst.loc,
                                   help="write the result to a separate array")
     return plan, slots, read, written
+
+
+def _check_combine(fn: Function, types, v: Value, loc) -> None:
+    """A reduction slot's array must be Numba's: made by the function, and read back only
+    into a sum (``c = c + slot[t]`` for every thread ``t``), so every slot's adjoint is the
+    adjoint of that sum — whichever thread ran which share when the adjoint re-runs it."""
+    from ..analysis.writes import fresh_origins
+    origins = types.origins_of(v)
+    fresh = fresh_origins(fn, types)
+    ok = bool(origins) and origins <= fresh
+    users = fn.users()
+    signs = set()
+    for i in fn.instructions() if ok else ():
+        if i.opcode != "load" or not (types.origins_of(i.operands[0]) & origins):
+            continue
+        if not i.type.is_float:
+            continue
+        us = users.get(i, [])
+        if len(us) != 1 or us[0].opcode not in ("fadd", "fsub"):
+            ok = False
+            break
+        signs.add(-1 if us[0].opcode == "fsub" and us[0].operands[1] is i else 1)
+    if not ok or len(signs) > 1:
+        raise unsupported("a per-thread array indexed by the thread id that is not a `prange` "
+                          "`+=` reduction, in reverse mode", loc,
+                          help="accumulate with `s += …` in the prange loop")
 
 
 def check_stable(fn: Function, types, launch_inst: Instruction, read: Set[Value],
