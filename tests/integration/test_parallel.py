@@ -393,6 +393,15 @@ def test_user_per_thread_array_is_refused_in_reverse_mode():
         zymase.grad(par)(np.linspace(0.1, 1.0, 16))
     assert "thread id" in str(e.value)
 
+
+def test_hessian_of_parallel_loop_is_refused():
+    par, ser = _both(reduction)
+    with pytest.raises(UnsupportedError) as e:
+        zymase.hessian(par)(np.linspace(0.1, 1.0, 5), 0.5)
+    assert "Hessian" in str(e.value)
+    h = zymase.hessian(ser)(np.linspace(0.1, 1.0, 5), 0.5)
+    assert h.shape == (5, 5)
+
 def test_two_worker_threads_in_a_fresh_process():
     """NUMBA_NUM_THREADS=2 set before Numba starts (CI machines may have one core): the
     derivative launches run on two workers and agree with the serial derivative."""

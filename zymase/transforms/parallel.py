@@ -272,6 +272,12 @@ def forward_launch(ctx, i: Instruction, b: Builder) -> None:
     if launch.args not in ctx.active:
         return
     if not isinstance(launch.data, Constant):
+        if ".zy." in launch.kernel_ref.name:
+            raise unsupported("a derivative of a parallel loop's derivative (forward over "
+                              "reverse: a Hessian or Hessian-vector product of a function "
+                              "with prange)", i.loc,
+                              help="compile the function without parallel=True for "
+                                   "second derivatives")
         raise unsupported("a parallel loop launched with extra data", i.loc)
     kernel = launch.kernel(ctx.module)
     deriv = kernel_derivative(ctx.module, kernel, A.Mode.FORWARD, ctx.width,
