@@ -38,7 +38,6 @@ from .custom_calls import call_site, emit_rule_call
 from .forward_arrays import MI_DATA
 from .forward_layout import float_fields
 from .forward_visit import ForwardContext, tangent_sum
-from .parallel import SCHEDULE
 from .shadows import call_help, raw_size
 from .shadows import NoInterleave, describe
 
@@ -126,8 +125,6 @@ class CallTangents:
                         b.memset(d, 0, ops[2])
             return
         if kind in (Kind.INACTIVE, Kind.INACTIVE_FN):
-            if name == SCHEDULE:      # integer data: its shadow is itself (parallel.py)
-                sb.shadow[i] = sb.gather_lanes(b, [i] * ctx.width)
             return
         if kind is Kind.C_CALLEE:
             if active or any_active_op:

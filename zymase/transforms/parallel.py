@@ -22,19 +22,30 @@ the derivative runs in parallel too:
   the shadows of the pointers in ``args``) and that tangent kernel *replaces* the primal
   launch; it computes the primal as ``K`` did, so it is exact whatever ``K`` does.
 * reverse mode: the forward sweep keeps the primal launch and copies what the launch reads
-  from the function's frame (``args``, ``dims``, ``steps``, the schedule, the shadow of
-  ``args``) into a block it keeps; the adjoint sweep launches ``K``'s combined reverse
-  derivative (its own forward sweep, tape and adjoint sweep per worker, over the worker's
-  share: no tape crosses threads) on those copies.  Each worker re-runs its share of the
-  primal, so the memory ``K`` reads must be what it was at the primal launch
-  (``parfor_checks.py`` proves it or refuses by name); the adjoints it adds into the
-  shadows of memory other iterations may also read go through atomic adds.
+  from the function's frame (``args``, ``dims``, ``steps``, the schedule, the scalar cells,
+  the shadow of ``args``) into a block it keeps; the adjoint sweep launches ``K``'s combined
+  reverse derivative (its own forward sweep, tape and adjoint sweep per worker, over the
+  worker's share: no tape crosses threads) on those copies.  Each worker re-runs its share
+  of the primal, so the memory ``K`` reads must be what it was at the primal launch
+  (``parfor_checks.py`` proves it or refuses by name).  Adjoints of memory other iterations
+  may also read go to per-thread copies of its shadow summed after the launch
+  (``parfor_private.py``), or through atomic adds (``parfor_atomics.py``).
+
+Slots of ``args`` that receive pointers without a derivative (the schedule, Const arrays) are
+read by a *specialised* kernel from its ``data`` parameter instead (launched with
+``data = args``), so the derivative kernel sees them as inactive and the function stores a
+null shadow for them (``const_slot_shadow``).
 
 A derivative kernel takes shadows that the launcher does not know about; a small *wrapper*
 with ``K``'s four parameters receives them through ``data`` — a block ``{args at launch,
-shadow args (one per lane), the original data}`` — and offsets each shadow pointer by the
-distance the launcher moved its primal (``args_t[j] − args[j]``), so shadows follow the
-worker's share exactly as the primal pointers do.
+shadow args (one per lane), …}`` — and offsets each shadow pointer by the distance the
+launcher moved its primal (``args_t[j] − args[j]``), so shadows follow the worker's share
+exactly as the primal pointers do.
+
+Invariants: Numba's ``prange`` contract (an element written by one iteration is neither read
+nor written by another) makes the adjoints of stores thread-private; the arrays a function
+with a differentiated launch releases are released after the adjoint sweep (``NRT_decref``
+deferred by the augmented sweep), since the adjoint launch reads them again.
 """
 from __future__ import annotations
 
@@ -48,8 +59,7 @@ from ..ir.values import Argument, Constant, Function, GlobalRef, Instruction, Mo
     Value, const_int
 
 LAUNCH = "numba_parallel_for"
-# the schedule's allocation: integer ranges, so its shadow is the schedule itself (the shadow
-# of integer data is the primal), stored next to the shadows in the shadow of ``args``
+# the schedule's allocation (integer ranges, freed right after the launch: reverse mode copies it)
 SCHEDULE = "allocate_sched"
 LAUNCH_TYPE = FunctionType(VOID, (PTR, PTR, PTR, PTR, PTR, I64, I64, I64))
 

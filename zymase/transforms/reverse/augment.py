@@ -34,7 +34,7 @@ from ..scopes import AliasScopes, shadow_keys
 from ..shadows import ShadowBuilder, align_of, call_help, describe
 from ..tape import Stack
 from . import calls
-from ..parallel import LAUNCH, SCHEDULE, const_slot_shadow
+from ..parallel import LAUNCH, const_slot_shadow
 from .frame import Frame
 
 
@@ -175,9 +175,6 @@ class AugmentedSweep:
             # releases wait until the sweep ends
             self._record(b, self._raw_list("NRT_decref"), i.operands[0])
             i.erase()
-            return
-        if kind is Kind.INACTIVE and i.callee_name == SCHEDULE:
-            sb.shadow[i] = sb.gather_lanes(b, [i] * self.frame.width)
             return
         if kind is Kind.C_FREE and self._reread_by_callee(i.operands[0]):
             # memory a recursive C callee reads is read again when its adjoint re-runs it:
