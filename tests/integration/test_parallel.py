@@ -402,6 +402,16 @@ def test_hessian_of_parallel_loop_is_refused():
     h = zymase.hessian(ser)(np.linspace(0.1, 1.0, 5), 0.5)
     assert h.shape == (5, 5)
 
+
+def test_atomic_accumulation_fallback(points, monkeypatch):
+    """Past the private-copy budget the adjoint launch adds into the shared shadows with
+    atomic adds: same gradient."""
+    from zymase.transforms import parfor_private
+    monkeypatch.setattr(parfor_private, "BUDGET", 0)
+    par, ser = _both(pair_energy)
+    g_par = zymase.grad(par)(points)
+    np.testing.assert_allclose(g_par, zymase.grad(ser)(points), rtol=1e-12, atol=1e-12)
+
 def test_two_worker_threads_in_a_fresh_process():
     """NUMBA_NUM_THREADS=2 set before Numba starts (CI machines may have one core): the
     derivative launches run on two workers and agree with the serial derivative."""
