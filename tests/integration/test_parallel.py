@@ -414,7 +414,8 @@ def test_atomic_accumulation_fallback(points, monkeypatch):
 
 def test_two_worker_threads_in_a_fresh_process():
     """NUMBA_NUM_THREADS=2 set before Numba starts (CI machines may have one core): the
-    derivative launches run on two workers and agree with the serial derivative."""
+    derivative launches run on two workers and agree with the serial derivative; with NRT
+    statistics on, the releases deferred past the adjoint sweep all happen."""
     import os
     import subprocess
     import sys
@@ -426,9 +427,21 @@ def test_two_worker_threads_in_a_fresh_process():
         "g = zymase.grad(numba.njit(parallel=True)(pair_energy))(x)\n"
         "h = zymase.grad(numba.njit(pair_energy))(x)\n"
         "assert np.allclose(g, h, rtol=1e-12, atol=1e-12), abs(g - h).max()\n"
+        "from tests.integration.test_parallel import repeated\n"
+        "from numba.core.runtime import rtsys\n"
+        "d = zymase.autodiff_reverse(numba.njit(parallel=True)(repeated), zymase.Duplicated,\n"
+        "                            zymase.Const, ret=zymase.ActiveOnly)\n"
+        "x = np.linspace(0.1, 1.0, 20)\n"
+        "d(x, np.zeros(20), 3, 1.0)\n"
+        "s0 = rtsys.get_allocation_stats()\n"
+        "for _ in range(5):\n"
+        "    d(x, np.zeros(20), 3, 1.0)\n"
+        "s1 = rtsys.get_allocation_stats()\n"
+        "# arrays released after the adjoint sweep are released: nothing leaks\n"
+        "assert s1.mi_alloc - s0.mi_alloc == s1.mi_free - s0.mi_free > 0, (s0, s1)\n"
         "print('ok')\n")
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    env = dict(os.environ, NUMBA_NUM_THREADS="2",
+    env = dict(os.environ, NUMBA_NUM_THREADS="2", NUMBA_NRT_STATS="1",
                PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
     out = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True,
                          text=True, timeout=600)
