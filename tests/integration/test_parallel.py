@@ -412,6 +412,30 @@ def test_atomic_accumulation_fallback(points, monkeypatch):
     g_par = zymase.grad(par)(points)
     np.testing.assert_allclose(g_par, zymase.grad(ser)(points), rtol=1e-12, atol=1e-12)
 
+
+def overwritten_output(x, out):
+    for i in prange(x.shape[0]):
+        out[i] = x[i] * x[i]
+    out[0] = 5.0 * out[1]
+    return np.sum(out)
+
+
+def test_outputs_written_after_the_loop_keep_their_values():
+    """The adjoint re-runs the loop into scratch memory: what the function wrote into the
+    loop's output afterwards stays."""
+    par, ser = _both(overwritten_output)
+    x = np.linspace(0.5, 1.5, 9)
+    out, dout = np.zeros(9), np.zeros(9)
+    dx = np.zeros(9)
+    y = zymase.autodiff_reverse(par, Duplicated, Duplicated, ret=Active)(x, dx, out, dout, 1.0)
+    ref = np.zeros(9)
+    assert math.isclose(y, ser(x, ref), rel_tol=1e-14)
+    np.testing.assert_array_equal(out, ref)
+    g = 2 * x
+    g[0] = 0.0
+    g[1] *= 6.0
+    np.testing.assert_allclose(dx, g, rtol=1e-13)
+
 def test_two_worker_threads_in_a_fresh_process():
     """NUMBA_NUM_THREADS=2 set before Numba starts (CI machines may have one core): the
     derivative launches run on two workers and agree with the serial derivative; with NRT

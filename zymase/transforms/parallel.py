@@ -356,6 +356,12 @@ def save_launch(frame, act, sb, sites, i: Instruction, b: Builder) -> None:
             and sched.callee_name == SCHEDULE):
         raise unsupported("a parallel loop without Numba's schedule", i.loc)
     check_stable(fn, act.types, i, read, module)
+    from .parfor_private import array_layout
+    layout = array_layout(kernel.name, launch.na, launch.ni)
+    if any(layout is None or j not in layout for j in plan.writes - plan.reductions):
+        raise unsupported("a parallel loop writing an argument whose type zymase cannot "
+                          "read (it re-runs the loop into scratch memory of that size), in "
+                          "reverse mode", i.loc, help="pass plain NumPy arrays and scalars")
     w = frame.width
     na, ni = launch.na, launch.ni
     a_off, d_off, dims_off, steps_off, sc_off, sched_off = _layout(na, ni, w)
@@ -411,6 +417,18 @@ def adjoint_launch(frame, aug, b: Builder, r, site: ParallelSite, buf: Value) ->
     else:               # nothing shared ({}), or extents unknown (None): atomics
         wname = wrapper(module, plain if slots == {} or not (plan.shared_reads - site.const)
                         else atomic_variant(module, plain, plan), na, 1)
+    # the re-run writes its outputs to scratch memory: the function may have changed the
+    # primal outputs since the launch (later writes), and they must stay as the function left
+    # them; the kernel never reads what it writes (parfor_checks), so scratch is not read
+    from .parfor_private import array_layout, extent
+    layout = array_layout(site.kernel.name, na, ni) or {}
+    scratch = []
+    for j in sorted(plan.writes - plan.reductions):
+        nd, isz, d_at, s_at = layout[j]
+        span, neg = extent(b, at(dims_off), at(steps_off), nd, d_at, s_at, isz)
+        buf_j = b.call("malloc", FunctionType(PTR, (I64,)), [span])
+        scratch.append(buf_j)
+        b.store(b.gep(I8, buf_j, [neg]), at(a_off + j))
     for k in range(site.lanes):
         b.store(sched, at(d_off[k]))    # the schedule's shadow is itself
         if slots:
@@ -420,4 +438,6 @@ def adjoint_launch(frame, aug, b: Builder, r, site: ParallelSite, buf: Value) ->
         blk = launch_block(b, entry, at(a_off), [at(d_off[k])], launch.data)
         emit_launch(b, module, wname, launch, at(a_off), at(dims_off), at(steps_off),
                     blk, threads)
+    for buf_j in scratch:
+        b.call("free", FunctionType(VOID, (PTR,)), [buf_j])
     b.call("free", FunctionType(VOID, (PTR,)), [p])

@@ -99,6 +99,53 @@ def _size(t: Type) -> int:
     return 8 if t == F64 else 4
 
 
+def array_layout(kernel_name: str, na: int, ni: int):
+    """{slot: (ndim, itemsize, first dims index, first steps index)} of the kernel's array
+    arguments; None when the argument types cannot be read."""
+    shapes = arg_shapes(kernel_name, na)
+    if shapes is None or sum(n for n, _ in shapes) != ni:
+        return None
+    sizes = _array_itemsizes(kernel_name)
+    out = {}
+    d_at, s_at, a = 1, na, 0
+    for j, (nd, _) in enumerate(shapes):
+        if nd > 0:
+            if sizes is None or a >= len(sizes) or not sizes[a]:
+                return None
+            out[j] = (nd, sizes[a], d_at, s_at)
+            a += 1
+        d_at += nd
+        s_at += nd
+    return out
+
+
+def _array_itemsizes(kernel_name: str):
+    return [_SCALAR_BYTES.get(m.group(2), 0) for m in _ARRAY.finditer(kernel_name)]
+
+
+def extent(b: Builder, dims: Value, steps: Value, nd: int, d_at: int, s_at: int,
+           itemsize: int) -> Tuple[Value, Value]:
+    """(bytes spanned, bytes below the data pointer) of an array argument with ``nd``
+    dimensions at ``dims[d_at…]`` and strides at ``steps[s_at…]``: 0 bytes when empty."""
+    zero = const_int(I64, 0)
+    span: Value = zero
+    neg: Value = zero
+    empty = None
+    for k in range(nd):
+        d = b.load(I64, b.gep(I64, dims, [const_int(I64, d_at + k)]))
+        s = b.load(I64, b.gep(I64, steps, [const_int(I64, s_at + k)]))
+        a = b.select(b.icmp("slt", s, zero), b.sub(zero, s), s)
+        ext = b.select(b.icmp("sgt", d, zero), b.mul(b.sub(d, const_int(I64, 1)), a), zero)
+        span = b.add(span, ext)
+        neg = b.add(neg, b.select(b.icmp("slt", s, zero), ext, zero))
+        e = b.icmp("sle", d, zero)
+        empty = e if empty is None else b.binop("or", empty, e)
+    span = b.add(span, const_int(I64, itemsize))
+    if empty is not None:
+        span = b.select(empty, zero, span)
+    return span, neg
+
+
 def private_wrapper(module: Module, deriv: str, na: int, slots) -> str:
     """Like ``parallel.wrapper`` (width 1), reading the private slots' shadows from the
     table ``{base, span, neg}`` per slot at ``block[3]``: worker ``t`` gets
@@ -158,24 +205,8 @@ def driver(module: Module, name: str, launch, slots, plain_wrapper: str,
     spans, negs = {}, {}
     total: Value = zero
     for j, (nd, et, d_at, s_at) in slots.items():
-        span: Value = zero
-        neg: Value = zero
-        empty = None
-        for k in range(nd):
-            d = b.load(I64, b.gep(I64, dims, [const_int(I64, d_at + k)]))
-            s = b.load(I64, b.gep(I64, steps, [const_int(I64, s_at + k)]))
-            a = b.select(b.icmp("slt", s, zero), b.sub(zero, s), s)
-            ext = b.mul(b.sub(d, const_int(I64, 1)), a)
-            ext = b.select(b.icmp("sgt", d, zero), ext, zero)
-            span = b.add(span, ext)
-            neg = b.add(neg, b.select(b.icmp("slt", s, zero), ext, zero))
-            e = b.icmp("sle", d, zero)
-            empty = e if empty is None else b.binop("or", empty, e)
-        span = b.add(span, const_int(I64, _size(et)))
-        if empty is not None:
-            span = b.select(empty, zero, span)
-        spans[j], negs[j] = span, neg
-        total = b.add(total, b.mul(span, threads))
+        spans[j], negs[j] = extent(b, dims, steps, nd, d_at, s_at, _size(et))
+        total = b.add(total, b.mul(spans[j], threads))
     priv, atom, done = f.add_block("private"), f.add_block("atomic"), f.add_block("done")
     b.cbr(b.icmp("ule", total, const_int(I64, BUDGET)), priv, atom)
 
