@@ -436,6 +436,29 @@ def test_outputs_written_after_the_loop_keep_their_values():
     g[1] *= 6.0
     np.testing.assert_allclose(dx, g, rtol=1e-13)
 
+
+def two_d_prange(A, B):
+    s = 0.0
+    for i in prange(A.shape[0]):
+        for j in prange(A.shape[1]):
+            s += math.exp(A[i, j]) * B[i, j]
+    return s + np.sum(np.exp(A) * B + A * A)
+
+
+def test_two_dimensional_parallel_loops():
+    """A 2-D prange nest and a 2-D array expression: schedules of (start, end) pairs per
+    dimension."""
+    par, _ = _both(two_d_prange)
+    rng = _rng()
+    A, B = 0.3 * rng.standard_normal((7, 5)), rng.standard_normal((7, 5))
+    ga = 2 * np.exp(A) * B + 2 * A
+    gA, gB = zymase.grad(par, (0, 1))(A, B)
+    np.testing.assert_allclose(gA, ga, rtol=1e-13)
+    np.testing.assert_allclose(gB, 2 * np.exp(A), rtol=1e-13)
+    V = rng.standard_normal(A.shape)
+    _, t = zymase.jvp(par, (A, B), (V, np.zeros_like(B)))
+    assert math.isclose(t, float(np.sum(ga * V)), rel_tol=1e-12)
+
 def test_two_worker_threads_in_a_fresh_process():
     """NUMBA_NUM_THREADS=2 set before Numba starts (CI machines may have one core): the
     derivative launches run on two workers and agree with the serial derivative; with NRT
