@@ -459,6 +459,26 @@ def test_two_dimensional_parallel_loops():
     _, t = zymase.jvp(par, (A, B), (V, np.zeros_like(B)))
     assert math.isclose(t, float(np.sum(ga * V)), rel_tol=1e-12)
 
+
+def temporary_read(x):
+    t = np.empty_like(x)
+    for i in range(x.shape[0]):
+        t[i] = math.sin(x[i])
+    s = 0.0
+    for i in prange(x.shape[0]):
+        s += t[i] * x[i]
+    return s
+
+
+def test_temporary_read_by_the_loop_outlives_the_adjoint():
+    """``t`` is released at the end of the function; the adjoint launch reads it again, so
+    its release waits for the end of the adjoint sweep."""
+    par, _ = _both(temporary_read)
+    x = np.linspace(0.1, 1.0, 33)
+    for _ in range(3):
+        np.testing.assert_allclose(zymase.grad(par)(x), np.cos(x) * x + np.sin(x),
+                                   rtol=1e-13)
+
 def test_two_worker_threads_in_a_fresh_process():
     """NUMBA_NUM_THREADS=2 set before Numba starts (CI machines may have one core): the
     derivative launches run on two workers and agree with the serial derivative; with NRT

@@ -187,6 +187,50 @@ def readonly_origins(frame, types, primal_insts, written) -> set:
     return out
 
 
+def reread(fn: Function, types, launch_inst: Instruction, module: Module):
+    """(origins of the memory the adjoint launch re-reads from the function's arrays — the
+    slots the kernel only reads, without the schedule and the scalar cells, which are
+    copied —, the kernel's plan, its slots, its scalar slots)."""
+    from .parfor_checks import launch_origins
+    launch = Launch(launch_inst)
+    plan, slots, _, _ = launch_origins(fn, types, launch_inst, module)
+    scalars = scalar_slots(launch.kernel(module), slots, launch.na)
+    read = set()
+    for j, v in slots.items():
+        if j > 0 and j in plan.reads and j not in plan.reductions and j not in scalars:
+            read |= types.origins_of(v) or {v}
+    return read, plan, slots, scalars
+
+
+def reread_origins(module: Module, act, insts):
+    """The origins of the memory the adjoint launches of ``insts`` re-read (the arrays the
+    kernels only read, with the allocations their data pointers come from): releases of
+    those wait until the adjoint sweep ends.  None when some origin cannot be traced to an
+    argument or an allocation (then every release waits); an empty set without launches."""
+    from ..rules.calls import classify_call, Kind
+    types = act.types
+    out: set = set()
+
+    def allocation(v) -> bool:
+        return isinstance(v, Instruction) and v.opcode == "call" \
+            and classify_call(v, module) is Kind.ALLOCATOR
+    for i in insts:
+        if not (i.opcode == "call" and i.callee_name == LAUNCH and i.operands[1] in act.active):
+            continue
+        for o in reread(i.block.function, types, i, module)[0]:
+            out.add(o)
+            if isinstance(o, Argument) or allocation(o) or (
+                    isinstance(o, Instruction) and o.opcode == "alloca"):
+                continue
+            up = types.origins_of(o.operands[0]) if isinstance(o, Instruction) \
+                and o.opcode == "load" else set()
+            if up and all(allocation(u) for u in up):
+                out |= up
+                continue
+            return None
+    return out
+
+
 def atomic_variant(module: Module, plain: str, plan) -> str:
     """A copy of reverse kernel ``plain`` whose accumulations into the shadows of
     shared-read slots are atomic (``parfor_atomics.py``)."""
@@ -336,7 +380,7 @@ def save_launch(frame, act, sb, sites, i: Instruction, b: Builder) -> None:
     """Forward sweep: the primal launch stays; the arrays describing it (``args``, the
     shadows of ``args``, ``dims``, ``steps``) and the schedule (freed right after the
     launch) are copied to a heap block the adjoint launch reads."""
-    from .parfor_checks import check_stable, launch_origins
+    from .parfor_checks import check_stable
     launch = Launch(i)
     if launch.args not in act.active:
         return
@@ -345,12 +389,7 @@ def save_launch(frame, act, sb, sites, i: Instruction, b: Builder) -> None:
     module = frame.module
     fn = i.block.function
     kernel = launch.kernel(module)
-    plan, slots, _, _ = launch_origins(fn, act.types, i, module)
-    scalars = scalar_slots(kernel, slots, launch.na)
-    read = set()
-    for j, v in slots.items():
-        if j in plan.reads and j not in plan.reductions and j not in scalars:
-            read |= act.types.origins_of(v) or {v}
+    read, plan, slots, scalars = reread(fn, act.types, i, module)
     sched = slots.get(0)
     if not (isinstance(sched, Instruction) and sched.opcode == "call"
             and sched.callee_name == SCHEDULE):

@@ -34,7 +34,7 @@ from ..scopes import AliasScopes, shadow_keys
 from ..shadows import ShadowBuilder, align_of, call_help, describe
 from ..tape import Stack
 from . import calls
-from ..parallel import LAUNCH, const_slot_shadow
+from ..parallel import const_slot_shadow
 from .frame import Frame
 
 
@@ -79,7 +79,7 @@ class AugmentedSweep:
         self.sites = calls.CallSites()
         self.copy_types: Dict[Instruction, Type] = {}
         self._callee_origins = None
-        self._launches = None
+        self._launches = False       # not computed yet (_reread_by_launch)
 
     def run(self) -> Augmented:
         phis: list = []
@@ -170,9 +170,10 @@ class AugmentedSweep:
             from ..parallel import save_launch
             save_launch(self.frame, self.act, sb, sites, i, b)
             return
-        if kind is Kind.REFCOUNT and i.callee_name == "NRT_decref" and self._has_launch():
-            # a parallel loop's kernel re-reads its arrays in the adjoint sweep (parallel.py):
-            # releases wait until the sweep ends
+        if kind is Kind.REFCOUNT and i.callee_name == "NRT_decref" \
+                and self._reread_by_launch(i.operands[0]):
+            # a parallel loop's kernel re-reads its input arrays in the adjoint sweep
+            # (parallel.py): their releases wait until the sweep ends
             self._record(b, self._raw_list("NRT_decref"), i.operands[0])
             i.erase()
             return
@@ -248,13 +249,16 @@ class AugmentedSweep:
         where = ", ".join(sorted(what(o) for o in origins))
         return f"zymase keeps no shadow for this memory (it comes from {where or 'unknown'})"
 
-    def _has_launch(self) -> bool:
-        """Whether the function launches a parallel loop with a derivative (parallel.py)."""
+    def _reread_by_launch(self, mi: Value) -> bool:
+        """Whether MemInfo ``mi`` may hold memory a parallel loop's adjoint re-reads."""
+        if self._launches is False:
+            from ..parallel import reread_origins
+            self._launches = reread_origins(self.module, self.act,
+                                            [i for blk in self.order for i in self.snapshot[blk]])
         if self._launches is None:
-            self._launches = any(
-                i.opcode == "call" and i.callee_name == LAUNCH and i.operands[1] in self.act.active
-                for blk in self.order for i in self.snapshot[blk])
-        return self._launches
+            return True
+        origins = self.act.types.origins_of(mi)
+        return bool(self._launches) and (not origins or bool(origins & self._launches))
 
     def _reread_by_callee(self, p: Value) -> bool:
         """Whether ``p`` may point into memory a recursive C callee reads (c_callees.py)."""
