@@ -43,9 +43,11 @@ launcher moved its primal (``args_t[j] − args[j]``), so shadows follow the wor
 exactly as the primal pointers do.
 
 Invariants: Numba's ``prange`` contract (an element written by one iteration is neither read
-nor written by another) makes the adjoints of stores thread-private; the arrays a function
-with a differentiated launch releases are released after the adjoint sweep (``NRT_decref``
-deferred by the augmented sweep), since the adjoint launch reads them again.
+nor written by another) makes the adjoints of stores thread-private; the kernel never reads
+what it writes (``parfor_checks``), so the adjoint re-run writes its outputs to scratch memory
+and the function's arrays keep what the function left in them; arrays an adjoint launch
+re-reads are released after the adjoint sweep (``reread_origins``: their ``NRT_decref``
+waits).
 """
 from __future__ import annotations
 
