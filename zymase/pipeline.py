@@ -85,7 +85,6 @@ def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepa
     module = parse_module(text)
     name_calls(module)   # indirect calls of SciPy special functions get their names
     prim = module.functions[fe.llvm_name]
-    _refuse_parallel_loops(prim)
     fold_sign_checks(prim, array_param_facts(prim, fe.argmap))
     for f in module.defined():      # the primal and what stays a call (recursion)
         if f.name.startswith("_ZN"):
@@ -123,22 +122,6 @@ def _internalize(mod, keep: str) -> None:
         if not g.is_declaration:
             g.linkage = "internal"
             g.name = f"{keep}.{g.name}"
-
-
-_PARFOR_LAUNCH = ("do_scheduling_signed", "do_scheduling_unsigned")
-
-
-def _refuse_parallel_loops(fn) -> None:
-    """Numba launches each parallel loop (``prange`` under ``parallel=True``, and the array
-    expressions it parallelises) through its scheduler; the loop body runs in a gufunc
-    zymase never sees.  Until parallel loops are differentiated, say so at the loop."""
-    for inst in fn.instructions():
-        if inst.opcode == "call" and (inst.callee_name or "") in _PARFOR_LAUNCH:
-            raise unsupported(
-                "a parallel loop (`prange` or an array expression in a function compiled with "
-                "parallel=True)", inst.loc,
-                "compile the function without parallel=True (prange then runs serially, with "
-                "the same result) to differentiate it")
 
 
 def _freeze_dynamic_globals(text: str) -> str:

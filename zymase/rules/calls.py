@@ -73,6 +73,7 @@ class Kind(enum.Enum):
     INACTIVE = "inactive"
     INACTIVE_FN = "inactive-fn"   # a function the user marked inactive (C: enzyme_inactive)
     C_CALLEE = "c-callee"         # a recursive C function reading arrays (c_callees.py)
+    PARALLEL_FOR = "parallel-for"  # Numba's launch of a parallel loop (transforms/parallel.py)
     UNKNOWN = "unknown"
 
 
@@ -150,6 +151,7 @@ _BY_NAME = tuple((kind, rule.matches) for kind, rule in LIBRARY_RULES.items()) +
     (Kind.MEMSET, lambda n: n.startswith("llvm.memset.")),
     (Kind.MEMCPY, lambda n: n.startswith(("llvm.memcpy.", "llvm.memmove."))),
     (Kind.MATH, lambda n: table.lookup(n) is not None),
+    (Kind.PARALLEL_FOR, lambda n: n == "numba_parallel_for"),
     (Kind.INACTIVE, table.is_inactive_call),
 )
 

@@ -381,6 +381,9 @@ r"^numba_gil_", r"^Py", r"^numba_do_raise$", r"^numba_unpickle$",
     r"__rust_no_alloc_shim_is_unstable",
     # floating-point class tests (isnan/isinf folded by instcombine): a boolean result
     r"^llvm\.is\.fpclass\.",
+    # Numba's parallel-loop scheduler: thread counts, schedules (integer ranges), thread ids
+    r"^(get_num_threads|get_parallel_chunksize|set_parallel_chunksize|get_sched_size|"
+    r"allocate_sched|deallocate_sched|do_scheduling_(un)?signed|get_thread_id)$",
     # reshape without a copy: integer shape/stride arithmetic on integer arrays
     r"^numba_attempt_nocopy_reshape$",
     # C library calls with no float data flow: output, termination, allocator queries

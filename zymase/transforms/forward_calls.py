@@ -68,6 +68,12 @@ class CallTangents:
         if kind is Kind.CALLEE:
             self.recursive_call(i, defined_callee(ctx.module, i), b)
             return
+        if kind is Kind.PARALLEL_FOR:
+            if sb.interleaved:
+                raise NoInterleave("a parallel loop (prange)")
+            from .parallel import forward_launch
+            forward_launch(ctx, i, b)
+            return
         if kind in LIBRARY_RULES:
             if sb.interleaved:
                 raise NoInterleave(f"a BLAS/LAPACK call ({name})")

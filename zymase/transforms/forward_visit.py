@@ -175,7 +175,9 @@ class TangentVisitor:
             if not (contains_float(v.type) or contains_pointer(v.type) or v.type.is_int
                     or isinstance(v.type, (StructType, ArrayType))):
                 return
-            sb.store(b, sb.sh(v, b), sb.sh(p, b), align_of(i))
+            from .parallel import const_slot_shadow
+            sv = const_slot_shadow(sb, v, p, b, ctx.active)
+            sb.store(b, sv if sv is not None else sb.sh(v, b), sb.sh(p, b), align_of(i))
         elif v in ctx.active and contains_float(v.type) and p is not ctx.prim_slot:
             # the tangent would be lost, and a later read of this memory would see none
             raise unsupported("a store of a value that carries a derivative into memory "

@@ -34,6 +34,7 @@ from ..scopes import AliasScopes, shadow_keys
 from ..shadows import ShadowBuilder, align_of, call_help, describe
 from ..tape import Stack
 from . import calls
+from ..parallel import const_slot_shadow
 from .frame import Frame
 
 
@@ -78,6 +79,7 @@ class AugmentedSweep:
         self.sites = calls.CallSites()
         self.copy_types: Dict[Instruction, Type] = {}
         self._callee_origins = None
+        self._launches = False       # not computed yet (_reread_by_launch)
 
     def run(self) -> Augmented:
         phis: list = []
@@ -145,7 +147,9 @@ class AugmentedSweep:
         if p in act and (contains_pointer(v.type)):
             if contains_float(v.type):
                 raise unsupported("a store of an aggregate holding floats and pointers", i.loc)
-            self._shadow_access(sb.store(b, sb.sh(v, b), sb.sh(p, b), align_of(i)), p)
+            sv = const_slot_shadow(sb, v, p, b, act)
+            self._shadow_access(sb.store(b, sv if sv is not None else sb.sh(v, b), sb.sh(p, b),
+                                         align_of(i)), p)
         elif p in act and isinstance(v.type, (StructType, ArrayType)) and contains_float(v.type):
             raise unsupported(f"a store of an aggregate of floats ({v.type}) in reverse mode", i.loc)
 
@@ -161,6 +165,17 @@ class AugmentedSweep:
             return
         if kind is Kind.C_CALLEE:
             calls.save_c_callee(self.frame, self.act, sites, i, b)
+            return
+        if kind is Kind.PARALLEL_FOR:
+            from ..parallel import save_launch
+            save_launch(self.frame, self.act, sb, sites, i, b)
+            return
+        if kind is Kind.REFCOUNT and i.callee_name == "NRT_decref" \
+                and self._reread_by_launch(i.operands[0]):
+            # a parallel loop's kernel re-reads its input arrays in the adjoint sweep
+            # (parallel.py): their releases wait until the sweep ends
+            self._record(b, self._raw_list("NRT_decref"), i.operands[0])
+            i.erase()
             return
         if kind is Kind.C_FREE and self._reread_by_callee(i.operands[0]):
             # memory a recursive C callee reads is read again when its adjoint re-runs it:
@@ -233,6 +248,17 @@ class AugmentedSweep:
             return f"%{o.name or '?'} ({kind})"
         where = ", ".join(sorted(what(o) for o in origins))
         return f"zymase keeps no shadow for this memory (it comes from {where or 'unknown'})"
+
+    def _reread_by_launch(self, mi: Value) -> bool:
+        """Whether MemInfo ``mi`` may hold memory a parallel loop's adjoint re-reads."""
+        if self._launches is False:
+            from ..parallel import reread_origins
+            self._launches = reread_origins(self.module, self.act,
+                                            [i for blk in self.order for i in self.snapshot[blk]])
+        if self._launches is None:
+            return True
+        origins = self.act.types.origins_of(mi)
+        return bool(self._launches) and (not origins or bool(origins & self._launches))
 
     def _reread_by_callee(self, p: Value) -> bool:
         """Whether ``p`` may point into memory a recursive C callee reads (c_callees.py)."""

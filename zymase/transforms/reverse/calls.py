@@ -33,7 +33,7 @@ from ...ir.values import Function, Instruction, Value, const_float, const_int, z
 from ...llvm.jit import value_type
 from ...rules.call_rules import CallContext
 from ...rules.calls import python_name
-from .. import c_callees, callees
+from .. import c_callees, callees, parallel
 from ..custom_calls import call_site, emit_rule_call
 from .common import accumulate_symbol, flat_types, flatten, free, release_arrays
 
@@ -142,6 +142,8 @@ def call_needs(i: Instruction, sites: CallSites, shadow: Dict[Value, Value]) -> 
         return rule.needs(c, buf, on, shadow)
     if i in sites.custom:
         site, buf = sites.custom[i]
+        if isinstance(site, parallel.ParallelSite):
+            return [buf]
         if isinstance(site, c_callees.CCalleeSite):
             return list(site.args) + [shadow[a] for a, on in zip(site.args, site.pointers)
                                       if on]
@@ -162,7 +164,9 @@ def adjoint(frame, aug, store, b: Builder, site_inst: Instruction, r):
                                  shadow_access=aug.shadow_access), c, buf, on)
         return
     site, buf = aug.calls.custom[site_inst]
-    if isinstance(site, c_callees.CCalleeSite):
+    if isinstance(site, parallel.ParallelSite):
+        parallel.adjoint_launch(frame, aug, b, r, site, buf)
+    elif isinstance(site, c_callees.CCalleeSite):
         _c_callee_adjoint(frame, aug, store, b, r, site)
     elif isinstance(site, callees.CallSite):
         _recursive_adjoint(frame, aug, store, b, r, site, buf)

@@ -139,6 +139,9 @@ class Recompute:
         # NRT allocations whose memory a recomputed load reads: kept alive until the sweep
         # ends (reverse/keepalive.py), in planning order
         self.kept: Dict[Instruction, None] = {}
+        # a parallel loop's kernel: memory of the slots it only reads (transforms/parallel.py)
+        from ..parallel import readonly_origins
+        self.kernel_readonly = readonly_origins(frame, aug.act.types, primal_insts, written)
 
     def _readonly_analysis(self):
         """Loads from argument memory may be recomputed only if the function writes nothing
@@ -223,11 +226,13 @@ class Recompute:
             d = v.operands[1]
             return isinstance(d, Constant) and d.text not in ("0", "-1")
         if v.opcode == "load" and v in self.primal_insts:
-            if self.readonly_loads and all(o in self.param_origins
-                                           for o in self.aug.act.types.origins_of(v.operands[0])):
+            origins = self.aug.act.types.origins_of(v.operands[0])
+            if self.kernel_readonly and origins and origins <= self.kernel_readonly:
+                return True
+            if self.readonly_loads and all(o in self.param_origins for o in origins):
                 return True
             if v in self.stable:
-                for o in self.aug.act.types.origins_of(v.operands[0]):
+                for o in origins:
                     for a in self._keep_of.get(o, ()):
                         self.kept[a] = None
                 return True
