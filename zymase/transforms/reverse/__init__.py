@@ -90,9 +90,11 @@ from ..scopes import AliasScopes
 from ..signature import DerivResult, DerivSignature
 from .adjoints import AdjointStore
 from .augment import Augmented, augment
+from .checkpoint import apply_checkpoints, select_loops
 from .frame import Frame, build_frame
 from .instrument import TapeLayout, instrument, reserve_capacity
 from .loops import LoopPlan, find_accumulating_loops, find_free_loops, iv_step, plan_trip_counts
+from .oom import OutOfMemory
 from .plan import Recompute, TapePlan
 from .results import finish
 from .sweep import AdjointSweep
@@ -145,10 +147,11 @@ class ReversePlan:
 
 
 def reverse_transform(module: Module, primal: Function, sig: DerivSignature, name: str,
-                      tape_counter: Optional[int] = None) -> DerivResult:
+                      tape_counter: Optional[int] = None, checkpoint=None) -> DerivResult:
     """Build ``name``, the reverse derivative of ``primal`` described by ``sig``, in
     ``module`` (the primal stays).  ``tape_counter``: an address where each call stores the
-    bytes of tape it used."""
+    bytes of tape it used.  ``checkpoint``: a ``checkpoint.Checkpoint`` — the outermost
+    counted loops are reversed by recomputation from snapshots (checkpoint.py)."""
     scopes = AliasScopes(module, name)
     frame = build_frame(module, primal, sig, name)                       # 1
     aug = augment(frame, scopes)                                         # 2
@@ -178,6 +181,13 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
             if lp is not None and lp.counted and rc.invariant_load(v, lp):
                 inv[v] = lp
     trip = plan_trip_counts(li, failing, free_of, rc)
+    cks = select_loops(frame, aug, li, failing, free_of, trip, rc) if checkpoint else []
+    acc_loops = acc_loops - {ck.loop for ck in cks}   # their adjoints are entered many times
+    for ck in cks:
+        if ck.loop in wplan.loop_windows:
+            from ...errors import unsupported
+            raise unsupported("checkpointing a loop whose adjoint uses sliding windows "
+                              "(a stencil over the loop's own counter)")
     counted = {lp.header: lp for lp in li.loops.values() if lp.counted}
     lplan = LoopPlan(li, failing, counted, free_of, free_saves, free_exit, acc_loops, trip)
     tplan = TapePlan(blocks, body, rc.leaves, iv, inv)
@@ -191,6 +201,15 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     store.store_promoted(rc)
     finish_windows(module, aug, wplan, store.acc_exit, sweep.window_enter, layout.rcount, rc)
     finish(frame, aug, store, layout.tape, sweep.exit_blk)               # 6
+    oom = OutOfMemory(frame, aug, layout, tape_counter)
+    drivers = apply_checkpoints(frame, aug, lplan, layout, sweep, rc, cks, checkpoint, oom)
+    oom.check_grows()
+    import os
+    if os.environ.get("HCK_DEBUG") and drivers:
+        from .checkpoint import _debug_dominance
+        from .checkpoint import _debug_path; _debug_path(fn, "zy.ckpt.B202.init", "zy.ckpt.B202.restore")
+    for d in drivers:
+        d.free_at_returns()
     for blk in aug.order:
         for i in aug.snapshot[blk]:
             scopes.add_primal(i)
