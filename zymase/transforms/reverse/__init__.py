@@ -204,10 +204,6 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     oom = OutOfMemory(frame, aug, layout, tape_counter)
     drivers = apply_checkpoints(frame, aug, lplan, layout, sweep, rc, cks, checkpoint, oom)
     oom.check_grows()
-    import os
-    if os.environ.get("HCK_DEBUG") and drivers:
-        from .checkpoint import _debug_dominance
-        from .checkpoint import _debug_path; _debug_path(fn, "zy.ckpt.B202.init", "zy.ckpt.B202.restore")
     for d in drivers:
         d.free_at_returns()
     for blk in aug.order:
