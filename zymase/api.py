@@ -475,6 +475,21 @@ class Derivative:
             # (ActivityError, ShadowError, UnsupportedError, …) with its own message
             self._build(typeof_args(args))
             raise
+        except MemoryError as e:
+            if not str(e).startswith("zymase: the tape"):
+                raise
+            raise MemoryError(self._oom_message()) from None
+
+    def _oom_message(self) -> str:
+        """The derivative's tape (transforms/reverse/oom.py) could not be allocated; it
+        freed everything and left the bytes it needed in the tape cell."""
+        need = self._state.tape_cell.value if self._state.tape_cell is not None else 0
+        size = f"{need / 2**20:.1f} MiB" if need else "more memory than is available"
+        hint = "pass a smaller checkpoint= to autodiff_reverse" if self.checkpoint else \
+            "pass checkpoint=... (e.g. checkpoint='64MB') to autodiff_reverse to bound it"
+        return (f"zymase: the tape of {self.__name__} needs {size}, which could not be "
+                f"allocated; nothing was changed but the arguments' adjoints may be partly "
+                f"accumulated\n  = help: {hint}")
 
     def check_shadows(self, args):
         k = 0

@@ -131,10 +131,6 @@ def select_loops(frame, aug, li, failing, free_of, trip, rc) -> List[CkLoop]:
             continue
         loc = _where(lp)
         what = "checkpointing this loop (checkpoint=)"
-        if not lp.counted or lp not in trip or lp.preheader is None or len(lp.latches) != 1:
-            raise unsupported(what + ": its trip count is not known before it runs", loc,
-                              help="write it as `for k in range(n)` with n fixed before the "
-                                   "loop and no break, or drop checkpoint=")
         for i in insts:
             if i.opcode != "call":
                 continue
@@ -147,6 +143,10 @@ def select_loops(frame, aug, li, failing, free_of, trip, rc) -> List[CkLoop]:
                     or i in aug.calls.custom or i in aug.calls.library:
                 raise unsupported(what + f": the call to {i.callee_name} keeps saved state "
                                   "for its adjoint", i.loc)
+        if not lp.counted or lp not in trip or lp.preheader is None or len(lp.latches) != 1:
+            raise unsupported(what + ": its trip count is not known before it runs", loc,
+                              help="write it as `for k in range(n)` with n fixed before the "
+                                   "loop and no break, or drop checkpoint=")
         out.append(CkLoop(lp, _regions(frame, aug, li, lp, insts, loc)))
     return out
 

@@ -1,0 +1,282 @@
+"""Checkpointed reverse mode (``checkpoint=``) and the out-of-memory path.
+
+A checkpointed derivative runs the same adjoint operations in the same order as the fully
+taped one, so its results must agree to rounding (1e-12 relative; in practice bit for bit),
+for every snapshot count from 1 (quadratic recomputation) to more than the trip count, and
+the arrays the function writes must end with the primal's contents.  The fully taped
+gradient itself is checked against central differences.  The schedule is checked with
+Hypothesis over (steps, snapshots): every step reversed once, in order, from its own state,
+with at most ``s`` slots and no step advanced more than the binomial bound allows.
+"""
+import math
+import os
+import subprocess
+import sys
+import textwrap
+
+import numba
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import zymase
+from zymase import Active, ActiveOnly, Checkpoint, Const, Duplicated, UnsupportedError
+from zymase.transforms.reverse import revolve
+from zymase.transforms.reverse.checkpoint import parse_checkpoint
+
+from tests.support import central_difference
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "examples"))
+from demo import lorenz_rk4  # noqa: E402  (the README's example, arrays allocated inside)
+
+SNAPSHOTS = [1, 2, 3, 4, 7, 1000, "1KB"]
+
+
+def heat(u, tmp, alpha, nsteps):
+    """1-D heat equation, explicit Euler; the arrays are updated in place."""
+    n = u.shape[0]
+    for _ in range(nsteps):
+        for i in range(1, n - 1):
+            tmp[i] = u[i] + alpha * (u[i - 1] - 2.0 * u[i] + u[i + 1])
+        for i in range(1, n - 1):
+            u[i] = tmp[i]
+    s = 0.0
+    for i in range(n):
+        s += u[i] * u[i] * (1.0 + 0.1 * i)
+    return s
+
+
+def pendulum(x0, v0, k, n):
+    """Scalar state only: the loop's state is its header phis."""
+    x, v = x0, v0
+    for _ in range(n):
+        v -= 0.01 * k * math.sin(x)
+        x += 0.01 * v
+    return x * v
+
+
+def close(a, b, rtol=1e-12):
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    return np.all(np.abs(a - b) <= rtol * np.maximum(np.abs(b), 1e-300))
+
+
+STATE = np.array([1.0, 1.0, 1.0])
+PARAMS = np.array([10.0, 28.0, 8.0 / 3.0])
+
+
+def lorenz_grad(n, checkpoint=None, width=1):
+    d = zymase.autodiff_reverse(lorenz_rk4, Duplicated, Duplicated, Const, Const,
+                                ret=ActiveOnly, width=width, checkpoint=checkpoint)
+    shape = (3,) if width == 1 else (width, 3)
+    ds, dp = np.zeros(shape), np.zeros(shape)
+    seed = 1.0 if width == 1 else np.arange(1.0, width + 1.0)
+    d(STATE, ds, PARAMS, dp, n, 0.002, seed)
+    return ds, dp
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5, 60])
+def test_lorenz_equals_full_tape(n):
+    ref = lorenz_grad(n)
+    for s in SNAPSHOTS:
+        got = lorenz_grad(n, s)
+        assert close(got[0], ref[0]) and close(got[1], ref[1]), (n, s, got, ref)
+
+
+def test_lorenz_full_tape_against_fd():
+    n = 60
+    ds, dp = lorenz_grad(n, 2)
+    f = numba.njit(lorenz_rk4)
+    for k in range(3):
+        e = np.eye(3)[k]
+        fd_s = central_difference(lambda t: f(STATE + t * e, PARAMS, n, 0.002), 1e-5)
+        fd_p = central_difference(lambda t: f(STATE, PARAMS + t * e, n, 0.002), 1e-5)
+        assert abs(ds[k] - fd_s.value) <= 1e-6 * abs(fd_s.value) + 1e-9
+        assert abs(dp[k] - fd_p.value) <= 1e-6 * abs(fd_p.value) + 1e-9
+
+
+def test_lorenz_width4():
+    ref = lorenz_grad(40, None, width=4)
+    for s in (1, 3, 100):
+        got = lorenz_grad(40, s, width=4)
+        assert close(got[0], ref[0]) and close(got[1], ref[1])
+    one = lorenz_grad(40, 3)
+    assert close(ref[0][2], 3.0 * one[0])      # lane k: seed k+1
+
+
+def heat_grad(nsteps, checkpoint):
+    d = zymase.autodiff_reverse(heat, Duplicated, Duplicated, Active, Const, ret=Active,
+                                checkpoint=checkpoint)
+    u = np.sin(np.linspace(0.0, 3.0, 16))
+    du, tmp, dtmp = np.linspace(-1.0, 1.0, 16), np.zeros(16), np.zeros(16)
+    val, dalpha = d(u, du, tmp, dtmp, 0.2, nsteps, 1.0)
+    return val, dalpha, du, u
+
+
+@pytest.mark.parametrize("nsteps", [0, 1, 3, 29])
+def test_heat_equals_full_tape_and_leaves_the_primal_result(nsteps):
+    ref = heat_grad(nsteps, None)
+    u = np.sin(np.linspace(0.0, 3.0, 16))
+    numba.njit(heat)(u, np.zeros(16), 0.2, nsteps)
+    assert np.array_equal(ref[3], u)
+    for s in SNAPSHOTS:
+        val, dalpha, du, u_final = heat_grad(nsteps, s)
+        assert val == ref[0]
+        assert close(dalpha, ref[1]) and close(du, ref[2])
+        assert np.array_equal(u_final, u)         # the caller sees the primal's result
+
+
+def test_heat_against_fd():
+    nsteps = 29
+    _, dalpha, du, _ = heat_grad(nsteps, 3)
+    f = numba.njit(heat)
+    u0 = np.sin(np.linspace(0.0, 3.0, 16))
+    w = np.linspace(-1.0, 1.0, 16)                # du on entry: the adjoint of u's final value
+
+    def phi(t, e=None, a=0.0):
+        u = u0 + (t * e if e is not None else 0.0)
+        r = f(u, np.zeros(16), 0.2 + a * t, nsteps)
+        return r + w @ u
+    fd = central_difference(lambda t: phi(t, a=1.0), 1e-5)
+    assert abs(dalpha - fd.value) <= 1e-6 * abs(fd.value)
+    for k in (1, 7, 14):
+        fd = central_difference(lambda t: phi(t, np.eye(16)[k]), 1e-5)
+        assert abs(du[k] - fd.value) <= 1e-6 * abs(fd.value) + 1e-9
+
+
+def test_scalar_state():
+    ref = zymase.autodiff_reverse(pendulum, Active, Active, Active, Const)(0.3, 0.1, 2.0, 100, 1.0)
+    for s in (1, 2, 5, 1000):
+        d = zymase.autodiff_reverse(pendulum, Active, Active, Active, Const, checkpoint=s)
+        got = d(0.3, 0.1, 2.0, 100, 1.0)
+        assert close(got, ref)
+
+
+def test_tape_is_bounded():
+    full = zymase.autodiff_reverse(lorenz_rk4, Duplicated, Duplicated, Const, Const,
+                                   ret=ActiveOnly)
+    ck = zymase.autodiff_reverse(lorenz_rk4, Duplicated, Duplicated, Const, Const,
+                                 ret=ActiveOnly, checkpoint=4)
+    for d in (full, ck):
+        d(STATE, np.zeros(3), PARAMS, np.zeros(3), 2000, 1e-4, 1.0)
+    assert ck.tape_bytes() < 1024 < 100 * 1024 < full.tape_bytes()
+
+
+def allocates_in_loop(x, n):
+    s = 0.0
+    for _ in range(n):
+        y = np.empty(3)
+        y[0] = x[0] * s
+        s += y[0] + x[1]
+    return s
+
+
+def data_dependent(x, n):
+    s = x
+    k = 0
+    while s < n:
+        s = s * 1.5 + 0.1
+        k += 1
+    return s
+
+
+def test_refusals():
+    d = zymase.autodiff_reverse(allocates_in_loop, Duplicated, Const, checkpoint=4)
+    with pytest.raises(UnsupportedError, match="allocates memory in every iteration"):
+        d(np.ones(3), np.zeros(3), 5, 1.0)
+    d = zymase.autodiff_reverse(data_dependent, Active, Const, checkpoint=4)
+    with pytest.raises(UnsupportedError, match="trip count"):
+        d(1.0, 10.0, 1.0)
+
+
+def test_api():
+    assert parse_checkpoint(5) == Checkpoint(snapshots=5)
+    assert parse_checkpoint("64MB") == Checkpoint(bytes=64 * 10**6)
+    assert parse_checkpoint("1GiB") == Checkpoint(bytes=2**30)
+    for bad in (0, -1, "lots", 2.5, True):
+        with pytest.raises(ValueError):
+            parse_checkpoint(bad)
+    with pytest.raises(ValueError):
+        Checkpoint(snapshots=2, bytes=10)
+    with pytest.raises(TypeError):      # forward mode keeps no tape
+        zymase.autodiff_forward(pendulum, checkpoint=3)
+
+
+def simulate(n, s):
+    """Run the schedule on symbolic states; returns the advances per step."""
+    slots, cur, adv, turns = {}, 0, [0] * n, []
+    for a, arg in revolve.schedule(n, s):
+        if a == revolve.TAKESHOT:
+            assert cur is not None and 0 <= arg < s
+            slots[arg] = cur
+        elif a == revolve.RESTORE:
+            cur = slots[arg]
+        elif a == revolve.ADVANCE:
+            assert cur is not None and arg > cur
+            for k in range(cur, arg):
+                adv[k] += 1
+            cur = arg
+        else:
+            assert a == revolve.YOUTURN and cur == arg
+            turns.append(arg)
+            cur = None
+    assert turns == list(range(n - 1, -1, -1))
+    return adv
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 400), st.integers(1, 40))
+def test_schedule(n, s):
+    adv = simulate(n, s)
+    if n:
+        assert max(adv) <= revolve.repetitions(s, n)
+
+
+def test_schedule_is_binomial():
+    # with s snapshots and t repetitions exactly C(s+t, t) steps fit
+    for s in (1, 2, 5):
+        for t in (1, 2, 3):
+            n = math.comb(s + t, t)
+            assert max(simulate(n, s)) <= t
+            assert revolve.repetitions(s, n + 1) == t + 1
+    assert revolve.repetitions(40, 10**5) == 4      # C(43, 3) < 1e5 <= C(44, 4)
+    assert max(simulate(10**5, 40)) <= 4
+
+
+OOM = textwrap.dedent("""
+    import os, resource, sys
+    import numpy as np
+    import zymase
+    from zymase import ActiveOnly, Const, Duplicated
+    sys.path.insert(0, {examples!r})
+    from demo import lorenz_rk4
+    state, params = np.array([1.0, 1.0, 1.0]), np.array([10.0, 28.0, 8.0 / 3.0])
+    d = zymase.autodiff_reverse(lorenz_rk4, Duplicated, Duplicated, Const, Const, ret=ActiveOnly)
+    ck = zymase.autodiff_reverse(lorenz_rk4, Duplicated, Duplicated, Const, Const,
+                                 ret=ActiveOnly, checkpoint=8)
+    d(state, np.zeros(3), params, np.zeros(3), 10, 1e-4, 1.0)      # compile first
+    ck(state, np.zeros(3), params, np.zeros(3), 10, 1e-4, 1.0)
+    vm = int(open("/proc/self/statm").read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    resource.setrlimit(resource.RLIMIT_AS, (vm + 256 * 2**20, resource.RLIM_INFINITY))
+    s0, p0 = state.copy(), params.copy()
+    for _ in range(2):
+        try:
+            d(state, np.zeros(3), params, np.zeros(3), 3 * 10**6, 1e-6, 1.0)
+        except MemoryError as e:
+            print("MEMORYERROR", e)
+    print("INTACT", np.array_equal(state, s0) and np.array_equal(params, p0))
+    ds = np.zeros(3)
+    ck(state, ds, params, np.zeros(3), 3 * 10**6, 1e-6, 1.0)
+    print("CHECKPOINTED", bool(np.all(np.isfinite(ds)) and np.any(ds != 0)))
+""")
+
+
+def test_memory_error_instead_of_a_crash():
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    r = subprocess.run([sys.executable, "-c", OOM.format(examples=os.path.join(ROOT, "examples"))],
+                       capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    lines = r.stdout.splitlines()
+    errs = [ln for ln in lines if ln.startswith("MEMORYERROR")]
+    assert len(errs) == 2 and "MiB" in errs[0] and "pass checkpoint=" in r.stdout, r.stdout
+    assert "INTACT True" in lines and "CHECKPOINTED True" in lines, r.stdout
