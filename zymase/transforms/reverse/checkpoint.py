@@ -428,8 +428,10 @@ class _Driver:
         if self.spec.snapshots is not None:
             s = const_int(I64, self.spec.snapshots)
         else:
-            fit = b.sub(b.emit(Instruction("udiv", I64, [const_int(I64, self.spec.bytes), total])),
-                        const_int(I64, 2))
+            # each snapshot also costs its frame in the schedule's state (3 words)
+            per = b.add(total, const_int(I64, 24))
+            fit = b.sub(b.emit(Instruction("udiv", I64, [const_int(I64, self.spec.bytes), per])),
+                        const_int(I64, 2 + 1 + revolve.FRAMES // 3))
             s = b.select(b.icmp("slt", fit, const_int(I64, 1)), const_int(I64, 1), fit)
         one = const_int(I64, 1)
         nn = b.select(b.icmp("slt", n, one), one, n)
@@ -441,7 +443,7 @@ class _Driver:
         nbuf = b.mul(b.add(s, const_int(I64, 2)), total)
         buf = b.call("malloc", fty, [nbuf])
         b.store(buf, self.buf)
-        nst = b.mul(b.add(s, const_int(I64, revolve.FRAMES + 3)), const_int(I64, 24))
+        nst = b.mul(b.add(s, const_int(I64, 1 + revolve.FRAMES // 3 + 1)), const_int(I64, 24))
         st = b.call("malloc", fty, [nst])
         b.store(st, self.sched)
         ok = self.fn.add_block(f"zy.ckpt.{self.h.name}.ok")
