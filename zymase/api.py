@@ -488,8 +488,8 @@ class Derivative:
         hint = "pass a smaller checkpoint= to autodiff_reverse" if self.checkpoint else \
             "pass checkpoint=... (e.g. checkpoint='64MB') to autodiff_reverse to bound it"
         return (f"zymase: the tape of {self.__name__} needs {size}, which could not be "
-                f"allocated; nothing was changed but the arguments' adjoints may be partly "
-                f"accumulated\n  = help: {hint}")
+                f"allocated; what the derivative allocated is freed (arrays the function "
+                f"writes in place may hold partial results)\n  = help: {hint}")
 
     def check_shadows(self, args):
         k = 0
