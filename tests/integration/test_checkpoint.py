@@ -280,3 +280,66 @@ def test_memory_error_instead_of_a_crash():
     errs = [ln for ln in lines if ln.startswith("MEMORYERROR")]
     assert len(errs) == 2 and "MiB" in errs[0] and "pass checkpoint=" in r.stdout, r.stdout
     assert "INTACT True" in lines and "CHECKPOINTED True" in lines, r.stdout
+
+
+def _inner(x, k):
+    s = x
+    for _ in range(20):
+        s = math.sin(s) * k + 0.5 * s
+    return s
+
+
+_inner_inlined = numba.njit(_inner)
+_inner_recomputed = zymase.recompute(_inner)
+
+
+@numba.njit
+def _outer_inlined(x, k, n):
+    y = x
+    for _ in range(n):
+        y = 0.3 * _inner_inlined(y, k) + 0.5 * y
+    return y
+
+
+@numba.njit
+def _outer_recomputed(x, k, n):
+    y = x
+    for _ in range(n):
+        y = 0.3 * _inner_recomputed(y, k) + 0.5 * y
+    return y
+
+
+def test_recompute_marker():
+    full = zymase.autodiff_reverse(_outer_inlined, Active, Active, Const)
+    rc = zymase.autodiff_reverse(_outer_recomputed, Active, Active, Const)
+    ref, got = full(0.8, 1.3, 6, 1.0), rc(0.8, 1.3, 6, 1.0)
+    assert got[0] == ref[0] and close(got[1:], ref[1:], 1e-11)
+    assert abs(ref[1]) > 1e-3 and abs(ref[2]) > 1e-3
+    # the callee's 20 iterations are not on the tape: two partials per call are
+    assert rc.tape_bytes() * 10 < full.tape_bytes()
+    for k, e in ((1, (1.0, 0.0)), (2, (0.0, 1.0))):
+        fd = central_difference(lambda t: _outer_recomputed(0.8 + t * e[0], 1.3 + t * e[1], 6),
+                                1e-6)
+        assert abs(got[k] - fd.value) <= 1e-6 * abs(fd.value)
+    fwd = zymase.autodiff_forward(_outer_recomputed, zymase.Dual, Const, Const)
+    assert close(fwd(0.8, 1.0, 1.3, 6)[1], got[1], 1e-11)
+    assert _inner_recomputed(0.8, 1.3) == _inner(0.8, 1.3)     # still callable as itself
+
+
+@zymase.recompute
+def _reads_array(a, i):
+    return a[i] * a[i]
+
+
+@numba.njit
+def _calls_array_callee(a, n):
+    s = 0.0
+    for i in range(n):
+        s += _reads_array(a, i)
+    return s
+
+
+def test_recompute_marker_refuses_array_callees():
+    d = zymase.autodiff_reverse(_calls_array_callee, Duplicated, Const)
+    with pytest.raises(UnsupportedError):
+        d(np.ones(3), np.zeros(3), 3, 1.0)
