@@ -144,6 +144,36 @@ def test_heat_against_fd():
         assert abs(du[k] - fd.value) <= 1e-6 * abs(fd.value) + 1e-9
 
 
+def heat_swap(u, v, alpha, nsteps):
+    """Two buffers swapped every step: the loop's state holds pointer phis."""
+    n = u.shape[0]
+    for _ in range(nsteps):
+        for i in range(1, n - 1):
+            v[i] = u[i] + alpha * (u[i - 1] - 2.0 * u[i] + u[i + 1])
+        v[0] = u[0]
+        v[n - 1] = u[n - 1]
+        u, v = v, u
+    s = 0.0
+    for i in range(n):
+        s += u[i] * u[i] * (1.0 + 0.1 * i)
+    return s
+
+
+@pytest.mark.parametrize("nsteps", [0, 1, 2, 13])
+def test_swapped_buffers(nsteps):
+    def run(ck):
+        d = zymase.autodiff_reverse(heat_swap, Duplicated, Duplicated, Active, Const,
+                                    checkpoint=ck)
+        u, v = np.sin(np.linspace(0.0, 3.0, 12)), np.zeros(12)
+        du, dv = np.linspace(-1.0, 1.0, 12), np.zeros(12)
+        return (d(u, du, v, dv, 0.2, nsteps, 1.0), du, dv, u, v)
+    ref = run(None)
+    for s in (1, 2, 5, 100):
+        got = run(s)
+        assert close(got[0], ref[0]) and close(got[1], ref[1]) and close(got[2], ref[2])
+        assert np.array_equal(got[3], ref[3]) and np.array_equal(got[4], ref[4])
+
+
 def test_scalar_state():
     ref = zymase.autodiff_reverse(pendulum, Active, Active, Active, Const)(0.3, 0.1, 2.0, 100, 1.0)
     for s in (1, 2, 5, 1000):

@@ -169,11 +169,37 @@ def _regions(frame, aug, li, lp, insts, loc) -> List[Region]:
             base = d
             while isinstance(base, Instruction) and base.opcode == "getelementptr":
                 base = base.operands[0]
-            if base in seen:
-                continue
-            seen.add(base)
-            regions.append(_region(li, lp, base, args, i.loc))
+            for b in _bases(lp, base):
+                if b in seen:
+                    continue
+                seen.add(b)
+                regions.append(_region(li, lp, b, args, i.loc))
     return regions
+
+
+def _bases(lp, base) -> List[Value]:
+    """A pointer phi of the loop's header (buffers swapped every step: ``u, v = v, u``)
+    addresses, over the iterations, what its incoming values from before the loop address;
+    other pointers address their own base."""
+    if not (isinstance(base, Instruction) and base.opcode == "phi" and base.block is lp.header):
+        return [base]
+    out, seen, work = [], set(), [base]
+    while work:
+        p = work.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        for v in p.operands:
+            while isinstance(v, Instruction) and v.opcode == "getelementptr" \
+                    and v.block in lp.blocks:
+                v = v.operands[0]
+            if isinstance(v, Instruction) and v.opcode == "phi" and v.block is lp.header:
+                work.append(v)
+            elif isinstance(v, Instruction) and v.block in lp.blocks:
+                return [base]          # refused by _region: not known before the loop
+            elif v not in out:
+                out.append(v)
+    return out
 
 
 def _dominates_loop(li, v, lp) -> bool:
