@@ -373,3 +373,21 @@ def test_recompute_marker_refuses_array_callees():
     d = zymase.autodiff_reverse(_calls_array_callee, Duplicated, Const)
     with pytest.raises(UnsupportedError):
         d(np.ones(3), np.zeros(3), 3, 1.0)
+
+
+def blowup(x, a, n):
+    y = x
+    for _ in range(n):
+        y = y * a + 0.1
+        if y > 1e6:
+            raise ValueError("too big")
+    return y
+
+
+def test_exception_inside_a_checkpointed_loop():
+    d = zymase.autodiff_reverse(blowup, Active, Active, Const, checkpoint=3)
+    ref = zymase.autodiff_reverse(blowup, Active, Active, Const)(0.5, 1.01, 50, 1.0)
+    assert close(d(0.5, 1.01, 50, 1.0), ref)
+    with pytest.raises(ValueError, match="too big"):
+        d(0.5, 3.0, 50, 1.0)
+    assert close(d(0.5, 1.01, 50, 1.0), ref)      # and the next call is fine

@@ -299,10 +299,10 @@ class _Driver:
 
     def build(self):
         m, fn, h = self.m, self.fn, self.h
-        for t, blk in ((self.pre.terminator, self.pre), (self.latch_f.terminator, self.latch_f)):
-            if t is None or t.opcode != "br" or t.operands or t.blocks != [h]:
-                raise unsupported("checkpointing this loop: its latch or preheader branches "
-                                  "conditionally", _where(self.lp))
+        for t in (self.pre.terminator, self.latch_f.terminator):
+            if t is None or t.opcode != "br" or t.blocks.count(h) != 1:
+                raise unsupported("checkpointing this loop: it is entered or continued by "
+                                  "an unusual branch", _where(self.lp))
         inside = self._header_region()
         null = Constant(PTR, "null")
         self.cur = self.slot("state", ArrayType(self.phi_bytes // 8, I64))
@@ -318,7 +318,7 @@ class _Driver:
         drv_rev, leave = self.block("drv.rev"), self.block("leave")
         self.drv, self.restore = drv, restore
         # the way in: the preheader's values become the scratch state, the driver starts
-        self.pre.terminator.blocks = [init]
+        _retarget(self.pre.terminator, h, init)
         self._init(init)
         self._driver(drv)
         rb = Builder(m, restore)
@@ -330,7 +330,7 @@ class _Driver:
         self._live_ins(inside, init, restore)
         # the way around: TAPE → the iteration's adjoint; otherwise cut the tape back and
         # go on, or stop for the driver
-        self.latch_f.terminator.blocks = [latch]
+        _retarget(self.latch_f.terminator, h, latch)
         lb = Builder(m, latch)
         mode = lb.load(I64, self.mode)
         lb.cbr(lb.icmp("eq", mode, const_int(I64, TAPE)), self.sweep.rev[self.latch], adv)
@@ -579,6 +579,10 @@ class _Driver:
                 b = Builder(self.m).before(t)
                 b.call("free", fty, [b.load(PTR, self.buf)])
                 b.call("free", fty, [b.load(PTR, self.sched)])
+
+
+def _retarget(term, old, new):
+    term.blocks = [new if b is old else b for b in term.blocks]
 
 
 def apply_checkpoints(frame, aug, lplan, layout, sweep, rc, cks, spec, oom):
