@@ -190,6 +190,8 @@ def test_tape_is_bounded():
     for d in (full, ck):
         d(STATE, np.zeros(3), PARAMS, np.zeros(3), 2000, 1e-4, 1.0)
     assert ck.tape_bytes() < 1024 < 100 * 1024 < full.tape_bytes()
+    assert "reversed from snapshots" in ck.last_tape
+    assert "reversed from snapshots" not in full.last_tape
 
 
 def allocates_in_loop(x, n):

@@ -112,6 +112,7 @@ class ReversePlan:
     loops: LoopPlan
     windows: WindowPlan
     layout: TapeLayout
+    checkpointed: tuple = ()                     # headers of loops reversed from snapshots
 
     def activity_dump(self) -> str:
         act = self.augmented.act
@@ -129,6 +130,9 @@ class ReversePlan:
                  + ", ".join(h.name for h, l in lp.counted.items() if l not in lp.trip),
                  ";   counted loops (iteration count computed by the adjoint sweep): "
                  + ", ".join(l.header.name for l in lp.trip)]
+        if self.checkpointed:
+            lines.append(";   loops reversed from snapshots (checkpoint=, one iteration taped at "
+                         "a time): " + ", ".join(self.checkpointed))
         skipped = [l.header.name for l in lp.free_saves]
         if skipped:
             lines.append(";   loops the adjoint sweep skips (no adjoint work): " + ", ".join(skipped))
@@ -211,6 +215,7 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
             scopes.add_primal(i)
     if frame.width == 1:
         scopes.apply()
-    plan = ReversePlan(frame, aug, tplan, lplan, wplan, layout)
+    plan = ReversePlan(frame, aug, tplan, lplan, wplan, layout,
+                       tuple(ck.loop.header.name for ck in cks))
     return DerivResult(fn, sig, aug.act, "lanes" if sig.width > 1 else "scalar", None,
                        plan.report(), plan)
