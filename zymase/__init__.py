@@ -16,7 +16,7 @@ from .errors import ActivityError, InternalError, ShadowError, UnsupportedError,
 from .frontend.llvm_function import LLVMFunction, llvm_function
 from .higher import hessian, hvp
 from .recompute import recompute
-from .transforms.reverse.checkpoint import Checkpoint
+from .transforms.reverse.checkpoint_plan import Checkpoint
 
 __version__ = "0.1.0"
 

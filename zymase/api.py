@@ -87,7 +87,7 @@ class Derivative:
         self.width = int(width)
         self.checks = checks
         self.cache = cache
-        from .transforms.reverse.checkpoint import parse_checkpoint
+        from .transforms.reverse.checkpoint_plan import parse_checkpoint
         self.checkpoint = parse_checkpoint(checkpoint)
         if self.checkpoint is not None and mode is not A.Mode.REVERSE:
             raise ActivityError("error: checkpoint= is for reverse mode (forward mode keeps "

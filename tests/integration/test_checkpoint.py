@@ -22,7 +22,7 @@ from hypothesis import given, settings, strategies as st
 import zymase
 from zymase import Active, ActiveOnly, Checkpoint, Const, Duplicated, UnsupportedError
 from zymase.transforms.reverse import revolve
-from zymase.transforms.reverse.checkpoint import parse_checkpoint
+from zymase.transforms.reverse.checkpoint_plan import parse_checkpoint
 
 from tests.support import central_difference
 

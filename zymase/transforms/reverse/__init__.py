@@ -90,7 +90,8 @@ from ..scopes import AliasScopes
 from ..signature import DerivResult, DerivSignature
 from .adjoints import AdjointStore
 from .augment import Augmented, augment
-from .checkpoint import apply_checkpoints, select_loops
+from .checkpoint import apply_checkpoints
+from .checkpoint_plan import select_loops
 from .frame import Frame, build_frame
 from .instrument import TapeLayout, instrument, reserve_capacity
 from .loops import LoopPlan, find_accumulating_loops, find_free_loops, iv_step, plan_trip_counts
