@@ -393,3 +393,73 @@ def test_exception_inside_a_checkpointed_loop():
     with pytest.raises(ValueError, match="too big"):
         d(0.5, 3.0, 50, 1.0)
     assert close(d(0.5, 1.01, 50, 1.0), ref)      # and the next call is fine
+
+
+# -- a checkpointed loop inside another loop (one run per outer iteration) ---------------------
+
+def nested_arrays(x, a, m, n):
+    s = 0.0
+    for j in range(m):              # allocates per iteration: the inner loop is checkpointed
+        y = np.empty(2)
+        y[0] = x[0] + 0.1 * j
+        y[1] = x[1]
+        for _ in range(n):
+            y0 = y[0]
+            y[0] = y0 + 0.01 * a * math.sin(y[1])
+            y[1] = y[1] - 0.01 * y0
+        s += y[0] * y[1] + y[0]
+    return s
+
+
+def nested_scalar(x, a, m, n):
+    s = 0.0
+    for j in range(m):
+        tmp = np.empty(1)
+        tmp[0] = x * (j + 1)
+        y = tmp[0]
+        v = 0.0
+        for _ in range(n):
+            v += 0.01 * a * math.sin(y)
+            y += 0.01 * v
+        s += y * v + math.cos(y)    # the run's exit values, read by the outer sweep
+    return s
+
+
+def converge(x, a, n):
+    s = x
+    k = 0
+    while s < 5.0 and k < 50:       # no trip count: the inner loop is checkpointed
+        y = s
+        for _ in range(n):
+            y = y + 0.01 * a * math.sin(y) + 0.001
+        s = y + 0.1
+        k += 1
+    return s
+
+
+@pytest.mark.parametrize("m,n", [(1, 0), (1, 1), (1, 2), (2, 3), (3, 17), (4, 0)])
+def test_nested_arrays(m, n):
+    def run(ck):
+        d = zymase.autodiff_reverse(nested_arrays, Duplicated, Active, Const, Const,
+                                    checkpoint=ck)
+        dx = np.zeros(2)
+        return d(np.array([0.3, 0.7]), dx, 1.5, m, n, 1.0), dx, d
+    ref = run(None)
+    for s in (1, 2, 3, 100):
+        got = run(s)
+        assert close(got[0], ref[0]) and close(got[1], ref[1])
+        assert "reversed from snapshots" in got[2].last_tape
+
+
+@pytest.mark.parametrize("f,args", [(nested_scalar, (0.7, 1.3, 4, 9)),
+                                    (converge, (0.5, 2.0, 7))])
+def test_nested_scalar_state_and_width(f, args):
+    acts = [Active, Active] + [Const] * (len(args) - 2)
+    ref = zymase.autodiff_reverse(f, *acts)(*args, 1.0)
+    for s in (1, 2, 3, 50):
+        assert close(zymase.autodiff_reverse(f, *acts, checkpoint=s)(*args, 1.0), ref)
+    seed = np.array([1.0, 2.0, 3.0])
+    a = zymase.autodiff_reverse(f, *acts, width=3, checkpoint=2)(*args, seed)
+    b = zymase.autodiff_reverse(f, *acts, width=3)(*args, seed)
+    assert all(close(p, q) for p, q in zip(a, b))
+    assert close(b[1], seed * ref[1])

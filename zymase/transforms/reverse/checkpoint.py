@@ -52,6 +52,7 @@ from ...ir.values import Constant, Instruction, Value, const_int
 from ...rules.table import MEMINFO_DATA_OFFSET
 from . import revolve
 from .checkpoint_plan import Checkpoint, CkLoop, _where
+from ..tape import Stack
 from .loops import emit_trip_count
 
 ADVANCE, FINISH, TAPE = 0, 1, 2
@@ -78,6 +79,7 @@ class _Driver:
         self.latch = lp.latches[0]
         self.latch_f = layout.final_block.get(self.latch, self.latch)
         self.phis = list(self.h.phis())
+        self.held = None            # Stack of MemInfos kept alive until return
         self.offsets = []
         off = 0
         for p in self.phis:
@@ -111,6 +113,12 @@ class _Driver:
         self.saved = self.slot("final", I64, const_int(I64, 0))
         self.rptr = [self.slot(f"r{k}.ptr", PTR) for k in range(len(self.ck.regions))]
         self.rsize = [self.slot(f"r{k}.size") for k in range(len(self.ck.regions))]
+        self.n = self.slot("n")
+        self.livein_slots = []
+        # a loop inside another runs many times: each run's entry state goes on the tape
+        # and its schedule is replayed from there in the adjoint sweep (checkpoint_nested)
+        self.nested = self.lp.depth > 1
+        self.push_blk = self.block("push") if self.nested else None
         init, drv, restore = self.block("init"), self.block("drv"), self.block("restore")
         latch, adv, stop = self.block("latch"), self.block("adv"), self.block("stop")
         drv_rev, leave = self.block("drv.rev"), self.block("leave")
@@ -147,8 +155,14 @@ class _Driver:
             p.blocks = [adv if b is self.latch_f else b for b in p.blocks]
         # the adjoint sweep: the reversed header goes back to the driver, or leaves
         self._redirect_header(drv_rev, leave)
-        self._drv_rev(drv_rev)
-        self._leave(leave)
+        if self.nested:
+            from . import checkpoint_nested as N
+            N.push_entry(self, self.push_blk)
+            N.replay(self, drv_rev)
+            N.leave(self, leave)
+        else:
+            self._drv_rev(drv_rev)
+            self._leave(leave)
 
     # -- helpers ----------------------------------------------------------------------------
     def _header_region(self):
@@ -159,37 +173,52 @@ class _Driver:
         return {b for b in li.order if li.dominates(self.h, b)}
 
     def _live_ins(self, inside, init, restore):
-        """Values from before the loop used in the region the header dominates travel
-        through a slot and a header phi (``[slot, restore], [itself, around]``)."""
+        """Values from before the loop used in the region the header dominates (by an
+        instruction there, or by a phi on an edge leaving it) travel through a slot and a
+        header phi (``[slot, restore], [itself, around]``)."""
         entry_blocks = {self.fn.entry, self.frame.primal_entry}
-        outside = {}
-        for blk in inside:
-            for i in blk.instructions:
-                if i.opcode == "phi" and blk is self.h:
-                    continue
-                for v in i.operands:
-                    if isinstance(v, Instruction) and v.block not in inside \
-                            and v.block not in entry_blocks and v not in outside:
-                        outside[v] = None
-        if not outside:
+        new_phis = set(self.phis)
+
+        def uses():
+            for blk in self.fn.blocks:
+                for i in blk.instructions:
+                    if i.opcode == "phi":
+                        if i in new_phis and blk is self.h:
+                            # the original header phis: only their value from the latch
+                            for k, src in enumerate(i.blocks):
+                                if src is not self.restore and src in inside:
+                                    yield i, k
+                            continue
+                        for k, src in enumerate(i.blocks):
+                            if src in inside:
+                                yield i, k
+                    elif blk in inside:
+                        for k in range(len(i.operands)):
+                            yield i, k
+
+        def from_before(v):
+            return isinstance(v, Instruction) and v.block is not None \
+                and v.block not in inside and v.block not in entry_blocks
+
+        sites = [(i, k) for i, k in uses() if from_before(i.operands[k])]
+        if not sites:
             return
         ib = Builder(self.m).before(init.terminator)
         rb = Builder(self.m).before(restore.terminator)
         repl = {}
-        for v in outside:
-            s = self.slot(f"in.{v.name or 'v'}", v.type)
-            ib.store(v, s)
-            phi = Instruction("phi", v.type, [], name=f"{v.name or 'v'}.zy.in")
-            self.h.insert(0, phi)
-            phi.add_incoming(rb.load(v.type, s), restore)
-            phi.add_incoming(phi, self.latch_f)     # renamed with the other phis below
-            repl[v] = phi
-            self.phis.append(phi)
-        for blk in inside:
-            for i in blk.instructions:
-                if i.opcode == "phi" and blk is self.h:
-                    continue
-                i.operands = [repl.get(v, v) for v in i.operands]
+        for i, k in sites:
+            v = i.operands[k]
+            if v not in repl:
+                s = self.slot(f"in.{v.name or 'v'}", v.type)
+                self.livein_slots.append(s)
+                ib.store(v, s)
+                phi = Instruction("phi", v.type, [], name=f"{v.name or 'v'}.zy.in")
+                self.h.insert(0, phi)
+                phi.add_incoming(rb.load(v.type, s), restore)
+                phi.add_incoming(phi, self.latch_f)     # renamed with the other phis below
+                repl[v] = phi
+                self.phis.append(phi)
+            i.operands[k] = repl[v]
 
     @staticmethod
     def _incoming(p, blk):
@@ -235,6 +264,7 @@ class _Driver:
                 mi = b.select(b.icmp("eq", r.size[1], Constant(PTR, "null")),
                               self.zero_mi, r.size[1])
                 size = b.load(I64, b.gep(I8, mi, [const_int(I64, MEMINFO_DATA_OFFSET + 8)]))
+                self._hold(b, r.size[1])
             elif isinstance(r.size, tuple):
                 size = b.mul(r.size[1], r.size[2])
             elif isinstance(r.size, int):
@@ -247,31 +277,14 @@ class _Driver:
             b.store(size, ps)
             total = b.add(total, size)
         b.store(total, self.sbytes)
-        if self.spec.snapshots is not None:
-            s = const_int(I64, self.spec.snapshots)
-        else:
-            # each snapshot also costs its frame in the schedule's state (3 words)
-            per = b.add(total, const_int(I64, 24))
-            fit = b.sub(b.emit(Instruction("udiv", I64, [const_int(I64, self.spec.bytes), per])),
-                        const_int(I64, 2 + 1 + revolve.FRAMES // 3))
-            s = b.select(b.icmp("slt", fit, const_int(I64, 1)), const_int(I64, 1), fit)
-        one = const_int(I64, 1)
-        nn = b.select(b.icmp("slt", n, one), one, n)
-        s = b.select(b.icmp("slt", nn, s), nn, s)
-        b.store(s, self.s)
-        # the slots (s of the schedule, the last step's state, the final memory) and the
-        # schedule's state
-        fty = FunctionType(PTR, (I64,))
-        nbuf = b.mul(b.add(s, const_int(I64, 2)), total)
-        buf = b.call("malloc", fty, [nbuf])
-        b.store(buf, self.buf)
-        nst = b.mul(b.add(s, const_int(I64, 1 + revolve.FRAMES // 3 + 1)), const_int(I64, 24))
-        st = b.call("malloc", fty, [nst])
-        b.store(st, self.sched)
+        b.store(n, self.n)
+        if self.nested:
+            b.br(self.push_blk)
+            return
+        s = self._snapshots(b, n, total)
+        st = self._allocate(b, s, total)
         ok = self.fn.add_block(f"zy.ckpt.{self.h.name}.ok")
-        bad = b.emit(Instruction("or", I1, [b.icmp("eq", buf, Constant(PTR, "null")),
-                                             b.icmp("eq", st, Constant(PTR, "null"))]))
-        b.cbr(bad, self.oom(b, b.add(nbuf, nst)), ok)
+        b.cbr(self._failed, self.oom(b, self._needed), ok)
         b = Builder(m, ok)
         step_sym, init_sym = revolve.schedule_symbol(m)
         b.call(init_sym, FunctionType(I64, (PTR, I64, I64)), [st, n, s])
@@ -285,6 +298,40 @@ class _Driver:
         eb.store(const_int(I64, FINISH), self.mode)
         eb.store(const_int(I64, 0), self.first)
         eb.br(self.restore)
+
+    def _snapshots(self, b, n, total):
+        """The schedule's slot count: the user's, or what fits in the byte budget (each
+        snapshot also costs its frame in the schedule's state, 3 words), at most n."""
+        if self.spec.snapshots is not None:
+            s = const_int(I64, self.spec.snapshots)
+        else:
+            per = b.add(total, const_int(I64, 24))
+            fit = b.sub(b.emit(Instruction("udiv", I64, [const_int(I64, self.spec.bytes), per])),
+                        const_int(I64, 2 + 1 + revolve.FRAMES // 3))
+            s = b.select(b.icmp("slt", fit, const_int(I64, 1)), const_int(I64, 1), fit)
+        one = const_int(I64, 1)
+        nn = b.select(b.icmp("slt", n, one), one, n)
+        s = b.select(b.icmp("slt", nn, s), nn, s)
+        b.store(s, self.s)
+        return s
+
+    def _allocate(self, b, s, total):
+        """The slots (s of the schedule, the last step's state, the final memory) and the
+        schedule's state; the previous run's are freed first (a loop inside another)."""
+        fty = FunctionType(PTR, (I64,))
+        free = FunctionType(VOID, (PTR,))
+        b.call("free", free, [b.load(PTR, self.buf)])
+        b.call("free", free, [b.load(PTR, self.sched)])
+        nbuf = b.mul(b.add(s, const_int(I64, 2)), total)
+        buf = b.call("malloc", fty, [nbuf])
+        b.store(buf, self.buf)
+        nst = b.mul(b.add(s, const_int(I64, 1 + revolve.FRAMES // 3 + 1)), const_int(I64, 24))
+        st = b.call("malloc", fty, [nst])
+        b.store(st, self.sched)
+        self._failed = b.emit(Instruction("or", I1, [b.icmp("eq", buf, Constant(PTR, "null")),
+                                                      b.icmp("eq", st, Constant(PTR, "null"))]))
+        self._needed = b.add(nbuf, nst)
+        return st
 
     def _driver(self, blk):
         m = self.m
@@ -367,14 +414,61 @@ class _Driver:
         pb.store(const_int(I64, 0), self.saved)
         pb.br(go)
 
+    def _hold(self, b, mi):
+        """The primal releases its arrays before the adjoint sweep; the driver still
+        restores and recomputes them then: one more reference, released at return."""
+        if self.held is None:
+            for name in ("NRT_incref", "NRT_decref"):
+                f = self.m.functions.get(name)
+                if f is None or not f.blocks:
+                    raise unsupported("checkpointing this loop: the arrays it writes cannot "
+                                      "be kept alive (no NRT reference counting here)",
+                                      _where(self.lp))
+            self.held = Stack(self.m, self.frame.entry(), f"zy.ckpt.{self.h.name}.held")
+        b.call("NRT_incref", FunctionType(VOID, (PTR,)), [mi])
+        fl = self.held
+        fl.grow(b, 1, b.select(fl.is_full(b, 1), const_int(I64, 8), const_int(I64, 0)))
+        fl.push_all(b, [mi])
+
     def free_at_returns(self):
         fty = FunctionType(VOID, (PTR,))
+        if self.held is not None:
+            _release_helper(self.m)
         for blk in list(self.fn.blocks):
             t = blk.terminator
             if t is not None and t.opcode == "ret":
                 b = Builder(self.m).before(t)
                 b.call("free", fty, [b.load(PTR, self.buf)])
                 b.call("free", fty, [b.load(PTR, self.sched)])
+                if self.held is not None:
+                    b.call(RELEASE_HELD, FunctionType(VOID, (PTR, PTR)),
+                           [b.load(PTR, self.held.base), b.load(PTR, self.held.top)])
+                    self.held.release(b)
+
+
+RELEASE_HELD = "zymase.ckpt.release"
+
+
+def _release_helper(module):
+    """``zymase.ckpt.release(lo, hi)``: NRT_decref every MemInfo pointer in [lo, hi)."""
+    if RELEASE_HELD in module.functions:
+        return
+    from ...ir.values import Argument, Function
+    lo, hi = Argument(PTR, "lo"), Argument(PTR, "hi")
+    fn = Function(RELEASE_HELD, VOID, [lo, hi])
+    fn.linkage = "internal"
+    module.add_function(fn)
+    entry, loop, done = fn.add_block("entry"), fn.add_block("loop"), fn.add_block("done")
+    b = Builder(module, entry)
+    b.cbr(b.icmp("eq", lo, hi), done, loop)
+    lb = Builder(module, loop)
+    p = lb.phi(PTR)
+    lb.call("NRT_decref", FunctionType(VOID, (PTR,)), [lb.load(PTR, p)])
+    nxt = lb.gep(I8, p, [const_int(I64, 8)])
+    p.add_incoming(lo, entry)
+    p.add_incoming(nxt, loop)
+    lb.cbr(lb.icmp("eq", nxt, hi), done, loop)
+    Builder(module, done).ret()
 
 
 def _retarget(term, old, new):

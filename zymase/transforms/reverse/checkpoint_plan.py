@@ -15,7 +15,7 @@ import dataclasses
 import re
 from typing import List, Optional
 
-from ...errors import unsupported
+from ...errors import UnsupportedError, unsupported
 from ...ir.types import PTR, alloc_size
 from ...ir.values import Constant, Instruction, Value
 from ...rules.calls import LIBRARY_RULES, Kind, classify_call
@@ -88,34 +88,59 @@ def _where(lp) -> Optional[object]:
 
 
 def select_loops(frame, aug, li, failing, free_of, trip, rc) -> List[CkLoop]:
-    """The loops to checkpoint: outermost counted loops with adjoint work."""
-    out = []
+    """The loops to checkpoint: the outermost counted loops with adjoint work that can be;
+    where one cannot (an outer loop allocating per iteration, a ``while`` loop), the
+    outermost ones inside it that can.  Refused by name when none in such a nest can."""
+    out: List[CkLoop] = []
     for lp in li.loops.values():
-        if lp.depth != 1 or lp.header in free_of:
-            continue
-        insts = [i for b in lp.blocks if b not in failing for i in aug.snapshot.get(b, ())]
-        if not any(has_adjoint(i, aug) for i in insts):
-            continue
-        loc = _where(lp)
-        what = "checkpointing this loop (checkpoint=)"
-        for i in insts:
-            if i.opcode != "call":
-                continue
-            kind = classify_call(i)
-            if kind in (Kind.ALLOCATOR, Kind.C_MALLOC, Kind.C_REALLOC):
-                raise unsupported(what + ": it allocates memory in every iteration", i.loc,
-                                  help="allocate the arrays before the loop and update them "
-                                       "in place")
-            if kind in (Kind.CUSTOM, Kind.CALLEE, Kind.C_CALLEE) or kind in LIBRARY_RULES \
-                    or i in aug.calls.custom or i in aug.calls.library:
-                raise unsupported(what + f": the call to {i.callee_name} keeps saved state "
-                                  "for its adjoint", i.loc)
-        if not lp.counted or lp not in trip or lp.preheader is None or len(lp.latches) != 1:
-            raise unsupported(what + ": its trip count is not known before it runs", loc,
-                              help="write it as `for k in range(n)` with n fixed before the "
-                                   "loop and no break, or drop checkpoint=")
-        out.append(CkLoop(lp, _regions(frame, aug, li, lp, insts, loc)))
+        if lp.depth == 1:
+            found = _consider(frame, aug, li, failing, free_of, lp, trip)
+            if isinstance(found, Exception):
+                raise found
+            out += found
     return out
+
+
+def _consider(frame, aug, li, failing, free_of, lp, trip):
+    """[CkLoop, …] for ``lp`` or the outermost loops inside it that qualify; [] when it has
+    no adjoint work; the refusal (an exception, not raised) when none qualifies."""
+    if lp.header in free_of:
+        return []
+    insts = [i for b in lp.blocks if b not in failing for i in aug.snapshot.get(b, ())]
+    if not any(has_adjoint(i, aug) for i in insts):
+        return []
+    try:
+        return [_qualify(frame, aug, li, lp, insts, trip)]
+    except UnsupportedError as e:
+        found = []
+        for c in li.loops.values():
+            if c.parent is lp:
+                r = _consider(frame, aug, li, failing, free_of, c, trip)
+                if not isinstance(r, Exception):
+                    found += r
+        return found or e
+
+
+def _qualify(frame, aug, li, lp, insts, trip) -> CkLoop:
+    loc = _where(lp)
+    what = "checkpointing this loop (checkpoint=)"
+    for i in insts:
+        if i.opcode != "call":
+            continue
+        kind = classify_call(i)
+        if kind in (Kind.ALLOCATOR, Kind.C_MALLOC, Kind.C_REALLOC):
+            raise unsupported(what + ": it allocates memory in every iteration", i.loc,
+                              help="allocate the arrays before the loop and update them "
+                                   "in place")
+        if kind in (Kind.CUSTOM, Kind.CALLEE, Kind.C_CALLEE) or kind in LIBRARY_RULES \
+                or i in aug.calls.custom or i in aug.calls.library:
+            raise unsupported(what + f": the call to {i.callee_name} keeps saved state "
+                              "for its adjoint", i.loc)
+    if not lp.counted or lp not in trip or lp.preheader is None or len(lp.latches) != 1:
+        raise unsupported(what + ": its trip count is not known before it runs", loc,
+                          help="write it as `for k in range(n)` with n fixed before the "
+                               "loop and no break, or drop checkpoint=")
+    return CkLoop(lp, _regions(frame, aug, li, lp, insts, loc))
 
 
 def _regions(frame, aug, li, lp, insts, loc) -> List[Region]:
