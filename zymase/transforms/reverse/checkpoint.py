@@ -32,6 +32,12 @@ follows it) is no longer dominated by what ran before the loop: values from ther
 uses are stored in slots when the loop starts and come in through header phis
 (``[slot, restore], [itself, around]``), which O3 folds back into loop invariants.
 
+The primal releases its arrays before the adjoint sweep runs, but the driver still restores
+and recomputes them then: each NRT allocation the loop writes gets one more reference when the
+loop starts, released when the derivative returns (on every path, exceptions included, like
+the snapshot buffers).  A loop inside another loop runs once per outer iteration; its runs
+are set up from entries on the tape instead (``checkpoint_nested.py``).
+
 Invariants: every iteration's pushes are popped by its own reverse before the next taped
 iteration runs, so the tape holds the entries before the loop, one iteration's and those
 after the loop; the adjoint of the loop is accumulated in exactly the order of the fully
