@@ -463,3 +463,27 @@ def test_nested_scalar_state_and_width(f, args):
     b = zymase.autodiff_reverse(f, *acts, width=3)(*args, seed)
     assert all(close(p, q) for p, q in zip(a, b))
     assert close(b[1], seed * ref[1])
+
+
+def read_then_overwritten(x, w, a, n):
+    s = x
+    m = w.shape[0]
+    for t in range(n):
+        s = s * 0.9 + a * w[t % m] * s * 0.01
+    for i in range(m):
+        w[i] = 7.0 * s              # written after the loop, read inside it
+    return s + w[0]
+
+
+def test_memory_read_by_the_loop_and_written_after_it():
+    # recomputed iterations must read what the first run read, not the final contents
+    def run(ck):
+        d = zymase.autodiff_reverse(read_then_overwritten, Active, Duplicated, Active, Const,
+                                    checkpoint=ck)
+        w, dw = np.linspace(0.1, 1.0, 5), np.zeros(5)
+        return d(0.5, w, dw, 2.0, 23, 1.0), dw, w
+    ref = run(None)
+    for s in (1, 2, 5):
+        got = run(s)
+        assert close(got[0], ref[0]) and close(got[1], ref[1])
+        assert np.array_equal(got[2], ref[2])

@@ -17,7 +17,7 @@ from typing import List, Optional
 
 from ...errors import UnsupportedError, unsupported
 from ...ir.types import PTR, alloc_size
-from ...ir.values import Constant, Instruction, Value
+from ...ir.values import Argument, Constant, Instruction, Value
 from ...rules.calls import LIBRARY_RULES, Kind, classify_call
 from ...rules.table import MEMINFO_DATA_OFFSET
 from ..signature import ArrayInput
@@ -110,7 +110,7 @@ def _consider(frame, aug, li, failing, free_of, lp, trip):
     if not any(has_adjoint(i, aug) for i in insts):
         return []
     try:
-        return [_qualify(frame, aug, li, lp, insts, trip)]
+        return [_qualify(frame, aug, li, lp, insts, trip, failing)]
     except UnsupportedError as e:
         found = []
         for c in li.loops.values():
@@ -121,7 +121,7 @@ def _consider(frame, aug, li, failing, free_of, lp, trip):
         return found or e
 
 
-def _qualify(frame, aug, li, lp, insts, trip) -> CkLoop:
+def _qualify(frame, aug, li, lp, insts, trip, failing) -> CkLoop:
     loc = _where(lp)
     what = "checkpointing this loop (checkpoint=)"
     for i in insts:
@@ -140,10 +140,13 @@ def _qualify(frame, aug, li, lp, insts, trip) -> CkLoop:
         raise unsupported(what + ": its trip count is not known before it runs", loc,
                           help="write it as `for k in range(n)` with n fixed before the "
                                "loop and no break, or drop checkpoint=")
-    return CkLoop(lp, _regions(frame, aug, li, lp, insts, loc))
+    return CkLoop(lp, _regions(frame, aug, li, lp, insts, loc, failing))
 
 
-def _regions(frame, aug, li, lp, insts, loc) -> List[Region]:
+def _regions(frame, aug, li, lp, insts, loc, failing) -> List[Region]:
+    """The memory the loop writes, and the memory it reads that code outside the loop writes
+    (after the loop, or between two runs of it): recomputing an iteration in the adjoint
+    sweep must see what the iteration saw."""
     args = {}
     for inp in frame.sig.inputs:
         if isinstance(inp, ArrayInput):
@@ -161,18 +164,73 @@ def _regions(frame, aug, li, lp, insts, loc) -> List[Region]:
             base = d
             while isinstance(base, Instruction) and base.opcode == "getelementptr":
                 base = base.operands[0]
-            for b in _bases(lp, base):
+            for b in _bases(li, lp, base):
                 if b in seen:
                     continue
+                seen.add(b)
+                regions.append(_region(li, lp, b, args, i.loc))
+    types = aug.act.types
+    elsewhere, unknown = set(), None
+    for blk in aug.order:
+        if blk in lp.blocks or blk in failing:
+            continue
+        for i in aug.snapshot.get(blk, ()):
+            dsts = written(i)
+            if dsts is None:
+                unknown = unknown or i
+                continue
+            for d in dsts:
+                elsewhere |= types.origins_of(d)
+    for i in insts:
+        if i.opcode == "load":
+            src = i.operands[0]
+        elif i.opcode == "call" and classify_call(i) is Kind.MEMCPY:
+            src = i.operands[1]
+        else:
+            continue
+        origins = types.origins_of(src)
+        if not (origins & elsewhere or (unknown is not None and origins - set(args))):
+            continue
+        if unknown is not None:
+            raise unsupported("checkpointing this loop (checkpoint=): code outside it "
+                              f"(`{unknown.callee_name or unknown.opcode}`) may change memory "
+                              "the loop reads", unknown.loc)
+        base = src
+        while isinstance(base, Instruction) and base.opcode == "getelementptr":
+            base = base.operands[0]
+        for b in _bases(li, lp, base):
+            if b not in seen:
                 seen.add(b)
                 regions.append(_region(li, lp, b, args, i.loc))
     return regions
 
 
-def _bases(lp, base) -> List[Value]:
+def _bases(li, lp, base) -> List[Value]:
     """A pointer phi of the loop's header (buffers swapped every step: ``u, v = v, u``)
     addresses, over the iterations, what its incoming values from before the loop address;
-    other pointers address their own base."""
+    so does a pointer phi before the loop whose incoming values are all available there (the
+    buffer a previous loop ended with); other pointers address their own base."""
+    if isinstance(base, Instruction) and base.opcode == "phi" and base.block not in lp.blocks:
+        leaves, seen, work = [], set(), [base]
+        while work:
+            p = work.pop()
+            if p in seen:
+                continue
+            seen.add(p)
+            for v in p.operands:
+                while isinstance(v, Instruction) and v.opcode == "getelementptr":
+                    v = v.operands[0]
+                if isinstance(v, Instruction) and v.opcode == "phi" and v.block not in lp.blocks:
+                    work.append(v)
+                elif isinstance(v, Constant) and v.text in ("null", "undef", "poison"):
+                    continue
+                elif isinstance(v, Argument) or (isinstance(v, Instruction)
+                                                and _dominates_loop(li, v, lp)):
+                    if v not in leaves:
+                        leaves.append(v)
+                else:
+                    return [base]
+        return leaves or [base]
     if not (isinstance(base, Instruction) and base.opcode == "phi" and base.block is lp.header):
         return [base]
     out, seen, work = [], set(), [base]
