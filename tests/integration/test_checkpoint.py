@@ -487,3 +487,29 @@ def test_memory_read_by_the_loop_and_written_after_it():
         got = run(s)
         assert close(got[0], ref[0]) and close(got[1], ref[1])
         assert np.array_equal(got[2], ref[2])
+
+
+def relax(u, a, n):
+    m = u.shape[0]
+    for _ in range(n):
+        for i in range(1, m - 1):
+            u[i] = u[i] + a * (u[i - 1] - 2.0 * u[i] + u[i + 1])
+    s = 0.0
+    for i in range(m):
+        s += u[i] * u[i] * (i + 1)
+    return s
+
+
+@pytest.mark.parametrize("view", [lambda a: a, lambda a: a[::2], lambda a: a[::-3]],
+                         ids=["contiguous", "stride2", "negative"])
+def test_strided_views_are_snapshotted_whole(view):
+    def run(ck):
+        d = zymase.autodiff_reverse(relax, Duplicated, Active, Const, checkpoint=ck)
+        base, dbase = np.sin(np.linspace(0.0, 3.0, 40)), np.linspace(-1.0, 1.0, 40)
+        r = d(view(base), view(dbase), 0.2, 9, 1.0)
+        return r, dbase, base
+    ref = run(None)
+    for s in (1, 3):
+        got = run(s)
+        assert close(got[0], ref[0]) and close(got[1], ref[1])
+        assert np.array_equal(got[2], ref[2])

@@ -250,7 +250,7 @@ class _Driver:
                 b.memcpy(dst_off, region, size)
             else:
                 b.memcpy(region, dst_off, size)
-            dst_off = b.gep(I8, dst_off, [size])
+            dst_off = b.gep(I8, dst_off, [ceil8(b, size)])
 
     def _slot_ptr(self, b, k: Value):
         return b.gep(I8, b.load(PTR, self.buf), [b.mul(k, b.load(I64, self.sbytes))])
@@ -265,6 +265,7 @@ class _Driver:
         n = b.sub(emit_trip_count(b, self.lplan.trip[self.lp], self.rc), const_int(I64, 1))
         total = const_int(I64, self.phi_bytes)
         for r, pp, ps in zip(self.ck.regions, self.rptr, self.rsize):
+            ptr = r.ptr
             if isinstance(r.size, tuple) and r.size[0] == "meminfo":
                 # a null MemInfo (a path that allocated nothing) has nothing to save
                 mi = b.select(b.icmp("eq", r.size[1], Constant(PTR, "null")),
@@ -272,16 +273,14 @@ class _Driver:
                 size = b.load(I64, b.gep(I8, mi, [const_int(I64, MEMINFO_DATA_OFFSET + 8)]))
                 self._hold(b, r.size[1])
             elif isinstance(r.size, tuple):
-                size = b.mul(r.size[1], r.size[2])
+                ptr, size = _array_extent(b, r.ptr, *r.size[1:])
             elif isinstance(r.size, int):
                 size = const_int(I64, r.size)
             else:
                 size = r.size
-            size = b.mul(b.emit(Instruction("udiv", I64, [b.add(size, const_int(I64, 7)),
-                                                          const_int(I64, 8)])), const_int(I64, 8))
-            b.store(r.ptr, pp)
-            b.store(size, ps)
-            total = b.add(total, size)
+            b.store(ptr, pp)
+            b.store(size, ps)            # exact: a restore must not write past the end
+            total = b.add(total, ceil8(b, size))
         b.store(total, self.sbytes)
         b.store(n, self.n)
         if self.nested:
@@ -475,6 +474,26 @@ def _release_helper(module):
     p.add_incoming(nxt, loop)
     lb.cbr(lb.icmp("eq", nxt, hi), done, loop)
     Builder(module, done).ret()
+
+
+def ceil8(b, v):
+    """``v`` rounded up to a multiple of 8 (slot offsets stay aligned)."""
+    return b.mul(b.emit(Instruction("udiv", I64, [b.add(v, const_int(I64, 7)),
+                                                  const_int(I64, 8)])), const_int(I64, 8))
+
+
+def _array_extent(b, data, nitems, itemsize, shapes, strides):
+    """(first byte, byte count) an array argument's elements span: with strides (a view,
+    possibly negative), not just nitems·itemsize from the data pointer."""
+    span, low = itemsize, const_int(I64, 0)
+    zero, one = const_int(I64, 0), const_int(I64, 1)
+    for sh, st in zip(shapes, strides):
+        ext = b.mul(b.sub(sh, one), st)
+        neg = b.icmp("slt", ext, zero)
+        span = b.add(span, b.select(neg, b.sub(zero, ext), ext))
+        low = b.add(low, b.select(neg, ext, zero))
+    empty = b.icmp("eq", nitems, zero)
+    return b.gep(I8, data, [b.select(empty, zero, low)]), b.select(empty, zero, span)
 
 
 def _retarget(term, old, new):

@@ -26,7 +26,7 @@ from ...ir.builder import Builder
 from ...ir.types import I64, I8, PTR, FunctionType, alloc_size
 from ...ir.values import const_int
 from . import revolve
-from .checkpoint import FINISH, TAPE
+from .checkpoint import FINISH, TAPE, ceil8
 
 
 def _round8(n):
@@ -130,7 +130,7 @@ def replay(d, blk):
         b.store(b.load(t, b.gep(I8, start, [const_int(I64, off)])), keep)
     total = const_int(I64, d.phi_bytes)
     for ps in d.rsize:
-        total = b.add(total, b.load(I64, ps))
+        total = b.add(total, ceil8(b, b.load(I64, ps)))
     b.store(total, d.sbytes)
     n = b.load(I64, d.n)
     s = d._snapshots(b, n, total)

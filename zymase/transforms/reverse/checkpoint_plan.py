@@ -67,8 +67,10 @@ def parse_checkpoint(spec) -> Optional[Checkpoint]:
 
 @dataclasses.dataclass
 class Region:
-    """Memory the loop writes: its start and size in bytes, as values available before
-    the loop (``size`` is an i64 value or a Python int)."""
+    """Memory the loop writes: its base and its extent, from values available before the
+    loop: a Python int (an alloca), ("meminfo", MemInfo) (an NRT allocation: its size
+    field), or ("array", nitems, itemsize, shapes, strides) (an array argument, a view
+    included)."""
     ptr: Value
     size: object
 
@@ -151,8 +153,9 @@ def _regions(frame, aug, li, lp, insts, loc, failing) -> List[Region]:
     for inp in frame.sig.inputs:
         if isinstance(inp, ArrayInput):
             p = inp.primal
-            args[frame.skeleton.param(p.data)] = (frame.skeleton.param(p.nitems),
-                                                  frame.skeleton.param(p.itemsize))
+            par = frame.skeleton.param
+            args[par(p.data)] = ("array", par(p.nitems), par(p.itemsize),
+                                 [par(k) for k in p.shapes], [par(k) for k in p.strides])
     regions: List[Region] = []
     seen = set()
     for i in insts:
@@ -262,8 +265,7 @@ def _region(li, lp, o, args, loc) -> Region:
     data, an alloca, or the data of NRT allocations made before the loop (the MemInfo's
     size field gives the extent)."""
     if o in args:
-        n, size = args[o]
-        return Region(o, ("mul", n, size))
+        return Region(o, args[o])
     if isinstance(o, Instruction) and _dominates_loop(li, o, lp):
         if o.opcode == "alloca":
             if o.operands or o.src_type is None:
