@@ -296,6 +296,13 @@ OOM = textwrap.dedent("""
             d(state, np.zeros(3), params, np.zeros(3), 3 * 10**6, 1e-6, 1.0)
         except MemoryError as e:
             print("MEMORYERROR", e)
+    big = zymase.autodiff_reverse(lorenz_rk4, Duplicated, Duplicated, Const, Const,
+                                  ret=ActiveOnly, checkpoint=10**8)
+    big(state, np.zeros(3), params, np.zeros(3), 10, 1e-4, 1.0)
+    try:        # 10**8 snapshots of ~200 bytes: the snapshot buffer cannot be allocated
+        big(state, np.zeros(3), params, np.zeros(3), 10**8, 1e-6, 1.0)
+    except MemoryError as e:
+        print("SNAPSHOTS", e)
     print("INTACT", np.array_equal(state, s0) and np.array_equal(params, p0))
     ds = np.zeros(3)
     ck(state, ds, params, np.zeros(3), 3 * 10**6, 1e-6, 1.0)
@@ -311,6 +318,8 @@ def test_memory_error_instead_of_a_crash():
     lines = r.stdout.splitlines()
     errs = [ln for ln in lines if ln.startswith("MEMORYERROR")]
     assert len(errs) == 2 and "MiB" in errs[0] and "pass checkpoint=" in r.stdout, r.stdout
+    assert any(ln.startswith("SNAPSHOTS zymase: the tape") for ln in lines), r.stdout
+    assert "pass a smaller checkpoint=" in r.stdout, r.stdout
     assert "INTACT True" in lines and "CHECKPOINTED True" in lines, r.stdout
 
 
