@@ -15,6 +15,8 @@ from .custom import custom_derivative, custom_jvp, custom_vjp, inactive
 from .errors import ActivityError, InternalError, ShadowError, UnsupportedError, ZymaseError
 from .frontend.llvm_function import LLVMFunction, llvm_function
 from .higher import hessian, hvp
+from .recompute import recompute
+from .transforms.reverse.checkpoint_plan import Checkpoint
 
 __version__ = "0.1.0"
 
@@ -23,4 +25,4 @@ __all__ = ["autodiff_forward", "autodiff_reverse", "Derivative", "compile", "Com
            "llvm_function", "LLVMFunction", "grad", "value_and_grad", "jvp", "vjp", "jacobian", "hessian", "hvp",
            "Const", "Active", "ActiveOnly", "Duplicated", "DuplicatedOnly", "Dual", "DualOnly",
            "Mode", "ZymaseError", "ActivityError", "ShadowError", "UnsupportedError",
-           "InternalError"]
+           "InternalError", "Checkpoint", "recompute"]

@@ -73,7 +73,7 @@ class Derivative:
     fingerprint_kind = "derivative"
 
     def __init__(self, fn, mode: A.Mode, activities: Sequence[A.Activity], ret, width: int = 1,
-                 checks: bool = True, print=None, cache: bool = False):
+                 checks: bool = True, print=None, cache: bool = False, checkpoint=None):
         # ``fn`` may itself be a Derivative: its IR is then differentiated again
         # (forward over reverse for Hessians, forward over forward, …)
         self.inner = fn if isinstance(fn, Derivative) else None
@@ -88,6 +88,11 @@ class Derivative:
         self.width = int(width)
         self.checks = checks
         self.cache = cache
+        from .transforms.reverse.checkpoint_plan import parse_checkpoint
+        self.checkpoint = parse_checkpoint(checkpoint)
+        if self.checkpoint is not None and mode is not A.Mode.REVERSE:
+            raise ActivityError("error: checkpoint= is for reverse mode (forward mode keeps "
+                                "no tape)")
         self.print_flags = debug_flags(print)
         self._validate_static()
         self._state = BuildState(
@@ -358,7 +363,8 @@ class Derivative:
         counter = None
         if self.mode is A.Mode.REVERSE:
             counter = None if disk_key else ctypes.addressof(self._state.tape_cell)
-        res = differentiate(prep.module, prep.function, sig, symbol, counter)
+        res = differentiate(prep.module, prep.function, sig, symbol, counter,
+                            checkpoint=self.checkpoint)
         # only the derivative and what it calls stay (a recursive primal is called by the
         # derivatives of its recursive calls: it stays, private to this module)
         _drop_unless_called(prep.module, prep.fe.llvm_name)
@@ -452,7 +458,7 @@ class Derivative:
         return (_rebuild_derivative, (fn, self.mode.value, tuple(a.name for a in self.activities),
                                       None if self.ret is None else self.ret.name, self.width,
                                       self.checks, tuple(sorted(self.print_flags)), self.cache,
-                                      __version__))
+                                      __version__, self.checkpoint))
 
     # -- calling ----------------------------------------------------------------------------
     def __call__(self, *args):
@@ -477,6 +483,21 @@ class Derivative:
             # (ActivityError, ShadowError, UnsupportedError, …) with its own message
             self._build(typeof_args(args))
             raise
+        except MemoryError as e:
+            if not str(e).startswith("zymase: the tape"):
+                raise
+            raise MemoryError(self._oom_message()) from None
+
+    def _oom_message(self) -> str:
+        """The derivative's tape (transforms/reverse/oom.py) could not be allocated; it
+        freed everything and left the bytes it needed in the tape cell."""
+        need = self._state.tape_cell.value if self._state.tape_cell is not None else 0
+        size = f"{need / 2**20:.1f} MiB" if need else "more memory than is available"
+        hint = "pass a smaller checkpoint= to autodiff_reverse" if self.checkpoint else \
+            "pass checkpoint=... (e.g. checkpoint='64MB') to autodiff_reverse to bound it"
+        return (f"zymase: the tape of {self.__name__} needs {size}, which could not be "
+                f"allocated; what the derivative allocated is freed (arrays the function "
+                f"writes in place may hold partial results)\n  = help: {hint}")
 
     def check_shadows(self, args):
         k = 0
@@ -519,7 +540,8 @@ def _check_batch_tuple_seed(seed, width, where):
                               f"lane j")
 
 
-def _rebuild_derivative(fn, mode, acts, ret, width, checks, print_flags, cache, version=None):
+def _rebuild_derivative(fn, mode, acts, ret, width, checks, print_flags, cache, version=None,
+                        checkpoint=None):
     """Unpickling: the derivative is rebuilt from its description, by this zymase only —
     another version may read the activities differently, so it is a clear error."""
     from . import __version__
@@ -531,7 +553,8 @@ def _rebuild_derivative(fn, mode, acts, ret, width, checks, print_flags, cache, 
             f"zymase.autodiff_{mode}(...) in this version (derivatives are recompiled, not "
             f"stored, so nothing is lost)")
     return Derivative(fn, A.Mode(mode), [A.ALL[a] for a in acts],
-                      None if ret is None else A.ALL[ret], width, checks, set(print_flags), cache)
+                      None if ret is None else A.ALL[ret], width, checks, set(print_flags), cache,
+                      checkpoint)
 
 
 @typeof_impl.register(Derivative)
@@ -539,13 +562,14 @@ def _typeof_derivative(val, c):
     return nbt.Dispatcher(val._entry)
 
 
-def _make(mode, fn, activities, ret, width, checks, print, cache):
+def _make(mode, fn, activities, ret, width, checks, print, cache, checkpoint=None):
     if fn is not None and isinstance(fn, A.Activity):
         activities = (fn,) + tuple(activities)
         fn = None
     if fn is None:
-        return lambda f: Derivative(f, mode, activities, ret, width, checks, print, cache)
-    return Derivative(fn, mode, activities, ret, width, checks, print, cache)
+        return lambda f: Derivative(f, mode, activities, ret, width, checks, print, cache,
+                                    checkpoint)
+    return Derivative(fn, mode, activities, ret, width, checks, print, cache, checkpoint)
 
 
 def autodiff_forward(fn=None, *activities, ret=A.Dual, width=1, checks=True, print=None,
@@ -562,13 +586,17 @@ def autodiff_forward(fn=None, *activities, ret=A.Dual, width=1, checks=True, pri
 
 
 def autodiff_reverse(fn=None, *activities, ret=A.Active, width=1, checks=True, print=None,
-                     cache=False):
+                     cache=False, checkpoint=None):
     """Reverse-mode derivative of ``fn``: ``df = autodiff_reverse(f, Duplicated, Active, ret=Active)``.
 
     The call takes the primal arguments (with a shadow after each Duplicated one) and, for an
     Active return, a trailing seed; it returns ``(primal, *adjoints of Active args)``.
+    ``checkpoint=`` bounds the tape of the function's outermost counted loops: an int (that
+    many saved loop states), a size such as ``"64MB"`` (as many as fit), or
+    ``zymase.Checkpoint(snapshots=…)`` / ``Checkpoint(bytes=…)``; the loops are then reversed
+    by recomputation from those snapshots on the binomial (revolve) schedule.
     """
-    return _make(A.Mode.REVERSE, fn, activities, ret, width, checks, print, cache)
+    return _make(A.Mode.REVERSE, fn, activities, ret, width, checks, print, cache, checkpoint)
 
 
 def _drop_unless_called(module, name: str) -> None:

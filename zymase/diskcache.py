@@ -156,6 +156,9 @@ def _code_fingerprint(py_func) -> bytes:
 def describe(deriv) -> str:
     parts = [deriv.mode.value, ",".join(a.name for a in deriv.activities), str(deriv.ret),
              str(deriv.width), str(deriv.checks)]
+    ck = getattr(deriv, "checkpoint", None)
+    if ck is not None:
+        parts.append("checkpoint:" + ck.key)
     if deriv.inner is not None:
         parts.append("inner:" + describe(deriv.inner))
     parts.append(_versions())

@@ -77,7 +77,8 @@ def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepa
     mod = pipelines.parse(_resolve_recursion(_freeze_dynamic_globals(
         pipelines.allow_inlining(fe.module_text))))
     from .custom import protected_symbols
-    pipelines.canonicalise(mod, fe.llvm_name, protect=protected_symbols(),
+    from .recompute import recompute_symbols
+    pipelines.canonicalise(mod, fe.llvm_name, protect=protected_symbols() | recompute_symbols(),
                            thread_jumps=fe.foreign)
     text = str(mod)
     t2 = time.perf_counter()

@@ -9,7 +9,7 @@ code lane by lane; ``provenance.py``: pointers that travel as integers).
 from __future__ import annotations
 
 
-def differentiate(module, primal, sig, name: str, tape_counter=None):
+def differentiate(module, primal, sig, name: str, tape_counter=None, checkpoint=None):
     """The derivative of ``primal`` (a function of ``module``) that ``sig`` describes, built
     in ``module`` under ``name``; the primal stays in the module."""
     from ..activities import Mode
@@ -23,4 +23,4 @@ def differentiate(module, primal, sig, name: str, tape_counter=None):
         from .forward import forward_transform
         return forward_transform(module, primal, sig, name)
     from .reverse import reverse_transform
-    return reverse_transform(module, primal, sig, name, tape_counter)
+    return reverse_transform(module, primal, sig, name, tape_counter, checkpoint)

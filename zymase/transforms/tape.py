@@ -24,6 +24,7 @@ from ..ir.values import Argument, Function, Module, Value, const_int
 SLOT = 8
 INITIAL_BYTES = 4096          # first buffer lives in the derivative's stack frame
 GROW = "zymase.tape.grow"
+GROW_CHECKED = "zymase.tape.grow.checked"   # returns a null end when the heap refuses
 RELEASE = "zymase.tape.release"
 
 
@@ -44,12 +45,30 @@ def ensure_grow_helper(module: Module) -> None:
     copies out of the stack buffer) and ``zymase.tape.release(ptr base, ptr stack_buffer)``."""
     if GROW in module.functions:
         return
+    _grow_helper(module, GROW, False)
+    _grow_helper(module, GROW_CHECKED, True)
+    rargs = [Argument(PTR, "base"), Argument(PTR, "stack")]
+    rel = Function(RELEASE, VOID, rargs)
+    rel.linkage = "internal"
+    module.add_function(rel)
+    r0, r1, r2 = rel.add_block("entry"), rel.add_block("free"), rel.add_block("done")
+    rb = Builder(module, r0)
+    rb.cbr(rb.icmp("eq", rargs[0], rargs[1]), r2, r1)
+    fb = Builder(module, r1)
+    fb.call("free", FunctionType(VOID, (PTR,)), [rargs[0]])
+    fb.br(r2)
+    Builder(module, r2).ret()
+
+
+def _grow_helper(module: Module, name: str, checked: bool) -> None:
+    """``checked``: when malloc/realloc fail, hand back the old buffer (still owned, still
+    valid) with a null end, so the caller can free everything and report the failure."""
     module.get_or_declare("realloc", FunctionType(PTR, (PTR, I64)))
     module.get_or_declare("malloc", FunctionType(PTR, (I64,)))
     module.get_or_declare("free", FunctionType(VOID, (PTR,)))
     args = [Argument(PTR, "base"), Argument(PTR, "top"), Argument(PTR, "end"),
             Argument(I64, "need"), Argument(PTR, "stack")]
-    fn = Function(GROW, _TRIPLE, args)
+    fn = Function(name, _TRIPLE, args)
     fn.linkage = "internal"
     fn.attrs = "cold"  # rarely run; inlinable so a derivative of a derivative sees through it
     module.add_function(fn)
@@ -79,18 +98,14 @@ def ensure_grow_helper(module: Module) -> None:
     nb = jb.phi(PTR)
     nb.add_incoming(nb1, first)
     nb.add_incoming(nb2, heap)
-    jb.ret(_triple(jb, nb, jb.gep(I8, nb, [used]), jb.gep(I8, nb, [newcap])))
-    rargs = [Argument(PTR, "base"), Argument(PTR, "stack")]
-    rel = Function(RELEASE, VOID, rargs)
-    rel.linkage = "internal"
-    module.add_function(rel)
-    r0, r1, r2 = rel.add_block("entry"), rel.add_block("free"), rel.add_block("done")
-    rb = Builder(module, r0)
-    rb.cbr(rb.icmp("eq", rargs[0], rargs[1]), r2, r1)
-    fb = Builder(module, r1)
-    fb.call("free", FunctionType(VOID, (PTR,)), [rargs[0]])
-    fb.br(r2)
-    Builder(module, r2).ret()
+    if not checked:
+        jb.ret(_triple(jb, nb, jb.gep(I8, nb, [used]), jb.gep(I8, nb, [newcap])))
+        return
+    from ..ir.values import Constant
+    null = Constant(PTR, "null")
+    ok = jb.icmp("ne", nb, null)
+    jb.ret(_triple(jb, jb.select(ok, nb, base), jb.select(ok, jb.gep(I8, nb, [used]), top),
+                   jb.select(ok, jb.gep(I8, nb, [newcap]), null)))
 
 
 class Stack:
@@ -117,9 +132,10 @@ class Stack:
         after = b.gep(I8, top, [const_int(I64, n * SLOT)])
         return b.icmp("ugt", b.cast("ptrtoint", after, I64), b.cast("ptrtoint", end, I64))
 
-    def grow(self, b: Builder, n: int, need: Value = None):
+    def grow(self, b: Builder, n: int, need: Value = None, checked: bool = False):
+        """``checked``: on failure the end slot becomes null (the caller must test it)."""
         # by value in, by value out: the three slots never escape, so they live in registers
-        r = b.call(GROW, FunctionType(_TRIPLE, (PTR, PTR, PTR, I64, PTR)),
+        r = b.call(GROW_CHECKED if checked else GROW, FunctionType(_TRIPLE, (PTR, PTR, PTR, I64, PTR)),
                    [b.load(PTR, self.base), b.load(PTR, self.top), b.load(PTR, self.end),
                     need if need is not None else const_int(I64, n * SLOT), self.stack])
         for k, slot in enumerate((self.base, self.top, self.end)):

@@ -90,11 +90,14 @@ from ..scopes import AliasScopes
 from ..signature import DerivResult, DerivSignature
 from .adjoints import AdjointStore
 from .augment import Augmented, augment
+from .checkpoint import apply_checkpoints
+from .checkpoint_plan import select_loops
 from .frame import Frame, build_frame
 from .instrument import TapeLayout, instrument, reserve_capacity
+from .keepalive import keep_alive
 from .loops import (LoopPlan, find_accumulating_loops, find_free_loops, iv_step,
                     plan_iv_entries, plan_trip_counts)
-from .keepalive import keep_alive
+from .oom import OutOfMemory
 from .plan import Recompute, TapePlan
 from .results import finish
 from .sweep import AdjointSweep
@@ -112,6 +115,7 @@ class ReversePlan:
     loops: LoopPlan
     windows: WindowPlan
     layout: TapeLayout
+    checkpointed: tuple = ()                     # headers of loops reversed from snapshots
 
     def activity_dump(self) -> str:
         act = self.augmented.act
@@ -129,6 +133,9 @@ class ReversePlan:
                  + ", ".join(h.name for h, l in lp.counted.items() if l not in lp.trip),
                  ";   counted loops (iteration count computed by the adjoint sweep): "
                  + ", ".join(l.header.name for l in lp.trip)]
+        if self.checkpointed:
+            lines.append(";   loops reversed from snapshots (checkpoint=, one iteration taped at "
+                         "a time): " + ", ".join(self.checkpointed))
         skipped = [l.header.name for l in lp.free_saves]
         if skipped:
             lines.append(";   loops the adjoint sweep skips (no adjoint work): " + ", ".join(skipped))
@@ -147,10 +154,11 @@ class ReversePlan:
 
 
 def reverse_transform(module: Module, primal: Function, sig: DerivSignature, name: str,
-                      tape_counter: Optional[int] = None) -> DerivResult:
+                      tape_counter: Optional[int] = None, checkpoint=None) -> DerivResult:
     """Build ``name``, the reverse derivative of ``primal`` described by ``sig``, in
     ``module`` (the primal stays).  ``tape_counter``: an address where each call stores the
-    bytes of tape it used."""
+    bytes of tape it used.  ``checkpoint``: a ``checkpoint.Checkpoint`` — the outermost
+    counted loops are reversed by recomputation from snapshots (checkpoint.py)."""
     scopes = AliasScopes(module, name)
     frame = build_frame(module, primal, sig, name)                       # 1
     aug = augment(frame, scopes)                                         # 2
@@ -183,6 +191,13 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
             if lp is not None and lp.counted and rc.invariant_load(v, lp):
                 inv[v] = lp
     trip = plan_trip_counts(li, failing, free_of, rc)
+    cks = select_loops(frame, aug, li, failing, free_of, trip, rc) if checkpoint else []
+    acc_loops = acc_loops - {ck.loop for ck in cks}   # their adjoints are entered many times
+    for ck in cks:
+        if ck.loop in wplan.loop_windows:
+            from ...errors import unsupported
+            raise unsupported("checkpointing a loop whose adjoint uses sliding windows "
+                              "(a stencil over the loop's own counter)")
     counted = {lp.header: lp for lp in li.loops.values() if lp.counted}
     lplan = LoopPlan(li, failing, counted, free_of, free_saves, free_exit, acc_loops, trip)
     tplan = TapePlan(blocks, body, rc.leaves, iv, inv, iv_entry)
@@ -196,11 +211,17 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     store.store_promoted(rc)
     finish_windows(module, aug, wplan, store.acc_exit, sweep.window_enter, layout.rcount, rc)
     finish(frame, aug, store, layout.tape, sweep.exit_blk)               # 6
+    oom = OutOfMemory(frame, aug, layout, tape_counter)
+    drivers = apply_checkpoints(frame, aug, lplan, layout, sweep, rc, cks, checkpoint, oom)
+    oom.check_grows()
+    for d in drivers:
+        d.free_at_returns()
     for blk in aug.order:
         for i in aug.snapshot[blk]:
             scopes.add_primal(i)
     if frame.width == 1:
         scopes.apply()
-    plan = ReversePlan(frame, aug, tplan, lplan, wplan, layout)
+    plan = ReversePlan(frame, aug, tplan, lplan, wplan, layout,
+                       tuple(ck.loop.header.name for ck in cks))
     return DerivResult(fn, sig, aug.act, "lanes" if sig.width > 1 else "scalar", None,
                        plan.report(), plan)

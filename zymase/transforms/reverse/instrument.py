@@ -47,6 +47,7 @@ class TapeLayout:
     exit_loops: Dict[Block, List]         # block -> counted loops left on entering it
     iv_saves: Dict[Block, List[Value]]    # preheader -> values saved once per run of the loop
     final_block: Dict[Block, Block] = dataclasses.field(default_factory=dict)  # split by a grow check
+    grow_blocks: List[Block] = dataclasses.field(default_factory=list)  # tested for a failed grow (oom.py)
 
     def orig_block(self, blk: Block) -> Block:
         for k, v in self.final_block.items():
@@ -215,8 +216,9 @@ def _reserve(frame, layout: TapeLayout, blk: Block, n: int):
     b = Builder(module).at_end(blk)
     b.cbr(layout.tape.is_full(b, n), grow, cont)
     gb = Builder(module).at_end(grow)
-    layout.tape.grow(gb, n)
+    layout.tape.grow(gb, n, checked=True)
     gb.br(cont)
+    layout.grow_blocks.append(grow)
     Builder(module).at_end(cont).emit(term)
     for s in term.successors():
         for phi in s.phis():
