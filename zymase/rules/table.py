@@ -398,8 +398,17 @@ def is_inactive_call(callee: str) -> bool:
 ALLOCATORS = {"NRT_MemInfo_alloc_aligned": (0,), "NRT_MemInfo_alloc_safe_aligned": (0,),
               "NRT_MemInfo_alloc": (0,), "NRT_MemInfo_alloc_safe": (0,),
               # a jitclass instance: its destructor (the second operand) releases the members
-              "NRT_MemInfo_alloc_dtor": (0,), "NRT_MemInfo_alloc_dtor_safe": (0,)}
+              "NRT_MemInfo_alloc_dtor": (0,), "NRT_MemInfo_alloc_dtor_safe": (0,),
+              # a growable block (a list's payload, a set's table): ``data`` is moved by
+              # ``NRT_MemInfo_varsize_realloc`` (transforms/varsize.py)
+              "NRT_MemInfo_new_varsize": (0,), "NRT_MemInfo_new_varsize_dtor": (0,)}
 MEMINFO_DATA_OFFSET = 24
+MEMINFO_SIZE_OFFSET = 32
+VARSIZE_ALLOCATORS = {"NRT_MemInfo_new_varsize", "NRT_MemInfo_new_varsize_dtor"}
+# (MemInfo, new size) -> new data pointer, stored in the MemInfo: whether the old contents are
+# copied (realloc) or the old block is left for ``NRT_MemInfo_varsize_free`` (alloc)
+VARSIZE_RESIZES = {"NRT_MemInfo_varsize_realloc": True, "NRT_MemInfo_varsize_alloc": False}
+VARSIZE_FREES = {"NRT_MemInfo_varsize_free"}
 # allocations whose MemInfo carries a destructor (a jitclass instance: it releases the members
 # stored in the data).  Forward mode mirrors refcounts, so a shadow keeps the destructor and
 # releases the members' shadows; reverse mode frees every shadow allocation itself at the end

@@ -33,6 +33,7 @@ from ...rules.calls import LIBRARY_RULES, Kind, classify_call, defined_callee
 from ..scopes import AliasScopes, shadow_keys
 from ..shadows import ShadowBuilder, align_of, call_help, describe
 from ..tape import Stack
+from .. import varsize
 from . import calls
 from .frame import Frame
 
@@ -48,6 +49,7 @@ class Augmented:
     raw_lists: Dict[str, Stack]           # raw shadow blocks, per C deallocator
     calls: calls.CallSites
     copy_types: Dict[Instruction, Type]   # memcpy of active memory -> element type
+    varsize: Dict[Instruction, tuple]     # list resize -> (old shadow payloads, bytes copied)
 
     def shadow_access(self, inst, p: Value):
         """Record a load/store of shadow memory reached through the shadow of primal
@@ -77,6 +79,7 @@ class AugmentedSweep:
         self.raw_lists: Dict[str, Stack] = {}
         self.sites = calls.CallSites()
         self.copy_types: Dict[Instruction, Type] = {}
+        self.varsize: Dict[Instruction, tuple] = {}
         self._callee_origins = None
 
     def run(self) -> Augmented:
@@ -88,7 +91,7 @@ class AugmentedSweep:
                     self.shadow_of(i, phis)
         self.sb.fill_phis(phis)
         return Augmented(act, self.sb, self.scopes, self.order, self.snapshot, self.free_list,
-                         self.raw_lists, self.sites, self.copy_types)
+                         self.raw_lists, self.sites, self.copy_types, self.varsize)
 
     def _shadow_access(self, inst, p: Value):
         self.scopes.add_shadow(inst, shadow_keys(self.act.types, p, self.sb.shadow))
@@ -211,6 +214,11 @@ class AugmentedSweep:
                 self._record(b, self._raw_list("free"), c)
                 lanes.append(c)
             sb.shadow[i] = sb.gather_lanes(before, lanes)
+        elif kind is Kind.VARSIZE and i.operands[0] in act:
+            # a list grows: a new shadow payload, the old one kept (transforms/varsize.py)
+            saved = varsize.augment(self, i)
+            if saved is not None:
+                self.varsize[i] = saved
         elif kind is Kind.MEMINFO_DATA and i in act:
             # MemInfo -> data pointer: the shadow is the same call on the shadow MemInfo
             sb.shadow[i] = sb.same_op(b, i)
@@ -218,7 +226,7 @@ class AugmentedSweep:
             raise unsupported(describe(i), i.loc)
         elif kind not in (Kind.MATH, Kind.INACTIVE, Kind.INACTIVE_FN, Kind.C_CALLEE,
                           Kind.REFCOUNT, Kind.DEALLOCATOR, Kind.C_FREE, Kind.C_MALLOC,
-                          Kind.C_REALLOC, Kind.MEMSET, Kind.MEMCPY):
+                          Kind.C_REALLOC, Kind.MEMSET, Kind.MEMCPY, Kind.VARSIZE):
             if i in act or any(o in act and (o.type.is_float or o.type.is_pointer)
                                for o in i.operands):
                 raise unsupported(describe(i), i.loc, help=call_help(i))
@@ -253,6 +261,10 @@ class AugmentedSweep:
             self.raw_lists[free_name] = Stack(self.module, self.frame.entry_builder,
                                               f"zy.raw.{free_name}")
         return self.raw_lists[free_name]
+
+    def record_raw(self, b: Builder, free_name: str, p: Value):
+        """Release raw block ``p`` with ``free_name`` after the sweep."""
+        self._record(b, self._raw_list(free_name), p)
 
     @staticmethod
     def _record(b: Builder, fl: Stack, p: Value):

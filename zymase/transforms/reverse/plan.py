@@ -35,6 +35,7 @@ from ...rules import table
 from ...rules.calls import Kind, classify_call
 from ...rules.emit import active_partials, expression_names
 from . import calls
+from .. import varsize
 from .common import PURE, PURE_CALLS, entry_builder
 
 
@@ -69,6 +70,8 @@ def needed(i: Instruction, aug) -> List[Value]:
             r = table.raw_realloc(name)
             return [shadow[i], shadow[i.operands[0]], i.operands[r.size]] + (
                 [i.operands[r.old_size]] if r.old_size is not None else [])
+        if kind is Kind.VARSIZE:
+            return varsize.needs(i, aug)
         if kind in (Kind.MEMSET, Kind.MEMCPY) and i.operands[0] in act:
             out = [shadow[i.operands[0]], i.operands[2]]
             if kind is Kind.MEMCPY and i.operands[1] in act:

@@ -33,6 +33,7 @@ from ...rules import table
 from ...rules.calls import Kind, classify_call
 from ...rules.emit import ExprEmitter, active_partials, expression_names, scaled
 from ..shadows import align_of, describe
+from .. import varsize
 from . import calls, results
 from .common import memcpy_helper, nzero
 from .loops import emit_trip_count
@@ -284,6 +285,8 @@ class AdjointSweep:
                         b.memset(d, 0, n)
             elif kind is Kind.C_REALLOC and i in act:
                 self.realloc_adjoint(b, i, r)
+            elif kind is Kind.VARSIZE:
+                varsize.adjoint(self.aug, b, i, r)
             elif i in act and i.type.is_float:
                 rule = table.lookup(name)
                 if rule is None:
