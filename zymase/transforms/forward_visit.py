@@ -37,6 +37,7 @@ from ..ir.types import (I64, I8, ArrayType, StructType, VectorType, alloc_size, 
 from ..ir.values import Constant, Function, Instruction, Module, Value, const_int, undef, zero
 from ..rules import table
 from ..rules.emit import active_partials, partials, scaled
+from . import varsize
 from .shadows import ShadowBuilder, align_of, describe
 
 
@@ -174,6 +175,13 @@ class TangentVisitor:
         if p in ctx.active:
             if not (contains_float(v.type) or contains_pointer(v.type) or v.type.is_int
                     or isinstance(v.type, (StructType, ArrayType))):
+                return
+            if v.type.is_int and ctx.width > 1 and not sb.interleaved \
+                    and varsize.in_payload(sb.act.types, p):
+                # a list's header (its length): its destructor reads it to release the
+                # items (shadow arrays), so every lane gets it
+                for lane in sb.lanes(b, sb.sh(p, b)):
+                    b.store(v, lane, align_of(i))
                 return
             sb.store(b, sb.sh(v, b), sb.sh(p, b), align_of(i))
         elif v in ctx.active and contains_float(v.type) and p is not ctx.prim_slot:

@@ -65,6 +65,21 @@ def forward(sb, act, i: Instruction, b: Builder) -> None:
         sb.shadow[i] = sb.gather_lanes(b, out)
 
 
+def in_payload(types, p) -> bool:
+    """Whether pointer ``p`` may point into the payload of a growable MemInfo the function
+    allocates (a load of ``mi->data``)."""
+    for o in types.origins_of(p):
+        if isinstance(o, Instruction) and o.opcode == "load" and o.type.is_pointer:
+            a = o.operands[0]
+            if isinstance(a, Instruction) and a.opcode == "getelementptr" \
+                    and getattr(a.operands[-1], "text", None) == str(table.MEMINFO_DATA_OFFSET):
+                if any(isinstance(mi, Instruction) and mi.opcode == "call"
+                       and (mi.callee_name or "") in table.VARSIZE_ALLOCATORS
+                       for mi in types.origins_of(a.operands[0])):
+                    return True
+    return False
+
+
 def _field(b: Builder, mi, offset: int, t):
     return b.load(t, b.gep(I8, mi, [const_int(I64, offset)]), 8)
 
