@@ -188,8 +188,8 @@ class TangentVisitor:
             # the tangent would be lost, and a later read of this memory would see none
             raise unsupported("a store of a value that carries a derivative into memory "
                               "that has no shadow", i.loc,
-                              help="mark the array written here Dual (or DualOnly) "
-                                   "instead of Const")
+                              help=varsize.passed_in_help(sb.act.types, p) or
+                              "mark the array written here Dual (or DualOnly) instead of Const")
 
     def shadow_alloca(self, b: Builder, i: Instruction) -> Value:
         ctx, sb = self.ctx, self.ctx.sb

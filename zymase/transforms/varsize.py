@@ -42,7 +42,7 @@ Invariant: each shadow payload is released exactly once — by the resize that r
 from __future__ import annotations
 
 from ..ir.builder import Builder
-from ..ir.types import I64, I8, PTR, FunctionType
+from ..ir.types import I64, I8, PTR, FunctionType, VectorType, contains_float, contains_pointer
 from ..ir.values import Instruction, const_int
 from ..rules import table
 
@@ -65,19 +65,72 @@ def forward(sb, act, i: Instruction, b: Builder) -> None:
         sb.shadow[i] = sb.gather_lanes(b, out)
 
 
-def in_payload(types, p) -> bool:
-    """Whether pointer ``p`` may point into the payload of a growable MemInfo the function
-    allocates (a load of ``mi->data``)."""
+def payload_owners(types, p) -> set:
+    """The growable MemInfos the function allocates whose payload pointer ``p`` may point
+    into (through a load of ``mi->data``); empty when it points elsewhere too."""
+    owners = set()
     for o in types.origins_of(p):
+        mis = set()
         if isinstance(o, Instruction) and o.opcode == "load" and o.type.is_pointer:
             a = o.operands[0]
             if isinstance(a, Instruction) and a.opcode == "getelementptr" \
                     and getattr(a.operands[-1], "text", None) == str(table.MEMINFO_DATA_OFFSET):
-                if any(isinstance(mi, Instruction) and mi.opcode == "call"
-                       and (mi.callee_name or "") in table.VARSIZE_ALLOCATORS
-                       for mi in types.origins_of(a.operands[0])):
-                    return True
-    return False
+                mis = {mi for mi in types.origins_of(a.operands[0])
+                       if isinstance(mi, Instruction) and mi.opcode == "call"
+                       and (mi.callee_name or "") in table.VARSIZE_ALLOCATORS}
+        if not mis:
+            return set()
+        owners |= mis
+    return owners
+
+
+def in_payload(types, p) -> bool:
+    """Whether pointer ``p`` points into the payload of a growable MemInfo the function
+    allocates (a load of ``mi->data``)."""
+    return bool(payload_owners(types, p))
+
+
+def payload_items(types, ptrs, accesses):
+    """What the items hold that a copy within list payloads moves (``insert``, ``pop(0)``,
+    ``del``, ``L + M``): ``ptrs`` are its destination and source, ``accesses`` the primal's
+    ``(address, type)`` pairs.  Returns ``(float types, holds pointers)`` over every access of
+    the same lists' payloads (None among the float types: an aggregate holding floats), or
+    None when the pointers are not all list payloads.  The header integers do not count: in
+    shadow memory integers (and pointers) are never read back as derivatives, so a copy's
+    adjoint may treat the items as elements of their one float type."""
+    owners = set()
+    for p in ptrs:
+        o = payload_owners(types, p)
+        if not o:
+            return None
+        owners |= o
+    floats, pointers = set(), False
+    for p, t in accesses:
+        if payload_owners(types, p) & owners:
+            pointers = pointers or contains_pointer(t)
+            t = t.element if isinstance(t, VectorType) else t
+            if t.is_float:
+                floats.add(t)
+            elif contains_float(t):
+                floats.add(None)
+    return floats, pointers
+
+
+def passed_in_help(types, p):
+    """The help line for a store of a derivative into memory without a shadow when that
+    memory is the contents of a list (or jitclass instance) passed in: ``mi->data`` of a
+    MemInfo argument.  None otherwise."""
+    from ..ir.values import Argument
+    for o in types.origins_of(p):
+        if isinstance(o, Instruction) and o.opcode == "load" and o.type.is_pointer:
+            a = o.operands[0]
+            if isinstance(a, Instruction) and a.opcode == "getelementptr" \
+                    and getattr(a.operands[-1], "text", None) == str(table.MEMINFO_DATA_OFFSET) \
+                    and any(isinstance(m, Argument) for m in types.origins_of(a.operands[0])):
+                return ("this memory belongs to a list (or jitclass instance) passed in, which "
+                        "is Const: it has no shadow to hold derivatives; build a new list "
+                        "inside the function, or pass the values in an array (Duplicated/Dual)")
+    return None
 
 
 def _field(b: Builder, mi, offset: int, t):

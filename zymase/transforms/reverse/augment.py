@@ -19,7 +19,7 @@ added, the free lists, the call sites and the alias scopes of shadow accesses.
 from __future__ import annotations
 
 import dataclasses
-from typing import Dict, List, Set
+from typing import Dict, List, Optional, Set
 
 from ...analysis.activity import analyse_activity
 from ...analysis.loops import reverse_postorder
@@ -180,7 +180,13 @@ class AugmentedSweep:
                               "derivative would be lost)", i.loc,
                               help=self._no_shadow_help(i.operands[0]))
         if kind is Kind.MEMCPY and i.operands[0] in act and i.operands[1] in act:
-            self.copy_types[i] = self._memory_float_type(i, i.operands[:2])
+            items = varsize.payload_items(types, i.operands[:2], self._accesses())
+            if items is not None and items[1]:
+                # items holding shadow pointers (a list of arrays) move in the shadow too
+                for d, s_ in zip(sb.lanes(b, sb.sh(i.operands[0], b)),
+                                 sb.lanes(b, sb.sh(i.operands[1], b))):
+                    b.call(name, i.fnty, [d, s_] + i.operands[2:])
+            self.copy_types[i] = self._memory_float_type(i, i.operands[:2], items)
         if kind in LIBRARY_RULES:
             calls.save_library(self.frame, act, sites, LIBRARY_RULES[kind], i, b)
         elif kind in (Kind.ALLOCATOR, Kind.C_MALLOC) and i in act:
@@ -232,6 +238,9 @@ class AugmentedSweep:
                 raise unsupported(describe(i), i.loc, help=call_help(i))
 
     def _no_shadow_help(self, p: Value) -> str:
+        passed_in = varsize.passed_in_help(self.act.types, p)
+        if passed_in:
+            return passed_in
         origins = self.act.types.origins_of(p)
         if any(isinstance(o, Argument) for o in origins):
             return "mark the array written here Duplicated instead of Const"
@@ -273,27 +282,39 @@ class AugmentedSweep:
         fl.grow(b, 1, b.select(fl.is_full(b, 1), const_int(I64, 8), const_int(I64, 0)))
         fl.push_all(b, [p])
 
-    def _memory_float_type(self, i: Instruction, ptrs) -> Type:
+    def _accesses(self):
+        """The primal's loads and stores as ``(address, type)`` pairs."""
+        out = []
+        for blk in self.order:
+            for j in self.snapshot[blk]:
+                if j.opcode == "load":
+                    out.append((j.operands[0], j.type))
+                elif j.opcode == "store":
+                    out.append((j.operands[1], j.operands[0].type))
+        return out
+
+    def _memory_float_type(self, i: Instruction, ptrs, items=None) -> Optional[Type]:
         """The float type a memcpy/memmove (or realloc) copies, from how its memory is
         accessed: ``ptrs`` are its destination and source.
 
         Every load and store of the primal whose address shares an origin with the copy's
         source or destination must access one and the same float type; otherwise the adjoint
-        (an element-wise ``src_bar += dst_bar``) cannot be formed and we refuse.
+        (an element-wise ``src_bar += dst_bar``) cannot be formed and we refuse.  A copy within
+        lists' payloads (``items``: ``varsize.payload_items``) looks at their items' float
+        types only; items without floats (a list of arrays) give None: no adjoint.
         """
         types = self.act.types
-        origins = types.origins_of(ptrs[0]) | types.origins_of(ptrs[1])
-        seen: Set[Type] = set()
-        for blk in self.order:
-            for j in self.snapshot[blk]:
-                if j.opcode == "load":
-                    p, t = j.operands[0], j.type
-                elif j.opcode == "store":
-                    p, t = j.operands[1], j.operands[0].type
-                else:
-                    continue
-                if types.origins_of(p) & origins:
-                    seen.add(t.element if isinstance(t, VectorType) else t)
+        if items is not None:
+            seen: Set[Type] = set(items[0])
+            if not seen and items[1]:
+                return None
+        else:
+            origins = types.origins_of(ptrs[0]) | types.origins_of(ptrs[1])
+            seen = {t.element if isinstance(t, VectorType) else t
+                    for p, t in self._accesses() if types.origins_of(p) & origins}
+        if None in seen:
+            raise unsupported("a copy (memcpy/memmove) of list items that hold floats inside "
+                              "aggregates", i.loc, help="use a list of floats or of arrays")
         if len(seen) == 1 and next(iter(seen)).is_float:
             return next(iter(seen))
         what = ", ".join(sorted(map(str, seen))) or "nothing we can see"
