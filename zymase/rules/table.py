@@ -405,6 +405,21 @@ ALLOCATORS = {"NRT_MemInfo_alloc_aligned": (0,), "NRT_MemInfo_alloc_safe_aligned
 MEMINFO_DATA_OFFSET = 24
 MEMINFO_SIZE_OFFSET = 32
 VARSIZE_ALLOCATORS = {"NRT_MemInfo_new_varsize", "NRT_MemInfo_new_varsize_dtor"}
+# Numba names a list's (set's) item destructor after the item type: ``@.dtor.list.float64``,
+# ``@".dtor.list.array(float64, 1d, C)"``.  Items whose type mentions none of these words
+# (strings, integers, integer arrays: the list of messages a slice assignment builds) carry
+# no derivative, so the list needs no shadow; a wrong guess is a loud refusal (an active
+# value stored into memory without a shadow), never a wrong derivative.
+_FLOAT_ITEM_WORDS = re.compile(r"float|complex|instance|jitclass|Record|Opaque|pyobject")
+
+
+def inactive_items(i) -> bool:
+    """``i`` (an allocator call) makes a list or set whose item type, read from its
+    destructor's name, holds no floats."""
+    if (i.callee_name or "") != "NRT_MemInfo_new_varsize_dtor" or len(i.operands) < 2:
+        return False
+    m = re.fullmatch(r'@"?\.dtor\.(?:list|set)\.(.*?)"?', getattr(i.operands[1], "text", "") or "")
+    return m is not None and not _FLOAT_ITEM_WORDS.search(m.group(1))
 # (MemInfo, new size) -> new data pointer, stored in the MemInfo: whether the old contents are
 # copied (realloc) or the old block is left for ``NRT_MemInfo_varsize_free`` (alloc)
 VARSIZE_RESIZES = {"NRT_MemInfo_varsize_realloc": True, "NRT_MemInfo_varsize_alloc": False}

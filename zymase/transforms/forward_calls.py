@@ -82,9 +82,10 @@ class CallTangents:
                                                    for _ in range(ctx.width)])
             return
         if kind is Kind.VARSIZE:
-            if sb.interleaved:
-                raise NoInterleave("a growable MemInfo (a list)")
-            varsize.forward(sb, act, i, b)
+            if ops[0] in act:
+                if sb.interleaved:     # forward_layout picks lanes for active lists
+                    raise NoInterleave("a growable MemInfo (a list)")
+                varsize.forward(sb, act, i, b)
             return
         if kind is Kind.C_MALLOC:
             if active:
