@@ -312,3 +312,20 @@ def test_typed_list_built_inside_is_refused():
 def test_list_result_is_refused():
     with pytest.raises(ActivityError, match="returns list"):
         zymase.grad(returns_a_list)(X.copy())
+
+
+@numba.njit
+def set_of_floats(x):
+    s = set()                        # grows with varsize_alloc: the old table is re-read
+    for v in x:
+        s.add(v * 2.0)
+    t = 0.0
+    for v in s:
+        t += v * v
+    return t
+
+
+def test_set_of_floats():
+    x = np.linspace(0.3, 1.7, 20)    # enough items to make the set grow twice
+    check_grads(set_of_floats, (x,), n_dirs=1)
+    np.testing.assert_allclose(zymase.grad(set_of_floats)(x), 8 * x, rtol=1e-13)

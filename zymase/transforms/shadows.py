@@ -264,12 +264,8 @@ class ShadowBuilder:
         """One lane's shadow of the allocation call ``i`` (size in its first operand): the same
         call again, its data zeroed (an NRT MemInfo's data pointer is at byte 24).
         ``keep_dtor=False``: a MemInfo with a destructor (``table.DTOR_ALLOCATORS``, a jitclass
-        instance) is shadowed by a plain aligned one instead, a growable one (a list) by a
-        growable one without destructor."""
-        if not keep_dtor and (i.callee_name or "") in table.VARSIZE_ALLOCATORS:
-            # still growable (transforms/varsize.py), without the items' destructor
-            c = b.call("NRT_MemInfo_new_varsize", FunctionType(PTR, (I64,)), [i.operands[0]])
-        elif not keep_dtor and (i.callee_name or "") in table.DTOR_ALLOCATORS:
+        instance) is shadowed by a plain aligned one instead."""
+        if not keep_dtor and (i.callee_name or "") in table.DTOR_ALLOCATORS:
             c = b.call("NRT_MemInfo_alloc_aligned", FunctionType(PTR, (I64, I32)),
                        [i.operands[0], const_int(I32, 32)])
         else:

@@ -50,6 +50,7 @@ class Augmented:
     calls: calls.CallSites
     copy_types: Dict[Instruction, Type]   # memcpy of active memory -> element type
     varsize: Dict[Instruction, tuple]     # list resize -> (old shadow payloads, bytes copied)
+    reloads: Set[Value]                   # shadow loads of a list's cursor: recomputed
 
     def shadow_access(self, inst, p: Value):
         """Record a load/store of shadow memory reached through the shadow of primal
@@ -80,6 +81,8 @@ class AugmentedSweep:
         self.sites = calls.CallSites()
         self.copy_types: Dict[Instruction, Type] = {}
         self.varsize: Dict[Instruction, tuple] = {}
+        self.reloads: Set[Value] = set()
+        self.realloc_only = varsize.realloc_only(fn)
         self._callee_origins = None
 
     def run(self) -> Augmented:
@@ -91,7 +94,8 @@ class AugmentedSweep:
                     self.shadow_of(i, phis)
         self.sb.fill_phis(phis)
         return Augmented(act, self.sb, self.scopes, self.order, self.snapshot, self.free_list,
-                         self.raw_lists, self.sites, self.copy_types, self.varsize)
+                         self.raw_lists, self.sites, self.copy_types, self.varsize,
+                         self.reloads)
 
     def _shadow_access(self, inst, p: Value):
         self.scopes.add_shadow(inst, shadow_keys(self.act.types, p, self.sb.shadow))
@@ -118,6 +122,8 @@ class AugmentedSweep:
         elif op == "load":
             sb.shadow[i] = sb.load(b, i.type, sb.sh(i.operands[0], b), align_of(i))
             self._shadow_access(sb.shadow[i], i.operands[0])
+            if self.realloc_only and varsize.is_cursor_load(self.act.types, i):
+                self.reloads.add(sb.shadow[i])
         elif op in ("getelementptr", "select", "extractvalue", "insertvalue"):
             sb.shadow[i] = sb.same_op(b, i)
         elif op == "alloca":
@@ -194,7 +200,10 @@ class AugmentedSweep:
             # at byte 24) or a raw block (malloc'd: a slice copy's temporary, C code's heap)
             lanes = []
             for _ in range(self.frame.width):
-                if kind is Kind.ALLOCATOR:
+                if kind is Kind.ALLOCATOR and name in table.VARSIZE_ALLOCATORS:
+                    c = varsize.reverse_shadow(self, b, i)     # a list: a cursor MemInfo
+                    self._record(b, self.free_list, c)
+                elif kind is Kind.ALLOCATOR:
                     c = sb.zeroed_allocation(b, i, True, keep_dtor=False)
                     self._record(b, self.free_list, c)
                 else:

@@ -153,8 +153,9 @@ class Recompute:
                     and classify_call(o) is Kind.ALLOCATOR
                     for o in types.origins_of(i.operands[0])):
                 fresh.add(i)
-            elif i.opcode == "call" and classify_call(i) is Kind.MEMINFO_DATA:
-                fresh.add(i)
+            elif i.opcode == "call" and classify_call(i) in (Kind.MEMINFO_DATA,
+                                                              Kind.ALLOCATOR):
+                fresh.add(i)    # (a MemInfo: a list's resize writes its data and size)
         ok = True
         for i in self.primal_insts:
             dsts = written(i)
@@ -173,7 +174,7 @@ class Recompute:
         """Cheaper to recompute in the adjoint sweep than to tape (and provably the same value)."""
         if not isinstance(v, Instruction) or v.template is not None:
             return False
-        if v.opcode in PURE:
+        if v.opcode in PURE or v in self.aug.reloads:     # (a list's cursor: varsize.py)
             return True
         if v.opcode == "call" and (v.callee_name or "").startswith(PURE_CALLS):
             return True
