@@ -115,8 +115,28 @@ def nested_lists(x):
     return s
 
 
+@numba.njit
+def sliced_and_copied(x):
+    L = [v * 1.5 for v in x]
+    M = L[1:4]                       # slices and copies: memcpy between two lists' payloads
+    N = L.copy()
+    N[0] = 3.0 * N[0]
+    P = list(M) + M * 2
+    s = 0.0
+    for a, b in zip(L, N[::-1]):
+        s += a * b
+    return sum(P) * N[0] + max(L) - min(N) + sorted(L)[2] * 2.0 + s
+
+
+@numba.njit
+def array_from_a_list(x):
+    L = [v * v for v in x]
+    return np.sum(np.sin(np.array(L)) * np.arange(len(L)))
+
+
 CONSTRUCTS = [squares_appended, comprehension, assigned_and_popped, grows_and_shrinks,
-              extended_and_sorted, arrays_in_a_list, tuples_in_a_list, nested_lists]
+              extended_and_sorted, sliced_and_copied, array_from_a_list, arrays_in_a_list,
+              tuples_in_a_list, nested_lists]
 IDS = [f.__name__ for f in CONSTRUCTS]
 X = np.array([0.31, -0.72, 1.13, 0.45, -0.18, 0.92, 0.57])
 
