@@ -197,7 +197,27 @@ def _ncx2_pdf(x: str, df: str) -> str:
             f" - sp_gammaln(0.5 * {df})))")
 
 
+def _voigt() -> Tuple[str, str, str]:
+    """The partials of ``voigt_profile(x, sigma, gamma) = Re w(z) / (sigma sqrt(2 pi))`` with
+    ``z = a + i b = (x + i gamma) / (sigma sqrt 2)``, from the Faddeeva function's
+    ``w'(z) = -2 z w(z) + 2i/sqrt(pi)`` (``u + i v = w(z)``, SciPy's ``wofz``):
+    d/dx = -(a u - b v) / (sigma^2 sqrt pi); d/dgamma = (a v + b u - 1/sqrt pi) /
+    (sigma^2 sqrt pi); d/dsigma = -V/sigma + (2 Re(z^2 w) + 2b/sqrt pi) / (sigma^2 sqrt(2 pi)).
+    At sigma = 0 (the Lorentzian gamma / (pi (x^2 + gamma^2))) the closed forms of that."""
+    a, b = "(x * 0.7071067811865476 / y)", "(z * 0.7071067811865476 / y)"
+    u, v = f"spc_wofz_re({a}, {b})", f"spc_wofz_im({a}, {b})"
+    lor = "(3.141592653589793 * (x * x + z * z) * (x * x + z * z))"
+    dx = f"(-({a} * {u} - {b} * {v}) * 0.5641895835477563 / (y * y)) if y != 0 else " \
+         f"(-2 * x * z / {lor})"
+    ds = (f"(-r / y + (2 * (({a} * {a} - {b} * {b}) * {u} - 2 * {a} * {b} * {v})"
+          f" + 2 * {b} * 0.5641895835477563) * 0.3989422804014327 / (y * y)) if y != 0 else 0")
+    dg = f"(({a} * {v} + {b} * {u} - 0.5641895835477563) * 0.5641895835477563 / (y * y)) " \
+         f"if y != 0 else ((x * x - z * z) / {lor})"
+    return dx, ds, dg
+
+
 SCIPY_SPECIAL: Dict[str, Rule] = {r.name: r for r in [
+    _r("voigt_profile", *_voigt()),
     _r("ndtr", "0.3989422804014327 * exp(-0.5 * x * x)"),
     _r("log_ndtr", "0.3989422804014327 * exp(-0.5 * x * x - r)"),
     _r("ndtri", "2.5066282746310002 * exp(0.5 * r * r)"),
