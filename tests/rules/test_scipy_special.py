@@ -87,7 +87,8 @@ EXTRA = [("chndtr", (1.5, 3.0, 0.0)), ("boxcox", (1.3, 0.0)), ("boxcox1p", (0.3,
          ("exprel", (0.0,)), ("i1e", (-0.9,)), ("xlogy", (0.0, 1.3)), ("psi", (-0.7,)),
          ("psi", (12.5,)), ("chndtrix", (0.3, 3.0, 0.0)),
          ("voigt_profile", (-2.1, 1.3, 0.02)), ("voigt_profile", (4.0, 0.5, 2.0)),
-         ("voigt_profile", (0.7, 0.0, 0.4)), ("voigt_profile", (0.7, 0.5, 0.0))]
+         ("voigt_profile", (0.7, 0.0, 0.4)), ("voigt_profile", (0.7, 0.5, 0.0)),
+         ("kv", (-2.7, 0.9)), ("kv", (30.0, 40.0)), ("kve", (0.0, 3.0)), ("kve", (3.5, 1.4))]
 
 
 def _real_export(name):
@@ -270,23 +271,44 @@ def test_called_from_njit():
     np.testing.assert_allclose(out, ref, rtol=1e-12)
 
 
-_kv_only = _cfunc("kv")
+_iv_only = _cfunc("iv")
 
 
 def _order_param(v, x):
-    return _kv_only(v, x) * x
+    return _iv_only(v, x) * x
 
 
 def test_refusal_names_the_parameter_and_the_line():
     with pytest.raises(UnsupportedError) as e:
         zymase.grad(_order_param, argnums=(0, 1))(1.5, 2.3)
     msg = str(e.value)
-    assert "scipy.special.kv" in msg and "parameter `v`" in msg
-    assert "return _kv_only(v, x) * x" in msg
+    assert "scipy.special.iv" in msg and "parameter `v`" in msg
+    assert "return _iv_only(v, x) * x" in msg
     # with `v` constant the same call differentiates
     g = zymase.grad(_order_param, argnums=1)(1.5, 2.3)
-    ref = _fd(lambda p: S.kv(1.5, p[0]) * p[0], np.array([2.3]), 0)
+    ref = _fd(lambda p: S.iv(1.5, p[0]) * p[0], np.array([2.3]), 0)
     assert g == pytest.approx(ref, rel=1e-8)
+
+
+def test_kv_order_derivative_closed_forms():
+    """K_{1/2}(x) = sqrt(pi/(2x)) e^-x, and ∂K_v/∂v at v = 1/2 is sqrt(pi/(2x)) E1(2x) e^x
+    (Abramowitz & Stegun 9.6.45 with the exponential integral): both modes, width 4, the
+    scaled variant, and the oddness in v."""
+    kv, kve = _cfunc("kv"), _cfunc("kve")
+
+    def f(v, x):
+        return kv(v, x) + 2.0 * kve(v, x)
+    x = 1.7
+    d = np.sqrt(np.pi / (2 * x)) * S.exp1(2 * x) * np.exp(x)
+    want = d * (1.0 + 2.0 * np.exp(x))
+    g = zymase.grad(f, argnums=(0, 1))(0.5, x)
+    assert g[0] == pytest.approx(want, rel=1e-13)
+    assert zymase.grad(f, argnums=0)(-0.5, x) == pytest.approx(-want, rel=1e-13)
+    _, t = zymase.jvp(f, (0.5, x), (1.0, 0.0))
+    assert t == pytest.approx(want, rel=1e-13)
+    rev4 = zymase.autodiff_reverse(f, Active, Const, ret=ActiveOnly, width=4)
+    seeds = np.array([1.0, -2.0, 0.5, 0.0])
+    np.testing.assert_allclose(rev4(0.5, x, seeds), seeds * want, rtol=1e-13)
 
 
 def test_function_without_rule_is_refused_by_name():

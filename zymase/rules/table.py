@@ -252,8 +252,9 @@ SCIPY_SPECIAL: Dict[str, Rule] = {r.name: r for r in [
     _r("iv", _refuse("iv", "v"), "0.5 * (sp_iv(x - 1, y) + sp_iv(x + 1, y))"),
     _r("ive", _refuse("ive", "v"),
        "0.5 * (sp_ive(x - 1, y) + sp_ive(x + 1, y)) - (1 if y > 0 else (-1 if y < 0 else 0)) * r"),
-    _r("kv", _refuse("kv", "v"), "-0.5 * (sp_kv(x - 1, y) + sp_kv(x + 1, y))"),
-    _r("kve", _refuse("kve", "v"), "r - 0.5 * (sp_kve(x - 1, y) + sp_kve(x + 1, y))"),
+    # the order of K_v: the integral of t sinh(v t) e^{-x cosh t} (bessel_orders.py)
+    _r("kv", "zy_kv_dv(x, y)", "-0.5 * (sp_kv(x - 1, y) + sp_kv(x + 1, y))"),
+    _r("kve", "zy_kve_dv(x, y)", "r - 0.5 * (sp_kve(x - 1, y) + sp_kve(x + 1, y))"),
     _r("kn", None, "-0.5 * (sp_kv(tofp(x) - 1, y) + sp_kv(tofp(x) + 1, y))"),
     _r("yn", None, "0.5 * (sp_yv(tofp(x) - 1, y) - sp_yv(tofp(x) + 1, y))"),
     # shape parameters: zy_gammainc_da(a, x, P, Q) = dP/da, zy_betainc_da(a, b, z, 1 - z, I,
