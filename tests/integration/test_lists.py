@@ -98,7 +98,9 @@ def tuples_in_a_list(x):
     L = []
     for i in range(x.size - 1):
         L.append((x[i], x[i + 1] * 2.0))
-    s = 0.0
+    L.insert(1, (x[2] * x[3], x[0]))    # moves tuples of floats (memmove of the items)
+    a, b = L.pop(0)
+    s = a - b
     for a, b in L:
         s += a * b
     return s

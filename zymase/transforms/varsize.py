@@ -51,7 +51,8 @@ list, whether or not the adjoint sweep ran.
 from __future__ import annotations
 
 from ..ir.builder import Builder
-from ..ir.types import I64, I8, PTR, FunctionType, VectorType, contains_float, contains_pointer
+from ..ir.types import (I64, I8, PTR, ArrayType, FunctionType, StructType, VectorType,
+                        contains_pointer)
 from ..ir.values import Argument, Constant, Function, Instruction, Value, const_int
 from ..rules import table
 
@@ -103,10 +104,12 @@ def payload_items(types, ptrs, accesses):
     """What the items hold that a copy within list payloads moves (``insert``, ``pop(0)``,
     ``del``, ``L + M``): ``ptrs`` are its destination and source, ``accesses`` the primal's
     ``(address, type)`` pairs.  Returns ``(float types, holds pointers)`` over every access of
-    the same lists' payloads (None among the float types: an aggregate holding floats), or
-    None when the pointers are not all list payloads.  The header integers do not count: in
-    shadow memory integers (and pointers) are never read back as derivatives, so a copy's
-    adjoint may treat the items as elements of their one float type."""
+    the same lists' payloads (the fields of tuple items included), or None when the pointers
+    are not all list payloads.  The header integers do not count: in shadow memory integers
+    (and pointers) are never read back as derivatives, so a copy's adjoint may treat the
+    items as elements of their one float type, integer fields and all (an 8-byte integer
+    beside doubles is one more element whose "adjoint" nobody reads).  Items with two float
+    types (``(float32, float64)``) are refused by the caller."""
     owners = set()
     for p in ptrs:
         o = payload_owners(types, p)
@@ -117,12 +120,17 @@ def payload_items(types, ptrs, accesses):
     for p, t in accesses:
         if payload_owners(types, p) & owners:
             pointers = pointers or contains_pointer(t)
-            t = t.element if isinstance(t, VectorType) else t
-            if t.is_float:
-                floats.add(t)
-            elif contains_float(t):
-                floats.add(None)
+            floats |= _float_leaves(t)
     return floats, pointers
+
+
+def _float_leaves(t) -> set:
+    """The float types inside type ``t`` (a tuple item's fields)."""
+    if isinstance(t, StructType):
+        return set().union(*[_float_leaves(e) for e in t.elements]) if t.elements else set()
+    if isinstance(t, (ArrayType, VectorType)):
+        return _float_leaves(t.element)
+    return {t} if t.is_float else set()
 
 
 def passed_in_help(types, p):

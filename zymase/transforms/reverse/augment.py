@@ -321,9 +321,6 @@ class AugmentedSweep:
             origins = types.origins_of(ptrs[0]) | types.origins_of(ptrs[1])
             seen = {t.element if isinstance(t, VectorType) else t
                     for p, t in self._accesses() if types.origins_of(p) & origins}
-        if None in seen:
-            raise unsupported("a copy (memcpy/memmove) of list items that hold floats inside "
-                              "aggregates", i.loc, help="use a list of floats or of arrays")
         if len(seen) == 1 and next(iter(seen)).is_float:
             return next(iter(seen))
         what = ", ".join(sorted(map(str, seen))) or "nothing we can see"
