@@ -328,7 +328,9 @@ def test_active_value_stored_into_a_const_list_is_refused(mode):
 def test_typed_list_built_inside_is_refused():
     with pytest.raises(UnsupportedError, match="numba_list_") as e:
         zymase.grad(builds_typed_list)(X.copy())
-    assert "numba.typed.List" in str(e.value) and "reflected list" in str(e.value)
+    msg = str(e.value)
+    assert "numba.typed.List" in msg and "reflected list" in msg
+    assert "L = typed.List()" in msg      # the user's line, not Numba's implementation
 
 
 def test_list_result_is_refused():
