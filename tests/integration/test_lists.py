@@ -325,6 +325,33 @@ def test_active_value_stored_into_a_const_list_is_refused(mode):
     assert "w.append(x[0] * 2.0)" in msg and "list (or jitclass instance) passed in" in msg
 
 
+@numba.njit
+def reads_arrays_of_a_list(x, arrays):
+    s = 0.0
+    for a in arrays:
+        s += np.sum(a * np.sin(x))
+    return s
+
+
+@numba.njit
+def writes_an_array_of_a_list(x, arrays):
+    arrays[0][:] = x * 2.0
+    return np.sum(arrays[0]) + x[0]
+
+
+def test_list_of_arrays_passed_in():
+    arrays = [np.ones(X.size), np.arange(X.size, dtype=np.float64)]
+    want = np.cos(X) * (1.0 + np.arange(X.size))
+    np.testing.assert_allclose(zymase.grad(reads_arrays_of_a_list)(X.copy(), arrays), want,
+                               rtol=1e-13)
+    _, t = zymase.jvp(reads_arrays_of_a_list, (X.copy(), arrays), (np.ones(X.size), None))
+    assert t == pytest.approx(want.sum(), rel=1e-13)
+    with pytest.raises(UnsupportedError) as e:
+        zymase.grad(writes_an_array_of_a_list)(X.copy(), [np.ones(X.size)])
+    msg = str(e.value)
+    assert "arrays[0][:] = x * 2.0" in msg and "an array inside one" in msg
+
+
 def test_typed_list_built_inside_is_refused():
     with pytest.raises(UnsupportedError, match="numba_list_") as e:
         zymase.grad(builds_typed_list)(X.copy())

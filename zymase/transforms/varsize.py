@@ -135,17 +135,26 @@ def _float_leaves(t) -> set:
 
 def passed_in_help(types, p):
     """The help line for a store of a derivative into memory without a shadow when that
-    memory is the contents of a list (or jitclass instance) passed in: ``mi->data`` of a
-    MemInfo argument.  None otherwise."""
-    for o in types.origins_of(p):
+    memory is reached through loaded pointers from the data of a MemInfo passed in: the
+    contents of a list (or jitclass instance) passed in, or an array inside one — Const,
+    without a shadow.  None otherwise."""
+    seen, work = set(), [(o, 0) for o in types.origins_of(p)]
+    while work:
+        o, depth = work.pop()
+        if o in seen or depth > 4:
+            continue
+        seen.add(o)
         if isinstance(o, Instruction) and o.opcode == "load" and o.type.is_pointer:
             a = o.operands[0]
-            if isinstance(a, Instruction) and a.opcode == "getelementptr" \
-                    and getattr(a.operands[-1], "text", None) == str(table.MEMINFO_DATA_OFFSET) \
-                    and any(isinstance(m, Argument) for m in types.origins_of(a.operands[0])):
-                return ("this memory belongs to a list (or jitclass instance) passed in, which "
-                        "is Const: it has no shadow to hold derivatives; build a new list "
-                        "inside the function, or pass the values in an array (Duplicated/Dual)")
+            data_field = isinstance(a, Instruction) and a.opcode == "getelementptr" \
+                and getattr(a.operands[-1], "text", None) == str(table.MEMINFO_DATA_OFFSET)
+            for q in types.origins_of(a):
+                if isinstance(q, Argument) and data_field:      # a MemInfo passed in
+                    return ("this memory belongs to a list (or jitclass instance) passed in, "
+                            "or to an array inside one, which is Const: it has no shadow to "
+                            "hold derivatives; build a new list inside the function, or "
+                            "pass the values in an array (Duplicated/Dual)")
+                work.append((q, depth + 1))
     return None
 
 
