@@ -136,9 +136,37 @@ def array_from_a_list(x):
     return np.sum(np.sin(np.array(L)) * np.arange(len(L)))
 
 
+@numba.njit
+def new_list_per_iteration(x):
+    s = 0.0
+    for r in range(4):
+        L = []                       # one allocation site, a new list (and shadow) each time
+        for v in x:
+            if v > 0.25 * r:
+                L.append(v * (r + 1.0))
+        for k in range(len(L)):
+            s += L[k] * L[len(L) - 1 - k]
+    return s
+
+
+@numba.njit
+def inner_lists_grow(x):
+    L = [[x[0]] for _ in range(3)]
+    for v in x:
+        for k in range(3):
+            L[k].append(v * (k + 1))     # inner lists reached through the outer one grow
+    s = 0.0
+    for inner in L:
+        t = 1.0
+        for v in inner:
+            t = t * 0.9 + v
+        s += t * t
+    return s
+
+
 CONSTRUCTS = [squares_appended, comprehension, assigned_and_popped, grows_and_shrinks,
               extended_and_sorted, sliced_and_copied, array_from_a_list, arrays_in_a_list,
-              tuples_in_a_list, nested_lists]
+              tuples_in_a_list, nested_lists, new_list_per_iteration, inner_lists_grow]
 IDS = [f.__name__ for f in CONSTRUCTS]
 X = np.array([0.31, -0.72, 1.13, 0.45, -0.18, 0.92, 0.57])
 
