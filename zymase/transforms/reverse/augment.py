@@ -83,6 +83,7 @@ class AugmentedSweep:
         self.varsize: Dict[Instruction, tuple] = {}
         self.reloads: Set[Value] = set()
         self.realloc_only = varsize.realloc_only(fn)
+        self._access_list = None
         self._callee_origins = None
 
     def run(self) -> Augmented:
@@ -292,15 +293,13 @@ class AugmentedSweep:
         fl.push_all(b, [p])
 
     def _accesses(self):
-        """The primal's loads and stores as ``(address, type)`` pairs."""
-        out = []
-        for blk in self.order:
-            for j in self.snapshot[blk]:
-                if j.opcode == "load":
-                    out.append((j.operands[0], j.type))
-                elif j.opcode == "store":
-                    out.append((j.operands[1], j.operands[0].type))
-        return out
+        """The primal's loads and stores as ``(address, type)`` pairs (the snapshot's loads
+        and stores are listed once)."""
+        if self._access_list is None:
+            self._access_list = [j for blk in self.order for j in self.snapshot[blk]
+                                 if j.opcode in ("load", "store")]
+        return [(j.operands[0], j.type) if j.opcode == "load"
+                else (j.operands[1], j.operands[0].type) for j in self._access_list]
 
     def _memory_float_type(self, i: Instruction, ptrs, items=None) -> Optional[Type]:
         """The float type a memcpy/memmove (or realloc) copies, from how its memory is
