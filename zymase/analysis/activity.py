@@ -23,6 +23,7 @@ from typing import Iterable, Set
 from ..ir.types import VectorType, contains_float, contains_pointer
 from ..ir.values import Function, Instruction, Value
 from ..custom import lookup_call
+from ..rules import table
 from ..rules.calls import Kind, classify_call
 from .types import TypeResults, analyse_types, classify
 
@@ -87,7 +88,7 @@ def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = 
                         changed = True
                     continue
                 if kind is Kind.ALLOCATOR:
-                    on = any_active
+                    on = any_active and not table.inactive_items(i)
                 elif kind is Kind.C_MALLOC:
                     # raw blocks: only those that hold floats (not exception records)
                     on = any_active and i in types.float_memory

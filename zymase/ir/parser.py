@@ -27,6 +27,19 @@ from .lexer import ParseError, Tokens, is_type_start, named_types, parse_type, u
 from .types import FunctionType
 from .values import Argument, Function, Module
 
+
+def _package_dir(name: str) -> str:
+    """The directory of installed package ``name`` (with a trailing slash), found without
+    importing it; a string no path starts with when it is not installed."""
+    import importlib.util
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return "\0"
+    return list(spec.submodule_search_locations)[0].rstrip("/") + "/"
+
+
+_NUMBA_DIR = _package_dir("numba")
+
 __all__ = ["ModuleParser", "ParseError", "parse_module", "parse_type"]
 
 
@@ -68,6 +81,11 @@ class ModuleParser:
             fname = self._file_of(scope)
             if line is not None:
                 res = (fname or "<unknown>", int(line))
+            outer = self._md_field(text, "inlinedAt")
+            if outer is not None and fname and fname.startswith(_NUMBA_DIR) and outer != md:
+                # Numba's own implementation (typed.List, a ufunc loop) inlined into the
+                # user's code: the user's line that called it says more
+                res = self.location(outer) or res
         self._loc_cache[md] = res
         return res
 

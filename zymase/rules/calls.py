@@ -16,6 +16,8 @@ C_MALLOC       raw heap blocks (``malloc``, ``calloc``, ``NRT_Allocate``, C++'s 
                ``new``, Rust's ``__rust_alloc``: ``table.raw_allocator``)
 C_REALLOC      ``realloc``, Rust's ``__rust_realloc``
 C_FREE         ``free``, ``NRT_Free``, C++'s ``delete``, ``__rust_dealloc``
+VARSIZE        a growable MemInfo's data moved or freed (``NRT_MemInfo_varsize_*``:   varsize.py
+               Numba's lists and sets)
 DEALLOCATOR    ``NRT_MemInfo_call_dtor``
 REFCOUNT       ``NRT_incref`` / ``NRT_decref``
 MEMINFO_DATA   MemInfo → data pointer
@@ -64,6 +66,7 @@ class Kind(enum.Enum):
     C_MALLOC = "c-malloc"
     C_REALLOC = "c-realloc"
     C_FREE = "c-free"
+    VARSIZE = "varsize"
     DEALLOCATOR = "deallocator"
     REFCOUNT = "refcount"
     MEMINFO_DATA = "meminfo-data"
@@ -145,6 +148,7 @@ _BY_NAME = tuple((kind, rule.matches) for kind, rule in LIBRARY_RULES.items()) +
     (Kind.C_MALLOC, lambda n: table.raw_allocator(n) is not None),
     (Kind.C_REALLOC, lambda n: table.raw_realloc(n) is not None),
     (Kind.C_FREE, lambda n: table.raw_free(n)[0]),
+    (Kind.VARSIZE, lambda n: n in table.VARSIZE_RESIZES or n in table.VARSIZE_FREES),
     (Kind.DEALLOCATOR, lambda n: n in table.DEALLOCATORS),
     (Kind.REFCOUNT, lambda n: n in table.REFCOUNT),
     (Kind.MEMINFO_DATA, lambda n: n in table.MEMINFO_DATA),
@@ -167,6 +171,8 @@ def written_by(i: Instruction, kind: Kind) -> Optional[List[Value]]:
         rule = table.lookup(i.callee_name or "")
         if rule is not None and rule.writes:
             return [i.operands[k] for k in rule.writes]
+    if kind is Kind.VARSIZE:
+        return [i.operands[0]]      # the MemInfo's data and size fields
     if kind in NO_WRITES:
         return []
     if any(o.type.is_pointer for o in i.operands):

@@ -12,7 +12,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from ..errors import unsupported
 from ..ir.builder import Builder
-from ..ir.types import F64, I32, I64, FunctionType, Type
+from ..ir.types import F64, I32, I64, FunctionType, StructType, Type
 from ..ir.values import Constant, Value, const_float, const_int, zero
 from .table import FUNCTIONS, OPERAND_NAMES, refusal
 
@@ -73,6 +73,8 @@ class ExprEmitter:
             if fname == "tofp":
                 v = args[0]
                 return v if v.type.is_float else b.cast("sitofp", v, self.t)
+            if fname.startswith("spc_"):
+                return self._complex_scipy_call(fname[4:], args)
             if fname.startswith("sp_"):
                 return self._scipy_call(fname[3:], args)
             if fname.startswith("zy_"):
@@ -107,6 +109,19 @@ class ExprEmitter:
         if self.helpers is not None:
             self.helpers.add(name)
         return self.b.call(sym, FunctionType(self.t, (self.t,) * arity), args)
+
+    def _complex_scipy_call(self, name: str, args) -> Value:
+        """``spc_<f>_re(a, b)`` / ``spc_<f>_im(a, b)``: the real or imaginary part of SciPy's
+        complex function ``f`` (``wofz``) at ``a + i b``."""
+        from .scipy_special import declare_complex_rule_function
+        fname, part = name.rsplit("_", 1)
+        symbol = declare_complex_rule_function(fname) if part in ("re", "im") else None
+        if symbol is None or self.t != F64 or len(args) != 2:
+            raise unsupported(f"a derivative that needs scipy.special.{fname} for {self.t}",
+                              self.loc)
+        c = self.b.call(symbol, FunctionType(StructType((F64, F64)), (F64, F64, I32)),
+                        list(args) + [const_int(I32, 0)])
+        return self.b.extractvalue(c, [0 if part == "re" else 1])
 
     def _scipy_call(self, name: str, args) -> Value:
         """A call of SciPy's ``name`` through its capsule prototype (doubles and longs, then

@@ -10,8 +10,9 @@ Two kinds, as rule expressions (``table.py``) call them:
 
 * ``digamma(x)``, ``trigamma(x)`` (listed in ``table.FUNCTIONS``): one argument, a float and
   a double variant;
-* ``zy_<name>(...)``: a function of ``shape_params.HELPERS``, double only (the SciPy
-  functions they differentiate are), with as many double arguments as its Python signature.
+* ``zy_<name>(...)``: a function of ``shape_params.HELPERS`` or ``bessel_orders.HELPERS``,
+  double only (the SciPy functions they differentiate are), with as many double arguments
+  as its Python signature.
 """
 from __future__ import annotations
 
@@ -74,8 +75,9 @@ PREFIX = "zymase.helper."
 
 def _double_only():
     """name -> Python function of the ``zy_`` helpers (double arguments and result)."""
+    from .bessel_orders import HELPERS as orders
     from .shape_params import HELPERS
-    return {name: getattr(fn, "py_func", fn) for name, fn in HELPERS.items()}
+    return {name: getattr(fn, "py_func", fn) for name, fn in {**HELPERS, **orders}.items()}
 
 
 def helper_arity(name: str) -> Optional[int]:

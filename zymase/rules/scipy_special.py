@@ -148,6 +148,27 @@ def declare_rule_function(module_or_none, name: str):
     return symbol, sp.params
 
 
+_COMPLEX_SIG = "__pyx_t_double_complex (__pyx_t_double_complex, int __pyx_skip_dispatch)"
+
+
+def declare_complex_rule_function(name: str) -> Optional[str]:
+    """The symbol of SciPy's complex function ``name`` of one complex argument (``wofz``),
+    bound to its capsule, for a rule's call; None if SciPy has no such function.  Its C
+    prototype ``double complex f(double complex, int)`` is ``{double, double} (double,
+    double, i32)`` in LLVM IR on x86-64 (real and imaginary parts in two SSE registers each
+    way, as for a struct of two doubles)."""
+    try:
+        import scipy.special.cython_special as cs
+    except ImportError:  # pragma: no cover
+        return None
+    capsule = cs.__pyx_capi__.get(name)
+    if capsule is None or _COMPLEX_SIG not in str(capsule):
+        return None
+    symbol = RULE_PREFIX + name
+    _bind(symbol, _capsule_pointer(capsule))
+    return symbol
+
+
 def register_symbols(text: str) -> None:
     """Bind every SciPy symbol ``text`` (derivative IR, e.g. from the disk cache) declares."""
     for prefix in (USER_PREFIX, RULE_PREFIX):
@@ -157,3 +178,5 @@ def register_symbols(text: str) -> None:
             sp = by_name(name)
             if sp is not None:
                 _bind(prefix + name, sp.address)
+            elif prefix == RULE_PREFIX:
+                declare_complex_rule_function(name)

@@ -197,7 +197,27 @@ def _ncx2_pdf(x: str, df: str) -> str:
             f" - sp_gammaln(0.5 * {df})))")
 
 
+def _voigt() -> Tuple[str, str, str]:
+    """The partials of ``voigt_profile(x, sigma, gamma) = Re w(z) / (sigma sqrt(2 pi))`` with
+    ``z = a + i b = (x + i gamma) / (sigma sqrt 2)``, from the Faddeeva function's
+    ``w'(z) = -2 z w(z) + 2i/sqrt(pi)`` (``u + i v = w(z)``, SciPy's ``wofz``):
+    d/dx = -(a u - b v) / (sigma^2 sqrt pi); d/dgamma = (a v + b u - 1/sqrt pi) /
+    (sigma^2 sqrt pi); d/dsigma = -V/sigma + (2 Re(z^2 w) + 2b/sqrt pi) / (sigma^2 sqrt(2 pi)).
+    At sigma = 0 (the Lorentzian gamma / (pi (x^2 + gamma^2))) the closed forms of that."""
+    a, b = "(x * 0.7071067811865476 / y)", "(z * 0.7071067811865476 / y)"
+    u, v = f"spc_wofz_re({a}, {b})", f"spc_wofz_im({a}, {b})"
+    lor = "(3.141592653589793 * (x * x + z * z) * (x * x + z * z))"
+    dx = f"(-({a} * {u} - {b} * {v}) * 0.5641895835477563 / (y * y)) if y != 0 else " \
+         f"(-2 * x * z / {lor})"
+    ds = (f"(-r / y + (2 * (({a} * {a} - {b} * {b}) * {u} - 2 * {a} * {b} * {v})"
+          f" + 2 * {b} * 0.5641895835477563) * 0.3989422804014327 / (y * y)) if y != 0 else 0")
+    dg = f"(({a} * {v} + {b} * {u} - 0.5641895835477563) * 0.5641895835477563 / (y * y)) " \
+         f"if y != 0 else ((x * x - z * z) / {lor})"
+    return dx, ds, dg
+
+
 SCIPY_SPECIAL: Dict[str, Rule] = {r.name: r for r in [
+    _r("voigt_profile", *_voigt()),
     _r("ndtr", "0.3989422804014327 * exp(-0.5 * x * x)"),
     _r("log_ndtr", "0.3989422804014327 * exp(-0.5 * x * x - r)"),
     _r("ndtri", "2.5066282746310002 * exp(0.5 * r * r)"),
@@ -232,8 +252,9 @@ SCIPY_SPECIAL: Dict[str, Rule] = {r.name: r for r in [
     _r("iv", _refuse("iv", "v"), "0.5 * (sp_iv(x - 1, y) + sp_iv(x + 1, y))"),
     _r("ive", _refuse("ive", "v"),
        "0.5 * (sp_ive(x - 1, y) + sp_ive(x + 1, y)) - (1 if y > 0 else (-1 if y < 0 else 0)) * r"),
-    _r("kv", _refuse("kv", "v"), "-0.5 * (sp_kv(x - 1, y) + sp_kv(x + 1, y))"),
-    _r("kve", _refuse("kve", "v"), "r - 0.5 * (sp_kve(x - 1, y) + sp_kve(x + 1, y))"),
+    # the order of K_v: the integral of t sinh(v t) e^{-x cosh t} (bessel_orders.py)
+    _r("kv", "zy_kv_dv(x, y)", "-0.5 * (sp_kv(x - 1, y) + sp_kv(x + 1, y))"),
+    _r("kve", "zy_kve_dv(x, y)", "r - 0.5 * (sp_kve(x - 1, y) + sp_kve(x + 1, y))"),
     _r("kn", None, "-0.5 * (sp_kv(tofp(x) - 1, y) + sp_kv(tofp(x) + 1, y))"),
     _r("yn", None, "0.5 * (sp_yv(tofp(x) - 1, y) - sp_yv(tofp(x) + 1, y))"),
     # shape parameters: zy_gammainc_da(a, x, P, Q) = dP/da, zy_betainc_da(a, b, z, 1 - z, I,
@@ -401,8 +422,32 @@ def is_inactive_call(callee: str) -> bool:
 ALLOCATORS = {"NRT_MemInfo_alloc_aligned": (0,), "NRT_MemInfo_alloc_safe_aligned": (0,),
               "NRT_MemInfo_alloc": (0,), "NRT_MemInfo_alloc_safe": (0,),
               # a jitclass instance: its destructor (the second operand) releases the members
-              "NRT_MemInfo_alloc_dtor": (0,), "NRT_MemInfo_alloc_dtor_safe": (0,)}
+              "NRT_MemInfo_alloc_dtor": (0,), "NRT_MemInfo_alloc_dtor_safe": (0,),
+              # a growable block (a list's payload, a set's table): ``data`` is moved by
+              # ``NRT_MemInfo_varsize_realloc`` (transforms/varsize.py)
+              "NRT_MemInfo_new_varsize": (0,), "NRT_MemInfo_new_varsize_dtor": (0,)}
 MEMINFO_DATA_OFFSET = 24
+MEMINFO_SIZE_OFFSET = 32
+VARSIZE_ALLOCATORS = {"NRT_MemInfo_new_varsize", "NRT_MemInfo_new_varsize_dtor"}
+# Numba names a list's (set's) item destructor after the item type: ``@.dtor.list.float64``,
+# ``@".dtor.list.array(float64, 1d, C)"``.  Items whose type mentions none of these words
+# (strings, integers, integer arrays: the list of messages a slice assignment builds) carry
+# no derivative, so the list needs no shadow; a wrong guess is a loud refusal (an active
+# value stored into memory without a shadow), never a wrong derivative.
+_FLOAT_ITEM_WORDS = re.compile(r"float|complex|instance|jitclass|Record|Opaque|pyobject")
+
+
+def inactive_items(i) -> bool:
+    """``i`` (an allocator call) makes a list or set whose item type, read from its
+    destructor's name, holds no floats."""
+    if (i.callee_name or "") != "NRT_MemInfo_new_varsize_dtor" or len(i.operands) < 2:
+        return False
+    m = re.fullmatch(r'@"?\.dtor\.(?:list|set)\.(.*?)"?', getattr(i.operands[1], "text", "") or "")
+    return m is not None and not _FLOAT_ITEM_WORDS.search(m.group(1))
+# (MemInfo, new size) -> new data pointer, stored in the MemInfo: whether the old contents are
+# copied (realloc) or the old block is left for ``NRT_MemInfo_varsize_free`` (alloc)
+VARSIZE_RESIZES = {"NRT_MemInfo_varsize_realloc": True, "NRT_MemInfo_varsize_alloc": False}
+VARSIZE_FREES = {"NRT_MemInfo_varsize_free"}
 # allocations whose MemInfo carries a destructor (a jitclass instance: it releases the members
 # stored in the data).  Forward mode mirrors refcounts, so a shadow keeps the destructor and
 # releases the members' shadows; reverse mode frees every shadow allocation itself at the end

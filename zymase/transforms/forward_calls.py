@@ -11,7 +11,7 @@ A call is handled by the first of these its kind (``rules.calls.classify_call``)
   each lane's tangents; lanes of pointers only (``choose_layout`` never picks the
   interleaved layout for them);
 * memory: allocations get zeroed shadow allocations, realloc/free/refcounts/destructors
-  act on the shadows, memset/memcpy are mirrored (a copy from memory without a shadow
+  act on the shadows (a list's growable MemInfo: varsize.py), memset/memcpy are mirrored (a copy from memory without a shadow
   zeroes the destination's shadow).  Lanes of pointers: once per lane.  Interleaved: once,
   on the one shadow pointer, with lengths and sizes times N; a shadow NRT allocation is a
   real MemInfo of ``N·size + HDR`` bytes (``hdr``) whose shadow data starts ``HDR`` bytes
@@ -33,7 +33,7 @@ from ..llvm.jit import value_type
 from ..rules import table
 from ..rules.call_rules import CallContext
 from ..rules.calls import LIBRARY_RULES, Kind, classify_call, defined_callee
-from . import callees
+from . import callees, varsize
 from .custom_calls import call_site, emit_rule_call
 from .forward_arrays import MI_DATA
 from .forward_layout import float_fields
@@ -86,6 +86,12 @@ class CallTangents:
             if active:
                 sb.shadow[i] = sb.gather_lanes(b, [sb.zeroed_allocation(b, i, meminfo=True)
                                                    for _ in range(ctx.width)])
+            return
+        if kind is Kind.VARSIZE:
+            if ops[0] in act:
+                if sb.interleaved:     # forward_layout picks lanes for active lists
+                    raise NoInterleave("a growable MemInfo (a list)")
+                varsize.forward(sb, act, i, b)
             return
         if kind is Kind.C_MALLOC:
             if active:

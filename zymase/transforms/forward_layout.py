@@ -115,6 +115,9 @@ def interleave_obstacle(primal: Function, sig: DerivSignature) -> Optional[str]:
                     return f"a BLAS/LAPACK call ({name})"
                 if kind is Kind.PARALLEL_FOR:
                     return "a parallel loop (its kernel takes lanes of pointers)"
+                if name in table.VARSIZE_ALLOCATORS and i in act:
+                    # its data moves when it grows (transforms/varsize.py)
+                    return "an active growable MemInfo (a list)"
                 if name in table.DTOR_ALLOCATORS and i in act:
                     # the destructor reads the members at their primal offsets from the
                     # MemInfo's data: one shadow MemInfo per lane

@@ -37,6 +37,7 @@ from ..ir.types import (I64, I8, ArrayType, StructType, VectorType, alloc_size, 
 from ..ir.values import Constant, Function, Instruction, Module, Value, const_int, undef, zero
 from ..rules import table
 from ..rules.emit import active_partials, partials, scaled
+from . import varsize
 from .shadows import ShadowBuilder, align_of, describe
 
 
@@ -175,6 +176,13 @@ class TangentVisitor:
             if not (contains_float(v.type) or contains_pointer(v.type) or v.type.is_int
                     or isinstance(v.type, (StructType, ArrayType))):
                 return
+            if v.type.is_int and ctx.width > 1 and not sb.interleaved \
+                    and varsize.in_payload(sb.act.types, p):
+                # a list's header (its length): its destructor reads it to release the
+                # items (shadow arrays), so every lane gets it
+                for lane in sb.lanes(b, sb.sh(p, b)):
+                    b.store(v, lane, align_of(i))
+                return
             from .parallel import const_slot_shadow
             sv = const_slot_shadow(sb, v, p, b, ctx.active)
             sb.store(b, sv if sv is not None else sb.sh(v, b), sb.sh(p, b), align_of(i))
@@ -182,8 +190,8 @@ class TangentVisitor:
             # the tangent would be lost, and a later read of this memory would see none
             raise unsupported("a store of a value that carries a derivative into memory "
                               "that has no shadow", i.loc,
-                              help="mark the array written here Dual (or DualOnly) "
-                                   "instead of Const")
+                              help=varsize.passed_in_help(sb.act.types, p) or
+                              "mark the array written here Dual (or DualOnly) instead of Const")
 
     def shadow_alloca(self, b: Builder, i: Instruction) -> Value:
         ctx, sb = self.ctx, self.ctx.sb

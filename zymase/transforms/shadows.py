@@ -70,6 +70,11 @@ def call_help(i: Instruction) -> str:
         return ("the module only declares it: link the module that defines it into this one "
                 "(llvm-link); rustc shares Vec's code with its standard library at opt-level 0 "
                 "and 1 — compile at opt-level 2 or 3, or with -Z share-generics=no")
+    if re.match(r"numba_(list|dict)_", i.callee_name or ""):
+        return ("numba.typed.List and numba.typed.Dict keep their items in Numba's C runtime, "
+                "where zymase cannot follow derivatives: build a reflected list (`[]`, "
+                "`append`, a list comprehension) inside the function instead; a typed.List "
+                "passed in is fine as Const")
     if re.fullmatch(r".*\.zy\d+", i.callee_name or ""):
         return ("zymase inlines the functions of a foreign module; a recursive one stays a "
                 "call, which it differentiates only in Numba code: write the recursion as a "

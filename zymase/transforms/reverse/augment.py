@@ -19,7 +19,7 @@ added, the free lists, the call sites and the alias scopes of shadow accesses.
 from __future__ import annotations
 
 import dataclasses
-from typing import Dict, List, Set
+from typing import Dict, List, Optional, Set
 
 from ...analysis.activity import analyse_activity
 from ...analysis.loops import reverse_postorder
@@ -33,6 +33,7 @@ from ...rules.calls import LIBRARY_RULES, Kind, classify_call, defined_callee
 from ..scopes import AliasScopes, shadow_keys
 from ..shadows import ShadowBuilder, align_of, call_help, describe
 from ..tape import Stack
+from .. import varsize
 from . import calls
 from ..parallel import const_slot_shadow
 from .frame import Frame
@@ -49,6 +50,8 @@ class Augmented:
     raw_lists: Dict[str, Stack]           # raw shadow blocks, per C deallocator
     calls: calls.CallSites
     copy_types: Dict[Instruction, Type]   # memcpy of active memory -> element type
+    varsize: Dict[Instruction, tuple]     # list resize -> (old shadow payloads, bytes copied)
+    reloads: Set[Value]                   # shadow loads of a list's cursor: recomputed
 
     def shadow_access(self, inst, p: Value):
         """Record a load/store of shadow memory reached through the shadow of primal
@@ -78,6 +81,10 @@ class AugmentedSweep:
         self.raw_lists: Dict[str, Stack] = {}
         self.sites = calls.CallSites()
         self.copy_types: Dict[Instruction, Type] = {}
+        self.varsize: Dict[Instruction, tuple] = {}
+        self.reloads: Set[Value] = set()
+        self.realloc_only = varsize.realloc_only(fn)
+        self._access_list = None
         self._callee_origins = None
         self._launches = False       # not computed yet (_reread_by_launch)
 
@@ -90,7 +97,8 @@ class AugmentedSweep:
                     self.shadow_of(i, phis)
         self.sb.fill_phis(phis)
         return Augmented(act, self.sb, self.scopes, self.order, self.snapshot, self.free_list,
-                         self.raw_lists, self.sites, self.copy_types)
+                         self.raw_lists, self.sites, self.copy_types, self.varsize,
+                         self.reloads)
 
     def _shadow_access(self, inst, p: Value):
         self.scopes.add_shadow(inst, shadow_keys(self.act.types, p, self.sb.shadow))
@@ -117,6 +125,8 @@ class AugmentedSweep:
         elif op == "load":
             sb.shadow[i] = sb.load(b, i.type, sb.sh(i.operands[0], b), align_of(i))
             self._shadow_access(sb.shadow[i], i.operands[0])
+            if self.realloc_only and varsize.is_cursor_load(self.act.types, i):
+                self.reloads.add(sb.shadow[i])
         elif op in ("getelementptr", "select", "extractvalue", "insertvalue"):
             sb.shadow[i] = sb.same_op(b, i)
         elif op == "alloca":
@@ -192,7 +202,13 @@ class AugmentedSweep:
                               "derivative would be lost)", i.loc,
                               help=self._no_shadow_help(i.operands[0]))
         if kind is Kind.MEMCPY and i.operands[0] in act and i.operands[1] in act:
-            self.copy_types[i] = self._memory_float_type(i, i.operands[:2])
+            items = varsize.payload_items(types, i.operands[:2], self._accesses())
+            if items is not None and items[1]:
+                # items holding shadow pointers (a list of arrays) move in the shadow too
+                for d, s_ in zip(sb.lanes(b, sb.sh(i.operands[0], b)),
+                                 sb.lanes(b, sb.sh(i.operands[1], b))):
+                    b.call(name, i.fnty, [d, s_] + i.operands[2:])
+            self.copy_types[i] = self._memory_float_type(i, i.operands[:2], items)
         if kind in LIBRARY_RULES:
             calls.save_library(self.frame, act, sites, LIBRARY_RULES[kind], i, b)
         elif kind in (Kind.ALLOCATOR, Kind.C_MALLOC) and i in act:
@@ -200,7 +216,10 @@ class AugmentedSweep:
             # at byte 24) or a raw block (malloc'd: a slice copy's temporary, C code's heap)
             lanes = []
             for _ in range(self.frame.width):
-                if kind is Kind.ALLOCATOR:
+                if kind is Kind.ALLOCATOR and name in table.VARSIZE_ALLOCATORS:
+                    c = varsize.reverse_shadow(self, b, i)     # a list: a cursor MemInfo
+                    self._record(b, self.free_list, c)
+                elif kind is Kind.ALLOCATOR:
                     c = sb.zeroed_allocation(b, i, True, keep_dtor=False)
                     self._record(b, self.free_list, c)
                 else:
@@ -226,6 +245,11 @@ class AugmentedSweep:
                 self._record(b, self._raw_list("free"), c)
                 lanes.append(c)
             sb.shadow[i] = sb.gather_lanes(before, lanes)
+        elif kind is Kind.VARSIZE and i.operands[0] in act:
+            # a list grows: a new shadow payload, the old one kept (transforms/varsize.py)
+            saved = varsize.augment(self, i)
+            if saved is not None:
+                self.varsize[i] = saved
         elif kind is Kind.MEMINFO_DATA and i in act:
             # MemInfo -> data pointer: the shadow is the same call on the shadow MemInfo
             sb.shadow[i] = sb.same_op(b, i)
@@ -233,12 +257,15 @@ class AugmentedSweep:
             raise unsupported(describe(i), i.loc)
         elif kind not in (Kind.MATH, Kind.INACTIVE, Kind.INACTIVE_FN, Kind.C_CALLEE,
                           Kind.REFCOUNT, Kind.DEALLOCATOR, Kind.C_FREE, Kind.C_MALLOC,
-                          Kind.C_REALLOC, Kind.MEMSET, Kind.MEMCPY):
+                          Kind.C_REALLOC, Kind.MEMSET, Kind.MEMCPY, Kind.VARSIZE):
             if i in act or any(o in act and (o.type.is_float or o.type.is_pointer)
                                for o in i.operands):
                 raise unsupported(describe(i), i.loc, help=call_help(i))
 
     def _no_shadow_help(self, p: Value) -> str:
+        passed_in = varsize.passed_in_help(self.act.types, p)
+        if passed_in:
+            return passed_in
         origins = self.act.types.origins_of(p)
         if any(isinstance(o, Argument) for o in origins):
             return "mark the array written here Duplicated instead of Const"
@@ -280,6 +307,10 @@ class AugmentedSweep:
                                               f"zy.raw.{free_name}")
         return self.raw_lists[free_name]
 
+    def record_raw(self, b: Builder, free_name: str, p: Value):
+        """Release raw block ``p`` with ``free_name`` after the sweep."""
+        self._record(b, self._raw_list(free_name), p)
+
     @staticmethod
     def _record(b: Builder, fl: Stack, p: Value):
         # a one-slot push with its growth check inline: branch-free, the grow call costs a
@@ -287,27 +318,34 @@ class AugmentedSweep:
         fl.grow(b, 1, b.select(fl.is_full(b, 1), const_int(I64, 8), const_int(I64, 0)))
         fl.push_all(b, [p])
 
-    def _memory_float_type(self, i: Instruction, ptrs) -> Type:
+    def _accesses(self):
+        """The primal's loads and stores as ``(address, type)`` pairs (the snapshot's loads
+        and stores are listed once)."""
+        if self._access_list is None:
+            self._access_list = [j for blk in self.order for j in self.snapshot[blk]
+                                 if j.opcode in ("load", "store")]
+        return [(j.operands[0], j.type) if j.opcode == "load"
+                else (j.operands[1], j.operands[0].type) for j in self._access_list]
+
+    def _memory_float_type(self, i: Instruction, ptrs, items=None) -> Optional[Type]:
         """The float type a memcpy/memmove (or realloc) copies, from how its memory is
         accessed: ``ptrs`` are its destination and source.
 
         Every load and store of the primal whose address shares an origin with the copy's
         source or destination must access one and the same float type; otherwise the adjoint
-        (an element-wise ``src_bar += dst_bar``) cannot be formed and we refuse.
+        (an element-wise ``src_bar += dst_bar``) cannot be formed and we refuse.  A copy within
+        lists' payloads (``items``: ``varsize.payload_items``) looks at their items' float
+        types only; items without floats (a list of arrays) give None: no adjoint.
         """
         types = self.act.types
-        origins = types.origins_of(ptrs[0]) | types.origins_of(ptrs[1])
-        seen: Set[Type] = set()
-        for blk in self.order:
-            for j in self.snapshot[blk]:
-                if j.opcode == "load":
-                    p, t = j.operands[0], j.type
-                elif j.opcode == "store":
-                    p, t = j.operands[1], j.operands[0].type
-                else:
-                    continue
-                if types.origins_of(p) & origins:
-                    seen.add(t.element if isinstance(t, VectorType) else t)
+        if items is not None:
+            seen: Set[Type] = set(items[0])
+            if not seen and items[1]:
+                return None
+        else:
+            origins = types.origins_of(ptrs[0]) | types.origins_of(ptrs[1])
+            seen = {t.element if isinstance(t, VectorType) else t
+                    for p, t in self._accesses() if types.origins_of(p) & origins}
         if len(seen) == 1 and next(iter(seen)).is_float:
             return next(iter(seen))
         what = ", ".join(sorted(map(str, seen))) or "nothing we can see"

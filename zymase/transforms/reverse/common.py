@@ -124,7 +124,10 @@ def accumulate_symbol(module: Module, dst_t, src_t) -> str:
 
 def memcpy_helper(module: Module, et) -> str:
     """``zymase.memcpy.adjoint.T(d, s, n)``: ``s[k] += d[k]; d[k] = 0`` over the ``n`` bytes
-    of a copy of ``T`` elements (the adjoint of ``memcpy(d, s, n)``), defined once per type."""
+    of a copy of ``T`` elements (the adjoint of ``memcpy(d, s, n)``), defined once per type.
+    The elements are visited upwards when ``d >= s`` and downwards when ``d < s``: that is
+    the adjoint of an overlapping ``memmove`` too (a list's ``insert`` and ``pop(0)``), since
+    each ``d[k]`` is then read before an earlier step could add into it."""
     name = f"zymase.memcpy.adjoint.{et}"
     if name in module.functions:
         return name
@@ -140,8 +143,10 @@ def memcpy_helper(module: Module, et) -> str:
     b.cbr(b.icmp("eq", count, const_int(I64, 0)), done, loop)
     lb = Builder(module, loop)
     k = lb.phi(I64)
-    pd = lb.gep(et, d, [k])
-    ps = lb.gep(et, s, [k])
+    down = lb.icmp("ult", d, s)
+    j = lb.select(down, lb.sub(lb.sub(count, const_int(I64, 1)), k), k)
+    pd = lb.gep(et, d, [j])
+    ps = lb.gep(et, s, [j])
     lb.store(lb.fadd(lb.load(et, ps), lb.load(et, pd)), ps)
     lb.store(zero(et), pd)
     k1 = lb.add(k, const_int(I64, 1))

@@ -104,6 +104,8 @@ def has_adjoint(i: Instruction, aug) -> bool:
             return i.operands[0] in act
         if kind is Kind.C_REALLOC:
             return i in act
+        if kind is Kind.VARSIZE:
+            return i in aug.varsize
     return i in act and contains_float(i.type)
 
 

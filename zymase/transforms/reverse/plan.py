@@ -35,6 +35,7 @@ from ...rules import table
 from ...rules.calls import Kind, classify_call
 from ...rules.emit import active_partials, expression_names
 from . import calls
+from .. import varsize
 from .common import PURE, PURE_CALLS, entry_builder
 
 
@@ -72,6 +73,8 @@ def needed(i: Instruction, aug) -> List[Value]:
             r = table.raw_realloc(name)
             return [shadow[i], shadow[i.operands[0]], i.operands[r.size]] + (
                 [i.operands[r.old_size]] if r.old_size is not None else [])
+        if kind is Kind.VARSIZE:
+            return varsize.needs(i, aug)
         if kind in (Kind.MEMSET, Kind.MEMCPY) and i.operands[0] in act:
             out = [shadow[i.operands[0]], i.operands[2]]
             if kind is Kind.MEMCPY and i.operands[1] in act:
@@ -160,8 +163,9 @@ class Recompute:
                     and classify_call(o) is Kind.ALLOCATOR
                     for o in types.origins_of(i.operands[0])):
                 fresh.add(i)
-            elif i.opcode == "call" and classify_call(i) is Kind.MEMINFO_DATA:
-                fresh.add(i)
+            elif i.opcode == "call" and classify_call(i) in (Kind.MEMINFO_DATA,
+                                                              Kind.ALLOCATOR):
+                fresh.add(i)    # (a MemInfo: a list's resize writes its data and size)
         ok = True
         for i in self.primal_insts:
             dsts = written(i)
@@ -217,7 +221,7 @@ class Recompute:
         """Cheaper to recompute in the adjoint sweep than to tape (and provably the same value)."""
         if not isinstance(v, Instruction) or v.template is not None:
             return False
-        if v.opcode in PURE:
+        if v.opcode in PURE or v in self.aug.reloads:     # (a list's cursor: varsize.py)
             return True
         if v.opcode == "call" and (v.callee_name or "").startswith(PURE_CALLS):
             return True

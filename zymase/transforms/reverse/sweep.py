@@ -33,6 +33,7 @@ from ...rules import table
 from ...rules.calls import Kind, classify_call
 from ...rules.emit import ExprEmitter, active_partials, expression_names, scaled
 from ..shadows import align_of, describe
+from .. import varsize
 from . import calls, results
 from .common import memcpy_helper, nzero
 from .loops import emit_iv_exit, emit_trip_count
@@ -282,7 +283,9 @@ class AdjointSweep:
             elif kind is Kind.MEMCPY and i.operands[0] in act:
                 dst = sb.lanes(b, r(sb.shadow[i.operands[0]]))
                 n = r(i.operands[2])
-                if i.operands[1] in act:
+                if i.operands[1] in act and self.aug.copy_types[i] is None:
+                    pass    # items without floats (a list of arrays): no adjoint
+                elif i.operands[1] in act:
                     helper = memcpy_helper(frame.module, self.aug.copy_types[i])
                     for d, s_ in zip(dst, sb.lanes(b, r(sb.shadow[i.operands[1]]))):
                         # src_bar += dst_bar; dst_bar = 0, element type from how the memory
@@ -293,6 +296,8 @@ class AdjointSweep:
                         b.memset(d, 0, n)
             elif kind is Kind.C_REALLOC and i in act:
                 self.realloc_adjoint(b, i, r)
+            elif kind is Kind.VARSIZE:
+                varsize.adjoint(self.aug, b, i, r)
             elif i in act and i.type.is_float:
                 rule = table.lookup(name)
                 if rule is None:
