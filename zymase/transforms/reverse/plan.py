@@ -186,8 +186,10 @@ class Recompute:
         keep_of: Dict[Value, List[Instruction]] = {}
 
         def once_allocated(o) -> bool:
+            # not a growable MemInfo (a list's): resizing moves and frees its payload
             return (isinstance(o, Instruction) and o.opcode == "call"
-                    and classify_call(o) is Kind.ALLOCATOR and o.block not in cyclic)
+                    and classify_call(o) is Kind.ALLOCATOR and o.block not in cyclic
+                    and (o.callee_name or "") not in table.VARSIZE_ALLOCATORS)
 
         fresh = set(self.fresh)
         for i in self.primal_insts:
