@@ -41,6 +41,8 @@ import re
 from typing import Dict, List, Optional, Tuple
 
 from ..errors import UnsupportedError
+from ..ir.values import quote_name
+from .c_globals import HINTS
 from .enzyme_calls import (K_FUNCTION, MARKERS, Request, Site, check_annotations,
                            describe, entry_kind, find_sites, inactive_functions)
 
@@ -67,9 +69,10 @@ def _build(text: str, req: Request, symbol: str, opt_level: int):
     text = "\n".join(ln for ln in text.split("\n")
                      if not ln.startswith("@llvm.global.annotations"))
     # differentiate_ll drops optnone/noinline itself (foreign.for_differentiation)
+    shadowed: List[Tuple[str, str]] = []
     out, _ = differentiate_ll(text, req.function, req.mode,
                               req.activities, req.ret, req.width, symbol, opt_level,
-                              inactive=inactive)
+                              inactive=inactive, shadow_globals=shadowed)
     dmod = llvm.parse_assembly(out)
     for f in dmod.functions:
         if not f.is_declaration and f.name != symbol:
@@ -80,7 +83,7 @@ def _build(text: str, req: Request, symbol: str, opt_level: int):
         if not g.is_declaration and g.linkage not in (llvm.Linkage.internal,
                                                       llvm.Linkage.private):
             g.linkage = llvm.Linkage.available_externally
-    return dmod
+    return dmod, shadowed
 
 
 def _derivative_type(dmod, symbol: str) -> Tuple[str, List[str]]:
@@ -88,10 +91,19 @@ def _derivative_type(dmod, symbol: str) -> Tuple[str, List[str]]:
     return str(fn.global_value_type).split(" (")[0], [str(a.type) for a in fn.arguments]
 
 
-def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str]) -> str:
+def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str],
+             shadowed: List[Tuple[str, str]] = (), helpers: Optional[List[str]] = None) -> str:
     """A function taking the call's forwarded arguments (and its ``sret`` pointer) that calls
-    the derivative and reinterprets its result as the type the call declares."""
+    the derivative and reinterprets its result as the type the call declares.  Each global
+    in ``shadowed`` (``c_globals``) is passed after them, with zeroed stack memory of its
+    type as its shadow in each lane; a pointer argument that points into such a global would
+    reach its memory without that shadow, so the adapter stops the program with a message
+    instead (the helper that prints it goes to ``helpers``, a module of its own)."""
     where = describe(site.callee, site.caller)
+    width = site.request.width
+    extra = len(shadowed) * (1 + width)
+    if extra:
+        dparams = dparams[:len(dparams) - extra]
     if len(dparams) != len(site.forwarded):
         raise UnsupportedError(f"error: {where}: the derivative of @{site.request.function} "
                                f"takes {len(dparams)} arguments but the call supplies "
@@ -114,8 +126,44 @@ def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str]) 
                                    f"derivative of @{site.request.function} takes {t}")
         conversions.append(f"  %c{j} = {op} {have} %a{j} to {t}")
         fwd.append(f"{t} %c{j}")
+    checks = []
+    for n, (g, ty) in enumerate(shadowed):
+        conversions.append(f"  %end{n} = getelementptr {ty}, ptr @{quote_name(g)}, i64 1")
+        for j in site.forwarded:
+            if site.arg_types[j] != "ptr":
+                continue
+            k = len(checks)
+            conversions += [f"  %lo{k} = icmp uge ptr %a{j}, @{quote_name(g)}",
+                            f"  %hi{k} = icmp ult ptr %a{j}, %end{n}",
+                            f"  %in{k} = and i1 %lo{k}, %hi{k}"]
+            checks.append((f"%in{k}", g))
+        fwd.append(f"ptr @{quote_name(g)}")
+        for lane in range(width):
+            conversions += [f"  %g{n}.{lane} = alloca {ty}, align 16",
+                            f"  store {ty} zeroinitializer, ptr %g{n}.{lane}, align 16"]
+            fwd.append(f"ptr %g{n}.{lane}")
     lines = [f"define internal {site.ret_type} @{name}({', '.join(params)}) alwaysinline {{",
              "entry:"] + conversions
+    if checks:
+        acc = checks[0][0]
+        for k, (v, _) in enumerate(checks[1:]):
+            lines.append(f"  %any{k} = or i1 {acc}, {v}")
+            acc = f"%any{k}"
+        err = f"{name}.alias_error"
+        names = ", ".join(sorted({"@" + g for _, g in checks}))
+        msg = (f"zymase: {where}: an argument points into {names}, which "
+               f"@{site.request.function} also writes by name; the global's shadow would "
+               f"not reach that pointer; aborting\n")
+        data = msg.replace("\\", "\\5C").replace('"', "\\22").replace("\n", "\\0A") + "\\00"
+        helpers.append(f'@"{err}.msg" = private constant [{len(msg.encode()) + 1} x i8] '
+                       f'c"{data}"\n'
+                       f"declare i32 @dprintf(i32, ptr, ...)\ndeclare void @abort()\n"
+                       f'define weak hidden void @"{err}"() cold noinline {{\n'
+                       f'  %m = call i32 (i32, ptr, ...) @dprintf(i32 2, ptr @"{err}.msg")\n'
+                       f"  call void @abort()\n  unreachable\n}}\n")
+        lines += [f"  br i1 {acc}, label %alias, label %go", "alias:",
+                  f'  call void @"{err}"()', "  unreachable", "go:"]
+        lines.insert(0, f'declare void @"{err}"()')
     call = f"call {dret} @{symbol}({', '.join(fwd)})"
     want = site.ret_type
     if dret == "void":
@@ -212,9 +260,14 @@ def _define_markers(text: str) -> str:
 
 
 def _drop_entry_declarations(text: str) -> str:
-    """The ``declare`` lines of Enzyme's entry points, now that no call uses them."""
+    """The ``declare`` lines of Enzyme's entry points, now that no call uses them; and the
+    calls of Enzyme's hints (``c_globals.HINTS``), which have no effect on the program."""
     out = []
+    hint = re.compile(r"^\s*(?:tail\s+|notail\s+)?call\s+void\b.*@(?:" +
+                      "|".join(HINTS) + r")\(|^declare\b.*@(?:" + "|".join(HINTS) + r")\(")
     for line in text.split("\n"):
+        if hint.search(line):
+            continue
         m = re.match(r'declare\b.*?@("?)([^"(]*__enzyme_(?:autodiff|fwddiff)[^"(]*)\1\(', line)
         ref = re.compile("@" + re.escape(m.group(1) + m.group(2)) + r"(?![-\w.$])") if m else None
         if m and len(ref.findall(text)) == 1:
@@ -299,12 +352,13 @@ def _lower_round(mod, sites: List[Site], names, opt_level: int):
             built[site.request] = (symbol, _build(shared, site.request, symbol, opt_level))
     lines = shared.split("\n")
     adapters: List[str] = []
+    helpers: List[str] = []
     cursor = 0
     for site in sites:
-        symbol, dmod = built[site.request]
+        symbol, (dmod, shadowed) = built[site.request]
         dret, dparams = _derivative_type(dmod, symbol)
         name = f"__zymase_call.{next(names)}"
-        adapters.append(_adapter(name, site, symbol, dret, dparams))
+        adapters.append(_adapter(name, site, symbol, dret, dparams, shadowed, helpers))
         decl = f"declare {dret} @{symbol}({', '.join(dparams)})"
         if decl not in adapters:
             adapters.append(decl)
@@ -314,7 +368,9 @@ def _lower_round(mod, sites: List[Site], names, opt_level: int):
         cursor += 1
     body = _define_markers(_drop_entry_declarations("\n".join(lines)))
     out = pipelines.parse(body + "\n" + "\n\n".join(adapters) + "\n")
-    for _, dmod in built.values():
+    for _, (dmod, _) in built.values():
         out.link_in(dmod)
+    for h in helpers:
+        out.link_in(pipelines.parse(h))
     out.verify()
     return out

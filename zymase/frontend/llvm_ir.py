@@ -201,13 +201,18 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
                      activities: Optional[Sequence[A.Activity]] = None,
                      ret: Optional[A.Activity] = None, width: int = 1,
                      symbol: Optional[str] = None, opt_level: int = 3,
-                     inactive: frozenset = frozenset()):
+                     inactive: frozenset = frozenset(), shadow_globals: Optional[list] = None):
     """Differentiate C-ABI function ``name`` of the LLVM module ``text``.
 
     Returns ``(module text, DerivResult)``: the module (verified by LLVM, optimised at
     ``opt_level``) holds the primal and its derivative ``symbol`` (default
     ``<name>.zymase.<mode>``); functions other than those two are internal.  Calls of the
-    functions named in ``inactive`` carry no derivative (Enzyme's ``enzyme_inactive``)."""
+    functions named in ``inactive`` carry no derivative (Enzyme's ``enzyme_inactive``).
+
+    ``shadow_globals``: a list to receive ``(name, value type)`` of each mutable global the
+    function writes, made a parameter of it with a shadow (``c_globals.py``): the derivative
+    then takes, after its own parameters, each such global and its shadow(s), like a
+    Duplicated / Dual pointer.  Without it (None) globals stay constants."""
     from ..ir.printer import print_module
     from ..llvm import pipelines
     from ..pipeline import link_extra
@@ -226,7 +231,16 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
         from .c_calls import lower_posix_memalign, status_convention
         lower_posix_memalign(module, primal)
         status_convention(module, primal)
-        acts = tuple(activities) if activities is not None else default_activities(primal, mode)
+        acts = tuple(activities) if activities is not None else None
+        if shadow_globals is not None:
+            from .c_globals import drop_hints, thread_globals
+            drop_hints(primal)
+            threaded = thread_globals(module, primal)
+            shadow_globals.extend(threaded)
+            if acts is not None:
+                acts += (A.Duplicated if mode is A.Mode.REVERSE else A.Dual,) * len(threaded)
+        if acts is None:
+            acts = default_activities(primal, mode)
         sig = c_signature(primal, acts, mode, ret, width)
         symbol = symbol or f"{name}.zymase.{mode.value}"
         if symbol in module.functions:
