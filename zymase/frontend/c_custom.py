@@ -23,6 +23,13 @@ both modes at every width like a libm function's: ``Σ_k ∂_k · ẋ_k`` forwar
 Supported: functions whose parameters are floats and integers and whose result is a float.
 Anything else (pointer parameters, whose adjoints Enzyme passes through shadows) is refused
 by name.
+
+``void *__enzyme_function_like[2] = {(void *)f, "log1p"};`` asks that calls of ``f`` be
+differentiated like the named math function: ``f`` stays a call (its own value is the
+primal's), with the table rule of that function under ``f``'s name.  As in Enzyme, a
+partial the table writes in terms of the result (``exp``: ``r``) uses ``f``'s result.  A
+name the table does not know, or an ``f`` whose float parameters do not match the rule's
+arity, is refused by name.
 """
 from __future__ import annotations
 
@@ -45,6 +52,96 @@ def registrations(text: str) -> List[Tuple[str, str, List[str]]]:
             for m in _REGISTER.finditer(text)]
 
 
+_FUNCTION_LIKE = re.compile(
+    r'^@("?)(__enzyme_function_like[^"\s]*)\1 = [^\[]*\[[^\]]*\]\s*\[\s*ptr\s+@("[^"]*"|[-\w.$]+)'
+    r'\s*,\s*ptr\s+@("[^"]*"|[-\w.$]+)\s*\]', re.M)
+_CSTRING = re.compile(r'^@("[^"]*"|[-\w.$]+) = .*?c"((?:[^"\\]|\\.)*)"', re.M)
+
+
+def function_like(text: str) -> Dict[str, Rule]:
+    """``{f: the table's rule of the named function, under f's name}`` for each
+    ``__enzyme_function_like`` registration of module ``text``."""
+    from ..rules.table import MATH, base_name
+    found = _FUNCTION_LIKE.findall(text)
+    if not found and "@__enzyme_function_like" not in text:
+        return {}
+    strings = {m.group(1).strip('"'): m.group(2).replace("\\00", "")
+               for m in _CSTRING.finditer(text)}
+    rules = {}
+    for _, glob, fn, sname in found:
+        fn, like = fn.strip('"'), strings.get(sname.strip('"'))
+        rule = MATH.get(base_name(like)) if like else None
+        if rule is None or rule.writes:
+            raise UnsupportedError(f"error: @{glob}: zymase knows no derivative rule for "
+                                   f"`{like}`, the function @{fn} is to be differentiated "
+                                   f"like")
+        head = re.search(r"^define [^@]*@" + re.escape(fn) + r"\((.*)\)", text, re.M)
+        params = [p.split()[0] for p in _split_top(head.group(1)) if p.strip()] if head else []
+        if len(params) != len(rule.partials) or any(p not in _FLOATS for p in params):
+            raise UnsupportedError(f"error: @{glob}: @{fn} ({', '.join(params)}) does not "
+                                   f"take the {len(rule.partials)} float parameter(s) of "
+                                   f"{like}")
+        rules[fn] = Rule(fn, rule.partials)
+    defined = re.findall(r'^@"?(__enzyme_function_like[^"\s]*)"? = [^;]*?\[', text, re.M)
+    if len(defined) != len(found):
+        raise UnsupportedError(f"error: @{defined[0]}: an __enzyme_function_like annotation "
+                               f"zymase cannot read (expected {{ptr @f, ptr @\"name\"}})")
+    return rules
+
+
+_ALLOCATION_LIKE = re.compile(
+    r'^@("?)(__enzyme_allocation_like[^"\s]*)\1 = [^\[]*\[[^\]]*\]\s*\[(.*)\]\s*(?:,|$)', re.M)
+
+
+def allocation_like(text: str) -> Dict[str, "RawAllocator"]:
+    """``{f: how it sizes its block}`` for each ``__enzyme_allocation_like`` registration
+    ``{(void *)f, (void *)k, "free args", (void *)f_free}``: ``f`` returns a new block of
+    ``argument k`` bytes.  A shadow block is zeroed memory of that size: in forward mode
+    ``f`` called again (as for ``malloc``), in reverse mode a ``malloc`` block freed when
+    the sweep ends.  The deallocator is not needed for either."""
+    from ..rules.table import RawAllocator
+    out = {}
+    for m in _ALLOCATION_LIKE.finditer(text):
+        glob, items = m.group(2), [x.strip() for x in _split_top(m.group(3))]
+        fn = _FN.fullmatch(items[0]) if items else None
+        size = re.fullmatch(r"ptr inttoptr \(i\d+ (\d+) to ptr\)", items[1]) \
+            if len(items) == 4 else None
+        if fn is None or size is None:
+            raise UnsupportedError(f"error: @{glob}: an __enzyme_allocation_like annotation "
+                                   f"zymase cannot read (expected {{ptr @f, size argument, "
+                                   f"free arguments, ptr @f_free}})")
+        name = fn.group(1).strip('"')
+        head = re.search(r"^define [^@]*ptr [^@]*@" + re.escape(fn.group(1)) + r"\((.*)\)",
+                         text, re.M)
+        k = int(size.group(1))
+        params = [p.split()[0] for p in _split_top(head.group(1)) if p.strip()] if head else []
+        if k >= len(params) or not re.fullmatch(r"i\d+", params[k]):
+            raise UnsupportedError(f"error: @{glob}: @{name} must return a pointer and take "
+                                   f"an integer size as argument {k}")
+        out[name] = RawAllocator((k,), "free")
+    if "@__enzyme_allocation_like" in text and not out and re.search(
+            r'^@"?__enzyme_allocation_like', text, re.M):
+        raise UnsupportedError("error: an __enzyme_allocation_like annotation zymase cannot "
+                               "read")
+    return out
+
+
+def _split_top(s: str) -> List[str]:
+    depth, cur, out = 0, "", []
+    for ch in s:
+        if ch in "([{<":
+            depth += 1
+        elif ch in ")]}>":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    out.append(cur)
+    return out
+
+
 def _signature(mod, name: str):
     fn = mod.get_function(name)
     ftype = str(fn.global_value_type)
@@ -56,8 +153,9 @@ def prepare(text: str):
     """``(extra IR, rules, registered functions, partial functions)`` for the registrations
     in module ``text``; nothing when it has none."""
     regs = registrations(text)
+    like = function_like(text)
     if not regs:
-        return "", {}, frozenset(), frozenset()
+        return "", like, frozenset(like), frozenset()
     import llvmlite.binding as llvm
     mod = llvm.parse_assembly(text)
     rules: Dict[str, Rule] = {}
@@ -91,6 +189,11 @@ def prepare(text: str):
             partials[k] = f"zc_{sym}({', '.join(OPERAND_NAMES[:len(params)])})"
             partial_fns.append(sym)
         rules[target] = Rule(target, tuple(partials))
+    for fn, rule in like.items():
+        if fn in rules:
+            raise UnsupportedError(f"error: @{fn} has both a registered derivative and an "
+                                   f"__enzyme_function_like annotation")
+        rules[fn] = rule
     return "\n\n".join(chunks) + "\n", rules, frozenset(rules), frozenset(partial_fns)
 
 

@@ -20,8 +20,8 @@ parameter:
    computation as instructions at the top of the entry block: constant expressions cannot
    take a parameter as an operand.
 3. The caller (``enzyme_abi``) passes ``@g`` itself for the parameter and, for its shadow,
-   zero-initialised stack memory of the global's type in the adapter that calls the
-   derivative: the primal still reads and writes the real global, and each derivative call
+   zero-initialised memory of the global's type in the adapter that calls the derivative
+   (on the stack; from ``calloc``, freed after the call, above 64 KiB): the primal still reads and writes the real global, and each derivative call
    starts from a zero shadow, as Enzyme's implicit shadow does.
 
 Invariants: after the rewrite the function refers to no threaded global except through its
@@ -37,7 +37,7 @@ from typing import List, Tuple
 
 from ..errors import UnsupportedError
 from ..ir.lexer import Tokens, named_types, parse_type, unquote
-from ..ir.types import METADATA, PTR, contains_float
+from ..ir.types import METADATA, PTR, alloc_size, contains_float
 from ..ir.values import Argument, Constant, Function, GlobalRef, Module, quote_name
 
 # intrinsics that neither read nor write memory through their pointer operands
@@ -125,9 +125,10 @@ def _accesses(fn: Function, pat) -> Tuple[bool, bool]:
     return written, floats
 
 
-def thread_globals(module: Module, fn: Function) -> List[Tuple[str, str]]:
+def thread_globals(module: Module, fn: Function) -> List[Tuple[str, str, int]]:
     """Rewrite ``fn`` so each mutable global it writes is a parameter (see the module
-    docstring); returns ``(global name, value type text)`` per new parameter, in order."""
+    docstring); returns ``(global name, value type text, size in bytes)`` per new
+    parameter, in order."""
     info = {}
     for name, line in module.globals.items():
         if name.startswith(("llvm.", "enzyme_", "__enzyme")):
@@ -171,7 +172,7 @@ def thread_globals(module: Module, fn: Function) -> List[Tuple[str, str]]:
         params[g] = a
     _replace(fn, {g: pats[g] for g in chosen}, params)
     # the type spelled out (named struct types are renamed when modules are linked)
-    return [(g, str(info[g][1])) for g in chosen]
+    return [(g, str(info[g][1]), alloc_size(info[g][1])) for g in chosen]
 
 
 def _replace(fn: Function, pats, params) -> None:

@@ -69,7 +69,7 @@ def _build(text: str, req: Request, symbol: str, opt_level: int):
     text = "\n".join(ln for ln in text.split("\n")
                      if not ln.startswith("@llvm.global.annotations"))
     # differentiate_ll drops optnone/noinline itself (foreign.for_differentiation)
-    shadowed: List[Tuple[str, str]] = []
+    shadowed: List[Tuple[str, str, int]] = []
     out, _ = differentiate_ll(text, req.function, req.mode,
                               req.activities, req.ret, req.width, symbol, opt_level,
                               inactive=inactive, shadow_globals=shadowed)
@@ -92,7 +92,7 @@ def _derivative_type(dmod, symbol: str) -> Tuple[str, List[str]]:
 
 
 def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str],
-             shadowed: List[Tuple[str, str]] = (), helpers: Optional[List[str]] = None) -> str:
+             shadowed: List[Tuple[str, str, int]] = (), helpers: Optional[List[str]] = None) -> str:
     """A function taking the call's forwarded arguments (and its ``sret`` pointer) that calls
     the derivative and reinterprets its result as the type the call declares.  Each global
     in ``shadowed`` (``c_globals``) is passed after them, with zeroed stack memory of its
@@ -127,7 +127,8 @@ def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str],
         conversions.append(f"  %c{j} = {op} {have} %a{j} to {t}")
         fwd.append(f"{t} %c{j}")
     checks = []
-    for n, (g, ty) in enumerate(shadowed):
+    frees = []
+    for n, (g, ty, size) in enumerate(shadowed):
         conversions.append(f"  %end{n} = getelementptr {ty}, ptr @{quote_name(g)}, i64 1")
         for j in site.forwarded:
             if site.arg_types[j] != "ptr":
@@ -139,9 +140,20 @@ def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str],
             checks.append((f"%in{k}", g))
         fwd.append(f"ptr @{quote_name(g)}")
         for lane in range(width):
-            conversions += [f"  %g{n}.{lane} = alloca {ty}, align 16",
-                            f"  store {ty} zeroinitializer, ptr %g{n}.{lane}, align 16"]
+            if size <= _STACK_SHADOW:
+                conversions += [f"  %g{n}.{lane} = alloca {ty}, align 16",
+                                f"  store {ty} zeroinitializer, ptr %g{n}.{lane}, align 16"]
+            else:
+                conversions.append(f"  %g{n}.{lane} = call ptr @__zymase.shadow_calloc(i64 "
+                                   f"{size})")
+                frees.append(f"  call void @__zymase.shadow_free(ptr %g{n}.{lane})")
             fwd.append(f"ptr %g{n}.{lane}")
+    if frees:
+        lines_pre = ["declare ptr @__zymase.shadow_calloc(i64)",
+                     "declare void @__zymase.shadow_free(ptr)"]
+        helpers.append(_HEAP_SHADOWS)
+    else:
+        lines_pre = []
     lines = [f"define internal {site.ret_type} @{name}({', '.join(params)}) alwaysinline {{",
              "entry:"] + conversions
     if checks:
@@ -168,9 +180,11 @@ def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str],
     want = site.ret_type
     if dret == "void":
         lines.append(f"  {call}")
+        lines += frees
         lines.append("  ret void" if want == "void" else f"  ret {want} zeroinitializer")
     else:
         lines.append(f"  %r = {call}")
+        lines += frees
         if site.sret is not None:
             lines.append(f"  store {dret} %r, ptr %out")
             lines.append("  ret void" if want == "void" else f"  ret {want} zeroinitializer")
@@ -185,7 +199,40 @@ def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str],
                       f"  %v = load {want}, ptr %m",
                       f"  ret {want} %v"]
     lines.append("}")
-    return "\n".join(lines)
+    return "\n".join(lines_pre + lines)
+
+
+# shadows of globals above this size come from the heap, not the adapter's stack frame
+_STACK_SHADOW = 1 << 16
+_HEAP_SHADOWS = """declare ptr @calloc(i64, i64)
+declare void @free(ptr)
+define weak hidden ptr @__zymase.shadow_calloc(i64 %n) {
+  %p = call ptr @calloc(i64 1, i64 %n)
+  ret ptr %p
+}
+define weak hidden void @__zymase.shadow_free(ptr %p) {
+  call void @free(ptr %p)
+  ret void
+}
+"""
+
+
+def _unique_declarations(body: str, adapters: List[str]) -> str:
+    """The adapters' text with each ``declare`` once, and none of a function the module
+    already has (a helper linked in by an earlier round)."""
+    seen, out = set(), []
+    for chunk in adapters:
+        for line in chunk.split("\n"):
+            m = re.match(r'declare\b[^@]*@("[^"]*"|[-\w.$]+)\(', line)
+            if m:
+                ref = re.compile(r"^(?:declare|define)\b[^@\n]*@" + re.escape(m.group(1)) +
+                                 r"\(", re.M)
+                if m.group(1) in seen or ref.search(body):
+                    continue
+                seen.add(m.group(1))
+            out.append(line)
+        out.append("")
+    return "\n".join(out)
 
 
 def _promotion_undo(have: str, want: str) -> Optional[str]:
@@ -367,10 +414,10 @@ def _lower_round(mod, sites: List[Site], names, opt_level: int):
         lines[cursor] = _retarget(lines[cursor], site, name)
         cursor += 1
     body = _define_markers(_drop_entry_declarations("\n".join(lines)))
-    out = pipelines.parse(body + "\n" + "\n\n".join(adapters) + "\n")
+    out = pipelines.parse(body + "\n" + _unique_declarations(body, adapters) + "\n")
     for _, (dmod, _) in built.values():
         out.link_in(dmod)
-    for h in helpers:
+    for h in dict.fromkeys(helpers):
         out.link_in(pipelines.parse(h))
     out.verify()
     return out

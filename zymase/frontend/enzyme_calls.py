@@ -261,8 +261,8 @@ def read_site(ins, caller: str, functions: Dict[str, object]) -> Site:
 
 
 # Enzyme's annotations, given as global variables: what a derivative must honour
-ANNOTATIONS = ("__enzyme_function_like", "__enzyme_register_splitderivative",
-               "__enzyme_inactive_global", "__enzyme_allocation_like",
+ANNOTATIONS = ("__enzyme_register_splitderivative",
+               "__enzyme_inactive_global",
                "__enzyme_nofree", "__enzyme_inactive_type", "__enzyme_ignore_derivatives",
                "__enzyme_float", "__enzyme_double", "__enzyme_integer", "__enzyme_pointer",
                "__enzyme_shadow")

@@ -221,13 +221,17 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
     from ..transforms import differentiate
     from .c_custom import prepare as custom_rules_of
     from ..rules.table import custom_rules
+    from .c_custom import allocation_like
+    from ..rules.table import custom_allocators
     extra, rules, registered, partial_fns = custom_rules_of(text)
-    module, primal = prepare_ll(text + extra, name, inactive, registered, partial_fns)
+    allocators = allocation_like(text)
+    module, primal = prepare_ll(text + extra, name, inactive,
+                                registered | frozenset(allocators), partial_fns)
     from ..transforms.scalarize import scalarize_module
     # before the recursion rewrite reads the callees' parameter types (differentiate scalarises
     # again, for the Numba route; a scalar function is left as it is)
     scalarize_module(module, primal)
-    with custom_rules(rules):
+    with custom_rules(rules), custom_allocators(allocators):
         from .c_calls import lower_posix_memalign, status_convention
         lower_posix_memalign(module, primal)
         status_convention(module, primal)

@@ -455,9 +455,31 @@ def rust_allocator(name: str) -> Optional[str]:
     return "no_alloc_shim_is_unstable" if m.group(1).startswith("no_alloc") else m.group(1)
 
 
+# a C program's own allocators for one build (``__enzyme_allocation_like``:
+# frontend/c_custom.py), consulted before the table; see ``custom_allocators``
+_CUSTOM_ALLOCATORS: Dict[str, RawAllocator] = {}
+
+
+class custom_allocators:
+    """``with custom_allocators({name: RawAllocator}):`` makes ``raw_allocator`` know these
+    functions while a derivative is built, and forgets them afterwards."""
+
+    def __init__(self, allocators: Dict[str, RawAllocator]):
+        self.allocators = dict(allocators)
+
+    def __enter__(self):
+        _CUSTOM_ALLOCATORS.update(self.allocators)
+        return self
+
+    def __exit__(self, *exc):
+        for k in self.allocators:
+            _CUSTOM_ALLOCATORS.pop(k, None)
+        return False
+
+
 def raw_allocator(name: str) -> Optional[RawAllocator]:
     """How the raw allocation function ``name`` sizes its block, else None."""
-    a = C_MALLOCS.get(name)
+    a = _CUSTOM_ALLOCATORS.get(name) or C_MALLOCS.get(name)
     if a is not None:
         return a
     kind = rust_allocator(name)
