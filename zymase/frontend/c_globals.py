@@ -62,7 +62,23 @@ def _ref(name: str):
     return re.compile("@" + re.escape(quote_name(name)) + r"(?![-\w.$\"])")
 
 
-def _global_type(module: Module, line: str):
+_NAMED_TYPE = re.compile(r'^(%(?:"(?:[^"\\]|\\.)*"|[-a-zA-Z$._0-9]+)) = type (.*)$', re.M)
+_GLOBAL_LINE = re.compile(r'^@("[^"]*"|[-\w.$]+)\s*=.*$', re.M)
+
+
+def module_globals(text: str) -> dict:
+    """``{name: (value type text, parsed type, is constant)}`` of the global variables of
+    module ``text`` that another module can refer to (not private or internal)."""
+    bodies = {m.group(1): m.group(2) for m in _NAMED_TYPE.finditer(text)}
+    out = {}
+    for m in _GLOBAL_LINE.finditer(text):
+        t = _global_type(bodies, m.group(0))
+        if t is not None and not re.match(r"^@\S+\s*=\s*(private|internal)\b", m.group(0)):
+            out[m.group(1).strip('"')] = t
+    return out
+
+
+def _global_type(bodies, line: str):
     """(value type text, parsed type, is constant) of a global variable's line, or None for
     an alias or ifunc."""
     m = re.match(r'^@(?:"[^"]*"|[-\w.$]+)\s*=\s*((?:[\w()",.]+\s+)*?)(global|constant)\s+(.*)$',
@@ -70,11 +86,6 @@ def _global_type(module: Module, line: str):
     if not m:
         return None
     rest = m.group(3)
-    bodies = {}
-    for h in module.header:
-        d = re.match(r'^(%(?:"(?:[^"\\]|\\.)*"|[-a-zA-Z$._0-9]+)) = type (.*)$', h)
-        if d:
-            bodies[d.group(1)] = d.group(2)
     with named_types(bodies):
         tk = Tokens(rest)
         start = tk.i
@@ -125,15 +136,23 @@ def _accesses(fn: Function, pat) -> Tuple[bool, bool]:
     return written, floats
 
 
-def thread_globals(module: Module, fn: Function) -> List[Tuple[str, str, int]]:
+def thread_globals(module: Module, fn: Function,
+                   context: bool = False) -> List[Tuple[str, str, int]]:
     """Rewrite ``fn`` so each mutable global it writes is a parameter (see the module
     docstring); returns ``(global name, value type text, size in bytes)`` per new
-    parameter, in order."""
+    parameter, in order.  With ``context`` (Enzyme's ``enzyme_context``: the shadows live
+    in a context the program reads, ``c_context.py``), every mutable global the function
+    uses whose type holds floats or pointers is a parameter, read or written."""
     info = {}
+    bodies = {}
+    for h in module.header:
+        d = _NAMED_TYPE.match(h)
+        if d:
+            bodies[d.group(1)] = d.group(2)
     for name, line in module.globals.items():
         if name.startswith(("llvm.", "enzyme_", "__enzyme")):
             continue
-        t = _global_type(module, line)
+        t = _global_type(bodies, line)
         if t is not None and not t[2]:
             info[name] = t
     text = "\n".join(v.text for i in fn.instructions() for v in i.operands
@@ -142,7 +161,14 @@ def thread_globals(module: Module, fn: Function) -> List[Tuple[str, str, int]]:
     chosen = []
     for g, pat in pats.items():
         written, floats = _accesses(fn, pat)
-        if written and (contains_float(info[g][1]) or floats):
+        if context:
+            from .c_context import shadowable
+            if shadowable(info[g][1]):
+                chosen.append(g)
+            elif written and (contains_float(info[g][1]) or floats):
+                raise UnsupportedError(f"error: @{fn.name} writes the global @{g}, whose "
+                                       f"type an Enzyme context cannot shadow")
+        elif written and (contains_float(info[g][1]) or floats):
             chosen.append(g)
     if not chosen:
         return []

@@ -23,6 +23,12 @@ struct ``{double, double}`` returned in registers, a struct returned through an 
 pointer, an array): a small adapter function per call reinterprets the value through memory,
 which is exact for every layout-compatible declaration.
 
+Globals
+-------
+A mutable global the function writes gets an implicit shadow, zeroed for each call
+(``c_globals.py``); with ``enzyme_context`` every global it uses takes its shadow from the
+program's context (``c_context.py``, a runtime linked into the module).
+
 Linking
 -------
 Each derivative is built from a copy of the whole module (with ``optnone``/``noinline``
@@ -72,7 +78,8 @@ def _build(text: str, req: Request, symbol: str, opt_level: int):
     shadowed: List[Tuple[str, str, int]] = []
     out, _ = differentiate_ll(text, req.function, req.mode,
                               req.activities, req.ret, req.width, symbol, opt_level,
-                              inactive=inactive, shadow_globals=shadowed)
+                              inactive=inactive, shadow_globals=shadowed,
+                              context=req.context)
     dmod = llvm.parse_assembly(out)
     for f in dmod.functions:
         if not f.is_declaration and f.name != symbol:
@@ -111,6 +118,7 @@ def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str],
     params, fwd = [], []
     if site.sret is not None:
         params.append("ptr %out")
+    lines_pre = []
     conversions = []
     for t, j in zip(dparams, site.forwarded):
         have = site.arg_types[j]
@@ -140,7 +148,12 @@ def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str],
             checks.append((f"%in{k}", g))
         fwd.append(f"ptr @{quote_name(g)}")
         for lane in range(width):
-            if size <= _STACK_SHADOW:
+            if site.context is not None:
+                # the context's shadow (c_context.py): accumulated into, never zeroed here
+                conversions.append(f"  %g{n}.{lane} = call ptr @__enzyme_shadow(ptr %ctx, "
+                                   f"ptr @{quote_name(g)}, i32 {lane})")
+                lines_pre.append("declare ptr @__enzyme_shadow(ptr, ptr, i32)")
+            elif size <= _STACK_SHADOW:
                 conversions += [f"  %g{n}.{lane} = alloca {ty}, align 16",
                                 f"  store {ty} zeroinitializer, ptr %g{n}.{lane}, align 16"]
             else:
@@ -149,11 +162,11 @@ def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str],
                 frees.append(f"  call void @__zymase.shadow_free(ptr %g{n}.{lane})")
             fwd.append(f"ptr %g{n}.{lane}")
     if frees:
-        lines_pre = ["declare ptr @__zymase.shadow_calloc(i64)",
-                     "declare void @__zymase.shadow_free(ptr)"]
+        lines_pre += ["declare ptr @__zymase.shadow_calloc(i64)",
+                      "declare void @__zymase.shadow_free(ptr)"]
         helpers.append(_HEAP_SHADOWS)
-    else:
-        lines_pre = []
+    if site.context is not None:
+        params.append("ptr %ctx")
     lines = [f"define internal {site.ret_type} @{name}({', '.join(params)}) alwaysinline {{",
              "entry:"] + conversions
     if checks:
@@ -288,6 +301,8 @@ def _retarget(line: str, site: Site, adapter: str) -> str:
         if len(args) != len(site.arg_types):
             raise AssertionError(f"{len(args)} arguments read from: {line}")
         keep = ([args[0]] if site.sret is not None else []) + [args[j] for j in site.forwarded]
+        if site.context is not None:
+            keep.append(args[site.context])
         return line[:m.start()] + f"@{adapter}(" + ", ".join(keep) + ")" + line[end:]
     raise AssertionError(f"call of @{site.callee} not found in: {line}")
 
@@ -368,15 +383,29 @@ def lower_module(text: str, opt_level: int = 3) -> str:
     ``__enzyme_fwddiff`` of a function that calls ``__enzyme_autodiff``) differentiates the
     inner derivative, already built, like any other code."""
     from ..llvm import pipelines
+    from .c_context import runtime_ir
     mod = pipelines.parse(text)
-    if not find_sites(mod):
+    runtime = runtime_ir(str(mod))
+    if runtime is not None:
+        # Enzyme's context API (__enzyme_context, __enzyme_shadow, ...): a runtime of its own
+        mod = _lower_all(mod, opt_level)
+        # internal globals are visible to it now (_share_globals)
+        mod.link_in(pipelines.parse(runtime_ir(str(mod))))
+        mod.verify()
         return str(mod)
+    return str(_lower_all(mod, opt_level))
+
+
+def _lower_all(mod, opt_level: int):
+    from ..llvm import pipelines
+    if not find_sites(mod):
+        return mod
     check_annotations(mod)
     names = itertools.count()
     for _ in range(16):
         sites = find_sites(mod)
         if not sites:
-            return str(mod)
+            return mod
         reach = _calls_entry(mod)
         ready = [s for s in sites if not reach.get(s.request.function, False)]
         if not ready:

@@ -201,7 +201,8 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
                      activities: Optional[Sequence[A.Activity]] = None,
                      ret: Optional[A.Activity] = None, width: int = 1,
                      symbol: Optional[str] = None, opt_level: int = 3,
-                     inactive: frozenset = frozenset(), shadow_globals: Optional[list] = None):
+                     inactive: frozenset = frozenset(), shadow_globals: Optional[list] = None,
+                     context: bool = False):
     """Differentiate C-ABI function ``name`` of the LLVM module ``text``.
 
     Returns ``(module text, DerivResult)``: the module (verified by LLVM, optimised at
@@ -212,7 +213,8 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
     ``shadow_globals``: a list to receive ``(name, value type)`` of each mutable global the
     function writes, made a parameter of it with a shadow (``c_globals.py``): the derivative
     then takes, after its own parameters, each such global and its shadow(s), like a
-    Duplicated / Dual pointer.  Without it (None) globals stay constants."""
+    Duplicated / Dual pointer.  Without it (None) globals stay constants.  ``context``: the
+    caller takes the shadows from an Enzyme context, so globals only read get one too."""
     from ..ir.printer import print_module
     from ..llvm import pipelines
     from ..pipeline import link_extra
@@ -239,7 +241,7 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
         if shadow_globals is not None:
             from .c_globals import drop_hints, thread_globals
             drop_hints(primal)
-            threaded = thread_globals(module, primal)
+            threaded = thread_globals(module, primal, context)
             shadow_globals.extend(threaded)
             if acts is not None:
                 acts += (A.Duplicated if mode is A.Mode.REVERSE else A.Dual,) * len(threaded)
