@@ -78,6 +78,21 @@ def module_globals(text: str) -> dict:
     return out
 
 
+def header_types(module: Module) -> dict:
+    """The named struct types of ``module`` (its header lines): token → body text."""
+    bodies = {}
+    for h in module.header:
+        d = _NAMED_TYPE.match(h)
+        if d:
+            bodies[d.group(1)] = d.group(2)
+    return bodies
+
+
+def global_type(bodies, line: str):
+    """The public name of ``_global_type``."""
+    return _global_type(bodies, line)
+
+
 def _global_type(bodies, line: str):
     """(value type text, parsed type, is constant) of a global variable's line, or None for
     an alias or ifunc."""
@@ -144,11 +159,7 @@ def thread_globals(module: Module, fn: Function,
     in a context the program reads, ``c_context.py``), every mutable global the function
     uses whose type holds floats or pointers is a parameter, read or written."""
     info = {}
-    bodies = {}
-    for h in module.header:
-        d = _NAMED_TYPE.match(h)
-        if d:
-            bodies[d.group(1)] = d.group(2)
+    bodies = header_types(module)
     for name, line in module.globals.items():
         if name.startswith(("llvm.", "enzyme_", "__enzyme")):
             continue

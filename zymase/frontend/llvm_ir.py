@@ -236,6 +236,8 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
     with custom_rules(rules), custom_allocators(allocators):
         from .c_calls import lower_posix_memalign, status_convention
         lower_posix_memalign(module, primal)
+        from .c_indirect import guard_indirect_calls
+        guard_indirect_calls(module, primal)
         status_convention(module, primal)
         acts = tuple(activities) if activities is not None else None
         if shadow_globals is not None:
