@@ -20,9 +20,11 @@ both modes at every width like a libm function's: ``Σ_k ∂_k · ẋ_k`` forwar
 ``x̄_k += r̄ · ∂_k`` reverse; the partials are evaluated where the transform needs them
 (recomputed from the operands, which the tape keeps).
 
-Supported: functions whose parameters are floats and integers and whose result is a float.
-Anything else (pointer parameters, whose adjoints Enzyme passes through shadows) is refused
-by name.
+Supported: functions whose parameters are floats and integers and whose result is a float;
+and, in forward mode, ``void`` functions of pointers and integers whose registered derivative
+takes each pointer followed by its shadow (``pointer_derivatives``).  Anything else (a
+gradient of a function with pointer parameters, whose adjoints Enzyme passes through
+shadows) is refused by name.
 
 ``void *__enzyme_function_like[2] = {(void *)f, "log1p"};`` asks that calls of ``f`` be
 differentiated like the named math function: ``f`` stays a call (its own value is the
@@ -168,6 +170,8 @@ def prepare(text: str):
                                    f"{len(fns)}")
         target = fns[0]
         ret, params = _signature(mod, target)
+        if _pointer_function(ret, params) and kind == "derivative":
+            continue        # pointer_derivatives()
         if ret not in _FLOATS or any(p not in _FLOATS and not re.fullmatch(r"i\d+", p)
                                      for p in params):
             raise UnsupportedError(
@@ -195,6 +199,39 @@ def prepare(text: str):
                                    f"__enzyme_function_like annotation")
         rules[fn] = rule
     return "\n\n".join(chunks) + "\n", rules, frozenset(rules), frozenset(partial_fns)
+
+
+def _pointer_function(ret: str, params: List[str]) -> bool:
+    return ret == "void" and "ptr" in params and all(
+        p == "ptr" or re.fullmatch(r"i\d+", p) for p in params)
+
+
+def pointer_derivatives(text: str) -> Dict[str, str]:
+    """``{f: f_fwd}`` for each ``__enzyme_register_derivative_f = {f, f_fwd}`` whose ``f``
+    returns nothing and takes pointers (and integers): ``f_fwd`` takes each pointer followed
+    by its shadow and writes the tangents of what ``f`` writes into the shadows.  The
+    forward transform keeps the call of ``f`` and calls ``f_fwd`` after it
+    (``forward_calls.pointer_custom_call``); reverse mode refuses such a call by name."""
+    regs = [r for r in registrations(text) if r[1] == "derivative"]
+    if not regs:
+        return {}
+    import llvmlite.binding as llvm
+    mod = llvm.parse_assembly(text)
+    out = {}
+    for glob, _, fns in regs:
+        if len(fns) != 2:
+            continue        # prepare() refuses it
+        ret, params = _signature(mod, fns[0])
+        if not _pointer_function(ret, params):
+            continue
+        fret, fparams = _signature(mod, fns[1])
+        want = [q for p in params for q in ([p, p] if p == "ptr" else [p])]
+        if fret != "void" or fparams != want:
+            raise UnsupportedError(f"error: @{glob}: @{fns[1]} must take ({', '.join(want)}) "
+                                   f"(each pointer followed by its shadow) and return "
+                                   f"nothing; it is {fret} ({', '.join(fparams)})")
+        out[fns[0]] = fns[1]
+    return out
 
 
 def _gradient_body(mod, fns, ret, params, floats, j, call_args) -> str:

@@ -223,17 +223,20 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
     from ..transforms import differentiate
     from .c_custom import prepare as custom_rules_of
     from ..rules.table import custom_rules
-    from .c_custom import allocation_like
-    from ..rules.table import custom_allocators
+    from .c_custom import allocation_like, pointer_derivatives
+    from ..rules.table import custom_allocators, custom_pointer_derivatives
     extra, rules, registered, partial_fns = custom_rules_of(text)
     allocators = allocation_like(text)
+    pointer_fwd = pointer_derivatives(text)
     module, primal = prepare_ll(text + extra, name, inactive,
-                                registered | frozenset(allocators), partial_fns)
+                                registered | frozenset(allocators) | frozenset(pointer_fwd),
+                                partial_fns | frozenset(pointer_fwd.values()))
     from ..transforms.scalarize import scalarize_module
     # before the recursion rewrite reads the callees' parameter types (differentiate scalarises
     # again, for the Numba route; a scalar function is left as it is)
     scalarize_module(module, primal)
-    with custom_rules(rules), custom_allocators(allocators):
+    with custom_rules(rules), custom_allocators(allocators), \
+            custom_pointer_derivatives(pointer_fwd):
         from .c_calls import lower_posix_memalign, status_convention
         lower_posix_memalign(module, primal)
         from .c_indirect import guard_indirect_calls

@@ -73,6 +73,8 @@ class Kind(enum.Enum):
     INACTIVE = "inactive"
     INACTIVE_FN = "inactive-fn"   # a function the user marked inactive (C: enzyme_inactive)
     C_CALLEE = "c-callee"         # a recursive C function reading arrays (c_callees.py)
+    C_CUSTOM_FWD = "c-custom-fwd"  # a C function with a registered forward derivative taking
+                                   # shadows (table.pointer_derivative)
     UNKNOWN = "unknown"
 
 
@@ -91,6 +93,8 @@ def classify_call(i: Instruction, module: Optional[Module] = None) -> Kind:
     """The kind of call ``i`` (a ``call`` instruction); ``module`` lets CALLEE be found."""
     if lookup_call(i) is not None:
         return Kind.CUSTOM
+    if table.pointer_derivative(i.callee_name or "") is not None:
+        return Kind.C_CUSTOM_FWD
     if module is not None and defined_callee(module, i) is not None:
         return Kind.CALLEE
     name = i.callee_name or ""

@@ -477,6 +477,33 @@ class custom_allocators:
         return False
 
 
+# a C program's own forward derivatives of functions with pointer parameters, for one build
+# (``__enzyme_register_derivative_f``: frontend/c_custom.py): primal name -> derivative name
+_POINTER_DERIVATIVES: Dict[str, str] = {}
+
+
+class custom_pointer_derivatives:
+    """``with custom_pointer_derivatives({f: f_fwd}):`` makes ``pointer_derivative`` answer
+    for these functions while a derivative is built."""
+
+    def __init__(self, table: Dict[str, str]):
+        self.table = dict(table)
+
+    def __enter__(self):
+        _POINTER_DERIVATIVES.update(self.table)
+        return self
+
+    def __exit__(self, *exc):
+        for k in self.table:
+            _POINTER_DERIVATIVES.pop(k, None)
+        return False
+
+
+def pointer_derivative(name: str) -> Optional[str]:
+    """The program's forward derivative of pointer function ``name``, if it registered one."""
+    return _POINTER_DERIVATIVES.get(name)
+
+
 def raw_allocator(name: str) -> Optional[RawAllocator]:
     """How the raw allocation function ``name`` sizes its block, else None."""
     a = _CUSTOM_ALLOCATORS.get(name) or C_MALLOCS.get(name)

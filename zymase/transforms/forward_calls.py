@@ -27,7 +27,7 @@ from typing import List
 from ..custom import lookup_call
 from ..errors import unsupported
 from ..ir.builder import Builder
-from ..ir.types import I64, I8, PTR, StructType, Type, alloc_size, contains_float
+from ..ir.types import I64, I8, PTR, FunctionType, StructType, Type, alloc_size, contains_float
 from ..ir.values import Constant, Function, Instruction, Value, const_int, zero
 from ..llvm.jit import value_type
 from ..rules import table
@@ -67,6 +67,9 @@ class CallTangents:
             return
         if kind is Kind.CALLEE:
             self.recursive_call(i, defined_callee(ctx.module, i), b)
+            return
+        if kind is Kind.C_CUSTOM_FWD:
+            self.pointer_custom_call(i, b, any_active_op)
             return
         if kind in LIBRARY_RULES:
             if sb.interleaved:
@@ -134,6 +137,31 @@ class CallTangents:
         if active or any_active_op and (contains_float(i.type) or any(
                 contains_float(o.type) or o.type.is_pointer for o in ops if o in act)):
             raise unsupported(describe(i), i.loc, help=call_help(i))
+
+    def pointer_custom_call(self, i: Instruction, b: Builder, any_active: bool):
+        """A C function with pointer parameters and the program's own forward derivative
+        (``__enzyme_register_derivative_f``, frontend/c_custom.py): the call stays (the
+        primal), and the derivative is called after it with each pointer followed by its
+        shadow, to write the tangents into the shadows."""
+        ctx, sb, act = self.ctx, self.ctx.sb, self.ctx.active
+        name = i.callee_name
+        if not any_active:
+            return
+        if ctx.width > 1 or sb.interleaved:
+            raise unsupported(f"a batched (width > 1) call of `{name}`, which has a registered "
+                              f"derivative", i.loc, help="use width 1")
+        args, types = [], []
+        for o in i.operands:
+            args.append(o)
+            types.append(o.type)
+            if o.type.is_pointer:
+                if o not in act:
+                    raise unsupported(f"a call of `{name}` (it has a registered derivative) "
+                                      f"with a pointer argument that has no shadow", i.loc)
+                args.append(sb.sh(o, b))
+                types.append(o.type)
+        fwd = table.pointer_derivative(name)
+        b.call(fwd, FunctionType(i.fnty.ret, tuple(types)), args)
 
     def library_call(self, rule, i: Instruction, b: Builder):
         """A BLAS/LAPACK call (``rules/call_rules.py``): the call stays and computes the
