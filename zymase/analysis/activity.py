@@ -86,7 +86,8 @@ def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = 
                         act.add(i)
                         changed = True
                     continue
-                if kind is Kind.ALLOCATOR:
+                if kind is Kind.ALLOCATOR or (kind is Kind.ENZYME_CONTEXT and
+                                              i.callee_name == "__enzyme_context"):
                     on = any_active
                 elif kind is Kind.C_MALLOC:
                     # raw blocks: only those that hold floats (not exception records)

@@ -75,6 +75,7 @@ class Kind(enum.Enum):
     C_CALLEE = "c-callee"         # a recursive C function reading arrays (c_callees.py)
     C_CUSTOM_FWD = "c-custom-fwd"  # a C function with a registered forward derivative taking
                                    # shadows (table.pointer_derivative)
+    ENZYME_CONTEXT = "enzyme-context"  # Enzyme's context API (frontend/c_context.py)
     UNKNOWN = "unknown"
 
 
@@ -153,6 +154,8 @@ _BY_NAME = tuple((kind, rule.matches) for kind, rule in LIBRARY_RULES.items()) +
     (Kind.MEMINFO_DATA, lambda n: n in table.MEMINFO_DATA),
     (Kind.MEMSET, lambda n: n.startswith("llvm.memset.")),
     (Kind.MEMCPY, lambda n: n.startswith(("llvm.memcpy.", "llvm.memmove."))),
+    (Kind.ENZYME_CONTEXT, lambda n: n in ("__enzyme_context", "__enzyme_shadow",
+                                          "__enzyme_zero_shadows")),
     (Kind.MATH, lambda n: table.lookup(n) is not None),
     (Kind.INACTIVE, table.is_inactive_call),
 )

@@ -71,6 +71,9 @@ class CallTangents:
         if kind is Kind.C_CUSTOM_FWD:
             self.pointer_custom_call(i, b, any_active_op)
             return
+        if kind is Kind.ENZYME_CONTEXT:
+            self.context_call(i, b, active)
+            return
         if kind in LIBRARY_RULES:
             if sb.interleaved:
                 raise NoInterleave(f"a BLAS/LAPACK call ({name})")
@@ -162,6 +165,32 @@ class CallTangents:
                 types.append(o.type)
         fwd = table.pointer_derivative(name)
         b.call(fwd, FunctionType(i.fnty.ret, tuple(types)), args)
+
+    def context_call(self, i: Instruction, b: Builder, active: bool):
+        """Enzyme's context API inside a function differentiated in forward mode (a forward
+        derivative of a gradient that uses a context, frontend/c_context.py): a context's
+        shadow is a second context of the same width, whose shadows of the globals hold
+        the tangents of the first one's; ``__enzyme_shadow`` of the shadow context gives
+        the tangent of the address ``__enzyme_shadow`` returns; zeroing zeroes both."""
+        ctx, sb, act = self.ctx, self.ctx.sb, self.ctx.active
+        name, ops = i.callee_name, i.operands
+        if ctx.width > 1 or sb.interleaved:
+            raise unsupported(f"a call of {name} in a batched (width > 1) forward derivative",
+                              i.loc, help="use width 1")
+        if name == "__enzyme_context":
+            if active:
+                sb.shadow[i] = b.call(name, i.fnty, list(ops))
+            return
+        if ops[0] not in act:
+            if active:
+                raise unsupported(f"a call of {name} on a context made outside the function",
+                                  i.loc)
+            return
+        if name == "__enzyme_shadow":
+            if active:
+                sb.shadow[i] = b.call(name, i.fnty, [sb.sh(ops[0], b)] + list(ops[1:]))
+        else:
+            b.call(name, i.fnty, [sb.sh(ops[0], b)] + list(ops[1:]))
 
     def library_call(self, rule, i: Instruction, b: Builder):
         """A BLAS/LAPACK call (``rules/call_rules.py``): the call stays and computes the
