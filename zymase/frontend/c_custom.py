@@ -170,7 +170,7 @@ def prepare(text: str):
                                    f"{len(fns)}")
         target = fns[0]
         ret, params = _signature(mod, target)
-        if _pointer_function(ret, params) and kind == "derivative":
+        if _pointer_function(ret, params):
             continue        # pointer_derivatives()
         if ret not in _FLOATS or any(p not in _FLOATS and not re.fullmatch(r"i\d+", p)
                                      for p in params):
@@ -206,31 +206,44 @@ def _pointer_function(ret: str, params: List[str]) -> bool:
         p == "ptr" or re.fullmatch(r"i\d+", p) for p in params)
 
 
-def pointer_derivatives(text: str) -> Dict[str, str]:
-    """``{f: f_fwd}`` for each ``__enzyme_register_derivative_f = {f, f_fwd}`` whose ``f``
-    returns nothing and takes pointers (and integers): ``f_fwd`` takes each pointer followed
-    by its shadow and writes the tangents of what ``f`` writes into the shadows.  The
-    forward transform keeps the call of ``f`` and calls ``f_fwd`` after it
-    (``forward_calls.pointer_custom_call``); reverse mode refuses such a call by name."""
-    regs = [r for r in registrations(text) if r[1] == "derivative"]
+def pointer_derivatives(text: str) -> Dict[str, Dict[str, str]]:
+    """``{f: {"fwd": f_fwd} | {"aug": f_aug, "rev": f_rev}}`` for the registrations of a
+    function ``f`` that returns nothing and takes pointers (and integers).
+
+    ``__enzyme_register_derivative_f = {f, f_fwd}``: ``f_fwd`` takes each pointer followed
+    by its shadow and writes the tangents of what ``f`` writes into the shadows; the forward
+    transform keeps the call of ``f`` and calls ``f_fwd`` after it
+    (``forward_calls.pointer_custom_call``).  ``__enzyme_register_gradient_f = {f, f_aug,
+    f_rev}``: ``f_aug`` (same parameters as ``f_fwd``) runs in the forward sweep after the
+    call of ``f`` and returns a tape (a pointer) or nothing; ``f_rev`` takes the same
+    parameters and the tape and adds the adjoints of what ``f`` read into their shadows, in
+    the adjoint sweep (``reverse/calls.save_custom_pointer``)."""
+    regs = registrations(text)
     if not regs:
         return {}
     import llvmlite.binding as llvm
     mod = llvm.parse_assembly(text)
-    out = {}
-    for glob, _, fns in regs:
-        if len(fns) != 2:
+    out: Dict[str, Dict[str, str]] = {}
+    for glob, kind, fns in regs:
+        if len(fns) != (2 if kind == "derivative" else 3):
             continue        # prepare() refuses it
         ret, params = _signature(mod, fns[0])
         if not _pointer_function(ret, params):
             continue
-        fret, fparams = _signature(mod, fns[1])
         want = [q for p in params for q in ([p, p] if p == "ptr" else [p])]
-        if fret != "void" or fparams != want:
-            raise UnsupportedError(f"error: @{glob}: @{fns[1]} must take ({', '.join(want)}) "
-                                   f"(each pointer followed by its shadow) and return "
-                                   f"nothing; it is {fret} ({', '.join(fparams)})")
-        out[fns[0]] = fns[1]
+        for role, fn in zip(("fwd",) if kind == "derivative" else ("aug", "rev"), fns[1:]):
+            fret, fparams = _signature(mod, fn)
+            expect = want
+            if role == "rev":
+                tape = _signature(mod, fns[1])[0] == "ptr"
+                expect = want + (["ptr"] if tape else [])
+            ok_ret = ("void", "ptr") if role == "aug" else ("void",)
+            if fret not in ok_ret or fparams != expect:
+                raise UnsupportedError(
+                    f"error: @{glob}: @{fn} must take ({', '.join(expect)}) (each pointer "
+                    f"followed by its shadow{', then the tape' if role == 'rev' and len(expect) > len(want) else ''}) and return "
+                    f"{' or '.join(ok_ret)}; it is {fret} ({', '.join(fparams)})")
+            out.setdefault(fns[0], {})[role] = fn
     return out
 
 

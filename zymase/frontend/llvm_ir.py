@@ -230,7 +230,8 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
     pointer_fwd = pointer_derivatives(text)
     module, primal = prepare_ll(text + extra, name, inactive,
                                 registered | frozenset(allocators) | frozenset(pointer_fwd),
-                                partial_fns | frozenset(pointer_fwd.values()))
+                                partial_fns | frozenset(
+                                    n for d in pointer_fwd.values() for n in d.values()))
     from ..transforms.scalarize import scalarize_module
     # before the recursion rewrite reads the callees' parameter types (differentiate scalarises
     # again, for the Numba route; a scalar function is left as it is)

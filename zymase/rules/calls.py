@@ -73,8 +73,8 @@ class Kind(enum.Enum):
     INACTIVE = "inactive"
     INACTIVE_FN = "inactive-fn"   # a function the user marked inactive (C: enzyme_inactive)
     C_CALLEE = "c-callee"         # a recursive C function reading arrays (c_callees.py)
-    C_CUSTOM_FWD = "c-custom-fwd"  # a C function with a registered forward derivative taking
-                                   # shadows (table.pointer_derivative)
+    C_CUSTOM_PTR = "c-custom-ptr"  # a C function of pointers with the program's own derivatives
+                                   # taking shadows (table.pointer_derivative)
     ENZYME_CONTEXT = "enzyme-context"  # Enzyme's context API (frontend/c_context.py)
     UNKNOWN = "unknown"
 
@@ -95,7 +95,7 @@ def classify_call(i: Instruction, module: Optional[Module] = None) -> Kind:
     if lookup_call(i) is not None:
         return Kind.CUSTOM
     if table.pointer_derivative(i.callee_name or "") is not None:
-        return Kind.C_CUSTOM_FWD
+        return Kind.C_CUSTOM_PTR
     if module is not None and defined_callee(module, i) is not None:
         return Kind.CALLEE
     name = i.callee_name or ""

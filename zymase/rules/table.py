@@ -477,16 +477,17 @@ class custom_allocators:
         return False
 
 
-# a C program's own forward derivatives of functions with pointer parameters, for one build
-# (``__enzyme_register_derivative_f``: frontend/c_custom.py): primal name -> derivative name
-_POINTER_DERIVATIVES: Dict[str, str] = {}
+# a C program's own derivatives of functions with pointer parameters, for one build
+# (``__enzyme_register_derivative_f`` / ``__enzyme_register_gradient_f``:
+# frontend/c_custom.py): primal name -> {"fwd": f_fwd} and/or {"aug": f_aug, "rev": f_rev}
+_POINTER_DERIVATIVES: Dict[str, Dict[str, str]] = {}
 
 
 class custom_pointer_derivatives:
-    """``with custom_pointer_derivatives({f: f_fwd}):`` makes ``pointer_derivative`` answer
-    for these functions while a derivative is built."""
+    """``with custom_pointer_derivatives({f: {"fwd": f_fwd, …}}):`` makes
+    ``pointer_derivative`` answer for these functions while a derivative is built."""
 
-    def __init__(self, table: Dict[str, str]):
+    def __init__(self, table: Dict[str, Dict[str, str]]):
         self.table = dict(table)
 
     def __enter__(self):
@@ -499,8 +500,9 @@ class custom_pointer_derivatives:
         return False
 
 
-def pointer_derivative(name: str) -> Optional[str]:
-    """The program's forward derivative of pointer function ``name``, if it registered one."""
+def pointer_derivative(name: str) -> Optional[Dict[str, str]]:
+    """The program's own derivatives of pointer function ``name`` (``fwd``; ``aug`` and
+    ``rev``), if it registered any."""
     return _POINTER_DERIVATIVES.get(name)
 
 

@@ -68,7 +68,7 @@ class CallTangents:
         if kind is Kind.CALLEE:
             self.recursive_call(i, defined_callee(ctx.module, i), b)
             return
-        if kind is Kind.C_CUSTOM_FWD:
+        if kind is Kind.C_CUSTOM_PTR:
             self.pointer_custom_call(i, b, any_active_op)
             return
         if kind is Kind.ENZYME_CONTEXT:
@@ -163,7 +163,11 @@ class CallTangents:
                                       f"with a pointer argument that has no shadow", i.loc)
                 args.append(sb.sh(o, b))
                 types.append(o.type)
-        fwd = table.pointer_derivative(name)
+        fwd = table.pointer_derivative(name).get("fwd")
+        if fwd is None:
+            raise unsupported(f"a call of `{name}` in forward mode: the program registers its "
+                              f"gradient but no forward derivative", i.loc,
+                              help=f"register one with __enzyme_register_derivative_{name}")
         b.call(fwd, FunctionType(i.fnty.ret, tuple(types)), args)
 
     def context_call(self, i: Instruction, b: Builder, active: bool):

@@ -162,6 +162,9 @@ class AugmentedSweep:
         if kind is Kind.C_CALLEE:
             calls.save_c_callee(self.frame, self.act, sites, i, b)
             return
+        if kind is Kind.C_CUSTOM_PTR:
+            calls.save_custom_pointer(self.frame, act, sites, i, b, self.sb)
+            return
         if kind is Kind.C_FREE and self._reread_by_callee(i.operands[0]):
             # memory a recursive C callee reads is read again when its adjoint re-runs it:
             # released after the sweep with the shadow blocks, not here
