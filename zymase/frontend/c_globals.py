@@ -19,6 +19,8 @@ parameter:
    (``getelementptr inbounds (i8, ptr @g, i64 8)``, possibly nested) becomes the same
    computation as instructions at the top of the entry block: constant expressions cannot
    take a parameter as an operand.
+   A written global from which the function loads a pointer is refused: the pointer was
+   put there outside the derivative, and a zeroed shadow would give it a null shadow.
 3. The caller (``enzyme_abi``) passes ``@g`` itself for the parameter and, for its shadow,
    zero-initialised memory of the global's type in the adapter that calls the derivative
    (on the stack; from ``calloc``, freed after the call, above 64 KiB): the primal still reads and writes the real global, and each derivative call
@@ -37,7 +39,7 @@ from typing import List, Tuple
 
 from ..errors import UnsupportedError
 from ..ir.lexer import Tokens, named_types, parse_type, unquote
-from ..ir.types import METADATA, PTR, alloc_size, contains_float
+from ..ir.types import METADATA, PTR, alloc_size, contains_float, contains_pointer
 from ..ir.values import Argument, Constant, Function, GlobalRef, Module, quote_name
 
 # intrinsics that neither read nor write memory through their pointer operands
@@ -121,12 +123,12 @@ def drop_hints(fn: Function) -> None:
 _DERIVE = ("getelementptr", "select", "phi", "bitcast", "addrspacecast", "freeze")
 
 
-def _accesses(fn: Function, pat) -> Tuple[bool, bool]:
-    """(written, a float stored) for the global ``pat`` matches, through every pointer
-    derived from it (GEPs, selects, phis, casts): stored through or into memory, passed to a
-    call, or turned into an integer counts as written."""
+def _accesses(fn: Function, pat) -> Tuple[bool, bool, bool]:
+    """(written, a float stored, a pointer loaded) for the global ``pat`` matches, through
+    every pointer derived from it (GEPs, selects, phis, casts): stored through or into
+    memory, passed to a call, or turned into an integer counts as written."""
     derived = set()
-    written = floats = False
+    written = floats = pointers = False
     changed = True
     while changed:
         changed = False
@@ -144,11 +146,13 @@ def _accesses(fn: Function, pat) -> Tuple[bool, bool]:
                 elif i.opcode == "store":
                     written = True
                     floats |= k == 1 and contains_float(i.operands[0].type)
+                elif i.opcode == "load":
+                    pointers |= contains_pointer(i.type)
                 elif i.opcode in ("call", "invoke"):
                     written |= not (i.callee_name or "").startswith(_NO_ACCESS)
                 elif i.opcode in ("ptrtoint", "cmpxchg", "atomicrmw") or i.template is not None:
                     written = True
-    return written, floats
+    return written, floats, pointers
 
 
 def thread_globals(module: Module, fn: Function,
@@ -171,7 +175,7 @@ def thread_globals(module: Module, fn: Function,
     pats = {g: _ref(g) for g in info if _ref(g).search(text)}
     chosen = []
     for g, pat in pats.items():
-        written, floats = _accesses(fn, pat)
+        written, floats, pointers = _accesses(fn, pat)
         if context:
             from .c_context import shadowable
             if shadowable(info[g][1]):
@@ -180,6 +184,14 @@ def thread_globals(module: Module, fn: Function,
                 raise UnsupportedError(f"error: @{fn.name} writes the global @{g}, whose "
                                        f"type an Enzyme context cannot shadow")
         elif written and (contains_float(info[g][1]) or floats):
+            if pointers:
+                # a pointer the program put there: its implicit shadow would be null
+                raise UnsupportedError(
+                    f"error: zymase cannot differentiate @{fn.name}: it writes the global "
+                    f"@{g} and reads a pointer from it, whose shadow an implicit (zeroed) "
+                    f"shadow of @{g} cannot know\n  = help: keep the shadows in an Enzyme "
+                    f"context (__enzyme_context, enzyme_context), which gives pointers "
+                    f"held in globals the shadows of their targets")
             chosen.append(g)
     if not chosen:
         return []
