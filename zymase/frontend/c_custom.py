@@ -64,7 +64,7 @@ def function_like(text: str) -> Dict[str, Rule]:
     """``{f: the table's rule of the named function, under f's name}`` for each
     ``__enzyme_function_like`` registration of module ``text``."""
     from ..rules.table import MATH, base_name
-    found = _FUNCTION_LIKE.findall(text)
+    found = _FUNCTION_LIKE.findall(text) + _annotated_function_like(text)
     if not found and "@__enzyme_function_like" not in text:
         return {}
     strings = {m.group(1).strip('"'): m.group(2).replace("\\00", "")
@@ -85,7 +85,7 @@ def function_like(text: str) -> Dict[str, Rule]:
                                    f"{like}")
         rules[fn] = Rule(fn, rule.partials)
     defined = re.findall(r'^@"?(__enzyme_function_like[^"\s]*)"? = [^;]*?\[', text, re.M)
-    if len(defined) != len(found):
+    if len(defined) != len([f for f in found if f[1] != "enzyme_function_like"]):
         raise UnsupportedError(f"error: @{defined[0]}: an __enzyme_function_like annotation "
                                f"zymase cannot read (expected {{ptr @f, ptr @\"name\"}})")
     return rules
@@ -93,6 +93,34 @@ def function_like(text: str) -> Dict[str, Rule]:
 
 _ALLOCATION_LIKE = re.compile(
     r'^@("?)(__enzyme_allocation_like[^"\s]*)\1 = [^\[]*\[[^\]]*\]\s*\[(.*)\]\s*(?:,|$)', re.M)
+
+
+_ANNOTATION = re.compile(r'\{\s*ptr\s+@("[^"]*"|[-\w.$]+),\s*ptr\s+@("[^"]*"|[-\w.$]+),\s*ptr\s+'
+                         r'@(?:"[^"]*"|[-\w.$]+),\s*i32\s+\d+,\s*ptr\s+@("[^"]*"|[-\w.$]+)\s*\}')
+
+
+def _annotated_function_like(text: str) -> List[Tuple[str, str, str, str]]:
+    """``__attribute__((annotate("enzyme_function_like", "log1p")))`` (how the lit plugin
+    stand-in spells Enzyme's ``enzyme_function_like`` attribute), as entries of
+    ``llvm.global.annotations``: ("", "enzyme_function_like", function, name's global)."""
+    line = next((ln for ln in text.split("\n") if ln.startswith("@llvm.global.annotations")),
+                None)
+    if line is None:
+        return []
+    strings = {m.group(1).strip('"'): m.group(2).replace("\\00", "")
+               for m in _CSTRING.finditer(text)}
+    out = []
+    for fn, note, args in _ANNOTATION.findall(line):
+        if strings.get(note.strip('"')) != "enzyme_function_like":
+            continue
+        m = re.search(r'^@' + re.escape(args.strip('"')) +
+                      r' = .*?\{\s*ptr\s+@("[^"]*"|[-\w.$]+)', text, re.M)
+        if m is None:
+            raise UnsupportedError(f"error: @{fn.strip(chr(34))} carries Enzyme's annotation "
+                                   f"enzyme_function_like without a function name zymase "
+                                   f"can read")
+        out.append(("", "enzyme_function_like", fn, m.group(1)))
+    return out
 
 
 def allocation_like(text: str) -> Dict[str, "RawAllocator"]:

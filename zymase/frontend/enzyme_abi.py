@@ -71,9 +71,13 @@ def _build(text: str, req: Request, symbol: str, opt_level: int):
     import llvmlite.binding as llvm
     from .llvm_ir import differentiate_ll
     inactive = inactive_functions(text)
-    # the derivative's module needs no annotations (they name functions it may not keep)
-    text = "\n".join(ln for ln in text.split("\n")
-                     if not ln.startswith("@llvm.global.annotations"))
+    # the derivative's module needs no annotations (they name functions it may not keep);
+    # an enzyme_function_like one is kept as the equivalent __enzyme_function_like array
+    from .c_custom import _annotated_function_like
+    like = [f"@__enzyme_function_like.zy{k} = internal global [2 x ptr] [ptr @{fn}, ptr @{s}]"
+            for k, (_, _, fn, s) in enumerate(_annotated_function_like(text))]
+    text = "\n".join([ln for ln in text.split("\n")
+                      if not ln.startswith("@llvm.global.annotations")] + like)
     # differentiate_ll drops optnone/noinline itself (foreign.for_differentiation)
     shadowed: List[Tuple[str, str, int]] = []
     out, _ = differentiate_ll(text, req.function, req.mode,

@@ -339,6 +339,14 @@ def inactive_functions(text: str) -> frozenset:
                     out.add(fn.strip('"'))
                 elif note in ("enzyme_notypeanalysis",):
                     pass        # a hint to Enzyme's type analysis: nothing to honour here
+                elif note == "enzyme_function_like":
+                    # honoured by c_custom.function_like: make sure it reads this one
+                    from .c_custom import _annotated_function_like
+                    if fn.strip('"') not in {f.strip('"') for _, _, f, _ in
+                                             _annotated_function_like(text)}:
+                        raise UnsupportedError(
+                            f"error: @{fn.strip(chr(34))} carries Enzyme's annotation "
+                            f"enzyme_function_like in a form zymase cannot read")
                 elif note.startswith("enzyme_"):
                     raise UnsupportedError(
                         f"error: @{fn.strip(chr(34))} carries Enzyme's annotation {note}, "
