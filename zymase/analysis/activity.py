@@ -87,8 +87,9 @@ def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = 
                         act.add(i)
                         changed = True
                     continue
-                if kind is Kind.ALLOCATOR:
-                    on = any_active and not table.inactive_items(i)
+                if kind is Kind.ALLOCATOR or (kind is Kind.ENZYME_CONTEXT and
+                                              i.callee_name == "__enzyme_context"):
+                    on = any_active and not (kind is Kind.ALLOCATOR and table.inactive_items(i))
                 elif kind is Kind.C_MALLOC:
                     # raw blocks: only those that hold floats (not exception records)
                     on = any_active and i in types.float_memory

@@ -23,6 +23,12 @@ struct ``{double, double}`` returned in registers, a struct returned through an 
 pointer, an array): a small adapter function per call reinterprets the value through memory,
 which is exact for every layout-compatible declaration.
 
+Globals
+-------
+A mutable global the function writes gets an implicit shadow, zeroed for each call
+(``c_globals.py``); with ``enzyme_context`` every global it uses takes its shadow from the
+program's context (``c_context.py``, a runtime linked into the module).
+
 Linking
 -------
 Each derivative is built from a copy of the whole module (with ``optnone``/``noinline``
@@ -41,6 +47,8 @@ import re
 from typing import Dict, List, Optional, Tuple
 
 from ..errors import UnsupportedError
+from ..ir.values import quote_name
+from .c_globals import HINTS
 from .enzyme_calls import (K_FUNCTION, MARKERS, Request, Site, check_annotations,
                            describe, entry_kind, find_sites, inactive_functions)
 
@@ -63,13 +71,19 @@ def _build(text: str, req: Request, symbol: str, opt_level: int):
     import llvmlite.binding as llvm
     from .llvm_ir import differentiate_ll
     inactive = inactive_functions(text)
-    # the derivative's module needs no annotations (they name functions it may not keep)
-    text = "\n".join(ln for ln in text.split("\n")
-                     if not ln.startswith("@llvm.global.annotations"))
+    # the derivative's module needs no annotations (they name functions it may not keep);
+    # an enzyme_function_like one is kept as the equivalent __enzyme_function_like array
+    from .c_custom import _annotated_function_like
+    like = [f"@__enzyme_function_like.zy{k} = internal global [2 x ptr] [ptr @{fn}, ptr @{s}]"
+            for k, (_, _, fn, s) in enumerate(_annotated_function_like(text))]
+    text = "\n".join([ln for ln in text.split("\n")
+                      if not ln.startswith("@llvm.global.annotations")] + like)
     # differentiate_ll drops optnone/noinline itself (foreign.for_differentiation)
+    shadowed: List[Tuple[str, str, int]] = []
     out, _ = differentiate_ll(text, req.function, req.mode,
                               req.activities, req.ret, req.width, symbol, opt_level,
-                              inactive=inactive)
+                              inactive=inactive, shadow_globals=shadowed,
+                              context=req.context)
     dmod = llvm.parse_assembly(out)
     for f in dmod.functions:
         if not f.is_declaration and f.name != symbol:
@@ -80,7 +94,7 @@ def _build(text: str, req: Request, symbol: str, opt_level: int):
         if not g.is_declaration and g.linkage not in (llvm.Linkage.internal,
                                                       llvm.Linkage.private):
             g.linkage = llvm.Linkage.available_externally
-    return dmod
+    return dmod, shadowed
 
 
 def _derivative_type(dmod, symbol: str) -> Tuple[str, List[str]]:
@@ -88,10 +102,19 @@ def _derivative_type(dmod, symbol: str) -> Tuple[str, List[str]]:
     return str(fn.global_value_type).split(" (")[0], [str(a.type) for a in fn.arguments]
 
 
-def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str]) -> str:
+def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str],
+             shadowed: List[Tuple[str, str, int]] = (), helpers: Optional[List[str]] = None) -> str:
     """A function taking the call's forwarded arguments (and its ``sret`` pointer) that calls
-    the derivative and reinterprets its result as the type the call declares."""
+    the derivative and reinterprets its result as the type the call declares.  Each global
+    in ``shadowed`` (``c_globals``) is passed after them, with zeroed stack memory of its
+    type as its shadow in each lane; a pointer argument that points into such a global would
+    reach its memory without that shadow, so the adapter stops the program with a message
+    instead (the helper that prints it goes to ``helpers``, a module of its own)."""
     where = describe(site.callee, site.caller)
+    width = site.request.width
+    extra = len(shadowed) * (1 + width)
+    if extra:
+        dparams = dparams[:len(dparams) - extra]
     if len(dparams) != len(site.forwarded):
         raise UnsupportedError(f"error: {where}: the derivative of @{site.request.function} "
                                f"takes {len(dparams)} arguments but the call supplies "
@@ -99,6 +122,7 @@ def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str]) 
     params, fwd = [], []
     if site.sret is not None:
         params.append("ptr %out")
+    lines_pre = []
     conversions = []
     for t, j in zip(dparams, site.forwarded):
         have = site.arg_types[j]
@@ -114,15 +138,70 @@ def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str]) 
                                    f"derivative of @{site.request.function} takes {t}")
         conversions.append(f"  %c{j} = {op} {have} %a{j} to {t}")
         fwd.append(f"{t} %c{j}")
+    checks = []
+    frees = []
+    for n, (g, ty, size) in enumerate(shadowed):
+        conversions.append(f"  %end{n} = getelementptr {ty}, ptr @{quote_name(g)}, i64 1")
+        for j in site.forwarded:
+            if site.arg_types[j] != "ptr":
+                continue
+            k = len(checks)
+            conversions += [f"  %lo{k} = icmp uge ptr %a{j}, @{quote_name(g)}",
+                            f"  %hi{k} = icmp ult ptr %a{j}, %end{n}",
+                            f"  %in{k} = and i1 %lo{k}, %hi{k}"]
+            checks.append((f"%in{k}", g))
+        fwd.append(f"ptr @{quote_name(g)}")
+        for lane in range(width):
+            if site.context is not None:
+                # the context's shadow (c_context.py): accumulated into, never zeroed here
+                conversions.append(f"  %g{n}.{lane} = call ptr @__enzyme_shadow(ptr %ctx, "
+                                   f"ptr @{quote_name(g)}, i32 {lane})")
+                lines_pre.append("declare ptr @__enzyme_shadow(ptr, ptr, i32)")
+            elif size <= _STACK_SHADOW:
+                conversions += [f"  %g{n}.{lane} = alloca {ty}, align 16",
+                                f"  store {ty} zeroinitializer, ptr %g{n}.{lane}, align 16"]
+            else:
+                conversions.append(f"  %g{n}.{lane} = call ptr @__zymase.shadow_calloc(i64 "
+                                   f"{size})")
+                frees.append(f"  call void @__zymase.shadow_free(ptr %g{n}.{lane})")
+            fwd.append(f"ptr %g{n}.{lane}")
+    if frees:
+        lines_pre += ["declare ptr @__zymase.shadow_calloc(i64)",
+                      "declare void @__zymase.shadow_free(ptr)"]
+        helpers.append(_HEAP_SHADOWS)
+    if site.context is not None:
+        params.append("ptr %ctx")
     lines = [f"define internal {site.ret_type} @{name}({', '.join(params)}) alwaysinline {{",
              "entry:"] + conversions
+    if checks:
+        acc = checks[0][0]
+        for k, (v, _) in enumerate(checks[1:]):
+            lines.append(f"  %any{k} = or i1 {acc}, {v}")
+            acc = f"%any{k}"
+        err = f"{name}.alias_error"
+        names = ", ".join(sorted({"@" + g for _, g in checks}))
+        msg = (f"zymase: {where}: an argument points into {names}, which "
+               f"@{site.request.function} also writes by name; the global's shadow would "
+               f"not reach that pointer; aborting\n")
+        data = msg.replace("\\", "\\5C").replace('"', "\\22").replace("\n", "\\0A") + "\\00"
+        helpers.append(f'@"{err}.msg" = private constant [{len(msg.encode()) + 1} x i8] '
+                       f'c"{data}"\n'
+                       f"declare i32 @dprintf(i32, ptr, ...)\ndeclare void @abort()\n"
+                       f'define weak hidden void @"{err}"() cold noinline {{\n'
+                       f'  %m = call i32 (i32, ptr, ...) @dprintf(i32 2, ptr @"{err}.msg")\n'
+                       f"  call void @abort()\n  unreachable\n}}\n")
+        lines += [f"  br i1 {acc}, label %alias, label %go", "alias:",
+                  f'  call void @"{err}"()', "  unreachable", "go:"]
+        lines.insert(0, f'declare void @"{err}"()')
     call = f"call {dret} @{symbol}({', '.join(fwd)})"
     want = site.ret_type
     if dret == "void":
         lines.append(f"  {call}")
+        lines += frees
         lines.append("  ret void" if want == "void" else f"  ret {want} zeroinitializer")
     else:
         lines.append(f"  %r = {call}")
+        lines += frees
         if site.sret is not None:
             lines.append(f"  store {dret} %r, ptr %out")
             lines.append("  ret void" if want == "void" else f"  ret {want} zeroinitializer")
@@ -137,7 +216,40 @@ def _adapter(name: str, site: Site, symbol: str, dret: str, dparams: List[str]) 
                       f"  %v = load {want}, ptr %m",
                       f"  ret {want} %v"]
     lines.append("}")
-    return "\n".join(lines)
+    return "\n".join(lines_pre + lines)
+
+
+# shadows of globals above this size come from the heap, not the adapter's stack frame
+_STACK_SHADOW = 1 << 16
+_HEAP_SHADOWS = """declare ptr @calloc(i64, i64)
+declare void @free(ptr)
+define weak hidden ptr @__zymase.shadow_calloc(i64 %n) {
+  %p = call ptr @calloc(i64 1, i64 %n)
+  ret ptr %p
+}
+define weak hidden void @__zymase.shadow_free(ptr %p) {
+  call void @free(ptr %p)
+  ret void
+}
+"""
+
+
+def _unique_declarations(body: str, adapters: List[str]) -> str:
+    """The adapters' text with each ``declare`` once, and none of a function the module
+    already has (a helper linked in by an earlier round)."""
+    seen, out = set(), []
+    for chunk in adapters:
+        for line in chunk.split("\n"):
+            m = re.match(r'declare\b[^@]*@("[^"]*"|[-\w.$]+)\(', line)
+            if m:
+                ref = re.compile(r"^(?:declare|define)\b[^@\n]*@" + re.escape(m.group(1)) +
+                                 r"\(", re.M)
+                if m.group(1) in seen or ref.search(body):
+                    continue
+                seen.add(m.group(1))
+            out.append(line)
+        out.append("")
+    return "\n".join(out)
 
 
 def _promotion_undo(have: str, want: str) -> Optional[str]:
@@ -193,6 +305,8 @@ def _retarget(line: str, site: Site, adapter: str) -> str:
         if len(args) != len(site.arg_types):
             raise AssertionError(f"{len(args)} arguments read from: {line}")
         keep = ([args[0]] if site.sret is not None else []) + [args[j] for j in site.forwarded]
+        if site.context is not None:
+            keep.append(args[site.context])
         return line[:m.start()] + f"@{adapter}(" + ", ".join(keep) + ")" + line[end:]
     raise AssertionError(f"call of @{site.callee} not found in: {line}")
 
@@ -212,9 +326,14 @@ def _define_markers(text: str) -> str:
 
 
 def _drop_entry_declarations(text: str) -> str:
-    """The ``declare`` lines of Enzyme's entry points, now that no call uses them."""
+    """The ``declare`` lines of Enzyme's entry points, now that no call uses them; and the
+    calls of Enzyme's hints (``c_globals.HINTS``), which have no effect on the program."""
     out = []
+    hint = re.compile(r"^\s*(?:tail\s+|notail\s+)?call\s+void\b.*@(?:" +
+                      "|".join(HINTS) + r")\(|^declare\b.*@(?:" + "|".join(HINTS) + r")\(")
     for line in text.split("\n"):
+        if hint.search(line):
+            continue
         m = re.match(r'declare\b.*?@("?)([^"(]*__enzyme_(?:autodiff|fwddiff)[^"(]*)\1\(', line)
         ref = re.compile("@" + re.escape(m.group(1) + m.group(2)) + r"(?![-\w.$])") if m else None
         if m and len(ref.findall(text)) == 1:
@@ -268,15 +387,29 @@ def lower_module(text: str, opt_level: int = 3) -> str:
     ``__enzyme_fwddiff`` of a function that calls ``__enzyme_autodiff``) differentiates the
     inner derivative, already built, like any other code."""
     from ..llvm import pipelines
+    from .c_context import runtime_ir
     mod = pipelines.parse(text)
-    if not find_sites(mod):
+    runtime = runtime_ir(str(mod))
+    if runtime is not None:
+        # Enzyme's context API (__enzyme_context, __enzyme_shadow, ...): a runtime of its own
+        mod = _lower_all(mod, opt_level)
+        # internal globals are visible to it now (_share_globals)
+        mod.link_in(pipelines.parse(runtime_ir(str(mod))))
+        mod.verify()
         return str(mod)
+    return str(_lower_all(mod, opt_level))
+
+
+def _lower_all(mod, opt_level: int):
+    from ..llvm import pipelines
+    if not find_sites(mod):
+        return mod
     check_annotations(mod)
     names = itertools.count()
     for _ in range(16):
         sites = find_sites(mod)
         if not sites:
-            return str(mod)
+            return mod
         reach = _calls_entry(mod)
         ready = [s for s in sites if not reach.get(s.request.function, False)]
         if not ready:
@@ -299,12 +432,13 @@ def _lower_round(mod, sites: List[Site], names, opt_level: int):
             built[site.request] = (symbol, _build(shared, site.request, symbol, opt_level))
     lines = shared.split("\n")
     adapters: List[str] = []
+    helpers: List[str] = []
     cursor = 0
     for site in sites:
-        symbol, dmod = built[site.request]
+        symbol, (dmod, shadowed) = built[site.request]
         dret, dparams = _derivative_type(dmod, symbol)
         name = f"__zymase_call.{next(names)}"
-        adapters.append(_adapter(name, site, symbol, dret, dparams))
+        adapters.append(_adapter(name, site, symbol, dret, dparams, shadowed, helpers))
         decl = f"declare {dret} @{symbol}({', '.join(dparams)})"
         if decl not in adapters:
             adapters.append(decl)
@@ -313,8 +447,10 @@ def _lower_round(mod, sites: List[Site], names, opt_level: int):
         lines[cursor] = _retarget(lines[cursor], site, name)
         cursor += 1
     body = _define_markers(_drop_entry_declarations("\n".join(lines)))
-    out = pipelines.parse(body + "\n" + "\n\n".join(adapters) + "\n")
-    for _, dmod in built.values():
+    out = pipelines.parse(body + "\n" + _unique_declarations(body, adapters) + "\n")
+    for _, (dmod, _) in built.values():
         out.link_in(dmod)
+    for h in dict.fromkeys(helpers):
+        out.link_in(pipelines.parse(h))
     out.verify()
     return out

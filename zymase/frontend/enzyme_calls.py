@@ -18,6 +18,8 @@ marker                 reverse (``__enzyme_autodiff``)   forward (``__enzyme_fwd
 ``enzyme_out``         Active (a float): one value      (an error)
 ``enzyme_width``, N    (an error: width 1 only)         N tangents per Dual parameter
 ``enzyme_primal_return``  the primal result comes first  the primal result comes first
+``enzyme_context``, c  globals' shadows from context c  the same (its width, if no
+                       (``c_context.py``)               ``enzyme_width`` is given)
 =====================  ===============================  ===============================
 
 Without a marker a parameter is read by its type, as Enzyme does: a float is Active (reverse)
@@ -45,6 +47,7 @@ OTHER_ENTRIES = ("__enzyme_augmentfwd", "__enzyme_reverse", "__enzyme_fwdsplit",
                  "__enzyme_batch", "__enzyme_truncate", "__enzyme_virtualreverse",
                  "__enzyme_create_forward_diff", "__enzyme_create_reverse_diff")
 MARKERS = ("enzyme_const", "enzyme_dup", "enzyme_dupnoneed", "enzyme_out", "enzyme_width",
+           "enzyme_context",
            "enzyme_primal_return", "enzyme_dupv", "enzyme_dupnoneedv", "enzyme_scalar",
            "enzyme_vector", "enzyme_allocated", "enzyme_tape", "enzyme_nofree",
            "enzyme_mutable_return", "enzyme_noret", "enzyme_const_return")
@@ -63,6 +66,7 @@ class Request:
     activities: Tuple[A.Activity, ...]
     ret: Optional[A.Activity]
     width: int
+    context: bool = False      # an enzyme_context call: every global it uses is shadowed
 
 
 @dataclass
@@ -76,6 +80,7 @@ class Site:
     ret_type: str
     sret: Optional[str]        # the sret pointee type when the result goes through memory
     forwarded: List[int]       # call argument positions passed on, in the derivative's order
+    context: Optional[int] = None   # the argument position of the enzyme_context pointer
 
 
 def entry_kind(name: str) -> Optional[str]:
@@ -133,7 +138,27 @@ def _param_kind(ty) -> str:
 
 
 def read_site(ins, caller: str, functions: Dict[str, object]) -> Site:
-    """Read one ``__enzyme_*`` call instruction (llvmlite's view of it)."""
+    """Read one ``__enzyme_*`` call instruction (llvmlite's view of it).
+
+    With ``enzyme_context`` and no ``enzyme_width``, the width is the context's, which the
+    call does not spell: it is the one width (1 to 8) for which the arguments read."""
+    try:
+        return _read_site(ins, caller, functions, 1)
+    except UnsupportedError as e:
+        args = list(ins.operands)[:-1]
+        marks = [_marker(a) for a in args]
+        if "enzyme_context" not in marks or "enzyme_width" in marks or \
+                "too many arguments" not in str(e):
+            raise
+        for w in range(2, 9):
+            try:
+                return _read_site(ins, caller, functions, w)
+            except UnsupportedError:
+                continue
+        raise
+
+
+def _read_site(ins, caller: str, functions: Dict[str, object], width0: int) -> Site:
     ops = list(ins.operands)
     callee = ops[-1].name
     args = ops[:-1]
@@ -161,7 +186,7 @@ def read_site(ins, caller: str, functions: Dict[str, object]) -> Site:
                                f"__enzyme_autodiff((void*)f, ...)")
     fn = functions[fop.name]
     params = list(fn.arguments)
-    width, ret = 1, None
+    width, ret, context = width0, None, None
     acts: List[A.Activity] = []
     forwarded: List[int] = []
     k = start + 1
@@ -192,6 +217,12 @@ def read_site(ins, caller: str, functions: Dict[str, object]) -> Site:
                         raise UnsupportedError(f"error: {where}: enzyme_width must be followed "
                                                f"by a positive integer constant")
                     width, k = n, k + 1
+                elif mk == "enzyme_context":
+                    if context is not None or k >= len(args) or \
+                            _param_kind(args[k].type) != "pointer":
+                        raise UnsupportedError(f"error: {where}: enzyme_context must be "
+                                               f"followed by a context (a pointer), once")
+                    context, k = k, k + 1
                 elif mk == "enzyme_primal_return":
                     ret = A.Active if mode is A.Mode.REVERSE else A.Dual
                 elif mk in ("enzyme_const", "enzyme_dup", "enzyme_dupnoneed", "enzyme_out"):
@@ -203,7 +234,8 @@ def read_site(ins, caller: str, functions: Dict[str, object]) -> Site:
                     raise UnsupportedError(f"error: {where}: Enzyme's marker {mk} is not "
                                            f"supported\n  = help: supported markers: "
                                            f"enzyme_const, enzyme_dup, enzyme_dupnoneed, "
-                                           f"enzyme_out, enzyme_width, enzyme_primal_return")
+                                           f"enzyme_out, enzyme_width, enzyme_primal_return, "
+                                           f"enzyme_context")
                 continue
         if i >= len(params):
             break
@@ -256,13 +288,14 @@ def read_site(ins, caller: str, functions: Dict[str, object]) -> Site:
                                f"{len(params)} parameters and they are all read by argument "
                                f"{k - 1}, but the call passes {len(args)}")
     arg_types = [str(a.type) for a in args]
-    request = Request(fn.name, mode, tuple(acts), ret, width)
-    return Site(caller, text, callee, request, arg_types, str(ins.type), sret, forwarded)
+    request = Request(fn.name, mode, tuple(acts), ret, width, context is not None)
+    return Site(caller, text, callee, request, arg_types, str(ins.type), sret, forwarded,
+                context)
 
 
 # Enzyme's annotations, given as global variables: what a derivative must honour
-ANNOTATIONS = ("__enzyme_function_like", "__enzyme_register_splitderivative",
-               "__enzyme_inactive_global", "__enzyme_allocation_like",
+ANNOTATIONS = ("__enzyme_register_splitderivative",
+               "__enzyme_inactive_global",
                "__enzyme_nofree", "__enzyme_inactive_type", "__enzyme_ignore_derivatives",
                "__enzyme_float", "__enzyme_double", "__enzyme_integer", "__enzyme_pointer",
                "__enzyme_shadow")
@@ -272,7 +305,10 @@ def check_annotations(mod) -> None:
     """Annotations change what the derivative is (a function differentiated like another,
     a user derivative, an inactive function); one that zymase does not implement is refused
     by name, never silently ignored."""
+    from .c_context import ENTRIES
     for g in list(mod.global_variables) + list(mod.functions):
+        if g.name in ENTRIES:
+            continue        # Enzyme's context API: c_context.py
         for a in ANNOTATIONS:
             if g.name.startswith(a) and not (g.is_declaration and not _used(mod, g.name)):
                 raise UnsupportedError(
@@ -303,6 +339,14 @@ def inactive_functions(text: str) -> frozenset:
                     out.add(fn.strip('"'))
                 elif note in ("enzyme_notypeanalysis",):
                     pass        # a hint to Enzyme's type analysis: nothing to honour here
+                elif note == "enzyme_function_like":
+                    # honoured by c_custom.function_like: make sure it reads this one
+                    from .c_custom import _annotated_function_like
+                    if fn.strip('"') not in {f.strip('"') for _, _, f, _ in
+                                             _annotated_function_like(text)}:
+                        raise UnsupportedError(
+                            f"error: @{fn.strip(chr(34))} carries Enzyme's annotation "
+                            f"enzyme_function_like in a form zymase cannot read")
                 elif note.startswith("enzyme_"):
                     raise UnsupportedError(
                         f"error: @{fn.strip(chr(34))} carries Enzyme's annotation {note}, "

@@ -201,13 +201,20 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
                      activities: Optional[Sequence[A.Activity]] = None,
                      ret: Optional[A.Activity] = None, width: int = 1,
                      symbol: Optional[str] = None, opt_level: int = 3,
-                     inactive: frozenset = frozenset()):
+                     inactive: frozenset = frozenset(), shadow_globals: Optional[list] = None,
+                     context: bool = False):
     """Differentiate C-ABI function ``name`` of the LLVM module ``text``.
 
     Returns ``(module text, DerivResult)``: the module (verified by LLVM, optimised at
     ``opt_level``) holds the primal and its derivative ``symbol`` (default
     ``<name>.zymase.<mode>``); functions other than those two are internal.  Calls of the
-    functions named in ``inactive`` carry no derivative (Enzyme's ``enzyme_inactive``)."""
+    functions named in ``inactive`` carry no derivative (Enzyme's ``enzyme_inactive``).
+
+    ``shadow_globals``: a list to receive ``(name, value type)`` of each mutable global the
+    function writes, made a parameter of it with a shadow (``c_globals.py``): the derivative
+    then takes, after its own parameters, each such global and its shadow(s), like a
+    Duplicated / Dual pointer.  Without it (None) globals stay constants.  ``context``: the
+    caller takes the shadows from an Enzyme context, so globals only read get one too."""
     from ..ir.printer import print_module
     from ..llvm import pipelines
     from ..pipeline import link_extra
@@ -216,17 +223,36 @@ def differentiate_ll(text: str, name: str, mode: A.Mode,
     from ..transforms import differentiate
     from .c_custom import prepare as custom_rules_of
     from ..rules.table import custom_rules
+    from .c_custom import allocation_like, pointer_derivatives
+    from ..rules.table import custom_allocators, custom_pointer_derivatives
     extra, rules, registered, partial_fns = custom_rules_of(text)
-    module, primal = prepare_ll(text + extra, name, inactive, registered, partial_fns)
+    allocators = allocation_like(text)
+    pointer_fwd = pointer_derivatives(text)
+    module, primal = prepare_ll(text + extra, name, inactive,
+                                registered | frozenset(allocators) | frozenset(pointer_fwd),
+                                partial_fns | frozenset(
+                                    n for d in pointer_fwd.values() for n in d.values()))
     from ..transforms.scalarize import scalarize_module
     # before the recursion rewrite reads the callees' parameter types (differentiate scalarises
     # again, for the Numba route; a scalar function is left as it is)
     scalarize_module(module, primal)
-    with custom_rules(rules):
+    with custom_rules(rules), custom_allocators(allocators), \
+            custom_pointer_derivatives(pointer_fwd):
         from .c_calls import lower_posix_memalign, status_convention
         lower_posix_memalign(module, primal)
+        from .c_indirect import guard_indirect_calls
+        guard_indirect_calls(module, primal)
         status_convention(module, primal)
-        acts = tuple(activities) if activities is not None else default_activities(primal, mode)
+        acts = tuple(activities) if activities is not None else None
+        if shadow_globals is not None:
+            from .c_globals import drop_hints, thread_globals
+            drop_hints(primal)
+            threaded = thread_globals(module, primal, context)
+            shadow_globals.extend(threaded)
+            if acts is not None:
+                acts += (A.Duplicated if mode is A.Mode.REVERSE else A.Dual,) * len(threaded)
+        if acts is None:
+            acts = default_activities(primal, mode)
         sig = c_signature(primal, acts, mode, ret, width)
         symbol = symbol or f"{name}.zymase.{mode.value}"
         if symbol in module.functions:

@@ -77,6 +77,9 @@ class Kind(enum.Enum):
     INACTIVE_FN = "inactive-fn"   # a function the user marked inactive (C: enzyme_inactive)
     C_CALLEE = "c-callee"         # a recursive C function reading arrays (c_callees.py)
     PARALLEL_FOR = "parallel-for"  # Numba's launch of a parallel loop (transforms/parallel.py)
+    C_CUSTOM_PTR = "c-custom-ptr"  # a C function of pointers with the program's own derivatives
+                                   # taking shadows (table.pointer_derivative)
+    ENZYME_CONTEXT = "enzyme-context"  # Enzyme's context API (frontend/c_context.py)
     UNKNOWN = "unknown"
 
 
@@ -95,6 +98,8 @@ def classify_call(i: Instruction, module: Optional[Module] = None) -> Kind:
     """The kind of call ``i`` (a ``call`` instruction); ``module`` lets CALLEE be found."""
     if lookup_call(i) is not None:
         return Kind.CUSTOM
+    if table.pointer_derivative(i.callee_name or "") is not None:
+        return Kind.C_CUSTOM_PTR
     if module is not None and defined_callee(module, i) is not None:
         return Kind.CALLEE
     name = i.callee_name or ""
@@ -154,6 +159,8 @@ _BY_NAME = tuple((kind, rule.matches) for kind, rule in LIBRARY_RULES.items()) +
     (Kind.MEMINFO_DATA, lambda n: n in table.MEMINFO_DATA),
     (Kind.MEMSET, lambda n: n.startswith("llvm.memset.")),
     (Kind.MEMCPY, lambda n: n.startswith(("llvm.memcpy.", "llvm.memmove."))),
+    (Kind.ENZYME_CONTEXT, lambda n: n in ("__enzyme_context", "__enzyme_shadow",
+                                          "__enzyme_zero_shadows")),
     (Kind.MATH, lambda n: table.lookup(n) is not None),
     (Kind.PARALLEL_FOR, lambda n: n == "numba_parallel_for"),
     (Kind.INACTIVE, table.is_inactive_call),

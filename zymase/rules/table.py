@@ -503,9 +503,60 @@ def rust_allocator(name: str) -> Optional[str]:
     return "no_alloc_shim_is_unstable" if m.group(1).startswith("no_alloc") else m.group(1)
 
 
+# a C program's own allocators for one build (``__enzyme_allocation_like``:
+# frontend/c_custom.py), consulted before the table; see ``custom_allocators``
+_CUSTOM_ALLOCATORS: Dict[str, RawAllocator] = {}
+
+
+class custom_allocators:
+    """``with custom_allocators({name: RawAllocator}):`` makes ``raw_allocator`` know these
+    functions while a derivative is built, and forgets them afterwards."""
+
+    def __init__(self, allocators: Dict[str, RawAllocator]):
+        self.allocators = dict(allocators)
+
+    def __enter__(self):
+        _CUSTOM_ALLOCATORS.update(self.allocators)
+        return self
+
+    def __exit__(self, *exc):
+        for k in self.allocators:
+            _CUSTOM_ALLOCATORS.pop(k, None)
+        return False
+
+
+# a C program's own derivatives of functions with pointer parameters, for one build
+# (``__enzyme_register_derivative_f`` / ``__enzyme_register_gradient_f``:
+# frontend/c_custom.py): primal name -> {"fwd": f_fwd} and/or {"aug": f_aug, "rev": f_rev}
+_POINTER_DERIVATIVES: Dict[str, Dict[str, str]] = {}
+
+
+class custom_pointer_derivatives:
+    """``with custom_pointer_derivatives({f: {"fwd": f_fwd, …}}):`` makes
+    ``pointer_derivative`` answer for these functions while a derivative is built."""
+
+    def __init__(self, table: Dict[str, Dict[str, str]]):
+        self.table = dict(table)
+
+    def __enter__(self):
+        _POINTER_DERIVATIVES.update(self.table)
+        return self
+
+    def __exit__(self, *exc):
+        for k in self.table:
+            _POINTER_DERIVATIVES.pop(k, None)
+        return False
+
+
+def pointer_derivative(name: str) -> Optional[Dict[str, str]]:
+    """The program's own derivatives of pointer function ``name`` (``fwd``; ``aug`` and
+    ``rev``), if it registered any."""
+    return _POINTER_DERIVATIVES.get(name)
+
+
 def raw_allocator(name: str) -> Optional[RawAllocator]:
     """How the raw allocation function ``name`` sizes its block, else None."""
-    a = C_MALLOCS.get(name)
+    a = _CUSTOM_ALLOCATORS.get(name) or C_MALLOCS.get(name)
     if a is not None:
         return a
     kind = rust_allocator(name)

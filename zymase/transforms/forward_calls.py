@@ -27,7 +27,7 @@ from typing import List
 from ..custom import lookup_call
 from ..errors import unsupported
 from ..ir.builder import Builder
-from ..ir.types import I64, I8, PTR, StructType, Type, alloc_size, contains_float
+from ..ir.types import I64, I8, PTR, FunctionType, StructType, Type, alloc_size, contains_float
 from ..ir.values import Constant, Function, Instruction, Value, const_int, zero
 from ..llvm.jit import value_type
 from ..rules import table
@@ -73,6 +73,12 @@ class CallTangents:
                 raise NoInterleave("a parallel loop (prange)")
             from .parallel import forward_launch
             forward_launch(ctx, i, b)
+            return
+        if kind is Kind.C_CUSTOM_PTR:
+            self.pointer_custom_call(i, b, any_active_op)
+            return
+        if kind is Kind.ENZYME_CONTEXT:
+            self.context_call(i, b, active)
             return
         if kind in LIBRARY_RULES:
             if sb.interleaved:
@@ -146,6 +152,61 @@ class CallTangents:
         if active or any_active_op and (contains_float(i.type) or any(
                 contains_float(o.type) or o.type.is_pointer for o in ops if o in act)):
             raise unsupported(describe(i), i.loc, help=call_help(i))
+
+    def pointer_custom_call(self, i: Instruction, b: Builder, any_active: bool):
+        """A C function with pointer parameters and the program's own forward derivative
+        (``__enzyme_register_derivative_f``, frontend/c_custom.py): the call stays (the
+        primal), and the derivative is called after it with each pointer followed by its
+        shadow, to write the tangents into the shadows."""
+        ctx, sb, act = self.ctx, self.ctx.sb, self.ctx.active
+        name = i.callee_name
+        if not any_active:
+            return
+        if ctx.width > 1 or sb.interleaved:
+            raise unsupported(f"a batched (width > 1) call of `{name}`, which has a registered "
+                              f"derivative", i.loc, help="use width 1")
+        args, types = [], []
+        for o in i.operands:
+            args.append(o)
+            types.append(o.type)
+            if o.type.is_pointer:
+                if o not in act:
+                    raise unsupported(f"a call of `{name}` (it has a registered derivative) "
+                                      f"with a pointer argument that has no shadow", i.loc)
+                args.append(sb.sh(o, b))
+                types.append(o.type)
+        fwd = table.pointer_derivative(name).get("fwd")
+        if fwd is None:
+            raise unsupported(f"a call of `{name}` in forward mode: the program registers its "
+                              f"gradient but no forward derivative", i.loc,
+                              help=f"register one with __enzyme_register_derivative_{name}")
+        b.call(fwd, FunctionType(i.fnty.ret, tuple(types)), args)
+
+    def context_call(self, i: Instruction, b: Builder, active: bool):
+        """Enzyme's context API inside a function differentiated in forward mode (a forward
+        derivative of a gradient that uses a context, frontend/c_context.py): a context's
+        shadow is a second context of the same width, whose shadows of the globals hold
+        the tangents of the first one's; ``__enzyme_shadow`` of the shadow context gives
+        the tangent of the address ``__enzyme_shadow`` returns; zeroing zeroes both."""
+        ctx, sb, act = self.ctx, self.ctx.sb, self.ctx.active
+        name, ops = i.callee_name, i.operands
+        if ctx.width > 1 or sb.interleaved:
+            raise unsupported(f"a call of {name} in a batched (width > 1) forward derivative",
+                              i.loc, help="use width 1")
+        if name == "__enzyme_context":
+            if active:
+                sb.shadow[i] = b.call(name, i.fnty, list(ops))
+            return
+        if ops[0] not in act:
+            if active:
+                raise unsupported(f"a call of {name} on a context made outside the function",
+                                  i.loc)
+            return
+        if name == "__enzyme_shadow":
+            if active:
+                sb.shadow[i] = b.call(name, i.fnty, [sb.sh(ops[0], b)] + list(ops[1:]))
+        else:
+            b.call(name, i.fnty, [sb.sh(ops[0], b)] + list(ops[1:]))
 
     def library_call(self, rule, i: Instruction, b: Builder):
         """A BLAS/LAPACK call (``rules/call_rules.py``): the call stays and computes the

@@ -23,12 +23,18 @@ What this adds to running ``ZIG cc`` directly:
   mark are also ``noinline``: Enzyme's plugin acts at the start of clang's pipeline, before
   the inliner could merge an inactive function into its active caller, while this stand-in
   runs after it.  (C23/C++ ``[[enzyme::…]]`` spellings cannot be rewritten this way and
-  are still dropped.)
+  are still dropped.)  Functions listed in Enzyme's annotation arrays
+  (``__enzyme_function_like``, ``__enzyme_allocation_like``, ``__enzyme_register_*``,
+  ``__enzyme_inactivefn``) are kept out of line the same way: when the module has such an
+  array, clang's IR is taken before any LLVM pass (``-Xclang -disable-llvm-passes``), the
+  listed functions are made ``noinline``, and clang then runs its pipeline for the same
+  ``-O`` level on that IR.
 
 The Python running ``zymase opt`` is ``$ZYMASE_LIT_PYTHON`` (lit.cfg.py sets it); this
 script itself imports nothing outside the standard library, so it can start with ``-I -S``.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -96,6 +102,47 @@ def is_cxx(args):
     return any(a.endswith((".cpp", ".cc", ".cxx", ".C")) for a in args if not a.startswith("-"))
 
 
+_ANNOTATION_ARRAY = re.compile(
+    r'^@"?__enzyme_(?:function_like|allocation_like|register_\w+|inactivefn)\w*"? = .*$', re.M)
+_FN_REF = re.compile(r'ptr @("[^"]*"|[-\w.$]+)')
+
+
+def keep_annotated_out_of_line(zig, mode, clang_args, ir):
+    """Recompile when the module lists functions in Enzyme's annotation arrays: clang's IR
+    before optimisation, those functions ``noinline``, then clang's pipeline on it (what
+    Enzyme's plugin, acting at the start of the pipeline, sees).  Returns clang's status."""
+    with open(ir) as f:
+        text = f.read()
+    arrays = _ANNOTATION_ARRAY.findall(text)
+    if not arrays:
+        return 0
+    names = {n.strip('"') for line in arrays for n in _FN_REF.findall(line.split("=", 1)[1])}
+    pre = ir + ".pre.ll"
+    rc = subprocess.call([zig, mode, *PLUGIN_ATTRIBUTES, *clang_args, "-Xclang",
+                          "-disable-llvm-passes", "-S", "-emit-llvm", "-o", pre])
+    if rc != 0:
+        return rc
+    with open(pre) as f:
+        lines = f.read().split("\n")
+    for k, line in enumerate(lines):
+        m = re.match(r'^define\b[^@]*@("[^"]*"|[-\w.$]+)\(', line)
+        if m and m.group(1).strip('"') in names and line.rstrip().endswith("{"):
+            lines[k] = line.rstrip()[:-1].rstrip() + " noinline {"
+    with open(pre, "w") as f:
+        f.write("\n".join(lines))
+    keep, skip = [], False
+    for a in clang_args:
+        if skip:
+            keep.append(a)
+            skip = False
+        elif a in ("-target", "-Xclang"):
+            keep.append(a)
+            skip = True
+        elif a.startswith(("-O", "-m", "-f", "-g", "-W", "--target")):
+            keep.append(a)
+    return subprocess.call([zig, mode, *keep, pre, "-S", "-emit-llvm", "-o", ir])
+
+
 def main(argv):
     mode, zig, rest = argv[1], argv[2], argv[3:]
     args, output, plugin = split_args(rest)
@@ -124,6 +171,8 @@ def main(argv):
         clang_args = [a for a in args if a not in ("-S", "-c", "-emit-llvm")]
         rc = subprocess.call([zig, mode, *PLUGIN_ATTRIBUTES, *clang_args, "-S", "-emit-llvm",
                               "-o", ir])
+        if rc == 0:
+            rc = keep_annotated_out_of_line(zig, mode, clang_args, ir)
         if rc != 0:
             return rc
         fmt = "ll" if (text and emit_llvm) else "bc" if emit_llvm else "obj" if not text else None

@@ -187,6 +187,9 @@ class AugmentedSweep:
             self._record(b, self._raw_list("NRT_decref"), i.operands[0])
             i.erase()
             return
+        if kind is Kind.C_CUSTOM_PTR:
+            calls.save_custom_pointer(self.frame, act, sites, i, b, self.sb)
+            return
         if kind is Kind.C_FREE and self._reread_by_callee(i.operands[0]):
             # memory a recursive C callee reads is read again when its adjoint re-runs it:
             # released after the sweep with the shadow blocks, not here

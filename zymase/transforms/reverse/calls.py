@@ -32,6 +32,7 @@ from ...ir.types import I32, I64, I8, PTR, VOID, FunctionType, StructType, alloc
 from ...ir.values import Function, Instruction, Value, const_float, const_int, zero
 from ...llvm.jit import value_type
 from ...rules.call_rules import CallContext
+from ...rules import table
 from ...rules.calls import python_name
 from .. import c_callees, callees, parallel
 from ..custom_calls import call_site, emit_rule_call
@@ -121,6 +122,62 @@ def save_c_callee(frame, act, sites: CallSites, i: Instruction, b: Builder):
     sites.anchor_here(b, i)
 
 
+class PointerCustomSite:
+    """A call of a C function with pointer parameters and the program's own gradient
+    (``table.pointer_derivative``: ``aug`` and ``rev``)."""
+
+    def __init__(self, inst: Instruction, rev: str, tape: bool):
+        self.inst, self.rev, self.tape = inst, rev, tape
+        self.args: List[Value] = list(inst.operands)
+
+
+def save_custom_pointer(frame, act, sites: CallSites, i: Instruction, b: Builder, sb):
+    """The call stays (the primal); the program's augmented forward function runs after it
+    with each pointer followed by its shadow, and the tape it returns waits for the adjoint
+    sweep, where the program's reverse function gets the same arguments and the tape."""
+    name = i.callee_name
+    if not any(o in act for o in i.operands):
+        return
+    rules = table.pointer_derivative(name)
+    if "rev" not in rules:
+        raise unsupported(f"a call of `{name}` in reverse mode: the program registers its "
+                          f"forward derivative but no gradient", i.loc,
+                          help=f"register one with __enzyme_register_gradient_{name}")
+    if frame.width > 1:
+        raise unsupported(f"a batched (width > 1) reverse-mode call of `{name}`", i.loc)
+    args, types = [], []
+    for o in i.operands:
+        args.append(o)
+        types.append(o.type)
+        if o.type.is_pointer:
+            if o not in act:
+                raise unsupported(f"a call of `{name}` (it has a registered gradient) with a "
+                                  f"pointer argument that has no shadow", i.loc)
+            args.append(sb.sh(o, b))
+            types.append(o.type)
+    aug = rules["aug"]
+    fnty = frame.module.functions[aug].fnty
+    t = b.call(aug, FunctionType(fnty.ret, tuple(types)), args)
+    tape = fnty.ret.is_pointer
+    sites.custom[i] = (PointerCustomSite(i, rules["rev"], tape), t if tape else None)
+    sites.anchor_here(b, i)
+
+
+def _pointer_custom_adjoint(frame, aug, b: Builder, r, site: PointerCustomSite, buf):
+    sb = aug.sb
+    args, types = [], []
+    for a in site.args:
+        args.append(r(a))
+        types.append(a.type)
+        if a.type.is_pointer:
+            args.append(r(sb.shadow[a]))
+            types.append(a.type)
+    if site.tape:
+        args.append(r(buf))
+        types.append(PTR)
+    b.call(site.rev, FunctionType(VOID, tuple(types)), args)
+
+
 def save_library(frame, act, sites: CallSites, rule, i: Instruction, b: Builder):
     """A BLAS/LAPACK call (``rules/call_rules.py``): its rule saves what its adjoint needs."""
     c = rule.describe(i, act)
@@ -147,6 +204,9 @@ def call_needs(i: Instruction, sites: CallSites, shadow: Dict[Value, Value]) -> 
         if isinstance(site, c_callees.CCalleeSite):
             return list(site.args) + [shadow[a] for a, on in zip(site.args, site.pointers)
                                       if on]
+        if isinstance(site, PointerCustomSite):
+            return list(site.args) + [shadow[a] for a in site.args if a.type.is_pointer] + \
+                ([buf] if site.tape else [])
         out = [buf] + [shadow[a] for a in site.args if a.type.is_pointer and a in shadow]
         out += [a for a in site.args if a.type.is_int]
         if site.retptr is not None:
@@ -168,6 +228,8 @@ def adjoint(frame, aug, store, b: Builder, site_inst: Instruction, r):
         parallel.adjoint_launch(frame, aug, b, r, site, buf)
     elif isinstance(site, c_callees.CCalleeSite):
         _c_callee_adjoint(frame, aug, store, b, r, site)
+    elif isinstance(site, PointerCustomSite):
+        _pointer_custom_adjoint(frame, aug, b, r, site, buf)
     elif isinstance(site, callees.CallSite):
         _recursive_adjoint(frame, aug, store, b, r, site, buf)
     else:
