@@ -49,11 +49,25 @@ def int32_counters(x, n):
     return s
 
 
+def exit_value_used(x, n):
+    """The inner counter's value on leaving each run is used after the loop (by the next
+    statement, and in an index): the per-run value must come back for every run, not just
+    the last (the GradBench det eval's frame counter found this)."""
+    s = 0.0
+    for i in range(n):
+        k = i
+        while k < n - 1:
+            s += x[k] * x[i]
+            k += 1
+        s += x[k] * x[(k + i) % n] * (k - i)
+    return s
+
+
 X = np.array([0.3, -0.8, 1.1, 0.45, -0.2, 0.9, 0.05])
 
 
 @pytest.mark.parametrize("f,extra", [(triangular, ()), (strided, ()), (early_exit, (0.8,)),
-                                     (int32_counters, ())])
+                                     (int32_counters, ()), (exit_value_used, ())])
 def test_gradients(f, extra):
     n = X.size
     args = (X, n) + extra
@@ -91,3 +105,17 @@ def test_tape_does_not_grow_per_run():
     g = np.zeros(X.size)
     rev(X.copy(), g, X.size, 1.0)
     assert g @ np.cos(np.arange(X.size)) == pytest.approx(want, rel=1e-7)
+
+
+def test_counter_used_directly_after_its_loop():
+    """GradBench's det eval (cmpad's det_of_minor without recursion): a frame counter that is a
+    loop's induction variable is used directly (no exit phi) in the blocks after the loop, in
+    addresses the adjoint sweep recomputes; its value must be the one of each run."""
+    from zymase.gradbench.evals_more import det_by_minor
+    ell = 6
+    A = np.random.default_rng(0).standard_normal(ell * ell)
+    g = np.zeros(ell * ell)
+    zymase.autodiff_reverse(det_by_minor, Duplicated, Const, ret=Active)(A.copy(), g, ell, 1.0)
+    M = A.reshape(ell, ell)
+    np.testing.assert_allclose(g, (np.linalg.det(M) * np.linalg.inv(M).T).ravel(), rtol=1e-9,
+                               atol=1e-12)

@@ -69,16 +69,39 @@ def plan_iv_entries(li, rc) -> Dict[Instruction, Value]:
     its induction variable had before the run (one tape slot per run) so that the adjoint
     of the previous run starts from it.  Planning only: records the start values' leaves."""
     out: Dict[Instruction, Value] = {}
+    users = None
     for v in list(rc.leaves):
         if getattr(v, "opcode", None) != "phi" or iv_step(li, v) is None:
             continue
         lp = li.loops[v.block]
+        users = users if users is not None else v.block.function.users()
+        if _escapes(v, lp, users, rc):
+            continue
         init = [x for x, src in zip(v.operands, v.blocks) if src is lp.preheader]
         if len(init) != 1:
             continue
         rc.materialize(init[0], None, {})
         out[v] = init[0]
     return out
+
+
+def _escapes(v: Instruction, lp, users, rc) -> bool:
+    """Whether a use of ``v`` outside loop ``lp`` reads its current-value slot: a direct
+    use, or a use of something the adjoint sweep recomputes from ``v`` (a GEP, an add).  Such
+    a use sits after some run's exit, and the sweep reaches it before it reaches that exit's
+    computation of ``v``: it needs ``v``'s value from that run kept in the slot, which only the
+    per-run save provides.  Values with slots of their own (taped phis, loads) stop the walk."""
+    blocks = set(lp.blocks)
+    seen = {id(v)}
+    work = [v]
+    while work:
+        for u in users.get(work.pop(), ()):
+            if u.block not in blocks:
+                return True
+            if id(u) not in seen and u.opcode != "phi" and rc.recomputable(u):
+                seen.add(id(u))
+                work.append(u)
+    return False
 
 
 def emit_iv_exit(b: Builder, phi: Instruction, init: Value, step: int, header_runs: Value,
