@@ -19,7 +19,7 @@ from typing import List
 
 from ..ir.builder import Builder
 from ..ir.types import I1, I64, I8, PTR, VOID, FunctionType, IntType, StructType, Type
-from ..ir.values import Argument, Function, Module, Value, const_int
+from ..ir.values import Argument, Constant, Function, Instruction, Module, Value, const_int
 
 SLOT = 8
 INITIAL_BYTES = 4096          # first buffer lives in the derivative's stack frame
@@ -61,8 +61,14 @@ def ensure_grow_helper(module: Module) -> None:
 
 
 def _grow_helper(module: Module, name: str, checked: bool) -> None:
-    """``checked``: when malloc/realloc fail, hand back the old buffer (still owned, still
-    valid) with a null end, so the caller can free everything and report the failure."""
+    """``checked``: when malloc/realloc refuse, the tape enters a *failed state* instead of
+    crashing: the old buffer (still owned, still valid) is handed back with ``top`` reset to
+    its start and ``end`` marked by its low bit (buffers are 8-byte aligned, so a valid end
+    never has it).  Every later growth in that state resets ``top`` again without allocating,
+    so the forward sweep runs to its end writing only inside the old buffer, and one test of
+    the mark before the adjoint sweep (``reverse/oom.py``) turns it into a MemoryError.  No
+    branch is added to the code that pushes.  A reservation larger than the old buffer cannot
+    be served that way: it traps."""
     module.get_or_declare("realloc", FunctionType(PTR, (PTR, I64)))
     module.get_or_declare("malloc", FunctionType(PTR, (I64,)))
     module.get_or_declare("free", FunctionType(VOID, (PTR,)))
@@ -72,16 +78,29 @@ def _grow_helper(module: Module, name: str, checked: bool) -> None:
     fn.linkage = "internal"
     fn.attrs = "cold"  # rarely run; inlinable so a derivative of a derivative sees through it
     module.add_function(fn)
-    blk, work, heap, first, join, done = (fn.add_block(n) for n in
-                                          ("entry", "grow", "heap", "first", "join", "done"))
+    blk, live, work, heap, first, copy, join, done = (
+        fn.add_block(n) for n in ("entry", "live", "grow", "heap", "first", "copy", "join",
+                                  "done"))
     base, top, end, need, stack = args
+    null = Constant(PTR, "null")
     eb = Builder(module, blk)
-    eb.cbr(eb.icmp("eq", need, const_int(I64, 0)), done, work)
+    eb.cbr(eb.icmp("eq", need, const_int(I64, 0)), done, live)
     db = Builder(module, done)
     db.ret(_triple(db, base, top, end))
+    lb = Builder(module, live)
+    end_i = lb.cast("ptrtoint", end, I64)
+    if checked:
+        failed, refused, mark, trap = (fn.add_block(n) for n in ("failed", "refused", "mark",
+                                                                "trap"))
+        lb.cbr(lb.icmp("ne", lb.binop("and", end_i, const_int(I64, 1)), const_int(I64, 0)),
+               failed, work)
+        fb0 = Builder(module, failed)
+        fb0.ret(_triple(fb0, base, base, end))
+    else:
+        lb.br(work)
     b = Builder(module, work)
     used = b.sub(b.cast("ptrtoint", top, I64), b.cast("ptrtoint", base, I64))
-    cap = b.sub(b.cast("ptrtoint", end, I64), b.cast("ptrtoint", base, I64))
+    cap = b.sub(end_i, b.cast("ptrtoint", base, I64))
     cap2 = b.mul(cap, const_int(I64, 2))
     want = b.add(used, need)
     big = b.icmp("ugt", want, cap2)
@@ -89,24 +108,34 @@ def _grow_helper(module: Module, name: str, checked: bool) -> None:
     b.cbr(b.icmp("eq", base, stack), first, heap)
     fb = Builder(module, first)
     nb1 = fb.call("malloc", FunctionType(PTR, (I64,)), [newcap])
-    fb.memcpy(nb1, base, used)
-    fb.br(join)
+    if checked:
+        fb.cbr(fb.icmp("eq", nb1, null), refused, copy)
+    else:
+        fb.br(copy)
+    cb = Builder(module, copy)
+    cb.memcpy(nb1, base, used)
+    cb.br(join)
     hb = Builder(module, heap)
     nb2 = hb.call("realloc", FunctionType(PTR, (PTR, I64)), [base, newcap])
-    hb.br(join)
+    if checked:
+        hb.cbr(hb.icmp("eq", nb2, null), refused, join)
+    else:
+        hb.br(join)
     jb = Builder(module, join)
     nb = jb.phi(PTR)
-    nb.add_incoming(nb1, first)
+    nb.add_incoming(nb1, copy)
     nb.add_incoming(nb2, heap)
-    if not checked:
-        jb.ret(_triple(jb, nb, jb.gep(I8, nb, [used]), jb.gep(I8, nb, [newcap])))
-        return
-    from ..ir.values import Constant
-    null = Constant(PTR, "null")
-    ok = jb.icmp("ne", nb, null)
-    jb.ret(_triple(jb, jb.select(ok, nb, base), jb.select(ok, jb.gep(I8, nb, [used]), top),
-                   jb.select(ok, jb.gep(I8, nb, [newcap]), null)))
-
+    jb.ret(_triple(jb, nb, jb.gep(I8, nb, [used]), jb.gep(I8, nb, [newcap])))
+    if checked:
+        rb = Builder(module, refused)
+        # the old buffer serves the reservation only if it is at least that large
+        rb.cbr(rb.icmp("ugt", need, cap), trap, mark)
+        mb = Builder(module, mark)
+        marked = mb.gep(I8, end, [const_int(I64, 1)])    # (a GEP keeps the provenance)
+        mb.ret(_triple(mb, base, base, marked))
+        tb = Builder(module, trap)
+        tb.call("llvm.trap", FunctionType(VOID, ()), [])
+        tb.emit(Instruction("unreachable", VOID, []))
 
 class Stack:
     """Emits push/pop code for one tape."""

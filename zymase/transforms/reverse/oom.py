@@ -1,9 +1,12 @@
 """A tape that cannot be allocated is a ``MemoryError``, not a crash.
 
 Every growth of the tape (``instrument._reserve``) uses the checked grow helper
-(``tape.GROW_CHECKED``): when malloc/realloc refuse, it keeps the old buffer and leaves a null
-end pointer.  This pass tests that after each growth (a cold block) and, like the snapshot
-buffers of checkpointed loops (``checkpoint.py``), sends a failure to one exit block that
+(``tape.GROW_CHECKED``): when malloc/realloc refuse, the tape enters a failed state — the old
+buffer is reused from its start and its end pointer is marked — so the forward sweep finishes
+without writing outside it and without a branch in the code that pushes (a test after every
+growth slowed GMM's gradient by a third: the exit's live values weighed on every loop).  This
+pass tests the mark once, where the adjoint sweep would start, and, like the snapshot buffers
+of checkpointed loops (``checkpoint.py``), sends a failure to one exit block that
 
 1. releases the shadow allocations and the tape (the caller's arrays and their shadows were
    only read or accumulated into: they stay valid),
@@ -83,17 +86,23 @@ class OutOfMemory:
         b.ret(status)
 
     def check_grows(self):
-        """After every tape growth: a null end means the heap refused."""
-        m = self.frame.module
+        """Once, where the adjoint sweep would start: a tape in the failed state (its end
+        marked, ``tape.GROW_CHECKED``) means the heap refused a growth; the sweep must not
+        run.  The bytes reported are a lower bound: twice the buffer that could not grow."""
+        if not self.layout.grow_blocks:
+            return
+        m, fn = self.frame.module, self.frame.fn
         tape = self.layout.tape
-        for gb in self.layout.grow_blocks:
-            t = gb.terminator
-            cont = t.blocks[0]
-            t.erase()
-            b = Builder(m, gb)
-            end = b.load(PTR, tape.end)
-            base = b.load(PTR, tape.base)
-            top = b.load(PTR, tape.top)
-            used = b.sub(b.cast("ptrtoint", top, I64), b.cast("ptrtoint", base, I64))
-            failed = b.icmp("eq", end, Constant(PTR, "null"))
-            b.cbr(failed, self(b, b.mul(b.add(used, const_int(I64, 8)), const_int(I64, 2))), cont)
+        starts = [blk for blk in fn.blocks if blk.name.startswith("zy.rev.start.")]
+        preds = fn.predecessors()
+        for start in starts:
+            chk = fn.add_block(f"{start.name}.tape")
+            for p in preds.get(start, ()):
+                t = p.terminator
+                t.blocks = [chk if x is start else x for x in t.blocks]
+            b = Builder(m, chk)
+            end = b.cast("ptrtoint", b.load(PTR, tape.end), I64)
+            base = b.cast("ptrtoint", b.load(PTR, tape.base), I64)
+            failed = b.icmp("ne", b.binop("and", end, const_int(I64, 1)), const_int(I64, 0))
+            need = b.mul(b.sub(end, base), const_int(I64, 2))
+            b.cbr(failed, self(b, need), start)
