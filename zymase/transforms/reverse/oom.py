@@ -93,7 +93,7 @@ class OutOfMemory:
             return
         m, fn = self.frame.module, self.frame.fn
         tape = self.layout.tape
-        starts = [blk for blk in fn.blocks if blk.name.startswith("zy.rev.start.")]
+        starts = [blk for blk in fn.blocks if (blk.name or "").startswith("zy.rev.start.")]
         preds = fn.predecessors()
         for start in starts:
             chk = fn.add_block(f"{start.name}.tape")
