@@ -73,3 +73,22 @@ def _link(module: Module, lib, symbol: str):
     extra = module.__dict__.setdefault("extra_ir", {})
     if symbol not in extra:
         extra[symbol] = str(lib._final_module)
+
+
+def with_shadows(i: Instruction, active, sb, b: Builder, what: str):
+    """The arguments (and their types) of a program's own derivative of a C function of
+    pointers (Enzyme's ``__enzyme_register_derivative/gradient``): each operand, and after
+    each pointer its shadow.  A pointer without a shadow cannot be passed: refused by name
+    (``what`` says which derivative the callee has)."""
+    name = i.callee_name or "?"
+    args, types = [], []
+    for o in i.operands:
+        args.append(o)
+        types.append(o.type)
+        if o.type.is_pointer:
+            if o not in active:
+                raise unsupported(f"a call of `{name}` (it has a registered {what}) with a "
+                                  f"pointer argument that has no shadow", i.loc)
+            args.append(sb.sh(o, b))
+            types.append(o.type)
+    return args, types

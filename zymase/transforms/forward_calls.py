@@ -34,7 +34,7 @@ from ..rules import table
 from ..rules.call_rules import CallContext
 from ..rules.calls import LIBRARY_RULES, Kind, classify_call, defined_callee
 from . import callees, varsize
-from .custom_calls import call_site, emit_rule_call
+from .custom_calls import call_site, emit_rule_call, with_shadows
 from .forward_arrays import MI_DATA
 from .forward_layout import float_fields
 from .forward_visit import ForwardContext, tangent_sum
@@ -165,16 +165,7 @@ class CallTangents:
         if ctx.width > 1 or sb.interleaved:
             raise unsupported(f"a batched (width > 1) call of `{name}`, which has a registered "
                               f"derivative", i.loc, help="use width 1")
-        args, types = [], []
-        for o in i.operands:
-            args.append(o)
-            types.append(o.type)
-            if o.type.is_pointer:
-                if o not in act:
-                    raise unsupported(f"a call of `{name}` (it has a registered derivative) "
-                                      f"with a pointer argument that has no shadow", i.loc)
-                args.append(sb.sh(o, b))
-                types.append(o.type)
+        args, types = with_shadows(i, act, sb, b, "derivative")
         fwd = table.pointer_derivative(name).get("fwd")
         if fwd is None:
             raise unsupported(f"a call of `{name}` in forward mode: the program registers its "

@@ -35,7 +35,7 @@ from ...rules.call_rules import CallContext
 from ...rules import table
 from ...rules.calls import python_name
 from .. import c_callees, callees, parallel
-from ..custom_calls import call_site, emit_rule_call
+from ..custom_calls import call_site, emit_rule_call, with_shadows
 from .common import accumulate_symbol, flat_types, flatten, free, release_arrays
 
 
@@ -145,16 +145,7 @@ def save_custom_pointer(frame, act, sites: CallSites, i: Instruction, b: Builder
                           help=f"register one with __enzyme_register_gradient_{name}")
     if frame.width > 1:
         raise unsupported(f"a batched (width > 1) reverse-mode call of `{name}`", i.loc)
-    args, types = [], []
-    for o in i.operands:
-        args.append(o)
-        types.append(o.type)
-        if o.type.is_pointer:
-            if o not in act:
-                raise unsupported(f"a call of `{name}` (it has a registered gradient) with a "
-                                  f"pointer argument that has no shadow", i.loc)
-            args.append(sb.sh(o, b))
-            types.append(o.type)
+    args, types = with_shadows(i, act, sb, b, "gradient")
     aug = rules["aug"]
     fnty = frame.module.functions[aug].fnty
     t = b.call(aug, FunctionType(fnty.ret, tuple(types)), args)
