@@ -346,7 +346,8 @@ class Derivative:
         return self._transform_with(argtypes, disk_key, reuse=False)
 
     def _transform_with(self, argtypes, disk_key, reuse: bool):
-        from .frontend.numba import check_instance_shadows, numba_signature, primal_argtypes
+        from .frontend.instances import check_instance_shadows
+        from .frontend.numba import numba_signature, primal_argtypes
         from .transforms import differentiate
         self._validate_types(argtypes)
         prim = primal_argtypes(argtypes, self.activities)
