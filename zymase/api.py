@@ -23,7 +23,7 @@ from . import activities as A
 from .errors import ActivityError, ShadowError, ZymaseError, internal
 from .frontend.numba import as_dispatcher, typeof_args
 from .llvm import jit
-from .pipeline import debug_flags, dprint, finish, paused_gc, prepare
+from .pipeline import debug_flags, dprint, drop_unless_called, finish, paused_gc, prepare
 from .shadowcheck import (check_python, check_seed_python, check_seed_type, check_types,
                           njit_checker)
 from . import diskcache
@@ -220,12 +220,6 @@ class Derivative:
                     hint = "Active" if _is_float_nb(t) else "Const"
                     raise ActivityError(f"error: `{act}` is not valid for parameter `{name}` of "
                                         f"`{fname}` of type {t}\n  = help: use {hint}")
-            if act.has_shadow and self.width > 1 and isinstance(t, nbt.ClassInstanceType):
-                from .errors import UnsupportedError
-                raise UnsupportedError(
-                    f"error: `{act}` on the jitclass instance `{name}` of `{fname}` with "
-                    f"width={self.width} is not supported\n  = help: use width=1, or pass the "
-                    f"instance's arrays as arguments of their own")
             if act.has_shadow:
                 check_types(name, t, argtypes[k + 1], self.width)
             k += 2 if act.has_shadow else 1
@@ -368,7 +362,7 @@ class Derivative:
                             checkpoint=self.checkpoint)
         # only the derivative and what it calls stay (a recursive primal is called by the
         # derivatives of its recursive calls: it stays, private to this module)
-        _drop_unless_called(prep.module, prep.fe.llvm_name)
+        drop_unless_called(prep.module, prep.fe.llvm_name)
         if self.mode is A.Mode.FORWARD:
             dprint(self.print_flags, "activity", symbol, res.activity.dump)
             dprint(self.print_flags, "types", symbol, res.activity.types.dump)
@@ -599,13 +593,3 @@ def autodiff_reverse(fn=None, *activities, ret=A.Active, width=1, checks=True, p
     """
     return _make(A.Mode.REVERSE, fn, activities, ret, width, checks, print, cache, checkpoint)
 
-
-def _drop_unless_called(module, name: str) -> None:
-    fn = module.functions.get(name)
-    if fn is None:
-        return
-    if any(i.opcode == "call" and i.callee_name == name
-           for f in module.defined() if f is not fn for i in f.instructions()):
-        fn.linkage = "internal"
-    else:
-        module.functions.pop(name)

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Dict, Sequence
 
-from .errors import internal, unsupported
+from .errors import internal
 from .frontend.numba import FrontendResult, array_param_facts, compile_ir
 from .rules.scipy_special import name_calls
 from .ir.parser import parse_module
@@ -174,3 +174,17 @@ def finish(module: Module, name: str, print_flags=(), opt_level: int = 3):
     dprint(print_flags, "final", name, final)
     lib = jit.library_from_ir(name, final, mod)
     return lib, final
+
+
+def drop_unless_called(module, name: str) -> None:
+    """After a transform: the primal ``name`` stays in the derivative's module only if
+    something there still calls it (a recursive primal, called by its derivatives), private
+    to the module; otherwise it goes."""
+    fn = module.functions.get(name)
+    if fn is None:
+        return
+    if any(i.opcode == "call" and i.callee_name == name
+           for f in module.defined() if f is not fn for i in f.instructions()):
+        fn.linkage = "internal"
+    else:
+        module.functions.pop(name)

@@ -77,10 +77,7 @@ def _check_instance_python(name, label, x, dx, xt, width, seen, path):
     tangents, other attributes are not read."""
     from numba.experimental.jitclass import _box
     if width > 1:
-        from .errors import UnsupportedError
-        raise UnsupportedError(f"error: a shadow of the jitclass instance `{label}` with "
-                               f"width={width} is not supported\n  = help: use width=1, or "
-                               f"pass the instance's arrays as arguments of their own")
+        raise _instance_width_error(label, width)
     if getattr(dx, "_numba_type_", None) != xt:
         raise ShadowError(f"error: shadow `d{label}` must be an instance of the same jitclass "
                           f"as `{label}` ({xt.classname}), found {type(dx).__name__}\n  = help: "
@@ -92,6 +89,13 @@ def _check_instance_python(name, label, x, dx, xt, width, seen, path):
         if _has_array(mt):
             check_python(name, getattr(x, attr), getattr(dx, attr), width, seen,
                          f"{path}.{attr}")
+
+
+def _instance_width_error(label, width):
+    from .errors import UnsupportedError
+    return UnsupportedError(f"error: a shadow of the jitclass instance `{label}` with "
+                            f"width={width} is not supported\n  = help: use width=1, or pass "
+                            f"the instance's arrays as arguments of their own")
 
 
 def _has_array(t) -> bool:
@@ -131,6 +135,8 @@ def check_types(name, xt, dxt, width):
         for k, (a, b) in enumerate(zip(xt.types, dxt.types)):
             check_types(f"{name}[{k}]", a, b, width)
     elif isinstance(xt, nbt.ClassInstanceType):
+        if width > 1:
+            raise _instance_width_error(name, width)
         if dxt != xt:
             raise ShadowError(f"error: shadow `d{name}` must be an instance of the same jitclass "
                               f"as `{name}` ({xt.classname}), found {dxt}")

@@ -88,8 +88,8 @@ import tempfile
 import lit.formats
 
 config.name = "zymase-enzyme-abi"
-# Enzyme's RUN lines need a real shell (`if [ %llvmver -ge 12 ]; then ...; fi`), which lit's
-# internal one is not; lit 23 asks for force_execute_external to keep using it.
+# the run lines of such tests use shell conditionals on the LLVM version, which lit's
+# internal shell does not run; lit 23 asks for force_execute_external to keep using it.
 _shtest = {"execute_external": True}
 if "force_execute_external" in inspect.signature(lit.formats.ShTest.__init__).parameters:
     _shtest["force_execute_external"] = True

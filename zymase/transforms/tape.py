@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import List
 
 from ..ir.builder import Builder
-from ..ir.types import I1, I64, I8, PTR, VOID, FunctionType, IntType, StructType, Type
+from ..ir.types import I64, I8, PTR, VOID, FunctionType, IntType, StructType, Type
 from ..ir.values import Argument, Constant, Function, Instruction, Module, Value, const_int
 
 SLOT = 8
