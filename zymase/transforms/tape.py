@@ -12,6 +12,18 @@ Layout: three pointer slots (base, top, end) in allocas of the entry block; ever
 bytes.  Before a block pushes k values it checks ``top + 8·(k+1) <= end`` and otherwise calls
 ``zymase.tape.grow`` (doubling with ``realloc``).  The same structure is used for the list of
 shadow allocations freed at the end of the sweep.
+
+Reuse.  A large tape freed at the end of every call costs more than it holds: the C library
+returns big blocks to the kernel, so the next call faults every page in again (measured: half
+of log-sum-exp's gradient time at 10⁶ elements went to the kernel).  Each module therefore
+keeps one heap block in ``@zymase_tape_keep``: ``release`` parks the block there (its capacity
+written in its first 8 bytes, which are dead by then) instead of freeing it, and the first
+growth off the stack buffer takes it back when it is large enough.  The slot is read and
+written only by atomic exchange, so a block is always owned by exactly one party (the slot or
+one running call): concurrent calls, ``prange`` workers included, never share a buffer.  When
+two blocks meet, the larger stays; blocks above ``KEEP_LIMIT`` are freed as before.  The slot
+is internal to the derivative's module (every linked copy has its own), so the memory kept is
+at most ``KEEP_LIMIT`` per derivative.
 """
 from __future__ import annotations
 
@@ -19,13 +31,16 @@ from typing import List
 
 from ..ir.builder import Builder
 from ..ir.types import I64, I8, PTR, VOID, FunctionType, IntType, StructType, Type
-from ..ir.values import Argument, Constant, Function, Instruction, Module, Value, const_int
+from ..ir.values import (Argument, Constant, Function, GlobalRef, Instruction, Module, Value,
+                         const_int)
 
 SLOT = 8
 INITIAL_BYTES = 4096          # first buffer lives in the derivative's stack frame
 GROW = "zymase.tape.grow"
 GROW_CHECKED = "zymase.tape.grow.checked"   # returns a null end when the heap refuses
 RELEASE = "zymase.tape.release"
+KEEP = "zymase_tape_keep"
+KEEP_LIMIT = 128 << 20        # bytes: a larger block is freed rather than kept
 
 
 _TRIPLE = StructType((PTR, PTR, PTR))
@@ -47,17 +62,57 @@ def ensure_grow_helper(module: Module) -> None:
         return
     _grow_helper(module, GROW, False)
     _grow_helper(module, GROW_CHECKED, True)
-    rargs = [Argument(PTR, "base"), Argument(PTR, "stack")]
+    _release_helper(module)
+
+
+def _ensure_keep_slot(module: Module) -> GlobalRef:
+    if KEEP not in module.globals:
+        module.globals[KEEP] = f"@{KEEP} = internal global ptr null, align 8"
+    return GlobalRef(KEEP)
+
+
+def _exchange(b: Builder, slot: Value, v: Value) -> Value:
+    return b.emit(Instruction("atomicrmw", PTR, [slot, v],
+                              template="atomicrmw xchg ptr {0}, ptr {1} acq_rel"))
+
+
+def _release_helper(module: Module) -> None:
+    """``zymase.tape.release(ptr base, ptr end, ptr stack)``: a heap buffer goes to the keep
+    slot (the larger of it and the slot's block stays there, the other is freed)."""
+    slot = _ensure_keep_slot(module)
+    free_t = FunctionType(VOID, (PTR,))
+    rargs = [Argument(PTR, "base"), Argument(PTR, "end"), Argument(PTR, "stack")]
+    base, end, stack = rargs
     rel = Function(RELEASE, VOID, rargs)
     rel.linkage = "internal"
     module.add_function(rel)
-    r0, r1, r2 = rel.add_block("entry"), rel.add_block("free"), rel.add_block("done")
-    rb = Builder(module, r0)
-    rb.cbr(rb.icmp("eq", rargs[0], rargs[1]), r2, r1)
-    fb = Builder(module, r1)
-    fb.call("free", FunctionType(VOID, (PTR,)), [rargs[0]])
-    fb.br(r2)
-    Builder(module, r2).ret()
+    entry, heap, drop, keep, meet, drop_old, swap, done = (
+        rel.add_block(n) for n in ("entry", "heap", "drop", "keep", "meet", "drop_old", "swap",
+                                   "done"))
+    b = Builder(module, entry)
+    b.cbr(b.icmp("eq", base, stack), done, heap)
+    b = Builder(module, heap)
+    # a failed tape marks its end's low bit (see _grow_helper); capacities are multiples of 8
+    end_i = b.binop("and", b.cast("ptrtoint", end, I64), const_int(I64, -8))
+    cap = b.sub(end_i, b.cast("ptrtoint", base, I64))
+    b.cbr(b.icmp("ugt", cap, const_int(I64, KEEP_LIMIT)), drop, keep)
+    b = Builder(module, drop)
+    b.call("free", free_t, [base])
+    b.br(done)
+    b = Builder(module, keep)
+    b.store(cap, base, 8)
+    old = _exchange(b, slot, base)
+    b.cbr(b.icmp("eq", old, Constant(PTR, "null")), done, meet)
+    b = Builder(module, meet)
+    b.cbr(b.icmp("ugt", b.load(I64, old, 8), cap), swap, drop_old)
+    b = Builder(module, drop_old)
+    b.call("free", free_t, [old])
+    b.br(done)
+    b = Builder(module, swap)
+    # whatever the slot holds now (our buffer, or one another call parked meanwhile) is ours
+    b.call("free", free_t, [_exchange(b, slot, old)])
+    b.br(done)
+    Builder(module, done).ret()
 
 
 def _grow_helper(module: Module, name: str, checked: bool) -> None:
@@ -106,14 +161,31 @@ def _grow_helper(module: Module, name: str, checked: bool) -> None:
     big = b.icmp("ugt", want, cap2)
     newcap = b.select(big, b.mul(want, const_int(I64, 2)), cap2)
     b.cbr(b.icmp("eq", base, stack), first, heap)
+    # leaving the stack buffer: the module's kept block if it is large enough, else malloc
+    kept, small, fresh = (fn.add_block(n) for n in ("kept", "small", "fresh"))
     fb = Builder(module, first)
-    nb1 = fb.call("malloc", FunctionType(PTR, (I64,)), [newcap])
+    old = _exchange(fb, _ensure_keep_slot(module), null)
+    fb.cbr(fb.icmp("eq", old, null), fresh, kept)
+    kb = Builder(module, kept)
+    old_cap = kb.load(I64, old, 8)
+    kb.cbr(kb.icmp("uge", old_cap, want), copy, small)
+    sb = Builder(module, small)
+    sb.call("free", FunctionType(VOID, (PTR,)), [old])
+    sb.br(fresh)
+    mb0 = Builder(module, fresh)
+    nb1 = mb0.call("malloc", FunctionType(PTR, (I64,)), [newcap])
     if checked:
-        fb.cbr(fb.icmp("eq", nb1, null), refused, copy)
+        mb0.cbr(mb0.icmp("eq", nb1, null), refused, copy)
     else:
-        fb.br(copy)
+        mb0.br(copy)
     cb = Builder(module, copy)
-    cb.memcpy(nb1, base, used)
+    first_nb = cb.phi(PTR)
+    first_nb.add_incoming(old, kept)
+    first_nb.add_incoming(nb1, fresh)
+    first_cap = cb.phi(I64)
+    first_cap.add_incoming(old_cap, kept)
+    first_cap.add_incoming(newcap, fresh)
+    cb.memcpy(first_nb, base, used)
     cb.br(join)
     hb = Builder(module, heap)
     nb2 = hb.call("realloc", FunctionType(PTR, (PTR, I64)), [base, newcap])
@@ -123,9 +195,12 @@ def _grow_helper(module: Module, name: str, checked: bool) -> None:
         hb.br(join)
     jb = Builder(module, join)
     nb = jb.phi(PTR)
-    nb.add_incoming(nb1, copy)
+    nb.add_incoming(first_nb, copy)
     nb.add_incoming(nb2, heap)
-    jb.ret(_triple(jb, nb, jb.gep(I8, nb, [used]), jb.gep(I8, nb, [newcap])))
+    ncap = jb.phi(I64)
+    ncap.add_incoming(first_cap, copy)
+    ncap.add_incoming(newcap, heap)
+    jb.ret(_triple(jb, nb, jb.gep(I8, nb, [used]), jb.gep(I8, nb, [ncap])))
     if checked:
         rb = Builder(module, refused)
         # the old buffer serves the reservation only if it is at least that large
@@ -136,6 +211,22 @@ def _grow_helper(module: Module, name: str, checked: bool) -> None:
         tb = Builder(module, trap)
         tb.call("llvm.trap", FunctionType(VOID, ()), [])
         tb.emit(Instruction("unreachable", VOID, []))
+
+def forget_kept_blocks(module: Module) -> None:
+    """Make the keep slot of a derivative that is being differentiated again hand back what it
+    is given: taking yields null (a fresh ``malloc``) and parking frees the block.  The outer
+    derivative then sees only allocations it gives shadows to (``malloc``/``realloc``/``free``),
+    never a tape block whose shadow would have to be kept beside it."""
+    for f in module.defined():
+        for i in list(f.instructions()):
+            # parsed IR keeps global operands in the template: `xchg ptr @…keep, ptr {0}`
+            if i.opcode == "atomicrmw" and (
+                    KEEP in (getattr(i, "template", "") or "")
+                    or any(isinstance(o, GlobalRef) and o.name.endswith(KEEP)
+                           for o in i.operands)):
+                f.replace_all_uses(i, i.operands[-1] if i.operands else Constant(PTR, "null"))
+                i.erase()
+
 
 class Stack:
     """Emits push/pop code for one tape."""
@@ -193,7 +284,8 @@ class Stack:
         return b.icmp("eq", b.load(PTR, self.top), b.load(PTR, self.base))
 
     def release(self, b: Builder):
-        b.call(RELEASE, FunctionType(VOID, (PTR, PTR)), [b.load(PTR, self.base), self.stack])
+        b.call(RELEASE, FunctionType(VOID, (PTR, PTR, PTR)),
+               [b.load(PTR, self.base), b.load(PTR, self.end), self.stack])
 
 
 def slot_type(t: Type) -> Type:
