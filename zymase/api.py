@@ -311,7 +311,8 @@ class Derivative:
         from .llvm import pipelines
         from .pipeline import Prepared
         module, symbol, restype = self.inner._transform(prim)
-        mod = pipelines.parse(print_module(module))
+        from .transforms.tape import forget_kept_blocks_text
+        mod = pipelines.parse(forget_kept_blocks_text(print_module(module)))
         from .pipeline import link_extra
         from .rules.helpers import link_helpers
         link_helpers(mod)

@@ -23,6 +23,7 @@ from .ir.values import Module
 from .llvm import jit, pipelines
 from .transforms.sign_checks import fold_sign_checks
 from .transforms.refcounts import drop_borrowed_refcounts
+from .transforms.tape import forget_kept_blocks_text
 
 
 def debug_flags(extra=None) -> set:
@@ -75,7 +76,7 @@ def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepa
     t1 = time.perf_counter()
     dprint(print_flags, "ir-numba", fe.llvm_name, fe.module_text)
     mod = pipelines.parse(_resolve_recursion(_freeze_dynamic_globals(
-        pipelines.allow_inlining(fe.module_text))))
+        pipelines.allow_inlining(forget_kept_blocks_text(fe.module_text)))))
     from .custom import protected_symbols
     from .recompute import recompute_symbols
     pipelines.canonicalise(mod, fe.llvm_name, protect=protected_symbols() | recompute_symbols(),

@@ -177,7 +177,8 @@ def prepare_ll(text: str, name: str, inactive: frozenset = frozenset(),
     from ..ir.parser import parse_module
     from ..llvm import pipelines
     from .foreign import for_differentiation, lower_invokes, refuse_unwinding
-    mod = pipelines.parse(for_differentiation(text))
+    from ..transforms.tape import forget_kept_blocks_text
+    mod = pipelines.parse(for_differentiation(forget_kept_blocks_text(text)))
     lower_invokes(mod)
     defined = {f.name: f for f in mod.functions if not f.is_declaration}
     if name not in defined:

@@ -27,6 +27,8 @@ at most ``KEEP_LIMIT`` per derivative.
 """
 from __future__ import annotations
 
+import re
+
 from typing import List
 
 from ..ir.builder import Builder
@@ -211,6 +213,19 @@ def _grow_helper(module: Module, name: str, checked: bool) -> None:
         tb = Builder(module, trap)
         tb.call("llvm.trap", FunctionType(VOID, ()), [])
         tb.emit(Instruction("unreachable", VOID, []))
+
+_KEPT_EXCHANGE = re.compile(
+    r'^(\s*%[-\w.$"]+) = atomicrmw (?:volatile )?xchg ptr @"?[-\w.$]*' + KEEP
+    + r'"?, ptr ([^,]+?) \w+(?:, align \d+)?\s*$', re.M)
+
+
+def forget_kept_blocks_text(text: str) -> str:
+    """``forget_kept_blocks`` on IR text, before canonicalisation (which then folds the dead
+    keep paths away): each exchange with the slot becomes its new value."""
+    if KEEP not in text:
+        return text
+    return _KEPT_EXCHANGE.sub(r"\1 = getelementptr i8, ptr \2, i64 0", text)
+
 
 def forget_kept_blocks(module: Module) -> None:
     """Make the keep slot of a derivative that is being differentiated again hand back what it
