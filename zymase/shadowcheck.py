@@ -177,6 +177,12 @@ def check_types(name, xt, dxt, width):
             raise ShadowError(f"error: shadow of tuple parameter `{name}` must be a tuple of "
                               f"{len(xt)} shadows, found {dxt}")
         for k, (a, b) in enumerate(zip(xt.types, dxt.types)):
+            if isinstance(a, nbt.List):
+                from .errors import UnsupportedError
+                raise UnsupportedError(
+                    f"error: a shadow of the list `{name}[{k}]` inside a tuple is not "
+                    f"supported (Numba does not copy a list inside a tuple back to Python)"
+                    f"\n  = help: pass the list as an argument of its own")
             check_types(f"{name}[{k}]", a, b, width)
     elif isinstance(xt, nbt.List):
         if width > 1:

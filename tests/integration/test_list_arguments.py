@@ -454,3 +454,17 @@ def test_random_lists_both_modes(values):
     v = list(np.cos(np.arange(len(values))))
     _, t = zymase.jvp(iterated, (list(values),), (v,))
     check_dot_product([t], [float(np.dot(v, g))])
+
+
+@numba.njit
+def list_in_a_tuple(t):
+    return t[0][0] * t[1][1]
+
+
+def test_list_inside_a_tuple_and_second_derivatives_are_refused():
+    # Numba copies a list inside a tuple back to Python never: its derivatives would be lost
+    d = ([0.0, 0.0], [0.0, 0.0])
+    with pytest.raises(UnsupportedError, match=r"list `t\[0\]` inside a tuple"):
+        zymase.autodiff_reverse(list_in_a_tuple, Duplicated)(([1.0, 2.0], [3.0, 4.0]), d, 1.0)
+    with pytest.raises(ActivityError, match="second derivatives with respect to a list"):
+        zymase.hessian(iterated)(list(X))

@@ -45,19 +45,13 @@ def list_inputs(leaf, sleaf, act, width: int) -> list:
 
 @intrinsic
 def mark_dirty(typingctx, x):
-    """Set the ``dirty`` flag of a reflected list's payload (of every one inside a tuple), so
-    that Numba copies its items back into the Python list when the call returns (it copies
-    only dirty lists); nothing for other values."""
-    def mark(context, builder, t, v):
-        if isinstance(t, types.List) and t.reflected:
-            from numba.cpython.listobj import ListInstance
-            ListInstance(context, builder, t, v).set_dirty(True)
-        elif isinstance(t, types.BaseTuple):
-            for k, m in enumerate(t.types):
-                mark(context, builder, m, builder.extract_value(v, k))
-
+    """Set the ``dirty`` flag of a reflected list's payload, so that Numba copies its items
+    back into the Python list when the call returns (it copies only dirty lists); nothing
+    for other values (a list inside a tuple is refused: shadowcheck.check_types)."""
     def codegen(context, builder, sig, args):
-        mark(context, builder, x, args[0])
+        if isinstance(x, types.List) and x.reflected:
+            from numba.cpython.listobj import ListInstance
+            ListInstance(context, builder, x, args[0]).set_dirty(True)
         return context.get_dummy_value()
     return types.none(x), codegen
 
