@@ -236,6 +236,8 @@ def njit_checker(nargs: int, pairs, aliases, seed, width: int):
             if isinstance(ta, nbt.Array) and isinstance(tb, nbt.Array):
                 _overlap_lines(lines, g, f"a{ia}", f"a{ib}", ta, tb,
                                f"error: shadow `d{na}` shares memory with shadow `d{nb}`")
+            elif isinstance(ta, nbt.List) or isinstance(tb, nbt.List):
+                _list_alias_lines(lines, g, na, nb, f"a{ia}", f"a{ib}", ta, tb)
         if seed is not None:
             # an array seed, or every array in a tuple seed (a tuple result's adjoints)
             def seed_lines(t, expr):
@@ -339,6 +341,30 @@ def _pair_lines(lines, g, name, x, dx, tx, tdx, width):
     elif isinstance(tx, nbt.Float) and isinstance(tdx, nbt.Array):
         m = _msg(g, f"error: with width={width} the tangent `d{name}` must have {width} elements")
         lines.append(f"if {dx}.size != {width}: raise ShadowError({m})")
+
+
+def _list_alias_lines(lines, g, na, nb, a, b, ta, tb):
+    """Source lines refusing two shadows that share memory when one or both are lists: the
+    same list, or arrays of a list of arrays overlapping the other shadow's arrays."""
+    text = f"error: shadow `d{na}` shares memory with shadow `d{nb}`"
+    if isinstance(ta, nbt.List) and isinstance(tb, nbt.List):
+        g["_list_meminfo"] = list_meminfo
+        lines.append(f"if _list_meminfo({a}) == _list_meminfo({b}): "
+                     f"raise ShadowError({_msg(g, text)})")
+    ea = ta.dtype if isinstance(ta, nbt.List) else ta
+    eb = tb.dtype if isinstance(tb, nbt.List) else tb
+    if not (isinstance(ea, nbt.Array) and isinstance(eb, nbt.Array)):
+        return
+    n = len(lines)
+    xa, xb, body = a, b, []
+    if isinstance(ta, nbt.List):
+        lines.append(f"for i{n} in range(len({a})):")
+        xa = f"{a}[i{n}]"
+    if isinstance(tb, nbt.List):
+        lines.append("    " * (len(lines) - n) + f"for j{n} in range(len({b})):")
+        xb = f"{b}[j{n}]"
+    _overlap_lines(body, g, xa, xb, ea, eb, text)
+    lines += ["    " * (len(lines) - n) + ln for ln in body]
 
 
 def _overlap_lines(lines, g, a, b, ta, tb, text):

@@ -468,3 +468,45 @@ def test_list_inside_a_tuple_and_second_derivatives_are_refused():
         zymase.autodiff_reverse(list_in_a_tuple, Duplicated)(([1.0, 2.0], [3.0, 4.0]), d, 1.0)
     with pytest.raises(ActivityError, match="second derivatives with respect to a list"):
         zymase.hessian(iterated)(list(X))
+
+
+@numba.njit
+def list_and_array(xs, y, zs):
+    return np.sum(xs[0] * y) + zs[0] * zs[1]
+
+
+def test_shadows_shared_between_arguments():
+    rev = zymase.autodiff_reverse(list_and_array, Duplicated, Duplicated, Duplicated)
+
+    @numba.njit
+    def fine(a):
+        dxs, dy, dzs = [np.zeros(2)], np.zeros(2), [0.0, 0.0]
+        rev([a.copy()], dxs, a * 3.0, dy, [1.0, 2.0], dzs, 1.0)
+        return dxs[0], dy, dzs[0], dzs[1]
+
+    @numba.njit
+    def array_in_list(a):
+        z = np.zeros(2)
+        return rev([a.copy()], [z], a.copy(), z, [1.0, 2.0], [0.0, 0.0], 1.0)
+
+    dxs0, dy, dz0, dz1 = fine(np.array([0.5, 2.0]))
+    np.testing.assert_array_equal(dxs0, [1.5, 6.0])
+    np.testing.assert_array_equal(dy, [0.5, 2.0])
+    assert (dz0, dz1) == (2.0, 1.0)
+    with pytest.raises(ShadowError, match="shadow `dxs` shares memory with shadow `dy`"):
+        array_in_list(np.ones(2))
+    z = np.zeros(2)
+    with pytest.raises(ShadowError, match=r"shadow `dy` aliases shadow `dxs\[0\]`"):
+        rev([np.ones(2)], [z], np.ones(2), z, [1.0, 2.0], [0.0, 0.0], 1.0)
+    rz = zymase.autodiff_reverse(two_lists, Const, Duplicated, Const, Duplicated)
+
+    @numba.njit
+    def same_list(x):
+        d = [0.0 for _ in range(6)]
+        return rz(x, [v for v in x], d, 1.0, [v for v in x], d, 1.0)
+
+    with pytest.raises(ShadowError, match="shadow `dxs` shares memory with shadow `dys`"):
+        same_list(np.array(X))
+    d = [0.0] * 6
+    with pytest.raises(ShadowError, match="is the same list as shadow `dxs`"):
+        rz(np.ones(1), list(X), d, 1.0, list(X), d, 1.0)
