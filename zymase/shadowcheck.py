@@ -3,7 +3,8 @@
 Rules (DESIGN.md "Semantics"): same shape (with a leading axis of ``width`` when width > 1),
 same dtype, same element layout (strides — the derivative reuses the primal's byte offsets on
 the shadow), writeable, and no memory shared with its primal or with another shadow; tuples
-recursively.
+recursively; a list's shadow is another list of its length whose arrays follow these rules
+item by item (transforms/list_args.py).
 
 Two implementations of one rule set:
 - ``check_python`` for calls from Python, with exact overlap tests (``np.shares_memory``) and

@@ -16,11 +16,16 @@ other.  A Python list is copied into a native list for the call and copied back 
 ``dirty`` flag is set: the entry point sets that flag on every shadow list (``mark_dirty``) so
 the derivatives written into a list of floats reach the caller's list.
 
-What is refused (``check_list_arguments``), by name: growing or shrinking a list passed with a
-shadow in reverse mode (the reverse sweep's shadow of a growing list is a cursor over payloads
-it owns — varsize.py — which cannot be the caller's list); storing a new array into a list of
-arrays passed with a shadow (its shadow would have to be an array that lives only as long as
-the derivative); width > 1 (a shadow list per lane has no argument form).
+What is refused (``check_list_shadows``), by name: growing or shrinking a list passed with a
+shadow (a shadow list built in ``@njit`` code may have less room than its primal, and the
+reverse sweep's shadow of a growing list is a cursor over payloads it owns — varsize.py — which
+cannot be the caller's list); storing a new array into a list of arrays passed with a shadow
+(its shadow would have to be an array that lives only as long as the derivative); width > 1 (a
+shadow list per lane has no argument form); a list inside a tuple (Numba never copies it back).
+
+List results (``check_list_result``): forward mode's tangent of a list built inside is its
+shadow list, returned like the primal (width 1); reverse mode has no argument to take a list of
+seeds, so ``zymase.vjp`` differentiates the contraction with the cotangents (pullback.py).
 """
 from __future__ import annotations
 
