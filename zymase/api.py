@@ -24,6 +24,7 @@ from .errors import ActivityError, ShadowError, ZymaseError, internal
 from .frontend.numba import as_dispatcher, typeof_args
 from .llvm import jit
 from .pipeline import debug_flags, dprint, drop_unless_called, finish, paused_gc, prepare
+from .transforms.list_args import check_list_result, check_list_shadows, mark_dirty
 from .shadowcheck import (check_python, check_seed_python, check_seed_type, check_types,
                           njit_checker)
 from . import diskcache
@@ -42,8 +43,8 @@ def _has_float(t):
         return True
     if isinstance(t, nbt.BaseTuple):
         return any(_has_float(m) for m in t.types)
-    from .frontend.numba import is_instance_with_floats
-    return is_instance_with_floats(t)
+    from .frontend.numba import is_instance_with_floats, is_list_with_floats
+    return is_instance_with_floats(t) or is_list_with_floats(t)
 
 
 @dataclass
@@ -98,8 +99,9 @@ class Derivative:
         self._state = BuildState(
             tape_cell=ctypes.c_int64(0) if mode is A.Mode.REVERSE else None)
         self._n_args = n = self.n_call_args
-        pairs, k, shadow_pos = [], 0, []
+        pairs, k, shadow_pos, marks = [], 0, [], []
         for pname, act in zip(self.param_names, self.activities):
+            marks += [(mark_dirty, (k + 1,))] if act.has_shadow else []
             if act.has_shadow and self.checks:
                 pairs.append((pname, k, k + 1))
                 shadow_pos.append((pname, k + 1))
@@ -112,7 +114,7 @@ class Derivative:
             checks.append((njit_checker(n, pairs, aliases, seed, self.width), tuple(range(n))))
         self._intrinsic, self._entry, self._cache, self._py_entry = jit.make_caller(
             n, self._build, name=f"zymase_{mode.value}_{jit.ident(self.py_func.__name__)}",
-            checks=checks, param_names=self.call_param_names)
+            checks=checks, param_names=self.call_param_names, prologue=marks)
         self.__name__ = f"d_{self.inner.__name__ if self.inner else self.py_func.__name__}"
         self.__doc__ = f"{mode.value}-mode derivative of {self.py_func.__name__}"
 
@@ -234,6 +236,7 @@ class Derivative:
     def _validate_return(self, rt, argtypes):
         fname = self.py_func.__name__
         rev = self.mode is A.Mode.REVERSE
+        check_list_result(rt, self.mode, self.ret, self.width, fname)
         if rev and isinstance(rt, nbt.BaseTuple):
             from .frontend.numba import tuple_result_ok
             if self.ret in (A.Active, A.ActiveOnly):
@@ -351,6 +354,7 @@ class Derivative:
         from .analysis.writes import analyse_writes
         writes = analyse_writes(prep.function, prep.fe.argmap)
         check_instance_shadows(prep.function, prep.fe.argmap, self.activities)
+        check_list_shadows(prep.function, prep.fe.argmap, self.activities)
         self._state.writes[tuple(argtypes)] = writes
         dprint(self.print_flags, "writes", prep.fe.llvm_name, writes.dump)
         sig = numba_signature(prep.fe, argtypes, self.activities, self.mode, self.ret, self.width)

@@ -1,8 +1,9 @@
 """What the JAX-style APIs (``convenience``, ``pushforward``, ``pullback``, ``higher``,
 ``distributed``) read off argument values.
 
-- Which arguments can carry a derivative: float scalars (Python or NumPy, never ``bool``)
-  and float arrays; everything else is passed as ``Const``.
+- Which arguments can carry a derivative: float scalars (Python or NumPy, never ``bool``),
+  float arrays, and Python lists of float scalars or of float arrays (``is_float_list``: a
+  shadow list, transforms/list_args.py); everything else is passed as ``Const``.
 - ``argnums``: an int selects one argument (and gives one result), a sequence several (and
   gives a tuple); negative numbers count from the end, as in JAX.
 - Keyword arguments: derivatives take positional arguments only, so a call's keywords are
@@ -10,7 +11,8 @@
   left out at the end stay out, because Numba compiles their defaults in, and the
   derivative is then built for the shorter signature.
 - Private copies: what a derivative may write is copied first (arrays, also inside tuples
-  and named tuples, whose type is kept); scalars are immutable and pass as they are.
+  and named tuples, whose type is kept; lists, with their arrays); scalars are immutable and
+  pass as they are.
 """
 from __future__ import annotations
 
@@ -29,6 +31,36 @@ def is_float_scalar(x) -> bool:
 
 def is_float_array(x) -> bool:
     return isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.floating)
+
+
+def is_float_list(x) -> bool:
+    """A non-empty Python list whose items are all float scalars or all float arrays."""
+    if not isinstance(x, list) or not x:
+        return False
+    return all(map(is_float_scalar, x)) or all(map(is_float_array, x))
+
+
+def is_differentiable(x) -> bool:
+    """What the JAX-style APIs give a derivative: float scalars, float arrays, float lists."""
+    return is_float_scalar(x) or is_float_array(x) or is_float_list(x)
+
+
+def zero_shadow(x):
+    """A zeroed shadow of a float array (its layout) or of a float list (same item types)."""
+    if isinstance(x, list):
+        return [zero_shadow(a) if isinstance(a, np.ndarray) else type(a)(0.0) for a in x]
+    return np.zeros_like(x)
+
+
+def list_for_call(x: list, copy: bool) -> list:
+    """The list a derivative is given for float list ``x``: ``x`` itself, or (``copy``: the
+    function writes it) a copy with copies of its arrays; an array that is not contiguous is
+    passed as a C copy in any case, so that ``zero_shadow`` lays out its shadow alike."""
+    if not copy and not any(isinstance(a, np.ndarray) and not (
+            a.flags.c_contiguous or a.flags.f_contiguous) for a in x):
+        return x
+    return [(a.copy("K") if a.flags.c_contiguous or a.flags.f_contiguous
+             else np.array(a, order="C")) if isinstance(a, np.ndarray) else a for a in x]
 
 
 def is_int_value(argnums) -> bool:
@@ -78,6 +110,8 @@ def private_copy(x):
         return x.copy()
     if isinstance(x, tuple):
         return type(x)(*map(private_copy, x)) if hasattr(x, "_fields") else tuple(map(private_copy, x))
+    if isinstance(x, list):
+        return [private_copy(a) for a in x]
     return x
 
 

@@ -46,6 +46,11 @@ _cache: Dict[Tuple, Tuple] = {}
 def _pair(fn, args, nums, duals, width):
     """(reverse derivative w.r.t. args[nums], forward derivative of it with tangents on the
     primals in ``duals`` and on every gradient shadow)."""
+    for k in nums:
+        if isinstance(args[k], list):
+            raise ActivityError(f"error: second derivatives with respect to a list (argument "
+                                f"{k}) are not supported\n  = help: pass the values in an "
+                                f"array (np.array(xs))")
     rev_acts = reverse_activities(args, nums, "it is not a float scalar or float array, so it "
                                                     "has no second derivatives")
     rkey = (id(fn), rev_acts)

@@ -31,7 +31,8 @@ import numpy as np
 
 from . import activities as A
 from .api import Derivative, autodiff_forward, autodiff_reverse
-from .arguments import is_float_array, is_float_scalar, private_copy
+from .arguments import (is_float_array, is_float_list, is_float_scalar, list_for_call,
+                        private_copy, zero_shadow)
 from .errors import ActivityError
 
 try:
@@ -124,15 +125,17 @@ class Plan:
         return fn
 
 
-def reverse_activities(args, nums, why: str = "only float scalars and float arrays can") -> Tuple:
-    """Active for float scalars in ``nums``, Duplicated for float arrays in ``nums``, Const
-    for the rest; an argument in ``nums`` that is neither is an ActivityError (``why``)."""
+def reverse_activities(args, nums, why: str = "only float scalars, float arrays and lists of "
+                                              "them can") -> Tuple:
+    """Active for float scalars in ``nums``, Duplicated for float arrays and float lists in
+    ``nums``, Const for the rest; an argument in ``nums`` that is neither is an
+    ActivityError (``why``)."""
     acts = []
     for k, x in enumerate(args):
         if k in nums:
             if is_float_scalar(x):
                 acts.append(A.Active)
-            elif is_float_array(x):
+            elif is_float_array(x) or is_float_list(x):
                 acts.append(A.Duplicated)
             else:
                 hint = ("\n  = help: for a jitclass instance, call autodiff_reverse / "
@@ -154,7 +157,7 @@ def written_params(d: Derivative, args, acts, trailing) -> Tuple[bool, ...]:
         x = np.array(x, order="C") if isinstance(x, np.ndarray) and layout(x) == "copy" else x
         call.append(x)
         if act.has_shadow:
-            call.append(np.zeros_like(x) if isinstance(x, np.ndarray) else
+            call.append(zero_shadow(x) if isinstance(x, (np.ndarray, list)) else
                         (type(x)(0) if isinstance(x, np.floating) else 0.0))
     w = d.written_arguments(*call, *trailing)
     return tuple(True for _ in args) if w is None else w
@@ -177,6 +180,11 @@ def reverse_plan(fn, store, args, nums, ret, seed: str = "1.0"):
             if act is A.Duplicated:
                 adj[k] = plan.zeros(k, passed, order)
                 plan.call.append(adj[k])
+        elif act is A.Duplicated:      # a list: a private copy (with its arrays) and a shadow
+            plan.env.update(_pass=list_for_call, _zero=zero_shadow)
+            plan.pre += [f"c{k} = _pass(a{k}, {bool(written[k])})", f"s{k} = _zero(c{k})"]
+            plan.call += [f"c{k}", f"s{k}"]
+            adj[k] = f"s{k}"
         elif written[k] and isinstance(x, tuple):
             plan.env["_copy"] = private_copy
             plan.call.append(f"_copy(a{k})")

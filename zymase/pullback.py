@@ -1,6 +1,6 @@
 """``vjp``: reverse mode in JAX's convention.
 
-Two strategies, chosen per signature by the type of the result (found by running the primal
+Three strategies, chosen per signature by the type of the result (found by running the primal
 once, on copies):
 
 - a float result: ``vjp`` itself runs one reverse call with seed 1 through a per-signature
@@ -9,14 +9,18 @@ once, on copies):
   given to ``vjp``;
 - an array or tuple result: ``vjp`` runs the primal, and each ``back(y_bar)`` runs one
   reverse call with ``ret=DuplicatedOnly`` and the output adjoint as its seed (a tuple of
-  seeds, one per element, for a tuple result; elements without a derivative get None).
+  seeds, one per element, for a tuple result; elements without a derivative get None);
+- a list result (floats or float arrays): ``back(y_bar)`` takes, in one reverse call, the
+  gradient of ``Σ_k <f(x)[k], y_bar[k]>`` — an ``@njit`` contraction calling f, built once
+  per function — since the derivative's arguments take no list of seeds.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from . import activities as A
-from .arguments import is_float_array, is_float_scalar, primal_of, private_copy
+from .arguments import (is_differentiable, is_float_list, is_float_scalar, list_for_call, primal_of,
+                        private_copy, zero_shadow)
 from .errors import ShadowError
 from .plans import (cached_derivative, reverse_activities, reverse_plan, signature_key,
                     store_for)
@@ -97,9 +101,10 @@ def _vjp_array_plan(fn, store, nums):
             yb = _seed_like(y, y_bar)
             call, shadows = [], {}
             for k, (x, act) in enumerate(zip(primals, acts)):
-                call.append(private_copy(x))
+                call.append(list_for_call(x, True) if isinstance(x, list) else
+                            private_copy(x))
                 if act is A.Duplicated:
-                    shadows[k] = np.zeros_like(call[-1])
+                    shadows[k] = zero_shadow(call[-1])
                     call.append(shadows[k])
             res = d(*call, yb)
             res = res if isinstance(res, tuple) else ((res,) if res is not None else ())
@@ -110,6 +115,61 @@ def _vjp_array_plan(fn, store, nums):
                     out[k] = next(actives)
                 elif act is A.Duplicated:
                     out[k] = shadows[k]
+            return tuple(out)
+        return y, back
+    return run
+
+
+def _contraction(fn, store, n: int, arrays: bool):
+    """``c(x0, …, x{n-1}, ybar) = Σ_k <fn(x0, …)[k], ybar[k]>``, an ``@njit`` function whose
+    gradient is the vector-Jacobian product of the list-valued ``fn`` with the cotangent list
+    ``ybar`` (kept in ``fn``'s store, one per arity and item kind)."""
+    key = ("list-contraction", n, arrays)
+    if key not in store:
+        import numba
+        code = primal_of(fn).py_func.__code__
+        names = [v for v in code.co_varnames[:code.co_argcount]][:n]
+        names += [f"arg{k}" for k in range(len(names), n)]
+        seed = "ybar"
+        while seed in names:
+            seed = "_" + seed
+        term = f"np.sum(y[k] * {seed}[k])" if arrays else f"y[k] * {seed}[k]"
+        args = ", ".join(names)
+        src = (f"def contraction({args}{', ' if n else ''}{seed}):\n"
+               f"    y = _fn({args})\n    s = 0.0\n"
+               f"    for k in range(len(y)):\n        s += {term}\n    return s\n")
+        env = {"_fn": primal_of(fn), "np": np}
+        exec(src, env)
+        store[key] = numba.njit(env["contraction"])
+    return store[key]
+
+
+def _list_seed(y: list, y_bar):
+    """The cotangent list of list result ``y``: one float per float item, one array shaped
+    like it per array item (a scalar broadcasts)."""
+    if not hasattr(y_bar, "__len__") or len(y_bar) != len(y):
+        got = f"a {type(y_bar).__name__} of {len(y_bar)}" if hasattr(y_bar, "__len__") else \
+            type(y_bar).__name__
+        raise ShadowError(f"error: the function returns a list of {len(y)}, so the output "
+                          f"adjoint must be a list of {len(y)} cotangents, one per item; "
+                          f"found {got}")
+    return [_seed_like(a, b, f"y_bar[{k}]") for k, (a, b) in enumerate(zip(y, y_bar))]
+
+
+def _vjp_list_plan(fn, store, nums, arrays: bool):
+    """A function returning a list of floats or of float arrays: vjp runs the primal,
+    ``back(y_bar)`` takes the gradient of the contraction with the cotangent list
+    (``_contraction``), one reverse call."""
+    def run(*primals):
+        y = primal_of(fn)(*[private_copy(p) for p in primals])
+
+        def back(y_bar):
+            from .convenience import grad
+            out = [None] * len(primals)
+            if nums:
+                c = _contraction(fn, store, len(primals), arrays)
+                for k, g in zip(nums, grad(c, nums)(*primals, _list_seed(y, y_bar))):
+                    out[k] = g
             return tuple(out)
         return y, back
     return run
@@ -131,10 +191,14 @@ def vjp(fn, *primals):
     key = ("vjp", signature_key(primals))
     plan = store.get(key)
     if plan is None:
-        nums = tuple(k for k, p in enumerate(primals) if is_float_scalar(p) or is_float_array(p))
+        nums = tuple(k for k, p in enumerate(primals) if is_differentiable(p))
         y = primal_of(fn)(*[private_copy(p) for p in primals])
-        plan = _vjp_array_plan(fn, store, nums) if isinstance(y, (np.ndarray, tuple)) else \
-            _vjp_scalar_plan(fn, store, primals, nums)
+        if is_float_list(y):
+            plan = _vjp_list_plan(fn, store, nums, isinstance(y[0], np.ndarray))
+        elif isinstance(y, (np.ndarray, tuple)):
+            plan = _vjp_array_plan(fn, store, nums)
+        else:
+            plan = _vjp_scalar_plan(fn, store, primals, nums)
         if key[1] is not None:
             store[key] = plan
     return plan(*primals)

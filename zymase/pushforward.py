@@ -15,7 +15,7 @@ from typing import Sequence
 import numpy as np
 
 from . import activities as A
-from .arguments import is_float_array, is_float_scalar, private_copy
+from .arguments import is_differentiable, list_for_call, private_copy
 from .errors import ActivityError, ShadowError, UnsupportedError
 from .plans import Plan, cached_derivative, layout, signature_key, store_for, written_params
 
@@ -32,11 +32,36 @@ def _nonzero_tangent(k, x):
                         f"array, so it has no tangent; pass None (or zeros) for it")
 
 
+def _list_tangent(k, x: list, t) -> list:
+    """The tangent list passed with float list ``x``: ``t`` (a sequence of its length, or an
+    array for a list of floats) with ``x``'s item types, array items laid out like
+    ``x``'s (the derivative writes output tangents into it where the function writes
+    ``x``)."""
+    if not hasattr(t, "__len__") or len(t) != len(x):
+        got = f"a {type(t).__name__} of {len(t)}" if hasattr(t, "__len__") else \
+            type(t).__name__
+        raise ShadowError(f"error: the tangent of argument {k} (a list of {len(x)}) must be a "
+                          f"list of {len(x)} tangents, found {got}")
+    out = []
+    for j, (a, ta) in enumerate(zip(x, t)):
+        if isinstance(a, np.ndarray):
+            c = np.empty_like(a)        # same order as a contiguous `a` (list_for_call)
+            if np.shape(ta) != a.shape:
+                _bad_tangent(f"{k}[{j}]", ta, a)
+            c[...] = ta
+            out.append(c)
+        else:
+            if np.ndim(ta) != 0:
+                _bad_tangent(f"{k}[{j}]", ta, a)
+            out.append(type(a)(ta))
+    return out
+
+
 def _jvp_plan(fn, store, primals, tangents):
     n = len(primals)
     acts = []
     for k, (x, t) in enumerate(zip(primals, tangents)):
-        floaty = is_float_scalar(x) or is_float_array(x)
+        floaty = is_differentiable(x)
         if t is not None and not floaty and np.any(np.asarray(t) != 0):
             _nonzero_tangent(k, x)
         acts.append(A.Dual if (t is not None and floaty) else A.Const)
@@ -50,7 +75,11 @@ def _jvp_plan(fn, store, primals, tangents):
         if isinstance(x, np.ndarray):
             passed, order = plan.array(k, x, written[k])
             plan.call.append(passed)
-        elif written[k] and isinstance(x, tuple):
+        elif isinstance(x, list) and act is A.Dual:
+            plan.env.update(_pass=list_for_call, _list_tangent=_list_tangent)
+            plan.pre.append(f"a{k} = _pass(a{k}, {bool(written[k])})")
+            plan.call.append(f"a{k}")
+        elif written[k] and isinstance(x, (tuple, list)):
             plan.env["_copy"] = private_copy
             plan.call.append(f"_copy(a{k})")
         else:
@@ -60,7 +89,9 @@ def _jvp_plan(fn, store, primals, tangents):
                 plan.pre.append(f"if {tk} is not None and np.any(np.asarray({tk}) != 0): "
                                 f"_nonzero_tangent({k}, a{k})")
             continue
-        if isinstance(x, np.ndarray):
+        if isinstance(x, list):
+            plan.call.append(f"_list_tangent({k}, a{k}, {tk})")
+        elif isinstance(x, np.ndarray):
             # the tangent must lie like the array passed (same dtype, strides); the derivative
             # overwrites it with the output tangent when the function writes the array
             plan.env[f"D{k}"] = x.dtype

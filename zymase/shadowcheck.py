@@ -3,7 +3,8 @@
 Rules (DESIGN.md "Semantics"): same shape (with a leading axis of ``width`` when width > 1),
 same dtype, same element layout (strides — the derivative reuses the primal's byte offsets on
 the shadow), writeable, and no memory shared with its primal or with another shadow; tuples
-recursively.
+recursively; a list's shadow is another list of its length whose arrays follow these rules
+item by item (transforms/list_args.py).
 
 Two implementations of one rule set:
 - ``check_python`` for calls from Python, with exact overlap tests (``np.shares_memory``) and
@@ -54,9 +55,13 @@ def check_python(name, x, dx, width, seen, path=""):
             raise ShadowError(f"error: shadow `d{label}` aliases its primal `{label}`\n  = help: "
                               f"pass a separate array, e.g. np.zeros_like({label})")
         for other_name, o in seen:
-            if np.may_share_memory(o, dx) and np.shares_memory(o, dx):
+            if isinstance(o, np.ndarray) and np.may_share_memory(o, dx) \
+                    and np.shares_memory(o, dx):
                 raise ShadowError(f"error: shadow `d{label}` aliases shadow `d{other_name}`")
         seen.append((label, dx))
+        return
+    if isinstance(x, list):
+        _check_list_python(name, label, x, dx, width, seen)
         return
     xt = getattr(x, "_numba_type_", None)
     if xt is not None and isinstance(xt, nbt.ClassInstanceType):
@@ -69,6 +74,46 @@ def check_python(name, x, dx, width, seen, path=""):
         elif not (isinstance(dx, np.ndarray) and dx.shape == (width,)):
             raise ShadowError(f"error: with width={width} the tangent `d{label}` must be an array "
                               f"of shape ({width},)")
+
+
+def _check_list_python(name, label, x, dx, width, seen):
+    """A Python list's shadow: another list of the same length, whose items are float
+    adjoints or tangents, or array shadows checked like array shadows
+    (transforms/list_args.py)."""
+    if width > 1:
+        raise _list_width_error(label, width)
+    if not isinstance(dx, list) or len(dx) != len(x):
+        got = f"a list of {len(dx)}" if isinstance(dx, list) else type(dx).__name__
+        raise ShadowError(f"error: shadow `d{label}` must be a list of {len(x)} items like "
+                          f"`{label}`, found {got}\n  = help: d{label} = "
+                          + ("[0.0] * len({0})" if not x or not isinstance(x[0], np.ndarray)
+                             else "[np.zeros_like(a) for a in {0}]").format(label))
+    if dx is x:
+        raise ShadowError(f"error: shadow `d{label}` is the list `{label}` itself\n  = help: "
+                          f"pass a separate list of zeros")
+    for other_name, o in seen:
+        if o is dx:
+            raise ShadowError(f"error: shadow `d{label}` is the same list as shadow "
+                              f"`d{other_name}`")
+    seen.append((label, dx))
+    for k, (a, da) in enumerate(zip(x, dx)):
+        if isinstance(a, np.ndarray):
+            check_python(label, a, da, width, seen, f"[{k}]")
+        elif not isinstance(da, (float, np.floating)):
+            # Numba types a list by its items: one int among floats is another list type
+            raise ShadowError(f"error: item {k} of shadow `d{label}` is "
+                              f"{type(da).__name__} {da!r}; the items of `{label}` are "
+                              f"{type(a).__name__}\n  = help: write {float(da)!r} for {da!r}"
+                              if isinstance(da, numbers.Real) else
+                              f"error: item {k} of shadow `d{label}` is {type(da).__name__}; "
+                              f"the items of `{label}` are {type(a).__name__}")
+
+
+def _list_width_error(label, width):
+    from .errors import UnsupportedError
+    return UnsupportedError(f"error: a shadow of the list `{label}` with width={width} is not "
+                            f"supported\n  = help: use width=1 (one shadow list per call), or "
+                            f"pass the values in an array")
 
 
 def _check_instance_python(name, label, x, dx, xt, width, seen, path):
@@ -133,7 +178,26 @@ def check_types(name, xt, dxt, width):
             raise ShadowError(f"error: shadow of tuple parameter `{name}` must be a tuple of "
                               f"{len(xt)} shadows, found {dxt}")
         for k, (a, b) in enumerate(zip(xt.types, dxt.types)):
+            if isinstance(a, nbt.List):
+                from .errors import UnsupportedError
+                raise UnsupportedError(
+                    f"error: a shadow of the list `{name}[{k}]` inside a tuple is not "
+                    f"supported (Numba does not copy a list inside a tuple back to Python)"
+                    f"\n  = help: pass the list as an argument of its own")
             check_types(f"{name}[{k}]", a, b, width)
+    elif isinstance(xt, nbt.List):
+        if width > 1:
+            raise _list_width_error(name, width)
+        it, dit = xt.dtype, getattr(dxt, "dtype", None)
+        same = isinstance(dxt, nbt.List) and dxt.reflected == xt.reflected and (
+            dit == it if isinstance(it, nbt.Float) else
+            isinstance(dit, nbt.Array) and dit.dtype == it.dtype and dit.ndim == it.ndim)
+        if not same:
+            raise ShadowError(f"error: shadow `d{name}` must be a list of the same item type as "
+                              f"`{name}` ({xt}), found {dxt}")
+        if isinstance(dit, nbt.Array) and not dit.mutable:
+            raise ShadowError(f"error: the arrays of shadow `d{name}` are read-only; zymase "
+                              f"writes derivatives into them")
     elif isinstance(xt, nbt.ClassInstanceType):
         if width > 1:
             raise _instance_width_error(name, width)
@@ -173,6 +237,8 @@ def njit_checker(nargs: int, pairs, aliases, seed, width: int):
             if isinstance(ta, nbt.Array) and isinstance(tb, nbt.Array):
                 _overlap_lines(lines, g, f"a{ia}", f"a{ib}", ta, tb,
                                f"error: shadow `d{na}` shares memory with shadow `d{nb}`")
+            elif isinstance(ta, nbt.List) or isinstance(tb, nbt.List):
+                _list_alias_lines(lines, g, na, nb, f"a{ia}", f"a{ib}", ta, tb)
         if seed is not None:
             # an array seed, or every array in a tuple seed (a tuple result's adjoints)
             def seed_lines(t, expr):
@@ -205,6 +271,20 @@ def instance_dataptr(typingctx, inst):
         st = cgutils.create_struct_proxy(inst)(context, builder, value=args[0])
         return builder.ptrtoint(st.data, context.get_value_type(nbt.intp))
     return nbt.intp(inst), codegen
+
+
+@intrinsic
+def list_meminfo(typingctx, lst):
+    """The address of a reflected list's MemInfo (two lists are the same native list exactly
+    when these are equal)."""
+    if not isinstance(lst, nbt.List):
+        return None
+
+    def codegen(context, builder, sig, args):
+        from numba.cpython.listobj import ListInstance
+        mi = ListInstance(context, builder, lst, args[0]).meminfo
+        return builder.ptrtoint(mi, context.get_value_type(nbt.intp))
+    return nbt.intp(lst), codegen
 
 
 def _msg(g: dict, text: str) -> str:
@@ -241,9 +321,51 @@ def _pair_lines(lines, g, name, x, dx, tx, tdx, width):
             if _has_array(mt):
                 _pair_lines(lines, g, f"{name}.{attr}", f"{x}.{attr}", f"{dx}.{attr}", mt, mt,
                             width)
+    elif isinstance(tx, nbt.List) and isinstance(tdx, nbt.List):
+        g["_list_meminfo"] = list_meminfo
+        m = _msg(g, f"error: shadow `d{name}` does not have the length of `{name}`")
+        lines.append(f"if len({dx}) != len({x}): raise ShadowError({m})")
+        m = _msg(g, f"error: shadow `d{name}` is the list `{name}` itself")
+        lines.append(f"if _list_meminfo({x}) == _list_meminfo({dx}): raise ShadowError({m})")
+        if isinstance(tx.dtype, nbt.Array):
+            k, j = f"k{len(lines)}", f"j{len(lines)}"
+            inner: list = []
+            _pair_lines(inner, g, f"{name}[k]", f"{x}[{k}]", f"{dx}[{k}]", tx.dtype,
+                        tdx.dtype, width)
+            lines.append(f"for {k} in range(len({x})):")
+            lines += ["    " + ln for ln in inner]
+            pairs: list = []
+            _overlap_lines(pairs, g, f"{dx}[{k}]", f"{dx}[{j}]", tdx.dtype, tdx.dtype,
+                           f"error: two arrays of shadow `d{name}` share memory")
+            lines.append(f"    for {j} in range({k}):")
+            lines += ["        " + ln for ln in pairs]
     elif isinstance(tx, nbt.Float) and isinstance(tdx, nbt.Array):
         m = _msg(g, f"error: with width={width} the tangent `d{name}` must have {width} elements")
         lines.append(f"if {dx}.size != {width}: raise ShadowError({m})")
+
+
+def _list_alias_lines(lines, g, na, nb, a, b, ta, tb):
+    """Source lines refusing two shadows that share memory when one or both are lists: the
+    same list, or arrays of a list of arrays overlapping the other shadow's arrays."""
+    text = f"error: shadow `d{na}` shares memory with shadow `d{nb}`"
+    if isinstance(ta, nbt.List) and isinstance(tb, nbt.List):
+        g["_list_meminfo"] = list_meminfo
+        lines.append(f"if _list_meminfo({a}) == _list_meminfo({b}): "
+                     f"raise ShadowError({_msg(g, text)})")
+    ea = ta.dtype if isinstance(ta, nbt.List) else ta
+    eb = tb.dtype if isinstance(tb, nbt.List) else tb
+    if not (isinstance(ea, nbt.Array) and isinstance(eb, nbt.Array)):
+        return
+    n = len(lines)
+    xa, xb, body = a, b, []
+    if isinstance(ta, nbt.List):
+        lines.append(f"for i{n} in range(len({a})):")
+        xa = f"{a}[i{n}]"
+    if isinstance(tb, nbt.List):
+        lines.append("    " * (len(lines) - n) + f"for j{n} in range(len({b})):")
+        xb = f"{b}[j{n}]"
+    _overlap_lines(body, g, xa, xb, ea, eb, text)
+    lines += ["    " * (len(lines) - n) + ln for ln in body]
 
 
 def _overlap_lines(lines, g, a, b, ta, tb, text):

@@ -2,7 +2,7 @@
 of tuples and of lists, built with ``append`` and comprehensions, indexed, iterated, summed,
 assigned (``L[i] = v``), grown and shrunk (``pop``, ``insert``, ``del``, ``extend``,
 concatenation, ``reverse``, ``sort``); lists passed in (reflected lists and ``typed.List``) as
-``Const``.  Each construct is checked against central finite differences in forward and
+``Const`` (with shadow lists, and list results: test_list_arguments.py).  Each construct is checked against central finite differences in forward and
 reverse mode with the dot-product test between them, at width 4, from Python and from
 ``@njit``; the shadow lists must not leak; what stays refused says so by name."""
 import math
@@ -334,12 +334,14 @@ def returns_a_list(x):
     return [v * 2.0 for v in x]
 
 
-def test_list_argument_cannot_be_duplicated():
+def test_typed_list_argument_cannot_be_duplicated():
+    # reflected lists take shadow lists (test_list_arguments.py); a typed.List keeps its
+    # items in Numba's C runtime
     with pytest.raises(ActivityError, match="`Duplicated` is not valid for parameter `w`"):
         zymase.autodiff_reverse(weighted_by_list, Duplicated, Duplicated, ret=Active)(
-            X.copy(), np.zeros(X.size), [1.0], [0.0], 1.0)
-    with pytest.raises(ActivityError, match="argument 1 .list. cannot be differentiated"):
-        zymase.grad(weighted_by_list, argnums=1)(X.copy(), [1.0, 2.0])
+            X.copy(), np.zeros(X.size), typed.List([1.0]), typed.List([0.0]), 1.0)
+    with pytest.raises(ActivityError, match="argument 1 .List. cannot be differentiated"):
+        zymase.grad(weighted_by_list, argnums=1)(X.copy(), typed.List([1.0, 2.0]))
 
 
 @pytest.mark.parametrize("mode", ["rev", "fwd"])
@@ -388,8 +390,10 @@ def test_typed_list_built_inside_is_refused():
     assert "L = typed.List()" in msg      # the user's line, not Numba's implementation
 
 
-def test_list_result_is_refused():
-    with pytest.raises(ActivityError, match="returns list"):
+def test_list_result_is_refused_by_grad():
+    # a list result has a tangent list (jvp) and takes a list of cotangents (vjp):
+    # test_list_arguments.py; grad wants a float
+    with pytest.raises(ActivityError, match="returns a list"):
         zymase.grad(returns_a_list)(X.copy())
 
 

@@ -365,9 +365,17 @@ def float_leaves(info: ArgInfo) -> List[ArgInfo]:
         for c in info.children:
             out.extend(float_leaves(c))
         return out
-    if isinstance(info.nbtype, (types.Float, types.Array)) or is_instance_with_floats(info.nbtype):
+    if isinstance(info.nbtype, (types.Float, types.Array)) or is_instance_with_floats(info.nbtype) \
+            or is_list_with_floats(info.nbtype):
         return [info]
     return []
+
+
+def is_list_with_floats(t) -> bool:
+    """A reflected list (a Python list passed in) of floats or float arrays: one that can
+    carry derivatives through a shadow list (``transforms/list_args.py``)."""
+    return isinstance(t, types.List) and (isinstance(t.dtype, types.Float) or (
+        isinstance(t.dtype, types.Array) and isinstance(t.dtype.dtype, types.Float)))
 
 
 def is_instance_with_floats(t) -> bool:
@@ -477,7 +485,11 @@ def numba_signature(fe: FrontendResult, argtypes: Sequence[types.Type], activiti
         elif act.has_shadow:
             sinfo = dmap.args[k + 1]
             for leaf, sleaf in zip(float_leaves(pinfo), float_leaves(sinfo)):
-                if isinstance(leaf.nbtype, types.ClassInstanceType):
+                if is_list_with_floats(leaf.nbtype):
+                    # (meminfo, parent): the shadow list's payload mirrors the primal's
+                    from ..transforms.list_args import list_inputs
+                    inputs += list_inputs(leaf, sleaf, act, width)
+                elif isinstance(leaf.nbtype, types.ClassInstanceType):
                     # (meminfo, data): the shadow instance's attributes mirror the primal's
                     # (a float attribute's adjoint or tangent, an array attribute's shadow)
                     for j in range(leaf.count):

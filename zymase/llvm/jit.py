@@ -141,14 +141,15 @@ def value_type(nbtype) -> T.Type:
 
 
 def make_caller(nargs: int, build: Callable, name: str = "zymase_call", checks=(),
-                param_names=None):
+                param_names=None, prologue=()):
     """An intrinsic of ``nargs`` arguments and its ``@njit`` entry point.
 
     ``build(argtypes) -> (signature, lib, symbol)`` is called once per distinct tuple of Numba
     argument types.  ``checks`` is a sequence of (njit-callable, argument indices): the entry
     calls each before the derivative runs (the run-time shadow checks).  Returns the
     intrinsic, the checked entry (for ``@njit`` callers), the build cache and an entry
-    without the checks, for callers that have checked the arguments already."""
+    without the checks, for callers that have checked the arguments already.  ``prologue``
+    is a sequence like ``checks`` whose calls both entries make (setup, not checks)."""
     cache: Dict[Tuple, Tuple] = {}
 
     def typer(typingctx, *argtypes, own=False):
@@ -198,17 +199,21 @@ def make_caller(nargs: int, build: Callable, name: str = "zymase_call", checks=(
     eparams = ", ".join(names)
     body = "".join(f"    _chk{k}({', '.join(names[i] for i in idx)})\n"
                    for k, (_, idx) in enumerate(checks))
-    wsrc = f"def {name}_entry({eparams}):\n{body}    return _intr({eparams})\n"
+    pro = "".join(f"    _pro{k}({', '.join(names[i] for i in idx)})\n"
+                  for k, (_, idx) in enumerate(prologue))
+    wsrc = f"def {name}_entry({eparams}):\n{body}{pro}    return _intr({eparams})\n"
     wns = {"_intr": own}
     wns.update({f"_chk{k}": fn for k, (fn, _) in enumerate(checks)})
+    wns.update({f"_pro{k}": fn for k, (fn, _) in enumerate(prologue)})
     exec(wsrc, wns)
     entry = numba.njit(wns[f"{name}_entry"])
     if not checks:
         return intr, entry, cache, entry
     # calls from Python check their shadows in Python first (exactly, with better messages):
     # their entry point skips the compiled checks, which cost a Numba compilation of their own
-    psrc = f"def {name}_pyentry({eparams}):\n    return _intr({eparams})\n"
+    psrc = f"def {name}_pyentry({eparams}):\n{pro}    return _intr({eparams})\n"
     pns = {"_intr": own}
+    pns.update({f"_pro{k}": fn for k, (fn, _) in enumerate(prologue)})
     exec(psrc, pns)
     return intr, entry, cache, numba.njit(pns[f"{name}_pyentry"])
 
