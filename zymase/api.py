@@ -308,25 +308,9 @@ class Derivative:
             prep = prepare(self.dispatcher, prim, self.print_flags, reuse)
             self._state.reused = not prep.fe.line_info
             return prep
-        from .frontend.numba import FrontendResult, describe_args
-        from .ir.printer import print_module
-        from .ir.parser import parse_module
-        from .llvm import pipelines
-        from .pipeline import Prepared
-        module, symbol, restype = self.inner._transform(prim)
-        from .transforms.tape import forget_kept_blocks_text
-        mod = pipelines.parse(forget_kept_blocks_text(print_module(module)))
-        from .pipeline import link_extra
-        from .rules.helpers import link_helpers
-        link_helpers(mod)
-        link_extra(mod, getattr(module, "extra_ir", {}))  # custom rules: differentiated too
-        pipelines.canonicalise(mod, symbol)
-        text = str(mod)
-        dprint(self.print_flags, "ir-before", symbol, text)
-        names = self.inner.call_param_names
-        fe = FrontendResult(symbol, text, describe_args(prim, names, restype), restype(*prim),
-                            self.py_func, self.dispatcher, ("<derivative>", 0))
-        return Prepared(fe, parse_module(text))
+        from .pipeline import prepare_derivative
+        return prepare_derivative(self.inner, prim, self.print_flags, self.py_func,
+                                  self.dispatcher)
 
     def _transform(self, argtypes, disk_key=None):
         """Differentiate for these derivative argument types → (module, symbol, return type).

@@ -95,6 +95,24 @@ def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepa
     return Prepared(fe, module, {"numba": t1 - t0, "canonicalise": t2 - t1, "parse": t3 - t2})
 
 
+def prepare_derivative(inner, prim, print_flags, py_func, dispatcher) -> Prepared:
+    """The IR of a derivative of a derivative: ``inner``'s transformed IR (before O3) for
+    these argument types, its rule libraries linked in, canonicalised again."""
+    from .frontend.numba import describe_args
+    from .ir.printer import print_module
+    from .rules.helpers import link_helpers
+    module, symbol, restype = inner._transform(prim)
+    mod = pipelines.parse(forget_kept_blocks_text(print_module(module)))
+    link_helpers(mod)
+    link_extra(mod, getattr(module, "extra_ir", {}))  # custom rules: differentiated too
+    pipelines.canonicalise(mod, symbol)
+    text = str(mod)
+    dprint(print_flags, "ir-before", symbol, text)
+    fe = FrontendResult(symbol, text, describe_args(prim, inner.call_param_names, restype),
+                        restype(*prim), py_func, dispatcher, ("<derivative>", 0))
+    return Prepared(fe, parse_module(text))
+
+
 def link_extra(mod, extra):
     """Link compiled rule libraries (custom derivatives) into the derivative's module: the
     rule entry points keep their names, everything else they bring becomes internal."""

@@ -3,6 +3,8 @@ computed by the adjoint sweep (start + step x (header executions - 1)), not save
 Triangular nests, start values from the outer variable, negative and non-unit steps, an inner
 loop left early by ``break``, i32 counters: gradients against central differences, forward
 against reverse, and a tape that no longer grows with the number of runs."""
+import math
+
 import numpy as np
 import pytest
 
@@ -119,3 +121,31 @@ def test_counter_used_directly_after_its_loop():
     M = A.reshape(ell, ell)
     np.testing.assert_allclose(g, (np.linalg.det(M) * np.linalg.inv(M).T).ravel(), rtol=1e-9,
                                atol=1e-12)
+
+
+def log_sum_exp(x, m):
+    """m rows of logsumexp: an accumulator ``s`` used after its loop, once per row."""
+    t = 0.0
+    n = x.shape[0] // m
+    for r in range(m):
+        s = 0.0
+        for i in range(n):
+            s += math.exp(x[r * n + i])
+        t += math.log(s) * (r + 1)
+    return t
+
+
+def test_accumulator_used_after_its_loop_is_taped_once_per_run():
+    """``log(s)`` after the loop needs the sum on leaving the loop, not every partial sum:
+    canonicalisation puts such uses behind an exit phi (LCSSA), so the tape holds one ``exp``
+    per iteration and one sum per run of the inner loop (before: two slots per iteration)."""
+    rev = zymase.autodiff_reverse(log_sum_exp, Duplicated, Const, ret=Active)
+    m, n = 4, 2000
+    x = np.random.default_rng(5).normal(size=m * n)
+    g = np.zeros_like(x)
+    rev(x, g, m, 1.0)
+    per_iteration = rev.tape_bytes() / (m * n)
+    assert 8 <= per_iteration < 12, rev.tape_bytes()
+    rows = x.reshape(m, n)
+    want = (np.exp(rows) / np.exp(rows).sum(axis=1, keepdims=True)) * np.arange(1, m + 1)[:, None]
+    np.testing.assert_allclose(g, want.ravel(), rtol=1e-12)

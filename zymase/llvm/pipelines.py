@@ -4,7 +4,10 @@
 (everything but the entry function becomes ``internal alwaysinline``), then scalar
 replacement, instcombine, CFG simplification, loop-simplify and GVN run twice: the first round
 exposes the allocas Numba creates for every variable only after inlining, the second promotes
-them.  No vectorisation and no unrolling: lane shuffles and unrolled remainders are costly to
+them.  Last, LCSSA: a value defined in a loop and used after it is used through a phi in the
+loop's exit block, so reverse mode tapes what a use after the loop needs (the value on leaving,
+once per run of the loop) rather than every iteration's value (an accumulator ``s`` of a loop
+followed by ``log(s)`` was pushed once per iteration).  No vectorisation and no unrolling: lane shuffles and unrolled remainders are costly to
 differentiate and O3 redoes them on the derivative anyway.
 
 ``optimise``: LLVM's O3 module pipeline, for the final derivative.
@@ -87,6 +90,7 @@ def canonicalise(mod: llvm.ModuleRef, keep: str, protect=frozenset(),
     # it) would otherwise be mirrored on the shadow and leak both references per raise
     pm.add_refprune_pass()
     pm.add_loop_simplify_pass()
+    pm.add_lcssa_pass()
     pm.add_global_dead_code_eliminate_pass()
     pm.add_strip_dead_prototype_pass()
     pm.run(mod, pb)
