@@ -43,7 +43,8 @@ def _has_float(t):
         return True
     if isinstance(t, nbt.BaseTuple):
         return any(_has_float(m) for m in t.types)
-    from .frontend.numba import is_instance_with_floats, is_list_with_floats
+    from .frontend.numba import is_instance_with_floats
+    from .transforms.list_args import is_list_with_floats
     return is_instance_with_floats(t) or is_list_with_floats(t)
 
 

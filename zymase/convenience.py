@@ -24,7 +24,7 @@ from .api import autodiff_forward, autodiff_reverse
 from .arguments import (ArgNums, is_float_array, is_float_scalar, is_int_value, normalise_argnums,
                         positional_args, primal_of, private_copy)
 from .errors import UnsupportedError
-from .plans import reverse_activities, reverse_plan, signature_key, store_for
+from .plans import grad_function, reverse_activities, store_for
 from .pullback import vjp
 from .pushforward import jvp
 
@@ -32,36 +32,10 @@ __all__ = ["grad", "value_and_grad", "jvp", "vjp", "jacobian", "ArgNums", "is_fl
            "is_float_scalar", "is_int_value", "normalise_argnums", "positional_args"]
 
 
-def _grad_function(fn, argnums: ArgNums, with_value: bool):
-    store = store_for(fn)
-    tag = ("value_and_grad" if with_value else "grad",
-           argnums if is_int_value(argnums) else tuple(argnums))
-
-    def make(args):
-        nums = normalise_argnums(argnums, len(args))
-        plan, d, value, adj = reverse_plan(fn, store, args, nums,
-                                            A.Active if with_value else A.ActiveOnly)
-        grads = adj[nums[0]] if is_int_value(argnums) else \
-            "(" + "".join(adj[k] + ", " for k in nums) + ")"
-        return plan.compile(d.unchecked, f"({value}, {grads})" if with_value else grads,
-                            tag[0] + "_plan")
-
-    def call(*args, **kwargs):
-        args = positional_args(fn, args, kwargs)
-        key = (tag, signature_key(args))
-        plan = store.get(key)
-        if plan is None:
-            plan = make(args)
-            if key[1] is not None:
-                store[key] = plan
-        return plan(*args)
-    return call
-
-
 def value_and_grad(fn, argnums: ArgNums = 0):
     """``value_and_grad(f, argnums)(*args) -> (f(*args), gradient)``; a tuple of gradients
     when ``argnums`` is a tuple.  Reverse mode; f must return a float."""
-    vg = _grad_function(fn, argnums, True)
+    vg = grad_function(fn, argnums, True)
     vg.__name__ = f"value_and_grad_{getattr(fn, '__name__', 'f')}"
     vg.__doc__ = value_and_grad.__doc__
     return vg
@@ -71,7 +45,7 @@ def grad(fn, argnums: ArgNums = 0):
     """``grad(f, argnums)(*args)``: the gradient of a float-valued ``f`` with respect to
     argument ``argnums`` (shaped like it), or a tuple of gradients for a tuple of argnums.
     Reverse mode without the primal value (``ret=ActiveOnly``)."""
-    g = _grad_function(fn, argnums, False)
+    g = grad_function(fn, argnums, False)
     g.__name__ = f"grad_{getattr(fn, '__name__', 'f')}"
     g.__doc__ = grad.__doc__
     return g

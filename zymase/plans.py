@@ -31,8 +31,9 @@ import numpy as np
 
 from . import activities as A
 from .api import Derivative, autodiff_forward, autodiff_reverse
-from .arguments import (is_float_array, is_float_list, is_float_scalar, list_for_call,
-                        private_copy, zero_shadow)
+from .arguments import (is_float_array, is_float_list, is_float_scalar, is_int_value,
+                        list_for_call, normalise_argnums, positional_args, private_copy,
+                        zero_shadow)
 from .errors import ActivityError
 
 try:
@@ -200,3 +201,31 @@ def reverse_plan(fn, store, args, nums, ret, seed: str = "1.0"):
         for j, k in enumerate(actives):
             adj[k] = f"r[{j + 1}]"
     return plan, d, value, adj
+
+
+def grad_function(fn, argnums, with_value: bool):
+    """The function behind ``grad``/``value_and_grad``: a reverse plan per type signature of
+    the arguments (``ret=Active`` when the value is returned too, else ``ActiveOnly``)."""
+    store = store_for(fn)
+    tag = ("value_and_grad" if with_value else "grad",
+           argnums if is_int_value(argnums) else tuple(argnums))
+
+    def make(args):
+        nums = normalise_argnums(argnums, len(args))
+        plan, d, value, adj = reverse_plan(fn, store, args, nums,
+                                            A.Active if with_value else A.ActiveOnly)
+        grads = adj[nums[0]] if is_int_value(argnums) else \
+            "(" + "".join(adj[k] + ", " for k in nums) + ")"
+        return plan.compile(d.unchecked, f"({value}, {grads})" if with_value else grads,
+                            tag[0] + "_plan")
+
+    def call(*args, **kwargs):
+        args = positional_args(fn, args, kwargs)
+        key = (tag, signature_key(args))
+        plan = store.get(key)
+        if plan is None:
+            plan = make(args)
+            if key[1] is not None:
+                store[key] = plan
+        return plan(*args)
+    return call

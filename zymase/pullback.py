@@ -22,8 +22,8 @@ from . import activities as A
 from .arguments import (is_differentiable, is_float_list, is_float_scalar, list_for_call, primal_of,
                         private_copy, zero_shadow)
 from .errors import ShadowError
-from .plans import (cached_derivative, reverse_activities, reverse_plan, signature_key,
-                    store_for)
+from .plans import (cached_derivative, grad_function, reverse_activities, reverse_plan,
+                    signature_key, store_for)
 
 
 class _Back:
@@ -164,11 +164,10 @@ def _vjp_list_plan(fn, store, nums, arrays: bool):
         y = primal_of(fn)(*[private_copy(p) for p in primals])
 
         def back(y_bar):
-            from .convenience import grad
             out = [None] * len(primals)
             if nums:
                 c = _contraction(fn, store, len(primals), arrays)
-                for k, g in zip(nums, grad(c, nums)(*primals, _list_seed(y, y_bar))):
+                for k, g in zip(nums, grad_function(c, nums, False)(*primals, _list_seed(y, y_bar))):
                     out[k] = g
             return tuple(out)
         return y, back

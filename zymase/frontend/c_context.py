@@ -30,52 +30,12 @@ a message, as does a lane outside the context's width.
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
-from ..ir.types import (ArrayType, FloatType, IntType, StructType, Type, VectorType,
-                        alloc_size, contains_float, contains_pointer, member_offset)
+from ..ir.types import Type, alloc_size
+from .c_globals import module_globals, only_floats, scalar_leaves, shadowable
 
-MAX_LEAVES = 4096
 ENTRIES = ("__enzyme_context", "__enzyme_shadow", "__enzyme_zero_shadows")
-
-
-def _leaves(t: Type, off: int, out: List[Tuple[int, str]]) -> bool:
-    """Scalar fields of ``t`` at byte offset ``off``: (offset, LLVM type); False when there
-    are more than ``MAX_LEAVES`` or a field has no scalar reading."""
-    if len(out) > MAX_LEAVES:
-        return False
-    if isinstance(t, FloatType) and t.bits in (32, 64):
-        out.append((off, str(t)))
-        return True
-    if t.is_pointer:
-        out.append((off, "ptr"))
-        return True
-    if isinstance(t, IntType):
-        return True          # copied with the rest of the bytes
-    if isinstance(t, StructType):
-        return all(_leaves(e, off + member_offset(t, k), out)
-                   for k, e in enumerate(t.elements))
-    if isinstance(t, ArrayType):
-        if not contains_float(t.element) and not contains_pointer(t.element):
-            return True
-        step = alloc_size(t.element)
-        return all(_leaves(t.element, off + k * step, out) for k in range(t.count))
-    return False             # vectors, x86_fp80, …: not read field by field here
-
-
-def _only_floats(t: Type) -> bool:
-    if isinstance(t, (StructType,)):
-        return all(_only_floats(e) for e in t.elements)
-    if isinstance(t, (ArrayType, VectorType)):
-        return _only_floats(t.element)
-    return isinstance(t, FloatType)
-
-
-def shadowable(t: Type) -> bool:
-    """Can a context shadow a global of type ``t``?"""
-    if not (contains_float(t) or contains_pointer(t)):
-        return False
-    return _only_floats(t) or _leaves(t, 0, [])
 
 
 def _quote(name: str) -> str:
@@ -90,7 +50,6 @@ def runtime_ir(text: str) -> Optional[str]:
             if re.search(r"^declare\b[^@\n]*@" + e + r"\(", text, re.M):
                 raise _unsupported(f"the program calls {e} but never __enzyme_context")
         return None
-    from .c_globals import module_globals
     shadow, other = [], []
     for name, (_, ty, constant) in module_globals(text).items():
         if name.startswith(("llvm.", "enzyme_", "__enzyme", "__zymase")):
@@ -142,12 +101,12 @@ def _per_global(j: int, name: str, t: Type) -> str:
     init = [f"define internal void @zc.init.{j}(ptr %ctx, ptr %s, i64 %l) {{",
             f"  call void @llvm.memcpy.p0.p0.i64(ptr %s, ptr {g}, i64 {n}, i1 false)"]
     zero = [f"define internal void @zc.zero.{j}(ptr %s) {{"]
-    if _only_floats(t):
+    if only_floats(t):
         for body in (init, zero):
             body.append(f"  call void @llvm.memset.p0.i64(ptr %s, i8 0, i64 {n}, i1 false)")
     else:
         leaves: List[Tuple[int, str]] = []
-        _leaves(t, 0, leaves)
+        scalar_leaves(t, 0, leaves)
         for q, (off, ty) in enumerate(leaves):
             at = f"%a{q}"
             line = f"  {at} = getelementptr i8, ptr %s, i64 {off}"

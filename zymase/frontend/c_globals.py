@@ -38,8 +38,10 @@ import re
 from typing import List, Tuple
 
 from ..errors import UnsupportedError
-from ..ir.lexer import Tokens, named_types, parse_type, unquote
-from ..ir.types import METADATA, PTR, alloc_size, contains_float, contains_pointer
+from ..ir.lexer import Tokens, named_types, parse_type
+from ..ir.types import (METADATA, PTR, ArrayType, FloatType, IntType, StructType, Type,
+                        VectorType, alloc_size, contains_float, contains_pointer,
+                        member_offset)
 from ..ir.values import Argument, Constant, Function, GlobalRef, Module, quote_name
 
 # intrinsics that neither read nor write memory through their pointer operands
@@ -66,6 +68,49 @@ def _ref(name: str):
 
 _NAMED_TYPE = re.compile(r'^(%(?:"(?:[^"\\]|\\.)*"|[-a-zA-Z$._0-9]+)) = type (.*)$', re.M)
 _GLOBAL_LINE = re.compile(r'^@("[^"]*"|[-\w.$]+)\s*=.*$', re.M)
+
+
+# a global with more scalar fields than this has no context shadow
+MAX_LEAVES = 4096
+
+
+def scalar_leaves(t: Type, off: int, out: List[Tuple[int, str]]) -> bool:
+    """Scalar fields of ``t`` at byte offset ``off``: (offset, LLVM type); False when there
+    are more than ``MAX_LEAVES`` or a field has no scalar reading."""
+    if len(out) > MAX_LEAVES:
+        return False
+    if isinstance(t, FloatType) and t.bits in (32, 64):
+        out.append((off, str(t)))
+        return True
+    if t.is_pointer:
+        out.append((off, "ptr"))
+        return True
+    if isinstance(t, IntType):
+        return True          # copied with the rest of the bytes
+    if isinstance(t, StructType):
+        return all(scalar_leaves(e, off + member_offset(t, k), out)
+                   for k, e in enumerate(t.elements))
+    if isinstance(t, ArrayType):
+        if not contains_float(t.element) and not contains_pointer(t.element):
+            return True
+        step = alloc_size(t.element)
+        return all(scalar_leaves(t.element, off + k * step, out) for k in range(t.count))
+    return False             # vectors, x86_fp80, …: not read field by field here
+
+
+def only_floats(t: Type) -> bool:
+    if isinstance(t, (StructType,)):
+        return all(only_floats(e) for e in t.elements)
+    if isinstance(t, (ArrayType, VectorType)):
+        return only_floats(t.element)
+    return isinstance(t, FloatType)
+
+
+def shadowable(t: Type) -> bool:
+    """Can a context shadow a global of type ``t``?"""
+    if not (contains_float(t) or contains_pointer(t)):
+        return False
+    return only_floats(t) or scalar_leaves(t, 0, [])
 
 
 def module_globals(text: str) -> dict:
@@ -177,7 +222,6 @@ def thread_globals(module: Module, fn: Function,
     for g, pat in pats.items():
         written, floats, pointers = _accesses(fn, pat)
         if context:
-            from .c_context import shadowable
             if shadowable(info[g][1]):
                 chosen.append(g)
             elif written and (contains_float(info[g][1]) or floats):

@@ -24,16 +24,16 @@ from __future__ import annotations
 import threading
 import warnings
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Sequence, Tuple
 
 import llvmlite.binding as llvm
 import numba
-import numpy as np
 from numba.core import codegen as _codegen
 from numba.core import compiler, types
 from numba.core.registry import cpu_target
 
 from ..errors import UnsupportedError
+from ..transforms.list_args import is_list_with_floats
 
 _lock = threading.RLock()
 _orig_add_ir_module = _codegen.CPUCodeLibrary.add_ir_module
@@ -369,13 +369,6 @@ def float_leaves(info: ArgInfo) -> List[ArgInfo]:
             or is_list_with_floats(info.nbtype):
         return [info]
     return []
-
-
-def is_list_with_floats(t) -> bool:
-    """A reflected list (a Python list passed in) of floats or float arrays: one that can
-    carry derivatives through a shadow list (``transforms/list_args.py``)."""
-    return isinstance(t, types.List) and (isinstance(t.dtype, types.Float) or (
-        isinstance(t.dtype, types.Array) and isinstance(t.dtype.dtype, types.Float)))
 
 
 def is_instance_with_floats(t) -> bool:

@@ -37,6 +37,13 @@ from ..errors import unsupported
 from .signature import Lanes, PointerInput
 
 
+def is_list_with_floats(t) -> bool:
+    """A reflected list (a Python list passed in) of floats or float arrays: one that can
+    carry derivatives through a shadow list (``transforms/list_args.py``)."""
+    return isinstance(t, types.List) and (isinstance(t.dtype, types.Float) or (
+        isinstance(t.dtype, types.Array) and isinstance(t.dtype.dtype, types.Float)))
+
+
 def list_inputs(leaf, sleaf, act, width: int) -> list:
     """The ``PointerInput``s of list argument ``leaf`` (its MemInfo and parent) shadowed by
     the derivative's parameters of shadow list ``sleaf``."""
@@ -149,7 +156,6 @@ def check_list_result(rt, mode, ret, width: int, fname: str) -> None:
     is an ActivityError that says so."""
     from ..activities import Active, ActiveOnly, Duplicated, DuplicatedOnly, Dual, DualOnly
     from ..errors import ActivityError
-    from ..frontend.numba import is_list_with_floats
     if not is_list_with_floats(rt):
         return
     if mode is Mode.REVERSE and ret in (Active, ActiveOnly, Duplicated, DuplicatedOnly):
