@@ -14,8 +14,10 @@ Steps:
    function allocated, and ``NRT_MemInfo_data`` of such a MemInfo.
 3. Each instruction is asked which pointers it may write: a store its address, the memory
    intrinsics their destination, BLAS/LAPACK calls their outputs; calls that write no
-   memory (math, refcounts, allocators, inactive runtime calls) nothing; any other call with
-   a pointer operand may write *anywhere*.
+   memory (math, refcounts, allocators, inactive runtime calls) nothing; a call of a function
+   whose body is in the module (a custom rule's callee kept out of line, a recursive
+   function) what its body writes through its parameters (a per-callee summary, computed
+   once per module); any other call with a pointer operand may write *anywhere*.
 4. A written pointer's origins (type analysis) decide: a parameter marks its argument
    written; a fresh origin, ``retptr``, ``excinfo`` or a global marks nothing; any other
    origin (a pointer loaded from memory, ``inttoptr``) may be an argument's, so every
@@ -66,7 +68,56 @@ def written_pointers(i: Instruction, frees_write: bool = False) -> Optional[List
     kind = classify_call(i)
     if frees_write and kind in (Kind.C_FREE, Kind.C_REALLOC):
         return None
-    return written_by(i, kind)
+    out = written_by(i, kind)
+    if out is None:
+        params = _callee_written_params(i, frees_write)
+        if params is not None:
+            return [i.operands[k] for k in params if k < len(i.operands)]
+    return out
+
+
+def _callee_written_params(i: Instruction, frees_write: bool) -> Optional[List[int]]:
+    """A call of a function whose body is in the module (a custom rule's callee kept out of
+    line, e.g. a ``zymase.inactive`` search, or a recursive function): the parameters its body
+    may write through — its own stores and calls, traced to its parameters; a write through
+    memory it made itself (an alloca, its own allocation) writes nothing the caller sees.
+    None when some write's target is unknown, or the callee is (mutually) recursive."""
+    block = i.block
+    module = block.function.module if block is not None and block.function else None
+    callee = module.functions.get(i.callee_name or "") if module is not None else None
+    if callee is None or callee.is_declaration or len(i.operands) != len(callee.args):
+        return None
+    # kept with the module (callees kept out of line are not rewritten after canonicalisation);
+    # while one is being computed a recursive call finds None: "anywhere"
+    memo = module.__dict__.setdefault("_zymase_written_params", {})
+    key = (callee.name, frees_write)
+    if key not in memo:
+        memo[key] = None
+        memo[key] = _summary(callee, frees_write)
+    return memo[key]
+
+
+def _summary(callee: Function, frees_write: bool) -> Optional[List[int]]:
+    types = analyse_types(callee)
+    fresh = fresh_origins(callee, types)
+    index = {a: k for k, a in enumerate(callee.args)}
+    out: Set[int] = set()
+    for inst in callee.instructions():
+        dsts = written_pointers(inst, frees_write)
+        if dsts is None:
+            return None
+        for d in dsts:
+            if isinstance(d, Constant):
+                continue
+            origins = types.origins_of(d)
+            if not origins:
+                return None
+            for o in origins:
+                if o in index:
+                    out.add(index[o])
+                elif o not in fresh:
+                    return None
+    return sorted(out)
 
 
 def fresh_origins(fn: Function, types: TypeResults) -> Set[Value]:
