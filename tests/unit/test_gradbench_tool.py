@@ -133,3 +133,25 @@ def test_package_imports_one_way():
             "assert 'zymase.gradbench.protocol' not in sys.modules; "
             "assert not [m for m in sys.modules if m.startswith('tests')]")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=TOOL_ENV)
+
+
+def test_tool_reports_its_allocator_setting():
+    """The tool keeps freed memory (glibc mallopt) unless ZYMASE_GB_MALLOC=default, and says
+    which in its ``start`` answer; answers are the same either way."""
+    msgs = [{"id": 0, "kind": "start"}, {"id": 1, "kind": "define", "module": "lse"},
+            {"id": 2, "kind": "evaluate", "module": "lse", "function": "gradient",
+             "input": {"x": [0.5, -1.0, 2.0], "min_runs": 3}}]
+    outs = {}
+    for mode in ("keep", "default"):
+        env = dict(TOOL_ENV, ZYMASE_GB_MALLOC=mode)
+        p = subprocess.run(TOOL, input="".join(json.dumps(m) + "\n" for m in msgs),
+                           capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+        outs[mode] = [json.loads(line) for line in p.stdout.splitlines()]
+    expect = {"keep": "keeps freed memory" if sys.platform.startswith("linux") else
+              "glibc defaults", "default": "glibc defaults"}
+    x = np.array([0.5, -1.0, 2.0])
+    softmax = np.exp(x - x.max()) / np.exp(x - x.max()).sum()
+    for mode, resp in outs.items():
+        assert resp[0]["config"]["malloc"] == expect[mode]
+        assert len(resp[2]["timings"]) == 3
+        np.testing.assert_allclose(resp[2]["output"], softmax, rtol=1e-12)

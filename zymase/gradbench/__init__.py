@@ -32,6 +32,10 @@ exporting ``MODULES``, whose docstring gives every module's inputs, outputs and 
   zymase differentiates -- for particle and saddle).
 
 Every function is written as plain loops and every derivative is computed by zymase.
+Derivatives that the tool calls from Python with shadows it allocates itself
+(``np.zeros_like`` of each primal array) are built with ``checks=False``: the Python-side shadow
+checks cost about 2 us a call, most of a small input's time (hello, llsq n=16), and cannot
+fail on those shadows.
 Modules: ``common`` (the ``Module`` record), ``protocol`` (the message loop, ``Tool``,
 ``main``), ``__main__``.  Imports go one way: ``protocol`` -> ``evals_*`` -> ``adbench``,
 ``common``.  Importing this package imports none of them.

@@ -128,7 +128,7 @@ def gb_gmm_objective(alpha, mu, q, l, x, gamma, m):
 
 def _gmm():
     dgmm = zymase.autodiff_reverse(gb_gmm_objective, Duplicated, Duplicated, Duplicated,
-                                   Duplicated, Const, Const, Const, ret=Active)
+                                   Duplicated, Const, Const, Const, ret=Active, checks=False)
 
     def prepare(inp):
         d, k = int(inp["d"]), int(inp["k"])
@@ -156,7 +156,7 @@ def _gmm():
 
 def _lstm():
     dlstm = zymase.autodiff_reverse(lstm_objective, Duplicated, Duplicated, Const, Const,
-                                    ret=Active)
+                                    ret=Active, checks=False)
 
     def prepare(inp):
         return tuple(as_array(inp[k]) for k in ("main_params", "extra_params", "state",

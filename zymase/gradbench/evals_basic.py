@@ -109,7 +109,7 @@ def llsq(x, n):
 # --------------------------------------------------------------------------- modules
 
 def _hello():
-    d_square = zymase.autodiff_reverse(square, Active, ret=Active)
+    d_square = zymase.autodiff_reverse(square, Active, ret=Active, checks=False)
     sq = numba.njit(square)
     return Module(
         dict(square=lambda x: sq(x), double=lambda x: d_square(x, 1.0)[1]),
@@ -117,7 +117,7 @@ def _hello():
 
 
 def _ode():
-    dode = zymase.autodiff_reverse(ode_last, Duplicated, Const, ret=Active)
+    dode = zymase.autodiff_reverse(ode_last, Duplicated, Const, ret=Active, checks=False)
 
     def primal(a):
         x, s = a
@@ -137,7 +137,7 @@ def _ode():
 
 
 def _lse():
-    dlse = zymase.autodiff_reverse(lse, Duplicated, ret=Active)
+    dlse = zymase.autodiff_reverse(lse, Duplicated, ret=Active, checks=False)
     plse = numba.njit(lse)
 
     def gradient(x):
@@ -151,7 +151,7 @@ def _lse():
 
 
 def _llsq():
-    dllsq = zymase.autodiff_reverse(llsq, Duplicated, Const, ret=Active)
+    dllsq = zymase.autodiff_reverse(llsq, Duplicated, Const, ret=Active, checks=False)
     pllsq = numba.njit(llsq)
 
     def gradient(a):

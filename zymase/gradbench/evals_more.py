@@ -121,7 +121,8 @@ def _kmeans():
     kmeans_cost_nb(*prepare(warm))
     grad = zymase.autodiff_reverse(kmeans_cost, Const, Duplicated, ret=ActiveOnly)
     # forward over reverse: C_dot = 1 gives the gradient in dC and Hessian·1 in dC_dot
-    grad_hess = zymase.autodiff_forward(grad, Const, Dual, Dual, Const, ret=Const)
+    grad_hess = zymase.autodiff_forward(grad, Const, Dual, Dual, Const, ret=Const,
+                                       checks=False)
 
     def direction(a):
         P, C = a
@@ -253,7 +254,8 @@ det_by_minor_nb = numba.njit(det_by_minor)
 
 
 def _det():
-    ddet = zymase.autodiff_reverse(det_by_minor, Duplicated, Const, ret=Active)
+    ddet = zymase.autodiff_reverse(det_by_minor, Duplicated, Const, ret=Active,
+                                   checks=False)
 
     def prepare(inp):
         A, ell = as_array(inp["A"]), int(inp["ell"])

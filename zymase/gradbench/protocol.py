@@ -2,8 +2,17 @@
 
 See the package docstring for the messages and answers; ``MODULES`` joins the eval families'
 builders (a module is built -- its derivatives compiled -- when it is ``define``d).
+
+``main`` first asks glibc's allocator to keep freed memory (``keep_freed_memory``): GradBench
+times each function many times in a row, and with glibc's defaults every call's tape and
+work arrays above the mmap threshold come from fresh pages (mapped, zeroed by the kernel,
+unmapped at ``free``) -- measured at half or more of a derivative's time on ode, kmeans and
+ba (bench/GRADBENCH.md).  A C++ tool reuses its buffers across runs; this is the same for a
+process that calls derivatives repeatedly.  ``ZYMASE_GB_MALLOC=default`` keeps glibc's defaults.
 """
+import ctypes
 import json
+import os
 import sys
 import time
 import traceback
@@ -18,8 +27,9 @@ MODULES = {**evals_basic.MODULES, **evals_adbench.MODULES, **evals_more.MODULES}
 
 
 class Tool:
-    def __init__(self):
+    def __init__(self, malloc="glibc defaults"):
         self.modules = {}
+        self.malloc = malloc          # reported in the start answer's config
 
     def define(self, msg):
         name = msg.get("module")
@@ -63,7 +73,8 @@ class Tool:
         try:
             if kind == "start":
                 resp = {"tool": "zymase", "config": {"zymase": zymase.__version__,
-                                                     "numba": numba.__version__}}
+                                                     "numba": numba.__version__,
+                                                     "malloc": self.malloc}}
             elif kind == "define":
                 resp = self.define(msg)
             elif kind == "evaluate":
@@ -73,8 +84,29 @@ class Tool:
         return {"id": msg.get("id")} | resp
 
 
+# mallopt parameters (glibc malloc.h); 32 MiB is the largest mmap threshold glibc accepts
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+
+
+def keep_freed_memory():
+    """Blocks up to 32 MiB from the heap, and freed heap memory kept for the next call.
+
+    Returns whether glibc accepted both settings (False off glibc, or when the environment
+    variable ``ZYMASE_GB_MALLOC`` is ``default``)."""
+    if os.environ.get("ZYMASE_GB_MALLOC") == "default" or not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return bool(mallopt(_M_MMAP_THRESHOLD, 32 << 20)) and bool(
+        mallopt(_M_TRIM_THRESHOLD, 2**31 - 1))
+
+
 def main():
-    tool = Tool()
+    tool = Tool("keeps freed memory" if keep_freed_memory() else "glibc defaults")
     out = sys.stdout
     for line in sys.stdin:
         if not line.strip():

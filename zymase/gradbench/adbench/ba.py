@@ -158,21 +158,37 @@ def ba_reproj_packed(q, feats, i, err):
 
 def ba_sparsity(n, m, p, obs):
     """CSR structure of the BA Jacobian in ADBench's order: ``(rows (3p+1,), cols (31p,))``
-    int32 arrays (see the module docstring)."""
-    obs = np.asarray(obs)
+    int32 arrays (see the module docstring).  Written by one loop straight into the int32
+    outputs: the GradBench tool builds it at every call, as ADBench's ``BASparseMat`` does,
+    and array expressions made ~100 MB of int64 temporaries for ba5 (p = 225911)."""
+    obs = np.ascontiguousarray(obs)
     rows = np.empty(3 * p + 1, dtype=np.int32)
-    rows[:2 * p + 1] = BA_BLOCK * np.arange(2 * p + 1)
-    rows[2 * p + 1:] = BA_BLOCK * 2 * p + np.arange(1, p + 1)
-    block = np.empty((p, BA_BLOCK), dtype=np.int64)
-    block[:, :BA_NCAMPARAMS] = BA_NCAMPARAMS * obs[:, :1] + np.arange(BA_NCAMPARAMS)
-    block[:, BA_NCAMPARAMS:BA_NCAMPARAMS + 3] = (BA_NCAMPARAMS * n + 3 * obs[:, 1:2]
-                                                  + np.arange(3))
-    block[:, BA_BLOCK - 1] = BA_NCAMPARAMS * n + 3 * m + np.arange(p)
-    # both rows of an observation touch the same 15 columns
-    reproj_cols = np.repeat(block[:, None, :], 2, axis=1).ravel()
-    w_cols = BA_NCAMPARAMS * n + 3 * m + np.arange(p)
-    cols = np.concatenate([reproj_cols, w_cols]).astype(np.int32)
+    cols = np.empty(31 * p, dtype=np.int32)
+    _ba_sparsity_fill(n, m, p, obs, rows, cols)
     return rows, cols
+
+
+@numba.njit
+def _ba_sparsity_fill(n, m, p, obs, rows, cols):
+    for r in range(2 * p + 1):
+        rows[r] = BA_BLOCK * r
+    for i in range(p):
+        rows[2 * p + 1 + i] = BA_BLOCK * 2 * p + i + 1
+    points0 = BA_NCAMPARAMS * n          # first point column
+    weights0 = points0 + 3 * m           # first weight column
+    k = 0
+    for i in range(p):
+        cam0 = BA_NCAMPARAMS * obs[i, 0]
+        pt0 = points0 + 3 * obs[i, 1]
+        for _ in range(2):               # both rows of an observation: the same 15 columns
+            for j in range(BA_NCAMPARAMS):
+                cols[k + j] = cam0 + j
+            for j in range(3):
+                cols[k + BA_NCAMPARAMS + j] = pt0 + j
+            cols[k + BA_BLOCK - 1] = weights0 + i
+            k += BA_BLOCK
+    for i in range(p):
+        cols[k + i] = weights0 + i
 
 
 def ba_csr_to_dense(rows, cols, vals, shape):
