@@ -73,7 +73,7 @@ def main():
     a = ap.parse_args()
     msg = json.load(open(a.message))
     from zymase.gradbench.protocol import MODULES, keep_freed_memory
-    malloc = keep_freed_memory()      # as the tool does (ZYMASE_GB_MALLOC=default: it does not)
+    malloc = keep_freed_memory()      # as the tool does (only with ZYMASE_GB_MALLOC=keep)
     t0 = time.perf_counter()
     mod = MODULES[msg["module"]]()
     mod.warm()

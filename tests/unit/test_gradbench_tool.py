@@ -136,7 +136,7 @@ def test_package_imports_one_way():
 
 
 def test_tool_reports_its_allocator_setting():
-    """The tool keeps freed memory (glibc mallopt) unless ZYMASE_GB_MALLOC=default, and says
+    """The tool keeps freed memory (glibc mallopt) only with ZYMASE_GB_MALLOC=keep, and says
     which in its ``start`` answer; answers are the same either way."""
     msgs = [{"id": 0, "kind": "start"}, {"id": 1, "kind": "define", "module": "lse"},
             {"id": 2, "kind": "evaluate", "module": "lse", "function": "gradient",

@@ -3,12 +3,11 @@
 See the package docstring for the messages and answers; ``MODULES`` joins the eval families'
 builders (a module is built -- its derivatives compiled -- when it is ``define``d).
 
-``main`` first asks glibc's allocator to keep freed memory (``keep_freed_memory``): GradBench
-times each function many times in a row, and with glibc's defaults every call's tape and
-work arrays above the mmap threshold come from fresh pages (mapped, zeroed by the kernel,
-unmapped at ``free``) -- measured at half or more of a derivative's time on ode, kmeans and
-ba (bench/GRADBENCH.md).  A C++ tool reuses its buffers across runs; this is the same for a
-process that calls derivatives repeatedly.  ``ZYMASE_GB_MALLOC=default`` keeps glibc's defaults.
+``ZYMASE_GB_MALLOC=keep`` makes ``main`` ask glibc's allocator to keep freed memory
+(``keep_freed_memory``).  It is off by default: the engine keeps each derivative's tape buffer
+for its next call itself (``transforms/tape.py``), which is what made a difference (with glibc's
+defaults every call's tape came from fresh pages: half or more of a derivative's time on ode,
+kmeans and lse, bench/GRADBENCH.md); the setting remains for A/B comparisons.
 """
 import ctypes
 import json
@@ -91,9 +90,9 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 def keep_freed_memory():
     """Blocks up to 32 MiB from the heap, and freed heap memory kept for the next call.
 
-    Returns whether glibc accepted both settings (False off glibc, or when the environment
-    variable ``ZYMASE_GB_MALLOC`` is ``default``)."""
-    if os.environ.get("ZYMASE_GB_MALLOC") == "default" or not sys.platform.startswith("linux"):
+    Returns whether glibc accepted both settings (False off glibc, or unless the environment
+    variable ``ZYMASE_GB_MALLOC`` is ``keep``)."""
+    if os.environ.get("ZYMASE_GB_MALLOC") != "keep" or not sys.platform.startswith("linux"):
         return False
     try:
         libc = ctypes.CDLL(None)
