@@ -102,6 +102,7 @@ from .plan import Recompute, TapePlan
 from .results import finish
 from .sweep import AdjointSweep
 from .windows import WindowPlan, finish_windows, plan_windows
+from .overwrite import plan_overwrites
 
 __all__ = ["reverse_transform", "ReversePlan"]
 
@@ -116,6 +117,7 @@ class ReversePlan:
     windows: WindowPlan
     layout: TapeLayout
     checkpointed: tuple = ()                     # headers of loops reversed from snapshots
+    overwrites: object = None                    # analysis.overwrites.OverwriteResults
 
     def activity_dump(self) -> str:
         act = self.augmented.act
@@ -146,6 +148,8 @@ class ReversePlan:
             for w in ws:
                 lines.append(f";   window in loop {loop.header.name}: offsets {w.umin}..{w.umax} "
                              f"({'set' if w.set_mode else 'add'} mode)")
+        if self.overwrites is not None and self.overwrites.verdicts:
+            lines.append(self.overwrites.dump())
         for blk, n in lay.need.items():
             if n:
                 what = ", ".join(lay.pushed.get(blk, ()))
@@ -198,11 +202,12 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
             from ...errors import unsupported
             raise unsupported("checkpointing a loop whose adjoint uses sliding windows "
                               "(a stencil over the loop's own counter)")
+    ow = plan_overwrites(frame, aug, li, primal_insts, wplan, bool(cks) or bool(checkpoint))
     counted = {lp.header: lp for lp in li.loops.values() if lp.counted}
     lplan = LoopPlan(li, failing, counted, free_of, free_saves, free_exit, acc_loops, trip)
     tplan = TapePlan(blocks, body, rc.leaves, iv, inv, iv_entry)
     layout = instrument(frame, aug, tplan, lplan, rc)                    # 3: the pushes
-    store = AdjointStore(frame, aug, lplan, wplan)
+    store = AdjointStore(frame, aug, lplan, wplan, ow)
     sweep = AdjointSweep(frame, aug, tplan, lplan, wplan, layout, rc, store)
     sweep.connect_returns(tape_counter)                                  # 4
     reserve_capacity(frame, tplan, lplan, layout)
@@ -222,6 +227,6 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     if frame.width == 1:
         scopes.apply()
     plan = ReversePlan(frame, aug, tplan, lplan, wplan, layout,
-                       tuple(ck.loop.header.name for ck in cks))
+                       tuple(ck.loop.header.name for ck in cks), ow)
     return DerivResult(fn, sig, aug.act, "lanes" if sig.width > 1 else "scalar", None,
                        plan.report(), plan)

@@ -25,8 +25,11 @@ from .plan import loop_invariant
 
 
 class AdjointStore:
-    def __init__(self, frame, aug, lplan, wplan):
+    def __init__(self, frame, aug, lplan, wplan, overwrites=None):
         self.frame, self.aug, self.lplan, self.wplan = frame, aug, lplan, wplan
+        # loads whose adjoint sets the shadow cell (analysis/overwrites.py)
+        self.set_loads = overwrites.set_loads if overwrites is not None else set()
+        self.nozero_stores = overwrites.nozero_stores if overwrites is not None else set()
         self.slots: Dict[Value, Value] = {}
         self.pending: List[tuple] = []     # load adjoints not yet emitted (see flush)
         self.promoted: Dict = {}           # loop -> [(load, register slot)]
@@ -80,7 +83,7 @@ class AdjointStore:
                 if u == w.umax:
                     w.sp_max = sp
                 continue
-            lp = self._promotion_loop(i, sb.shadow[i.operands[0]])
+            lp = None if i in self.set_loads else self._promotion_loop(i, sb.shadow[i.operands[0]])
             if lp is None:
                 rest.append((i, sp, rb))
                 continue
@@ -97,6 +100,9 @@ class AdjointStore:
             return iv_step(li, v) if isinstance(v, Instruction) and v.opcode == "phi" else None
         for k in accumulation_order([i.operands[0] for i, _, _ in pending], step):
             i, sp, rb = pending[k]
+            if i in self.set_loads:     # nothing else accumulated into the cell yet
+                self.aug.shadow_access(sb.store(b, rb, sp, align_of(i)), i.operands[0])
+                continue
             cur = sb.load(b, i.type, sp, align_of(i))
             self.aug.shadow_access(cur, i.operands[0])
             self.aug.shadow_access(sb.store(b, b.fadd(cur, rb), sp, align_of(i)), i.operands[0])
