@@ -21,8 +21,9 @@ before a loop ``T``), or nothing is decided for ``A``:
 
 1. *No escape.*  Every load/store whose address may point into ``A`` (pointer origins) is a
    float access through single-index GEPs on one data pointer ``D`` defined outside ``T``;
-   ``D`` (and GEPs of it) is used only as such an address or by more GEPs — never stored,
-   passed to a call, merged in a phi; no call takes a pointer into ``A``.
+   the allocation's data pointer and every pointer derived from it (GEPs, phis, selects) is
+   used only as a load/store address or compared — never stored, passed to a call or turned
+   into an integer; no call takes a pointer into ``A``.
 2. *Shape.*  All accesses lie in ``T``: in ``T``'s own blocks or in direct child loops of
    ``T``.  ``T`` is counted, left only from its header (other exits are exception paths).
    There is exactly one load instruction ``L`` of ``A``.  Each access's *unit* (its block,
@@ -335,7 +336,7 @@ def analyse_overwrites(fn, types, li, primal: Set[Instruction]) -> OverwriteResu
                                 else f";   {name}: not accessed")
             continue
         try:
-            loads, stores = _decide(accesses[o], types, li, failing, primal)
+            loads, stores = _decide(o, accesses[o], types, li, failing, primal)
         except Opaque as e:
             res.verdicts.append(f";   {name}: not proven ({_what(e)})")
             continue
@@ -351,7 +352,7 @@ def _what(e: Opaque) -> str:
     return f"%{getattr(v, 'name', None) or '?'}" if v is not None else "?"
 
 
-def _decide(acc: List[Instruction], types, li, failing, primal):
+def _decide(o, acc: List[Instruction], types, li, failing, primal):
     ptr = {i: (i.operands[1] if i.opcode == "store" else i.operands[0]) for i in acc}
     if any(not (i.operands[0].type if i.opcode == "store" else i.type).is_float for i in acc):
         raise Opaque(acc[0])
@@ -359,7 +360,7 @@ def _decide(acc: List[Instruction], types, li, failing, primal):
     if len(roots) != 1:
         raise Opaque(acc[0])
     D = roots.pop()
-    _no_escape(D, primal)
+    _no_escape([o], primal)
     loops = [li.loop_of.get(i.block) for i in acc]
     # T: the innermost loop holding every access; accesses in T or a direct child
     T = None
@@ -432,9 +433,11 @@ def _before(a: Instruction, b: Instruction) -> bool:
     return a.block is b.block and ins.index(a) < ins.index(b)
 
 
-def _no_escape(D: Value, primal):
-    """Derived pointers of ``D`` are used only by GEPs and as load/store addresses."""
-    work, seen = [D], set()
+def _no_escape(origins, primal):
+    """Pointers derived from the array's data pointer (GEPs, phis and selects of it) are
+    used only as load/store addresses, by more GEPs, phis or selects, or compared."""
+    work = list(origins)
+    seen = set()
     users = None
     while work:
         p = work.pop()
@@ -442,12 +445,13 @@ def _no_escape(D: Value, primal):
             continue
         seen.add(id(p))
         if users is None:
-            fn = getattr(D, "function", None) or getattr(getattr(D, "block", None), "function", None)
-            users = fn.users() if fn is not None else {}
+            users = p.block.function.users()
         for u in users.get(p, ()):
             if u not in primal:
                 continue
-            if u.opcode == "getelementptr" and u.operands[0] is p:
+            if u.opcode in ("getelementptr", "phi", "select") and u.type.is_pointer and (
+                    u.opcode != "getelementptr" or u.operands[0] is p) and (
+                    u.opcode != "select" or u.operands[0] is not p):
                 work.append(u)
             elif u.opcode == "load" and u.operands[0] is p:
                 continue
