@@ -103,6 +103,7 @@ from .results import finish
 from .sweep import AdjointSweep
 from .windows import WindowPlan, finish_windows, plan_windows
 from .overwrite import plan_overwrites
+from .orderfree import plan_order_free
 
 __all__ = ["reverse_transform", "ReversePlan"]
 
@@ -141,6 +142,9 @@ class ReversePlan:
         skipped = [l.header.name for l in lp.free_saves]
         if skipped:
             lines.append(";   loops the adjoint sweep skips (no adjoint work): " + ", ".join(skipped))
+        if lp.order_free:
+            lines.append(";   loops whose adjoint runs first iteration to last (order-free): "
+                         + ", ".join(sorted(l.header.name for l in lp.order_free)))
         if lp.acc_loops:
             lines.append(";   loops whose adjoint only accumulates (invariant addresses summed in "
                          "registers): " + ", ".join(sorted(l.header.name for l in lp.acc_loops)))
@@ -206,6 +210,11 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     counted = {lp.header: lp for lp in li.loops.values() if lp.counted}
     lplan = LoopPlan(li, failing, counted, free_of, free_saves, free_exit, acc_loops, trip)
     tplan = TapePlan(blocks, body, rc.leaves, iv, inv, iv_entry)
+    lplan.order_free.update(plan_order_free(frame, aug, lplan, tplan, wplan, ow,
+                                            {ck.loop.header for ck in cks}))
+    for lp in lplan.order_free:
+        for w in wplan.loop_windows.get(lp, ()):
+            w.mirror()
     layout = instrument(frame, aug, tplan, lplan, rc)                    # 3: the pushes
     store = AdjointStore(frame, aug, lplan, wplan, ow)
     sweep = AdjointSweep(frame, aug, tplan, lplan, wplan, layout, rc, store)

@@ -80,7 +80,7 @@ class AdjointStore:
                 u = w.u[i]
                 t = self.frame.stype(i.type)
                 b.store(b.fadd(b.load(t, w.regs[u]), rb), w.regs[u])
-                if u == w.umax:
+                if u == w.edge:
                     w.sp_max = sp
                 continue
             lp = None if i in self.set_loads else self._promotion_loop(i, sb.shadow[i.operands[0]])
@@ -97,7 +97,11 @@ class AdjointStore:
         li = self.lplan.li
 
         def step(v):
-            return iv_step(li, v) if isinstance(v, Instruction) and v.opcode == "phi" else None
+            if not (isinstance(v, Instruction) and v.opcode == "phi"):
+                return None
+            s = iv_step(li, v)
+            # an order-free loop's adjoint walks the primal's direction (orderfree.py)
+            return -s if s and li.loops.get(v.block) in self.lplan.order_free else s
         for k in accumulation_order([i.operands[0] for i, _, _ in pending], step):
             i, sp, rb = pending[k]
             if i in self.set_loads:     # nothing else accumulated into the cell yet

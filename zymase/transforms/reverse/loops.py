@@ -37,6 +37,9 @@ class LoopPlan:
     free_exit: Dict[Block, object]               # exit block -> the skipped loop it leaves
     acc_loops: Set[object]                       # accumulating loops
     trip: Dict[object, tuple]                    # loop -> (init, step, bound, pred)
+    # loops whose adjoint runs first iteration to last (orderfree.py); filled once the
+    # tape plan is known
+    order_free: Set = dataclasses.field(default_factory=set)
 
     def live_preds(self, blk: Block) -> List[Block]:
         """Predecessors the adjoint sweep can return to: not on an exception path."""

@@ -145,10 +145,13 @@ class AdjointSweep:
         # iteration both restore the value the preheader saved (pushed after the
         # preheader's own entries, so popped first)
         if lp_here is not None:
+            fwd = lp_here in lplan.order_free    # (orderfree.py) steps forwards instead
             for v in tplan.iv_entry:
                 if v.block is blk:      # steps back; entering the run set its last value
                     slot = rc.cur_slot(v)
-                    b.store(b.sub(b.load(v.type, slot), const_int(v.type, tplan.iv[v])), slot)
+                    step = const_int(v.type, tplan.iv[v])
+                    cur = b.load(v.type, slot)
+                    b.store(b.add(cur, step) if fwd else b.sub(cur, step), slot)
             for v in reversed(layout.iv_saves.get(lp_here.preheader, [])):
                 cur = b.load(v.type, rc.cur_slot(v))
                 prev = b.sub(cur, const_int(v.type, tplan.iv[v])) if v in tplan.iv else cur
@@ -160,7 +163,11 @@ class AdjointSweep:
             b.store(cnt, layout.rcount[lp])
             memo: Dict[Value, Value] = {}
             for v, init in tplan.iv_entry.items():
-                if v.block is lp.header:
+                if v.block is lp.header and lp in lplan.order_free:
+                    # one step before the first iteration: the header steps it forwards
+                    b.store(b.sub(rc.materialize(init, b, memo), const_int(v.type, tplan.iv[v])),
+                            rc.cur_slot(v))
+                elif v.block is lp.header:
                     b.store(emit_iv_exit(b, v, init, tplan.iv[v], cnt, rc, memo),
                             rc.cur_slot(v))
         preds = lplan.live_preds(blk)
