@@ -49,6 +49,11 @@ What the adjoint code is allowed to reorder, and what it may leave out:
   after successful returns only.
 * A counted loop's trip count is recomputed from its bounds when they are available in the
   adjoint sweep (``_plan_trip_counts``); otherwise it is taped at the exit.
+* A loop whose iterations' adjoints commute is reversed first iteration to last
+  (``orderfree.py``): no lane reversals when LLVM vectorises it.
+* A temporary rewritten every step before it is read (analysis/overwrites.py): its load's
+  adjoint sets the shadow cell, its first stores' adjoints skip the zeroing
+  (``overwrite.py``).
 * Loads and stores carry scoped-noalias metadata (primal / tape / one scope per shadow
   allocation, scopes.py), so LLVM can keep adjoints in registers and vectorise.
 * BLAS/LAPACK calls (blas.py, lapack.py) copy what their adjoint needs to a heap block when
@@ -71,6 +76,8 @@ The layers, each a module (one concept, one plan object a test can print):
     plan.py        step 3: what is taped, what is recomputed            -> TapePlan, Recompute
     loops.py       skipped / accumulating loops, computed trip counts   -> LoopPlan
     windows.py     sliding windows of stencil loops                     -> WindowPlan
+    overwrite.py   set-mode loads / unzeroed stores of overwritten temporaries
+    orderfree.py   adjoint loops run in the primal's direction          -> LoopPlan.order_free
     instrument.py  step 3: the forward sweep's pushes and counters      -> TapeLayout
     adjoints.py    adjoint slots, deferred and promoted accumulations   (AdjointStore)
     sweep.py       step 5: the reverse blocks and per-instruction adjoints

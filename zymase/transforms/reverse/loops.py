@@ -10,10 +10,12 @@
   the adjoint sweep leaves the loop (``adjoints.py``).
 * **Computed trip counts** (``trip``): a counted loop whose bounds are available in the adjoint
   sweep has its iteration count recomputed there instead of taped at its exit.
-* Sliding windows of stencil loops are planned in ``windows.py``.
+* Sliding windows of stencil loops are planned in ``windows.py``; loops reversed in the
+  primal's direction (``order_free``) in ``orderfree.py``.
 
 Invariant: every decision here only removes tape traffic; the values and the order of the
-adjoint accumulations are those of the plain per-iteration sweep.
+adjoint accumulations are those of the plain per-iteration sweep (``order_free`` loops: the
+same terms, each sum into one address in another order).
 """
 from __future__ import annotations
 

@@ -18,6 +18,10 @@ adjoint reads the cell (complete: nothing is pending for it) and does not zero i
 window later *writes* the cell rather than adding to it; cells the store never reaches in this
 run of the loop are loaded into the registers when the adjoint loop is entered.  In set mode no
 other accumulation in the loop may touch the group's memory (it would be overwritten).
+
+A window of an order-free loop (``orderfree.py``: its adjoint ascends) is *mirrored*: iteration
+``t`` finishes cell ``t+umin``, the registers shift down, and leaving the loop writes cells
+``t+umin+1..t+umax`` of the last iteration.  Only add mode is mirrored.
 """
 from __future__ import annotations
 
