@@ -42,6 +42,54 @@ def lookahead_into(u, steps, alpha):            # window 0..2 mirrored
     return np.sum(u * u)                        # (linear steps: nothing taped per iteration)
 
 
+def backward_diff(u, steps, alpha):             # window -2..0 mirrored
+    n = u.shape[0]
+    w = np.empty(n)
+    for _ in range(steps):
+        for i in range(2, n):
+            w[i] = u[i - 2] + 0.5 * u[i - 1] - alpha * u[i]
+        for i in range(2, n):
+            u[i] = w[i]
+    s = 0.0
+    for i in range(n):
+        s += math.sin(u[i])
+    return s
+
+
+def forward_diff(u, steps, alpha):              # window 0..1 mirrored, the result in a
+    n = u.shape[0]                              # second fresh array
+    w = np.empty(n)
+    z = np.empty(n)
+    for _ in range(steps):
+        for i in range(n - 1):
+            w[i] = u[i + 1] - alpha * u[i]
+        for i in range(n - 1):
+            z[i] = 2.0 * w[i]
+        for i in range(n - 1):
+            u[i] = z[i] + u[i + 1] * 0.0 + 0.25 * w[i]
+    s = 0.0
+    for i in range(n):
+        s += u[i] * u[i]
+    return s
+
+
+def rows_into(u, steps, alpha):                 # 2-d: the inner loops over columns
+    m, n = u.shape
+    w = np.empty((m, n))
+    for _ in range(steps):
+        for r in range(m):
+            for c in range(1, n - 1):
+                w[r, c] = u[r, c - 1] - 2.0 * u[r, c] + u[r, c + 1]
+        for r in range(m):
+            for c in range(1, n - 1):
+                u[r, c] = u[r, c] + alpha * w[r, c]
+    s = 0.0
+    for r in range(m):
+        for c in range(n):
+            s += u[r, c] * u[r, c]
+    return s
+
+
 def descending_copy(u, steps, alpha):           # the primal walks down: the wraparound guard
     # of a descending index is not folded (ranges.py), the address moves by a select: refused
     n = u.shape[0]
@@ -102,19 +150,24 @@ def last_value(u, steps, alpha):                # a value of the last iteration 
 
 
 # (kernel, loops expected order-free: True = at least one, False = none)
-KERNELS = [(laplacian_into, True), (lookahead_into, True), (descending_copy, False),
+KERNELS = [(laplacian_into, True), (lookahead_into, True), (backward_diff, True),
+           (forward_diff, True), (rows_into, True), (descending_copy, False),
            (strided, False), (inplace, False), (last_value, False)]
 
 
 @pytest.mark.parametrize("f,expect", KERNELS, ids=[k.__name__ for k, _ in KERNELS])
 def test_order_free_vjp(f, expect, capfd):
-    for shape in [(0,), (1,), (2,), (3,), (4,), (9,)]:
+    shapes = [(3, 5), (2, 2), (1, 3), (4, 1)] if f is rows_into else \
+        [(0,), (1,), (2,), (3,), (4,), (9,)]
+    for shape in shapes:
         for steps in (0, 1, 3):
             _vjp_check(f, shape, steps)
     zymase.autodiff_reverse(f, Duplicated, Const, Const, ret=Active, print="tape")(
-        np.ones(9) * 0.3, np.zeros(9), 2, 0.5, 1.0)
+        np.ones(shapes[0]) * 0.3, np.zeros(shapes[0]), 2, 0.5, 1.0)
     report = capfd.readouterr().err
     assert ("(order-free)" in report) == expect, report
+    if f in (laplacian_into, lookahead_into, backward_diff, forward_diff, rows_into):
+        assert "(add mode), mirrored" in report, report
 
 
 def scaled_copy(u, a, steps):                   # an Active scalar summed over iterations
@@ -148,3 +201,7 @@ def test_active_scalar_accumulates_across_iterations(n, capfd):
     zymase.autodiff_reverse(scaled_copy, Duplicated, Active, Const, ret=Active, print="tape")(
         u0.copy(), np.zeros(n), a0, steps, 1.0)
     assert "(order-free)" in capfd.readouterr().err
+
+
+def test_mirrored_window_float32():
+    _vjp_check(laplacian_into, (7,), 3, dtype=np.float32)

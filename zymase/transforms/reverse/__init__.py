@@ -158,7 +158,8 @@ class ReversePlan:
         for loop, ws in self.windows.loop_windows.items():
             for w in ws:
                 lines.append(f";   window in loop {loop.header.name}: offsets {w.umin}..{w.umax} "
-                             f"({'set' if w.set_mode else 'add'} mode)")
+                             f"({'set' if w.set_mode else 'add'} mode)"
+                             + (", mirrored" if w.asc else ""))
         if self.overwrites is not None and self.overwrites.verdicts:
             lines.append(self.overwrites.dump())
         for blk, n in lay.need.items():
