@@ -43,6 +43,21 @@ def buffered_nonlinear(u, steps, alpha):        # the buffer's load feeds a prod
     return u.sum()
 
 
+def overlapping_writes(u, steps, alpha):        # v[0] written twice per step: the loop's
+    n = u.shape[0]                              # store is not the first, keeps zeroing
+    v = np.empty(n)
+    for _ in range(steps):
+        v[0] = u[0] * 3.0
+        for i in range(n):
+            v[i] = u[i] * alpha + 1.0
+        for i in range(n):
+            u[i] = v[i] * v[i]
+    s = 0.0
+    for i in range(n):
+        s += u[i]
+    return s
+
+
 def first_cell_once(u, steps, alpha):           # v[0] written in the first step only
     n = u.shape[0]
     v = np.empty(n)
@@ -114,6 +129,7 @@ def buffered_2d(u, steps, alpha):               # 2-D: rows inside the time loop
 KERNELS = [
     (buffered, "loads set 1, stores without zeroing 2 of 3"),
     (buffered_nonlinear, "loads set 1, stores without zeroing 2 of 2"),
+    (overlapping_writes, "loads set 1, stores without zeroing 1 of 2"),
     (first_cell_once, "not proven"),
     (conditional_write, None),
     (read_before_write, None),
