@@ -131,6 +131,17 @@ def inplace(u, steps, alpha):                   # store and loads on one array: 
     return s
 
 
+def inplace_linear(u, steps, alpha):            # nothing taped, but iteration i's store
+    n = u.shape[0]                              # adjoint must see iteration i-1's
+    for _ in range(steps):                      # accumulation into du[i]: refused
+        for i in range(n - 1):
+            u[i] = u[i + 1] * alpha + 1.0     # (one load: no window)
+    s = 0.0
+    for i in range(n):
+        s += u[i] * u[i]
+    return s
+
+
 def last_value(u, steps, alpha):                # a value of the last iteration used after
     n = u.shape[0]                              # the loop (a float phi), an in-place copy:
     # both loops refused
@@ -152,7 +163,7 @@ def last_value(u, steps, alpha):                # a value of the last iteration 
 # (kernel, loops expected order-free: True = at least one, False = none)
 KERNELS = [(laplacian_into, True), (lookahead_into, True), (backward_diff, True),
            (forward_diff, True), (rows_into, True), (descending_copy, False),
-           (strided, False), (inplace, False), (last_value, False)]
+           (strided, False), (inplace, False), (inplace_linear, False), (last_value, False)]
 
 
 @pytest.mark.parametrize("f,expect", KERNELS, ids=[k.__name__ for k, _ in KERNELS])
