@@ -58,6 +58,37 @@ def overlapping_writes(u, steps, alpha):        # v[0] written twice per step: t
     return s
 
 
+def outer_runs(u, steps, alpha):                # the time loop inside another loop, the
+    n = u.shape[0]                              # cells the same in every run: proven
+    v = np.empty(n)
+    for p in range(2):
+        for _ in range(steps):
+            for i in range(n):
+                v[i] = u[i] * alpha + 0.5 * p
+            for i in range(n):
+                u[i] = v[i] * 2.0 - 0.3
+    s = 0.0
+    for i in range(n):
+        s += u[i] * u[i]
+    return s
+
+
+def growing_runs(u, steps, alpha):              # a later run reads a cell an earlier run
+    n = u.shape[0]                              # only writes: the stores' zeroing matters
+    v = np.empty(n)
+    for p in range(2):
+        m = min(n, n - 1 + p)
+        for _ in range(steps):
+            for i in range(n):
+                v[i] = u[i] * alpha + 0.5
+            for i in range(m):
+                u[i] = v[i] * 2.0 - 0.3
+    s = 0.0
+    for i in range(n):
+        s += u[i] * u[i]
+    return s
+
+
 def first_cell_once(u, steps, alpha):           # v[0] written in the first step only
     n = u.shape[0]
     v = np.empty(n)
@@ -130,6 +161,8 @@ KERNELS = [
     (buffered, "loads set 1, stores without zeroing 2 of 3"),
     (buffered_nonlinear, "loads set 1, stores without zeroing 2 of 2"),
     (overlapping_writes, "loads set 1, stores without zeroing 1 of 2"),
+    (outer_runs, "loads set 1, stores without zeroing 1 of 1"),
+    (growing_runs, "not proven"),
     (first_cell_once, "not proven"),
     (conditional_write, None),
     (read_before_write, None),

@@ -34,7 +34,8 @@ before a loop ``T``), or nothing is decided for ``A``:
    before the load unit (dominance).
 3. *Cells.*  Each access's cells in one iteration of ``T`` form an interval of element
    indices whose bounds are expressions (``+``, ``-``, ``smax``, ``smin``) of values defined
-   outside ``T`` — the same cells in every iteration.  A child loop's run count comes from
+   outside every loop around ``T`` (and ``D`` too) — the same cells in every iteration of
+   every run of ``T``.  A child loop's run count comes from
    its header test (a ±1 counter against a bound).  Numba's wraparound term
    ``select(c, 0, len)`` is accepted where ``c`` ⇔ "the index without the term is ≥ 0":
    such a store writes ``{e}`` when ``e ≥ 0`` and an unknown cell otherwise.
@@ -374,9 +375,15 @@ def _decide(o, acc: List[Instruction], types, li, failing, primal):
     if not T.counted or any(s not in T.blocks and s not in failing
                             for b in T.blocks if b is not T.header for s in b.successors()):
         raise Opaque(T.header)
-    if isinstance(D, Instruction) and D.block in T.blocks:
+    # the cell sets must be the same in every run of T, not only in every iteration of one
+    # run: an outer loop could grow what L reads while the stores stay (a cell read in a
+    # later run only would leave a skipped zeroing behind for an earlier run's store)
+    top = T
+    while top.parent is not None:
+        top = top.parent
+    inside = set(top.blocks)
+    if isinstance(D, Instruction) and D.block in inside:
         raise Opaque(D)
-    inside = set(T.blocks)
     units = {}
     for i, lp in zip(acc, loops):
         if lp is T:
