@@ -8,7 +8,6 @@ the load — the refusals are what keep gradients right (tests/integration/
 test_reverse_overwrites.py checks the numbers end to end)."""
 from __future__ import annotations
 
-import pytest
 
 from zymase.analysis.loops import analyse_loops
 from zymase.analysis.overwrites import (_disjoint, add, analyse_overwrites, const, le, lin,

@@ -65,7 +65,7 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Set, Tuple
 
 from ..ir.types import store_size
-from ..ir.values import Argument, Constant, Instruction, Value
+from ..ir.values import Argument, Instruction, Value
 from ..rules.calls import Kind, classify_call
 from .addresses import affine
 from .loops import failing_blocks
