@@ -49,6 +49,11 @@ What the adjoint code is allowed to reorder, and what it may leave out:
   after successful returns only.
 * A counted loop's trip count is recomputed from its bounds when they are available in the
   adjoint sweep (``_plan_trip_counts``); otherwise it is taped at the exit.
+* A loop whose iterations' adjoints commute is reversed first iteration to last
+  (``orderfree.py``): no lane reversals when LLVM vectorises it.
+* A temporary rewritten every step before it is read (analysis/overwrites.py): its load's
+  adjoint sets the shadow cell, its first stores' adjoints skip the zeroing
+  (``overwrite.py``).
 * Loads and stores carry scoped-noalias metadata (primal / tape / one scope per shadow
   allocation, scopes.py), so LLVM can keep adjoints in registers and vectorise.
 * BLAS/LAPACK calls (blas.py, lapack.py) copy what their adjoint needs to a heap block when
@@ -71,6 +76,8 @@ The layers, each a module (one concept, one plan object a test can print):
     plan.py        step 3: what is taped, what is recomputed            -> TapePlan, Recompute
     loops.py       skipped / accumulating loops, computed trip counts   -> LoopPlan
     windows.py     sliding windows of stencil loops                     -> WindowPlan
+    overwrite.py   set-mode loads / unzeroed stores of overwritten temporaries
+    orderfree.py   adjoint loops run in the primal's direction          -> LoopPlan.order_free
     instrument.py  step 3: the forward sweep's pushes and counters      -> TapeLayout
     adjoints.py    adjoint slots, deferred and promoted accumulations   (AdjointStore)
     sweep.py       step 5: the reverse blocks and per-instruction adjoints
@@ -102,6 +109,8 @@ from .plan import Recompute, TapePlan
 from .results import finish
 from .sweep import AdjointSweep
 from .windows import WindowPlan, finish_windows, plan_windows
+from .overwrite import plan_overwrites
+from .orderfree import plan_order_free
 
 __all__ = ["reverse_transform", "ReversePlan"]
 
@@ -116,6 +125,7 @@ class ReversePlan:
     windows: WindowPlan
     layout: TapeLayout
     checkpointed: tuple = ()                     # headers of loops reversed from snapshots
+    overwrites: object = None                    # analysis.overwrites.OverwriteResults
 
     def activity_dump(self) -> str:
         act = self.augmented.act
@@ -139,13 +149,19 @@ class ReversePlan:
         skipped = [l.header.name for l in lp.free_saves]
         if skipped:
             lines.append(";   loops the adjoint sweep skips (no adjoint work): " + ", ".join(skipped))
+        if lp.order_free:
+            lines.append(";   loops whose adjoint runs first iteration to last (order-free): "
+                         + ", ".join(sorted(l.header.name for l in lp.order_free)))
         if lp.acc_loops:
             lines.append(";   loops whose adjoint only accumulates (invariant addresses summed in "
                          "registers): " + ", ".join(sorted(l.header.name for l in lp.acc_loops)))
         for loop, ws in self.windows.loop_windows.items():
             for w in ws:
                 lines.append(f";   window in loop {loop.header.name}: offsets {w.umin}..{w.umax} "
-                             f"({'set' if w.set_mode else 'add'} mode)")
+                             f"({'set' if w.set_mode else 'add'} mode)"
+                             + (", mirrored" if w.asc else ""))
+        if self.overwrites is not None and self.overwrites.verdicts:
+            lines.append(self.overwrites.dump())
         for blk, n in lay.need.items():
             if n:
                 what = ", ".join(lay.pushed.get(blk, ()))
@@ -198,11 +214,17 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
             from ...errors import unsupported
             raise unsupported("checkpointing a loop whose adjoint uses sliding windows "
                               "(a stencil over the loop's own counter)")
+    ow = plan_overwrites(frame, aug, li, primal_insts, wplan, bool(cks) or bool(checkpoint))
     counted = {lp.header: lp for lp in li.loops.values() if lp.counted}
     lplan = LoopPlan(li, failing, counted, free_of, free_saves, free_exit, acc_loops, trip)
     tplan = TapePlan(blocks, body, rc.leaves, iv, inv, iv_entry)
+    lplan.order_free.update(plan_order_free(frame, aug, lplan, tplan, wplan, ow,
+                                            {ck.loop.header for ck in cks}))
+    for lp in lplan.order_free:
+        for w in wplan.loop_windows.get(lp, ()):
+            w.mirror()
     layout = instrument(frame, aug, tplan, lplan, rc)                    # 3: the pushes
-    store = AdjointStore(frame, aug, lplan, wplan)
+    store = AdjointStore(frame, aug, lplan, wplan, ow)
     sweep = AdjointSweep(frame, aug, tplan, lplan, wplan, layout, rc, store)
     sweep.connect_returns(tape_counter)                                  # 4
     reserve_capacity(frame, tplan, lplan, layout)
@@ -222,6 +244,6 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     if frame.width == 1:
         scopes.apply()
     plan = ReversePlan(frame, aug, tplan, lplan, wplan, layout,
-                       tuple(ck.loop.header.name for ck in cks))
+                       tuple(ck.loop.header.name for ck in cks), ow)
     return DerivResult(fn, sig, aug.act, "lanes" if sig.width > 1 else "scalar", None,
                        plan.report(), plan)

@@ -25,8 +25,11 @@ from .plan import loop_invariant
 
 
 class AdjointStore:
-    def __init__(self, frame, aug, lplan, wplan):
+    def __init__(self, frame, aug, lplan, wplan, overwrites=None):
         self.frame, self.aug, self.lplan, self.wplan = frame, aug, lplan, wplan
+        # loads whose adjoint sets the shadow cell (analysis/overwrites.py)
+        self.set_loads = overwrites.set_loads if overwrites is not None else set()
+        self.nozero_stores = overwrites.nozero_stores if overwrites is not None else set()
         self.slots: Dict[Value, Value] = {}
         self.pending: List[tuple] = []     # load adjoints not yet emitted (see flush)
         self.promoted: Dict = {}           # loop -> [(load, register slot)]
@@ -77,10 +80,10 @@ class AdjointStore:
                 u = w.u[i]
                 t = self.frame.stype(i.type)
                 b.store(b.fadd(b.load(t, w.regs[u]), rb), w.regs[u])
-                if u == w.umax:
+                if u == w.edge:
                     w.sp_max = sp
                 continue
-            lp = self._promotion_loop(i, sb.shadow[i.operands[0]])
+            lp = None if i in self.set_loads else self._promotion_loop(i, sb.shadow[i.operands[0]])
             if lp is None:
                 rest.append((i, sp, rb))
                 continue
@@ -94,9 +97,16 @@ class AdjointStore:
         li = self.lplan.li
 
         def step(v):
-            return iv_step(li, v) if isinstance(v, Instruction) and v.opcode == "phi" else None
+            if not (isinstance(v, Instruction) and v.opcode == "phi"):
+                return None
+            s = iv_step(li, v)
+            # an order-free loop's adjoint walks the primal's direction (orderfree.py)
+            return -s if s and li.loops.get(v.block) in self.lplan.order_free else s
         for k in accumulation_order([i.operands[0] for i, _, _ in pending], step):
             i, sp, rb = pending[k]
+            if i in self.set_loads:     # nothing else accumulated into the cell yet
+                self.aug.shadow_access(sb.store(b, rb, sp, align_of(i)), i.operands[0])
+                continue
             cur = sb.load(b, i.type, sp, align_of(i))
             self.aug.shadow_access(cur, i.operands[0])
             self.aug.shadow_access(sb.store(b, b.fadd(cur, rb), sp, align_of(i)), i.operands[0])

@@ -10,10 +10,12 @@
   the adjoint sweep leaves the loop (``adjoints.py``).
 * **Computed trip counts** (``trip``): a counted loop whose bounds are available in the adjoint
   sweep has its iteration count recomputed there instead of taped at its exit.
-* Sliding windows of stencil loops are planned in ``windows.py``.
+* Sliding windows of stencil loops are planned in ``windows.py``; loops reversed in the
+  primal's direction (``order_free``) in ``orderfree.py``.
 
 Invariant: every decision here only removes tape traffic; the values and the order of the
-adjoint accumulations are those of the plain per-iteration sweep.
+adjoint accumulations are those of the plain per-iteration sweep (``order_free`` loops: the
+same terms, each sum into one address in another order).
 """
 from __future__ import annotations
 
@@ -37,6 +39,9 @@ class LoopPlan:
     free_exit: Dict[Block, object]               # exit block -> the skipped loop it leaves
     acc_loops: Set[object]                       # accumulating loops
     trip: Dict[object, tuple]                    # loop -> (init, step, bound, pred)
+    # loops whose adjoint runs first iteration to last (orderfree.py); filled once the
+    # tape plan is known
+    order_free: Set = dataclasses.field(default_factory=set)
 
     def live_preds(self, blk: Block) -> List[Block]:
         """Predecessors the adjoint sweep can return to: not on an exception path."""

@@ -145,10 +145,13 @@ class AdjointSweep:
         # iteration both restore the value the preheader saved (pushed after the
         # preheader's own entries, so popped first)
         if lp_here is not None:
+            fwd = lp_here in lplan.order_free    # (orderfree.py) steps forwards instead
             for v in tplan.iv_entry:
                 if v.block is blk:      # steps back; entering the run set its last value
                     slot = rc.cur_slot(v)
-                    b.store(b.sub(b.load(v.type, slot), const_int(v.type, tplan.iv[v])), slot)
+                    step = const_int(v.type, tplan.iv[v])
+                    cur = b.load(v.type, slot)
+                    b.store(b.add(cur, step) if fwd else b.sub(cur, step), slot)
             for v in reversed(layout.iv_saves.get(lp_here.preheader, [])):
                 cur = b.load(v.type, rc.cur_slot(v))
                 prev = b.sub(cur, const_int(v.type, tplan.iv[v])) if v in tplan.iv else cur
@@ -160,7 +163,11 @@ class AdjointSweep:
             b.store(cnt, layout.rcount[lp])
             memo: Dict[Value, Value] = {}
             for v, init in tplan.iv_entry.items():
-                if v.block is lp.header:
+                if v.block is lp.header and lp in lplan.order_free:
+                    # one step before the first iteration: the header steps it forwards
+                    b.store(b.sub(rc.materialize(init, b, memo), const_int(v.type, tplan.iv[v])),
+                            rc.cur_slot(v))
+                elif v.block is lp.header:
                     b.store(emit_iv_exit(b, v, init, tplan.iv[v], cnt, rc, memo),
                             rc.cur_slot(v))
         preds = lplan.live_preds(blk)
@@ -265,7 +272,9 @@ class AdjointSweep:
                 sp = r(sb.shadow[p])
                 old = sb.load(b, v.type, sp, align_of(i))
                 self.aug.shadow_access(old, p)
-                if i not in self.wplan.window_rz:  # a window sets the cell when it flushes it
+                # a window sets the cell when it flushes it; a first store's cell is next
+                # set by a load's adjoint (analysis/overwrites.py)
+                if i not in self.wplan.window_rz and i not in self.store.nozero_stores:
                     self.aug.shadow_access(sb.store(b, zero(frame.stype(v.type)), sp,
                                                     align_of(i)), p)
                 store.add_to(b, v, old)

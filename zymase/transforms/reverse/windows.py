@@ -18,6 +18,10 @@ adjoint reads the cell (complete: nothing is pending for it) and does not zero i
 window later *writes* the cell rather than adding to it; cells the store never reaches in this
 run of the loop are loaded into the registers when the adjoint loop is entered.  In set mode no
 other accumulation in the loop may touch the group's memory (it would be overwritten).
+
+A window of an order-free loop (``orderfree.py``: its adjoint ascends) is *mirrored*: iteration
+``t`` finishes cell ``t+umin``, the registers shift down, and leaving the loop writes cells
+``t+umin+1..t+umax`` of the last iteration.  Only add mode is mirrored.
 """
 from __future__ import annotations
 
@@ -43,8 +47,17 @@ class Window:
         self.lp, self.u, self.umin, self.umax, self.D, self.rz = lp, u, umin, umax, D, rz
         self.set_mode = rz is not None
         self.regs: Dict[int, Value] = {}
-        self.sp_max: Optional[Value] = None
+        self.sp_max: Optional[Value] = None     # the address of the cell the step writes
         self.last = self.dummy = self.ref = None
+        self.asc = False                         # mirrored: the adjoint loop ascends
+        self.edge = umax                         # the offset whose cell each step finishes
+
+    def mirror(self):
+        """For an adjoint loop walking the primal's direction (orderfree.py): iteration t
+        finishes cell t+umin, and the registers shift down."""
+        assert not self.set_mode
+        self.asc, self.edge = True, self.umin
+        self.ref = next(i for i in self.u if self.u[i] == self.umin)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -161,12 +174,17 @@ def window_step(aug, b: Builder, w: Window):
     """End of the adjoint of one iteration: cell t+umax is final; shift the window."""
     t = w.ref.type
     if w.sp_max is None:
-        raise RuntimeError("zymase internal error: a window's top member was not reversed")
-    window_cell(aug, b, w, w.ref, w.sp_max, b.load(t, w.regs[w.umax]))
+        raise RuntimeError("zymase internal error: a window's edge member was not reversed")
+    window_cell(aug, b, w, w.ref, w.sp_max, b.load(t, w.regs[w.edge]))
     b.store(w.sp_max, w.last)
-    for k in range(w.umax, w.umin, -1):
-        b.store(b.load(t, w.regs[k - 1]), w.regs[k])
-    b.store(nzero(t), w.regs[w.umin])
+    if w.asc:
+        for k in range(w.umin, w.umax):
+            b.store(b.load(t, w.regs[k + 1]), w.regs[k])
+        b.store(nzero(t), w.regs[w.umax])
+    else:
+        for k in range(w.umax, w.umin, -1):
+            b.store(b.load(t, w.regs[k - 1]), w.regs[k])
+        b.store(nzero(t), w.regs[w.umin])
     w.sp_max = None
 
 
@@ -180,9 +198,13 @@ def finish_windows(module, aug, plan: WindowPlan, acc_exit, window_enter, rcount
             t = w.ref.type
             last = b.load(PTR, w.last)
             ran = b.icmp("ne", last, Constant(PTR, "null"))
-            for k in range(w.umin + 1, w.umax + 1):
-                cell = b.gep(I8, last, [const_int(I64, (k - 1 - w.umax) * w.D)])
-                spare = b.gep(t, w.dummy, [const_int(I64, k - 1 - w.umin)])
+            # descending: after the step of t0 register k holds cell t0+k-1 (k > umin);
+            # ascending: after the step of the last t register k holds cell t+k+1 (k < umax)
+            pend = range(w.umin, w.umax) if w.asc else range(w.umin + 1, w.umax + 1)
+            for k in pend:
+                off = (k + 1 - w.umin) if w.asc else (k - 1 - w.umax)
+                cell = b.gep(I8, last, [const_int(I64, off * w.D)])
+                spare = b.gep(t, w.dummy, [const_int(I64, k - pend[0])])
                 window_cell(aug, b, w, w.ref, b.select(ran, cell, spare), b.load(t, w.regs[k]))
                 b.store(nzero(t), w.regs[k])
             b.store(Constant(PTR, "null"), w.last)
