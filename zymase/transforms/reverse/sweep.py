@@ -275,7 +275,7 @@ class AdjointSweep:
                 # a window sets the cell when it flushes it; a first store's cell is next
                 # set by a load's adjoint (analysis/overwrites.py)
                 if i not in self.wplan.window_rz and i not in self.store.nozero_stores:
-                    self.aug.shadow_access(sb.store(b, zero(frame.stype(v.type)), sp,
+                    self.aug.shadow_access(sb.store(b, nzero(frame.stype(v.type)), sp,
                                                     align_of(i)), p)
                 store.add_to(b, v, old)
             return
