@@ -17,11 +17,13 @@ dominant with the rows reversed, so that getrf pivots; SPD with distinct eigenva
 * width 1 in both modes against the lanes of width 4 (LU family; the other rules run the same
   per-lane code at any width, and each compile costs seconds);
 * closed forms: ∇ det = det·A⁻ᵀ, ∇ log|det| = A⁻ᵀ, ∇ ⟨W, A⁻¹⟩ = −A⁻ᵀ W A⁻ᵀ, ∇ Σ cᵢ λᵢ = Q diag(c) Qᵀ
-  folded onto the lower triangle eigh reads (and finite at a repeated eigenvalue), ∇ σᵢ = uᵢvᵢᵀ;
+  folded onto the lower triangle eigh reads (and finite at a repeated eigenvalue), ∇ σᵢ = uᵢvᵢᵀ,
+  L̇ = L Φ(L⁻¹ Ȧ L⁻ᵀ) for cholesky, the normal-equation gradients of lstsq, Golub–Pereyra's
+  derivative of pinv;
 * full_matrices' extra singular vectors (not unique) and lstsq's residuals give NaN
   derivatives, not numbers;
-* the caller's arrays are unchanged; derivatives called from ``@numba.njit`` code give the
-  same bits as from Python; float32; a Hessian-vector product through the getrf rule.
+* the caller's arrays are unchanged; derivatives called from ``@numba.njit`` code (every
+  rule, both modes) give the same bits as from Python; float32; a Hessian-vector product through the getrf rule.
 """
 import functools
 
