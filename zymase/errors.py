@@ -42,8 +42,23 @@ def internal(function: str, what: str, detail: str = "") -> InternalError:
     return InternalError(msg)
 
 
+class Loc(tuple):
+    """An instruction's ``(file, line)`` in the user's code, and ``via``: the functions the
+    user's line calls that the instruction was inlined from, innermost first (their own
+    code has no line tables: they were compiled by the user)."""
+
+    def __new__(cls, fname: str, line: int, via: Tuple[str, ...] = ()):
+        loc = super().__new__(cls, (fname, line))
+        loc.via = tuple(via)
+        return loc
+
+    def __reduce__(self):
+        return (Loc, (self[0], self[1], self.via))
+
+
 def source_snippet(loc: Optional[Tuple[str, int]]) -> str:
-    """`` --> file:line`` plus the quoted source line, Rust style."""
+    """`` --> file:line`` plus the quoted source line, Rust style; for a construct inside
+    functions that line calls, a note naming the chain of calls."""
     if not loc:
         return ""
     fname, line = loc
@@ -51,6 +66,10 @@ def source_snippet(loc: Optional[Tuple[str, int]]) -> str:
     out = f"\n  --> {fname}:{line}"
     if text:
         out += f"\n   |\n{line:>4} | {text}\n   |"
+    via = getattr(loc, "via", ())
+    if via:
+        chain = ", called from ".join(f"`{name}`" for name in via)
+        out += f"\n  = note: the construct is inside {chain}, which this line calls"
     return out
 
 

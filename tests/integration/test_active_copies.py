@@ -150,3 +150,30 @@ def test_width_3(f, x):
     np.testing.assert_allclose(t, want, rtol=1e-6)
     # forward against reverse, lane by lane
     np.testing.assert_allclose(t * seeds, [np.sum(V[k] * dx[k]) for k in range(3)], rtol=1e-10)
+
+
+NJIT_CASES = [(fill_diag, S), (via_overload, a)]
+
+
+@pytest.mark.parametrize("f,x", NJIT_CASES, ids=[f.__name__ for f, _ in NJIT_CASES])
+def test_called_from_njit(f, x):
+    """np.fill_diagonal on a copy and a copy inside an @overload, differentiated in both
+    modes inside @njit code: against finite differences and forward against reverse."""
+    g = fd_gradient(f, x.copy(), h=1e-5).value
+    rev = zymase.autodiff_reverse(f, Duplicated, ret=Active)
+    fwd = zymase.autodiff_forward(f, Dual, ret=Dual)
+
+    @numba.njit
+    def both(x, v):
+        dx = np.zeros_like(x)
+        y = rev(x, dx, 1.0)
+        return y, dx, fwd(x, v)[1]
+
+    v = np.random.default_rng(5).uniform(-1, 1, x.shape)
+    x0 = x.copy()
+    y, dx, t = both(x0, v)
+    np.testing.assert_array_equal(x0, x)
+    assert y == pytest.approx(f(x.copy()), rel=1e-14)
+    np.testing.assert_allclose(dx, g, rtol=1e-6, atol=1e-9)
+    assert t == pytest.approx(float(np.sum(v * g)), rel=1e-6)
+    assert t == pytest.approx(float(np.sum(v * dx)), rel=1e-12)

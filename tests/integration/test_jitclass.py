@@ -477,3 +477,29 @@ def test_array_copy_stored_in_an_instance_is_refused():
     with pytest.raises(zymase.UnsupportedError, match=r"a copy \(memcpy/memmove\) of active "
                                                       r"memory accessed as nothing we can see"):
         zymase.grad(copies_into_instance)(x)
+
+
+def test_instance_shadows_from_njit():
+    """A Duplicated instance (reverse) and a Dual instance (forward) passed by @njit code:
+    the shadow instance's attributes receive d/dk and d/dw, the tangent instance's give
+    the directional derivative; against finite differences and each other."""
+    rev = zymase.autodiff_reverse(with_params, Active, Duplicated, ret=Active)
+    fwd = zymase.autodiff_forward(with_params, Dual, Dual, ret=Dual)
+
+    @numba.njit
+    def both(x, p, tk, tw, tx):
+        dp = Params(0.0, np.zeros_like(p.w))
+        val, gx = rev(x, p, dp, 1.0)
+        _, t = fwd(x, tx, p, Params(tk, tw))
+        return val, gx, dp.k, dp.w, t
+
+    w = np.array([1.0, 2.0, -0.5])
+    want = _params_fd(0.7, 1.5, w)
+    t = np.array([0.3, -1.2, 0.5, 2.0, -0.7])        # (x, k, w0, w1, w2)
+    p = Params(1.5, w.copy())
+    val, gx, gk, gw, tan = both(0.7, p, t[1], t[2:].copy(), t[0])
+    assert val == pytest.approx(with_params(0.7, p), rel=1e-14)
+    np.testing.assert_allclose([gx, gk, *gw], want, rtol=1e-6)
+    assert tan == pytest.approx(float(t @ want), rel=1e-6)
+    check_dot_product([tan], [float(t @ np.array([gx, gk, *gw]))])
+    np.testing.assert_array_equal(p.w, w)

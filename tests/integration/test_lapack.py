@@ -17,11 +17,13 @@ dominant with the rows reversed, so that getrf pivots; SPD with distinct eigenva
 * width 1 in both modes against the lanes of width 4 (LU family; the other rules run the same
   per-lane code at any width, and each compile costs seconds);
 * closed forms: ∇ det = det·A⁻ᵀ, ∇ log|det| = A⁻ᵀ, ∇ ⟨W, A⁻¹⟩ = −A⁻ᵀ W A⁻ᵀ, ∇ Σ cᵢ λᵢ = Q diag(c) Qᵀ
-  folded onto the lower triangle eigh reads (and finite at a repeated eigenvalue), ∇ σᵢ = uᵢvᵢᵀ;
+  folded onto the lower triangle eigh reads (and finite at a repeated eigenvalue), ∇ σᵢ = uᵢvᵢᵀ,
+  L̇ = L Φ(L⁻¹ Ȧ L⁻ᵀ) for cholesky, the normal-equation gradients of lstsq, Golub–Pereyra's
+  derivative of pinv;
 * full_matrices' extra singular vectors (not unique) and lstsq's residuals give NaN
   derivatives, not numbers;
-* the caller's arrays are unchanged; derivatives called from ``@numba.njit`` code give the
-  same bits as from Python; float32; a Hessian-vector product through the getrf rule.
+* the caller's arrays are unchanged; derivatives called from ``@numba.njit`` code (every
+  rule, both modes) give the same bits as from Python; float32; a Hessian-vector product through the getrf rule.
 """
 import functools
 
@@ -281,6 +283,98 @@ def test_callable_from_njit():
     y_nb = _call_in_njit(rev, (A, g_nb, W, 1.0))
     assert y_py == y_nb
     np.testing.assert_array_equal(g_nb, g_py)
+
+
+@pytest.mark.parametrize("name", ["sym", "sv", "lstsq"])
+def test_other_rules_callable_from_njit(name):
+    """eigh/eigvalsh/cholesky, the SVD family and lstsq inside @njit code, both modes (the
+    width-4 derivatives the first test compiled): the same bits as from Python."""
+    A, W, V = _data(name, 3, seed=2)
+    fwd, rev = deriv(name, "fwd", 4), deriv(name, "rev", 4)
+    t_py = fwd(A, V.copy(), W)
+    t_nb = _call_in_njit(fwd, (A, V.copy(), W))
+    np.testing.assert_array_equal(t_nb, t_py)
+    g_py, g_nb = np.zeros((4,) + A.shape), np.zeros((4,) + A.shape)
+    y_py = rev(A, g_py, W, SEEDS4.copy())
+    y_nb = _call_in_njit(rev, (A, g_nb, W, SEEDS4.copy()))
+    assert y_py == y_nb
+    np.testing.assert_array_equal(g_nb, g_py)
+
+
+def chol_f(A, W):
+    return np.sum(W * np.linalg.cholesky(A))
+
+
+def test_cholesky_closed_form():
+    """dL = L Φ(L⁻¹ Ȧ L⁻ᵀ) (Φ: the lower triangle with half the diagonal), with Ȧ the
+    symmetric matrix of the lower triangle cholesky reads; the gradient is its adjoint
+    (⟨J v, W⟩ = ⟨v, Jᵀ W⟩ on the lower triangle, zero above)."""
+    A, W, V = _data("sym", 4, seed=4)
+    L = np.linalg.cholesky(A)
+    Li = np.linalg.inv(L)
+
+    def tangent(Vd):
+        S = np.tril(Vd) + np.tril(Vd, -1).T
+        X = Li @ S @ Li.T
+        return float(np.sum(W * (L @ (np.tril(X, -1) + 0.5 * np.diag(np.diag(X))))))
+    fwd = zymase.autodiff_forward(chol_f, Dual, Const, ret=DualOnly)
+    rev = zymase.autodiff_reverse(chol_f, Duplicated, Const, ret=Active)
+    g = np.zeros_like(A)
+    rev(A, g, W, 1.0)
+    assert np.all(np.triu(g, 1) == 0.0)
+    for k in range(2):
+        want = tangent(V[k])
+        assert fwd(A, V[k].copy(), W) == pytest.approx(want, rel=1e-10)
+        assert float(np.vdot(V[k], g)) == pytest.approx(want, rel=1e-10)
+    E = np.zeros_like(A)
+    for i in range(4):                      # the gradient entry by entry
+        for j in range(i + 1):
+            E[:] = 0.0
+            E[i, j] = 1.0
+            assert g[i, j] == pytest.approx(tangent(E), rel=1e-10, abs=1e-13)
+
+
+def lstsq_w(A, b, w):
+    return np.sum(w * np.linalg.lstsq(A, b)[0])
+
+
+def test_lstsq_closed_form():
+    """Full column rank: x = (AᵀA)⁻¹Aᵀb; with z = (AᵀA)⁻¹w and r = b − Ax,
+    ∇_b ⟨w, x⟩ = A z and ∇_A ⟨w, x⟩ = r zᵀ − (A z) xᵀ."""
+    rng = np.random.default_rng(8)
+    A, b, w = rng.standard_normal((5, 3)), rng.standard_normal(5), rng.standard_normal(3)
+    x = np.linalg.solve(A.T @ A, A.T @ b)
+    z = np.linalg.solve(A.T @ A, w)
+    gA, gb = np.zeros_like(A), np.zeros_like(b)
+    y = zymase.autodiff_reverse(lstsq_w, Duplicated, Duplicated, Const, ret=Active)(
+        A, gA, b, gb, w, 1.0)
+    assert y == pytest.approx(float(w @ x), rel=1e-12)
+    np.testing.assert_allclose(gb, A @ z, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(gA, np.outer(b - A @ x, z) - np.outer(A @ z, x), rtol=1e-10,
+                               atol=1e-13)
+
+
+def test_pinv_reverse_closed_form_and_njit():
+    """∇⟨W, A⁺⟩ = −A⁺ᵀWA⁺ᵀ + (I − AA⁺)WᵀA⁺A⁺ᵀ + A⁺ᵀA⁺Wᵀ(I − A⁺A) (Golub–Pereyra), for a
+    full-rank A of either shape; reverse against it, forward against reverse, and both
+    called from @njit."""
+    fwd = zymase.autodiff_forward(pinv_f, Dual, Const, ret=DualOnly)
+    rev = zymase.autodiff_reverse(pinv_f, Duplicated, Const, ret=Active)
+    rng = np.random.default_rng(9)
+    for shape in [(3, 2), (2, 3)]:
+        A, V = rng.standard_normal(shape), rng.standard_normal(shape)
+        W = rng.standard_normal(shape[::-1])
+        P = np.linalg.pinv(A)
+        G = (-P.T @ W @ P.T + (np.eye(shape[0]) - A @ P) @ W.T @ P @ P.T
+             + P.T @ P @ W.T @ (np.eye(shape[1]) - P @ A))
+        g = np.zeros_like(A)
+        assert rev(A, g, W, 1.0) == pytest.approx(pinv_f(A, W), rel=1e-12)
+        np.testing.assert_allclose(g, G, rtol=1e-9, atol=1e-12)
+        assert fwd(A, V.copy(), W) == pytest.approx(float(np.vdot(V, G)), rel=1e-9)
+        g_nb = np.zeros_like(A)
+        _call_in_njit(rev, (A, g_nb, W, 1.0))
+        np.testing.assert_array_equal(g_nb, g)
+        assert _call_in_njit(fwd, (A, V.copy(), W)) == fwd(A, V.copy(), W)
 
 
 def f32_f(A):

@@ -225,10 +225,10 @@ def test_hessian_through_a_list():
 def derivs():
     return {f.__name__: (zymase.autodiff_reverse(f, Duplicated, ret=Active),
                          zymase.autodiff_forward(f, Dual, ret=Dual))
-            for f in (squares_appended, arrays_in_a_list)}
+            for f in (squares_appended, arrays_in_a_list, comprehension)}
 
 
-@pytest.mark.parametrize("name", ["squares_appended", "arrays_in_a_list"])
+@pytest.mark.parametrize("name", ["squares_appended", "arrays_in_a_list", "comprehension"])
 def test_called_from_njit(derivs, name):
     rev, fwd = derivs[name]
 
@@ -239,7 +239,8 @@ def test_called_from_njit(derivs, name):
         t = fwd(x, v)[1]
         return y, dx, t
 
-    f = squares_appended if name == "squares_appended" else arrays_in_a_list
+    f = {"squares_appended": squares_appended, "arrays_in_a_list": arrays_in_a_list,
+         "comprehension": comprehension}[name]
     v = np.linspace(-1.0, 1.0, X.size)
     y, dx, t = both(X.copy(), v)
     want = fd_gradient(f, X.copy())

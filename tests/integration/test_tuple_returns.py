@@ -265,3 +265,26 @@ def test_refusals():
             X, np.zeros(4), (np.ones(4), None))
     with pytest.raises(zymase.UnsupportedError, match="reverse mode"):
         zymase.jacobian(mixed, mode="forward")(X, S)
+
+
+def test_forward_tuple_result_from_njit():
+    """Forward mode of a function returning (array, float) called from @njit, against
+    finite differences and the reverse adjoints of the same cotangents."""
+    fwd = zymase.autodiff_forward(mixed, Dual, Dual, ret=Dual)
+    rev = zymase.autodiff_reverse(mixed, Duplicated, Active, ret=DuplicatedOnly)
+
+    @numba.njit
+    def pushpull(x, vx, s, vs, w0, w1):
+        (y0, y1), (t0, t1) = fwd(x, vx, s, vs)
+        dx = np.zeros_like(x)
+        ds = rev(x, dx, s, (w0, w1))
+        return t0, t1, dx, ds
+
+    vx, vs = np.array([1.0, 0.5, -0.2, 0.3]), 0.4
+    w0, w1 = np.array([0.3, -1.0, 2.0, 0.1]), -0.8
+    t0, t1, dx, ds = pushpull(X, vx, S, vs, w0, w1)
+    f = numba.njit(mixed)
+    fd = fd_jvp(lambda a, s: f(a, s), (X, S), (vx, vs))
+    assert_fd_close(t0, type(fd)(fd.value[0], fd.error[0]), RTOL, what="tangent of y0")
+    assert_fd_close(t1, type(fd)(fd.value[1], fd.error[1]), RTOL, what="tangent of y1")
+    check_dot_product(list(t0 * w0) + [t1 * w1], list(vx * dx) + [vs * ds])

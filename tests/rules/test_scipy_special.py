@@ -404,3 +404,19 @@ def test_first_class_function_wrappers():
     np.testing.assert_allclose(zymase.grad(_first_class_user)(p), expect, rtol=1e-8)
     t = zymase.autodiff_forward(_first_class_user, Dual, ret=DualOnly)(p, np.array([1.0, -2.0]))
     assert t == pytest.approx(expect @ [1.0, -2.0], rel=1e-8)
+
+
+_jvp_mix = zymase.autodiff_forward(_mix, Dual, ret=DualOnly)
+
+
+@numba.njit
+def _slopes(p, V):
+    out = np.empty(V.shape[0])
+    for k in range(V.shape[0]):
+        out[k] = _jvp_mix(p, V[k].copy())
+    return out
+
+
+def test_forward_called_from_njit():
+    V = np.random.default_rng(2).standard_normal((3, P.size))
+    np.testing.assert_allclose(_slopes(P, V), V @ GRAD, rtol=1e-8)

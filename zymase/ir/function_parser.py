@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Optional
 
+from ..errors import Loc
 from .lexer import ParseError, Tokens, is_type_start, parse_type, unquote
 from .types import METADATA, PTR, VOID, FunctionType, IntType, StructType, Type, VectorType
 from .values import Block, Constant, Function, GlobalRef, Instruction, Value
@@ -147,9 +148,14 @@ class FunctionParser:
                 break
             j += 1
         meta = tk.toks[cut:]
+        chain = ()
         for k in range(len(meta) - 1):
             if meta[k][1] == "!dbg":
                 loc = self.mp.location(meta[k + 1][1])
+            elif meta[k][1] in ("!noalias", "!alias.scope") and not chain:
+                chain = self.mp.inline_chain(meta[k + 1][1])
+        if loc is not None and chain:
+            loc = Loc(loc[0], loc[1], chain)
         tk.toks = tk.toks[:cut]
         op = tk.next()
         inst = self._parse_op(op, tk, line)

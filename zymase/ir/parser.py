@@ -40,6 +40,23 @@ def _package_dir(name: str) -> str:
 
 _NUMBA_DIR = _package_dir("numba")
 
+def _demangle(symbol: str) -> Optional[str]:
+    """``_ZN8__main__5innerB2v3B38...E5Array...`` -> ``inner``: the last identifier of a
+    Numba symbol's nested name (before its ABI tags), None for Numba's own functions."""
+    parts, i = [], 3
+    while i < len(symbol) and symbol[i].isdigit():
+        j = i
+        while j < len(symbol) and symbol[j].isdigit():
+            j += 1
+        n = int(symbol[i:j])
+        parts.append(symbol[j:j + n])
+        i = j + n
+    if not parts or parts[0] == "numba":
+        return None
+    # Numba escapes `<` `>` `.` in qualified names (`_3clocals_3e`): keep the last part
+    return parts[-1].replace("_3c", "<").replace("_3e", ">")
+
+
 __all__ = ["ModuleParser", "ParseError", "parse_module", "parse_type"]
 
 
@@ -52,6 +69,7 @@ class ModuleParser:
         self.module = Module()
         self.md_lines: Dict[str, str] = {}
         self._loc_cache: Dict[str, Optional[Tuple[str, int]]] = {}
+        self._chain_cache: Dict[str, Tuple[str, ...]] = {}
 
     def keep_metadata(self, text: str) -> None:
         """Keep the metadata nodes ``text`` refers to (and theirs) in the module, which
@@ -87,6 +105,26 @@ class ModuleParser:
                 # user's code: the user's line that called it says more
                 res = self.location(outer) or res
         self._loc_cache[md] = res
+        return res
+
+    def inline_chain(self, md: str) -> Tuple[str, ...]:
+        """The user functions inlined at an instruction, innermost first, read from the
+        scoped-noalias list ``md`` (``!noalias`` / ``!alias.scope``) that LLVM's inliner
+        attaches: each inlined Numba function adds the scopes of its ``noalias`` parameters
+        (``retptr``, ``excinfo``), named after its mangled symbol.  Callees carry no line
+        tables (the user compiled them), so their names are what an error can say about
+        where inside the call the construct is.  Numba's own implementations (``numba.*``)
+        are left out."""
+        if md in self._chain_cache:
+            return self._chain_cache[md]
+        names = []
+        for node in re.findall(r"![0-9]+", self.md_lines.get(md, "")):
+            m = re.search(r'!"(_ZN[^":]*)', self.md_lines.get(node, ""))
+            name = _demangle(m.group(1)) if m else None
+            if name and name not in names:
+                names.append(name)
+        res = tuple(names)
+        self._chain_cache[md] = res
         return res
 
     def _file_of(self, scope: Optional[str], depth=0) -> Optional[str]:

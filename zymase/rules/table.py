@@ -17,7 +17,8 @@ so a rule is written once.  Conventions at non-differentiable points follow the 
 derivative 0.
 
 Checked products.  A partial that can be infinite (or NaN) for finite operands — a division,
-``pow``, ``log``, ``digamma``: ``sqrt'(0)``, ``log'(0)``, ``asin'(±1)``, ``1/y`` at ``y = 0`` — is
+``pow``, ``log``, ``digamma``, ``exp`` of the result: ``sqrt'(0)``, ``log'(0)``, ``asin'(±1)``,
+``1/y`` at ``y = 0``, ``ndtri'(0)`` — is
 multiplied with its incoming tangent or adjoint as ``v == 0 ? 0 : v · partial`` (Enzyme's
 checked multiplication), so a branch that was not taken, or a value multiplied by zero, contributes
 exactly zero instead of ``0 · ∞ = NaN``.  ``Rule.checked`` says which partials need it; it is
@@ -67,6 +68,11 @@ def may_be_infinite(expr: str) -> bool:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             return True
         name = getattr(node.func, "id", "") if isinstance(node, ast.Call) else None
+        if name == "exp" and any(isinstance(n, ast.Name) and n.id == "r"
+                                 for n in ast.walk(node)):
+            # exp of the result: the inverses of distribution functions (ndtri, erfinv at
+            # p = 0 or 1) have an infinite result and slope at a finite operand
+            return True
         if name is not None and (name in _UNBOUNDED_CALLS
                                  or name.startswith(("sp_", "zy_", "zc_"))):
             # SciPy's functions have poles (digamma, Bessel Y/K at 0, ...); zymase's helpers
@@ -228,7 +234,8 @@ SCIPY_SPECIAL: Dict[str, Rule] = {r.name: r for r in [
     _r("dawsn", "1 - 2 * x * r"),
     _r("gammaln", "digamma(x)"),
     _r("loggamma", "digamma(x)"),
-    _r("rgamma", "-r * digamma(x)"),
+    # at the poles of gamma (x = -n, n = 0, 1, ...) 1/gamma is 0 and its slope (-1)^n n!
+    _r("rgamma", "-r * digamma(x) if r != 0 else cos(3.141592653589793 * x) * sp_gamma(1 - x)"),
     _r("psi", "trigamma(x)"),
     _r("expit", "r * (1 - r)"),
     _r("logit", "1 / (x * (1 - x))"),
@@ -323,11 +330,13 @@ SCIPY_SPECIAL: Dict[str, Rule] = {r.name: r for r in [
     _r("expi", "exp(x) / x"),
     _r("exprel", "((x - 1) * exp(x) + 1) / (x * x) if x != 0 else 0.5"),
     _r("cosm1", "-sin(x)"),
-    _r("powm1", "y * pow(x, y - 1)", "(r + 1) * log(x)"),
+    _r("powm1", "y * pow(x, y - 1)", "((r + 1) * log(x)) if x > 0 else 0"),
+    # at x = 0 (boxcox1p: x = -1) x^y log x is 0 for y > 0: the slope in y is -r / y
     _r("boxcox", "pow(x, y - 1)",
-       "(pow(x, y) * log(x) - r) / y if y != 0 else 0.5 * log(x) * log(x)"),
+       "((pow(x, y) * log(x) if x > 0 else 0) - r) / y if y != 0 else 0.5 * log(x) * log(x)"),
     _r("boxcox1p", "pow(1 + x, y - 1)",
-       "(pow(1 + x, y) * sp_log1p(x) - r) / y if y != 0 else 0.5 * sp_log1p(x) * sp_log1p(x)"),
+       "((pow(1 + x, y) * sp_log1p(x) if x > -1 else 0) - r) / y if y != 0 else"
+       " 0.5 * sp_log1p(x) * sp_log1p(x)"),
     _r("spence", "log(x) / (1 - x) if x != 1 else -1"),
     _r("sindg", "0.017453292519943295 * cos(0.017453292519943295 * x)"),
     _r("cosdg", "-0.017453292519943295 * sin(0.017453292519943295 * x)"),

@@ -1,0 +1,93 @@
+"""Refusals point at the user's line (issue 18): an ``UnsupportedError`` quotes the line of the
+differentiated function that leads to the construct and, when the construct is inside
+``@njit`` functions that line calls (inlined, compiled by the user without line tables),
+names that chain of calls, innermost first (``ir/parser.py``: the scoped-noalias lists
+LLVM's inliner attaches name every inlined function; Numba's own implementations are left
+out).  Checked from Python in both modes and for a derivative called inside ``@njit`` code."""
+import linecache
+
+import numba
+import numpy as np
+import pytest
+
+import zymase
+from zymase import Active, Dual, DualOnly, Duplicated
+
+
+@numba.njit
+def qr_inner(A):
+    q, r = np.linalg.qr(A)
+    return np.sum(r)
+
+
+@numba.njit
+def qr_middle(A):
+    return qr_inner(A) * 2.0
+
+
+def qr_top(A):
+    s = qr_middle(A)  # LINE-CHAIN
+    return s + 1.0
+
+
+def qr_direct(A):
+    return np.sum(np.linalg.qr(A)[1])  # LINE-DIRECT
+
+
+def _line(marker):
+    for k in range(1, 200):
+        if marker in linecache.getline(__file__, k):
+            return k, linecache.getline(__file__, k).strip()
+    raise AssertionError(marker)
+
+
+def _check(msg, marker, chain):
+    k, text = _line(marker)
+    assert "cannot differentiate a call of np.linalg.qr" in msg
+    assert f"test_error_locations.py:{k}" in msg and text in msg
+    note = [ln for ln in msg.splitlines() if "= note: the construct is inside" in ln]
+    if chain:
+        assert note == [f"  = note: the construct is inside {chain}, which this line calls"]
+    else:
+        assert not note
+
+
+A = np.eye(3) + 1.0
+
+
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
+def test_chain_of_calls_from_python(mode):
+    with pytest.raises(zymase.UnsupportedError) as e:
+        if mode == "rev":
+            zymase.grad(qr_top)(A)
+        else:
+            zymase.autodiff_forward(qr_top, Dual, ret=DualOnly)(A, np.ones_like(A))
+    _check(str(e.value), "LINE-CHAIN", "`qr_inner`, called from `qr_middle`")
+
+
+def test_construct_in_the_function_itself_has_no_chain():
+    with pytest.raises(zymase.UnsupportedError) as e:
+        zymase.grad(qr_direct)(A)
+    _check(str(e.value), "LINE-DIRECT", None)
+
+
+def test_chain_of_calls_from_njit():
+    d = zymase.autodiff_reverse(qr_top, Duplicated, ret=Active)
+
+    @numba.njit
+    def user(A):
+        g = np.zeros_like(A)
+        d(A, g, 1.0)
+        return g
+
+    with pytest.raises(zymase.UnsupportedError) as e:
+        user(A)
+    _check(str(e.value), "LINE-CHAIN", "`qr_inner`, called from `qr_middle`")
+
+
+def test_location_pickles_with_its_chain():
+    import pickle
+
+    from zymase.errors import Loc
+    loc = pickle.loads(pickle.dumps(Loc("f.py", 3, ("g", "h"))))
+    assert loc == ("f.py", 3) and loc.via == ("g", "h")
