@@ -33,9 +33,9 @@ def grow(x, n):
 # IR-NEXT:  [[NEXT:%[^ ]+]] = getelementptr i8, ptr [[TOP]], i64 8
 # IR-NEXT:  store ptr [[NEXT]], ptr %zy.tape.top
 # IR-NEXT:  store double %s.{{[0-9.]+}}, ptr [[CUR]]
-# the loop exit pushes the iteration count
+# the loop exit (after its LCSSA phis) pushes the iteration count
 # IR:       .loopexit:
-# IR-NEXT:  [[TOP2:%[^ ]+]] = load ptr, ptr %zy.tape.top
+# IR:       [[TOP2:%[^ ]+]] = load ptr, ptr %zy.tape.top
 # IR-NEXT:  [[SLOT2:%[^ ]+]] = getelementptr i8, ptr [[TOP2]], i64 0
 # IR-NEXT:  store i64 %{{[^ ]+}}, ptr [[SLOT2]], align 8
 # reverse sweep: adjoint of sin(s) is cos(s) s_bar, added into dx through the shadow %a1.4
