@@ -320,6 +320,22 @@ def emit_launch(b: Builder, module: Module, wrapper_name: str, launch: Launch, a
 
 
 # -- forward mode ------------------------------------------------------------------------------
+def refuse_reverse_launches(fn: Function) -> None:
+    """Forward mode over a reverse derivative with parallel loops (a Hessian): refused by
+    name before anything else looks at the derivative's launch blocks."""
+    for i in fn.instructions():
+        if i.opcode == "call" and (".zy.rev." in (i.callee_name or "") or (
+                i.callee_name == LAUNCH and ".zy." in getattr(i.operands[0], "name", ""))):
+            raise _second_order(i)
+
+
+def _second_order(i: Instruction):
+    return unsupported("a derivative of a parallel loop's derivative (forward over reverse: a "
+                       "Hessian or Hessian-vector product of a function with prange)", i.loc,
+                       help="compile the function without parallel=True for second "
+                            "derivatives")
+
+
 def forward_launch(ctx, i: Instruction, b: Builder) -> None:
     """Replace the primal launch by the launch of the tangent kernel (``ctx``: the forward
     transform's context; ``i``: the launch, cloned into the derivative)."""
@@ -358,13 +374,15 @@ class ParallelSite:
 
 def _layout(na: int, ni: int, lanes: int):
     """Word offsets in the copy block: args, dargs per lane, dims, steps, one word per slot
-    for scalar cells (``scalars + j``), then the schedule."""
+    for scalar cells (``scalars + j``), the tape path's control words (``parfor_tape``), then
+    the schedule."""
+    from .parfor_tape import ctl_words
     args = 0
     dargs = [na * (1 + k) for k in range(lanes)]
     dims = na * (1 + lanes)
     steps = dims + ni + 1
     scalars = steps + na + ni
-    sched = scalars + na
+    sched = scalars + na + ctl_words(na)
     return args, dargs, dims, steps, scalars, sched
 
 
@@ -425,6 +443,8 @@ def save_launch(frame, act, sb, sites, i: Instruction, b: Builder) -> None:
     site = ParallelSite(launch, kernel, w)
     site.const = const_slots(launch, act.active)
     site.scalars = scalars
+    from .parfor_tape_site import forward_launch_taped
+    site.taped = forward_launch_taped(frame, b, site, plan, buf)
     sites.custom[i] = (site, buf)
     sites.anchor_here(b, i)
 
@@ -436,6 +456,10 @@ def adjoint_launch(frame, aug, b: Builder, r, site: ParallelSite, buf: Value) ->
     na, ni = launch.na, launch.ni
     a_off, d_off, dims_off, steps_off, sc_off, sched_off = _layout(na, ni, site.lanes)
     p = r(buf)
+    if site.taped is not None:
+        from .parfor_tape_site import adjoint_launch_taped
+        adjoint_launch_taped(frame, b, site, p)
+        return
 
     def at(word: int) -> Value:
         return b.gep(I8, p, [const_int(I64, 8 * word)])

@@ -1,0 +1,228 @@
+"""Parallel loops in reverse mode with the tape recorded by the primal launch.
+
+With the kernel's split derivative (``parfor_split.py``), the forward sweep launches the
+derivative's forward half *instead of* the primal kernel: it computes what the primal
+computes and leaves, per schedule entry, the state its adjoint half needs.  The adjoint
+sweep launches the adjoint half, which only does adjoint work: no share of the loop runs
+twice, and no scratch memory receives a second copy of the outputs.
+
+Tapes belong to schedule *entries*, not threads: the launcher may hand an entry to another
+thread in the second launch.  The wrapper ``W(args_t, dims, steps, block)`` (``block``:
+``{args, dargs, ctl, mode}``) therefore calls the split derivative once per entry ``r``
+(the launcher's offset of the schedule pointer, ``(args_t[0] − args[0]) / steps[0]``), with
+``dims[0] = 1`` and ``state = states + 8·r``, and the same arguments in both launches.
+
+Per-entry private shadows (``ctl``: ``{states, entries, private?, {base, span, neg} per
+slot}``), chosen once by the forward driver:
+
+* the shadows of memory the kernel only reads (``x[j]`` of a pairwise loop): a copy per
+  entry, zeroed by the entry's forward half (by the worker that runs it, in parallel),
+  summed into the real shadow after the adjoint launch; past ``parfor_private.BUDGET`` the
+  atomic kernel accumulates into the real shadow instead;
+* the shadows of reduction slots (``slot[get_thread_id()]``): a copy per entry as well,
+  filled from the real shadow before the adjoint launch.  The forward half took the thread
+  id of the first launch; two entries that ran on one thread there may run at the same time
+  in the adjoint launch, and the adjoint of a slot reads and zeroes its shadow for a while
+  (it leaves it as it found it: a ``+=`` chain has derivative 1 in the slot's old value).
+
+The forward driver ``F(args, dargs, dims, steps, threads, ctl)`` allocates and launches; the
+adjoint driver ``A(…)`` seeds the reduction copies, launches, sums, frees.
+"""
+from __future__ import annotations
+
+from ..ir.builder import Builder
+from ..ir.types import I64, I8, PTR, VOID, FunctionType
+from ..ir.values import Argument, Constant, Function, GlobalRef, Module, Value, const_int
+from .forward_arrays import loop_nest
+from .parfor_private import BUDGET, _size, extent
+
+MALLOC = FunctionType(PTR, (I64,))
+FREE = FunctionType(VOID, (PTR,))
+CTL_WORDS = 3          # then 3 words per slot
+
+
+def ctl_words(na: int) -> int:
+    return CTL_WORDS + 3 * na
+
+
+def _fn(module: Module, name: str, params) -> tuple:
+    f = Function(name, VOID, params)
+    f.linkage = "internal"
+    module.add_function(f)
+    return f, Builder(module, f.add_block("entry"))
+
+
+def _word(b: Builder, base: Value, k, t=I64) -> Value:
+    idx = const_int(I64, k) if isinstance(k, int) else k
+    return b.gep(t, base, [idx])
+
+
+def split_wrapper(module: Module, plain: str, atomic: str, na: int, ni: int, shared,
+                  reductions) -> str:
+    """The wrapper launched by both drivers (see the module docstring); it calls split
+    derivative ``plain``, or ``atomic`` when the shared-read shadows are not private."""
+    name = f"{plain}.launch.tape"
+    if name in module.functions:
+        return name
+    params = [Argument(PTR, "args_t"), Argument(PTR, "dims"), Argument(PTR, "steps"),
+              Argument(PTR, "block")]
+    f, b = _fn(module, name, params)
+    args_t, dims, steps, block = params
+    args0 = b.load(PTR, _word(b, block, 0, PTR))
+    dargs = b.load(PTR, _word(b, block, 1, PTR))
+    ctl = b.load(PTR, _word(b, block, 2, PTR))
+    mode = b.load(I64, _word(b, block, 3))
+    states = b.load(PTR, _word(b, ctl, 0, PTR))
+    private = b.icmp("ne", b.load(I64, _word(b, ctl, 2)), const_int(I64, 0))
+    first = b.binop("udiv", b.sub(b.cast("ptrtoint", b.load(PTR, args_t), I64),
+                                  b.cast("ptrtoint", b.load(PTR, args0), I64)),
+                    b.load(I64, steps))
+    n = b.load(I64, dims)
+    dims_e = b.alloca(I64, "dims.e", const_int(I64, ni + 1))
+    b.memcpy(dims_e, dims, const_int(I64, 8 * (ni + 1)))
+    b.store(const_int(I64, 1), dims_e)
+    args_e = b.alloca(PTR, "args.e", const_int(I64, na))
+    dargs_e = b.alloca(PTR, "dargs.e", const_int(I64, na))
+    table = {}
+    for j in sorted(set(shared) | set(reductions)):
+        table[j] = [b.load(I64 if k else PTR, _word(b, ctl, CTL_WORDS + 3 * j + k))
+                    for k in range(3)]
+    zero_it = b.icmp("eq", mode, const_int(I64, 0))
+    ft = FunctionType(VOID, (PTR, PTR, PTR, PTR, PTR, I64, PTR))
+
+    def body(bb: Builder, idx):
+        e, = idx
+        r = bb.add(first, e)
+        for j in range(na):
+            p0 = bb.load(PTR, _word(bb, args0, j, PTR))
+            pt = bb.load(PTR, _word(bb, args_t, j, PTR))
+            p = bb.gep(I8, pt, [bb.mul(e, bb.load(I64, _word(bb, steps, j)))])
+            bb.store(p, _word(bb, args_e, j, PTR))
+            off = bb.sub(bb.cast("ptrtoint", p, I64), bb.cast("ptrtoint", p0, I64))
+            d = bb.gep(I8, bb.load(PTR, _word(bb, dargs, j, PTR)), [off])
+            if j in table:
+                base, span, neg = table[j]
+                own = bb.gep(I8, base, [bb.add(bb.add(bb.mul(r, span), neg), off)])
+                d = own if j in reductions else bb.select(private, own, d)
+            bb.store(d, _word(bb, dargs_e, j, PTR))
+        for j in shared:            # the forward half zeroes its entry's private copies
+            base, span, _ = table[j]
+            bb.memset(bb.gep(I8, base, [bb.mul(r, span)]), 0,
+                      bb.select(bb.binop("and", zero_it, private), span, const_int(I64, 0)))
+        st = bb.gep(PTR, states, [r])
+        args = [args_e, dargs_e, dims_e, steps, args_e, mode, st]
+        if atomic is None:
+            bb.call(plain, ft, args)
+            return
+        yes, no, join = f.add_block(None), f.add_block(None), f.add_block(None)
+        bb.cbr(private, yes, no)
+        Builder(module, yes).call(plain, ft, args)
+        Builder(module, yes).br(join)
+        Builder(module, no).call(atomic, ft, args)
+        Builder(module, no).br(join)
+        bb.block, bb.index = join, 0
+    out = loop_nest(module, f, b, [n], body)
+    out.ret()
+    return name
+
+
+def _launch(b: Builder, launch, wname: str, args, dims, steps, blk, threads):
+    from .parallel import LAUNCH, LAUNCH_TYPE
+    b.call(LAUNCH, LAUNCH_TYPE, [GlobalRef(wname), args, dims, steps, blk, launch.inner_ndim,
+                                 launch.array_count, threads])
+
+
+def _block(b: Builder, args, dargs, ctl, mode: int) -> Value:
+    blk = b.alloca(PTR, "block", const_int(I64, 4))
+    for k, v in enumerate([args, dargs, ctl]):
+        b.store(v, _word(b, blk, k, PTR))
+    b.store(const_int(I64, mode), _word(b, blk, 3))
+    return blk
+
+
+def _spans(b: Builder, dims, steps, slots):
+    return {j: extent(b, dims, steps, nd, d_at, s_at, _size(et))
+            for j, (nd, et, d_at, s_at) in slots.items()}
+
+
+def forward_driver(module: Module, name: str, launch, wname: str, shared, reductions) -> str:
+    """``void @name(ptr args, ptr dargs, ptr dims, ptr steps, i64 threads, ptr ctl)``: the
+    forward launch (``shared``/``reductions``: {slot: (ndim, element type, dims index, steps
+    index)})."""
+    if name in module.functions:
+        return name
+    params = [Argument(PTR, "args"), Argument(PTR, "dargs"), Argument(PTR, "dims"),
+              Argument(PTR, "steps"), Argument(I64, "threads"), Argument(PTR, "ctl")]
+    f, b = _fn(module, name, params)
+    args, dargs, dims, steps, threads, ctl = params
+    entries = b.load(I64, dims)
+    states = b.call("calloc", FunctionType(PTR, (I64, I64)), [entries, const_int(I64, 8)])
+    b.store(states, _word(b, ctl, 0, PTR))
+    b.store(entries, _word(b, ctl, 1))
+    spans = _spans(b, dims, steps, {**shared, **reductions})
+    total: Value = const_int(I64, 0)
+    for j in shared:
+        total = b.add(total, b.mul(entries, spans[j][0]))
+    private = b.cast("zext", b.icmp("ule", total, const_int(I64, BUDGET)), I64)
+    b.store(private, _word(b, ctl, 2))
+    for j, (span, neg) in spans.items():
+        size = b.mul(entries, span)
+        if j in shared:
+            size = b.select(b.icmp("ne", private, const_int(I64, 0)), size, const_int(I64, 0))
+        base = b.call("malloc", MALLOC, [size])
+        b.store(base, _word(b, ctl, CTL_WORDS + 3 * j, PTR))
+        b.store(span, _word(b, ctl, CTL_WORDS + 3 * j + 1))
+        b.store(neg, _word(b, ctl, CTL_WORDS + 3 * j + 2))
+    _launch(b, launch, wname, args, dims, steps, _block(b, args, dargs, ctl, 0), threads)
+    b.ret()
+    return name
+
+
+def adjoint_driver(module: Module, name: str, launch, wname: str, shared, reductions) -> str:
+    """``void @name(ptr args, ptr dargs, ptr dims, ptr steps, i64 threads, ptr ctl)``: the
+    adjoint launch, then the private copies summed into the real shadows and everything the
+    forward driver allocated freed."""
+    if name in module.functions:
+        return name
+    params = [Argument(PTR, "args"), Argument(PTR, "dargs"), Argument(PTR, "dims"),
+              Argument(PTR, "steps"), Argument(I64, "threads"), Argument(PTR, "ctl")]
+    f, b = _fn(module, name, params)
+    args, dargs, dims, steps, threads, ctl = params
+    entries = b.load(I64, _word(b, ctl, 1))
+
+    def slot(bb: Builder, j):
+        base = bb.load(PTR, _word(bb, ctl, CTL_WORDS + 3 * j, PTR))
+        span = bb.load(I64, _word(bb, ctl, CTL_WORDS + 3 * j + 1))
+        neg = bb.load(I64, _word(bb, ctl, CTL_WORDS + 3 * j + 2))
+        real = bb.gep(I8, bb.load(PTR, _word(bb, dargs, j, PTR)), [bb.sub(const_int(I64, 0),
+                                                                          neg)])
+        return base, span, real
+    for j in reductions:            # each entry's copy starts from the real shadow
+        def seed(bb: Builder, idx, j=j):
+            base, span, real = slot(bb, j)
+            bb.memcpy(bb.gep(I8, base, [bb.mul(idx[0], span)]), real, span)
+        b = loop_nest(module, f, b, [entries], seed)
+    _launch(b, launch, wname, args, dims, steps, _block(b, args, dargs, ctl, 1), threads)
+    private = b.icmp("ne", b.load(I64, _word(b, ctl, 2)), const_int(I64, 0))
+    summing, done = f.add_block("sum"), f.add_block("done")
+    b.cbr(private, summing, done)
+    sb = Builder(module, summing)
+    for j, (nd, et, _, _) in shared.items():
+        base, span, real = slot(sb, j)
+        size = const_int(I64, _size(et))
+        count = sb.binop("udiv", span, size)
+
+        def body(bb: Builder, idx, base=base, span=span, real=real, et=et, size=size):
+            r, w = idx
+            off = bb.mul(w, size)
+            src = bb.gep(I8, base, [bb.add(bb.mul(r, span), off)])
+            dst = bb.gep(I8, real, [off])
+            bb.store(bb.fadd(bb.load(et, dst), bb.load(et, src)), dst)
+        sb = loop_nest(module, f, sb, [entries, count], body)
+    sb.br(done)
+    db = Builder(module, done)
+    for j in {**shared, **reductions}:
+        db.call("free", FREE, [db.load(PTR, _word(db, ctl, CTL_WORDS + 3 * j, PTR))])
+    db.call("free", FREE, [db.load(PTR, _word(db, ctl, 0, PTR))])
+    db.ret()
+    return name
