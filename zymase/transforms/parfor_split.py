@@ -30,15 +30,16 @@ Blocks: the entry block (only allocas and their initialisation; it runs in both 
 the forward blocks (reachable from it without entering the sweep) and the adjoint blocks
 (reachable from a ``zy.rev.start.*`` block, the sweep's start).  The split is refused
 (``None``: the caller keeps the combined derivative) unless these are cleanly separated,
-every alloca sits in the entry block with a constant size, and no alloca's address is
-stored anywhere (so saving bytes saves everything), except the tape buffers' own cursors.
+every alloca the adjoint sweep uses sits in the entry block with a constant size, and no
+such alloca's address is stored anywhere (so saving bytes saves everything), except the tape buffers' own cursors.
 """
 from __future__ import annotations
 
 from typing import Dict, List, Optional
 
 from ..ir.builder import Builder
-from ..ir.types import ArrayType, I64, I8, PTR, VOID, FunctionType, alloc_size
+from ..ir.types import ArrayType, I64, I8, PTR, VOID, FunctionType, alloc_size, \
+    contains_float, contains_pointer
 from ..ir.values import Argument, Constant, Function, Instruction, Module, const_int
 from .clone import clone_into
 from .tape import GROW, GROW_CHECKED, INITIAL_BYTES, RELEASE
@@ -59,10 +60,13 @@ def split_derivative(module: Module, name: str) -> Optional[str]:
                  + [Argument(I64, "zy.mode"), Argument(PTR, "zy.state")])
     f.linkage, f.attrs, f.is_declaration = "internal", src.attrs, False
     clone_into(src, f, dict(zip(src.args, f.args)))
-    ok = _split(module, f)
-    if ok:
+    why = _split(module, f)
+    if why is None:
         module.add_function(f)
-    memo[name] = f.name if ok else None
+    else:
+        from ..pipeline import debug_flags, dprint
+        dprint(debug_flags(), "parfor", name[-60:], f"not split: {why}")
+    memo[name] = f.name if why is None else None
     return memo[name]
 
 
@@ -119,41 +123,43 @@ def _stacks(entry, allocas):
     return stacks
 
 
-def _split(module: Module, f: Function) -> bool:
+def _split(module: Module, f: Function) -> Optional[str]:
     entry = f.blocks[0]
     t = entry.terminator
     if t is None or t.opcode != "br" or len(t.blocks) != 1:
-        return False
+        return "the entry block does not end in a branch"
     allocas = [i for i in entry.instructions if i.opcode == "alloca"]
-    if any(i.opcode == "alloca" and i.block is not entry for i in f.instructions()):
-        return False
     if any(i.opcode not in ("alloca", "store", "getelementptr", "br")
            for i in entry.instructions):
-        return False
+        return "the entry block computes more than alloca initialisation"
+    for i in f.instructions():      # the forward sweep's own stack slots: integer scratch
+        if i.opcode == "alloca" and i.block is not entry and (
+                contains_float(i.src_type) or contains_pointer(i.src_type)):
+            return "a stack slot for floats or pointers in the forward sweep"
     if any(len(a.operands) and not isinstance(a.operands[0], Constant) for a in allocas):
-        return False
+        return "an alloca of run-time size"
     stacks = _stacks(entry, set(allocas))
     if stacks is None:
-        return False
+        return "an alloca whose address escapes"
     starts = [blk for blk in f.blocks if (blk.name or "").startswith(START)]
     if not starts:
-        return False
+        return "no adjoint sweep"
     adjoint = _reachable(starts, set())
     aset = set(adjoint)
     forward = _reachable([t.blocks[0]], aset | {entry})
     fset = set(forward)
     if fset & aset or entry in aset:
-        return False
+        return "blocks shared by both sweeps"
     edges = []
     for blk in forward:
         for s in blk.successors():
             if s in aset:
                 if s.phis():
-                    return False
+                    return "a phi where the adjoint sweep starts"
                 if (blk, s) not in edges:
                     edges.append((blk, s))
     if not edges:
-        return False
+        return "no transition into the adjoint sweep"
     live: List[Instruction] = []
     seen = set()
     for blk in adjoint:
@@ -161,7 +167,9 @@ def _split(module: Module, f: Function) -> bool:
             for o in list(i.operands) + ([i.callee] if i.callee is not None else []):
                 if isinstance(o, Instruction) and o.block in fset and o not in seen:
                     if o.type == VOID:
-                        return False
+                        return "a void value used across the sweeps"
+                    if o.opcode == "alloca":
+                        return "the adjoint sweep uses a stack slot of the forward sweep"
                     seen.add(o)
                     live.append(o)
     # the state block: [transition id][each alloca's bytes][each live value], 16-aligned
@@ -232,7 +240,7 @@ def _split(module: Module, f: Function) -> bool:
             i.operands = [reload.get(o, o) for o in i.operands]
             if i.callee is not None and i.callee in reload:
                 i.callee = reload[i.callee]
-    return True
+    return None
 
 
 def _rebase(module: Module, f: Function, b: Builder, buf, slots) -> Builder:
