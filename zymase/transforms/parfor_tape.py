@@ -38,7 +38,9 @@ from .parfor_private import BUDGET, _size, extent
 
 MALLOC = FunctionType(PTR, (I64,))
 FREE = FunctionType(VOID, (PTR,))
-CTL_WORDS = 3          # then 3 words per slot
+# ctl: states, entries, shared-read mode, schedule, entry bytes, phases; then 3 words per slot
+CTL_WORDS = 6
+ATOMIC, PRIVATE, WINDOWED = 0, 1, 2
 
 
 def ctl_words(na: int) -> int:
@@ -73,10 +75,11 @@ def split_wrapper(module: Module, plain: str, atomic: str, na: int, ni: int, sha
     ctl = b.load(PTR, _word(b, block, 2, PTR))
     mode = b.load(I64, _word(b, block, 3))
     states = b.load(PTR, _word(b, ctl, 0, PTR))
-    private = b.icmp("ne", b.load(I64, _word(b, ctl, 2)), const_int(I64, 0))
-    first = b.binop("udiv", b.sub(b.cast("ptrtoint", b.load(PTR, args_t), I64),
-                                  b.cast("ptrtoint", b.load(PTR, args0), I64)),
-                    b.load(I64, steps))
+    how = b.load(I64, _word(b, ctl, 2))
+    private = b.icmp("eq", how, const_int(I64, PRIVATE))
+    plain_kernel = b.icmp("ne", how, const_int(I64, ATOMIC))
+    sched0 = b.cast("ptrtoint", b.load(PTR, _word(b, ctl, 3, PTR)), I64)
+    esize = b.load(I64, _word(b, ctl, 4))
     n = b.load(I64, dims)
     dims_e = b.alloca(I64, "dims.e", const_int(I64, ni + 1))
     b.memcpy(dims_e, dims, const_int(I64, 8 * (ni + 1)))
@@ -92,7 +95,10 @@ def split_wrapper(module: Module, plain: str, atomic: str, na: int, ni: int, sha
 
     def body(bb: Builder, idx):
         e, = idx
-        r = bb.add(first, e)
+        # the entry's index in the forward launch's schedule (a phase launch sees every
+        # other entry: its steps[0] is twice the entry's size)
+        s_e = bb.gep(I8, bb.load(PTR, args_t), [bb.mul(e, bb.load(I64, steps))])
+        r = bb.binop("udiv", bb.sub(bb.cast("ptrtoint", s_e, I64), sched0), esize)
         for j in range(na):
             p0 = bb.load(PTR, _word(bb, args0, j, PTR))
             pt = bb.load(PTR, _word(bb, args_t, j, PTR))
@@ -115,7 +121,7 @@ def split_wrapper(module: Module, plain: str, atomic: str, na: int, ni: int, sha
             bb.call(plain, ft, args)
             return
         yes, no, join = f.add_block(None), f.add_block(None), f.add_block(None)
-        bb.cbr(private, yes, no)
+        bb.cbr(plain_kernel, yes, no)
         Builder(module, yes).call(plain, ft, args)
         Builder(module, yes).br(join)
         Builder(module, no).call(atomic, ft, args)
@@ -145,50 +151,133 @@ def _spans(b: Builder, dims, steps, slots):
             for j, (nd, et, d_at, s_at) in slots.items()}
 
 
-def forward_driver(module: Module, name: str, launch, wname: str, shared, reductions) -> str:
+def _guard(module: Module, f: Function, b: Builder, sched: Value, entries: Value,
+           radius: int) -> tuple:
+    """(builder, i1): whether the schedule's entries are contiguous ranges of one index in
+    increasing order, none shorter than ``max(4·radius, 1)``, the first starting at
+    ``radius`` or later (then no read at ``i − c`` wraps around, and the tails of two
+    entries are more than ``2·radius`` apart)."""
+    ok = b.alloca(I64, "window.ok")
+    b.store(const_int(I64, 1), ok)
+
+    def body(bb: Builder, idx):
+        k, = idx
+        two_k = bb.mul(k, const_int(I64, 2))
+        s_k = bb.load(I64, bb.gep(I64, sched, [two_k]))
+        e_k = bb.load(I64, bb.gep(I64, sched, [bb.add(two_k, const_int(I64, 1))]))
+        first = bb.icmp("eq", k, const_int(I64, 0))
+        # the previous entry's end (entry 0 reads its own start: not used)
+        prev = bb.load(I64, bb.gep(I64, sched, [bb.select(first, two_k,
+                                                          bb.sub(two_k, const_int(I64, 1)))]))
+        joined = bb.select(first, bb.icmp("sge", s_k, const_int(I64, radius)),
+                           bb.icmp("eq", s_k, bb.add(prev, const_int(I64, 1))))
+        long_enough = bb.icmp("sge", bb.sub(e_k, s_k), const_int(I64, max(4 * radius, 1) - 1))
+        good = bb.binop("and", joined, long_enough)
+        bb.store(bb.select(good, bb.load(I64, ok), const_int(I64, 0)), ok)
+    b = loop_nest(module, f, b, [entries], body)
+    return b, b.icmp("ne", b.load(I64, ok), const_int(I64, 0))
+
+
+def forward_driver(module: Module, name: str, launch, wname: str, shared, reductions,
+                   radius) -> str:
     """``void @name(ptr args, ptr dargs, ptr dims, ptr steps, i64 threads, ptr ctl)``: the
     forward launch (``shared``/``reductions``: {slot: (ndim, element type, dims index, steps
-    index)})."""
+    index)}; ``radius``: the row window of every shared-read slot, ``parfor_index``, or
+    None)."""
     if name in module.functions:
         return name
     params = [Argument(PTR, "args"), Argument(PTR, "dargs"), Argument(PTR, "dims"),
               Argument(PTR, "steps"), Argument(I64, "threads"), Argument(PTR, "ctl")]
     f, b = _fn(module, name, params)
     args, dargs, dims, steps, threads, ctl = params
+    na, ni = launch.na, launch.ni
     entries = b.load(I64, dims)
-    states = b.call("calloc", FunctionType(PTR, (I64, I64)), [entries, const_int(I64, 8)])
-    b.store(states, _word(b, ctl, 0, PTR))
-    b.store(entries, _word(b, ctl, 1))
+    sched = b.load(PTR, args)
+    esize = b.load(I64, steps)
     spans = _spans(b, dims, steps, {**shared, **reductions})
     total: Value = const_int(I64, 0)
     for j in shared:
         total = b.add(total, b.mul(entries, spans[j][0]))
-    private = b.cast("zext", b.icmp("ule", total, const_int(I64, BUDGET)), I64)
-    b.store(private, _word(b, ctl, 2))
+    how = b.select(b.icmp("ule", total, const_int(I64, BUDGET)), const_int(I64, PRIVATE),
+                   const_int(I64, ATOMIC))
+    sched2, entries2, phases = sched, entries, const_int(I64, 1)
+    if radius is not None and shared:
+        b, ok = _guard(module, f, b, sched, entries, radius)
+        ok = b.binop("and", ok, b.icmp("eq", esize, const_int(I64, 16)))     # 1-D schedule
+        how = b.select(ok, const_int(I64, WINDOWED), how)
+        if radius:      # each entry in two: [s, e − 2r] and [e − 2r + 1, e]
+            yes, join = f.add_block("halves"), f.add_block("halved")
+            hb = Builder(module, yes)
+            halves = hb.call("malloc", MALLOC, [hb.mul(entries, const_int(I64, 32))])
+
+            def half(bb: Builder, idx):
+                k, = idx
+                src = bb.gep(I64, sched, [bb.mul(k, const_int(I64, 2))])
+                dst = bb.gep(I64, halves, [bb.mul(k, const_int(I64, 4))])
+                s_k, e_k = bb.load(I64, src), bb.load(I64, bb.gep(I64, src, [const_int(I64, 1)]))
+                cut = bb.sub(e_k, const_int(I64, 2 * radius))
+                for w, v in enumerate((s_k, cut, bb.add(cut, const_int(I64, 1)), e_k)):
+                    bb.store(v, bb.gep(I64, dst, [const_int(I64, w)]))
+            hb = loop_nest(module, f, hb, [entries], half)
+            hb.br(join)
+            pre = b.block
+            b.cbr(ok, yes, join)
+            jb = Builder(module, join)
+            p = jb.phi(PTR)
+            p.add_incoming(sched, pre)
+            p.add_incoming(halves, hb.block)
+            sched2 = p
+            entries2 = jb.select(ok, jb.mul(entries, const_int(I64, 2)), entries)
+            phases = jb.select(ok, const_int(I64, 2), phases)
+            b = jb
+    states = b.call("calloc", FunctionType(PTR, (I64, I64)), [entries2, const_int(I64, 8)])
+    for k, v in enumerate((states, entries2, how, sched2, esize, phases)):
+        b.store(v, _word(b, ctl, k, PTR if v.type.is_pointer else I64))
     for j, (span, neg) in spans.items():
-        size = b.mul(entries, span)
+        size = b.mul(entries2, span)
         if j in shared:
-            size = b.select(b.icmp("ne", private, const_int(I64, 0)), size, const_int(I64, 0))
+            size = b.select(b.icmp("eq", how, const_int(I64, PRIVATE)), size, const_int(I64, 0))
         base = b.call("malloc", MALLOC, [size])
         b.store(base, _word(b, ctl, CTL_WORDS + 3 * j, PTR))
         b.store(span, _word(b, ctl, CTL_WORDS + 3 * j + 1))
         b.store(neg, _word(b, ctl, CTL_WORDS + 3 * j + 2))
-    _launch(b, launch, wname, args, dims, steps, _block(b, args, dargs, ctl, 0), threads)
+    a2, d2, s2 = _view(b, args, dims, steps, na, ni, sched2, entries2, esize)
+    _launch(b, launch, wname, a2, d2, s2, _block(b, a2, dargs, ctl, 0), threads)
     b.ret()
     return name
 
 
+def _view(b: Builder, args, dims, steps, na: int, ni: int, sched, entries, step):
+    """Copies of ``args``/``dims``/``steps`` launching ``entries`` entries of ``sched``,
+    ``step`` bytes apart."""
+    a2 = b.alloca(PTR, "args.v", const_int(I64, na))
+    d2 = b.alloca(I64, "dims.v", const_int(I64, ni + 1))
+    s2 = b.alloca(I64, "steps.v", const_int(I64, na + ni))
+    b.memcpy(a2, args, const_int(I64, 8 * na))
+    b.memcpy(d2, dims, const_int(I64, 8 * (ni + 1)))
+    b.memcpy(s2, steps, const_int(I64, 8 * (na + ni)))
+    b.store(sched, a2)
+    b.store(entries, d2)
+    b.store(step, s2)
+    return a2, d2, s2
+
+
 def adjoint_driver(module: Module, name: str, launch, wname: str, shared, reductions) -> str:
     """``void @name(ptr args, ptr dargs, ptr dims, ptr steps, i64 threads, ptr ctl)``: the
-    adjoint launch, then the private copies summed into the real shadows and everything the
-    forward driver allocated freed."""
+    adjoint launch (two phases for row windows: the entries' first parts, then their
+    tails), then the private copies summed into the real shadows and everything the forward
+    driver allocated freed."""
     if name in module.functions:
         return name
     params = [Argument(PTR, "args"), Argument(PTR, "dargs"), Argument(PTR, "dims"),
               Argument(PTR, "steps"), Argument(I64, "threads"), Argument(PTR, "ctl")]
     f, b = _fn(module, name, params)
     args, dargs, dims, steps, threads, ctl = params
+    na, ni = launch.na, launch.ni
     entries = b.load(I64, _word(b, ctl, 1))
+    sched = b.load(PTR, _word(b, ctl, 3, PTR))
+    esize = b.load(I64, _word(b, ctl, 4))
+    phases = b.load(I64, _word(b, ctl, 5))
 
     def slot(bb: Builder, j):
         base = bb.load(PTR, _word(bb, ctl, CTL_WORDS + 3 * j, PTR))
@@ -202,10 +291,18 @@ def adjoint_driver(module: Module, name: str, launch, wname: str, shared, reduct
             base, span, real = slot(bb, j)
             bb.memcpy(bb.gep(I8, base, [bb.mul(idx[0], span)]), real, span)
         b = loop_nest(module, f, b, [entries], seed)
-    _launch(b, launch, wname, args, dims, steps, _block(b, args, dargs, ctl, 1), threads)
-    private = b.icmp("ne", b.load(I64, _word(b, ctl, 2)), const_int(I64, 0))
+    # phase k (of ``phases``) launches entries k, k + phases, …
+    per = b.binop("udiv", entries, phases)
+
+    def phase(bb: Builder, idx):
+        k, = idx
+        first = bb.gep(I8, sched, [bb.mul(k, esize)])
+        a2, d2, s2 = _view(bb, args, dims, steps, na, ni, first, per, bb.mul(esize, phases))
+        _launch(bb, launch, wname, a2, d2, s2, _block(bb, a2, dargs, ctl, 1), threads)
+    b = loop_nest(module, f, b, [phases], phase)
+    how = b.load(I64, _word(b, ctl, 2))
     summing, done = f.add_block("sum"), f.add_block("done")
-    b.cbr(private, summing, done)
+    b.cbr(b.icmp("eq", how, const_int(I64, PRIVATE)), summing, done)
     sb = Builder(module, summing)
     for j, (nd, et, _, _) in shared.items():
         base, span, real = slot(sb, j)
@@ -224,5 +321,10 @@ def adjoint_driver(module: Module, name: str, launch, wname: str, shared, reduct
     for j in {**shared, **reductions}:
         db.call("free", FREE, [db.load(PTR, _word(db, ctl, CTL_WORDS + 3 * j, PTR))])
     db.call("free", FREE, [db.load(PTR, _word(db, ctl, 0, PTR))])
-    db.ret()
+    halved, end = f.add_block("halved"), f.add_block("end")
+    db.cbr(db.icmp("eq", phases, const_int(I64, 2)), halved, end)
+    hb = Builder(module, halved)
+    hb.call("free", FREE, [sched])
+    hb.br(end)
+    Builder(module, end).ret()
     return name

@@ -47,7 +47,9 @@ def forward_launch_taped(frame, b: Builder, site, plan, buf):
         if sa is None:
             return None
     wname = split_wrapper(module, sp, sa, na, ni, shared, reds)
-    fdrv = forward_driver(module, f"{sp}.fwd", launch, wname, shared, reds)
+    radius = row_window(site.kernel, shared, na, ni)
+    fdrv = forward_driver(module, f"{sp}.fwd{'' if radius is None else radius}", launch,
+                          wname, shared, reds, radius)
     adrv = adjoint_driver(module, f"{sp}.adj", launch, wname, shared, reds)
     a_off, d_off, dims_off, steps_off, sc_off, sched_off = _layout(na, ni, 1)
     at = _at(b, buf)
@@ -60,6 +62,26 @@ def forward_launch_taped(frame, b: Builder, site, plan, buf):
     b.call(fdrv, DRIVER, [at(a_off), at(d_off[0]), at(dims_off), at(steps_off),
                           launch.threads, at(sc_off + na)])
     return adrv
+
+
+def row_window(kernel, shared, na: int, ni: int):
+    """The largest row radius (``analysis.parfor_index``) over the shared-read slots, or None
+    when one of them has none (or there are none)."""
+    from ..analysis.parfor_index import row_radius
+    from .parfor_private import array_layout, array_orders
+    layout, orders = array_layout(kernel.name, na, ni), array_orders(kernel.name, na)
+    if not shared or layout is None or orders is None:
+        return None
+    radius, memo = 0, {}
+    for j in shared:
+        if j not in layout:
+            return None
+        nd, isz, d_at, s_at = layout[j]
+        r = row_radius(kernel, j, nd, orders[j], isz, d_at, s_at, memo)
+        if r is None:
+            return None
+        radius = max(radius, r)
+    return radius
 
 
 def adjoint_launch_taped(frame, b: Builder, site, p: Value) -> None:
