@@ -15,7 +15,8 @@ slot's pointer (``parfor_checks.slot_of``), on the byte address written as
   (the launcher's advance of the pointer per schedule entry) may be added;
 * one term is the first index: for a 1-D array ``R·itemsize``, for a 2-D C-contiguous array
   ``(R·shape₁)·itemsize`` with ``shape₁`` the array's second extent (read from ``dims``);
-* ``R`` is ``i + c`` plus at most Numba's wraparound term (``select(…, shape₀, 0)``), where
+* ``R`` is ``i + c`` plus at most Numba's wraparound term (``select(…, shape₀, 0)``; for a
+  1-D array it may also be a term of its own), where
   ``i`` is the loop's index: a phi starting at the schedule entry's first word and stepping by
   one.  The wraparound term is zero when ``i + c >= 0``, which the caller checks at run time
   (every entry starts at ``r`` or later);
@@ -75,11 +76,8 @@ def _unwrap(r: Value, shape0: int, dims: Argument) -> Value:
     if isinstance(r, Instruction) and r.opcode == "add":
         for k in (0, 1):
             s = r.operands[k]
-            if isinstance(s, Instruction) and s.opcode == "select":
-                a, b = s.operands[1], s.operands[2]
-                if {_int_const(a), _int_const(b)} & {0} and \
-                        shape0 in (_word(a, dims), _word(b, dims)):
-                    return r.operands[1 - k]
+            if _wrap(s, shape0, dims):
+                return r.operands[1 - k]
     return r
 
 
@@ -89,13 +87,16 @@ def _column(v: Value, shape1: int, dims: Argument) -> bool:
     after LLVM's rewrites) is not taken for one."""
     if not isinstance(v, Instruction):
         return False
-    if v.opcode == "phi":
-        return True
-    if v.opcode == "select":
-        a, b = v.operands[1], v.operands[2]
-        return bool({_int_const(a), _int_const(b)} & {0}) and \
-            shape1 in (_word(a, dims), _word(b, dims))
-    return False
+    return v.opcode == "phi" or _wrap(v, shape1, dims)
+
+
+def _wrap(v: Value, shape: int, dims: Argument) -> bool:
+    """``v`` is ``select(…, dims[shape], 0)`` or ``select(…, 0, dims[shape])``."""
+    if not (isinstance(v, Instruction) and v.opcode == "select"):
+        return False
+    a, b = v.operands[1], v.operands[2]
+    return bool({_int_const(a), _int_const(b)} & {0}) and shape in (_word(a, dims),
+                                                                     _word(b, dims))
 
 
 def row_radius(kernel: Function, slot: int, nd: int, layout: str, itemsize: int,
@@ -132,6 +133,8 @@ def row_radius(kernel: Function, slot: int, nd: int, layout: str, itemsize: int,
             if nd == 1:
                 if scale != itemsize:
                     return None
+                if _wrap(v, d_at, dims):
+                    continue    # Numba's wraparound term, as a term of its own
                 r = v
             elif scale == itemsize and isinstance(v, Instruction) and v.opcode == "mul":
                 a, b = v.operands

@@ -446,8 +446,9 @@ def save_launch(frame, act, sb, sites, i: Instruction, b: Builder) -> None:
     from .parfor_tape_site import forward_launch_taped
     site.taped = forward_launch_taped(frame, b, site, plan, buf)
     from ..pipeline import debug_flags, dprint
-    dprint(debug_flags(), "parfor", kernel.name[:60], "tape recorded by the primal launch"
-           if site.taped else "the adjoint launch re-runs the loop")
+    dprint(debug_flags(), "parfor", kernel.name[:60], (
+        f"tape recorded by the primal launch; row window {site.window}") if site.taped
+        else "the adjoint launch re-runs the loop")
     sites.custom[i] = (site, buf)
     sites.anchor_here(b, i)
 

@@ -34,7 +34,8 @@ from ..ir.builder import Builder
 from ..ir.types import I64, I8, PTR, VOID, FunctionType
 from ..ir.values import Argument, Constant, Function, GlobalRef, Module, Value, const_int
 from .forward_arrays import loop_nest
-from .parfor_private import BUDGET, _size, extent
+from . import parfor_private
+from .parfor_private import _size, extent
 
 MALLOC = FunctionType(PTR, (I64,))
 FREE = FunctionType(VOID, (PTR,))
@@ -198,7 +199,7 @@ def forward_driver(module: Module, name: str, launch, wname: str, shared, reduct
     total: Value = const_int(I64, 0)
     for j in shared:
         total = b.add(total, b.mul(entries, spans[j][0]))
-    how = b.select(b.icmp("ule", total, const_int(I64, BUDGET)), const_int(I64, PRIVATE),
+    how = b.select(b.icmp("ule", total, const_int(I64, parfor_private.BUDGET)), const_int(I64, PRIVATE),
                    const_int(I64, ATOMIC))
     sched2, entries2, phases = sched, entries, const_int(I64, 1)
     if radius is not None and shared:

@@ -47,7 +47,7 @@ def forward_launch_taped(frame, b: Builder, site, plan, buf):
         if sa is None:
             return None
     wname = split_wrapper(module, sp, sa, na, ni, shared, reds)
-    radius = row_window(site.kernel, shared, na, ni)
+    radius = site.window = row_window(site.kernel, shared, na, ni)
     fdrv = forward_driver(module, f"{sp}.fwd{'' if radius is None else radius}", launch,
                           wname, shared, reds, radius)
     adrv = adjoint_driver(module, f"{sp}.adj", launch, wname, shared, reds)
