@@ -21,15 +21,21 @@ the derivative runs in parallel too:
 * forward mode: ``K`` is differentiated in forward mode (``args`` Dual: its shadow holds
   the shadows of the pointers in ``args``) and that tangent kernel *replaces* the primal
   launch; it computes the primal as ``K`` did, so it is exact whatever ``K`` does.
-* reverse mode: the forward sweep keeps the primal launch and copies what the launch reads
-  from the function's frame (``args``, ``dims``, ``steps``, the schedule, the scalar cells,
-  the shadow of ``args``) into a block it keeps; the adjoint sweep launches ``K``'s combined
-  reverse derivative (its own forward sweep, tape and adjoint sweep per worker, over the
-  worker's share: no tape crosses threads) on those copies.  Each worker re-runs its share
-  of the primal, so the memory ``K`` reads must be what it was at the primal launch
-  (``parfor_checks.py`` proves it or refuses by name).  Adjoints of memory other iterations
-  may also read go to per-thread copies of its shadow summed after the launch
-  (``parfor_private.py``), or through atomic adds (``parfor_atomics.py``).
+* reverse mode: the forward sweep copies what the launch reads from the function's frame
+  (``args``, ``dims``, ``steps``, the schedule, the scalar cells, the shadow of ``args``)
+  into a block it keeps.  Where the kernel's combined reverse derivative splits into its two
+  sweeps (``parfor_split.py``; width 1), the primal launch is replaced by a launch of the
+  forward half, which computes the primal and leaves a tape per schedule entry, and the
+  adjoint sweep launches the adjoint half (``parfor_tape.py``): no share of the loop runs
+  twice.  Otherwise the primal launch stays and the adjoint sweep launches the combined
+  derivative (its own forward sweep, tape and adjoint sweep per worker, over the worker's
+  share: no tape crosses threads), which re-runs the share into scratch memory.  Either way
+  the adjoint may re-read memory the kernel only reads, which must be what it was at the
+  primal launch (``parfor_checks.py`` proves it or refuses by name).  Adjoints of memory
+  other iterations may also read go straight into the shared shadow where the reads are
+  rows ``i + c`` of the loop index (``analysis/parfor_index.py``), else to per-entry (or
+  per-thread) copies of its shadow summed after the launch (``parfor_private.py``), or
+  through atomic adds (``parfor_atomics.py``).
 
 Slots of ``args`` that receive pointers without a derivative (the schedule, Const arrays) are
 read by a *specialised* kernel from its ``data`` parameter instead (launched with
@@ -44,8 +50,8 @@ exactly as the primal pointers do.
 
 Invariants: Numba's ``prange`` contract (an element written by one iteration is neither read
 nor written by another) makes the adjoints of stores thread-private; the kernel never reads
-what it writes (``parfor_checks``), so the adjoint re-run writes its outputs to scratch memory
-and the function's arrays keep what the function left in them; arrays an adjoint launch
+what it writes (``parfor_checks``), so a re-run writes its outputs to scratch memory and the
+function's arrays keep what the function left in them; arrays an adjoint launch
 re-reads are released after the adjoint sweep (``reread_origins``: their ``NRT_decref``
 waits).
 """

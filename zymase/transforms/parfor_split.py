@@ -31,7 +31,8 @@ the forward blocks (reachable from it without entering the sweep) and the adjoin
 (reachable from a ``zy.rev.start.*`` block, the sweep's start).  The split is refused
 (``None``: the caller keeps the combined derivative) unless these are cleanly separated,
 every alloca the adjoint sweep uses sits in the entry block with a constant size, and no
-such alloca's address is stored anywhere (so saving bytes saves everything), except the tape buffers' own cursors.
+such alloca's address is stored anywhere (so saving bytes saves everything), except in the
+tape buffers' own cursors; the forward sweep's other allocas hold no floats or pointers.
 """
 from __future__ import annotations
 

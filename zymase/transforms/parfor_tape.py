@@ -9,24 +9,36 @@ twice, and no scratch memory receives a second copy of the outputs.
 Tapes belong to schedule *entries*, not threads: the launcher may hand an entry to another
 thread in the second launch.  The wrapper ``W(args_t, dims, steps, block)`` (``block``:
 ``{args, dargs, ctl, mode}``) therefore calls the split derivative once per entry ``r``
-(the launcher's offset of the schedule pointer, ``(args_t[0] − args[0]) / steps[0]``), with
+(the distance of the worker's schedule pointer from the schedule, in entries), with
 ``dims[0] = 1`` and ``state = states + 8·r``, and the same arguments in both launches.
 
-Per-entry private shadows (``ctl``: ``{states, entries, private?, {base, span, neg} per
-slot}``), chosen once by the forward driver:
+``ctl`` (in the forward sweep's copy block): ``{states, entries, how, schedule, entry bytes,
+phases, {base, span, neg} per slot}``.  The forward driver chooses ``how`` the adjoints of
+memory the kernel only reads (``x[j]`` of a pairwise loop) are accumulated:
 
-* the shadows of memory the kernel only reads (``x[j]`` of a pairwise loop): a copy per
-  entry, zeroed by the entry's forward half (by the worker that runs it, in parallel),
-  summed into the real shadow after the adjoint launch; past ``parfor_private.BUDGET`` the
-  atomic kernel accumulates into the real shadow instead;
-* the shadows of reduction slots (``slot[get_thread_id()]``): a copy per entry as well,
-  filled from the real shadow before the adjoint launch.  The forward half took the thread
-  id of the first launch; two entries that ran on one thread there may run at the same time
-  in the adjoint launch, and the adjoint of a slot reads and zeroes its shadow for a while
-  (it leaves it as it found it: a ``+=`` chain has derivative 1 in the slot's old value).
+* WINDOWED: every such read is at row ``i + c`` of the loop index, ``|c| <= r``
+  (``analysis/parfor_index.py``), and the schedule passes ``_guard`` (contiguous entries
+  in order, the first starting at ``r`` or later, none shorter than ``4r``): the adjoint
+  half adds straight into the shared shadow.  For ``r = 0`` entries touch disjoint rows;
+  otherwise each entry is cut in two, ``[s, e − 2r]`` and ``[e − 2r + 1, e]``, before the
+  forward launch, and the adjoint launches the first parts (rows up to ``e − r``, disjoint
+  from the next entry's first part, which starts at row ``e + 1 − r``), then the tails
+  (more than ``2r`` rows apart from each other);
+* PRIVATE: a copy of the shadow per entry, zeroed by the entry's forward half (by the
+  worker that runs it, in parallel), summed into the real shadow after the adjoint launch;
+* ATOMIC: past ``parfor_private.BUDGET`` bytes of copies, the atomic kernel adds into the
+  real shadow.
 
-The forward driver ``F(args, dargs, dims, steps, threads, ctl)`` allocates and launches; the
-adjoint driver ``A(…)`` seeds the reduction copies, launches, sums, frees.
+The shadows of reduction slots (``slot[get_thread_id()]``) get a copy per entry in every
+case, filled from the real shadow before the adjoint launch.  The forward half took the thread
+id of the first launch; two entries that ran on one thread there may run at the same time
+in the adjoint launch, and the adjoint of a slot reads and zeroes its shadow for a while
+(it leaves it as it found it: a ``+=`` chain has derivative 1 in the slot's old value).
+
+The forward driver ``F(args, dargs, dims, steps, threads, ctl)`` chooses, allocates and
+launches; the adjoint driver ``A(…)`` seeds the reduction copies, launches (once or per
+phase), sums, frees.  A failure in the function between the two (an exception) skips the
+adjoint sweep and leaks what ``F`` allocated, like the rest of the copy block.
 """
 from __future__ import annotations
 
@@ -199,8 +211,8 @@ def forward_driver(module: Module, name: str, launch, wname: str, shared, reduct
     total: Value = const_int(I64, 0)
     for j in shared:
         total = b.add(total, b.mul(entries, spans[j][0]))
-    how = b.select(b.icmp("ule", total, const_int(I64, parfor_private.BUDGET)), const_int(I64, PRIVATE),
-                   const_int(I64, ATOMIC))
+    fits = b.icmp("ule", total, const_int(I64, parfor_private.BUDGET))
+    how = b.select(fits, const_int(I64, PRIVATE), const_int(I64, ATOMIC))
     sched2, entries2, phases = sched, entries, const_int(I64, 1)
     if radius is not None and shared:
         b, ok = _guard(module, f, b, sched, entries, radius)
