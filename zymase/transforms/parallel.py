@@ -153,8 +153,10 @@ def kernel_derivative(module: Module, kernel: Function, mode: A.Mode, width: int
     if mode is A.Mode.REVERSE:
         from .parfor_checks import check_kernel
         plan = check_kernel(plan_of)
+        only_read = plan.reads - plan.writes - plan.reductions
+        # (slots read through ``args``, slots read through ``data``: ``specialise``)
         module.__dict__.setdefault("zymase_parfor_readonly", {})[kernel.name] = \
-            frozenset(plan.reads - plan.writes - plan.reductions - const)
+            (frozenset(only_read - const), frozenset(only_read & const))
     res = differentiate(module, kernel, sig, name)
     res.function.linkage = "internal"
     memo[key] = name
@@ -167,17 +169,21 @@ def kernel_derivative(module: Module, kernel: Function, mode: A.Mode, width: int
 def readonly_origins(frame, types, primal_insts, written) -> set:
     """For the reverse transform's tape plan: when the function differentiated is a parallel
     loop's kernel, the pointers it loads from the slots it only reads (``readonly`` slots
-    registered by ``kernel_derivative``).  No iteration on any thread writes that memory
+    registered by ``kernel_derivative``: from ``args``, and for Const arrays and scalar
+    cells from ``data``, see ``specialise``).  No iteration on any thread writes that memory
     (distinct slots are distinct arrays: ``parfor_checks.launch_origins``), so loads from it
     may be recomputed in the adjoint sweep instead of taped.  Empty when some write's target
     is unknown or may be that memory."""
     slots = frame.module.__dict__.get("zymase_parfor_readonly", {}).get(frame.primal.name)
-    if not slots:
+    if not slots or not any(slots):
         return set()
     from .parfor_checks import _offset_slot
+    via_args, via_data = slots
     base = frame.fn.args[frame.sig.primal_param[0]]
+    data = frame.fn.args[frame.sig.primal_param[3]]
     out = {i for i in primal_insts if i.opcode == "load" and i.type.is_pointer
-           and _offset_slot(i.operands[0], base) in slots}
+           and (_offset_slot(i.operands[0], base) in via_args
+                or (via_data and _offset_slot(i.operands[0], data) in via_data))}
     for i in primal_insts:
         if i.opcode == "store" and i.operands[0].type.is_pointer \
                 and types.origins_of(i.operands[0]) & out:
