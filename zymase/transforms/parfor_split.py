@@ -15,8 +15,10 @@ primal launch record the tape instead:
 What the adjoint sweep needs from the forward sweep, in a function built by
 ``reverse_transform``:
 
-1. the contents of the frame's allocas (tape cursors, adjoint slots, loop counters, the
-   tape's and the shadow free list's base/top/end): saved and restored byte for byte;
+1. the contents of the frame's allocas the forward sweep touches (tape cursors, loop
+   counters' current values, the tape's and the shadow free list's base/top/end): saved and
+   restored byte for byte (the others, adjoint slots, still hold what the entry block
+   stored, which it stores again in mode 1);
 2. the SSA values defined by the forward sweep and used by the adjoint sweep (pointers and
    strides loaded at the kernel's entry, …): saved, and the adjoint sweep's uses replaced by
    their reloads (the restore block dominates every adjoint block, which nothing else
@@ -175,8 +177,13 @@ def _split(module: Module, f: Function) -> Optional[str]:
                     live.append(o)
     # the state block: [transition id][each alloca's bytes][each live value], 16-aligned
     off, where = 16, {}
+    # an alloca the forward sweep never touches (an adjoint slot) holds at the transition
+    # what the entry block stored, which the entry block stores again in mode 1: not saved,
+    # so that LLVM still sees its initial value (-0.0 for adjoints) in the adjoint sweep
+    touched = {o for blk in forward for i in blk.instructions for o in i.operands
+               if isinstance(o, Instruction) and o.opcode == "alloca"}
     for a in allocas:
-        if a in stacks:
+        if a in stacks or a not in touched:
             continue
         n = alloc_size(a.src_type) * (int(a.operands[0].ref()) if a.operands else 1)
         where[a] = off
