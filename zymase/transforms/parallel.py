@@ -143,6 +143,10 @@ def kernel_derivative(module: Module, kernel: Function, mode: A.Mode, width: int
         return memo[key]
     plan_of = kernel
     kernel = specialise(module, kernel, const)
+    # Numba's wraparound fix-ups of indices proven non-negative (``j - 1`` in ``range(1,
+    # m)``) go, as in the primal (pipeline.py): cheaper adjoint addresses, stencil windows
+    from .sign_checks import fold_sign_checks
+    fold_sign_checks(kernel)
     from ..frontend.llvm_ir import c_signature
     from . import differentiate
     shadowed = A.Dual if mode is A.Mode.FORWARD else A.Duplicated
