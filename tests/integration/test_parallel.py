@@ -421,8 +421,9 @@ def overwritten_output(x, out):
 
 
 def test_outputs_written_after_the_loop_keep_their_values():
-    """The adjoint re-runs the loop into scratch memory: what the function wrote into the
-    loop's output afterwards stays."""
+    """The loop's outputs are computed once (by the forward half of its derivative, or by the
+    primal when the adjoint re-runs the loop into scratch memory): what the function wrote
+    into them afterwards stays."""
     par, ser = _both(overwritten_output)
     x = np.linspace(0.5, 1.5, 9)
     out, dout = np.zeros(9), np.zeros(9)

@@ -122,6 +122,8 @@ def forward_transform(module: Module, primal: Function, sig: DerivSignature,
                       name: str) -> DerivResult:
     """Build ``name``, the forward derivative of ``primal`` described by ``sig``, in
     ``module`` (the primal stays)."""
+    from .parallel import refuse_reverse_launches
+    refuse_reverse_launches(primal)
     layout, reason = choose_layout(primal, sig, LAYOUT)
     interleaved = layout == "interleaved"
     plan = seed(module, primal, sig, name, layout)

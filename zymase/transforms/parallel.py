@@ -21,15 +21,21 @@ the derivative runs in parallel too:
 * forward mode: ``K`` is differentiated in forward mode (``args`` Dual: its shadow holds
   the shadows of the pointers in ``args``) and that tangent kernel *replaces* the primal
   launch; it computes the primal as ``K`` did, so it is exact whatever ``K`` does.
-* reverse mode: the forward sweep keeps the primal launch and copies what the launch reads
-  from the function's frame (``args``, ``dims``, ``steps``, the schedule, the scalar cells,
-  the shadow of ``args``) into a block it keeps; the adjoint sweep launches ``K``'s combined
-  reverse derivative (its own forward sweep, tape and adjoint sweep per worker, over the
-  worker's share: no tape crosses threads) on those copies.  Each worker re-runs its share
-  of the primal, so the memory ``K`` reads must be what it was at the primal launch
-  (``parfor_checks.py`` proves it or refuses by name).  Adjoints of memory other iterations
-  may also read go to per-thread copies of its shadow summed after the launch
-  (``parfor_private.py``), or through atomic adds (``parfor_atomics.py``).
+* reverse mode: the forward sweep copies what the launch reads from the function's frame
+  (``args``, ``dims``, ``steps``, the schedule, the scalar cells, the shadow of ``args``)
+  into a block it keeps.  Where the kernel's combined reverse derivative splits into its two
+  sweeps (``parfor_split.py``; width 1), the primal launch is replaced by a launch of the
+  forward half, which computes the primal and leaves a tape per schedule entry, and the
+  adjoint sweep launches the adjoint half (``parfor_tape.py``): no share of the loop runs
+  twice.  Otherwise the primal launch stays and the adjoint sweep launches the combined
+  derivative (its own forward sweep, tape and adjoint sweep per worker, over the worker's
+  share: no tape crosses threads), which re-runs the share into scratch memory.  Either way
+  the adjoint may re-read memory the kernel only reads, which must be what it was at the
+  primal launch (``parfor_checks.py`` proves it or refuses by name).  Adjoints of memory
+  other iterations may also read go straight into the shared shadow where the reads are
+  rows ``i + c`` of the loop index (``analysis/parfor_index.py``), else to per-entry (or
+  per-thread) copies of its shadow summed after the launch (``parfor_private.py``), or
+  through atomic adds (``parfor_atomics.py``).
 
 Slots of ``args`` that receive pointers without a derivative (the schedule, Const arrays) are
 read by a *specialised* kernel from its ``data`` parameter instead (launched with
@@ -44,8 +50,8 @@ exactly as the primal pointers do.
 
 Invariants: Numba's ``prange`` contract (an element written by one iteration is neither read
 nor written by another) makes the adjoints of stores thread-private; the kernel never reads
-what it writes (``parfor_checks``), so the adjoint re-run writes its outputs to scratch memory
-and the function's arrays keep what the function left in them; arrays an adjoint launch
+what it writes (``parfor_checks``), so a re-run writes its outputs to scratch memory and the
+function's arrays keep what the function left in them; arrays an adjoint launch
 re-reads are released after the adjoint sweep (``reread_origins``: their ``NRT_decref``
 waits).
 """
@@ -137,6 +143,10 @@ def kernel_derivative(module: Module, kernel: Function, mode: A.Mode, width: int
         return memo[key]
     plan_of = kernel
     kernel = specialise(module, kernel, const)
+    # Numba's wraparound fix-ups of indices proven non-negative (``j - 1`` in ``range(1,
+    # m)``) go, as in the primal (pipeline.py): cheaper adjoint addresses, stencil windows
+    from .sign_checks import fold_sign_checks
+    fold_sign_checks(kernel)
     from ..frontend.llvm_ir import c_signature
     from . import differentiate
     shadowed = A.Dual if mode is A.Mode.FORWARD else A.Duplicated
@@ -147,8 +157,10 @@ def kernel_derivative(module: Module, kernel: Function, mode: A.Mode, width: int
     if mode is A.Mode.REVERSE:
         from .parfor_checks import check_kernel
         plan = check_kernel(plan_of)
+        only_read = plan.reads - plan.writes - plan.reductions
+        # (slots read through ``args``, slots read through ``data``: ``specialise``)
         module.__dict__.setdefault("zymase_parfor_readonly", {})[kernel.name] = \
-            frozenset(plan.reads - plan.writes - plan.reductions - const)
+            (frozenset(only_read - const), frozenset(only_read & const))
     res = differentiate(module, kernel, sig, name)
     res.function.linkage = "internal"
     memo[key] = name
@@ -161,17 +173,21 @@ def kernel_derivative(module: Module, kernel: Function, mode: A.Mode, width: int
 def readonly_origins(frame, types, primal_insts, written) -> set:
     """For the reverse transform's tape plan: when the function differentiated is a parallel
     loop's kernel, the pointers it loads from the slots it only reads (``readonly`` slots
-    registered by ``kernel_derivative``).  No iteration on any thread writes that memory
+    registered by ``kernel_derivative``: from ``args``, and for Const arrays and scalar
+    cells from ``data``, see ``specialise``).  No iteration on any thread writes that memory
     (distinct slots are distinct arrays: ``parfor_checks.launch_origins``), so loads from it
     may be recomputed in the adjoint sweep instead of taped.  Empty when some write's target
     is unknown or may be that memory."""
     slots = frame.module.__dict__.get("zymase_parfor_readonly", {}).get(frame.primal.name)
-    if not slots:
+    if not slots or not any(slots):
         return set()
     from .parfor_checks import _offset_slot
+    via_args, via_data = slots
     base = frame.fn.args[frame.sig.primal_param[0]]
+    data = frame.fn.args[frame.sig.primal_param[3]]
     out = {i for i in primal_insts if i.opcode == "load" and i.type.is_pointer
-           and _offset_slot(i.operands[0], base) in slots}
+           and (_offset_slot(i.operands[0], base) in via_args
+                or (via_data and _offset_slot(i.operands[0], data) in via_data))}
     for i in primal_insts:
         if i.opcode == "store" and i.operands[0].type.is_pointer \
                 and types.origins_of(i.operands[0]) & out:
@@ -320,6 +336,22 @@ def emit_launch(b: Builder, module: Module, wrapper_name: str, launch: Launch, a
 
 
 # -- forward mode ------------------------------------------------------------------------------
+def refuse_reverse_launches(fn: Function) -> None:
+    """Forward mode over a reverse derivative with parallel loops (a Hessian): refused by
+    name before anything else looks at the derivative's launch blocks."""
+    for i in fn.instructions():
+        if i.opcode == "call" and (".zy.rev." in (i.callee_name or "") or (
+                i.callee_name == LAUNCH and ".zy." in getattr(i.operands[0], "name", ""))):
+            raise _second_order(i)
+
+
+def _second_order(i: Instruction):
+    return unsupported("a derivative of a parallel loop's derivative (forward over reverse: a "
+                       "Hessian or Hessian-vector product of a function with prange)", i.loc,
+                       help="compile the function without parallel=True for second "
+                            "derivatives")
+
+
 def forward_launch(ctx, i: Instruction, b: Builder) -> None:
     """Replace the primal launch by the launch of the tangent kernel (``ctx``: the forward
     transform's context; ``i``: the launch, cloned into the derivative)."""
@@ -358,13 +390,15 @@ class ParallelSite:
 
 def _layout(na: int, ni: int, lanes: int):
     """Word offsets in the copy block: args, dargs per lane, dims, steps, one word per slot
-    for scalar cells (``scalars + j``), then the schedule."""
+    for scalar cells (``scalars + j``), the tape path's control words (``parfor_tape``), then
+    the schedule."""
+    from .parfor_tape import ctl_words
     args = 0
     dargs = [na * (1 + k) for k in range(lanes)]
     dims = na * (1 + lanes)
     steps = dims + ni + 1
     scalars = steps + na + ni
-    sched = scalars + na
+    sched = scalars + na + ctl_words(na)
     return args, dargs, dims, steps, scalars, sched
 
 
@@ -425,6 +459,12 @@ def save_launch(frame, act, sb, sites, i: Instruction, b: Builder) -> None:
     site = ParallelSite(launch, kernel, w)
     site.const = const_slots(launch, act.active)
     site.scalars = scalars
+    from .parfor_tape_site import forward_launch_taped
+    site.taped = forward_launch_taped(frame, b, site, plan, buf)
+    from ..pipeline import debug_flags, dprint
+    dprint(debug_flags(), "parfor", kernel.name[:60], (
+        f"tape recorded by the primal launch; row window {site.window}") if site.taped
+        else "the adjoint launch re-runs the loop")
     sites.custom[i] = (site, buf)
     sites.anchor_here(b, i)
 
@@ -436,6 +476,10 @@ def adjoint_launch(frame, aug, b: Builder, r, site: ParallelSite, buf: Value) ->
     na, ni = launch.na, launch.ni
     a_off, d_off, dims_off, steps_off, sc_off, sched_off = _layout(na, ni, site.lanes)
     p = r(buf)
+    if site.taped is not None:
+        from .parfor_tape_site import adjoint_launch_taped
+        adjoint_launch_taped(frame, b, site, p)
+        return
 
     def at(word: int) -> Value:
         return b.gep(I8, p, [const_int(I64, 8 * word)])

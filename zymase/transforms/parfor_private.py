@@ -119,6 +119,17 @@ def array_layout(kernel_name: str, na: int, ni: int):
     return out
 
 
+def array_orders(kernel_name: str, na: int):
+    """{slot: 'C' | 'F' | 'A'} of the kernel's array arguments; None when the argument types
+    cannot be read."""
+    shapes = arg_shapes(kernel_name, na)
+    if shapes is None:
+        return None
+    orders = [m.group(4) for m in _ARRAY.finditer(kernel_name)]
+    slots = [j for j, (nd, _) in enumerate(shapes) if nd > 0]
+    return dict(zip(slots, orders)) if len(slots) == len(orders) else None
+
+
 def _array_itemsizes(kernel_name: str):
     return [_SCALAR_BYTES.get(m.group(2), 0) for m in _ARRAY.finditer(kernel_name)]
 

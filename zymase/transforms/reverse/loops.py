@@ -239,8 +239,8 @@ def _available(rc, v: Value, lp, depth: int = 0) -> bool:
     planning anything new onto the tape."""
     if rc.is_free(v) or v in rc.leaves:
         return getattr(v, "block", None) not in lp.blocks
-    if depth > 12 or not rc.recomputable(v) or v.opcode == "load" \
-            or getattr(v, "block", None) in lp.blocks:
+    if depth > 12 or getattr(v, "block", None) in lp.blocks or (
+            v.opcode == "load" and not rc.kernel_readonly_load(v)) or not rc.recomputable(v):
         return False
     return all(_available(rc, o, lp, depth + 1) for o in v.operands)
 

@@ -244,6 +244,15 @@ class Recompute:
                 return True
         return False
 
+    def kernel_readonly_load(self, v: Value) -> bool:
+        """A load, in a parallel loop's kernel, of memory no iteration writes (a scalar
+        argument's cell, a Const array): recomputed anywhere in the adjoint sweep."""
+        if not (self.kernel_readonly and isinstance(v, Instruction) and v.opcode == "load"
+                and v in self.primal_insts):
+            return False
+        origins = self.aug.act.types.origins_of(v.operands[0])
+        return bool(origins) and origins <= self.kernel_readonly
+
     def materialize(self, v: Value, b: Optional[Builder], memo: Dict[Value, Value]) -> Value:
         """The value ``v`` had in the forward sweep, at the current point of the adjoint
         sweep: free values as they are, leaves from their current-value slot, the rest
