@@ -333,6 +333,9 @@ def _nrt_balance(fn, totals=False):
     _nrt_python.memsys_enable_stats()
     try:
         gc.collect()
+        # what is alive now stays out of later collections: a worker that has compiled
+        # hundreds of functions otherwise spends seconds in each full collection
+        gc.freeze()
         s0 = rtsys.get_allocation_stats()
         fn()
         gc.collect()
