@@ -147,7 +147,7 @@ def kernel_derivative(module: Module, kernel: Function, mode: A.Mode, width: int
     # m)``) go, as in the primal (pipeline.py): cheaper adjoint addresses, stencil windows
     from .sign_checks import fold_sign_checks
     fold_sign_checks(kernel)
-    from ..frontend.llvm_ir import c_signature
+    from .c_signature import c_signature
     from . import differentiate
     shadowed = A.Dual if mode is A.Mode.FORWARD else A.Duplicated
     sig = c_signature(kernel, (shadowed, A.Const, A.Const, A.Const), mode, ret=A.Const,

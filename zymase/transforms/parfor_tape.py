@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from ..ir.builder import Builder
 from ..ir.types import I64, I8, PTR, VOID, FunctionType
-from ..ir.values import Argument, Constant, Function, GlobalRef, Module, Value, const_int
+from ..ir.values import Argument, Function, GlobalRef, Module, Value, const_int
 from .forward_arrays import loop_nest
 from . import parfor_private
 from .parfor_private import _size, extent
@@ -199,10 +199,7 @@ def forward_driver(module: Module, name: str, launch, wname: str, shared, reduct
     None)."""
     if name in module.functions:
         return name
-    params = [Argument(PTR, "args"), Argument(PTR, "dargs"), Argument(PTR, "dims"),
-              Argument(PTR, "steps"), Argument(I64, "threads"), Argument(PTR, "ctl")]
-    f, b = _fn(module, name, params)
-    args, dargs, dims, steps, threads, ctl = params
+    f, b, (args, dargs, dims, steps, threads, ctl) = _driver(module, name)
     na, ni = launch.na, launch.ni
     entries = b.load(I64, dims)
     sched = b.load(PTR, args)
@@ -275,6 +272,15 @@ def _view(b: Builder, args, dims, steps, na: int, ni: int, sched, entries, step)
     return a2, d2, s2
 
 
+def _driver(module: Module, name: str):
+    """A driver's function ``void @name(ptr args, ptr dargs, ptr dims, ptr steps, i64 threads,
+    ptr ctl)``, its entry builder and its parameters."""
+    params = [Argument(PTR, "args"), Argument(PTR, "dargs"), Argument(PTR, "dims"),
+              Argument(PTR, "steps"), Argument(I64, "threads"), Argument(PTR, "ctl")]
+    f, b = _fn(module, name, params)
+    return f, b, params
+
+
 def adjoint_driver(module: Module, name: str, launch, wname: str, shared, reductions) -> str:
     """``void @name(ptr args, ptr dargs, ptr dims, ptr steps, i64 threads, ptr ctl)``: the
     adjoint launch (two phases for row windows: the entries' first parts, then their
@@ -282,10 +288,7 @@ def adjoint_driver(module: Module, name: str, launch, wname: str, shared, reduct
     driver allocated freed."""
     if name in module.functions:
         return name
-    params = [Argument(PTR, "args"), Argument(PTR, "dargs"), Argument(PTR, "dims"),
-              Argument(PTR, "steps"), Argument(I64, "threads"), Argument(PTR, "ctl")]
-    f, b = _fn(module, name, params)
-    args, dargs, dims, steps, threads, ctl = params
+    f, b, (args, dargs, dims, steps, threads, ctl) = _driver(module, name)
     na, ni = launch.na, launch.ni
     entries = b.load(I64, _word(b, ctl, 1))
     sched = b.load(PTR, _word(b, ctl, 3, PTR))
