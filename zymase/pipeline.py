@@ -104,7 +104,7 @@ def prepare_derivative(inner, prim, print_flags, py_func, dispatcher) -> Prepare
     module, symbol, restype = inner._transform(prim)
     mod = pipelines.parse(forget_kept_blocks_text(print_module(module)))
     link_helpers(mod)
-    link_extra(mod, getattr(module, "extra_ir", {}))  # custom rules: differentiated too
+    link_extra(mod, getattr(module, "extra_ir", {}), differentiated=True)
     pipelines.canonicalise(mod, symbol)
     text = str(mod)
     dprint(print_flags, "ir-before", symbol, text)
@@ -113,12 +113,14 @@ def prepare_derivative(inner, prim, print_flags, py_func, dispatcher) -> Prepare
     return Prepared(fe, parse_module(text))
 
 
-def link_extra(mod, extra):
+def link_extra(mod, extra, differentiated: bool = False):
     """Link compiled rule libraries (custom derivatives) into the derivative's module: the
-    rule entry points keep their names, everything else they bring becomes internal."""
+    rule entry points keep their names, everything else they bring becomes internal.
+    ``differentiated``: the rules will be differentiated too (a derivative of a derivative),
+    so a zymase derivative inside one stops keeping its tape (``forget_kept_blocks_text``)."""
     import llvmlite.binding as llvm
     for symbol, text in extra.items():
-        m = llvm.parse_assembly(text)
+        m = llvm.parse_assembly(forget_kept_blocks_text(text) if differentiated else text)
         for f in m.functions:
             if not f.is_declaration:
                 f.linkage = "linkonce_odr" if f.name == symbol else "internal"

@@ -4,8 +4,9 @@
 (``signature.DerivSignature``, made by a front end) describes and returns a
 ``signature.DerivResult``; forward.py and reverse.py hold the two modes.  Before either runs,
 two rewrites put code from other compilers in the form they expect (``scalarize.py``: vector
-code lane by lane; ``provenance.py``: pointers that travel as integers), and code that is
-itself a derivative stops parking tape blocks between calls (``tape.forget_kept_blocks``).
+code lane by lane; ``provenance.py``: pointers that travel as integers).  Code that is itself
+a derivative has stopped parking tape blocks between calls before canonicalisation
+(``tape.forget_kept_blocks_text``, applied by the front ends).
 """
 from __future__ import annotations
 
@@ -16,12 +17,10 @@ def differentiate(module, primal, sig, name: str, tape_counter=None, checkpoint=
     from ..activities import Mode
     from .provenance import recover_pointers
     from .scalarize import scalarize_module
-    from .tape import forget_kept_blocks
     # code from other compilers: vector code lane by lane (fully scalar code is untouched),
     # pointers carried as integers
     scalarize_module(module, primal)
     recover_pointers(primal)
-    forget_kept_blocks(module)
     if sig.mode is Mode.FORWARD:
         from .forward import forward_transform
         return forward_transform(module, primal, sig, name)

@@ -220,27 +220,15 @@ _KEPT_EXCHANGE = re.compile(
 
 
 def forget_kept_blocks_text(text: str) -> str:
-    """``forget_kept_blocks`` on IR text, before canonicalisation (which then folds the dead
-    keep paths away): each exchange with the slot becomes its new value."""
+    """Make the keep slot of a derivative that is being differentiated again hand back what it
+    is given: each exchange with the slot becomes its new value, so taking yields null (a
+    fresh ``malloc``) and parking frees the block.  The outer derivative then sees only
+    allocations it gives shadows to (``malloc``/``realloc``/``free``), never a tape block whose
+    shadow would have to be kept beside it.  Applied to IR text before canonicalisation, which
+    then folds the dead keep paths away (every front end that reads IR to differentiate)."""
     if KEEP not in text:
         return text
     return _KEPT_EXCHANGE.sub(r"\1 = getelementptr i8, ptr \2, i64 0", text)
-
-
-def forget_kept_blocks(module: Module) -> None:
-    """Make the keep slot of a derivative that is being differentiated again hand back what it
-    is given: taking yields null (a fresh ``malloc``) and parking frees the block.  The outer
-    derivative then sees only allocations it gives shadows to (``malloc``/``realloc``/``free``),
-    never a tape block whose shadow would have to be kept beside it."""
-    for f in module.defined():
-        for i in list(f.instructions()):
-            # parsed IR keeps global operands in the template: `xchg ptr @…keep, ptr {0}`
-            if i.opcode == "atomicrmw" and (
-                    KEEP in (getattr(i, "template", "") or "")
-                    or any(isinstance(o, GlobalRef) and o.name.endswith(KEEP)
-                           for o in i.operands)):
-                f.replace_all_uses(i, i.operands[-1] if i.operands else Constant(PTR, "null"))
-                i.erase()
 
 
 class Stack:
