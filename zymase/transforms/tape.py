@@ -16,14 +16,22 @@ shadow allocations freed at the end of the sweep.
 Reuse.  A large tape freed at the end of every call costs more than it holds: the C library
 returns big blocks to the kernel, so the next call faults every page in again (measured: half
 of log-sum-exp's gradient time at 10⁶ elements went to the kernel).  Each module therefore
-keeps one heap block in ``@zymase_tape_keep``: ``release`` parks the block there (its capacity
-written in its first 8 bytes, which are dead by then) instead of freeing it, and the first
-growth off the stack buffer takes it back when it is large enough.  The slot is read and
-written only by atomic exchange, so a block is always owned by exactly one party (the slot or
-one running call): concurrent calls, ``prange`` workers included, never share a buffer.  When
-two blocks meet, the larger stays; blocks above ``KEEP_LIMIT`` are freed as before.  The slot
-is internal to the derivative's module (every linked copy has its own), so the memory kept is
-at most ``KEEP_LIMIT`` per derivative.
+keeps heap blocks in ``KEEP_SLOTS`` slots ``@zymase_tape_keep_k``: ``release`` parks a block
+in the first empty slot, its capacity and its stack's *tag* written in its first 16 bytes
+(dead by then), instead of freeing it; the first growth off the stack buffer takes back the
+first block with its own tag (freeing it for a fresh one when it is too small).  Tags are
+per ``Stack`` of the module, because one derivative's stacks differ in size by orders of
+magnitude (a tape of megabytes, a list of a few shadows) and a block must come back to the
+stack that will fill it again.  Several slots, because a parallel loop's derivative runs one
+tape per schedule entry at the same time: with one slot, all but one entry faulted its whole
+tape in on every call (pairwise energy on 2 threads: 8000 page faults per call, half its
+time).  Slots are read and written only by atomic exchange, so a block is always owned by
+exactly one party (a slot or one running call); parking walks the slots exchanging, carrying
+whatever it displaces to the next slot, and frees what it still holds at the end.
+``@zymase_tape_kept`` counts the bytes parked: a block that would take it past
+``KEEP_BUDGET``, or larger than ``KEEP_LIMIT``, is freed as before.  The slots are internal to
+the derivative's module (every linked copy has its own), so the memory kept is at most
+``KEEP_BUDGET`` per derivative.
 """
 from __future__ import annotations
 
@@ -42,7 +50,10 @@ GROW = "zymase.tape.grow"
 GROW_CHECKED = "zymase.tape.grow.checked"   # returns a null end when the heap refuses
 RELEASE = "zymase.tape.release"
 KEEP = "zymase_tape_keep"
+KEEP_BYTES = "zymase_tape_kept"
+KEEP_SLOTS = 16
 KEEP_LIMIT = 128 << 20        # bytes: a larger block is freed rather than kept
+KEEP_BUDGET = 256 << 20       # bytes parked at once, all slots together
 
 
 _TRIPLE = StructType((PTR, PTR, PTR))
@@ -67,10 +78,14 @@ def ensure_grow_helper(module: Module) -> None:
     _release_helper(module)
 
 
-def _ensure_keep_slot(module: Module) -> GlobalRef:
-    if KEEP not in module.globals:
-        module.globals[KEEP] = f"@{KEEP} = internal global ptr null, align 8"
-    return GlobalRef(KEEP)
+def _keep_slots(module: Module) -> List[GlobalRef]:
+    for k in range(KEEP_SLOTS):
+        name = f"{KEEP}_{k}"
+        if name not in module.globals:
+            module.globals[name] = f"@{name} = internal global ptr null, align 8"
+    if KEEP_BYTES not in module.globals:
+        module.globals[KEEP_BYTES] = f"@{KEEP_BYTES} = internal global i64 0, align 8"
+    return [GlobalRef(f"{KEEP}_{k}") for k in range(KEEP_SLOTS)]
 
 
 def _exchange(b: Builder, slot: Value, v: Value) -> Value:
@@ -78,41 +93,63 @@ def _exchange(b: Builder, slot: Value, v: Value) -> Value:
                               template="atomicrmw xchg ptr {0}, ptr {1} acq_rel"))
 
 
+def _count(b: Builder, op: str, n: Value) -> Value:
+    """Atomically add (``op`` = "add") or subtract bytes from the parked-bytes counter;
+    returns the old count."""
+    return b.emit(Instruction("atomicrmw", I64, [GlobalRef(KEEP_BYTES), n],
+                              template=f"atomicrmw {op} ptr {{0}}, i64 {{1}} acq_rel"))
+
+
 def _release_helper(module: Module) -> None:
-    """``zymase.tape.release(ptr base, ptr end, ptr stack)``: a heap buffer goes to the keep
-    slot (the larger of it and the slot's block stays there, the other is freed)."""
-    slot = _ensure_keep_slot(module)
+    """``zymase.tape.release(ptr base, ptr end, ptr stack)``: a heap buffer is parked in the
+    first empty keep slot (see the module docstring), or freed."""
+    slots = _keep_slots(module)
     free_t = FunctionType(VOID, (PTR,))
-    rargs = [Argument(PTR, "base"), Argument(PTR, "end"), Argument(PTR, "stack")]
-    base, end, stack = rargs
+    null = Constant(PTR, "null")
+    rargs = [Argument(PTR, "base"), Argument(PTR, "end"), Argument(I64, "tag"),
+             Argument(PTR, "stack")]
+    base, end, tag, stack = rargs
     rel = Function(RELEASE, VOID, rargs)
     rel.linkage = "internal"
     module.add_function(rel)
-    entry, heap, drop, keep, meet, drop_old, swap, done = (
-        rel.add_block(n) for n in ("entry", "heap", "drop", "keep", "meet", "drop_old", "swap",
-                                   "done"))
+    entry, heap, drop, count, over, done = (
+        rel.add_block(n) for n in ("entry", "heap", "drop", "count", "over", "done"))
+    tries = [rel.add_block(f"park{k}") for k in range(KEEP_SLOTS)]
+    left = rel.add_block("left")
     b = Builder(module, entry)
     b.cbr(b.icmp("eq", base, stack), done, heap)
     b = Builder(module, heap)
     # a failed tape marks its end's low bit (see _grow_helper); capacities are multiples of 8
     end_i = b.binop("and", b.cast("ptrtoint", end, I64), const_int(I64, -8))
     cap = b.sub(end_i, b.cast("ptrtoint", base, I64))
-    b.cbr(b.icmp("ugt", cap, const_int(I64, KEEP_LIMIT)), drop, keep)
+    b.cbr(b.icmp("ugt", cap, const_int(I64, KEEP_LIMIT)), drop, count)
     b = Builder(module, drop)
     b.call("free", free_t, [base])
     b.br(done)
-    b = Builder(module, keep)
+    b = Builder(module, count)
+    before = _count(b, "add", cap)
     b.store(cap, base, 8)
-    old = _exchange(b, slot, base)
-    b.cbr(b.icmp("eq", old, Constant(PTR, "null")), done, meet)
-    b = Builder(module, meet)
-    b.cbr(b.icmp("ugt", b.load(I64, old, 8), cap), swap, drop_old)
-    b = Builder(module, drop_old)
-    b.call("free", free_t, [old])
+    b.store(tag, b.gep(I8, base, [const_int(I64, 8)]), 8)
+    b.cbr(b.icmp("ugt", b.add(before, cap), const_int(I64, KEEP_BUDGET)), over, tries[0])
+    b = Builder(module, over)
+    _count(b, "sub", cap)
+    b.call("free", free_t, [base])
     b.br(done)
-    b = Builder(module, swap)
-    # whatever the slot holds now (our buffer, or one another call parked meanwhile) is ours
-    b.call("free", free_t, [_exchange(b, slot, old)])
+    held = base          # the block in hand: ours, then whatever a slot gave back
+    came = count
+    phis = []
+    for k, blk in enumerate(tries):
+        b = Builder(module, blk)
+        if k:
+            ph = b.phi(PTR)
+            ph.add_incoming(held, came)
+            held = ph
+        old = _exchange(b, slots[k], held)
+        b.cbr(b.icmp("eq", old, null), done, tries[k + 1] if k + 1 < KEEP_SLOTS else left)
+        held, came = old, blk
+    b = Builder(module, left)
+    _count(b, "sub", b.load(I64, held, 8))
+    b.call("free", free_t, [held])
     b.br(done)
     Builder(module, done).ret()
 
@@ -130,7 +167,7 @@ def _grow_helper(module: Module, name: str, checked: bool) -> None:
     module.get_or_declare("malloc", FunctionType(PTR, (I64,)))
     module.get_or_declare("free", FunctionType(VOID, (PTR,)))
     args = [Argument(PTR, "base"), Argument(PTR, "top"), Argument(PTR, "end"),
-            Argument(I64, "need"), Argument(PTR, "stack")]
+            Argument(I64, "need"), Argument(I64, "tag"), Argument(PTR, "stack")]
     fn = Function(name, _TRIPLE, args)
     fn.linkage = "internal"
     fn.attrs = "cold"  # rarely run; inlinable so a derivative of a derivative sees through it
@@ -138,7 +175,7 @@ def _grow_helper(module: Module, name: str, checked: bool) -> None:
     blk, live, work, heap, first, copy, join, done = (
         fn.add_block(n) for n in ("entry", "live", "grow", "heap", "first", "copy", "join",
                                   "done"))
-    base, top, end, need, stack = args
+    base, top, end, need, tag, stack = args
     null = Constant(PTR, "null")
     eb = Builder(module, blk)
     eb.cbr(eb.icmp("eq", need, const_int(I64, 0)), done, live)
@@ -163,16 +200,40 @@ def _grow_helper(module: Module, name: str, checked: bool) -> None:
     big = b.icmp("ugt", want, cap2)
     newcap = b.select(big, b.mul(want, const_int(I64, 2)), cap2)
     b.cbr(b.icmp("eq", base, stack), first, heap)
-    # leaving the stack buffer: the module's kept block if it is large enough, else malloc
+    # leaving the stack buffer: the block this stack parked last time (same tag) if it is
+    # large enough, else malloc.  A block of another stack found on the way goes back to its
+    # slot; should that slot have been refilled meanwhile, the block displaced is freed.
     kept, small, fresh = (fn.add_block(n) for n in ("kept", "small", "fresh"))
-    fb = Builder(module, first)
-    old = _exchange(fb, _ensure_keep_slot(module), null)
-    fb.cbr(fb.icmp("eq", old, null), fresh, kept)
+    slots = _keep_slots(module)
+    takes = [first] + [fn.add_block(f"take{k}") for k in range(1, KEEP_SLOTS)]
+    got = []
+    free_t = FunctionType(VOID, (PTR,))
+    for k, blk in enumerate(takes):
+        nxt = takes[k + 1] if k + 1 < KEEP_SLOTS else fresh
+        other, back, lost = (fn.add_block(f"{n}{k}") for n in ("other", "back", "lost"))
+        tb = Builder(module, blk)
+        o = _exchange(tb, slots[k], null)
+        tb.cbr(tb.icmp("eq", o, null), nxt, other)
+        ob = Builder(module, other)
+        mine = ob.icmp("eq", ob.load(I64, ob.gep(I8, o, [const_int(I64, 8)]), 8), tag)
+        got.append((o, other))
+        ob.cbr(mine, kept, back)
+        bb = Builder(module, back)
+        d = _exchange(bb, slots[k], o)
+        bb.cbr(bb.icmp("eq", d, null), nxt, lost)
+        lb2 = Builder(module, lost)
+        _count(lb2, "sub", lb2.load(I64, d, 8))
+        lb2.call("free", free_t, [d])
+        lb2.br(nxt)
     kb = Builder(module, kept)
+    old = kb.phi(PTR)
+    for o, blk in got:
+        old.add_incoming(o, blk)
     old_cap = kb.load(I64, old, 8)
+    _count(kb, "sub", old_cap)
     kb.cbr(kb.icmp("uge", old_cap, want), copy, small)
     sb = Builder(module, small)
-    sb.call("free", FunctionType(VOID, (PTR,)), [old])
+    sb.call("free", free_t, [old])
     sb.br(fresh)
     mb0 = Builder(module, fresh)
     nb1 = mb0.call("malloc", FunctionType(PTR, (I64,)), [newcap])
@@ -214,9 +275,10 @@ def _grow_helper(module: Module, name: str, checked: bool) -> None:
         tb.call("llvm.trap", FunctionType(VOID, ()), [])
         tb.emit(Instruction("unreachable", VOID, []))
 
+# (llvm-link may rename an internal slot with a ``.N`` suffix)
 _KEPT_EXCHANGE = re.compile(
     r'^(\s*%[-\w.$"]+) = atomicrmw (?:volatile )?xchg ptr @"?[-\w.$]*' + KEEP
-    + r'"?, ptr ([^,]+?) \w+(?:, align \d+)?\s*$', re.M)
+    + r'_\d+(?:\.\d+)*"?, ptr ([^,]+?) \w+(?:, align \d+)?\s*$', re.M)
 
 
 def forget_kept_blocks_text(text: str) -> str:
@@ -239,6 +301,11 @@ class Stack:
         self.module = module
         self.used = False        # whether any push was emitted
         ensure_grow_helper(module)
+        # which parked blocks are this stack's (see the module docstring): stacks of one
+        # module differ in size by orders of magnitude (a tape, a list of shadows)
+        tags = module.__dict__.setdefault("zymase_tape_tags", [0])
+        tags[0] += 1
+        self.tag = tags[0]
         eb = entry
         self.base = eb.alloca(PTR, f"{name}.base")
         self.top = eb.alloca(PTR, f"{name}.top")
@@ -258,9 +325,11 @@ class Stack:
     def grow(self, b: Builder, n: int, need: Value = None, checked: bool = False):
         """``checked``: on failure the end slot becomes null (the caller must test it)."""
         # by value in, by value out: the three slots never escape, so they live in registers
-        r = b.call(GROW_CHECKED if checked else GROW, FunctionType(_TRIPLE, (PTR, PTR, PTR, I64, PTR)),
+        r = b.call(GROW_CHECKED if checked else GROW,
+                   FunctionType(_TRIPLE, (PTR, PTR, PTR, I64, I64, PTR)),
                    [b.load(PTR, self.base), b.load(PTR, self.top), b.load(PTR, self.end),
-                    need if need is not None else const_int(I64, n * SLOT), self.stack])
+                    need if need is not None else const_int(I64, n * SLOT),
+                    const_int(I64, self.tag), self.stack])
         for k, slot in enumerate((self.base, self.top, self.end)):
             b.store(b.extractvalue(r, [k]), slot)
 
@@ -287,8 +356,9 @@ class Stack:
         return b.icmp("eq", b.load(PTR, self.top), b.load(PTR, self.base))
 
     def release(self, b: Builder):
-        b.call(RELEASE, FunctionType(VOID, (PTR, PTR, PTR)),
-               [b.load(PTR, self.base), b.load(PTR, self.end), self.stack])
+        b.call(RELEASE, FunctionType(VOID, (PTR, PTR, I64, PTR)),
+               [b.load(PTR, self.base), b.load(PTR, self.end), const_int(I64, self.tag),
+                self.stack])
 
 
 def slot_type(t: Type) -> Type:
