@@ -8,7 +8,7 @@ elements iterations ``i`` and ``i'`` touch are disjoint once ``|i − i'| > 2r``
 ``r = 0``, in two phases otherwise (``transforms/parfor_tape.py``).
 
 ``row_radius(kernel, slot, …)`` returns that ``r`` or None.  The proof, per load through the
-slot's pointer (``parfor_checks.slot_of``), on the byte address written as
+slot's pointer (``parfor_slots.slot_of``), on the byte address written as
 ``root + Σ scale·v + const`` (``addresses.affine``):
 
 * the root is the slot's data pointer, loaded from ``args[slot]``; a term ``steps[slot]·k``
@@ -104,7 +104,7 @@ def row_radius(kernel: Function, slot: int, nd: int, layout: str, itemsize: int,
     """The largest ``|c|`` over the kernel's reads of ``slot`` (see the module docstring), or
     None when some read is not provably in row ``i + c``.  ``d_at``/``s_at``: the slot's
     first words in ``dims``/``steps``."""
-    from ..transforms.parfor_checks import slot_of
+    from .parfor_slots import slot_of
     if nd not in (1, 2) or (nd == 2 and layout != "C"):
         return None
     args, dims, steps = kernel.args[0], kernel.args[1], kernel.args[2]

@@ -37,10 +37,11 @@ the derivative runs in parallel too:
   per-thread) copies of its shadow summed after the launch (``parfor_private.py``), or
   through atomic adds (``parfor_atomics.py``).
 
-Slots of ``args`` that receive pointers without a derivative (the schedule, Const arrays) are
-read by a *specialised* kernel from its ``data`` parameter instead (launched with
-``data = args``), so the derivative kernel sees them as inactive and the function stores a
-null shadow for them (``const_slot_shadow``).
+The kernel's derivative is built by ``parfor_kernel.py``; the launch's operands and the copy
+block's layout are ``parfor_launch.py``'s.  Slots of ``args`` that receive pointers without a
+derivative (the schedule, Const arrays) are read by a *specialised* kernel from its ``data``
+parameter instead (launched with ``data = args``), so the derivative kernel sees them as
+inactive and the function stores a null shadow for them (``const_slot_shadow``).
 
 A derivative kernel takes shadows that the launcher does not know about; a small *wrapper*
 with ``K``'s four parameters receives them through ``data`` — a block ``{args at launch,
@@ -65,109 +66,9 @@ from ..ir.builder import Builder
 from ..ir.types import I64, I8, PTR, VOID, FunctionType
 from ..ir.values import Argument, Constant, Function, GlobalRef, Instruction, Module, \
     Value, const_int
+from .parfor_kernel import atomic_variant, const_slots, kernel_derivative
+from .parfor_launch import LAUNCH, LAUNCH_TYPE, SCHEDULE, Launch, copy_layout
 
-LAUNCH = "numba_parallel_for"
-# the schedule's allocation (integer ranges, freed right after the launch: reverse mode copies it)
-SCHEDULE = "allocate_sched"
-LAUNCH_TYPE = FunctionType(VOID, (PTR, PTR, PTR, PTR, PTR, I64, I64, I64))
-
-
-class Launch:
-    """The operands of a ``numba_parallel_for`` call."""
-
-    def __init__(self, i: Instruction):
-        ops = i.operands
-        self.inst = i
-        self.kernel_ref, self.args, self.dims, self.steps, self.data = ops[:5]
-        self.inner_ndim, self.array_count, self.threads = ops[5:8]
-        if not isinstance(self.kernel_ref, GlobalRef):
-            raise unsupported("a parallel loop launched through a function pointer", i.loc)
-        if not isinstance(self.array_count, Constant) or not isinstance(self.inner_ndim,
-                                                                        Constant):
-            raise unsupported("a parallel loop with a run-time argument count", i.loc)
-        self.na = int(self.array_count.ref())
-        self.ni = int(self.inner_ndim.ref())
-
-    def kernel(self, module: Module) -> Function:
-        k = module.functions.get(self.kernel_ref.name)
-        if k is None or k.is_declaration:
-            raise unsupported(f"a parallel loop whose kernel `{self.kernel_ref.name}` is not "
-                              f"in the module", self.inst.loc)
-        return k
-
-
-def const_slots(launch: Launch, active) -> frozenset:
-    """The slots of ``args`` that receive pointers without a derivative (the schedule, Const
-    arrays)."""
-    from .parfor_checks import stored_slots
-    return frozenset(j for j, v in stored_slots(launch.args).items() if v not in active)
-
-
-def specialise(module: Module, kernel: Function, const: frozenset) -> Function:
-    """A copy of the kernel that reads the pointers of the ``const`` slots from its
-    ``data`` parameter instead of ``args``: launched with ``data = args``, it computes the
-    same, and its derivative sees those pointers as inactive (no shadow is read for them)."""
-    from .clone import clone_into
-    from .parfor_checks import _offset_slot
-    if not const:
-        return kernel
-    name = f"{kernel.name}.zy.c" + "_".join(map(str, sorted(const)))
-    if name in module.functions:
-        return module.functions[name]
-    f = Function(name, VOID, [Argument(a.type, a.name) for a in kernel.args])
-    f.linkage = "internal"
-    f.attrs = kernel.attrs
-    f.is_declaration = False
-    module.add_function(f)
-    clone_into(kernel, f, dict(zip(kernel.args, f.args)))
-    base, data = f.args[0], f.args[3]
-    for i in list(f.instructions()):
-        if i.opcode == "load" and i.type.is_pointer and _offset_slot(i.operands[0], base) in const:
-            q = i.operands[0]
-            if q is base:
-                i.operands[0] = data
-            else:
-                i.operands[0] = Builder(module).before(i).gep(q.src_type, data, q.operands[1:])
-    return f
-
-
-def kernel_derivative(module: Module, kernel: Function, mode: A.Mode, width: int,
-                      const: frozenset = frozenset()) -> str:
-    """The derivative of kernel ``K(args, dims, steps, data)`` with ``args`` carrying
-    shadows (``width`` lanes in forward mode; reverse mode has width 1, the caller launches
-    it once per lane): ``K'(args, dargs_1..N, dims, steps, args)`` — the ``const`` slots'
-    pointers are read from the last parameter (``specialise``).  Built once per module."""
-    memo = module.__dict__.setdefault("zymase_parfor_derivs", {})
-    key = (kernel.name, mode, width, const)
-    if key in memo:
-        return memo[key]
-    plan_of = kernel
-    kernel = specialise(module, kernel, const)
-    # Numba's wraparound fix-ups of indices proven non-negative (``j - 1`` in ``range(1,
-    # m)``) go, as in the primal (pipeline.py): cheaper adjoint addresses, stencil windows
-    from .sign_checks import fold_sign_checks
-    fold_sign_checks(kernel)
-    from .c_signature import c_signature
-    from . import differentiate
-    shadowed = A.Dual if mode is A.Mode.FORWARD else A.Duplicated
-    sig = c_signature(kernel, (shadowed, A.Const, A.Const, A.Const), mode, ret=A.Const,
-                      width=width)
-    tag = "fwd" if mode is A.Mode.FORWARD else "rev"
-    name = f"{kernel.name}.zy.{tag}.w{width}"
-    if mode is A.Mode.REVERSE:
-        from .parfor_checks import check_kernel
-        plan = check_kernel(plan_of)
-        only_read = plan.reads - plan.writes - plan.reductions
-        # (slots read through ``args``, slots read through ``data``: ``specialise``)
-        module.__dict__.setdefault("zymase_parfor_readonly", {})[kernel.name] = \
-            (frozenset(only_read - const), frozenset(only_read & const))
-    res = differentiate(module, kernel, sig, name)
-    res.function.linkage = "internal"
-    memo[key] = name
-    from ..pipeline import debug_flags, dprint
-    if mode is A.Mode.REVERSE:
-        dprint(debug_flags(), "tape", name, res.transform.report)
-    return name
 
 
 def readonly_origins(frame, types, primal_insts, written) -> set:
@@ -181,13 +82,13 @@ def readonly_origins(frame, types, primal_insts, written) -> set:
     slots = frame.module.__dict__.get("zymase_parfor_readonly", {}).get(frame.primal.name)
     if not slots or not any(slots):
         return set()
-    from .parfor_checks import _offset_slot
+    from ..analysis.parfor_slots import offset_slot
     via_args, via_data = slots
     base = frame.fn.args[frame.sig.primal_param[0]]
     data = frame.fn.args[frame.sig.primal_param[3]]
     out = {i for i in primal_insts if i.opcode == "load" and i.type.is_pointer
-           and (_offset_slot(i.operands[0], base) in via_args
-                or (via_data and _offset_slot(i.operands[0], data) in via_data))}
+           and (offset_slot(i.operands[0], base) in via_args
+                or (via_data and offset_slot(i.operands[0], data) in via_data))}
     for i in primal_insts:
         if i.opcode == "store" and i.operands[0].type.is_pointer \
                 and types.origins_of(i.operands[0]) & out:
@@ -247,23 +148,6 @@ def reread_origins(module: Module, act, insts):
                 continue
             return None
     return out
-
-
-def atomic_variant(module: Module, plain: str, plan) -> str:
-    """A copy of reverse kernel ``plain`` whose accumulations into the shadows of
-    shared-read slots are atomic (``parfor_atomics.py``)."""
-    from .clone import clone_into
-    from .parfor_atomics import make_accumulations_atomic
-    name = f"{plain}.atomic"
-    if name in module.functions:
-        return name
-    src = module.functions[plain]
-    f = Function(name, src.ret_type, [Argument(a.type, a.name) for a in src.args])
-    f.linkage, f.attrs, f.is_declaration = "internal", src.attrs, False
-    module.add_function(f)
-    clone_into(src, f, dict(zip(src.args, f.args)))
-    make_accumulations_atomic(f, plan)
-    return name
 
 
 def wrapper(module: Module, deriv: str, na: int, lanes: int) -> str:
@@ -388,20 +272,6 @@ class ParallelSite:
         self.launch, self.kernel, self.lanes = launch, kernel, lanes
 
 
-def _layout(na: int, ni: int, lanes: int):
-    """Word offsets in the copy block: args, dargs per lane, dims, steps, one word per slot
-    for scalar cells (``scalars + j``), the tape path's control words (``parfor_tape``), then
-    the schedule."""
-    from .parfor_tape import ctl_words
-    args = 0
-    dargs = [na * (1 + k) for k in range(lanes)]
-    dims = na * (1 + lanes)
-    steps = dims + ni + 1
-    scalars = steps + na + ni
-    sched = scalars + na + ctl_words(na)
-    return args, dargs, dims, steps, scalars, sched
-
-
 def scalar_slots(kernel: Function, slots, na: int):
     """{slot: bytes} of the scalars the kernel reads from cells of the function's frame (a
     loop variable captured by the loop body changes after the launch: the adjoint reads a
@@ -439,7 +309,7 @@ def save_launch(frame, act, sb, sites, i: Instruction, b: Builder) -> None:
                           "reverse mode", i.loc, help="pass plain NumPy arrays and scalars")
     w = frame.width
     na, ni = launch.na, launch.ni
-    a_off, d_off, dims_off, steps_off, sc_off, sched_off = _layout(na, ni, w)
+    a_off, d_off, dims_off, steps_off, sc_off, sched_off = copy_layout(na, ni, w)
     # schedule bytes: steps[0] · dims[0] (one entry per share of the iteration space)
     nsched = b.mul(b.load(I64, launch.steps), b.load(I64, launch.dims))
     head = const_int(I64, 8 * sched_off)
@@ -474,7 +344,7 @@ def adjoint_launch(frame, aug, b: Builder, r, site: ParallelSite, buf: Value) ->
     shadows), through the same launcher; then free the copies."""
     launch = site.launch
     na, ni = launch.na, launch.ni
-    a_off, d_off, dims_off, steps_off, sc_off, sched_off = _layout(na, ni, site.lanes)
+    a_off, d_off, dims_off, steps_off, sc_off, sched_off = copy_layout(na, ni, site.lanes)
     p = r(buf)
     if site.taped is not None:
         from .parfor_tape_site import adjoint_launch_taped

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from ..errors import unsupported
 from ..ir.values import Function, Instruction
-from .parfor_checks import KernelPlan, slot_of
+from ..analysis.parfor_slots import slot_of
+from .parfor_checks import KernelPlan
 
 
 def make_accumulations_atomic(fn: Function, plan: KernelPlan) -> int:

@@ -23,11 +23,12 @@ anything else (memory the kernel allocates itself) are private to an iteration.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Optional, Set
+from typing import Dict, Set
 
 from ..errors import unsupported
 from ..ir.values import Argument, Constant, Function, Instruction, Value
 from ..rules.calls import Kind, classify_call
+from ..analysis.parfor_slots import offset_slot, slot_of
 
 THREAD_ID = "get_thread_id"
 
@@ -43,60 +44,6 @@ class KernelPlan:
     def shared_reads(self) -> Set[int]:
         """Slots whose shadows other threads may accumulate into too: atomics."""
         return self.reads - self.writes - self.reductions
-
-
-def slot_map(fn: Function, base: Argument) -> Dict[Value, frozenset]:
-    """For every pointer of ``fn``: the slots it may point into (``load ptr, base + 8·j`` is
-    slot ``j``; GEPs and casts keep their operand's slots; phis and selects take the union),
-    to a fixpoint so that pointers carried around loops are followed."""
-    sets: Dict[Value, frozenset] = {}
-    insts = [i for i in fn.instructions() if i.type.is_pointer]
-    changed = True
-    while changed:
-        changed = False
-        for i in insts:
-            op = i.opcode
-            if op == "load":
-                j = _offset_slot(i.operands[0], base)
-                new = frozenset() if j is None else frozenset((j,))
-            elif op in ("getelementptr", "bitcast", "addrspacecast", "freeze"):
-                new = sets.get(i.operands[0], frozenset())
-            elif op in ("phi", "select"):
-                srcs = i.operands if op == "phi" else i.operands[1:]
-                new = frozenset().union(*[sets.get(v, frozenset()) for v in srcs])
-            else:
-                continue
-            if new != sets.get(i, frozenset()):
-                sets[i] = new
-                changed = True
-    return sets
-
-
-def slot_of(p: Value, base: Argument, memo: Dict = None) -> Optional[int]:
-    """The slot ``j`` that pointer ``p`` derives from; None if none, -1 when it may point
-    into several (``memo``: the function's ``slot_map``, computed on first use)."""
-    fn = p.block.function if isinstance(p, Instruction) and p.block is not None else None
-    if fn is None:
-        return None
-    if memo is None:
-        memo = {}
-    if "map" not in memo:
-        memo["map"] = slot_map(fn, base)
-    got = memo["map"].get(p, frozenset())
-    if not got:
-        return None
-    return next(iter(got)) if len(got) == 1 else -1
-
-
-def _offset_slot(q: Value, base: Argument) -> Optional[int]:
-    """``base`` → 0; ``gep T, base, c`` → the slot at byte offset ``c · sizeof(T)``."""
-    if q is base:
-        return 0
-    if isinstance(q, Instruction) and q.opcode == "getelementptr" and q.operands[0] is base \
-            and len(q.operands) == 2 and isinstance(q.operands[1], Constant):
-        size = 1 if str(q.src_type) == "i8" else 8
-        return int(q.operands[1].ref()) * size // 8
-    return None
 
 
 def _thread_indexed(p: Value, seen=None) -> bool:
@@ -145,7 +92,7 @@ def check_kernel(kernel: Function, loc=None) -> KernelPlan:
         if i.opcode in ("load", "store"):
             p = i.operands[0] if i.opcode == "load" else i.operands[1]
             j = slot_of(p, base, memo)
-            if p is base or _offset_slot(p, base) is not None:
+            if p is base or offset_slot(p, base) is not None:
                 continue        # reading args[j] itself
             if j is None:
                 continue
@@ -193,7 +140,7 @@ def stored_slots(args: Value) -> Dict[int, Value]:
         if u.opcode == "store" and u.operands[1] is args:
             out[0] = u.operands[0]
         elif u.opcode == "getelementptr" and u.operands[0] is args:
-            j = _offset_slot(u, args)
+            j = offset_slot(u, args)
             if j is None:
                 continue
             for s in _uses(u):
@@ -212,7 +159,7 @@ def _uses(v: Value):
 def launch_origins(fn: Function, types, launch_inst: Instruction, module):
     """(origins the launch's kernel reads, origins it writes), reduction slots left out of
     the reads."""
-    from .parallel import Launch
+    from .parfor_launch import Launch
     launch = Launch(launch_inst)
     plan = check_kernel(launch.kernel(module), launch_inst.loc)
     slots = stored_slots(launch.args)

@@ -202,7 +202,7 @@ def driver(module: Module, name: str, launch, slots, plain_wrapper: str,
     """``void @name(ptr args, ptr dargs, ptr dims, ptr steps, i64 threads)``: one adjoint
     launch with private copies of the ``slots``' shadows (or the atomic kernel, see the
     module docstring)."""
-    from .parallel import LAUNCH, LAUNCH_TYPE
+    from .parfor_launch import LAUNCH, LAUNCH_TYPE
     if name in module.functions:
         return name
     params = [Argument(PTR, "args"), Argument(PTR, "dargs"), Argument(PTR, "dims"),

@@ -47,17 +47,12 @@ from ..ir.types import I64, I8, PTR, VOID, FunctionType
 from ..ir.values import Argument, Function, GlobalRef, Module, Value, const_int
 from .forward_arrays import loop_nest
 from . import parfor_private
+from .parfor_launch import CTL_WORDS, LAUNCH, LAUNCH_TYPE
 from .parfor_private import _size, extent
 
 MALLOC = FunctionType(PTR, (I64,))
 FREE = FunctionType(VOID, (PTR,))
-# ctl: states, entries, shared-read mode, schedule, entry bytes, phases; then 3 words per slot
-CTL_WORDS = 6
 ATOMIC, PRIVATE, WINDOWED = 0, 1, 2
-
-
-def ctl_words(na: int) -> int:
-    return CTL_WORDS + 3 * na
 
 
 def _fn(module: Module, name: str, params) -> tuple:
@@ -146,7 +141,6 @@ def split_wrapper(module: Module, plain: str, atomic: str, na: int, ni: int, sha
 
 
 def _launch(b: Builder, launch, wname: str, args, dims, steps, blk, threads):
-    from .parallel import LAUNCH, LAUNCH_TYPE
     b.call(LAUNCH, LAUNCH_TYPE, [GlobalRef(wname), args, dims, steps, blk, launch.inner_ndim,
                                  launch.array_count, threads])
 

@@ -25,7 +25,8 @@ def _at(b: Builder, p: Value):
 def forward_launch_taped(frame, b: Builder, site, plan, buf):
     """Emits the forward half's launch after the primal launch (which the adjoint sweep
     removes); returns the adjoint driver's name, or None to keep the re-running path."""
-    from .parallel import _layout, atomic_variant, kernel_derivative
+    from .parfor_kernel import atomic_variant, kernel_derivative
+    from .parfor_launch import copy_layout
     from .parfor_private import private_slots
     from .parfor_split import split_derivative
     from .parfor_tape import adjoint_driver, forward_driver, split_wrapper
@@ -51,7 +52,7 @@ def forward_launch_taped(frame, b: Builder, site, plan, buf):
     fdrv = forward_driver(module, f"{sp}.fwd{'' if radius is None else radius}", launch,
                           wname, shared, reds, radius)
     adrv = adjoint_driver(module, f"{sp}.adj", launch, wname, shared, reds)
-    a_off, d_off, dims_off, steps_off, sc_off, sched_off = _layout(na, ni, 1)
+    a_off, d_off, dims_off, steps_off, sc_off, sched_off = copy_layout(na, ni, 1)
     at = _at(b, buf)
     # both halves read the block's copies: the schedule's (its shadow is itself) and the
     # scalar cells' (a captured loop variable changes after the launch)
@@ -86,10 +87,10 @@ def row_window(kernel, shared, na: int, ni: int):
 
 def adjoint_launch_taped(frame, b: Builder, site, p: Value) -> None:
     """The adjoint half's launch on the block ``p`` the forward sweep filled; frees it."""
-    from .parallel import _layout
+    from .parfor_launch import copy_layout
     launch = site.launch
     na, ni = launch.na, launch.ni
-    a_off, d_off, dims_off, steps_off, sc_off, _ = _layout(na, ni, 1)
+    a_off, d_off, dims_off, steps_off, sc_off, _ = copy_layout(na, ni, 1)
     at = _at(b, p)
     threads = b.call("get_num_threads", FunctionType(I64, ()), [])
     b.call(site.taped, DRIVER, [at(a_off), at(d_off[0]), at(dims_off), at(steps_off),

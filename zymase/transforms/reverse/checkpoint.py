@@ -57,11 +57,10 @@ from ...ir.types import I1, I64, I8, PTR, VOID, ArrayType, FunctionType, alloc_s
 from ...ir.values import Constant, Instruction, Value, const_int
 from ...rules.table import MEMINFO_DATA_OFFSET
 from . import revolve
-from .checkpoint_plan import Checkpoint, CkLoop, _where
+from .checkpoint_plan import ADVANCE, FINISH, TAPE, Checkpoint, CkLoop, _where, ceil8
 from ..tape import Stack
 from .loops import emit_trip_count
 
-ADVANCE, FINISH, TAPE = 0, 1, 2
 
 
 # -- code generation ----------------------------------------------------------------------
@@ -474,14 +473,6 @@ def _release_helper(module):
     p.add_incoming(nxt, loop)
     lb.cbr(lb.icmp("eq", nxt, hi), done, loop)
     Builder(module, done).ret()
-
-
-def ceil8(b, v):
-    """``v`` rounded up to a multiple of 8 (slot offsets stay aligned)."""
-    return b.mul(b.emit(Instruction("udiv", I64, [b.add(v, const_int(I64, 7)),
-                                                  const_int(I64, 8)])), const_int(I64, 8))
-
-
 def _array_extent(b, data, nitems, itemsize, shapes, strides):
     """(first byte, byte count) an array argument's elements span: with strides (a view,
     possibly negative), not just nitems·itemsize from the data pointer."""

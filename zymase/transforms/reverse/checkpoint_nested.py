@@ -26,7 +26,7 @@ from ...ir.builder import Builder
 from ...ir.types import I64, I8, PTR, FunctionType, alloc_size
 from ...ir.values import const_int
 from . import revolve
-from .checkpoint import FINISH, TAPE, ceil8
+from .checkpoint_plan import FINISH, TAPE, ceil8
 
 
 def _round8(n):

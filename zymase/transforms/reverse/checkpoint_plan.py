@@ -16,13 +16,23 @@ import re
 from typing import List, Optional
 
 from ...errors import UnsupportedError, unsupported
-from ...ir.types import PTR, alloc_size
-from ...ir.values import Argument, Constant, Instruction, Value
+from ...ir.types import I64, PTR, alloc_size
+from ...ir.values import Argument, Constant, Instruction, Value, const_int
 from ...rules.calls import LIBRARY_RULES, Kind, classify_call
 from ...rules.table import MEMINFO_DATA_OFFSET
 from ..signature import ArrayInput
 from .loops import has_adjoint
 from .plan import written
+
+
+# the modes a checkpointed loop runs in (checkpoint.py's docstring)
+ADVANCE, FINISH, TAPE = 0, 1, 2
+
+
+def ceil8(b, v):
+    """``v`` rounded up to a multiple of 8 (slot offsets stay aligned)."""
+    return b.mul(b.emit(Instruction("udiv", I64, [b.add(v, const_int(I64, 7)),
+                                                  const_int(I64, 8)])), const_int(I64, 8))
 
 
 @dataclasses.dataclass(frozen=True)
