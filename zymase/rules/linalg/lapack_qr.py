@@ -114,10 +114,6 @@ def _kmin(b: Builder, m: Value, n: Value) -> Value:
     return b.select(b.icmp("slt", m, n), m, n)
 
 
-def _size(t: Type) -> Value:
-    return const_int(I64, 8 if t == F64 else 4)
-
-
 def _copy(kit: Kit, src, dst, rows, cols) -> None:
     kit.each("qr.copy", [src], dst, lambda bb, r, c, at: at(0, r, c), rows=rows, cols=cols)
 
