@@ -184,3 +184,19 @@ def test_rank_deficient_gives_nan(col):
     g = np.zeros_like(A)
     deriv("both", "rev", 1)(A, g, W, 1.0)
     assert np.all(np.isnan(g))
+
+
+def qr_cubic(A):
+    Q, R = np.linalg.qr(A)
+    return np.sum(R * R * R) + np.sum(Q[0] ** 3)
+
+
+def test_second_order_through_the_rules():
+    """Forward over reverse: the adjoint code of the pair (gemms, gesv, element-wise loops)
+    differentiated again, H[V] against central differences of the gradient."""
+    A, _, V = _data((4, 3), seed=5)
+    hv = zymase.hvp(qr_cubic, (A,), (V[0],))
+    g = zymase.grad(qr_cubic)
+    h = 1e-5
+    fd = (g(A + h * V[0]) - g(A - h * V[0])) / (2 * h)
+    np.testing.assert_allclose(hv, fd, rtol=1e-6, atol=1e-8 * np.abs(fd).max())
