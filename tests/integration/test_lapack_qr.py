@@ -8,7 +8,8 @@ rules/linalg/lapack_qr.py), tall, square and wide, in both modes at width 1 and 
 * closed forms: Q̇ and Ṙ from the thin-QR formulas (read through a loss linear in Q and R),
   and the gradient of ⟨G, Q⟩ + ⟨H, R⟩ from the QR pullback;
 * a loss that uses only Q, one that uses only R; the caller's arrays are unchanged;
-* from ``@numba.njit`` in both modes; float32;
+* from ``@numba.njit`` in both modes; float32; a Hessian-vector product through the rules;
+  complex matrices refused by name;
 * an exactly rank-deficient A (a zero column: a zero on R's diagonal) gives NaN derivatives
   in both modes, as documented, never numbers.
 """
@@ -200,3 +201,14 @@ def test_second_order_through_the_rules():
     h = 1e-5
     fd = (g(A + h * V[0]) - g(A - h * V[0])) / (2 * h)
     np.testing.assert_allclose(hv, fd, rtol=1e-6, atol=1e-8 * np.abs(fd).max())
+
+
+def qr_complex(A):
+    return np.linalg.qr(A + 0j)[1][0, 0].real
+
+
+def test_complex_refused_with_name_and_line():
+    with pytest.raises(zymase.UnsupportedError, match=r"np.linalg.qr .*complex") as e:
+        zymase.autodiff_reverse(qr_complex, Duplicated, ret=Active)(np.eye(3) + 1.0,
+                                                                    np.zeros((3, 3)), 1.0)
+    assert "test_lapack_qr.py" in str(e.value)
