@@ -210,6 +210,15 @@ def geqrf_save(before: Builder, after: Kit, c: Qr) -> Value:
     return buf
 
 
+def _s_plus_copyltu(bb: Builder, r: Value, col: Value, at) -> Value:
+    """S + copyltu(M) with M = X − Sᵀ, from X (source 0) and S (source 1): Q̄' = Q̄ + Q S is
+    never formed, since Q̄'ᵀ Q = Q̄ᵀ Q + Sᵀ (QᵀQ = I) and Q̄' + Q copyltu(M) = Q̄ + Q (S +
+    copyltu(M))."""
+    low = bb.fsub(at(0, r, col), at(1, col, r))
+    up = bb.fsub(at(0, col, r), at(1, r, col))
+    return bb.fadd(at(1, r, col), bb.select(bb.icmp("sge", r, col), low, up))
+
+
 def geqrf_adjoint(kit: Kit, c: Qr, buf: Value, lanes) -> None:
     """Each lane's shadow of ``a`` holds R̄ in its upper trapezoid (from the copy loop's
     adjoint) and receives Ā; the lanes' Q̄ come from orgqr's adjoint (freed here)."""
@@ -234,12 +243,9 @@ def geqrf_adjoint(kit: Kit, c: Qr, buf: Value, lanes) -> None:
         _triu(kk, (sa, lda), (rb1, k))                                      # R̄₁
         _copy(kit, (sa2, lda), (rb2, k), k, nk)                             # R̄₂
         gemm_kit(kit, N, T, k, k, nk, 1.0, r2, k, rb2, k, 0.0, s, k)        # S = R₂ R̄₂ᵀ
-        gemm_kit(kit, N, N, m, k, k, 1.0, q, m, s, k, 1.0, qb, m)           # Q̄' = Q̄ + Q S
-        gemm_kit(kit, N, T, k, k, k, 1.0, r1, k, rb1, k, 0.0, mm, k)        # M = R₁ R̄₁ᵀ
-        gemm_kit(kit, T, N, k, k, m, -1.0, qb, m, q, m, 1.0, mm, k)         #     − Q̄'ᵀ Q
-        kk.each("qr.copyltu", [(mm, k)], (cl, k),
-                lambda bb, r, col, at: bb.select(bb.icmp("sge", r, col), at(0, r, col),
-                                                 at(0, col, r)))
+        gemm_kit(kit, N, T, k, k, k, 1.0, r1, k, rb1, k, 0.0, mm, k)        # R₁ R̄₁ᵀ
+        gemm_kit(kit, T, N, k, k, m, -1.0, qb, m, q, m, 1.0, mm, k)         #   − Q̄ᵀ Q
+        kk.each("qr.copyltu", [(mm, k), (s, k)], (cl, k), _s_plus_copyltu)
         gemm_kit(kit, N, N, m, k, k, 1.0, q, m, cl, k, 1.0, qb, m)          # Q̄' + Q copyltu(M)
         gemm_kit(kit, N, T, m, k, k, 1.0, qb, m, r1i, k, 0.0, sa, lda)      # Ā₁ = (…) R₁⁻ᵀ
         gemm_kit(kit, N, N, m, nk, k, 1.0, q, m, rb2, k, 0.0, sa2, lda)     # Ā₂ = Q R̄₂
