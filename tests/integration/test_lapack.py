@@ -1,7 +1,7 @@
 """``np.linalg`` beyond solve: inv, det, slogdet (LAPACK getrf, getri), cholesky (potrf), eigh and
 eigvalsh (xxxevd), svd, pinv, cond and norm(A, ±2) (gesdd), lstsq (gelsd), differentiated by
-the rules of transforms/lapack_lu.py, lapack_sym.py, lapack_svd.py and lapack_lstsq.py; qr and
-eig refused by name.
+the rules of rules/linalg/lapack_lu.py, lapack_sym.py, lapack_svd.py and lapack_lstsq.py (qr:
+test_lapack_qr.py); eig refused by name.
 
 Four functions — the LU family (inv, det, slogdet), the symmetric one (cholesky, eigh,
 eigvalsh), the SVD one (values, thin and full vectors) and lstsq — are compiled once per mode
@@ -392,10 +392,6 @@ def test_float32():
         assert float(np.vdot(V[k], g)) == pytest.approx(fd, rel=2e-3, abs=1e-4)
 
 
-def qr_f(A):
-    return np.sum(np.linalg.qr(A)[1])
-
-
 def eig_general_f(A):
     return np.sum(np.linalg.eigvals(A).real)
 
@@ -404,8 +400,7 @@ def inv_complex_f(A):
     return np.linalg.inv(A + 0j)[0, 0].real
 
 
-REFUSED = [(qr_f, "np.linalg.qr"),
-           (eig_general_f, "np.linalg.eig"),
+REFUSED = [(eig_general_f, "np.linalg.eig"),
            (inv_complex_f, "complex")]
 
 

@@ -11,7 +11,7 @@ cholesky               numba_xxpotrf                               lapack_sym.py
 eigh, eigvalsh         numba_ez_xxxevd                             lapack_sym.py
 norm(A, ±2), cond      numba_ez_gesdd, jobz 'N' (values only)      lapack_svd.py
 svd, pinv              numba_ez_gesdd, jobz 'A' / 'S' (vectors)    lapack_svd.py
-qr                     numba_ez_geqrf, numba_ez_xxgqr              refused
+qr                     numba_ez_geqrf, then numba_ez_xxgqr         lapack_qr.py (as a pair)
 lstsq                  numba_ez_gelsd                              lapack_lstsq.py
 eig, eigvals           numba_ez_rgeev, numba_ez_cgeev              refused
 =====================  ==========================================  ==========================
@@ -20,7 +20,7 @@ Every call works in place on column-major memory (Numba hands it Fortran-order c
 itself), so a rule maps the tangent held in the shadow of that memory before the call to the
 tangent after it (forward), or the adjoint after the call to the adjoint before it
 (reverse, overwriting what the call overwrote).  A call description (``Gesv``,
-lapack_lu.LU, lapack_sym.Sym, lapack_svd.Svd, lapack_lstsq.Lstsq) names its memory operands
+lapack_lu.LU, lapack_sym.Sym, lapack_svd.Svd, lapack_lstsq.Lstsq, lapack_qr.Qr) names its memory operands
 (``ptrs``: the shadows each lane passes, in that order) and its integer operands (``ints``:
 what the adjoint sweep must see again); ``remap`` moves it to the adjoint sweep.  The entry points:
 
@@ -52,7 +52,7 @@ from ...errors import unsupported
 from ...ir.builder import Builder
 from ...ir.types import I32, I64, I8, PTR, VOID, FunctionType, Type
 from ...ir.values import Constant, Instruction, Value, const_float, const_int
-from . import blas, lapack_lstsq, lapack_lu, lapack_svd, lapack_sym
+from . import blas, lapack_lstsq, lapack_lu, lapack_qr, lapack_svd, lapack_sym
 from ..call_rules import CallRule
 from .lapack_kernels import Kit
 
@@ -60,8 +60,6 @@ GESV = "numba_xgesv"
 _GESV_T = FunctionType(I32, (I8, I64, I64, PTR, I64, PTR, PTR, I64))
 # calls zymase knows and refuses, with the numpy functions that emit them
 REFUSED = {
-    "numba_ez_geqrf": "np.linalg.qr (LAPACK geqrf)",
-    "numba_ez_xxgqr": "np.linalg.qr (LAPACK orgqr)",
     "numba_ez_rgeev": "np.linalg.eig / eigvals (LAPACK geev)",
     "numba_ez_cgeev": "np.linalg.eig / eigvals (LAPACK geev)",
 }
@@ -91,7 +89,8 @@ class Gesv:
                        a=None, b=None)
 
 
-CALL_TYPES = (Gesv, lapack_lu.LU, lapack_sym.Sym, lapack_svd.Svd, lapack_lstsq.Lstsq)
+CALL_TYPES = (Gesv, lapack_lu.LU, lapack_sym.Sym, lapack_svd.Svd, lapack_lstsq.Lstsq,
+              lapack_qr.Qr)
 
 
 def _const(v: Value) -> Optional[int]:
@@ -108,7 +107,7 @@ def parse(i: Instruction, active=None):
     if name in REFUSED:
         raise unsupported(f"a call of {REFUSED[name]}", i.loc,
                           help="zymase differentiates np.linalg.solve, inv, det, slogdet, "
-                               "cholesky, eigh, eigvalsh, svd, pinv, cond, norm(A, ±2) and lstsq")
+                               "cholesky, eigh, eigvalsh, svd, pinv, cond, norm(A, ±2), lstsq and qr")
     code = _const(o[0])
     if code not in blas._KIND:
         raise unsupported(f"{_WHAT[name]} of complex arrays", i.loc,
@@ -123,6 +122,8 @@ def parse(i: Instruction, active=None):
         return lapack_lu.LU(name, t, o[0], o[2], o[3], o[4], o[5])
     if name == lapack_lu.GETRI:
         return lapack_lu.LU(name, t, o[0], o[1], o[2], o[3], o[4])
+    if name in (lapack_qr.GEQRF, lapack_qr.ORGQR):
+        return lapack_qr.parse(name, t, i)
     if name == lapack_svd.GESDD:
         jobz = _const(o[1])
         if jobz not in (lapack_svd.JOB_N, lapack_svd.JOB_S, lapack_svd.JOB_A):
@@ -199,8 +200,10 @@ def save(i: Instruction, b: Builder, c) -> Value:
 def adjoint(b: Builder, entry: Builder, c, buf: Value, lanes: List[list]) -> None:
     """The adjoint sweep for a description ``c`` already moved there (``c.remap``); frees
     ``buf``."""
-    ROUTINES[c.name].adjoint(_kit(b, entry, c), c, buf, lanes)
-    b.call("free", FunctionType(VOID, (PTR,)), [buf])
+    routine = ROUTINES[c.name]
+    routine.adjoint(_kit(b, entry, c), c, buf, lanes)
+    if routine.frees:
+        b.call("free", FunctionType(VOID, (PTR,)), [buf])
 
 
 # -- np.linalg.solve (gesv) -------------------------------------------------------------------
@@ -309,12 +312,14 @@ class Routine:
     """One LAPACK entry point: what emits it, the operands it writes, and its rules:
     ``forward(kit, before, c, lanes)``, ``save(before, kit, c) -> buf`` and
     ``adjoint(kit, c, buf, lanes)`` (``before`` emits ahead of the primal call, ``kit.b``
-    right after it; ``lanes[k]`` lists lane k's shadows of ``c.ptrs()``)."""
+    right after it; ``lanes[k]`` lists lane k's shadows of ``c.ptrs()``).  ``frees``: the
+    adjoint sweep frees the block after ``adjoint`` (orgqr's block is geqrf's, freed there)."""
     what: str
     written: Tuple[int, ...]
     forward: Callable
     save: Callable
     adjoint: Callable
+    frees: bool = True
 
 
 ROUTINES = {
@@ -335,6 +340,10 @@ ROUTINES = {
     lapack_lstsq.GELSD: Routine("np.linalg.lstsq (LAPACK gelsd)", (4, 6, 8, 10),
                                 lapack_lstsq.lstsq_forward, lapack_lstsq.lstsq_save,
                                 lapack_lstsq.lstsq_adjoint),
+    lapack_qr.GEQRF: Routine("np.linalg.qr (LAPACK geqrf)", (3, 5), lapack_qr.geqrf_forward,
+                             lapack_qr.geqrf_save, lapack_qr.geqrf_adjoint),
+    lapack_qr.ORGQR: Routine("np.linalg.qr (LAPACK orgqr)", (4,), lapack_qr.orgqr_forward,
+                             lapack_qr.orgqr_save, lapack_qr.orgqr_adjoint, frees=False),
 }
 _WHAT = {name: r.what for name, r in ROUTINES.items()}
 CALLS = set(ROUTINES) | set(REFUSED)

@@ -36,6 +36,7 @@ from ..tape import Stack
 from .. import varsize
 from . import calls
 from ..parallel import const_slot_shadow
+from ..signature import ArrayInput
 from .frame import Frame
 
 
@@ -330,6 +331,17 @@ class AugmentedSweep:
         return [(j.operands[0], j.type) if j.opcode == "load"
                 else (j.operands[1], j.operands[0].type) for j in self._access_list]
 
+    def _argument_dtypes(self, origins: Set[Value]) -> Set[Type]:
+        """The element types the signature gives the array arguments whose data pointers are
+        among ``origins``.  A copy of an argument that is only read back through a pointer
+        loaded from memory (``self.a = a.copy()`` in a jitclass: the copy's data pointer is
+        stored into the instance, the methods load it) shows no access with the copy's origins
+        in this function; the argument's dtype still says what its bytes are."""
+        sk = self.frame.skeleton
+        return {inp.primal.dtype for inp in self.frame.sig.inputs
+                if isinstance(inp, ArrayInput) and inp.primal.dtype is not None
+                and sk.param(inp.primal.data) in origins}
+
     def _memory_float_type(self, i: Instruction, ptrs, items=None) -> Optional[Type]:
         """The float type a memcpy/memmove (or realloc) copies, from how its memory is
         accessed: ``ptrs`` are its destination and source.
@@ -338,7 +350,9 @@ class AugmentedSweep:
         source or destination must access one and the same float type; otherwise the adjoint
         (an element-wise ``src_bar += dst_bar``) cannot be formed and we refuse.  A copy within
         lists' payloads (``items``: ``varsize.payload_items``) looks at their items' float
-        types only; items without floats (a list of arrays) give None: no adjoint.
+        types only; items without floats (a list of arrays) give None: no adjoint.  When no
+        access shares an origin with the copy, an array argument among the origins says what
+        the bytes are (``_argument_dtypes``).
         """
         types = self.act.types
         if items is not None:
@@ -349,6 +363,8 @@ class AugmentedSweep:
             origins = types.origins_of(ptrs[0]) | types.origins_of(ptrs[1])
             seen = {t.element if isinstance(t, VectorType) else t
                     for p, t in self._accesses() if types.origins_of(p) & origins}
+            if not seen:
+                seen = self._argument_dtypes(origins)
         if len(seen) == 1 and next(iter(seen)).is_float:
             return next(iter(seen))
         what = ", ".join(sorted(map(str, seen))) or "nothing we can see"
