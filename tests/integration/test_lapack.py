@@ -81,12 +81,16 @@ FUNCS = {"lu": lu_f, "sym": sym_f, "sv": sv_f, "lstsq": lstsq_f}
 SV_SHAPES = {1: (1, 1), 2: (3, 2), 3: (2, 3), 5: (5, 5)}
 
 
-@functools.lru_cache(maxsize=None)
-def deriv(name, mode, width):
-    f = FUNCS[name]
+def matrix_derivative(f, mode, width):
+    """``f(A, W)``'s derivative with respect to the matrix ``A`` (``W``: constant weights)."""
     if mode == "fwd":
         return zymase.autodiff_forward(f, Dual, Const, ret=DualOnly, width=width)
     return zymase.autodiff_reverse(f, Duplicated, Const, ret=Active, width=width)
+
+
+@functools.lru_cache(maxsize=None)
+def deriv(name, mode, width):
+    return matrix_derivative(FUNCS[name], mode, width)
 
 
 def _data(name, n, seed=0):

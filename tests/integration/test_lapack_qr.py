@@ -20,8 +20,9 @@ import numpy as np
 import pytest
 
 import zymase
-from zymase import Active, Const, Dual, DualOnly, Duplicated
+from zymase import Active, Duplicated
 
+from tests.integration.test_lapack import matrix_derivative
 from tests.support import check_dot_product, fd_jvp
 
 STEP = 1e-4
@@ -57,10 +58,7 @@ FUNCS = {"both": qr_both, "linear": qr_linear, "q": q_only, "r": r_only}
 
 @functools.lru_cache(maxsize=None)
 def deriv(name, mode, width):
-    f = FUNCS[name]
-    if mode == "fwd":
-        return zymase.autodiff_forward(f, Dual, Const, ret=DualOnly, width=width)
-    return zymase.autodiff_reverse(f, Duplicated, Const, ret=Active, width=width)
+    return matrix_derivative(FUNCS[name], mode, width)
 
 
 def _data(shape, seed=0):
