@@ -1,0 +1,602 @@
+"""``numba.typed.List`` built inside a differentiated function, lowered onto NRT memory.
+
+A typed list keeps its items in a C structure of Numba's runtime (``NB_List``, managed by the
+``numba_list_*`` functions of ``_helperlib``): its item buffer is ``malloc``'d and ``realloc``'d
+inside C, where no derivative can follow.  Rather than teaching every analysis and both
+transforms what each C function does, this pass rewrites the lists the function builds
+itself into the representation zymase already differentiates in both modes and at every
+width: a growable NRT MemInfo (``NRT_MemInfo_new_varsize``), like a reflected list's
+(transforms/varsize.py explains how its shadows follow resizes in forward and reverse mode).
+
+Representation of a lowered list (``lp``, the pointer the list's own MemInfo stores and every
+``numba_list_*`` call receives): a varsize MemInfo whose data is a payload
+
+    offset  0  size (i64)      8  allocated (i64)     16  item size (i64)
+    offset 24  is_mutable      32  the items, each of the item's LLVM type T
+
+Steps (``lower``), on the canonicalised module, before any analysis:
+
+1. Find the lists built in the primal: each ``numba_list_new(out, itemsize, allocated)`` is a
+   *site*; the pointers loaded from ``out`` are its list.  The site's method table (the item
+   incref/decref functions ``numba_list_set_method_table`` receives, stored as constants into
+   a stack slot by Numba) and its item size make its *class*; the item type T comes from the
+   stack slots Numba passes to ``append``/``setitem`` (and the element type of its reads).
+2. Every ``numba_list_*`` call whose list operand comes (through phis and selects) from sites
+   of one class calls that class's lowered function instead: plain IR over the payload that
+   copies items field by field with typed loads and stores (so type and activity analysis see
+   floats and pointers), calls the item incref/decref functions directly, and grows the
+   payload with ``NRT_MemInfo_varsize_realloc`` with the C runtime's growth pattern.  Calls on
+   lists passed in (their list pointer is loaded from an argument's MemInfo) stay C calls:
+   such lists are ``Const``.
+3. Numba's destructor of the list's MemInfo (``_numba_list_dtor``) releases the varsize
+   MemInfo instead of calling ``numba_list_free``; the varsize MemInfo's element destructor
+   (a class with an item decref) releases the items.
+4. The module is canonicalised again, which inlines the lowered functions.
+
+The shadow of a lowered list is then another varsize MemInfo with the same header integers and,
+item by item, the item's shadow: a float item's tangent or adjoint, an array item's shadow
+array struct.  Deleting items (``pop``, ``del``, ``clear``) moves items with the same typed
+copies in a loop, which both modes differentiate like any loop over memory.
+
+Invariants: a lowered list never reaches code that expects Numba's C structure.  Refused by
+name (``UnsupportedError`` at the Python line): a list built inside that leaves the function
+(returned, stored into memory other than its own MemInfo, passed to a call that stays a call),
+a list operand that is not traced to a site (a list read from memory: lists of lists, a list
+in a tuple or object; or one that is sometimes passed in and sometimes built), a ``numba_list``
+function this pass does not know, and typed lists inside out-of-line callees.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Set, Tuple
+
+from ..errors import unsupported
+from ..ir.types import ArrayType, StructType, Type, alloc_size
+from ..ir.values import Argument, Constant, Function, GlobalRef, Instruction, Module
+
+PREFIX = "numba_list_"
+HEADER = 32                      # bytes before the first item
+# calls on a lowered list and the lowered function's name stem
+LOWERED = {"new", "set_method_table", "base_ptr", "size_address", "length", "allocated",
+           "is_mutable", "set_is_mutable", "append", "setitem", "getitem", "delitem",
+           "delete_slice"}
+NEEDS_ITEM_TYPE = {"append", "setitem", "getitem", "delitem", "delete_slice"}
+DTOR = "_numba_list_dtor"
+_HELP_ESCAPE = ("build and use the typed.List inside the differentiated function and return "
+                "numbers or arrays computed from it; a typed.List passed in is fine as Const")
+
+
+class _Class:
+    """Lists of one item type: item size, LLVM item type, item incref/decref functions."""
+
+    def __init__(self, key: int, size: int, incref: Optional[str], decref: Optional[str]):
+        self.key, self.size, self.incref, self.decref = key, size, incref, decref
+        self.item: Optional[Type] = None
+
+    def fn(self, op: str) -> str:
+        return f"zymase.tlist.{op}.{self.key}"
+
+
+def uses_typed_lists(text: str) -> bool:
+    return "@numba_list_new(" in text
+
+
+def lower(module: Module, primal: str) -> Optional[str]:
+    """Lower the typed lists the primal builds (see the module docstring); returns the new
+    module text (to be canonicalised again), or None when the primal builds none."""
+    fn = module.functions[primal]
+    news = [i for i in fn.instructions() if i.opcode == "call" and i.callee_name == PREFIX + "new"]
+    if not news:
+        return None
+    for other in module.defined():
+        if other is not fn and other.name != DTOR and any(
+                i.opcode == "call" and (i.callee_name or "").startswith(PREFIX)
+                and i.callee_name != PREFIX + "free" for i in other.instructions()):
+            loc = next((i.loc for i in other.instructions() if i.loc), None)
+            raise unsupported("a numba.typed.List used inside a function that stays a call "
+                              f"({other.name}, recursive)", loc,
+                              help="build and use the list in the function being "
+                                   "differentiated")
+    users = _users(fn)
+    heads: Dict[object, _Class] = {}             # a list pointer loaded after a site → class
+    classes: Dict[Tuple, _Class] = {}
+    site_class: Dict[Instruction, _Class] = {}
+    for n in news:
+        size = _const_int(n.operands[1])
+        if size is None:
+            raise unsupported("a numba.typed.List whose item size is not a constant", n.loc)
+        loads = [u for u in users.get(n.operands[0], ()) if u.opcode == "load"]
+        inc, dec = _methods(loads, users)
+        key = (size, inc, dec)
+        if key not in classes:
+            classes[key] = _Class(len(classes), size, inc, dec)
+        for ld in loads:
+            heads[ld] = classes[key]
+        site_class[n] = classes[key]
+    lowered: Dict[Instruction, _Class] = {}
+    for i in fn.instructions():
+        name = i.callee_name or "" if i.opcode == "call" else ""
+        if not name.startswith(PREFIX) or name == PREFIX + "new":
+            continue
+        op = name[len(PREFIX):]
+        lp = i.operands[0]
+        kinds = {_root_kind(r, heads) for r in _roots(lp)}
+        if kinds <= {"passed"}:
+            continue                               # a list passed in: stays Numba's C list
+        if len(kinds) != 1 or not isinstance(next(iter(kinds)), _Class):
+            raise unsupported(
+                "a numba.typed.List operation on a list that is not traced to where the "
+                "function builds it (a list read from memory: a list of lists, a list "
+                "inside a tuple or object, or a variable that holds a list passed in on "
+                "one path and one built inside on another)", i.loc,
+                help="keep typed lists in local variables, one list per variable")
+        if op not in LOWERED:
+            raise unsupported(f"the typed.List runtime function {name}", i.loc,
+                              help="zymase differentiates append, indexing, assignment, "
+                                   "len, iteration, pop, del and clear of a typed.List")
+        lowered[i] = next(iter(kinds))
+    lowered.update(site_class)
+    _check_escapes(fn, users, heads)
+    _item_types(lowered, users)
+    for i, c in lowered.items():
+        op = i.callee_name[len(PREFIX):]
+        if op in NEEDS_ITEM_TYPE and c.item is None:
+            raise unsupported(f"numba.typed.List `{op}` on a list whose item type zymase "
+                              "cannot tell (no item is ever stored into it)", i.loc)
+        i.callee = GlobalRef(c.fn(op))
+    dtor = module.functions.get(DTOR)
+    if dtor is not None and not dtor.is_declaration:
+        for i in dtor.instructions():
+            if i.opcode == "call" and i.callee_name == PREFIX + "free":
+                i.callee = GlobalRef("zymase.tlist.free")
+    from ..ir.printer import print_module
+    text = print_module(module)
+    return text + "\n" + _helpers(text, list(classes.values()))
+
+
+# -- analysis of the primal ----------------------------------------------------------------
+
+def _users(fn: Function) -> Dict[object, List[Instruction]]:
+    out: Dict[object, List[Instruction]] = {}
+    for i in fn.instructions():
+        for o in i.operands:
+            if not isinstance(o, Constant):
+                out.setdefault(o, []).append(i)
+    return out
+
+
+def _const_int(v) -> Optional[int]:
+    try:
+        return int(v.text) if isinstance(v, Constant) else None
+    except ValueError:
+        return None
+
+
+def _methods(loads, users) -> Tuple[Optional[str], Optional[str]]:
+    """The item incref/decref functions ``numba_list_set_method_table`` gets for the list
+    loaded by ``loads``: the constants stored into the table's two slots."""
+    inc = dec = None
+    for ld in loads:
+        for u in users.get(ld, ()):
+            if u.opcode == "call" and u.callee_name == PREFIX + "set_method_table":
+                table = u.operands[1]
+                for s in users.get(table, ()):
+                    if s.opcode == "store" and s.operands[1] is table:
+                        inc = _fn_name(s.operands[0])
+                    elif s.opcode == "getelementptr":
+                        if _const_int(s.operands[-1]) == 8:
+                            for s2 in users.get(s, ()):
+                                if s2.opcode == "store" and s2.operands[1] is s:
+                                    dec = _fn_name(s2.operands[0])
+    return inc, dec
+
+
+def _fn_name(v) -> Optional[str]:
+    return v.name if isinstance(v, GlobalRef) else None
+
+
+def _roots(v) -> Set[object]:
+    """What ``v`` comes from through phis and selects (null and undef left out)."""
+    out, seen, work = set(), set(), [v]
+    while work:
+        x = work.pop()
+        if isinstance(x, Constant) or x in seen:
+            continue
+        seen.add(x)
+        if isinstance(x, Instruction) and x.opcode == "phi":
+            work += x.operands
+        elif isinstance(x, Instruction) and x.opcode == "select":
+            work += x.operands[1:]
+        else:
+            out.add(x)
+    return out
+
+
+def _root_kind(r, heads):
+    if r in heads:
+        return heads[r]
+    # a list passed in: its NB_List pointer is loaded from the data of an argument's MemInfo
+    x, depth = r, 0
+    while isinstance(x, Instruction) and x.opcode in ("load", "getelementptr") and depth < 6:
+        x, depth = x.operands[0], depth + 1
+    if isinstance(x, Argument) and depth:
+        return "passed"
+    return "unknown"
+
+
+def _check_escapes(fn: Function, users, heads) -> None:
+    """A lowered list may go to list calls, phis, selects and comparisons, and be stored only
+    into the data of its own MemInfo (Numba's list object): anything else could hand it to
+    code that expects Numba's C structure."""
+    seen, work = set(), list(heads)
+    while work:
+        v = work.pop()
+        if v in seen:
+            continue
+        seen.add(v)
+        for u in users.get(v, ()):
+            if u.opcode in ("phi", "select"):
+                work.append(u)
+            elif u.opcode == "icmp":
+                continue
+            elif u.opcode == "call" and (u.callee_name or "").startswith(PREFIX) \
+                    and u.operands[0] is v and v not in u.operands[1:]:
+                continue
+            elif u.opcode == "store" and u.operands[0] is v and _own_meminfo_data(u.operands[1]):
+                continue
+            else:
+                raise unsupported("a numba.typed.List built inside the function that leaves "
+                                  "it (returned, stored in an array, list, tuple or object, "
+                                  "or passed to a call)", u.loc, help=_HELP_ESCAPE)
+
+
+def _own_meminfo_data(p) -> bool:
+    """``p`` is ``load ptr (gep i8 mi, 24)`` with ``mi`` a MemInfo Numba made for a list."""
+    if not (isinstance(p, Instruction) and p.opcode == "load"):
+        return False
+    g = p.operands[0]
+    if not (isinstance(g, Instruction) and g.opcode == "getelementptr" and len(g.operands) == 2
+            and _const_int(g.operands[1]) == 24):
+        return False
+    mi = g.operands[0]
+    return isinstance(mi, Instruction) and mi.opcode == "call" \
+        and (mi.callee_name or "").startswith("NRT_MemInfo_alloc_dtor") \
+        and getattr(mi.operands[1], "name", None) == DTOR
+
+
+def _item_types(lowered: Dict[Instruction, _Class], users) -> None:
+    """Each class's LLVM item type: the stack slot Numba stores an item into before
+    ``append``/``setitem`` (``alloca T``), else the element type of a read through
+    ``base_ptr``; one of the item's size."""
+    for want in ("slot", "read"):
+        for i, c in lowered.items():
+            if c.item is not None:
+                continue
+            op = i.callee_name[len(PREFIX):]
+            cands = []
+            if want == "slot" and op in ("append", "setitem"):
+                a = i.operands[-1]
+                if isinstance(a, Instruction) and a.opcode == "alloca":
+                    cands.append(a.src_type)
+            elif want == "read" and op == "base_ptr":
+                cands += [u.src_type for u in users.get(i, ()) if u.opcode == "getelementptr"
+                          and str(u.src_type) != "i8"]
+            for t in cands:
+                if alloc_size(t) == c.size:
+                    c.item = t
+                    break
+
+
+# -- the lowered functions -----------------------------------------------------------------
+
+def _leaves(t: Type, path=()) -> List[Tuple[Tuple[int, ...], Type]]:
+    if isinstance(t, StructType):
+        return [leaf for k, e in enumerate(t.elements) for leaf in _leaves(e, path + (k,))]
+    if isinstance(t, ArrayType):
+        return [leaf for k in range(t.count) for leaf in _leaves(t.element, path + (k,))]
+    return [(path, t)]
+
+
+def _copy(t: Type, dst: str, src: str, tag: str) -> str:
+    """IR copying one item of type ``t`` from ``src`` to ``dst``, field by field."""
+    lines = []
+    for n, (path, lt) in enumerate(_leaves(t)):
+        if path:
+            idx = ", ".join(["i32 0"] + [f"i32 {k}" for k in path])
+            lines.append(f"  %{tag}s{n} = getelementptr inbounds {t}, ptr {src}, {idx}")
+            lines.append(f"  %{tag}d{n} = getelementptr inbounds {t}, ptr {dst}, {idx}")
+            s, d = f"%{tag}s{n}", f"%{tag}d{n}"
+        else:
+            s, d = src, dst
+        lines.append(f"  %{tag}v{n} = load {lt}, ptr {s}")
+        lines.append(f"  store {lt} %{tag}v{n}, ptr {d}")
+    return "\n".join(lines)
+
+
+def _call(f: Optional[str], arg: str) -> str:
+    return f'  call void @"{f}"(ptr {arg})' if f else ""
+
+
+_PAYLOAD = """  %dp = getelementptr i8, ptr %lp, i64 24
+  %p = load ptr, ptr %dp
+  %items = getelementptr i8, ptr %p, i64 32"""
+
+_MUTABLE = """  %pm = getelementptr i8, ptr %p, i64 24
+  %mut = load i64, ptr %pm
+  %imm = icmp eq i64 %mut, 0
+  br i1 %imm, label %immutable, label %mutable
+immutable:
+  ret i32 -5
+mutable:"""
+
+_INDEX = """  %size = load i64, ptr %p
+  %bad = icmp uge i64 %idx, %size
+  br i1 %bad, label %outside, label %inside
+outside:
+  ret i32 -1
+inside:"""
+
+
+def _class_helpers(c: _Class) -> str:
+    t = str(c.item) if c.item is not None else None
+    alloc = (f'call ptr @NRT_MemInfo_new_varsize_dtor(i64 %n, ptr @"{c.fn("items")}")'
+             if c.decref else "call ptr @NRT_MemInfo_new_varsize(i64 %n)")
+    out = [f"""
+define internal i32 @"{c.fn('new')}"(ptr %out, i64 %isz, i64 %alloc) {{
+entry:
+  %ib = mul i64 %isz, %alloc
+  %n = add i64 %ib, {HEADER}
+  %mi = {alloc}
+  %fail = icmp eq ptr %mi, null
+  br i1 %fail, label %nomem, label %ok
+nomem:
+  ret i32 -2
+ok:
+  %dp = getelementptr i8, ptr %mi, i64 24
+  %p = load ptr, ptr %dp
+  store i64 0, ptr %p
+  %pa = getelementptr i8, ptr %p, i64 8
+  store i64 %alloc, ptr %pa
+  %ps = getelementptr i8, ptr %p, i64 16
+  store i64 %isz, ptr %ps
+  %pm = getelementptr i8, ptr %p, i64 24
+  store i64 1, ptr %pm
+  store ptr %mi, ptr %out
+  ret i32 0
+}}
+
+define internal void @"{c.fn('set_method_table')}"(ptr %lp, ptr %methods) {{
+entry:
+  ret void
+}}
+
+define internal ptr @"{c.fn('base_ptr')}"(ptr %lp) {{
+entry:
+{_PAYLOAD}
+  ret ptr %items
+}}
+
+define internal i64 @"{c.fn('size_address')}"(ptr %lp) {{
+entry:
+{_PAYLOAD}
+  %a = ptrtoint ptr %p to i64
+  ret i64 %a
+}}
+
+define internal i64 @"{c.fn('length')}"(ptr %lp) {{
+entry:
+{_PAYLOAD}
+  %size = load i64, ptr %p
+  ret i64 %size
+}}
+
+define internal i64 @"{c.fn('allocated')}"(ptr %lp) {{
+entry:
+{_PAYLOAD}
+  %pa = getelementptr i8, ptr %p, i64 8
+  %a = load i64, ptr %pa
+  ret i64 %a
+}}
+
+define internal i32 @"{c.fn('is_mutable')}"(ptr %lp) {{
+entry:
+{_PAYLOAD}
+  %pm = getelementptr i8, ptr %p, i64 24
+  %m = load i64, ptr %pm
+  %r = trunc i64 %m to i32
+  ret i32 %r
+}}
+
+define internal void @"{c.fn('set_is_mutable')}"(ptr %lp, i32 %m) {{
+entry:
+{_PAYLOAD}
+  %pm = getelementptr i8, ptr %p, i64 24
+  %w = zext i32 %m to i64
+  store i64 %w, ptr %pm
+  ret void
+}}
+"""]
+    if t is None:
+        return "".join(out)
+    out.append(f"""
+define internal i32 @"{c.fn('append')}"(ptr %lp, ptr %item) {{
+entry:
+{_PAYLOAD}
+{_MUTABLE}
+  %size = load i64, ptr %p
+  %pa = getelementptr i8, ptr %p, i64 8
+  %alloc = load i64, ptr %pa
+  %n = add i64 %size, 1
+  %fits = icmp sle i64 %n, %alloc
+  br i1 %fits, label %put, label %grow
+grow:
+  %n3 = ashr i64 %n, 3
+  %small = icmp slt i64 %n, 9
+  %extra = select i1 %small, i64 3, i64 6
+  %n4 = add i64 %n, %n3
+  %na = add i64 %n4, %extra
+  %nb = mul i64 %na, {c.size}
+  %bytes = add i64 %nb, {HEADER}
+  %np = call ptr @NRT_MemInfo_varsize_realloc(ptr %lp, i64 %bytes)
+  %fail = icmp eq ptr %np, null
+  br i1 %fail, label %nomem, label %grown
+nomem:
+  ret i32 -2
+grown:
+  %npa = getelementptr i8, ptr %np, i64 8
+  store i64 %na, ptr %npa
+  br label %put
+put:
+  %dq = getelementptr i8, ptr %lp, i64 24
+  %q = load ptr, ptr %dq
+  store i64 %n, ptr %q
+  %qitems = getelementptr i8, ptr %q, i64 32
+  %loc = getelementptr {t}, ptr %qitems, i64 %size
+{_copy(c.item, "%loc", "%item", "c")}
+{_call(c.incref, "%loc")}
+  ret i32 0
+}}
+
+define internal i32 @"{c.fn('setitem')}"(ptr %lp, i64 %idx, ptr %item) {{
+entry:
+{_PAYLOAD}
+{_MUTABLE}
+{_INDEX}
+  %loc = getelementptr {t}, ptr %items, i64 %idx
+{_call(c.decref, "%loc")}
+{_copy(c.item, "%loc", "%item", "c")}
+{_call(c.incref, "%loc")}
+  ret i32 0
+}}
+
+define internal i32 @"{c.fn('getitem')}"(ptr %lp, i64 %idx, ptr %out) {{
+entry:
+{_PAYLOAD}
+{_INDEX}
+  %loc = getelementptr {t}, ptr %items, i64 %idx
+{_copy(c.item, "%out", "%loc", "c")}
+  ret i32 0
+}}
+
+define internal i32 @"{c.fn('delitem')}"(ptr %lp, i64 %idx) {{
+entry:
+{_PAYLOAD}
+{_MUTABLE}
+{_INDEX}
+  %loc = getelementptr {t}, ptr %items, i64 %idx
+{_call(c.decref, "%loc")}
+  %last = sub i64 %size, 1
+  br label %head
+head:
+  %j = phi i64 [ %idx, %inside ], [ %j1, %body ]
+  %more = icmp slt i64 %j, %last
+  br i1 %more, label %body, label %done
+body:
+  %j1 = add i64 %j, 1
+  %to = getelementptr {t}, ptr %items, i64 %j
+  %from = getelementptr {t}, ptr %items, i64 %j1
+{_copy(c.item, "%to", "%from", "m")}
+  br label %head
+done:
+  store i64 %last, ptr %p
+  ret i32 0
+}}
+
+define internal i32 @"{c.fn('delete_slice')}"(ptr %lp, i64 %start, i64 %stop, i64 %step) {{
+entry:
+{_PAYLOAD}
+{_MUTABLE}
+  %size = load i64, ptr %p
+  %pos = icmp sgt i64 %step, 0
+  %nstep = sub i64 0, %step
+  %st = select i1 %pos, i64 %step, i64 %nstep
+  %a = select i1 %pos, i64 %stop, i64 %start
+  %b = select i1 %pos, i64 %start, i64 %stop
+  %diff = sub i64 %a, %b
+  %d1 = sub i64 %diff, 1
+  %q = sdiv i64 %d1, %st
+  %len1 = add i64 %q, 1
+  %has = icmp sgt i64 %a, %b
+  %len = select i1 %has, i64 %len1, i64 0
+  %lenm1 = sub i64 %len, 1
+  %back = mul i64 %step, %lenm1
+  %lodown = add i64 %start, %back
+  %lo = select i1 %pos, i64 %start, i64 %lodown
+  br label %head
+head:
+  %r = phi i64 [ 0, %mutable ], [ %r1, %next ]
+  %w = phi i64 [ 0, %mutable ], [ %w2, %next ]
+  %more = icmp slt i64 %r, %size
+  br i1 %more, label %body, label %done
+body:
+  %r1 = add i64 %r, 1
+  %from = getelementptr {t}, ptr %items, i64 %r
+  %off = sub i64 %r, %lo
+  %ge = icmp sge i64 %off, 0
+  %k = sdiv i64 %off, %st
+  %rem = srem i64 %off, %st
+  %on = icmp eq i64 %rem, 0
+  %inr = icmp slt i64 %k, %len
+  %g1 = and i1 %ge, %on
+  %gone = and i1 %g1, %inr
+  br i1 %gone, label %drop, label %keep
+drop:
+{_call(c.decref, "%from")}
+  br label %next
+keep:
+  %to = getelementptr {t}, ptr %items, i64 %w
+  %same = icmp eq i64 %w, %r
+  br i1 %same, label %kept, label %move
+move:
+{_copy(c.item, "%to", "%from", "m")}
+  br label %kept
+kept:
+  %w1 = add i64 %w, 1
+  br label %next
+next:
+  %w2 = phi i64 [ %w, %drop ], [ %w1, %kept ]
+  br label %head
+done:
+  store i64 %w, ptr %p
+  ret i32 0
+}}
+""")
+    if c.decref:
+        out.append(f"""
+define internal void @"{c.fn('items')}"(ptr %p) {{
+entry:
+  %size = load i64, ptr %p
+  %items = getelementptr i8, ptr %p, i64 32
+  br label %head
+head:
+  %j = phi i64 [ 0, %entry ], [ %j1, %body ]
+  %more = icmp slt i64 %j, %size
+  br i1 %more, label %body, label %done
+body:
+  %loc = getelementptr {t}, ptr %items, i64 %j
+{_call(c.decref, "%loc")}
+  %j1 = add i64 %j, 1
+  br label %head
+done:
+  ret void
+}}
+""")
+    return "".join(out)
+
+
+_DECLS = {"NRT_MemInfo_new_varsize": "declare ptr @NRT_MemInfo_new_varsize(i64)",
+          "NRT_MemInfo_new_varsize_dtor": "declare ptr @NRT_MemInfo_new_varsize_dtor(i64, ptr)",
+          "NRT_MemInfo_varsize_realloc": "declare ptr @NRT_MemInfo_varsize_realloc(ptr, i64)",
+          "NRT_MemInfo_release": "declare void @NRT_MemInfo_release(ptr)"}
+
+
+def _helpers(text: str, classes: List[_Class]) -> str:
+    out = [d for name, d in _DECLS.items() if f"@{name}(" not in text]
+    out.append("""
+define internal void @zymase.tlist.free(ptr %lp) {
+entry:
+  call void @NRT_MemInfo_release(ptr %lp)
+  ret void
+}
+""")
+    out += [_class_helpers(c) for c in classes]
+    return "\n".join(out) + "\n"
