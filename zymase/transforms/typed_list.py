@@ -51,6 +51,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from ..errors import unsupported
 from ..ir.types import ArrayType, StructType, Type, alloc_size
+from ..rules.table import MEMINFO_DATA
 from ..ir.values import Argument, Constant, Function, GlobalRef, Instruction, Module
 
 PREFIX = "numba_list_"
@@ -214,11 +215,15 @@ def _roots(v) -> Set[object]:
 def _root_kind(r, heads):
     if r in heads:
         return heads[r]
-    # a list passed in: its NB_List pointer is loaded from the data of an argument's MemInfo
+    # a list passed in: its NB_List pointer is an argument (Numba passes a typed.List as its
+    # MemInfo and that pointer), or is loaded from memory an argument points to (a list
+    # inside a tuple or jitclass instance passed in)
     x, depth = r, 0
-    while isinstance(x, Instruction) and x.opcode in ("load", "getelementptr") and depth < 6:
+    while isinstance(x, Instruction) and depth < 8 and (
+            x.opcode in ("load", "getelementptr")
+            or x.opcode == "call" and x.callee_name == PREFIX + "base_ptr"):
         x, depth = x.operands[0], depth + 1
-    if isinstance(x, Argument) and depth:
+    if isinstance(x, Argument):
         return "passed"
     return "unknown"
 
@@ -250,14 +255,18 @@ def _check_escapes(fn: Function, users, heads) -> None:
 
 
 def _own_meminfo_data(p) -> bool:
-    """``p`` is ``load ptr (gep i8 mi, 24)`` with ``mi`` a MemInfo Numba made for a list."""
-    if not (isinstance(p, Instruction) and p.opcode == "load"):
+    """``p`` is the data pointer (``load ptr (gep i8 mi, 24)``, or ``NRT_MemInfo_data*``) of
+    a MemInfo ``mi`` Numba made for a list."""
+    if isinstance(p, Instruction) and p.opcode == "call" and p.callee_name in MEMINFO_DATA:
+        mi = p.operands[0]
+    elif isinstance(p, Instruction) and p.opcode == "load":
+        g = p.operands[0]
+        if not (isinstance(g, Instruction) and g.opcode == "getelementptr"
+                and len(g.operands) == 2 and _const_int(g.operands[1]) == 24):
+            return False
+        mi = g.operands[0]
+    else:
         return False
-    g = p.operands[0]
-    if not (isinstance(g, Instruction) and g.opcode == "getelementptr" and len(g.operands) == 2
-            and _const_int(g.operands[1]) == 24):
-        return False
-    mi = g.operands[0]
     return isinstance(mi, Instruction) and mi.opcode == "call" \
         and (mi.callee_name or "").startswith("NRT_MemInfo_alloc_dtor") \
         and getattr(mi.operands[1], "name", None) == DTOR

@@ -1,0 +1,392 @@
+"""``numba.typed.List`` built inside the differentiated function (transforms/typed_list.py):
+lists of floats, of float arrays and of tuples, made with ``List()`` or
+``List.empty_list``, grown with ``append`` in one loop and read in another, indexed,
+iterated, summed, assigned, shrunk (``pop``, ``insert``, ``del`` of items and slices,
+``clear``).  Each construct is checked against central finite differences in forward and
+reverse mode with the dot-product test between them, at width 4, from Python and from
+``@njit``; the lowered lists and their shadows must not leak; a typed.List passed in stays
+``Const``; what stays refused says so by name at the user's line."""
+import math
+
+import numba
+import numpy as np
+import pytest
+from numba import types
+from numba.typed import Dict, List
+
+import zymase
+from zymase import Active, Dual, Duplicated
+from zymase.errors import UnsupportedError
+from tests.support import assert_fd_close, check_dot_product, check_grads, fd_gradient
+
+
+@numba.njit
+def floats_two_loops(x):
+    L = List.empty_list(types.float64)
+    for v in x:
+        L.append(v * v)
+    s = 0.0
+    for i in range(len(L)):
+        s += L[i] * x[i]
+    return s
+
+
+@numba.njit
+def floats_iterated_and_summed(x):
+    L = List()
+    for _ in range(3):
+        for v in x:                  # 21 items: the payload is reallocated several times
+            L.append(math.sin(v) * v)
+    s = 0.0
+    for v in L:
+        s += v * v
+    return s + sum(L) + L[-1] * L[len(L) // 2]
+
+
+@numba.njit
+def array_slices(x):
+    L = List()
+    for i in range(len(x) - 1):
+        L.append(x[i:i + 2] * 2.0)
+    s = 0.0
+    for a in L:
+        s += a[0] * a[1]
+    return s + np.sum(L[1] * L[2])
+
+
+@numba.njit
+def arrays_filled_in_place(x):
+    L = List()
+    for k in range(3):
+        L.append(np.empty(3))
+    for k in range(3):
+        for j in range(3):
+            L[k][j] = x[k + j] * (k + 1.0)
+    s = 0.0
+    for a in L:
+        s += np.sum(np.cos(a))
+    return s + L[0][1] * L[2][2]
+
+
+@numba.njit
+def assigned_popped_inserted(x):
+    L = List()
+    for v in x:
+        L.append(v * 1.5)
+    L[1] = L[1] * L[2]
+    t = L.pop()                      # from the end
+    h = L.pop(0)                     # from the front: the items move down
+    L.insert(2, h * t)               # the items move up
+    del L[0]
+    s = 0.0
+    for k in range(len(L)):
+        s += L[k] * (k + 0.5)
+    return s * t
+
+
+@numba.njit
+def arrays_moved(x):
+    L = List()
+    for k in range(3):
+        L.append(x * (k + 1.0))
+    L.insert(0, np.sin(x))           # moves array structs (their shadows move too)
+    y = L.pop(1)
+    L[2] = L[2] * L[0]
+    s = 0.0
+    for a in L:
+        s += np.sum(np.cos(a))
+    return s + L[1][0] * L[2][1] + np.sum(y * y)
+
+
+@numba.njit
+def slices_deleted_and_cleared(x):
+    L = List()
+    for v in x:
+        L.append(v * v)
+    del L[1:5:2]
+    del L[::-2]
+    s = 0.0
+    for v in L:
+        s += v * 1.25
+    L.clear()
+    L.append(x[0] * 3.0)
+    return s + L[0]
+
+
+@numba.njit
+def tuples(x):
+    L = List()
+    for i in range(x.size - 1):
+        L.append((x[i], x[i + 1] * 2.0))
+    s = 0.0
+    for a, b in L:
+        s += a * b
+    return s
+
+
+@numba.njit
+def new_list_per_iteration(x):
+    s = 0.0
+    for r in range(4):
+        L = List()                   # one site, a new list (and shadow) each time
+        for v in x:
+            if v > 0.25 * r:
+                L.append(v * (r + 1.0))
+        for k in range(len(L)):
+            s += L[k] * L[len(L) - 1 - k]
+    return s
+
+
+CONSTRUCTS = [floats_two_loops, floats_iterated_and_summed, array_slices,
+              arrays_filled_in_place, assigned_popped_inserted, arrays_moved,
+              slices_deleted_and_cleared, tuples, new_list_per_iteration]
+IDS = [f.__name__ for f in CONSTRUCTS]
+X = np.array([0.31, -0.72, 1.13, 0.45, -0.18, 0.92, 0.57])
+
+
+@pytest.mark.parametrize("f", CONSTRUCTS, ids=IDS)
+def test_constructs_against_finite_differences(f):
+    # forward and reverse against central differences, and <J v, w> = <v, J^T w>
+    check_grads(f, (X.copy(),), n_dirs=2)
+
+
+def test_closed_form():
+    # floats_two_loops: f = sum x_i^3
+    np.testing.assert_allclose(zymase.grad(floats_two_loops)(X.copy()), 3 * X ** 2,
+                               rtol=1e-14)
+    v = np.linspace(-1.0, 1.0, X.size)
+    y, t = zymase.jvp(floats_two_loops, (X.copy(),), (v,))
+    assert y == pytest.approx(np.sum(X ** 3), rel=1e-14)
+    assert t == pytest.approx(float(v @ (3 * X ** 2)), rel=1e-13)
+
+
+@pytest.mark.parametrize("f", CONSTRUCTS, ids=IDS)
+def test_width_4(f):
+    want = fd_gradient(f, X.copy())
+    V = np.random.default_rng(4).uniform(-1, 1, (4, X.size))
+    fwd = zymase.autodiff_forward(f, Dual, ret=Dual, width=4)
+    y, t = fwd(X.copy(), V.copy())
+    assert y == pytest.approx(f(X.copy()), rel=1e-13)
+    assert_fd_close(t, type(want)(V @ want.value, np.abs(V) @ want.error), 1e-6,
+                    1e-9 * np.max(np.abs(want.value)), what="forward width 4")
+    seeds = np.array([1.0, -2.0, 0.5, 0.25])
+    rev = zymase.autodiff_reverse(f, Duplicated, ret=Active, width=4)
+    dX = np.zeros((4, X.size))
+    y = rev(X.copy(), dX, seeds)
+    assert y == pytest.approx(f(X.copy()), rel=1e-13)
+    for k in range(4):
+        assert_fd_close(dX[k], type(want)(seeds[k] * want.value, abs(seeds[k]) * want.error),
+                        1e-6, 1e-9 * np.max(np.abs(want.value)), what=f"reverse lane {k}")
+        check_dot_product([float(V[k] @ dX[k])], [seeds[k] * t[k]])
+
+
+def _deletes(a, b, c):
+    @numba.njit
+    def f(x):
+        L = List()
+        for v in x:
+            L.append(v * v)
+        del L[a:b:c]
+        s = 0.0
+        for k in range(len(L)):
+            s += L[k] * (k + 1.0)
+        return s
+    return f
+
+
+@pytest.mark.parametrize("sl", [(1, 5, 2), (None, None, -2), (5, 1, -2), (2, None, None),
+                                (-3, -1, None), (6, 0, -3), (0, 8, 3), (3, 3, 1)])
+def test_slice_deletion_matches_numba(sl):
+    # the lowered `del L[a:b:c]` keeps exactly the items Numba's C runtime keeps
+    f = _deletes(*sl)
+    x = np.append(X, 1.4)
+    y, g = zymase.value_and_grad(f)(x.copy())
+    assert y == f(x.copy())
+    kept = [k for k in range(x.size) if k not in range(x.size)[slice(*sl)]]
+    want = np.zeros(x.size)
+    for pos, k in enumerate(kept):
+        want[k] = 2 * x[k] * (pos + 1.0)
+    np.testing.assert_allclose(g, want, rtol=1e-14)
+
+
+def test_hessian_through_a_typed_list():
+    H = zymase.hessian(floats_two_loops)(X.copy())
+    np.testing.assert_allclose(H, np.diag(6 * X), rtol=1e-12, atol=1e-14)
+
+
+@pytest.fixture(scope="module")
+def derivs():
+    return {f.__name__: (zymase.autodiff_reverse(f, Duplicated, ret=Active),
+                         zymase.autodiff_forward(f, Dual, ret=Dual))
+            for f in (floats_iterated_and_summed, arrays_moved)}
+
+
+@pytest.mark.parametrize("f", [floats_iterated_and_summed, arrays_moved],
+                         ids=["floats", "arrays"])
+def test_called_from_njit(derivs, f):
+    rev, fwd = derivs[f.__name__]
+
+    @numba.njit
+    def both(x, v):
+        dx = np.zeros_like(x)
+        y = rev(x, dx, 1.0)
+        t = fwd(x, v)[1]
+        return y, dx, t
+
+    v = np.linspace(-1.0, 1.0, X.size)
+    y, dx, t = both(X.copy(), v)
+    want = fd_gradient(f, X.copy())
+    assert y == pytest.approx(f(X.copy()), rel=1e-13)
+    assert_fd_close(dx, want, 1e-6, 1e-9, what="reverse from njit")
+    assert t == pytest.approx(float(v @ want.value), rel=1e-6)
+    check_dot_product([t], [float(v @ dx)])
+
+
+def test_lists_and_shadows_do_not_leak():
+    from numba.core.runtime import _nrt_python, rtsys
+    calls = []
+    for f in (floats_iterated_and_summed, arrays_moved, arrays_filled_in_place):
+        for w in (1, 4):
+            fwd = zymase.autodiff_forward(f, Dual, ret=Dual, width=w)
+            rev = zymase.autodiff_reverse(f, Duplicated, ret=Active, width=w)
+            shape = (w, X.size) if w > 1 else X.shape
+            seed = np.ones(w) if w > 1 else 1.0
+            calls.append(lambda fwd=fwd, shape=shape: fwd(X.copy(), np.ones(shape)))
+            calls.append(lambda rev=rev, shape=shape, seed=seed:
+                         rev(X.copy(), np.zeros(shape), seed))
+    for c in calls:
+        c()                          # compile
+    was_on = _nrt_python.memsys_stats_enabled()
+    _nrt_python.memsys_enable_stats()
+    try:
+        s0 = rtsys.get_allocation_stats()
+        for _ in range(5):
+            for c in calls:
+                c()
+        s1 = rtsys.get_allocation_stats()
+    finally:
+        if not was_on:
+            _nrt_python.memsys_disable_stats()
+    assert s1.mi_alloc - s0.mi_alloc == s1.mi_free - s0.mi_free > 0
+    assert s1.alloc - s0.alloc == s1.free - s0.free
+
+
+# -- typed.Lists passed in stay Const ------------------------------------------------------
+
+@numba.njit
+def scaled_copy_of_a_const_list(x, w):
+    L = List()
+    for k in range(len(w)):
+        L.append(w[k] * x[k])
+    s = 0.0
+    for v in L:
+        s += v * v
+    return s
+
+
+@numba.njit
+def reads_nested_const_lists(x, ww):
+    s = 0.0
+    for w in ww:
+        for k in range(len(w)):
+            s += w[k] * x[k] ** 2
+    L = List()
+    L.append(s)
+    return L[0]
+
+
+def test_const_typed_lists_with_a_list_built_inside():
+    w = List([1.5, -0.5, 2.0, 0.25])
+    want = np.zeros(X.size)
+    want[:4] = 2 * np.array(w) ** 2 * X[:4]
+    np.testing.assert_allclose(zymase.grad(scaled_copy_of_a_const_list, argnums=0)(X.copy(), w),
+                               want, rtol=1e-14)
+    v = np.linspace(0.5, -0.5, X.size)
+    _, t = zymase.jvp(scaled_copy_of_a_const_list, (X.copy(), w), (v, None))
+    assert t == pytest.approx(float(v @ want), rel=1e-13)
+    ww = List([List([1.5, -0.5]), List([2.0, 0.25, 1.0])])
+    x = X[:3].copy()
+    np.testing.assert_allclose(zymase.grad(reads_nested_const_lists, argnums=0)(x, ww),
+                               2 * x * np.array([3.5, -0.25, 1.0]), rtol=1e-14)
+
+
+# -- refusals ------------------------------------------------------------------------------
+
+@numba.njit
+def returns_a_typed_list(x):
+    L = List()
+    for v in x:
+        L.append(v * 2.0)
+    return L
+
+
+@numba.njit
+def list_of_lists(x):
+    L = List()
+    for k in range(2):
+        inner = List()
+        inner.append(x[k] * 2.0)
+        L.append(inner)
+    return L[0][0] + L[1][0]
+
+
+@numba.njit
+def passed_in_or_built(x, w, c):
+    L = w if c > 0 else List([1.0])
+    L.append(x[0])
+    return L[0] * x[1]
+
+
+@numba.njit
+def appends_to_a_const_list(x, w):
+    w.append(x[0] * 2.0)
+    return w[-1] + x[1]
+
+
+@numba.njit
+def uses_a_typed_dict(x):
+    d = Dict.empty(types.int64, types.float64)
+    d[0] = x[0] * 2.0
+    return d[0]
+
+
+def _refusal(mode, f, *rest):
+    with pytest.raises(UnsupportedError) as e:
+        if mode == "rev":
+            zymase.grad(f, argnums=0)(X.copy(), *rest)
+        else:
+            zymase.jvp(f, (X.copy(),) + rest, (np.ones(X.size),) + (None,) * len(rest))
+    return str(e.value)
+
+
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
+def test_a_typed_list_leaving_the_function_is_refused(mode):
+    msg = _refusal(mode, returns_a_typed_list)
+    assert "typed.List built inside the function that leaves it" in msg and "return L" in msg
+
+
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
+def test_lists_of_typed_lists_are_refused(mode):
+    msg = _refusal(mode, list_of_lists)
+    assert "not traced to where the function builds it" in msg and "list of lists" in msg
+    assert "return L[0][0] + L[1][0]" in msg
+
+
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
+def test_a_variable_holding_a_passed_in_or_a_new_list_is_refused(mode):
+    msg = _refusal(mode, passed_in_or_built, List([2.0]), 1)
+    assert "not traced to where the function builds it" in msg and "L.append(x[0])" in msg
+
+
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
+def test_storing_into_a_const_typed_list_is_refused(mode):
+    msg = _refusal(mode, appends_to_a_const_list, List([1.5, -0.5]))
+    assert "numba_list_append" in msg and "typed.List passed in is Const" in msg
+    assert "w.append(x[0] * 2.0)" in msg
+
+
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
+def test_typed_dict_is_refused(mode):
+    msg = _refusal(mode, uses_a_typed_dict)
+    assert "numba_dict_" in msg and "numba.typed.Dict" in msg
+    assert "d = Dict.empty(types.int64, types.float64)" in msg
