@@ -150,6 +150,137 @@ def test_constructs_against_finite_differences(f):
     check_grads(f, (X.copy(),), n_dirs=2)
 
 
+@numba.njit
+def _built_by_a_callee(x, k):
+    L = List()
+    for v in x:
+        L.append(v * k)
+    return L
+
+
+@numba.njit
+def _sum_of_squares(L):
+    s = 0.0
+    for v in L:
+        s += v * v
+    return s
+
+
+@numba.njit
+def built_and_read_in_callees(x):
+    L = _built_by_a_callee(x, 2.0)
+    M = _built_by_a_callee(x, 3.0)
+    return _sum_of_squares(L) + _sum_of_squares(M) * L[0]
+
+
+@numba.njit
+def copied_extended_sorted(x):
+    L = List()
+    for v in x:
+        L.append(v * 1.1)
+    M = L.copy()
+    M.extend(L)
+    M.reverse()
+    M.sort()
+    N = M[1:6]                       # a new list from a slice
+    s = 0.0
+    for k, v in enumerate(N):
+        s += (k + 1.0) * v
+    c = 1.0 if L[0] in M else 0.0
+    return s + c * L[2] + M.index(L[3]) * x[0] + float(M.count(L[1])) * x[1]
+
+
+@numba.njit
+def from_a_reflected_list(x):
+    L = List([x[0], x[1] * 2.0, x[2] ** 2])
+    L.append(x[3])
+    s = 0.0
+    for v in L:
+        s += math.exp(v)
+    return s
+
+
+@numba.njit
+def matrices(x):
+    L = List()
+    for k in range(2):
+        L.append(np.outer(x[:3], x[k:k + 3]))
+    return np.sum(L[0] * L[1]) + L[1][2, 1]
+
+
+@numba.njit
+def complex_items(x):
+    L = List()
+    for v in x:
+        L.append(complex(v, v * v))
+    s = 0.0
+    for z in L:
+        s += (z * z).real + abs(z)
+    return s
+
+
+@numba.njit
+def integer_and_float_lists(x):
+    idx = List()                     # same item size as the floats: a different item type
+    F = List()
+    for k in range(x.size):
+        idx.append(k * 2)
+        F.append(x[k] * x[k])
+    s = 0.0
+    for k in range(len(F)):
+        s += F[k] * idx[k]
+    return s
+
+
+@numba.njit
+def one_variable_two_lists(x):
+    A = List()
+    B = List()
+    for v in x:
+        A.append(v * 2.0)
+        B.append(v * v)
+    s = 0.0
+    for r in range(3):
+        L = A if r % 2 == 0 else B
+        L.append(x[r] * 0.5)
+        s += L[r] * L[-1]
+    return s
+
+
+@numba.njit
+def preallocated(x):
+    L = List.empty_list(types.float64, allocated=20)
+    for v in x:
+        L.append(v ** 3)
+    return L[1] * L[2] + len(L) * L[-1]
+
+
+MORE = [built_and_read_in_callees, copied_extended_sorted, from_a_reflected_list, matrices,
+        complex_items, integer_and_float_lists, one_variable_two_lists, preallocated]
+
+
+@pytest.mark.parametrize("f", MORE, ids=[f.__name__ for f in MORE])
+def test_more_constructs_against_finite_differences(f):
+    check_grads(f, (X.copy(),), n_dirs=1)
+
+
+def test_float32_items_closed_form():
+    @numba.njit
+    def f32(x):
+        L = List()
+        for v in x:
+            L.append(np.float32(v) * np.float32(2.0))
+        s = 0.0
+        for v in L:
+            s += v * v                   # s = sum((2 x)^2) in float32 items
+        return s
+
+    want = 8.0 * X.astype(np.float32).astype(np.float64)
+    np.testing.assert_allclose(zymase.grad(f32)(X.copy()), want, rtol=1e-12)
+    _, t = zymase.jvp(f32, (X.copy(),), (np.ones(X.size),))
+    assert t == pytest.approx(want.sum(), rel=1e-12)
+
+
 def test_closed_form():
     # floats_two_loops: f = sum x_i^3
     np.testing.assert_allclose(zymase.grad(floats_two_loops)(X.copy()), 3 * X ** 2,

@@ -47,6 +47,7 @@ function this pass does not know, and typed lists inside out-of-line callees.
 """
 from __future__ import annotations
 
+import re
 from typing import Dict, List, Optional, Set, Tuple
 
 from ..errors import unsupported
@@ -67,7 +68,8 @@ _HELP_ESCAPE = ("build and use the typed.List inside the differentiated function
 
 
 class _Class:
-    """Lists of one item type: item size, LLVM item type, item incref/decref functions."""
+    """Lists of one item type: item size, LLVM item type, item incref/decref functions.
+    Sites whose lists one variable may hold share a class (their calls are the same)."""
 
     def __init__(self, key: int, size: int, incref: Optional[str], decref: Optional[str]):
         self.key, self.size, self.incref, self.decref = key, size, incref, decref
@@ -89,7 +91,7 @@ def lower(module: Module, primal: str) -> Optional[str]:
     if not news:
         return None
     for other in module.defined():
-        if other is not fn and other.name != DTOR and any(
+        if other is not fn and not _is_dtor(other.name) and any(
                 i.opcode == "call" and (i.callee_name or "").startswith(PREFIX)
                 and i.callee_name != PREFIX + "free" for i in other.instructions()):
             loc = next((i.loc for i in other.instructions() if i.loc), None)
@@ -98,57 +100,74 @@ def lower(module: Module, primal: str) -> Optional[str]:
                               help="build and use the list in the function being "
                                    "differentiated")
     users = _users(fn)
-    heads: Dict[object, _Class] = {}             # a list pointer loaded after a site → class
-    classes: Dict[Tuple, _Class] = {}
-    site_class: Dict[Instruction, _Class] = {}
+    heads: Dict[object, Instruction] = {}        # a list pointer loaded after a site → site
     for n in news:
-        size = _const_int(n.operands[1])
-        if size is None:
+        if _const_int(n.operands[1]) is None:
             raise unsupported("a numba.typed.List whose item size is not a constant", n.loc)
-        loads = [u for u in users.get(n.operands[0], ()) if u.opcode == "load"]
-        inc, dec = _methods(loads, users)
-        key = (size, inc, dec)
-        if key not in classes:
-            classes[key] = _Class(len(classes), size, inc, dec)
-        for ld in loads:
-            heads[ld] = classes[key]
-        site_class[n] = classes[key]
-    lowered: Dict[Instruction, _Class] = {}
+        for u in users.get(n.operands[0], ()):
+            if u.opcode == "load":
+                heads[u] = n
+    # the sites each list call's list comes from; sites one call may see share a group
+    group = {n: n for n in news}
+
+    def find(n):
+        while group[n] is not n:
+            n = group[n]
+        return n
+    calls: Dict[Instruction, Instruction] = {}
     for i in fn.instructions():
-        name = i.callee_name or "" if i.opcode == "call" else ""
+        name = (i.callee_name or "") if i.opcode == "call" else ""
         if not name.startswith(PREFIX) or name == PREFIX + "new":
             continue
-        op = name[len(PREFIX):]
-        lp = i.operands[0]
-        kinds = {_root_kind(r, heads) for r in _roots(lp)}
+        kinds = {heads.get(r) or _root_kind(r) for r in _roots(i.operands[0])}
         if kinds <= {"passed"}:
             continue                               # a list passed in: stays Numba's C list
-        if len(kinds) != 1 or not isinstance(next(iter(kinds)), _Class):
+        if not kinds or any(isinstance(k, str) for k in kinds):
             raise unsupported(
                 "a numba.typed.List operation on a list that is not traced to where the "
                 "function builds it (a list read from memory: a list of lists, a list "
                 "inside a tuple or object, or a variable that holds a list passed in on "
                 "one path and one built inside on another)", i.loc,
                 help="keep typed lists in local variables, one list per variable")
-        if op not in LOWERED:
+        if name[len(PREFIX):] not in LOWERED:
             raise unsupported(f"the typed.List runtime function {name}", i.loc,
                               help="zymase differentiates append, indexing, assignment, "
                                    "len, iteration, pop, del and clear of a typed.List")
-        lowered[i] = next(iter(kinds))
-    lowered.update(site_class)
+        first, *rest = kinds
+        for k in rest:
+            group[find(k)] = find(first)
+        calls[i] = first
     _check_escapes(fn, users, heads)
-    _item_types(lowered, users)
+    classes: Dict[Tuple, _Class] = {}
+    group_class: Dict[Instruction, _Class] = {}
+    for g in {find(n) for n in news}:
+        members = [n for n in news if find(n) is g]
+        keys = {(_const_int(n.operands[1]),) + _methods(
+            [u for u in users.get(n.operands[0], ()) if u.opcode == "load"], users)
+            for n in members}
+        if len(keys) != 1:
+            raise unsupported("one variable holding typed.Lists of different item types",
+                              g.loc)
+        size, inc, dec = next(iter(keys))
+        item = _item_type([i for i, n in calls.items() if find(n) is g], users, size)
+        key = (size, inc, dec, str(item))
+        if key not in classes:
+            classes[key] = _Class(len(classes), size, inc, dec)
+            classes[key].item = item
+        group_class[g] = classes[key]
+    lowered = {i: group_class[find(n)] for i, n in calls.items()}
+    lowered.update({n: group_class[find(n)] for n in news})
     for i, c in lowered.items():
         op = i.callee_name[len(PREFIX):]
         if op in NEEDS_ITEM_TYPE and c.item is None:
             raise unsupported(f"numba.typed.List `{op}` on a list whose item type zymase "
                               "cannot tell (no item is ever stored into it)", i.loc)
         i.callee = GlobalRef(c.fn(op))
-    dtor = module.functions.get(DTOR)
-    if dtor is not None and not dtor.is_declaration:
-        for i in dtor.instructions():
-            if i.opcode == "call" and i.callee_name == PREFIX + "free":
-                i.callee = GlobalRef("zymase.tlist.free")
+    for dtor in module.defined():
+        if _is_dtor(dtor.name):
+            for i in dtor.instructions():
+                if i.opcode == "call" and i.callee_name == PREFIX + "free":
+                    i.callee = GlobalRef("zymase.tlist.free")
     from ..ir.printer import print_module
     text = print_module(module)
     return text + "\n" + _helpers(text, list(classes.values()))
@@ -191,6 +210,11 @@ def _methods(loads, users) -> Tuple[Optional[str], Optional[str]]:
     return inc, dec
 
 
+def _is_dtor(name: str) -> bool:
+    """Numba's destructor of a typed list's MemInfo (a linked copy gets a ``.N`` suffix)."""
+    return re.fullmatch(re.escape(DTOR) + r"(\.\d+)?", name) is not None
+
+
 def _fn_name(v) -> Optional[str]:
     return v.name if isinstance(v, GlobalRef) else None
 
@@ -212,9 +236,8 @@ def _roots(v) -> Set[object]:
     return out
 
 
-def _root_kind(r, heads):
-    if r in heads:
-        return heads[r]
+def _root_kind(r) -> str:
+    """``"passed"`` for a list pointer of a list passed in, else ``"unknown"``."""
     # a list passed in: its NB_List pointer is an argument (Numba passes a typed.List as its
     # MemInfo and that pointer), or is loaded from memory an argument points to (a list
     # inside a tuple or jitclass instance passed in)
@@ -269,30 +292,27 @@ def _own_meminfo_data(p) -> bool:
         return False
     return isinstance(mi, Instruction) and mi.opcode == "call" \
         and (mi.callee_name or "").startswith("NRT_MemInfo_alloc_dtor") \
-        and getattr(mi.operands[1], "name", None) == DTOR
+        and _is_dtor(getattr(mi.operands[1], "name", None) or "")
 
 
-def _item_types(lowered: Dict[Instruction, _Class], users) -> None:
-    """Each class's LLVM item type: the stack slot Numba stores an item into before
-    ``append``/``setitem`` (``alloca T``), else the element type of a read through
-    ``base_ptr``; one of the item's size."""
-    for want in ("slot", "read"):
-        for i, c in lowered.items():
-            if c.item is not None:
-                continue
-            op = i.callee_name[len(PREFIX):]
-            cands = []
-            if want == "slot" and op in ("append", "setitem"):
-                a = i.operands[-1]
-                if isinstance(a, Instruction) and a.opcode == "alloca":
-                    cands.append(a.src_type)
-            elif want == "read" and op == "base_ptr":
-                cands += [u.src_type for u in users.get(i, ()) if u.opcode == "getelementptr"
-                          and str(u.src_type) != "i8"]
-            for t in cands:
-                if alloc_size(t) == c.size:
-                    c.item = t
-                    break
+def _item_type(calls: List[Instruction], users, size: int) -> Optional[Type]:
+    """The LLVM item type of the lists ``calls`` operate on: the stack slot Numba stores an
+    item into before ``append``/``setitem`` (``alloca T``; all alike), else the element type
+    of a read through ``base_ptr``; one of the item's size."""
+    slots = {i.operands[-1].src_type for i in calls
+             if i.callee_name in (PREFIX + "append", PREFIX + "setitem")
+             and isinstance(i.operands[-1], Instruction) and i.operands[-1].opcode == "alloca"}
+    if len(slots) > 1:
+        raise unsupported("typed.List items stored with different types ("
+                          + ", ".join(sorted(map(str, slots))) + ")",
+                          next(i.loc for i in calls))
+    reads = [u.src_type for i in calls if i.callee_name == PREFIX + "base_ptr"
+             for u in users.get(i, ()) if u.opcode == "getelementptr"
+             and str(u.src_type) != "i8"]
+    for t in list(slots) + reads:
+        if alloc_size(t) == size:
+            return t
+    return None
 
 
 # -- the lowered functions -----------------------------------------------------------------
