@@ -521,3 +521,67 @@ def test_typed_dict_is_refused(mode):
     msg = _refusal(mode, uses_a_typed_dict)
     assert "numba_dict_" in msg and "numba.typed.Dict" in msg
     assert "d = Dict.empty(types.int64, types.float64)" in msg
+
+
+@numba.njit
+def built_in_a_prange_body(x):
+    s = 0.0
+    for i in numba.prange(x.size):
+        L = List()
+        L.append(x[i] * 2.0)
+        s += L[0] * x[i]
+    return s
+
+
+@numba.njit
+def read_in_a_prange_body(x):
+    L = List()
+    for v in x:
+        L.append(v * 2.0)
+    s = 0.0
+    for i in numba.prange(x.size):
+        s += L[i] * x[i]
+    return s
+
+
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
+def test_typed_lists_in_prange_bodies_are_refused(mode):
+    par = numba.njit(parallel=True)
+    msg = _refusal(mode, par(built_in_a_prange_body.py_func))
+    assert "numba_list_new" in msg and "inside a prange loop body" in msg
+    msg = _refusal(mode, par(read_in_a_prange_body.py_func))
+    assert "typed.List used inside a function that stays a call" in msg
+    assert "prange loop body" in msg
+
+
+# -- errors of the primal stay errors ------------------------------------------------------
+
+@numba.njit
+def reads_past_the_end(x, k):
+    L = List()
+    for v in x:
+        L.append(v * v)
+    return L[k] * 2.0
+
+
+@numba.njit
+def appends_to_an_immutable_list(x):
+    L = List()
+    L.append(x[0])
+    L._make_immutable()
+    L.append(x[1])
+    return L[0]
+
+
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
+def test_errors_of_the_list_are_raised(mode):
+    def run(f, *rest):
+        if mode == "rev":
+            return zymase.grad(f, argnums=0)(X.copy(), *rest)
+        return zymase.jvp(f, (X.copy(),) + rest, (np.ones(X.size),) + (None,) * len(rest))[1]
+    g = run(reads_past_the_end, 2)
+    assert (g == 4 * X[2]) if mode == "fwd" else g[2] == 4 * X[2]
+    with pytest.raises(IndexError, match="list index out of range"):
+        run(reads_past_the_end, X.size)
+    with pytest.raises(ValueError, match="list is immutable"):
+        run(appends_to_an_immutable_list)

@@ -70,6 +70,11 @@ def call_help(i: Instruction) -> str:
         return ("the module only declares it: link the module that defines it into this one "
                 "(llvm-link); rustc shares Vec's code with its standard library at opt-level 0 "
                 "and 1 — compile at opt-level 2 or 3, or with -Z share-generics=no")
+    if re.match(r"numba_list_new$", i.callee_name or ""):
+        # outside the function being differentiated (a prange body's kernel): not lowered
+        return ("zymase differentiates a numba.typed.List built in the function itself, not "
+                "one built inside a prange loop body: build it outside the parallel loop, or "
+                "use an array")
     if re.match(r"numba_list_", i.callee_name or ""):
         # typed.Lists built inside are lowered onto NRT memory (transforms/typed_list.py);
         # what reaches here is a list passed in, whose items live in Numba's C runtime

@@ -57,10 +57,15 @@ from ..ir.values import Argument, Constant, Function, GlobalRef, Instruction, Mo
 
 PREFIX = "numba_list_"
 HEADER = 32                      # bytes before the first item
-# calls on a lowered list and the lowered function's name stem
-LOWERED = {"new", "set_method_table", "base_ptr", "size_address", "length", "allocated",
-           "is_mutable", "set_is_mutable", "append", "setitem", "getitem", "delitem",
-           "delete_slice"}
+# the calls on a lowered list (the lowered function's name stem):
+# (result, parameters) of each as Numba declares it (numba/typed/listobject.py)
+SIGNATURES = {"new": ("i32", "ptr i64 i64"), "set_method_table": ("void", "ptr ptr"),
+              "base_ptr": ("ptr", "ptr"), "size_address": ("i64", "ptr"),
+              "length": ("i64", "ptr"), "allocated": ("i64", "ptr"),
+              "is_mutable": ("i32", "ptr"), "set_is_mutable": ("void", "ptr i64"),
+              "append": ("i32", "ptr ptr"), "setitem": ("i32", "ptr i64 ptr"),
+              "getitem": ("i32", "ptr i64 ptr"), "delitem": ("i32", "ptr i64"),
+              "delete_slice": ("i32", "ptr i64 i64 i64")}
 NEEDS_ITEM_TYPE = {"append", "setitem", "getitem", "delitem", "delete_slice"}
 DTOR = "_numba_list_dtor"
 _HELP_ESCAPE = ("build and use the typed.List inside the differentiated function and return "
@@ -96,9 +101,9 @@ def lower(module: Module, primal: str) -> Optional[str]:
                 and i.callee_name != PREFIX + "free" for i in other.instructions()):
             loc = next((i.loc for i in other.instructions() if i.loc), None)
             raise unsupported("a numba.typed.List used inside a function that stays a call "
-                              f"({other.name}, recursive)", loc,
-                              help="build and use the list in the function being "
-                                   "differentiated")
+                              "(a prange loop body, or a recursive @njit function)", loc,
+                              help="build and use the typed.List outside parallel loops "
+                                   "and recursion, or pass the values in an array")
     users = _users(fn)
     heads: Dict[object, Instruction] = {}        # a list pointer loaded after a site → site
     for n in news:
@@ -129,7 +134,7 @@ def lower(module: Module, primal: str) -> Optional[str]:
                 "inside a tuple or object, or a variable that holds a list passed in on "
                 "one path and one built inside on another)", i.loc,
                 help="keep typed lists in local variables, one list per variable")
-        if name[len(PREFIX):] not in LOWERED:
+        if name[len(PREFIX):] not in SIGNATURES:
             raise unsupported(f"the typed.List runtime function {name}", i.loc,
                               help="zymase differentiates append, indexing, assignment, "
                                    "len, iteration, pop, del and clear of a typed.List")
@@ -159,6 +164,11 @@ def lower(module: Module, primal: str) -> Optional[str]:
     lowered.update({n: group_class[find(n)] for n in news})
     for i, c in lowered.items():
         op = i.callee_name[len(PREFIX):]
+        ft = i.fnty
+        if (str(ft.ret), " ".join(map(str, ft.params))) != SIGNATURES[op]:
+            raise unsupported(f"the typed.List runtime function {i.callee_name} declared as "
+                              f"{ft}", i.loc, help="zymase knows the declarations of "
+                              "numba 0.68's typed.List")
         if op in NEEDS_ITEM_TYPE and c.item is None:
             raise unsupported(f"numba.typed.List `{op}` on a list whose item type zymase "
                               "cannot tell (no item is ever stored into it)", i.loc)
@@ -435,12 +445,11 @@ entry:
   ret i32 %r
 }}
 
-define internal void @"{c.fn('set_is_mutable')}"(ptr %lp, i32 %m) {{
+define internal void @"{c.fn('set_is_mutable')}"(ptr %lp, i64 %m) {{
 entry:
 {_PAYLOAD}
   %pm = getelementptr i8, ptr %p, i64 24
-  %w = zext i32 %m to i64
-  store i64 %w, ptr %pm
+  store i64 %m, ptr %pm
   ret void
 }}
 """]
