@@ -255,8 +255,25 @@ def preallocated(x):
     return L[1] * L[2] + len(L) * L[-1]
 
 
+@numba.njit
+def from_an_array(x):
+    L = List(x * 2.0)
+    return sum(L) * L[1] + max(L) - min(L)
+
+
+@numba.njit
+def into_reflected_lists(x):
+    L = List()
+    for v in x:
+        L.append(math.cos(v))
+    R = [v * v for v in L]
+    S = sorted(L)
+    return sum(R) + S[0] * S[-1]
+
+
 MORE = [built_and_read_in_callees, copied_extended_sorted, from_a_reflected_list, matrices,
-        complex_items, integer_and_float_lists, one_variable_two_lists, preallocated]
+        complex_items, integer_and_float_lists, one_variable_two_lists, preallocated,
+        from_an_array, into_reflected_lists]
 
 
 @pytest.mark.parametrize("f", MORE, ids=[f.__name__ for f in MORE])
