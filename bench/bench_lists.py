@@ -8,9 +8,10 @@ list, and a ``numba.typed.List``, which zymase lowers onto the same kind of NRT 
 transforms/typed_list.py), a list comprehension summed with ``sum``, and the two array
 versions of them (the memory written once, no growth).  The typed.List's primal is Numba's
 own (its items in Numba's C runtime, a reference count taken and dropped on the list around
-each ``append`` and each read), so its ratios compare the derivative with that.  Each derivative (reverse mode, ``ret=ActiveOnly``, and forward mode, one
-tangent) is checked against central differences of the primal along a random direction,
-then timed alternately with the primal (``best_pair``, minima).  Printed: primal time, the
+each ``append`` and each read), so its ratios compare the derivative with that.  Each
+derivative (reverse mode, ``ret=ActiveOnly``, and forward mode, one tangent) is checked
+against central differences of the primal along a random direction, then timed alternately
+with the primal (``best_pair``, minima).  Printed: primal time, the
 reverse and forward ratios, and the reverse tape in bytes per item.
 
 Then a Python list of n floats passed in with a shadow list (transforms/list_args.py),

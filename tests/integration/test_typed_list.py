@@ -12,6 +12,7 @@ import numba
 import numpy as np
 import pytest
 from numba import types
+from numba.experimental import jitclass
 from numba.typed import Dict, List
 
 import zymase
@@ -271,9 +272,48 @@ def into_reflected_lists(x):
     return sum(R) + S[0] * S[-1]
 
 
+@jitclass([("a", numba.float64), ("v", numba.float64[:])])
+class _Particle:
+    def __init__(self, a, v):
+        self.a = a
+        self.v = v
+
+
+@numba.njit
+def jitclass_instances(x):
+    L = List()
+    for k in range(3):
+        L.append(_Particle(x[k] * 2.0, x[k:k + 2] * x[k]))
+    s = 0.0
+    for p in L:
+        s += p.a * np.sum(p.v)
+    return s
+
+
+@numba.njit
+def nested_tuples_with_integers(x):
+    L = List()
+    for k in range(3):
+        L.append((x[k], (x[k + 1], k)))
+    s = 0.0
+    for a, (b, k) in L:
+        s += a * b * (k + 1)
+    return s
+
+
+@numba.njit
+def built_and_constant_arrays(x):
+    L = List()
+    L.append(np.ones(3))             # an array without a derivative, beside active ones
+    L.append(x[:3] * 2.0)
+    L[0][1] = 5.0
+    return np.sum(L[0] * L[1]) + L[1][2] * L[0][0]
+
+
 MORE = [built_and_read_in_callees, copied_extended_sorted, from_a_reflected_list, matrices,
         complex_items, integer_and_float_lists, one_variable_two_lists, preallocated,
-        from_an_array, into_reflected_lists]
+        from_an_array, into_reflected_lists, jitclass_instances, nested_tuples_with_integers,
+        built_and_constant_arrays]
 
 
 @pytest.mark.parametrize("f", MORE, ids=[f.__name__ for f in MORE])
@@ -531,6 +571,21 @@ def test_storing_into_a_const_typed_list_is_refused(mode):
     msg = _refusal(mode, appends_to_a_const_list, List([1.5, -0.5]))
     assert "numba_list_append" in msg and "typed.List passed in is Const" in msg
     assert "w.append(x[0] * 2.0)" in msg
+
+
+@numba.njit
+def holds_a_const_array(x, w):
+    L = List()
+    L.append(w)
+    L.append(x)
+    return np.sum(L[0] * L[1] * L[1])
+
+
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
+def test_a_const_array_in_a_list_with_active_arrays_is_refused(mode):
+    # its item in the shadow list would have no shadow array to point to
+    msg = _refusal(mode, holds_a_const_array, np.ones(X.size))
+    assert "mixes memory with and without a shadow" in msg and "Dual/Duplicated" in msg
 
 
 @pytest.mark.parametrize("mode", ["rev", "fwd"])

@@ -139,7 +139,7 @@ def lower(module: Module, primal: str) -> Optional[str]:
     for g in {find(n) for n in news}:
         members = [n for n in news if find(n) is g]
         keys = {(_const_int(n.operands[1]),) + _methods(
-            [u for u in users.get(n.operands[0], ()) if u.opcode == "load"], users)
+            n, [u for u in users.get(n.operands[0], ()) if u.opcode == "load"], users)
             for n in members}
         if len(keys) != 1:
             raise unsupported("one variable holding typed.Lists of different item types",
@@ -191,23 +191,41 @@ def _const_int(v) -> Optional[int]:
         return None
 
 
-def _methods(loads, users) -> Tuple[Optional[str], Optional[str]]:
+def _methods(site: Instruction, loads, users) -> Tuple[Optional[str], Optional[str]]:
     """The item incref/decref functions ``numba_list_set_method_table`` gets for the list
-    loaded by ``loads``: the constants stored into the table's two slots."""
-    inc = dec = None
+    loaded by ``loads``: the constants (functions, or null) stored into the table's two
+    slots, at bytes 0 and 8.  A table written any other way is refused: guessing no decref
+    would leak items, guessing wrong functions would corrupt reference counts."""
+    slots: Dict[int, Optional[str]] = {}
+
+    def bad(what):
+        return unsupported(f"a numba.typed.List whose item method table {what}", site.loc,
+                           help="zymase reads the table numba 0.68 builds")
     for ld in loads:
         for u in users.get(ld, ()):
-            if u.opcode == "call" and u.callee_name == PREFIX + "set_method_table":
-                table = u.operands[1]
-                for s in users.get(table, ()):
-                    if s.opcode == "store" and s.operands[1] is table:
-                        inc = _fn_name(s.operands[0])
-                    elif s.opcode == "getelementptr":
-                        if _const_int(s.operands[-1]) == 8:
-                            for s2 in users.get(s, ()):
-                                if s2.opcode == "store" and s2.operands[1] is s:
-                                    dec = _fn_name(s2.operands[0])
-    return inc, dec
+            if not (u.opcode == "call" and u.callee_name == PREFIX + "set_method_table"):
+                continue
+            table = u.operands[1]
+            for s in users.get(table, ()):
+                if s is u or s.opcode == "call" \
+                        and (s.callee_name or "").startswith("llvm.lifetime"):
+                    continue
+                if s.opcode == "store" and s.operands[1] is table:
+                    stores = [(0, s)]
+                elif s.opcode == "getelementptr" and str(s.src_type) == "i8" \
+                        and len(s.operands) == 2 and _const_int(s.operands[1]) is not None:
+                    stores = [(_const_int(s.operands[1]), s2) for s2 in users.get(s, ())]
+                else:
+                    raise bad(f"is accessed by `{s.opcode}`")
+                for off, st in stores:
+                    if st.opcode != "store" or st.operands[0] is table or off not in (0, 8):
+                        raise bad(f"is written at byte {off} by `{st.opcode}`")
+                    v = st.operands[0]
+                    if not (isinstance(v, GlobalRef) or isinstance(v, Constant)
+                            and v.text == "null"):
+                        raise bad("holds a value that is not a function")
+                    slots[off] = _fn_name(v)
+    return slots.get(0), slots.get(8)
 
 
 def _is_dtor(name: str) -> bool:
