@@ -338,6 +338,52 @@ def test_float32_items_closed_form():
     assert t == pytest.approx(want.sum(), rel=1e-12)
 
 
+@numba.njit
+def reads_and_writes_while_growing(x):
+    L = List()
+    s = 0.0
+    for v in x:
+        L.append(v * v)              # the payload moves while earlier items are read/written
+        m = len(L) // 2
+        s += L[m] * v
+        L[m] = L[m] + 0.5 * v * L[-1]
+        if len(L) > 5 and v > 0.3:
+            s += L.pop(1) * 0.25
+    for v in L:
+        s += math.sin(v)
+    return s
+
+
+@numba.njit
+def arrays_written_while_growing(x):
+    L = List()
+    s = 0.0
+    for k in range(x.size - 1):
+        L.append(x[k:k + 2] * x[k])
+        a = L[len(L) // 2]
+        a[0] = a[0] * a[1] + x[k]
+        s += np.sum(L[-1] * a)
+        if k % 7 == 3:
+            L.pop(0)
+    return s
+
+
+@pytest.mark.parametrize("f", [reads_and_writes_while_growing, arrays_written_while_growing],
+                         ids=["floats", "arrays"])
+def test_growth_interleaved_with_reads_and_writes(f):
+    x = np.random.default_rng(3).uniform(-1, 1, 60)      # the payload moves ~15 times
+    check_grads(f, (x,), n_dirs=2)
+    V = np.random.default_rng(1).uniform(-1, 1, (3, x.size))
+    g = zymase.grad(f)(x.copy())
+    _, t = zymase.autodiff_forward(f, Dual, ret=Dual, width=3)(x.copy(), V.copy())
+    np.testing.assert_allclose(t, V @ g, rtol=1e-12,
+                               atol=1e-13 * float(np.max(np.abs(V) @ np.abs(g))))
+    dX = np.zeros((3, x.size))
+    zymase.autodiff_reverse(f, Duplicated, ret=Active, width=3)(x.copy(), dX,
+                                                                np.array([1.0, -2.0, 0.5]))
+    np.testing.assert_allclose(dX, np.outer([1.0, -2.0, 0.5], g), rtol=1e-13, atol=1e-15)
+
+
 def test_closed_form():
     # floats_two_loops: f = sum x_i^3
     np.testing.assert_allclose(zymase.grad(floats_two_loops)(X.copy()), 3 * X ** 2,
