@@ -448,6 +448,13 @@ def test_hessian_through_a_typed_list():
     np.testing.assert_allclose(H, np.diag(6 * X), rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.parametrize("f", [floats_iterated_and_summed, arrays_moved],
+                         ids=["floats", "arrays"])
+def test_hessian_vector_products(f):
+    # forward over reverse through the lowered list and its shadow, against differences
+    check_grads(f, (X.copy(),), order=2, n_dirs=1)
+
+
 @pytest.fixture(scope="module")
 def derivs():
     return {f.__name__: (zymase.autodiff_reverse(f, Duplicated, ret=Active),
