@@ -3,11 +3,15 @@ over primal time, against the same computation on a preallocated array.
 
     python bench/bench_lists.py [--n 100000]
 
-Four kernels of n items: ``append`` in a loop then a reduction over the list, a list
-comprehension summed with ``sum``, and the two array versions of them (the memory written
-once, no growth).  Each derivative (reverse mode, ``ret=ActiveOnly``, and forward mode, one
-tangent) is checked against central differences of the primal along a random direction,
-then timed alternately with the primal (``best_pair``, minima).  Printed: primal time, the
+Five kernels of n items: ``append`` in a loop then a reduction over the list (a reflected
+list, and a ``numba.typed.List``, which zymase lowers onto the same kind of NRT memory:
+transforms/typed_list.py), a list comprehension summed with ``sum``, and the two array
+versions of them (the memory written once, no growth).  The typed.List's primal is Numba's
+own (its items in Numba's C runtime, a reference count taken and dropped on the list around
+each ``append`` and each read), so its ratios compare the derivative with that.  Each
+derivative (reverse mode, ``ret=ActiveOnly``, and forward mode, one tangent) is checked
+against central differences of the primal along a random direction, then timed alternately
+with the primal (``best_pair``, minima).  Printed: primal time, the
 reverse and forward ratios, and the reverse tape in bytes per item.
 
 Then a Python list of n floats passed in with a shadow list (transforms/list_args.py),
@@ -35,6 +39,17 @@ from zymase import ActiveOnly, Dual, Duplicated  # noqa: E402
 @numba.njit
 def list_append(x):
     L = []
+    for v in x:
+        L.append(v * v)
+    s = 0.0
+    for v in L:
+        s += math.sin(v)
+    return s
+
+
+@numba.njit
+def typed_list_append(x):
+    L = numba.typed.List.empty_list(numba.types.float64)
     for v in x:
         L.append(v * v)
     s = 0.0
@@ -75,7 +90,8 @@ def main():
     print(f"n = {n}")
     print(f"{'kernel':20} {'primal':>10} {'reverse/primal':>15} {'forward/primal':>15} "
           f"{'tape B/item':>12}")
-    for f in (list_append, array_fill, list_comprehension, array_expression):
+    for f in (list_append, typed_list_append, array_fill, list_comprehension,
+              array_expression):
         rev = zymase.autodiff_reverse(f, Duplicated, ret=ActiveOnly)
         fwd = zymase.autodiff_forward(f, Dual, ret=Dual)
         dx = np.zeros(n)

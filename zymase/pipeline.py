@@ -23,6 +23,7 @@ from .ir.values import Module
 from .llvm import jit, pipelines
 from .transforms.sign_checks import fold_sign_checks
 from .transforms.refcounts import drop_borrowed_refcounts
+from .transforms import typed_list
 from .transforms.tape import forget_kept_blocks_text
 
 
@@ -79,9 +80,16 @@ def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepa
         pipelines.allow_inlining(forget_kept_blocks_text(fe.module_text)))))
     from .custom import protected_symbols
     from .recompute import recompute_symbols
-    pipelines.canonicalise(mod, fe.llvm_name, protect=protected_symbols() | recompute_symbols(),
-                           thread_jumps=fe.foreign)
+    protect = protected_symbols() | recompute_symbols()
+    pipelines.canonicalise(mod, fe.llvm_name, protect=protect, thread_jumps=fe.foreign)
     text = str(mod)
+    if typed_list.uses_typed_lists(text):
+        # typed.Lists built inside become NRT memory zymase differentiates (typed_list.py)
+        lowered = typed_list.lower(parse_module(text), fe.llvm_name)
+        if lowered is not None:
+            mod = pipelines.parse(lowered)
+            pipelines.canonicalise(mod, fe.llvm_name, protect=protect, thread_jumps=fe.foreign)
+            text = str(mod)
     t2 = time.perf_counter()
     dprint(print_flags, "ir-before", fe.llvm_name, text)
     module = parse_module(text)

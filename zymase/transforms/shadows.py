@@ -70,11 +70,22 @@ def call_help(i: Instruction) -> str:
         return ("the module only declares it: link the module that defines it into this one "
                 "(llvm-link); rustc shares Vec's code with its standard library at opt-level 0 "
                 "and 1 — compile at opt-level 2 or 3, or with -Z share-generics=no")
-    if re.match(r"numba_(list|dict)_", i.callee_name or ""):
-        return ("numba.typed.List and numba.typed.Dict keep their items in Numba's C runtime, "
-                "where zymase cannot follow derivatives: build a reflected list (`[]`, "
-                "`append`, a list comprehension) inside the function instead; a typed.List "
-                "passed in is fine as Const")
+    if re.match(r"numba_list_new$", i.callee_name or ""):
+        # outside the function being differentiated (a prange body's kernel): not lowered
+        return ("zymase differentiates a numba.typed.List built in the function itself, not "
+                "one built inside a prange loop body: build it outside the parallel loop, or "
+                "use an array")
+    if re.match(r"numba_list_", i.callee_name or ""):
+        # typed.Lists built inside are lowered onto NRT memory (transforms/typed_list.py);
+        # what reaches here is a list passed in, whose items live in Numba's C runtime
+        return ("a numba.typed.List passed in is Const: its items live in Numba's C runtime, "
+                "with no shadow to hold derivatives; build a new typed.List (or reflected "
+                "list) inside the function and store the values there, or pass the values in "
+                "an array (Duplicated/Dual)")
+    if re.match(r"numba_dict_", i.callee_name or ""):
+        return ("numba.typed.Dict keeps its items in Numba's C runtime, where zymase cannot "
+                "follow derivatives: keep the values in a typed.List, a reflected list or an "
+                "array indexed by integer keys instead")
     if re.fullmatch(r".*\.zy\d+", i.callee_name or ""):
         return ("zymase inlines the functions of a foreign module; a recursive one stays a "
                 "call, which it differentiates only in Numba code: write the recursion as a "

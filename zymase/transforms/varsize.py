@@ -51,7 +51,7 @@ list, whether or not the adjoint sweep ran.
 from __future__ import annotations
 
 from ..ir.builder import Builder
-from ..ir.types import (I64, I8, PTR, ArrayType, FunctionType, StructType, VectorType,
+from ..ir.types import (I64, I8, PTR, VOID, ArrayType, FunctionType, StructType, VectorType,
                         contains_pointer)
 from ..ir.values import Argument, Constant, Function, Instruction, Value, const_int
 from ..rules import table
@@ -236,8 +236,10 @@ def augment(sweep, i: Instruction):
         new = b.call(_reserve_helper(sweep.module), FunctionType(PTR, (PTR, I64, I64, I64)),
                      [smi, n, kept, const_int(I64, 0 if copies else 1)])
         moved = b.icmp("ne", new, old)
-        # a payload that stayed is no new block: NRT_Free(NULL) does nothing
-        sweep.record_raw(b, "NRT_Free", b.select(moved, new, Constant(PTR, "null")))
+        # a payload that stayed is no new block: its entry is null, which the release skips
+        # (NRT_Free(NULL) frees nothing but counts a free in NRT's allocation statistics)
+        sweep.record_raw(b, _free_helper(sweep.module),
+                         b.select(moved, new, Constant(PTR, "null")))
         olds.append(old)
         news.append(new)
     sb.shadow[i] = sb.gather_lanes(b, news)
@@ -279,6 +281,25 @@ def _reserve_helper(module) -> str:
     r.add_incoming(old, entry)
     r.add_incoming(new, grow)
     d.ret(r)
+    return name
+
+
+def _free_helper(module) -> str:
+    """``zymase.varsize.free(p)``: ``NRT_Free(p)`` unless ``p`` is null."""
+    name = "zymase.varsize.free"
+    if name in module.functions:
+        return name
+    p = Argument(PTR, "p")
+    fn = Function(name, VOID, [p])
+    fn.linkage = "internal"
+    module.add_function(fn)
+    entry, free, done = fn.add_block("entry"), fn.add_block("free"), fn.add_block("done")
+    eb = Builder(module, entry)
+    eb.cbr(eb.icmp("eq", p, Constant(PTR, "null")), done, free)
+    fb = Builder(module, free)
+    fb.call("NRT_Free", FunctionType(VOID, (PTR,)), [p])
+    fb.br(done)
+    Builder(module, done).ret()
     return name
 
 
