@@ -8,7 +8,8 @@ term, all with ``prange``): the serial primal and reverse-mode gradient; then fo
 threads the parallel primal, the parallel gradient, and their ratio.  The derivative of a
 parallel loop runs in parallel (``zymase/transforms/parallel.py``), so the ratio should stay
 near the serial one as threads are added.  Minimum of several runs; the machine should be
-otherwise idle for the 2-thread numbers to mean anything.
+otherwise idle for the 2-thread numbers to mean anything; the columns take turns within every
+repetition, so a change of load in the middle of a run skews none of them alone.
 """
 import math
 import os
@@ -108,15 +109,6 @@ def gmm_data(alphas, means, icf, x):
     return total
 
 
-def best(fn, reps):
-    ts = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return min(ts)
-
-
 def workloads(small):
     rng = np.random.default_rng(0)
     n_pair = 300 if small else 2000
@@ -134,8 +126,10 @@ def workloads(small):
     ]
 
 
-def timer(fn, args, acts, reps, mode="reverse"):
-    primal = fn
+def callers(fn, args, acts, mode="reverse"):
+    """(primal call, derivative call) of ``fn`` on ``args`` (Duplicated arrays get a shadow)."""
+    def call_primal():
+        fn(*args)
     if mode == "forward":
         fwd = zymase.autodiff_forward(fn, *[Dual if a is Duplicated else a for a in acts],
                                       ret=DualOnly)
@@ -149,13 +143,8 @@ def timer(fn, args, acts, reps, mode="reverse"):
                     full.append(tangents[k])
                     k += 1
             fwd(*full)
-        primal(*args)
-        call_fwd()
-        return best(lambda: primal(*args), reps), best(call_fwd, reps)
+        return call_primal, call_fwd
     deriv = zymase.autodiff_reverse(fn, *acts, ret=ActiveOnly)
-
-    def call_primal():
-        primal(*args)
 
     def call_deriv():
         full = []
@@ -164,14 +153,25 @@ def timer(fn, args, acts, reps, mode="reverse"):
             if act is Duplicated:
                 full.append(np.zeros_like(a))
         deriv(*full, 1.0)
-    call_primal()
-    call_deriv()
-    return best(call_primal, reps), best(call_deriv, reps)
+    return call_primal, call_deriv
+
+
+def interleaved(cases, reps):
+    """Minimum time of each ``(threads, call)`` case, the cases taking turns within every
+    repetition, so that a change in the machine's load hits every column alike."""
+    best = [float("inf")] * len(cases)
+    for _ in range(reps):
+        for k, (threads, call) in enumerate(cases):
+            numba.set_num_threads(threads)
+            t0 = time.perf_counter()
+            call()
+            best[k] = min(best[k], time.perf_counter() - t0)
+    return best
 
 
 def main():
     small = "--small" in sys.argv
-    reps = 3 if small else 5
+    reps = 3 if small else 7
     threads = [t for t in (1, 2) if t <= numba.config.NUMBA_NUM_THREADS]
     print(f"NUMBA_NUM_THREADS={numba.config.NUMBA_NUM_THREADS}, "
           f"threading layer: {numba.config.THREADING_LAYER}, cores: {os.cpu_count()}")
@@ -184,13 +184,18 @@ def main():
         for name, f, args, acts in workloads(small):
             ser = numba.njit(f)
             par = numba.njit(parallel=True)(f)
-            numba.set_num_threads(max(threads))
-            tp_s, td_s = timer(ser, args, acts, reps, mode)
+            cases = [(max(threads), c) for c in callers(ser, args, acts, mode)]
+            par_calls = callers(par, args, acts, mode)
+            cases += [(t, c) for t in threads for c in par_calls]
+            for t, c in cases:          # compile, and size every kept buffer
+                numba.set_num_threads(t)
+                c()
+            times = interleaved(cases, reps)
+            tp_s, td_s = times[:2]
             row = f"{name:18s} {tp_s * 1e3:9.2f} {td_s * 1e3:9.2f} {td_s / tp_s:6.2f}"
             last = None
-            for t in threads:
-                numba.set_num_threads(t)
-                tp, td = timer(par, args, acts, reps, mode)
+            for k, t in enumerate(threads):
+                tp, td = times[2 + 2 * k: 4 + 2 * k]
                 last = (td / tp) / (td_s / tp_s)
                 row += f"   {tp * 1e3:8.2f} {td * 1e3:8.2f} {td / tp:6.2f}"
             row += f"   {last:6.2f}"
