@@ -251,3 +251,42 @@ def test_report_says_what_the_sweep_does(capfd):
     assert "running extrema" in r["max_of_squares"] and only not in r["max_of_squares"]
     for name in ("fused_softmax_sum", "max_until_negative"):
         assert "running extrema" not in r[name], r[name]
+
+
+def test_running_max_in_prange_rows():
+    """A parallel loop's kernel (transforms/parallel.py): each share reverses its rows'
+    running maxima from its own tape."""
+    import numba
+
+    @numba.njit(parallel=True)
+    def rowmax(x, m):
+        n = x.shape[0] // m
+        out = np.empty(m)
+        for r in numba.prange(m):
+            a = x[r * n]
+            for i in range(1, n):
+                if x[r * n + i] > a:
+                    a = x[r * n + i]
+            out[r] = (r + 1.0) * a * a
+        return out.sum()
+
+    d = zymase.autodiff_reverse(rowmax, Duplicated, Const, ret=Active)
+    m, n = 6, 50
+    x = np.random.default_rng(1).standard_normal(m * n)
+    g = np.zeros_like(x)
+    d(x.copy(), g, m, 1.0)
+    rows = x.reshape(m, n)
+    want = np.zeros_like(rows)
+    for r in range(m):
+        k = int(np.argmax(rows[r]))
+        want[r, k] = 2.0 * (r + 1) * rows[r, k]
+    np.testing.assert_array_equal(g, want.ravel())
+
+
+def test_hessian_of_lse():
+    """The derivative with its pick counters is differentiated again (forward over reverse)."""
+    x = np.random.default_rng(3).standard_normal(6)
+    H = zymase.hessian(_lse())(x)
+    e = np.exp(x - x.max())
+    p = e / e.sum()
+    np.testing.assert_allclose(H, np.diag(p) - np.outer(p, p), rtol=1e-12, atol=1e-15)
