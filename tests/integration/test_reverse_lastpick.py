@@ -56,6 +56,28 @@ def row_max(x, m):
     return t
 
 
+def last_of_ties(x):
+    """``>=`` picks the last of tied maxima; the index is kept beside the value."""
+    a = x[0]
+    k = 0
+    for i in range(1, x.shape[0]):
+        if x[i] >= a:
+            a = x[i]
+            k = i
+    return a * (k + 1.0)
+
+
+def max_and_min(x):
+    """Two chains in one loop: both taped once per run; the sweep reverses every iteration
+    (it jumps only for a single chain)."""
+    hi = x[0]
+    lo = x[0]
+    for i in range(x.shape[0]):
+        hi = max(hi, x[i])
+        lo = min(lo, x[i])
+    return hi * lo
+
+
 def suffix_max(x):
     """Inner runs whose start depends on the outer counter (their induction variable's
     values come from the outer one when the sweep jumps to the last pick)."""
@@ -144,6 +166,14 @@ def test_max_of_squares(name):
     np.testing.assert_array_equal(g, want)
 
 
+def test_last_of_ties_closed_form():
+    x = INPUTS["ties"]
+    g = np.zeros_like(x)
+    zymase.autodiff_reverse(last_of_ties, Duplicated, ret=Active)(x.copy(), g, 1.0)
+    k = int(np.flatnonzero(x == x.max())[-1])
+    np.testing.assert_array_equal(g, _onehot(x.size, k, k + 1.0))
+
+
 def test_row_max_gradient_and_tape_per_run():
     d = zymase.autodiff_reverse(row_max, Duplicated, Const, ret=Active)
     sizes = []
@@ -164,7 +194,7 @@ def test_row_max_gradient_and_tape_per_run():
 
 
 @pytest.mark.parametrize("f", [running_max, running_min, max_of_squares, suffix_max,
-                               fused_softmax_sum, max_until_negative])
+                               last_of_ties, max_and_min, fused_softmax_sum, max_until_negative])
 def test_against_fd_and_forward(f):
     x = INPUTS["random"]
     n = x.size
@@ -241,14 +271,15 @@ def _reports(capfd, fns):
 
 
 def test_report_says_what_the_sweep_does(capfd):
-    r = _reports(capfd, [running_max, running_min, max_of_squares, suffix_max,
+    r = _reports(capfd, [running_max, running_min, max_of_squares, suffix_max, max_and_min,
                          fused_softmax_sum, max_until_negative, _lse()])
     only = "(the sweep reverses only that iteration)"
     for name in ("running_max", "running_min", "suffix_max", "lse"):
         assert "running extrema" in r[name] and only in r[name], r[name]
         # nothing is pushed in the loop: only the last pick, at its exit
         assert "<last pick of %a" in r[name], r[name]
-    assert "running extrema" in r["max_of_squares"] and only not in r["max_of_squares"]
+    for name in ("max_of_squares", "max_and_min"):
+        assert "running extrema" in r[name] and only not in r[name], r[name]
     for name in ("fused_softmax_sum", "max_until_negative"):
         assert "running extrema" not in r[name], r[name]
 
