@@ -78,6 +78,7 @@ The layers, each a module (one concept, one plan object a test can print):
     windows.py     sliding windows of stencil loops                     -> WindowPlan
     overwrite.py   set-mode loads / unzeroed stores of overwritten temporaries
     orderfree.py   adjoint loops run in the primal's direction          -> LoopPlan.order_free
+    lastpick.py    running maxima/minima: the last pick instead of taped comparisons
     instrument.py  step 3: the forward sweep's pushes and counters      -> TapeLayout
     adjoints.py    adjoint slots, deferred and promoted accumulations   (AdjointStore)
     sweep.py       step 5: the reverse blocks and per-instruction adjoints
@@ -102,6 +103,7 @@ from .checkpoint_plan import select_loops
 from .frame import Frame, build_frame
 from .instrument import TapeLayout, instrument, reserve_capacity
 from .keepalive import keep_alive
+from .lastpick import find_last_picks, plan_jumps
 from .loops import (LoopPlan, find_accumulating_loops, find_free_loops, iv_step,
                     plan_iv_entries, plan_trip_counts)
 from .oom import OutOfMemory
@@ -152,6 +154,12 @@ class ReversePlan:
         if lp.order_free:
             lines.append(";   loops whose adjoint runs first iteration to last (order-free): "
                          + ", ".join(sorted(l.header.name for l in lp.order_free)))
+        if lp.picks:
+            lines.append(";   running extrema (their last pick taped once per run, not the value "
+                         "per iteration): " + ", ".join(
+                             f"%{pk.phi.name or '?'} in {pk.loop.header.name}"
+                             + (" (the sweep reverses only that iteration)" if pk.jump else "")
+                             for pk in lp.picks.values()))
         if lp.acc_loops:
             lines.append(";   loops whose adjoint only accumulates (invariant addresses summed in "
                          "registers): " + ", ".join(sorted(l.header.name for l in lp.acc_loops)))
@@ -185,7 +193,9 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     blocks = [b for b in li.order if b is not fn.entry]
     primal_insts = {i for b in blocks for i in aug.snapshot.get(b, ())}
     rc = Recompute(frame, aug, primal_insts)                             # 3: the plans
-    rc.plan(blocks)
+    # running extrema: the adjoint needs only each run's last pick, not every comparison
+    picks = find_last_picks(frame, aug, li, failing, checkpoint)
+    rc.plan(blocks, skip=picks)
     iv_entry = plan_iv_entries(li, rc)
     keep_alive(frame, aug, rc.kept)     # arrays the sweep reads again outlive the primal's use
     # primal and shadow instructions of each block (shadow pointer phis can be leaves
@@ -216,14 +226,17 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
                               "(a stencil over the loop's own counter)")
     ow = plan_overwrites(frame, aug, li, primal_insts, wplan, bool(cks) or bool(checkpoint))
     counted = {lp.header: lp for lp in li.loops.values() if lp.counted}
-    lplan = LoopPlan(li, failing, counted, free_of, free_saves, free_exit, acc_loops, trip)
+    lplan = LoopPlan(li, failing, counted, free_of, free_saves, free_exit, acc_loops, trip,
+                     picks=picks)
     tplan = TapePlan(blocks, body, rc.leaves, iv, inv, iv_entry)
     lplan.order_free.update(plan_order_free(frame, aug, lplan, tplan, wplan, ow,
                                             {ck.loop.header for ck in cks}))
+    lplan.order_free.difference_update(pk.loop for pk in picks.values())  # (descending rcount)
     for lp in lplan.order_free:
         for w in wplan.loop_windows.get(lp, ()):
             w.mirror()
     layout = instrument(frame, aug, tplan, lplan, rc)                    # 3: the pushes
+    plan_jumps(picks, lplan, tplan, layout, aug, wplan)
     store = AdjointStore(frame, aug, lplan, wplan, ow)
     sweep = AdjointSweep(frame, aug, tplan, lplan, wplan, layout, rc, store)
     sweep.connect_returns(tape_counter)                                  # 4

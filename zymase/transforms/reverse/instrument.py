@@ -11,7 +11,8 @@ defines once before it runs.
 
 Every counted loop gets an iteration counter (a phi in its header) and a twin counting down
 in the adjoint sweep (``rcount``), which tells the reversed header whether it has reached the
-first iteration.
+first iteration.  A loop's exits also push the last pick of each running extremum in it
+(``lastpick.py``).
 
 Capacity: ``reserve_capacity`` makes room at the end of each block for what its successors
 push (one grow check per edge, not per push); a counted loop whose blocks push nothing has its
@@ -32,6 +33,7 @@ from ...ir.values import Block, Instruction, Value, const_int
 from ..scopes import AliasScopes
 from ..tape import Stack, narrow, slot_type, widen
 from .common import nslots, vname
+from .lastpick import of_loop, track_picks
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,6 +102,9 @@ def instrument(frame, aug, tplan, lplan, rc) -> TapeLayout:
         c.add_incoming(nxt, lp.latches[0])
         eb = Builder(module).before(fn.entry.terminator)
         rcount[lp] = eb.alloca(I64, "zy.rcount")
+    track_picks(module, lplan.picks, cnt)
+    for pk in lplan.picks.values():
+        pk.slot = Builder(module).before(fn.entry.terminator).alloca(I64, "zy.pick")
     layout = TapeLayout(tape, aug.scopes, bid, cnt, rcount, {}, {}, {}, {}, {})
     for blk in tplan.blocks:
         _instrument_block(layout, tplan, lplan, rc, blk, module)
@@ -155,11 +160,15 @@ def _instrument_block(layout: TapeLayout, tplan, lplan, rc, blk: Block, module):
     exited.sort(key=lambda l: -l.depth)
     layout.exit_loops[blk] = exited
     for lp in exited:
-        if lp in lplan.trip:
-            continue  # the adjoint sweep computes it
-        layout.push(b, [layout.cnt[lp]])
-        n += 1
-        pushed.setdefault(blk, []).append(f"<trip count of {lp.header.name}>")
+        # (a trip count the adjoint sweep computes is not pushed)
+        if lp not in lplan.trip:
+            layout.push(b, [layout.cnt[lp]])
+            n += 1
+            pushed.setdefault(blk, []).append(f"<trip count of {lp.header.name}>")
+        for pk in of_loop(lplan.picks, lp):   # popped into pk.slot by the exit's reverse
+            layout.push(b, [pk.k])
+            n += 1
+            pushed.setdefault(blk, []).append(f"<last pick of %{pk.phi.name or '?'}>")
     # phi leaves (current-value slots), then instruction leaves after each definition
     for phi in [p for p in tplan.body[blk] if p.opcode == "phi" and p in tplan.leaves]:
         if phi in tplan.iv_entry:

@@ -42,6 +42,8 @@ class LoopPlan:
     # loops whose adjoint runs first iteration to last (orderfree.py); filled once the
     # tape plan is known
     order_free: Set = dataclasses.field(default_factory=set)
+    # selects of running extrema -> lastpick.LastPick (their adjoint needs one index per run)
+    picks: Dict = dataclasses.field(default_factory=dict)
 
     def live_preds(self, blk: Block) -> List[Block]:
         """Predecessors the adjoint sweep can return to: not on an exception path."""

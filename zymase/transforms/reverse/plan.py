@@ -288,10 +288,13 @@ class Recompute:
             self.cur[v] = eb.alloca(v.type, f"{v.name or 'v'}.cur")
         return self.cur[v]
 
-    def plan(self, blocks: List[Block]):
-        """Planning pass: record the leaves every primal instruction's adjoint needs."""
+    def plan(self, blocks: List[Block], skip=()):
+        """Planning pass: record the leaves every primal instruction's adjoint needs
+        (``skip``: selects whose condition the sweep gets elsewhere, lastpick.py)."""
         for blk in blocks:
             for i in self.aug.snapshot[blk]:
+                if i in skip:
+                    continue
                 memo: Dict[Value, Value] = {}
                 for v in needed(i, self.aug):
                     self.materialize(v, None, memo)

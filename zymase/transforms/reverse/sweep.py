@@ -36,6 +36,7 @@ from ..shadows import align_of, describe
 from .. import varsize
 from . import calls, results
 from .common import memcpy_helper, nzero
+from .lastpick import jump_entry, jump_first, jumping, of_loop, reverse_condition
 from .loops import emit_iv_exit, emit_trip_count
 from .windows import window_step
 
@@ -135,7 +136,9 @@ class AdjointSweep:
         if lp_here is not None:
             rcn = layout.rcount[lp_here]
             cnt = b.load(I64, rcn)
-            first = b.icmp("eq", cnt, const_int(I64, 1))
+            jmp = jumping(lplan.picks, lp_here)
+            first = b.icmp("eq", cnt, const_int(I64, 1)) if jmp is None \
+                else jump_first(b, jmp, cnt)
             b.store(b.sub(cnt, const_int(I64, 1)), rcn)
         phis = [p for p in tplan.body[blk] if p.opcode == "phi"]
         leaf_phis = [p for p in phis if p in tplan.leaves]
@@ -158,8 +161,13 @@ class AdjointSweep:
                 popped = layout.pop(b, v.type, first)
                 b.store(b.select(first, popped, prev), rc.cur_slot(v))
         for lp in reversed(layout.exit_loops.get(blk, [])):
+            for pk in reversed(of_loop(lplan.picks, lp)):
+                b.store(layout.pop(b, I64), pk.slot)
             cnt = emit_trip_count(b, lplan.trip[lp], rc) if lp in lplan.trip \
                 else layout.pop(b, I64)
+            jmp = jumping(lplan.picks, lp)
+            if jmp is not None:     # only the iteration of the last pick (lastpick.py)
+                cnt = jump_entry(b, jmp)
             b.store(cnt, layout.rcount[lp])
             memo: Dict[Value, Value] = {}
             for v, init in tplan.iv_entry.items():
@@ -323,7 +331,9 @@ class AdjointSweep:
             store.add_to(b, i.operands[0], b.cast(back, rb, frame.stype(i.operands[0].type)))
         elif op == "select":
             rb = store.take(b, i)
-            c = r(i.operands[0])
+            pk = self.lplan.picks.get(i)
+            c = r(i.operands[0]) if pk is None else \
+                reverse_condition(b, pk, self.layout.rcount[pk.loop])
             z = nzero(frame.stype(i.type))
             store.add_to(b, i.operands[1], b.select(c, rb, z))
             store.add_to(b, i.operands[2], b.select(c, z, rb))
