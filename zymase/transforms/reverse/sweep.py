@@ -28,7 +28,7 @@ from ... import activities as A
 from ...errors import unsupported
 from ...ir.builder import Builder
 from ...ir.types import I32, I64, PTR, VOID, FunctionType
-from ...ir.values import Block, Constant, Instruction, Value, const_int, zero
+from ...ir.values import Block, Constant, Instruction, Value, const_int
 from ...rules import table
 from ...rules.calls import Kind, classify_call
 from ...rules.emit import ExprEmitter, active_partials, expression_names, scaled
