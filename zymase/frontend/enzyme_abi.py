@@ -401,7 +401,6 @@ def lower_module(text: str, opt_level: int = 3) -> str:
 
 
 def _lower_all(mod, opt_level: int):
-    from ..llvm import pipelines
     if not find_sites(mod):
         return mod
     check_annotations(mod)

@@ -137,7 +137,6 @@ def _release_helper(module: Module) -> None:
     b.br(done)
     held = base          # the block in hand: ours, then whatever a slot gave back
     came = count
-    phis = []
     for k, blk in enumerate(tries):
         b = Builder(module, blk)
         if k:
