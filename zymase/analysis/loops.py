@@ -163,7 +163,8 @@ def analyse_loops(fn: Function) -> LoopInfo:
     return info
 
 
-def failing_blocks(fn: Function, edges: Optional[Set] = None) -> Set[Block]:
+def failing_blocks(fn: Function, edges: Optional[Set] = None,
+                   statuses: bool = False) -> Set[Block]:
     """Blocks from which every path returns an exception status (Numba's exception paths:
     ``raise`` stores the exception and returns 1).  A derivative never runs its adjoint
     sweep after such a return, so the sweep need not be able to come back through them.
@@ -177,7 +178,11 @@ def failing_blocks(fn: Function, edges: Optional[Set] = None) -> Set[Block]:
     when all its out-edges fail or lead to failing blocks.  Least fixpoint: a block on a
     cycle that never returns is not failing.  ``edges``, when given, receives the failing
     edges ``(b, s)`` out of blocks that do not fail themselves (a raise inside an inlined
-    callee jumps to the callee's merged return, which the normal path passes too)."""
+    callee jumps to the callee's merged return, which the normal path passes too).
+    The rules about propagated statuses (guards, merged returns, failing edges) apply only
+    with ``statuses=True``: Numba's convention, where every return carries a status and the
+    adjoint sweep runs for status 0 alone (``reverse/sweep.py``); otherwise (the C ABI, and
+    callers that ask only about constant exception returns) the constant rule alone."""
     from ..ir.values import Constant, Instruction
 
     def nonzero(v) -> bool:
@@ -281,7 +286,7 @@ def failing_blocks(fn: Function, edges: Optional[Set] = None) -> Set[Block]:
         if (b, s) in dead:
             return True
         t = s.terminator
-        if steered(b, s):
+        if statuses and steered(b, s):
             dead.add((b, s))
             return True
         if t is None or t.opcode != "ret" or not t.operands:
@@ -289,8 +294,8 @@ def failing_blocks(fn: Function, edges: Optional[Set] = None) -> Set[Block]:
         v = t.operands[0]
         if isinstance(v, Instruction) and v.opcode == "phi" and v.block is s:
             vals = [x for x, p in zip(v.operands, v.blocks) if p is b]
-            return bool(vals) and all(nonzero(x) or guarded(x, b) for x in vals)
-        return nonzero(v) or guarded(v, b)
+            return bool(vals) and all(nonzero(x) or (statuses and guarded(x, b)) for x in vals)
+        return nonzero(v) or (statuses and guarded(v, b))
 
     out: Set[Block] = set()
     changed = True

@@ -190,7 +190,7 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     li = analyse_loops(fn)
     # the adjoint sweep never comes back through exception paths
     failing_edges: Set = set()
-    failing = failing_blocks(fn, failing_edges)
+    failing = failing_blocks(fn, failing_edges, statuses=bool(sig.ret.status))
     blocks = [b for b in li.order if b is not fn.entry]
     primal_insts = {i for b in blocks for i in aug.snapshot.get(b, ())}
     rc = Recompute(frame, aug, primal_insts)                             # 3: the plans
