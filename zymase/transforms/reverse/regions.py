@@ -5,7 +5,7 @@ predecessors records which one ran (a tape slot per run) and gets a reverse bloc
 that does nothing for the derivative — a string comparison on a keyword argument, an
 exception-checked index computation, a sort producing ranks — pays for that all the same,
 and inlined library code is full of such branches: pynndescent's ``spearmanr`` had some
-900 recording sites and 1,800 reverse blocks for an adjoint that only touches its final
+800 tape-capacity checks and 1,800 reverse blocks for an adjoint that only touches its final
 correlation, and its derivative was three times the size of its primal.
 
 A *region* is the single-entry single-exit generalisation of a skipped loop (``loops.py``):
@@ -22,9 +22,9 @@ A *region* is the single-entry single-exit generalisation of a skipped loop (``l
   receives no active float through a phi from it.
 
 Reaching ``X`` then proves that control came from ``P`` through the region (or straight
-from ``P``), so the adjoint sweep goes from ``X`` straight back to ``P``: the region records nothing, and its leaves (values later adjoint
-code reads) are saved once at the end of ``P`` and restored on the way back — exactly what
-a skipped loop does, through the same plan entries (``free_of``, ``free_saves``,
+from ``P``), so the adjoint sweep goes from ``X`` straight back to ``P``: the region records
+nothing, and its leaves (values later adjoint code reads) are saved once at the end of ``P``
+and restored on the way back — exactly what a skipped loop does, through the same plan entries (``free_of``, ``free_saves``,
 ``free_exit``).  Invariant: only tape traffic and reverse blocks go; every adjoint
 computation and its order are those of the plain sweep.
 """
