@@ -24,9 +24,9 @@ A *region* is the single-entry single-exit generalisation of a skipped loop (``l
 Reaching ``X`` then proves that control came from ``P`` through the region (or straight
 from ``P``), so the adjoint sweep goes from ``X`` straight back to ``P``: the region records
 nothing, and its leaves (values later adjoint code reads) are saved once at the end of ``P``
-and restored on the way back — exactly what a skipped loop does, through the same plan entries (``free_of``, ``free_saves``,
-``free_exit``).  Invariant: only tape traffic and reverse blocks go; every adjoint
-computation and its order are those of the plain sweep.
+and restored on the way back — exactly what a skipped loop does, through the same plan
+entries (``free_of``, ``free_saves``, ``free_exit``).  Invariant: only tape traffic and
+reverse blocks go; every adjoint computation and its order are those of the plain sweep.
 """
 from __future__ import annotations
 
