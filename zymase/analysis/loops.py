@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
 
+from ..ir.types import I32
 from ..ir.values import Block, Function
 
 
@@ -162,15 +163,26 @@ def analyse_loops(fn: Function) -> LoopInfo:
     return info
 
 
-def failing_blocks(fn: Function) -> Set[Block]:
+def failing_blocks(fn: Function, edges: Optional[Set] = None,
+                   statuses: bool = False) -> Set[Block]:
     """Blocks from which every path returns an exception status (Numba's exception paths:
     ``raise`` stores the exception and returns 1).  A derivative never runs its adjoint
     sweep after such a return, so the sweep need not be able to come back through them.
 
     An edge ``b → r`` into a returning block fails when the status it returns is a non-zero
-    constant, directly or as ``r``'s phi incoming from ``b``; a block fails when all its
-    out-edges fail or lead to failing blocks.  Least fixpoint: a block on a cycle that
-    never returns is not failing."""
+    constant, directly or as ``r``'s phi incoming from ``b``, or a status ``b`` runs only
+    when it is not 0 (a propagated callee status: ``b``'s one predecessor switches or
+    branches on it, 0 leading elsewhere — the sweep runs for status 0 only).  An edge into
+    a block that switches on its own phi also fails when the phi's value on that edge is a
+    constant whose target fails (a status set in an inlined callee).  A block fails
+    when all its out-edges fail or lead to failing blocks.  Least fixpoint: a block on a
+    cycle that never returns is not failing.  ``edges``, when given, receives the failing
+    edges ``(b, s)`` out of blocks that do not fail themselves (a raise inside an inlined
+    callee jumps to the callee's merged return, which the normal path passes too).
+    The rules about propagated statuses (guards, merged returns, failing edges) apply only
+    with ``statuses=True``: Numba's convention, where every return carries a status and the
+    adjoint sweep runs for status 0 alone (``reverse/sweep.py``); otherwise (the C ABI, and
+    callers that ask only about constant exception returns) the constant rule alone."""
     from ..ir.values import Constant, Instruction
 
     def nonzero(v) -> bool:
@@ -179,15 +191,111 @@ def failing_blocks(fn: Function) -> Set[Block]:
         return isinstance(v, Constant) and v.text not in ("0", "-2", "-3", "false",
                                                           "zeroinitializer", "undef", "poison")
 
-    def edge_fails(b: Block, s: Block) -> bool:
+    preds: Dict[Block, List[Block]] = {}
+    for b in fn.blocks:
+        for s in b.successors():
+            preds.setdefault(s, []).append(b)
+
+    def guarded(v, b: Block) -> bool:
+        # ``b`` runs only when status ``v`` is not 0: its one predecessor switches on ``v``
+        # with 0 among the cases and ``b`` as the default only (Numba's check of a callee's
+        # status, inlined: ``switch %st, label %raise [-2, ok; 0, ok]``), or branches to it
+        # on ``v != 0`` / away from it on ``v == 0``
+        ps = preds.get(b, [])
+        if len(ps) != 1:
+            return False
+        t = ps[0].terminator
+        if t is None:
+            return False
+        if t.opcode == "switch":
+            return (t.operands[0] is v and t.blocks[0] is b and b not in t.blocks[1:]
+                    and any(c.text == "0" for c in t.cases))
+        if t.opcode == "br" and len(t.blocks) == 2 and t.blocks[0] is not t.blocks[1]:
+            c = t.operands[0]
+            if isinstance(c, Instruction) and c.opcode == "icmp" and c.pred in ("eq", "ne") \
+                    and v in c.operands and any(isinstance(o, Constant) and o.text == "0"
+                                                for o in c.operands):
+                return t.blocks[0 if c.pred == "ne" else 1] is b
+        return False
+
+    def steered(b: Block, s: Block, known=frozenset(), depth: int = 0) -> bool:
+        # the edge b → s fails: ``s`` is failing, or the path it starts is forced into
+        # failure — a status set in an inlined callee is passed up through the merged
+        # returns of its callers, each of which tests it (``phi == 0``, or GVN's phi of
+        # that test) and passes it on.  ``known``: values known non-zero on this path.
+        if s in out:
+            return True
         t = s.terminator
+        if t is None or depth > 64:
+            return False
+        nk = set()
+        for p in s.phis():
+            if p.type != I32:       # Numba's status codes are i32
+                continue
+            x = _incoming(p, s, b)
+            if x is not None and (_nonzero_int(x) or x in known or guarded(x, b)):
+                nk.add(p)
+        nk = frozenset(nk)
+        if t.opcode == "ret":
+            v = t.operands[0] if t.operands else None
+            return v is not None and (_nonzero_int(v) or v in nk or
+                                      (v not in s.phis() and v in known))
+        if t.opcode == "br" and len(t.blocks) == 1:
+            return steered(s, t.blocks[0], nk, depth + 1)
+        if t.opcode == "switch":
+            x = _incoming(t.operands[0], s, b)
+            if not isinstance(x, Constant):
+                return False
+            dest = next((d for k, d in zip(t.cases, t.blocks[1:]) if k.text == x.text),
+                        t.blocks[0])
+            return steered(s, dest, nk, depth + 1)
+        if t.opcode != "br" or len(t.blocks) != 2:
+            return False
+        c = t.operands[0]
+        flag = _incoming(c, s, b) if isinstance(c, Instruction) and c.opcode == "phi" \
+            else None
+        if isinstance(flag, Constant) and flag.text in ("true", "false"):
+            return steered(s, t.blocks[0 if flag.text == "true" else 1], nk, depth + 1)
+        if isinstance(c, Instruction) and c.opcode == "icmp" and c.pred in ("eq", "ne") \
+                and len(c.operands) == 2 and isinstance(c.operands[1], Constant) \
+                and c.operands[1].text == "0" and (c.operands[0] in nk or (
+                    c.operands[0] in known and c.operands[0] not in s.phis())):
+            return steered(s, t.blocks[1] if c.pred == "eq" else t.blocks[0], nk, depth + 1)
+        return False
+
+    def _nonzero_int(x) -> bool:
+        return isinstance(x, Constant) and x.text.lstrip("-").isdigit() and x.text != "0"
+
+    incoming: Dict = {}
+
+    def _incoming(v, s: Block, b: Block):
+        # ``v``'s value on the edge b → s: a phi of ``s`` takes its incoming value from b
+        # (None when it has several)
+        if isinstance(v, Instruction) and v.opcode == "phi" and v.block is s:
+            table = incoming.get(v)
+            if table is None:
+                table = incoming[v] = {}
+                for x, p in zip(v.operands, v.blocks):
+                    table[p] = x if table.get(p, x) is x else None
+            return table.get(b)
+        return v
+
+    dead: Set = set()     # edges found failing (a failing edge stays failing as out grows)
+
+    def edge_fails(b: Block, s: Block) -> bool:
+        if (b, s) in dead:
+            return True
+        t = s.terminator
+        if statuses and steered(b, s):
+            dead.add((b, s))
+            return True
         if t is None or t.opcode != "ret" or not t.operands:
             return False
         v = t.operands[0]
         if isinstance(v, Instruction) and v.opcode == "phi" and v.block is s:
             vals = [x for x, p in zip(v.operands, v.blocks) if p is b]
-            return bool(vals) and all(nonzero(x) for x in vals)
-        return nonzero(v)
+            return bool(vals) and all(nonzero(x) or (statuses and guarded(x, b)) for x in vals)
+        return nonzero(v) or (statuses and guarded(v, b))
 
     out: Set[Block] = set()
     changed = True
@@ -205,4 +313,8 @@ def failing_blocks(fn: Function) -> Set[Block]:
             if ok:
                 out.add(b)
                 changed = True
+    if edges is not None:
+        for b in fn.blocks:
+            if b not in out:
+                edges.update((b, s) for s in b.successors() if s in out or edge_fails(b, s))
     return out

@@ -75,6 +75,7 @@ The layers, each a module (one concept, one plan object a test can print):
     calls.py       call rules: custom, recursive, BLAS/LAPACK saves and adjoints
     plan.py        step 3: what is taped, what is recomputed            -> TapePlan, Recompute
     loops.py       skipped / accumulating loops, computed trip counts   -> LoopPlan
+    regions.py     skipped acyclic regions (no adjoint work), into the LoopPlan
     windows.py     sliding windows of stencil loops                     -> WindowPlan
     overwrite.py   set-mode loads / unzeroed stores of overwritten temporaries
     orderfree.py   adjoint loops run in the primal's direction          -> LoopPlan.order_free
@@ -90,9 +91,10 @@ The layers, each a module (one concept, one plan object a test can print):
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
+from typing import Optional, Set
 
 from ...analysis.loops import analyse_loops, failing_blocks
+from .regions import Region, find_free_regions
 from ...ir.values import Function, Module
 from ..scopes import AliasScopes
 from ..signature import DerivResult, DerivSignature
@@ -148,9 +150,15 @@ class ReversePlan:
         if self.checkpointed:
             lines.append(";   loops reversed from snapshots (checkpoint=, one iteration taped at "
                          "a time): " + ", ".join(self.checkpointed))
-        skipped = [l.header.name for l in lp.free_saves]
+        skipped = [l.header.name for l in lp.free_saves if not isinstance(l, Region)]
         if skipped:
             lines.append(";   loops the adjoint sweep skips (no adjoint work): " + ", ".join(skipped))
+        regions = [l for l in lp.free_saves if isinstance(l, Region)]
+        if regions:
+            lines.append(f";   regions the adjoint sweep skips (no adjoint work, regions.py): "
+                         f"{len(regions)}, {sum(len(r.blocks) for r in regions)} blocks, after "
+                         + ", ".join(r.preheader.name for r in regions[:8])
+                         + (", …" if len(regions) > 8 else ""))
         if lp.order_free:
             lines.append(";   loops whose adjoint runs first iteration to last (order-free): "
                          + ", ".join(sorted(l.header.name for l in lp.order_free)))
@@ -189,7 +197,8 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     fn = frame.fn
     li = analyse_loops(fn)
     # the adjoint sweep never comes back through exception paths
-    failing = failing_blocks(fn)
+    failing_edges: Set = set()
+    failing = failing_blocks(fn, failing_edges, statuses=bool(sig.ret.status))
     blocks = [b for b in li.order if b is not fn.entry]
     primal_insts = {i for b in blocks for i in aug.snapshot.get(b, ())}
     rc = Recompute(frame, aug, primal_insts)                             # 3: the plans
@@ -202,6 +211,8 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     # too), captured before any tape instrumentation is added
     body = {blk: list(blk.instructions) for blk in blocks}
     free_of, free_saves, free_exit = find_free_loops(li, aug, rc.leaves)
+    find_free_regions(li, aug, rc.leaves, blocks, failing, failing_edges, free_of, free_saves,
+                      free_exit)
     acc_loops = find_accumulating_loops(li, aug, free_of)
     wplan = plan_windows(frame, aug, li, free_of)
     iv = {v: iv_step(li, v) for v in rc.leaves
