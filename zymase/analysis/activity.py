@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Iterable, Set
 
 from ..ir.types import VectorType, contains_float, contains_pointer
-from ..ir.values import Function, Instruction, Value
+from ..ir.values import Constant, Function, Instruction, Value
 from ..custom import lookup_call
 from ..rules import table
 from ..rules.calls import Kind, classify_call
@@ -61,9 +61,9 @@ def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = 
     res = ActivityResults(fn, types)
     act = res.active
     act.update(seeds)
-    never = set(inactive) - act
-    any_active = bool(act)
     insts = list(fn.instructions())
+    never = (set(inactive) | _inactive_results(fn, insts)) - act
+    any_active = bool(act)
     changed = True
     while changed:
         changed = False
@@ -140,6 +140,48 @@ def analyse_activity(fn: Function, seeds: Iterable[Value], types: TypeResults = 
                         changed = True
     _drop_useless_floats(fn, res)
     return res
+
+
+def _inactive_call(i: Instruction) -> bool:
+    kind = classify_call(i)
+    return kind in (Kind.INACTIVE, Kind.INACTIVE_FN) or (
+        kind is Kind.CUSTOM and bool(lookup_call(i).inactive))
+
+
+def _inactive_results(fn: Function, insts) -> Set[Value]:
+    """Stack slots that only ever receive what a ``zymase.inactive`` function writes (Numba's
+    return slot of an inactive callee that returns an array or a tuple) and are only read
+    after: what they hold carries no derivative, by the user's word.  Given a shadow, they
+    would hand out a shadow array nobody filled (a run that never ends, or zeros)."""
+    users = fn.users()
+    out = set()
+    for a in insts:
+        if a.opcode != "alloca":
+            continue
+        seen, todo, ok, written = set(), [a], True, False
+        while todo and ok:
+            v = todo.pop()
+            if v in seen:
+                continue
+            seen.add(v)
+            for u in users.get(v, ()):
+                if u.opcode == "load":
+                    continue
+                if u.opcode == "store" and u.operands[1] is v and isinstance(u.operands[0],
+                                                                               Constant):
+                    continue            # Numba clears the slot before the call
+                if u.opcode in ("getelementptr", "bitcast") and u.operands[0] is v:
+                    todo.append(u)
+                elif u.opcode == "call" and (u.callee_name or "").startswith("llvm.lifetime."):
+                    continue
+                elif u.opcode == "call" and _inactive_call(u):
+                    written = True
+                else:
+                    ok = False
+                    break
+        if ok and written:
+            out.add(a)
+    return out
 
 
 # float operations whose derivative flows from operands to result (a use by one of these
