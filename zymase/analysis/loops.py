@@ -196,11 +196,34 @@ def failing_blocks(fn: Function, edges: Optional[Set] = None,
         for s in b.successors():
             preds.setdefault(s, []).append(b)
 
+    seen_status: Dict = {}
+
+    def is_status(v, depth: int = 0) -> bool:
+        # a Numba status: what a call in Numba's convention (``i32 @f(ptr retptr, ptr
+        # excinfo, …)``) returns, or a phi of such values and constants.  Other i32 values
+        # (LAPACK's ``info``, which Numba tests against 0 and may let pass) are not
+        if v in seen_status:
+            return seen_status[v]
+        seen_status[v] = False          # a cycle of phis proves nothing
+        ok = False
+        if isinstance(v, Constant):
+            ok = True
+        elif isinstance(v, Instruction) and v.type == I32 and depth < 64:
+            ops = v.operands
+            if v.opcode == "call":
+                ok = len(ops) >= 3 and ops[0].type.is_pointer and ops[1].type.is_pointer
+            elif v.opcode == "phi":
+                ok = all(is_status(o, depth + 1) for o in ops)
+        seen_status[v] = ok
+        return ok
+
     def guarded(v, b: Block) -> bool:
         # ``b`` runs only when status ``v`` is not 0: its one predecessor switches on ``v``
         # with 0 among the cases and ``b`` as the default only (Numba's check of a callee's
         # status, inlined: ``switch %st, label %raise [-2, ok; 0, ok]``), or branches to it
         # on ``v != 0`` / away from it on ``v == 0``
+        if not is_status(v):
+            return False
         ps = preds.get(b, [])
         if len(ps) != 1:
             return False
