@@ -512,3 +512,43 @@ def jit(text: str):
     ee.finalize_object()
     _ENGINES.append(ee)
     return ee
+
+
+def assert_nrt_balanced(calls: Sequence[Callable[[], Any]], rounds: int = 5) -> None:
+    """After one compiling call of each, ``rounds`` more calls of ``calls`` free every NRT
+    MemInfo and raw block they allocate (Numba's allocation statistics, switched on for the
+    measurement only), and allocate at least one."""
+    from numba.core.runtime import _nrt_python, rtsys
+    for c in calls:
+        c()                          # compile
+    was_on = _nrt_python.memsys_stats_enabled()
+    _nrt_python.memsys_enable_stats()
+    try:
+        s0 = rtsys.get_allocation_stats()
+        for _ in range(rounds):
+            for c in calls:
+                c()
+        s1 = rtsys.get_allocation_stats()
+    finally:
+        if not was_on:
+            _nrt_python.memsys_disable_stats()
+    assert s1.mi_alloc - s0.mi_alloc == s1.mi_free - s0.mi_free > 0
+    assert s1.alloc - s0.alloc == s1.free - s0.free
+
+
+def both_mode_calls(funcs, x, widths=(1, 4)) -> list:
+    """Calls of the forward (``Dual``) and reverse (``Duplicated``) derivatives of each
+    ``f(x)`` in ``funcs`` at each width, on fresh copies of ``x`` and fresh shadows."""
+    import zymase
+    from zymase import Active, Dual, Duplicated
+    calls = []
+    for f in funcs:
+        for w in widths:
+            fwd = zymase.autodiff_forward(f, Dual, ret=Dual, width=w)
+            rev = zymase.autodiff_reverse(f, Duplicated, ret=Active, width=w)
+            shape = (w, x.size) if w > 1 else x.shape
+            seed = np.ones(w) if w > 1 else 1.0
+            calls.append(lambda fwd=fwd, shape=shape: fwd(x.copy(), np.ones(shape)))
+            calls.append(lambda rev=rev, shape=shape, seed=seed:
+                         rev(x.copy(), np.zeros(shape), seed))
+    return calls

@@ -16,7 +16,8 @@ from hypothesis import given, settings, strategies as st
 import zymase
 from zymase import Active, Const, Dual, Duplicated
 from zymase.errors import ActivityError, ShadowError, UnsupportedError
-from tests.support import assert_fd_close, check_dot_product, fd_gradient, fd_jacobian
+from tests.support import assert_fd_close, assert_nrt_balanced, check_dot_product, \
+    fd_gradient, fd_jacobian
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::numba.core.errors.NumbaPendingDeprecationWarning")
@@ -421,28 +422,13 @@ def test_list_result_refusals():
 
 
 def test_no_leaks():
-    from numba.core.runtime import _nrt_python, rtsys
     rev = zymase.autodiff_reverse(arrays_written, Duplicated)
     fwd = zymase.autodiff_forward(list_of_arrays, Dual)
     revf = zymase.autodiff_reverse(iterated, Duplicated)
     calls = [lambda: rev([a.copy() for a in A], [np.zeros(2) for _ in A], 1.0),
              lambda: fwd(np.array([0.4, -1.3, 0.8]), np.ones(3)),
              lambda: revf(list(X), [0.0] * len(X), 1.0)]
-    for c in calls:
-        c()
-    was_on = _nrt_python.memsys_stats_enabled()
-    _nrt_python.memsys_enable_stats()
-    try:
-        s0 = rtsys.get_allocation_stats()
-        for _ in range(5):
-            for c in calls:
-                c()
-        s1 = rtsys.get_allocation_stats()
-    finally:
-        if not was_on:
-            _nrt_python.memsys_disable_stats()
-    assert s1.mi_alloc - s0.mi_alloc == s1.mi_free - s0.mi_free > 0
-    assert s1.alloc - s0.alloc == s1.free - s0.free
+    assert_nrt_balanced(calls)
 
 
 @settings(max_examples=15, deadline=None)

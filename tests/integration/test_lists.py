@@ -16,7 +16,8 @@ from numba import typed
 import zymase
 from zymase import Active, Const, Dual, Duplicated
 from zymase.errors import ActivityError, UnsupportedError
-from tests.support import assert_fd_close, check_dot_product, check_grads, fd_gradient
+from tests.support import assert_fd_close, assert_nrt_balanced, both_mode_calls, \
+    check_dot_product, check_grads, fd_gradient
 
 # reflected lists passed in are what this file tests
 pytestmark = pytest.mark.filterwarnings(
@@ -287,32 +288,7 @@ def test_list_passed_in_as_const():
 
 
 def test_shadow_lists_do_not_leak():
-    from numba.core.runtime import _nrt_python, rtsys
-    calls = []
-    for f in (squares_appended, arrays_in_a_list, nested_lists):
-        for w in (1, 4):
-            fwd = zymase.autodiff_forward(f, Dual, ret=Dual, width=w)
-            rev = zymase.autodiff_reverse(f, Duplicated, ret=Active, width=w)
-            shape = (w, X.size) if w > 1 else X.shape
-            seed = np.ones(w) if w > 1 else 1.0
-            calls.append(lambda fwd=fwd, shape=shape: fwd(X.copy(), np.ones(shape)))
-            calls.append(lambda rev=rev, shape=shape, seed=seed:
-                         rev(X.copy(), np.zeros(shape), seed))
-    for c in calls:
-        c()                          # compile
-    was_on = _nrt_python.memsys_stats_enabled()
-    _nrt_python.memsys_enable_stats()
-    try:
-        s0 = rtsys.get_allocation_stats()
-        for _ in range(5):
-            for c in calls:
-                c()
-        s1 = rtsys.get_allocation_stats()
-    finally:
-        if not was_on:
-            _nrt_python.memsys_disable_stats()
-    assert s1.mi_alloc - s0.mi_alloc == s1.mi_free - s0.mi_free > 0
-    assert s1.alloc - s0.alloc == s1.free - s0.free
+    assert_nrt_balanced(both_mode_calls((squares_appended, arrays_in_a_list, nested_lists), X))
 
 
 # -- refusals ------------------------------------------------------------------------------
