@@ -80,20 +80,26 @@ class LoopInfo:
         return "\n".join(lines)
 
 
-def reverse_postorder(fn: Function) -> List[Block]:
-    seen, order = {fn.entry}, []
-    stack = [(fn.entry, iter(fn.entry.successors()))]
-    while stack:
-        blk, it = stack[-1]
-        nxt = next(it, None)
-        if nxt is None:
-            order.append(blk)
-            stack.pop()
-        elif nxt not in seen:
-            seen.add(nxt)
-            stack.append((nxt, iter(nxt.successors())))
-    order.reverse()
+def postorder(roots, edges) -> List[Block]:
+    """Depth-first postorder of the blocks reachable from ``roots`` along ``edges(block)``
+    (successors for the CFG, predecessors for the reverse CFG), iteratively."""
+    seen, order = set(roots), []
+    for r in roots:
+        stack = [(r, iter(edges(r)))]
+        while stack:
+            blk, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                order.append(blk)
+                stack.pop()
+            elif nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, iter(edges(nxt))))
     return order
+
+
+def reverse_postorder(fn: Function) -> List[Block]:
+    return list(reversed(postorder([fn.entry], lambda b: b.successors())))
 
 
 def analyse_loops(fn: Function) -> LoopInfo:

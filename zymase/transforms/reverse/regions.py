@@ -33,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
 
+from ...analysis.loops import postorder
 from ...ir.types import contains_float
 from ...ir.values import Block
 from .loops import has_adjoint
@@ -67,18 +68,7 @@ def post_dominators(order: List[Block], failing: Set[Block],
         for s in succ[b]:
             preds[s].append(b)
     roots = [b for b in live if not succ[b]]
-    seen, post = set(roots), []
-    for r in roots:
-        stack = [(r, iter(preds[r]))]
-        while stack:
-            blk, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                post.append(blk)
-                stack.pop()
-            elif nxt not in seen:
-                seen.add(nxt)
-                stack.append((nxt, iter(preds[nxt])))
+    post = postorder(roots, preds.__getitem__)
     index = {b: k for k, b in enumerate(post)}
     index[None] = len(post)
     ipdom: Dict = {None: None}
