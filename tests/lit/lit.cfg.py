@@ -1,4 +1,3 @@
-# -*- Python -*-
 """lit configuration: C and C++ programs written for Enzyme, compiled by clang, run by zymase.
 
 This file is the project's own.  A test is a C or C++ file whose lit run lines use the
@@ -41,7 +40,7 @@ Substitutions
 ``%clang``                        zig's clang (``zig cc``) for x86_64-linux-gnu, generic
                                   x86-64 (``-mcpu=x86_64``), ``-fno-sanitize=undefined``
                                   (zig turns UBSan on at -O0) and ``-g0``; a later ``-g`` in
-                                  the RUN line still wins.  Through ``tools/zig_cc.py``,
+                                  the test's own command line still wins.  Through ``tools/zig_cc.py``,
                                   which makes ``-o -`` write to standard output.
 ``%clang++``, ``%clangxx``        the same, ``zig c++`` (zig's libc++)
 ``%opt``                          ``<python> -m zymase opt`` (ignores Enzyme's and LLVM's
