@@ -23,6 +23,7 @@ from .forward_arrays import loop_nest
 from .shadows import ShadowBuilder
 from .signature import DerivSignature
 from .skeleton import Skeleton
+from .varsize import null_safe_helper
 
 
 def wide_array_return(sig: DerivSignature) -> bool:
@@ -183,18 +184,4 @@ def deinterleave_helper(module: Module, width: int, ft: Type) -> str:
 
 def release_helper(module: Module) -> str:
     """``zymase.meminfo_release(ptr)``: drop one reference of a MemInfo (null-safe)."""
-    name = "zymase.meminfo_release"
-    if name in module.functions:
-        return name
-    mi = Argument(PTR, "mi")
-    f = Function(name, VOID, [mi])
-    f.linkage = "internal"
-    module.add_function(f)
-    entry, rel, done = f.add_block("entry"), f.add_block("release"), f.add_block("done")
-    bb = Builder(module, entry)
-    bb.cbr(bb.icmp("eq", mi, Constant(PTR, "null")), done, rel)
-    bb = Builder(module, rel)
-    bb.call("NRT_MemInfo_release", FunctionType(VOID, (PTR,)), [mi])
-    bb.br(done)
-    Builder(module, done).ret()
-    return name
+    return null_safe_helper(module, "zymase.meminfo_release", "NRT_MemInfo_release")

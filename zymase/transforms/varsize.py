@@ -284,23 +284,27 @@ def _reserve_helper(module) -> str:
     return name
 
 
-def _free_helper(module) -> str:
-    """``zymase.varsize.free(p)``: ``NRT_Free(p)`` unless ``p`` is null."""
-    name = "zymase.varsize.free"
+def null_safe_helper(module, name: str, callee: str) -> str:
+    """``void @name(ptr p)``: ``callee(p)`` unless ``p`` is null (defined once per module)."""
     if name in module.functions:
         return name
     p = Argument(PTR, "p")
     fn = Function(name, VOID, [p])
     fn.linkage = "internal"
     module.add_function(fn)
-    entry, free, done = fn.add_block("entry"), fn.add_block("free"), fn.add_block("done")
+    entry, call, done = fn.add_block("entry"), fn.add_block("call"), fn.add_block("done")
     eb = Builder(module, entry)
-    eb.cbr(eb.icmp("eq", p, Constant(PTR, "null")), done, free)
-    fb = Builder(module, free)
-    fb.call("NRT_Free", FunctionType(VOID, (PTR,)), [p])
-    fb.br(done)
+    eb.cbr(eb.icmp("eq", p, Constant(PTR, "null")), done, call)
+    cb = Builder(module, call)
+    cb.call(callee, FunctionType(VOID, (PTR,)), [p])
+    cb.br(done)
     Builder(module, done).ret()
     return name
+
+
+def _free_helper(module) -> str:
+    """``zymase.varsize.free(p)``: ``NRT_Free(p)`` unless ``p`` is null."""
+    return null_safe_helper(module, "zymase.varsize.free", "NRT_Free")
 
 
 def needs(i: Instruction, aug):
