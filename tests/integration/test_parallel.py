@@ -243,6 +243,37 @@ def test_gmm_data_term():
         _close(g_par[k], _fd(ser, args, k))
 
 
+def aliased_slots(x, w):
+    y = x[::-1]                 # the same memory as x, in a second launch slot
+    n = x.shape[0]
+    s = 0.0
+    for i in prange(n):
+        buf = np.empty(3)       # the kernel's own block beside the launch memory
+        acc = np.zeros(2)
+        for j in range(3):
+            buf[j] = x[(i + j) % n] * y[i] + w[j]
+        for j in range(3):
+            acc[0] += buf[j] * x[i]
+            acc[1] += buf[j] * y[(i + j) % n]
+        s += acc[0] * acc[1]
+    return s
+
+
+def test_kernel_launch_slots_that_alias_each_other():
+    """Pointers the kernel reads from its launch slots share one alias scope (x and its
+    reversed view are two slots of the same memory), disjoint only from the kernel's own
+    allocations (scopes.py, S(launch)): accumulating into the private buffers' shadows in
+    registers must not reorder the accumulations into the two aliasing shadows."""
+    par, ser = _both(aliased_slots)
+    rng = _rng()
+    x, w = rng.standard_normal(17), rng.standard_normal(3)
+    g_par = zymase.grad(par, (0, 1))(x, w)
+    g_ser = zymase.grad(ser, (0, 1))(x, w)
+    for k, a in enumerate((x, w)):
+        np.testing.assert_allclose(g_par[k], g_ser[k], rtol=1e-11, atol=1e-12)
+        _close(g_par[k], _fd(ser, [x, w], k))
+
+
 def test_derivative_called_from_njit():
     par, _ = _both(reduction)
     rd = zymase.autodiff_reverse(par, Duplicated, Const, ret=ActiveOnly)

@@ -16,7 +16,10 @@ This module tags loads and stores with ``!alias.scope``/``!noalias`` lists of on
   allocation site (its shadow clone), a float alloca (its shadow alloca), or a Duplicated
   array argument whose shadow is a ``noalias`` parameter.  A shadow access whose primal
   pointer may come from anything else (a pointer loaded from memory, a call result) gets
-  the scope **S(?)**.
+  the scope **S(?)**;
+* one scope **S(launch)** for the shadows of a parallel loop's kernel that reach it through
+  its launch arrays: pointers loaded straight from the kernel's ``args`` (or ``data``)
+  parameter, which the kernel only ever reads (``launch_origin``).
 
 Claims made, and why each holds for every run of the derivative:
 
@@ -27,6 +30,15 @@ Claims made, and why each holds for every run of the derivative:
   different blocks, and shadow blocks are freed only after the adjoint sweep, so no block is
   ever reused for another shadow while the derivative runs.  Dynamic instances of one site
   share a key, so no claim is made between them.
+* S(launch) and the S(k) of an allocation site or alloca are disjoint: the launcher filled
+  the arrays before the kernel started and the kernel never writes them, so every pointer
+  read from them points to a block that was live before the kernel's first allocation and
+  stays live (the kernel borrows its arguments; their shadows belong to the launching
+  derivative).  No claim is made between two S(launch) accesses (two slots may hold the
+  same array).  Without this scope a kernel's accumulation into a private shadow (``dxc[c]``
+  of GMM's triangular product) was not kept in a register, because the store into the
+  shared ``dicf`` beside it might have been to the same cell: the parallel derivative on
+  one thread cost 1.15× the serial one.
 * S(?) claims nothing against any shadow scope; it is disjoint only from P and T.
 
 Calls (memset, memcpy, custom rules, the allocator) and untagged accesses (allocas of the
@@ -38,10 +50,11 @@ from __future__ import annotations
 
 from typing import Dict, FrozenSet, List, Optional, Set
 
-from ..ir.values import Argument, Instruction, Module, Value
+from ..ir.values import Argument, Constant, Instruction, Module, Value
 from ..rules import table
 
 UNKNOWN = "?"
+LAUNCH = "launch"
 
 
 class AliasScopes:
@@ -91,7 +104,7 @@ class AliasScopes:
                 if k not in known:
                     known.append(k)
         for n, k in enumerate(known):
-            sc(k, "shadow ?" if k == UNKNOWN else f"shadow {n}")
+            sc(k, f"shadow {k}" if k in (UNKNOWN, LAUNCH) else f"shadow {n}")
         lists: Dict[tuple, str] = {}
 
         def lst(keys) -> str:
@@ -140,8 +153,55 @@ def shadow_keys(types, p: Value, shadow: Dict[Value, Value]) -> FrozenSet:
                 if src and all(isinstance(s, Instruction) and _allocator(s) for s in src):
                     keys |= src
                     continue
+            if launch_origin(o, types):
+                keys.add(LAUNCH)
+                continue
         return frozenset((UNKNOWN,))
     return frozenset(keys) if keys else frozenset((UNKNOWN,))
+
+
+KERNEL_PREFIX = "__gufunc__."     # Numba's name for a parallel loop's kernel
+
+
+def launch_origin(o: Instruction, memo_owner=None) -> bool:
+    """Whether ``o`` loads a pointer straight from a parallel loop kernel's ``args`` or
+    ``data`` parameter (``K(args, dims, steps, data)``) that the kernel only reads: the
+    pointer the launcher stored there, to memory that existed before the kernel started.
+    ``memo_owner`` (an analysis of the function, with a ``__dict__``) caches the scan."""
+    if o.opcode != "load" or not o.type.is_pointer:
+        return False
+    a = o.operands[0]
+    while isinstance(a, Instruction) and a.opcode == "getelementptr" \
+            and all(isinstance(x, Constant) for x in a.operands[1:]):
+        a = a.operands[0]
+    if not isinstance(a, Argument):
+        return False
+    fn = o.block.function if o.block is not None else None
+    if fn is None or not fn.name.startswith(KERNEL_PREFIX) or a not in (fn.args[0], fn.args[3]):
+        return False
+    memo = {} if memo_owner is None else memo_owner.__dict__.setdefault("launch_readonly", {})
+    if a not in memo:
+        memo[a] = _only_loaded(fn, a)
+    return memo[a]
+
+
+def _only_loaded(fn, a: Argument) -> bool:
+    """Every use of ``a`` (through constant GEPs) is a load from it."""
+    derived = {a}
+    changed = True
+    while changed:
+        changed = False
+        for i in fn.instructions():
+            if i in derived:
+                continue
+            if any(op in derived for op in i.operands):
+                if i.opcode == "getelementptr" and i.operands[0] in derived \
+                        and all(isinstance(x, Constant) for x in i.operands[1:]):
+                    derived.add(i)
+                    changed = True
+                elif not (i.opcode == "load" and i.operands[0] in derived):
+                    return False
+    return True
 
 
 def _meminfo_of_data(o: Instruction) -> Optional[Value]:
