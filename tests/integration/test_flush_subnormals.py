@@ -431,3 +431,26 @@ def test_differentiating_code_that_calls_a_flushed_derivative():
     fd = (grad_norm(x + h * v, w) - grad_norm(x - h * v, w)) / (2 * h)
     assert tan == pytest.approx(fd, rel=1e-6)
     assert_python_keeps_subnormals()
+
+
+def test_scipy_helpers_pass_the_option_on():
+    from zymase import scipy_optimize as so
+    v0, g0 = so.value_and_grad(weighted)(X, Y)
+    v1, g1 = so.value_and_grad(weighted, flush_subnormals=True)(X, Y)
+    assert g0[0] != 0.0 and g1[0] == 0.0
+    assert v1 == v0 and np.array_equal(g1[1:], g0[1:])
+    J0 = so.jacobian(scaled_out_value)(X)
+    J1 = so.jacobian(scaled_out_value, flush_subnormals=True)(X)
+    assert J0[0, 0] != 0.0 and J1[0, 0] == 0.0 and J1[2, 2] == J0[2, 2]
+    rng = np.random.default_rng(2)
+    x, w, p = rng.standard_normal(5), rng.standard_normal(5), rng.standard_normal(5)
+    hp0 = so.hessp(smooth)(x, p, w)
+    hp1 = so.hessp(smooth, flush_subnormals=True)(x, p, w)
+    np.testing.assert_allclose(hp1, hp0, rtol=1e-14, atol=0)
+
+
+@numba.njit
+def scaled_out_value(x):
+    out = np.empty_like(x)
+    scaled_out(x, out)
+    return out

@@ -43,7 +43,7 @@ from __future__ import annotations
 import platform
 import re
 
-from ..errors import UnsupportedError
+from ..errors import UnsupportedError, internal
 from ..ir.builder import Builder
 from ..ir.types import I32, PTR, VOID, FunctionType
 from ..ir.values import Argument, Function, GlobalRef, Module, const_int
@@ -56,6 +56,9 @@ _MXCSR_TYPE = FunctionType(VOID, (PTR,))
 BODY_SUFFIX = ".fpenv.body"
 KERNEL_SUFFIX = ".fpenv"
 LAUNCH = "numba_parallel_for"
+# parameter attributes that change how an argument is passed (a call must repeat them)
+_ABI_ATTRS = re.compile(r"\b(byval|sret|inalloca|preallocated|byref|inreg|swiftself|"
+                        r"swifterror|swiftasync|zeroext|signext)\b")
 
 
 def is_x86_64() -> bool:
@@ -100,7 +103,13 @@ def _no_inline(fn: Function) -> None:
 def _emit_wrapper(module: Module, name: str, callee: str, like: Function,
                   linkage: str) -> Function:
     """``@name``, of ``like``'s type: save MXCSR, set FTZ|DAZ, call ``@callee``, restore."""
-    params = [Argument(a.type, f"a{k}") for k, a in enumerate(like.args)]
+    for a in like.args:
+        if _ABI_ATTRS.search(a.attrs or ""):
+            # the call below passes plain values; Numba's convention never has these
+            raise internal(name, "flush_subnormals cannot wrap a parameter passed as "
+                           f"`{a.attrs}`", "transforms/fpenv.py wraps plain parameters only")
+    # the wrapper's parameters promise what the body's do (it only passes them on)
+    params = [Argument(a.type, f"a{k}", a.attrs) for k, a in enumerate(like.args)]
     w = Function(name, like.ret_type, params, like.vararg)
     w.linkage = linkage
     w.attrs = "noinline"
