@@ -338,6 +338,7 @@ class Derivative:
         self._validate_types(argtypes)
         prim = primal_argtypes(argtypes, self.activities)
         prep = self._prepare_primal(prim, reuse)
+        fpenv.check_calls(prep.module, self.flush_subnormals)
         self._validate_return(prep.fe.signature.return_type, argtypes)
         from .analysis.writes import analyse_writes
         writes = analyse_writes(prep.function, prep.fe.argmap)
@@ -552,16 +553,14 @@ def _typeof_derivative(val, c):
     return nbt.Dispatcher(val._entry)
 
 
-def _make(mode, fn, activities, ret, width, checks, print, cache, checkpoint=None,
-          flush_subnormals=False):
+def _make(mode, fn, activities, ret, *options):
+    """``options``: Derivative's, from ``width`` on (width, checks, print, cache, …)."""
     if fn is not None and isinstance(fn, A.Activity):
         activities = (fn,) + tuple(activities)
         fn = None
     if fn is None:
-        return lambda f: Derivative(f, mode, activities, ret, width, checks, print, cache,
-                                    checkpoint, flush_subnormals)
-    return Derivative(fn, mode, activities, ret, width, checks, print, cache, checkpoint,
-                      flush_subnormals)
+        return lambda f: Derivative(f, mode, activities, ret, *options)
+    return Derivative(fn, mode, activities, ret, *options)
 
 
 def autodiff_forward(fn=None, *activities, ret=A.Dual, width=1, checks=True, print=None,

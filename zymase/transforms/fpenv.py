@@ -36,7 +36,13 @@ The wrapper itself is ``noinline`` for the mirror reason: inlined into a caller'
 between the set and the restore.  The cost is two calls and four MXCSR accesses per
 derivative call (and per worker share of a parallel loop).
 
-Only x86-64 has this register; ``check_supported`` refuses the option elsewhere.
+Nesting.  A derivative of a flushed derivative differentiates the inner one's IR before the
+wrapper is added, under its own ``flush_subnormals=True`` (``check_option``); code that calls
+a flushed derivative (whose wrapper canonicalisation inlines) is differentiated only with the
+option too (``check_calls``).  The MXCSR intrinsics are inactive calls in the rules table, so
+activity analysis sees through them, and inside a flushed derivative they only re-load the
+value already set.  Only x86-64 has this register; ``check_supported`` refuses the option
+elsewhere.
 """
 from __future__ import annotations
 
@@ -91,6 +97,25 @@ def check_option(flush, inner, mode) -> bool:
             f"this autodiff_{mode.value} as well (the whole computation then runs with "
             f"subnormals flushed), or build the inner derivative without it")
     return bool(flush)
+
+
+def check_calls(module: Module, flush: bool) -> None:
+    """The code to differentiate calls a derivative built with ``flush_subnormals=True`` (its
+    wrapper, inlined by canonicalisation) or sets MXCSR itself: that is differentiated only
+    under ``flush=True``, where the whole derivative runs flushed, so the inner set and
+    restore re-load the value already there and arithmetic LLVM moves across them sees the
+    same mode.  Without it the flushed region's bounds would be wherever LLVM left them."""
+    if flush:
+        return
+    for fn in module.defined():
+        for i in fn.instructions():
+            if i.opcode == "call" and i.callee_name == LDMXCSR:
+                from ..errors import unsupported
+                raise unsupported(
+                    "a call of a derivative built with flush_subnormals=True (or code that "
+                    "sets the SSE control register MXCSR)", i.loc,
+                    "pass flush_subnormals=True to this derivative too: the whole "
+                    "computation then runs with subnormals flushed")
 
 
 def _no_inline(fn: Function) -> None:
