@@ -489,3 +489,38 @@ def test_flush_with_width_and_checkpointing(options):
     assert np.all(fdy[:, 0] == 0.0) and np.all(fdx[:, 0] == 0.0)
     np.testing.assert_allclose(fdy[:, 2], cos_sum, rtol=1e-14)
     assert np.array_equal(fdy[:, 1:], dy[:, 1:]) and np.array_equal(fdx[:, 1:], dx[:, 1:])
+
+
+@numba.njit
+def weighted_list(x, y):
+    return [math.exp(-720.0 * x[i]) * y[i] for i in range(3)]
+
+
+def test_jax_vocabulary_passes_the_option_on():
+    """grad, value_and_grad, vjp, jvp, jacobian, hvp and hessian take flush_subnormals= and
+    keep flushed and unflushed derivatives apart in one process."""
+    g0 = zymase.grad(weighted, 1)(X, Y)
+    g1 = zymase.grad(weighted, 1, flush_subnormals=True)(X, Y)
+    assert g0[0] == TINY and g1[0] == 0.0 and np.array_equal(g1[1:], g0[1:])
+    assert zymase.grad(weighted, 1)(X, Y)[0] == TINY            # the unflushed one again
+    v1, gs = zymase.value_and_grad(weighted, (0, 1), flush_subnormals=True)(X, Y)
+    assert v1 == weighted(X, Y) and gs[0][0] == 0.0 and gs[1][0] == 0.0
+    y, back = zymase.vjp(weighted, X, Y, flush_subnormals=True)
+    assert back(1.0)[1][0] == 0.0
+    y, back = zymase.vjp(weighted_list, X, Y, flush_subnormals=True)
+    assert back([1.0, 1.0, 1.0])[1][0] == 0.0
+    y, back = zymase.vjp(weighted_list, X, Y)
+    assert back([1.0, 1.0, 1.0])[1][0] == TINY
+    e0 = np.array([1.0, 0.0, 0.0])
+    assert zymase.jvp(weighted, (X, Y), (None, e0))[1] == TINY
+    assert zymase.jvp(weighted, (X, Y), (None, e0), flush_subnormals=True)[1] == 0.0
+    for mode in ("forward", "reverse"):
+        J0 = zymase.jacobian(scaled_out_value, mode=mode)(X)
+        J1 = zymase.jacobian(scaled_out_value, mode=mode, flush_subnormals=True)(X)
+        assert J0[0, 0] != 0.0 and J1[0, 0] == 0.0 and J1[2, 2] == J0[2, 2]
+    rng = np.random.default_rng(4)
+    x, w, v = rng.standard_normal(5), rng.standard_normal(5), rng.standard_normal(5)
+    np.testing.assert_allclose(zymase.hvp(smooth, (x, w), (v, None), flush_subnormals=True),
+                               zymase.hvp(smooth, (x, w), (v, None)), rtol=1e-14, atol=0)
+    np.testing.assert_allclose(zymase.hessian(smooth, flush_subnormals=True)(x, w),
+                               zymase.hessian(smooth)(x, w), rtol=1e-14, atol=1e-300)
