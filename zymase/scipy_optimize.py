@@ -36,9 +36,9 @@ How each is computed:
   ``args`` are constants), ``n`` lanes in one call when ``n <= width``; with ``sparsity=``,
   coloured columns as ``sparse_jacobian``.
 
-Every helper takes ``checks=`` and ``flush_subnormals=`` (passed on to ``autodiff_reverse`` /
-``autodiff_forward``) and counts its calls (``.calls``) so evaluation counts can be compared with finite
-differences.  The objective is never modified: ``x`` is copied into a private buffer first.
+Every helper takes ``checks=`` and ``flush_subnormals=`` (passed on to ``autodiff_reverse``
+and ``autodiff_forward``) and counts its calls (``.calls``) so evaluation counts can be
+compared with finite differences.  The objective is never modified: ``x`` is copied into a private buffer first.
 """
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ from __future__ import annotations
 import platform
 import re
 
-from ..errors import UnsupportedError, internal
+from ..errors import UnsupportedError, internal, unsupported
 from ..ir.builder import Builder
 from ..ir.types import I32, PTR, VOID, FunctionType
 from ..ir.values import Argument, Function, GlobalRef, Module, const_int
@@ -110,7 +110,6 @@ def check_calls(module: Module, flush: bool) -> None:
     for fn in module.defined():
         for i in fn.instructions():
             if i.opcode == "call" and i.callee_name == LDMXCSR:
-                from ..errors import unsupported
                 raise unsupported(
                     "a call of a derivative built with flush_subnormals=True (or code that "
                     "sets the SSE control register MXCSR)", i.loc,
@@ -166,6 +165,8 @@ def flush_subnormals(module: Module, symbol: str) -> None:
 
 
 def _wrap_kernels(module: Module) -> None:
+    """Point every ``numba_parallel_for`` launch in the module at a save/set/restore wrapper
+    of its kernel (one per kernel): each worker thread flushes, then gets its MXCSR back."""
     wrapped = {}
     for fn in list(module.defined()):
         for i in fn.instructions():
@@ -176,7 +177,6 @@ def _wrap_kernels(module: Module) -> None:
                     module.functions[ref.name].is_declaration:
                 # parallel.py / parfor_launch.py refuse such launches before this runs;
                 # a kernel we cannot see must never run unflushed
-                from ..errors import unsupported
                 raise unsupported("flush_subnormals with a parallel loop whose kernel is not "
                                   "in the derivative's module", i.loc,
                                   "leave flush_subnormals=False for this function")
