@@ -524,3 +524,33 @@ def test_jax_vocabulary_passes_the_option_on():
                                zymase.hvp(smooth, (x, w), (v, None)), rtol=1e-14, atol=0)
     np.testing.assert_allclose(zymase.hessian(smooth, flush_subnormals=True)(x, w),
                                zymase.hessian(smooth)(x, w), rtol=1e-14, atol=1e-300)
+
+
+def test_final_ir_keeps_the_arithmetic_inside_the_noinline_body(capfd):
+    """After O3: the exported symbol is save / set / call body / restore / ret and nothing
+    else, both it and the body are noinline, and no MXCSR access is left inside the body
+    (so no floating-point operation can run outside the flushed window)."""
+    import re
+    df = zymase.autodiff_reverse(weighted, Duplicated, Duplicated, ret=Active,
+                                 flush_subnormals=True, print="final")
+    df(X.copy(), np.zeros(3), Y.copy(), np.zeros(3), 1.0)
+    text = capfd.readouterr().err
+    groups = dict(re.findall(r"^attributes (#\d+) = \{(.*)\}$", text, flags=re.M))
+    funcs = {m.group(2): (m.group(1), m.group(3)) for m in re.finditer(
+        r"^define ([^\n]*)@\"?([\w.$]+)\"?\([^\n]*\{\n(.*?)^\}", text, flags=re.M | re.S)}
+    bodies = [n for n in funcs if n.endswith(".fpenv.body")]
+    assert len(bodies) == 1, "the derivative's body was inlined into its wrapper"
+    body_name = bodies[0]
+    wrapper_name = next(n for n in funcs if not n.endswith(".fpenv.body") and
+                        "llvm.x86.sse.ldmxcsr" in funcs[n][1])
+    head, body = funcs[wrapper_name]
+    calls = re.findall(r"call [^@]*@\"?([\w.$]+)", body)
+    assert calls == ["llvm.x86.sse.stmxcsr", "llvm.x86.sse.ldmxcsr", body_name,
+                     "llvm.x86.sse.ldmxcsr"]
+    assert not re.search(r"\b(fadd|fsub|fmul|fdiv|fneg)\b", body)
+    assert "mxcsr" not in funcs[body_name][1]
+
+    def attrs(name):
+        line = re.search(rf"^define [^\n]*@\"?{re.escape(name)}\"?\(.*$", text, flags=re.M)[0]
+        return " ".join(groups.get(g, "") for g in re.findall(r"#\d+", line)) + line
+    assert "noinline" in attrs(body_name) and "noinline" in attrs(wrapper_name)
