@@ -24,6 +24,7 @@ from .errors import ActivityError, ShadowError, ZymaseError, internal
 from .frontend.numba import as_dispatcher, typeof_args
 from .llvm import jit
 from .pipeline import debug_flags, dprint, drop_unless_called, finish, paused_gc, prepare
+from .transforms import fpenv
 from .transforms.list_args import check_list_result, check_list_shadows, mark_dirty
 from .shadowcheck import (check_python, check_seed_python, check_seed_type, check_types,
                           njit_checker)
@@ -75,7 +76,8 @@ class Derivative:
     fingerprint_kind = "derivative"
 
     def __init__(self, fn, mode: A.Mode, activities: Sequence[A.Activity], ret, width: int = 1,
-                 checks: bool = True, print=None, cache: bool = False, checkpoint=None):
+                 checks: bool = True, print=None, cache: bool = False, checkpoint=None,
+                 flush_subnormals: bool = False):
         # ``fn`` may itself be a Derivative: its IR is then differentiated again
         # (forward over reverse for Hessians, forward over forward, …)
         self.inner = fn if isinstance(fn, Derivative) else None
@@ -90,6 +92,7 @@ class Derivative:
         self.width = int(width)
         self.checks = checks
         self.cache = cache
+        self.flush_subnormals = fpenv.check_option(flush_subnormals, self.inner, mode)
         from .transforms.reverse.checkpoint_plan import parse_checkpoint
         self.checkpoint = parse_checkpoint(checkpoint)
         if self.checkpoint is not None and mode is not A.Mode.REVERSE:
@@ -335,6 +338,7 @@ class Derivative:
         self._validate_types(argtypes)
         prim = primal_argtypes(argtypes, self.activities)
         prep = self._prepare_primal(prim, reuse)
+        fpenv.check_calls(prep.module, self.flush_subnormals)
         self._validate_return(prep.fe.signature.return_type, argtypes)
         from .analysis.writes import analyse_writes
         writes = analyse_writes(prep.function, prep.fe.argmap)
@@ -382,6 +386,8 @@ class Derivative:
             try:
                 with paused_gc():
                     module, symbol, restype = self._transform(argtypes, disk_key)
+                    if self.flush_subnormals:    # the derivative runs with FTZ|DAZ set
+                        fpenv.flush_subnormals(module, symbol)
                     lib, final = finish(module, symbol, self.print_flags)
             except (ZymaseError, MemoryError, KeyboardInterrupt, numba.core.errors.NumbaError):
                 raise
@@ -443,7 +449,7 @@ class Derivative:
         return (_rebuild_derivative, (fn, self.mode.value, tuple(a.name for a in self.activities),
                                       None if self.ret is None else self.ret.name, self.width,
                                       self.checks, tuple(sorted(self.print_flags)), self.cache,
-                                      __version__, self.checkpoint))
+                                      __version__, self.checkpoint, self.flush_subnormals))
 
     # -- calling ----------------------------------------------------------------------------
     def __call__(self, *args):
@@ -526,7 +532,7 @@ def _check_batch_tuple_seed(seed, width, where):
 
 
 def _rebuild_derivative(fn, mode, acts, ret, width, checks, print_flags, cache, version=None,
-                        checkpoint=None):
+                        checkpoint=None, flush_subnormals=False):
     """Unpickling: the derivative is rebuilt from its description, by this zymase only —
     another version may read the activities differently, so it is a clear error."""
     from . import __version__
@@ -539,7 +545,7 @@ def _rebuild_derivative(fn, mode, acts, ret, width, checks, print_flags, cache, 
             f"stored, so nothing is lost)")
     return Derivative(fn, A.Mode(mode), [A.ALL[a] for a in acts],
                       None if ret is None else A.ALL[ret], width, checks, set(print_flags), cache,
-                      checkpoint)
+                      checkpoint, flush_subnormals)
 
 
 @typeof_impl.register(Derivative)
@@ -547,18 +553,18 @@ def _typeof_derivative(val, c):
     return nbt.Dispatcher(val._entry)
 
 
-def _make(mode, fn, activities, ret, width, checks, print, cache, checkpoint=None):
+def _make(mode, fn, activities, ret, *options):
+    """``options``: Derivative's, from ``width`` on (width, checks, print, cache, …)."""
     if fn is not None and isinstance(fn, A.Activity):
         activities = (fn,) + tuple(activities)
         fn = None
     if fn is None:
-        return lambda f: Derivative(f, mode, activities, ret, width, checks, print, cache,
-                                    checkpoint)
-    return Derivative(fn, mode, activities, ret, width, checks, print, cache, checkpoint)
+        return lambda f: Derivative(f, mode, activities, ret, *options)
+    return Derivative(fn, mode, activities, ret, *options)
 
 
 def autodiff_forward(fn=None, *activities, ret=A.Dual, width=1, checks=True, print=None,
-                     cache=False):
+                     cache=False, flush_subnormals=False):
     """Forward-mode derivative of ``fn``: ``df = autodiff_forward(f, Dual, Const, ret=Dual)``.
 
     Also a decorator: ``@autodiff_forward(Dual, Const)``.  ``width=N`` propagates N tangents
@@ -566,12 +572,14 @@ def autodiff_forward(fn=None, *activities, ret=A.Dual, width=1, checks=True, pri
     run-time shadow checks (for hot loops, like Rust's unsafe ``*Only`` variants);
     ``cache=True`` keeps the compiled derivative on disk (``ZYMASE_CACHE_DIR``, default
     ``~/.cache/zymase``) so another process starts without recompiling.
+    ``flush_subnormals=True``: as for ``autodiff_reverse``.
     """
-    return _make(A.Mode.FORWARD, fn, activities, ret, width, checks, print, cache)
+    return _make(A.Mode.FORWARD, fn, activities, ret, width, checks, print, cache, None,
+                 flush_subnormals)
 
 
 def autodiff_reverse(fn=None, *activities, ret=A.Active, width=1, checks=True, print=None,
-                     cache=False, checkpoint=None):
+                     cache=False, checkpoint=None, flush_subnormals=False):
     """Reverse-mode derivative of ``fn``: ``df = autodiff_reverse(f, Duplicated, Active, ret=Active)``.
 
     The call takes the primal arguments (with a shadow after each Duplicated one) and, for an
@@ -580,6 +588,12 @@ def autodiff_reverse(fn=None, *activities, ret=A.Active, width=1, checks=True, p
     many saved loop states), a size such as ``"64MB"`` (as many as fit), or
     ``zymase.Checkpoint(snapshots=…)`` / ``Checkpoint(bytes=…)``; the loops are then reversed
     by recomputation from those snapshots on the binomial (revolve) schedule.
+    ``flush_subnormals=True`` (x86-64) runs the derivative with subnormal inputs and results
+    treated as zero (MXCSR FTZ|DAZ; the caller's and parallel workers' setting is restored on
+    every return): contributions and results below 2.2e-308, the primal result's included,
+    become 0, and derivatives whose adjoints are scaled by such tiny weights stop paying the
+    CPU's slow path for subnormal arithmetic (README: "Subnormals").
     """
-    return _make(A.Mode.REVERSE, fn, activities, ret, width, checks, print, cache, checkpoint)
+    return _make(A.Mode.REVERSE, fn, activities, ret, width, checks, print, cache, checkpoint,
+                 flush_subnormals)
 

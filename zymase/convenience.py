@@ -32,27 +32,29 @@ __all__ = ["grad", "value_and_grad", "jvp", "vjp", "jacobian", "ArgNums", "is_fl
            "is_float_scalar", "is_int_value", "normalise_argnums", "positional_args"]
 
 
-def value_and_grad(fn, argnums: ArgNums = 0):
+def value_and_grad(fn, argnums: ArgNums = 0, *, flush_subnormals: bool = False):
     """``value_and_grad(f, argnums)(*args) -> (f(*args), gradient)``; a tuple of gradients
-    when ``argnums`` is a tuple.  Reverse mode; f must return a float."""
-    vg = grad_function(fn, argnums, True)
+    when ``argnums`` is a tuple.  Reverse mode; f must return a float.  Every function here
+    takes ``flush_subnormals=`` (``autodiff_reverse``'s option)."""
+    vg = grad_function(fn, argnums, True, flush_subnormals)
     vg.__name__ = f"value_and_grad_{getattr(fn, '__name__', 'f')}"
     vg.__doc__ = value_and_grad.__doc__
     return vg
 
 
-def grad(fn, argnums: ArgNums = 0):
+def grad(fn, argnums: ArgNums = 0, *, flush_subnormals: bool = False):
     """``grad(f, argnums)(*args)``: the gradient of a float-valued ``f`` with respect to
     argument ``argnums`` (shaped like it), or a tuple of gradients for a tuple of argnums.
     Reverse mode without the primal value (``ret=ActiveOnly``)."""
-    g = grad_function(fn, argnums, False)
+    g = grad_function(fn, argnums, False, flush_subnormals)
     g.__name__ = f"grad_{getattr(fn, '__name__', 'f')}"
     g.__doc__ = grad.__doc__
     return g
 
 
 # -- jacobian -------------------------------------------------------------------------------------
-def jacobian(fn, argnums: ArgNums = 0, mode: str = "auto", width: int = 8):
+def jacobian(fn, argnums: ArgNums = 0, mode: str = "auto", width: int = 8, *,
+             flush_subnormals: bool = False):
     """Dense Jacobian ``∂f/∂args[argnums]`` of shape ``y.shape + x.shape`` (a tuple of them
     for a tuple of argnums), like ``jax.jacobian``.
 
@@ -64,7 +66,7 @@ def jacobian(fn, argnums: ArgNums = 0, mode: str = "auto", width: int = 8):
     element (a tuple of them for a tuple of argnums), None for the other elements."""
     if mode not in ("auto", "forward", "reverse"):
         raise ValueError(f"mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
-    caches = store_for(fn)
+    caches = store_for(fn, flush_subnormals)
 
     def jac(*args, **kwargs):
         args = positional_args(fn, args, kwargs)
@@ -86,7 +88,7 @@ def jacobian(fn, argnums: ArgNums = 0, mode: str = "auto", width: int = 8):
         if m == "reverse" and isinstance(y, np.ndarray):
             res = [_reverse_jac(fn, args, k, y, caches, width) for k in nums]
         elif m == "reverse":
-            g = grad(fn, nums)(*args)
+            g = grad(fn, nums, flush_subnormals=flush_subnormals)(*args)
             res = [np.asarray(gk).reshape(np.shape(args[k])) if np.ndim(args[k]) else float(gk)
                    for k, gk in zip(nums, g)]
         else:
@@ -107,7 +109,8 @@ def _reverse_jac(fn, args, k, y, caches, width=8):
                  for j in range(len(args)))
     key = ("rev", acts, w)
     if key not in caches:
-        caches[key] = autodiff_reverse(fn, *acts, ret=A.Duplicated, width=w)
+        caches[key] = autodiff_reverse(fn, *acts, ret=A.Duplicated, width=w,
+                                       flush_subnormals=caches.flush_subnormals)
     d = caches[key]
     ydt = np.asarray(y).dtype
     rows = np.empty((n_out, int(np.size(x))))
@@ -162,7 +165,8 @@ def _reverse_jac_tuple(fn, args, nums, y, caches, width=8):
     acts = reverse_activities(args, nums)
     key = ("rev-tuple", acts, w)
     if key not in caches:
-        caches[key] = autodiff_reverse(fn, *acts, ret=A.DuplicatedOnly, width=w)
+        caches[key] = autodiff_reverse(fn, *acts, ret=A.DuplicatedOnly, width=w,
+                                       flush_subnormals=caches.flush_subnormals)
     d = caches[key]
     lane = (w,) if w > 1 else ()
     rows = {k: np.zeros((n_out, int(np.size(args[k])))) for k in nums}
@@ -216,7 +220,8 @@ def _forward_jac(fn, args, k, y, width, caches):
     acts = tuple(A.Dual if j == k else A.Const for j in range(len(args)))
     key = (acts, w)
     if key not in caches:
-        caches[key] = autodiff_forward(fn, *acts, ret=A.DualOnly, width=w)
+        caches[key] = autodiff_forward(fn, *acts, ret=A.DualOnly, width=w,
+                                       flush_subnormals=caches.flush_subnormals)
     d = caches[key]
     cols = []
     for start in range(0, n, w):

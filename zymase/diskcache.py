@@ -159,6 +159,8 @@ def describe(deriv) -> str:
     ck = getattr(deriv, "checkpoint", None)
     if ck is not None:
         parts.append("checkpoint:" + ck.key)
+    if getattr(deriv, "flush_subnormals", False):
+        parts.append("flush_subnormals")
     if deriv.inner is not None:
         parts.append("inner:" + describe(deriv.inner))
     parts.append(_versions())

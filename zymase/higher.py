@@ -43,7 +43,7 @@ from .plans import reverse_activities
 _cache: Dict[Tuple, Tuple] = {}
 
 
-def _pair(fn, args, nums, duals, width):
+def _pair(fn, args, nums, duals, width, flush=False):
     """(reverse derivative w.r.t. args[nums], forward derivative of it with tangents on the
     primals in ``duals`` and on every gradient shadow)."""
     for k in nums:
@@ -53,11 +53,12 @@ def _pair(fn, args, nums, duals, width):
                                 f"array (np.array(xs))")
     rev_acts = reverse_activities(args, nums, "it is not a float scalar or float array, so it "
                                                     "has no second derivatives")
-    rkey = (id(fn), rev_acts)
+    rkey = (id(fn), rev_acts, flush)
     key = rkey + (tuple(sorted(duals)), width)
     if key not in _cache:
         if rkey not in _cache:
-            _cache[rkey] = (fn, autodiff_reverse(fn, *rev_acts, ret=A.ActiveOnly, checks=False))
+            _cache[rkey] = (fn, autodiff_reverse(fn, *rev_acts, ret=A.ActiveOnly, checks=False,
+                                                 flush_subnormals=flush))
         rev = _cache[rkey][1]
         # the reverse derivative's arguments: x0[, dx0], x1…, seed
         fwd_acts = []
@@ -68,7 +69,7 @@ def _pair(fn, args, nums, duals, width):
         fwd_acts.append(A.Const)  # seed
         ret = A.DualOnly if A.Active in rev_acts else A.Const
         _cache[key] = (fn, rev, autodiff_forward(rev, *fwd_acts, ret=ret, width=width,
-                                                 checks=False))
+                                                 checks=False, flush_subnormals=flush))
     return _cache[key][2], rev_acts
 
 
@@ -129,21 +130,21 @@ def _active_part(res, rev_acts, j):
     return res if len(actives) == 1 else res[actives.index(j)]
 
 
-def hvp(fn, primals: Sequence, tangents, argnums=0):
+def hvp(fn, primals: Sequence, tangents, argnums=0, *, flush_subnormals: bool = False):
     """Forward-over-reverse ``jvp(grad(f, argnums), primals, tangents)[1]`` (see the module
     docstring): ``H·v`` for ``hvp(f, (x,), v)``; for several arguments one tangent per primal,
     e.g. ``hvp(f, (x, w), (v, None))`` or ``hvp(f, (x, w), (v, u), argnums=(0, 1))``."""
     primals = tuple(primals)
     nums = normalise_argnums(argnums, len(primals))
     tan = _tangents(primals, tangents)
-    fwd, rev_acts = _pair(fn, primals, nums, set(tan), 1)
+    fwd, rev_acts = _pair(fn, primals, nums, set(tan), 1, flush_subnormals)
     res, out = _call(fwd, rev_acts, primals, tan, 1, lambda p: p.shape)
     parts = [out[j] if rev_acts[j] is A.Duplicated else float(_active_part(res, rev_acts, j))
              for j in nums]
     return parts[0] if is_int_value(argnums) else tuple(parts)
 
 
-def hessian(fn, argnums=0, width: int = 8):
+def hessian(fn, argnums=0, width: int = 8, *, flush_subnormals: bool = False):
     """Dense Hessian of float-valued ``fn``, as ``jax.hessian``: for an int ``argnums`` the
     block of shape ``x.shape * 2`` (a float for a scalar argument); for a tuple the nested
     tuple of blocks ``H[i][j]`` of shape ``x_i.shape + x_j.shape``."""
@@ -159,7 +160,7 @@ def hessian(fn, argnums=0, width: int = 8):
             x = args[k]
             n = int(np.size(x))
             w = 1 if several else max(1, min(width, n))
-            fwd, rev_acts = _pair(fn, args, nums, {k}, w)
+            fwd, rev_acts = _pair(fn, args, nums, {k}, w, flush_subnormals)
             cols = {i: [] for i in nums}
             for start in range(0, n, w):
                 lanes = min(w, n - start)

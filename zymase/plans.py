@@ -20,7 +20,9 @@ Derivatives (per activity pattern, return activity and width) and plans (per sig
 kept per function for the life of the process (like ``jax.jit``'s cache) in one store per
 function object (``store_for``), so a second ``grad(f)`` or ``vjp(f, …)`` reuses them.  The
 store holds ``fn`` itself, so an id is never reused while its entry exists.  A signature that
-cannot be fingerprinted (``signature_key`` is None) is planned on every call.
+cannot be fingerprinted (``signature_key`` is None) is planned on every call.  A function
+differentiated with ``flush_subnormals=True`` has a second store, whose derivatives all carry
+the option (``Store.flush_subnormals``).
 """
 from __future__ import annotations
 
@@ -56,14 +58,24 @@ def signature_key(args):
 
 
 # -- per-function registry: derivatives (per activity pattern) and plans (per signature) ------------
-_registry: Dict[int, Tuple[object, Dict]] = {}
+class Store(dict):
+    """Derivatives and plans of one function; every derivative made for it is built with
+    ``flush_subnormals=store.flush_subnormals``."""
+    flush_subnormals = False
 
 
-def store_for(fn) -> Dict:
-    """The cache of derivatives and plans kept for ``fn`` (``fn`` is held, so ids stay unique)."""
-    ent = _registry.get(id(fn))
+_registry: Dict[Tuple[int, bool], Tuple[object, Store]] = {}
+
+
+def store_for(fn, flush_subnormals: bool = False) -> Store:
+    """The cache of derivatives and plans kept for ``fn`` (``fn`` is held, so ids stay unique),
+    one per value of the ``flush_subnormals`` option."""
+    key = (id(fn), bool(flush_subnormals))
+    ent = _registry.get(key)
     if ent is None or ent[0] is not fn:
-        ent = _registry[id(fn)] = (fn, {})
+        store = Store()
+        store.flush_subnormals = bool(flush_subnormals)
+        ent = _registry[key] = (fn, store)
     return ent[1]
 
 
@@ -72,7 +84,8 @@ def cached_derivative(fn, store, mode, acts, ret, width=1) -> Derivative:
     d = store.get(key)
     if d is None:
         make = autodiff_forward if mode is A.Mode.FORWARD else autodiff_reverse
-        d = store[key] = make(fn, *acts, ret=ret, width=width, checks=False)
+        d = store[key] = make(fn, *acts, ret=ret, width=width, checks=False,
+                              flush_subnormals=store.flush_subnormals)
     return d
 
 
@@ -203,10 +216,10 @@ def reverse_plan(fn, store, args, nums, ret, seed: str = "1.0"):
     return plan, d, value, adj
 
 
-def grad_function(fn, argnums, with_value: bool):
+def grad_function(fn, argnums, with_value: bool, flush_subnormals: bool = False):
     """The function behind ``grad``/``value_and_grad``: a reverse plan per type signature of
     the arguments (``ret=Active`` when the value is returned too, else ``ActiveOnly``)."""
-    store = store_for(fn)
+    store = store_for(fn, flush_subnormals)
     tag = ("value_and_grad" if with_value else "grad",
            argnums if is_int_value(argnums) else tuple(argnums))
 

@@ -167,14 +167,15 @@ def _vjp_list_plan(fn, store, nums, arrays: bool):
             out = [None] * len(primals)
             if nums:
                 c = _contraction(fn, store, len(primals), arrays)
-                for k, g in zip(nums, grad_function(c, nums, False)(*primals, _list_seed(y, y_bar))):
+                vjp_c = grad_function(c, nums, False, store.flush_subnormals)
+                for k, g in zip(nums, vjp_c(*primals, _list_seed(y, y_bar))):
                     out[k] = g
             return tuple(out)
         return y, back
     return run
 
 
-def vjp(fn, *primals):
+def vjp(fn, *primals, flush_subnormals: bool = False):
     """``(y, back)`` as ``jax.vjp``: ``back(y_bar)`` returns the adjoints of every float
     argument (a tuple, one entry per primal; None for non-float ones).
 
@@ -185,8 +186,9 @@ def vjp(fn, *primals):
     only after the last ``back``).  An array-valued f runs its primal in vjp and one reverse
     call (``ret=DuplicatedOnly``, the output adjoint as its seed array) in each ``back``.  A
     tuple-valued f (floats, float arrays, nested tuples; integers and None pass through) takes
-    a tuple of cotangents, one per element (None for a non-float one)."""
-    store = store_for(fn)
+    a tuple of cotangents, one per element (None for a non-float one).
+    ``flush_subnormals=True``: as for ``autodiff_reverse``."""
+    store = store_for(fn, flush_subnormals)
     key = ("vjp", signature_key(primals))
     plan = store.get(key)
     if plan is None:

@@ -111,17 +111,18 @@ def _jvp_plan(fn, store, primals, tangents):
     return plan.compile(d.unchecked, "r", "jvp_plan")
 
 
-def jvp(fn, primals: Sequence, tangents: Sequence):
+def jvp(fn, primals: Sequence, tangents: Sequence, *, flush_subnormals: bool = False):
     """``(f(*primals), J·tangents)`` by forward mode, as ``jax.jvp``: ``tangents`` has one
     entry per primal, shaped like it; ``None`` (or zeros, for a non-float argument) where an
-    argument carries no tangent.  f may return a float or a float array."""
+    argument carries no tangent.  f may return a float or a float array.
+    ``flush_subnormals=True``: as for ``autodiff_forward``."""
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise ActivityError("error: jvp takes a tuple of primals and a tuple of tangents, one "
                             "per argument\n  = help: zymase.jvp(f, (x, n), (v, None))")
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ActivityError(f"error: jvp got {len(primals)} primals and {len(tangents)} tangents")
-    store = store_for(fn)
+    store = store_for(fn, flush_subnormals)
     key = ("jvp", signature_key(primals + tangents))
     plan = store.get(key)
     if plan is None:

@@ -36,8 +36,9 @@ How each is computed:
   ``args`` are constants), ``n`` lanes in one call when ``n <= width``; with ``sparsity=``,
   coloured columns as ``sparse_jacobian``.
 
-Every helper counts its calls (``.calls``) so evaluation counts can be compared with finite
-differences.  The objective is never modified: ``x`` is copied into a private buffer first.
+Every helper takes ``checks=`` and ``flush_subnormals=`` (passed on to ``autodiff_reverse``
+and ``autodiff_forward``) and counts its calls (``.calls``) so evaluation counts can be
+compared with finite differences.  The objective is never modified: ``x`` is copied into a private buffer first.
 """
 from __future__ import annotations
 
@@ -62,9 +63,10 @@ def _vec(buf: Optional[np.ndarray], x) -> np.ndarray:
 
 
 class _Helper:
-    def __init__(self, fn, checks: bool):
+    def __init__(self, fn, checks: bool, flush_subnormals: bool = False):
         self.fn = fn
         self.checks = checks
+        self.flush_subnormals = flush_subnormals      # autodiff_reverse's option, passed on
         self.calls = 0
         self._derivs: Dict = {}
         self.__name__ = f"{type(self).__name__.lower()}_{getattr(fn, '__name__', 'f')}"
@@ -82,13 +84,14 @@ class _Helper:
 class ValueAndGrad(_Helper):
     """``vg(x, *args) -> (f(x, *args), ∇f)`` by one reverse-mode call."""
 
-    def __init__(self, fn, checks=False):
-        super().__init__(fn, checks)
+    def __init__(self, fn, checks=False, flush_subnormals=False):
+        super().__init__(fn, checks, flush_subnormals)
         self._x = self._dx = None
 
     def derivative(self, n_args: int):
         return self._get(n_args, lambda: autodiff_reverse(
-            self.fn, A.Duplicated, *(A.Const,) * n_args, ret=A.Active, checks=self.checks))
+            self.fn, A.Duplicated, *(A.Const,) * n_args, ret=A.Active, checks=self.checks,
+            flush_subnormals=self.flush_subnormals))
 
     def __call__(self, x, *args):
         self._count_call()
@@ -114,18 +117,20 @@ class Grad(ValueAndGrad):
 class HessP(_Helper):
     """``hp(x, p, *args) -> ∇²f(x)·p`` by forward over reverse."""
 
-    def __init__(self, fn, checks=False, width: int = 1):
-        super().__init__(fn, checks)
+    def __init__(self, fn, checks=False, width: int = 1, flush_subnormals=False):
+        super().__init__(fn, checks, flush_subnormals)
         self.width = width
         self._bufs: Dict[str, np.ndarray] = {}
 
     def derivative(self, n_args: int, width: int = 1):
         def make():
             rev = autodiff_reverse(self.fn, A.Duplicated, *(A.Const,) * n_args,
-                                   ret=A.ActiveOnly, checks=False)
+                                   ret=A.ActiveOnly, checks=False,
+                                   flush_subnormals=self.flush_subnormals)
             # the gradient's arguments: x, dx, args…, seed; tangents on x and on dx
             return autodiff_forward(rev, A.Dual, A.Dual, *(A.Const,) * n_args, A.Const,
-                                    ret=A.Const, width=width, checks=self.checks)
+                                    ret=A.Const, width=width, checks=self.checks,
+                                    flush_subnormals=self.flush_subnormals)
         return self._get((n_args, width), make)
 
     def _buf(self, name, shape):
@@ -150,8 +155,8 @@ class HessP(_Helper):
 class Hess(HessP):
     """``h(x, *args) -> ∇²f(x)`` (dense): ``width`` Hessian columns per call."""
 
-    def __init__(self, fn, checks=False, width: int = 8):
-        super().__init__(fn, checks, width)
+    def __init__(self, fn, checks=False, width: int = 8, flush_subnormals=False):
+        super().__init__(fn, checks, width, flush_subnormals)
 
     def __call__(self, x, *args):
         self._count_call()
@@ -176,8 +181,8 @@ class Hess(HessP):
 class Jacobian(_Helper):
     """``J(x, *args) -> ∂r/∂x`` (dense, ``(m, n)``) of a residual function ``r``."""
 
-    def __init__(self, fn, mode="forward", width=16, checks=False):
-        super().__init__(fn, checks)
+    def __init__(self, fn, mode="forward", width=16, checks=False, flush_subnormals=False):
+        super().__init__(fn, checks, flush_subnormals)
         if mode not in ("forward", "reverse", "auto"):
             raise ValueError(f"mode must be 'forward', 'reverse' or 'auto', not {mode!r}")
         self.mode, self.width = mode, int(width)
@@ -186,12 +191,13 @@ class Jacobian(_Helper):
 
     def _forward(self, n_args, w):
         return self._get(("fwd", n_args, w), lambda: autodiff_forward(
-            self.fn, A.Dual, *(A.Const,) * n_args, ret=A.DualOnly, width=w, checks=self.checks))
+            self.fn, A.Dual, *(A.Const,) * n_args, ret=A.DualOnly, width=w, checks=self.checks,
+            flush_subnormals=self.flush_subnormals))
 
     def _reverse(self, n_args, w):
         return self._get(("rev", n_args, w), lambda: autodiff_reverse(
             self.fn, A.Duplicated, *(A.Const,) * n_args, ret=A.DuplicatedOnly, width=w,
-            checks=self.checks))
+            checks=self.checks, flush_subnormals=self.flush_subnormals))
 
     def _out_size(self, x, args):
         if self._m is None:
@@ -264,8 +270,9 @@ class SparseJacobian(_Helper):
     with ``lead=k`` the call is ``J(*k leading constants, x, *args)`` (``lead=1`` for an ODE
     right-hand side ``rhs(t, y, …)``)."""
 
-    def __init__(self, fn, sparsity, width=16, checks=False, verify=False, lead=0):
-        super().__init__(fn, checks)
+    def __init__(self, fn, sparsity, width=16, checks=False, verify=False, lead=0,
+                 flush_subnormals=False):
+        super().__init__(fn, checks, flush_subnormals)
         self.lead = int(lead)
         import scipy.sparse as sp
         S = sp.csc_matrix(sparsity, dtype=bool)
@@ -286,7 +293,7 @@ class SparseJacobian(_Helper):
         w = self.width
         return self._get(n_args, lambda: autodiff_forward(
             self.fn, *(A.Const,) * self.lead, A.Dual, *(A.Const,) * n_args, ret=A.DualOnly,
-            width=w, checks=self.checks))
+            width=w, checks=self.checks, flush_subnormals=self.flush_subnormals))
 
     def __call__(self, *call):
         import scipy.sparse as sp
@@ -315,9 +322,11 @@ class SparseJacobian(_Helper):
         if self.verify:
             self.verify = False
             if self.lead:
-                dense = ODEJacobian(self.fn, 16, self.checks)(*lead, x, *args)
+                dense = ODEJacobian(self.fn, 16, self.checks,
+                                    self.flush_subnormals)(*lead, x, *args)
             else:
-                dense = Jacobian(self.fn, "forward", 16, self.checks)(x, *args)
+                dense = Jacobian(self.fn, "forward", 16, self.checks,
+                                 self.flush_subnormals)(x, *args)
             outside = (dense != 0) & ~self.pattern.toarray()
             if outside.any():
                 i, j = np.argwhere(outside)[0]
@@ -330,8 +339,8 @@ class SparseJacobian(_Helper):
 class ODEJacobian(_Helper):
     """``J(t, y, *args) -> ∂rhs(t, y, *args)/∂y`` (dense ``(n, n)``)."""
 
-    def __init__(self, fn, width=16, checks=False):
-        super().__init__(fn, checks)
+    def __init__(self, fn, width=16, checks=False, flush_subnormals=False):
+        super().__init__(fn, checks, flush_subnormals)
         self.width = int(width)
         self._y = None
 
@@ -342,7 +351,7 @@ class ODEJacobian(_Helper):
         w = max(1, min(self.width, n))
         d = self._get((len(args), w), lambda: autodiff_forward(
             self.fn, A.Const, A.Dual, *(A.Const,) * len(args), ret=A.DualOnly, width=w,
-            checks=self.checks))
+            checks=self.checks, flush_subnormals=self.flush_subnormals))
         J = None
         for c0 in range(0, n, w):
             k = min(w, n - c0)
@@ -356,52 +365,55 @@ class ODEJacobian(_Helper):
         return J
 
 
-def value_and_grad(fn, *, checks: bool = False) -> ValueAndGrad:
+def value_and_grad(fn, *, checks: bool = False, flush_subnormals: bool = False) -> ValueAndGrad:
     """``vg(x, *args) -> (f(x, *args), ∇f)`` for ``minimize(vg, x0, jac=True)``: the value and
     the gradient from ONE reverse-mode call."""
-    return ValueAndGrad(fn, checks)
+    return ValueAndGrad(fn, checks, flush_subnormals)
 
 
-def grad(fn, *, checks: bool = False) -> Grad:
+def grad(fn, *, checks: bool = False, flush_subnormals: bool = False) -> Grad:
     """``g(x, *args) -> ∇f(x, *args)`` for ``minimize(f, x0, jac=g)`` (costs a value too;
     prefer ``value_and_grad`` with ``jac=True``)."""
-    return Grad(fn, checks)
+    return Grad(fn, checks, flush_subnormals)
 
 
-def hessp(fn, *, checks: bool = False) -> HessP:
+def hessp(fn, *, checks: bool = False, flush_subnormals: bool = False) -> HessP:
     """``hp(x, p, *args) -> ∇²f(x)·p`` for ``minimize(..., hessp=hp)`` (Newton-CG, trust-ncg,
     trust-krylov, trust-constr): forward over reverse, exact."""
-    return HessP(fn, checks)
+    return HessP(fn, checks, flush_subnormals=flush_subnormals)
 
 
-def hess(fn, *, width: int = 8, checks: bool = False) -> Hess:
+def hess(fn, *, width: int = 8, checks: bool = False, flush_subnormals: bool = False) -> Hess:
     """``h(x, *args) -> ∇²f(x)`` (dense ``(n, n)``) for ``minimize(..., hess=h)``
     (trust-exact, dogleg, Newton-CG): ``ceil(n / width)`` forward-over-reverse calls."""
-    return Hess(fn, checks, width)
+    return Hess(fn, checks, width, flush_subnormals)
 
 
-def jacobian(fn, *, mode: str = "forward", width: int = 16, checks: bool = False) -> Jacobian:
+def jacobian(fn, *, mode: str = "forward", width: int = 16, checks: bool = False,
+             flush_subnormals: bool = False) -> Jacobian:
     """``J(x, *args) -> ∂fn/∂x`` (dense ``(m, n)``) for ``least_squares(fn, x0, jac=J)``.
     ``mode="forward"``: ``ceil(n / width)`` calls; ``"reverse"``: ``ceil(m / width)`` calls;
     ``"auto"``: reverse when the function has fewer outputs than inputs."""
-    return Jacobian(fn, mode, width, checks)
+    return Jacobian(fn, mode, width, checks, flush_subnormals)
 
 
 def sparse_jacobian(fn, sparsity, *, width: int = 16, verify: bool = False,
-                    checks: bool = False) -> SparseJacobian:
+                    checks: bool = False, flush_subnormals: bool = False) -> SparseJacobian:
     """``J(x, *args) -> CSR`` Jacobian with the structure of ``sparsity`` (the same ``(m, n)``
     pattern you pass as ``least_squares(..., jac_sparsity=sparsity)``): coloured columns, one
     forward-mode lane per colour group.  ``verify=True`` checks the pattern on the first call
     against a dense Jacobian."""
-    return SparseJacobian(fn, sparsity, width, checks, verify)
+    return SparseJacobian(fn, sparsity, width, checks, verify,
+                          flush_subnormals=flush_subnormals)
 
 
 def ode_jacobian(rhs, *, sparsity=None, width: int = 16, verify: bool = False,
-                 checks: bool = False):
+                 checks: bool = False, flush_subnormals: bool = False):
     """``J(t, y, *args) -> ∂rhs/∂y`` for ``solve_ivp(rhs, t_span, y0, method="BDF"|"Radau"|
     "LSODA", jac=J)``; ``rhs(t, y, *args)`` returns the array ``dy/dt``.  Dense ``(n, n)``; with
     ``sparsity`` (an ``(n, n)`` pattern) a CSR matrix computed from coloured columns, for BDF
     and Radau on large sparse systems (LSODA needs a dense Jacobian)."""
     if sparsity is not None:
-        return SparseJacobian(rhs, sparsity, width, checks, verify, lead=1)
-    return ODEJacobian(rhs, width, checks)
+        return SparseJacobian(rhs, sparsity, width, checks, verify, lead=1,
+                              flush_subnormals=flush_subnormals)
+    return ODEJacobian(rhs, width, checks, flush_subnormals)
