@@ -41,11 +41,11 @@ def best_pair(f, g, rounds=15):
     return min(tf), min(tg)
 
 
-def run(name, f, args, acts, h=1e-6):
+def run(name, f, args, acts, h=1e-6, **opts):
     primal = f if isinstance(f, numba.core.dispatcher.Dispatcher) else numba.njit(f)
     primal(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
     t0 = time.perf_counter()
-    df = zymase.autodiff_reverse(f, *acts, ret=Active)
+    df = zymase.autodiff_reverse(f, *acts, ret=Active, **opts)
 
     def call():
         cargs, shadows = [], []
@@ -135,6 +135,8 @@ def main():
         run("gmm d10 K25", gmm, (al, me, ic, x, gam, m),
             (Duplicated, Duplicated, Duplicated, Const, Const, Const)),
         run("gmm d64 K25", gmm, gmm64, (Duplicated, Duplicated, Duplicated, Const, Const, Const)),
+        run("  flush_subnormals", gmm, gmm64, (Duplicated, Duplicated, Duplicated, Const, Const, Const),
+            flush_subnormals=True),
         run("rosenbrock 1e6", K.rosenbrock, (np.random.rand(10**5 if q else 10**6),), (Duplicated,)),
     ]
     r = np.array(rows)

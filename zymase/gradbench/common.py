@@ -4,6 +4,8 @@ An eval family module (``evals_basic``, ``evals_adbench``, ``evals_more``) expor
 a dict from GradBench module name to a zero-argument builder returning a ``Module``; building
 compiles the module's derivatives, so the tool builds a module only when it is ``define``d.
 """
+import os
+
 import numpy as np
 
 
@@ -23,3 +25,9 @@ class Module:
     def warm(self):
         for fn in self.functions.values():
             fn(self.prepare(self.warm_input))
+
+
+def flush_subnormals() -> bool:
+    """Whether ``ZYMASE_GB_FLUSH=1`` asks for derivatives built with ``flush_subnormals=True``
+    (the GMM module's A/B knob; reported in the ``start`` answer's config)."""
+    return os.environ.get("ZYMASE_GB_FLUSH") == "1"

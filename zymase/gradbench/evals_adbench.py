@@ -54,7 +54,7 @@ from zymase import Active, Const, Duplicated
 
 from .adbench import ba, hand
 from .adbench.lstm import lstm_objective
-from .common import Module, as_array
+from .common import Module, as_array, flush_subnormals
 
 
 # --------------------------------------------------------------------------- GMM, LSTM
@@ -127,8 +127,11 @@ def gb_gmm_objective(alpha, mu, q, l, x, gamma, m):
 
 
 def _gmm():
+    # exact IEEE arithmetic unless ZYMASE_GB_FLUSH=1 (an A/B knob: subnormal posterior
+    # weights dominate the jacobian at d = 64; JAX flushes them, the C++ does not)
     dgmm = zymase.autodiff_reverse(gb_gmm_objective, Duplicated, Duplicated, Duplicated,
-                                   Duplicated, Const, Const, Const, ret=Active, checks=False)
+                                   Duplicated, Const, Const, Const, ret=Active, checks=False,
+                                   flush_subnormals=flush_subnormals())
 
     def prepare(inp):
         d, k = int(inp["d"]), int(inp["k"])

@@ -21,6 +21,7 @@ import numba
 import zymase
 
 from . import evals_adbench, evals_basic, evals_more
+from .common import flush_subnormals
 
 MODULES = {**evals_basic.MODULES, **evals_adbench.MODULES, **evals_more.MODULES}
 
@@ -73,7 +74,8 @@ class Tool:
             if kind == "start":
                 resp = {"tool": "zymase", "config": {"zymase": zymase.__version__,
                                                      "numba": numba.__version__,
-                                                     "malloc": self.malloc}}
+                                                     "malloc": self.malloc,
+                                                     "flush_subnormals": flush_subnormals()}}
             elif kind == "define":
                 resp = self.define(msg)
             elif kind == "evaluate":
