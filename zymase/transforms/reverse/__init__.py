@@ -84,6 +84,8 @@ The layers, each a module (one concept, one plan object a test can print):
     adjoints.py    adjoint slots, deferred and promoted accumulations   (AdjointStore)
     sweep.py       step 5: the reverse blocks and per-instruction adjoints
     results.py     steps 4 and 6: seeding the sweep, returning the results
+    versioning.py  last: innermost loops copied without capacity checks, entered after one
+                   tape reservation for the whole run (planned before step 3)
 
 ``reverse_transform`` below runs them in that order; no layer reaches back into a later one.
 """
