@@ -24,7 +24,7 @@ import zymase
 from zymase import Active, Const, Duplicated
 from zymase.gradbench.evals_basic import ode_last
 
-from tests.support import assert_fd_close, check_grads, fd_gradient
+from tests.support import assert_fd_close, central_difference, check_grads, fd_gradient
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 INT64_MAX = 2**63 - 1
@@ -125,6 +125,19 @@ def test_branches_pushing_different_counts(n):
 def test_branchy_hessian_vector_products():
     x = np.random.default_rng(3).uniform(0.0, 1.0, 6)
     check_grads(branchy, [x, 15], order=2, n_dirs=1)
+
+
+def test_hessian_vector_product_through_a_grown_reservation():
+    """Forward over reverse where the reservation moves the tape to the heap (3000
+    iterations: past the 4 KiB stack buffer), so the tape's shadow has to follow it."""
+    n = 3000
+    x = np.random.default_rng(8).uniform(0.0, 1.0, 7)
+    v = np.cos(np.arange(7.0))
+    hv = zymase.hvp(branchy, (x, n), (v, None))
+    g = zymase.grad(branchy)
+    fd = central_difference(lambda t: g(x + t * v, n), 1e-6).value
+    assert np.all(np.isfinite(fd)) and np.any(fd != 0.0)
+    np.testing.assert_allclose(hv, fd, rtol=1e-6, atol=1e-8 * np.max(np.abs(fd)))
 
 
 @pytest.mark.parametrize("reps", [0, 1, 3])

@@ -9,8 +9,9 @@ does not remove it (the test is not loop-invariant), so the engine makes the cop
 Which loops (``plan_versions``, before the tape is instrumented):
 * innermost counted loops (no loop inside: one iteration is an acyclic walk from the header
   to the latch), outside checkpointed loops and outside loops the adjoint sweep skips;
-* whose header tests an induction variable against a bound defined outside the loop
-  (``loops.header_test``): ``iters = ⌊|bound − init| / |step|⌋ + 1`` bounds the iterations
+* whose header tests an induction variable against a bound, both starting value and bound
+  defined outside every loop but those around it (``loops.header_test``; a value of a
+  sibling loop would be redirected when that loop is copied): ``iters = ⌊|bound − init| / |step|⌋ + 1`` bounds the iterations
   of the run about to start, and the header runs at most ``iters + 1`` times — a ``break``
   or an exception exit can only end the run earlier.
 
@@ -80,10 +81,20 @@ def plan_versions(li, lplan, checkpointed: Set[Block]) -> List[Version]:
         if test is None:
             continue
         phi, init, step, bound, _ = test
-        if any(getattr(v, "block", None) in lp.blocks for v in (init, bound)):
+        if not all(_outside(li, v, lp) for v in (init, bound)):
             continue
         out.append(Version(li, lp, phi, init, step, bound))
     return out
+
+
+def _outside(li, v: Value, lp) -> bool:
+    """``v`` is defined outside every loop except those around ``lp``: no other versioned
+    loop's copy ever redirects its uses, so the reservation can read it as it is."""
+    b = getattr(v, "block", None)
+    if b is None:
+        return True
+    owner = li.loop_of.get(b)
+    return owner is None or (owner is not lp and lp.header in owner.blocks)
 
 
 def version_loops(frame, layout, versions: List[Version]) -> List[Version]:
