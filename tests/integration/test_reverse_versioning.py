@@ -237,13 +237,24 @@ OOM = textwrap.dedent("""
             s = math.sin(s) * x[i] + 0.5
         return s
 
+    def two(x, n):
+        s = 0.0
+        m = x.shape[0]
+        for i in range(n):
+            s = math.sin(s) * x[i % m] + 0.5
+        for i in range(5000):      # versioned too: reserved while the tape has failed
+            s = math.cos(s) * x[i % m]
+        return s
+
     d = zymase.autodiff_reverse(chain, Duplicated, Const, ret=Active)
+    t = zymase.autodiff_reverse(two, Duplicated, Const, ret=Active)
     e = zymase.autodiff_reverse(early, Duplicated, Const, ret=Active)
     x = np.linspace(0.1, 0.9, 16)
     x0 = x.copy()
     d(x, np.zeros(16), 10, 1.0)
     e(x, np.zeros(16), 10, 1.0)
-    print("VERSIONED", "loops versioned" in str(d.last_tape) and "loops versioned" in str(e.last_tape))
+    t(x, np.zeros(16), 10, 1.0)
+    print("VERSIONED", all(str(f.last_tape).count("/iteration)") == k for f, k in ((d, 1), (e, 1), (t, 2))))
     ref = np.zeros(16)
     e(x, ref, 16, 1.0)
     vm = int(open("/proc/self/statm").read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
@@ -253,6 +264,10 @@ OOM = textwrap.dedent("""
             d(x, np.zeros(16), 10**8, 1.0)
         except MemoryError as err:
             print("MEMORYERROR", err)
+    try:
+        t(x, np.zeros(16), 10**8, 1.0)
+    except MemoryError as err:
+        print("TWO", err)
     # 6·10**7 slots bound (~480 MB, refused) but a break after 16 iterations: the checked
     # loop runs and succeeds
     dx = np.zeros(16)
@@ -274,5 +289,6 @@ def test_refused_reservation_falls_back_to_the_checked_loop():
     assert "VERSIONED True" in lines, r.stdout
     errs = [ln for ln in lines if ln.startswith("MEMORYERROR")]
     assert len(errs) == 2 and "MiB" in errs[0], r.stdout
+    assert any(ln.startswith("TWO zymase: the tape") for ln in lines), r.stdout
     assert "FALLBACK True" in lines and "SMALL True" in lines and "INTACT True" in lines, \
         r.stdout
