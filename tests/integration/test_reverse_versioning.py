@@ -191,6 +191,37 @@ def test_width_two_matches_width_one():
     assert _versioned(d2), d2.last_tape
 
 
+def rows(x, out):
+    for i in numba.prange(x.shape[0]):
+        s = 0.5
+        for j in range(x.shape[1]):
+            s = math.sin(s) * x[i, j] + 0.1
+        out[i] = s
+    return np.sum(out * out)
+
+
+def test_parallel_kernel_inner_loop(monkeypatch, capfd):
+    """A prange kernel's derivative (its own tape per schedule entry, split between the
+    primal and adjoint launches) versions its inner loop like any other."""
+    numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+    par, ser = numba.njit(parallel=True)(rows), numba.njit(rows)
+    x = np.random.default_rng(6).uniform(0.0, 1.0, (9, 40))
+    monkeypatch.setenv("ZYMASE_PRINT", "tape")
+    grads = []
+    for f in (par, ser):
+        d = zymase.autodiff_reverse(f, Duplicated, Duplicated, ret=Active)
+        dx = np.zeros_like(x)
+        d(x.copy(), dx, np.zeros(9), np.zeros(9), 1.0)
+        grads.append(dx)
+    monkeypatch.delenv("ZYMASE_PRINT")
+    kernel = [r for r in capfd.readouterr().err.split("; ==== zymase tape") if "gufunc" in r]
+    # the row loop's kernel (the other is np.sum's reduction, whose pushing loop has one inside)
+    assert any("(2 slots/iteration)" in r for r in kernel), kernel
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-13, atol=0)
+    _close_to_fd(grads[1].ravel(), lambda z: ser(z.reshape(x.shape), np.zeros(9)), x.ravel(),
+                 what="rows")
+
+
 def test_the_ir_holds_the_unchecked_copy(capfd):
     x = np.random.default_rng(5).uniform(0.0, 1.0, 6)
     d = zymase.autodiff_reverse(branchy, Duplicated, Const, ret=Active, print="ir-after")
