@@ -286,7 +286,8 @@ OOM = textwrap.dedent("""
     d(x, np.zeros(16), 10, 1.0)
     e(x, np.zeros(16), 10, 1.0)
     t(x, np.zeros(16), 10, 1.0)
-    print("VERSIONED", all(str(f.last_tape).count("/iteration)") == k for f, k in ((d, 1), (e, 1), (t, 2))))
+    print("VERSIONED", all(str(f.last_tape).count("/iteration)") == k
+                           for f, k in ((d, 1), (e, 1), (t, 2))))
     ref = np.zeros(16)
     e(x, ref, 16, 1.0)
     vm = int(open("/proc/self/statm").read().split()[0]) * os.sysconf("SC_PAGE_SIZE")

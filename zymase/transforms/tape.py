@@ -157,7 +157,9 @@ def _release_helper(module: Module) -> None:
 def _grow_helper(module: Module, name: str, checked: bool, attempt: bool = False) -> None:
     """``attempt`` (``GROW_TRY``, the one reservation before a versioned loop,
     ``reverse/versioning.py``): when the heap refuses, or the tape is already in the failed
-    state, the triple comes back unchanged; the caller tests the room it got.  ``checked``: when malloc/realloc refuse, the tape enters a *failed state* instead of
+    state, the triple comes back unchanged; the caller tests the room it got.
+
+    ``checked``: when malloc/realloc refuse, the tape enters a *failed state* instead of
     crashing: the old buffer (still owned, still valid) is handed back with ``top`` reset to
     its start and ``end`` marked by its low bit (buffers are 8-byte aligned, so a valid end
     never has it).  Every later growth in that state resets ``top`` again without allocating,

@@ -9,13 +9,17 @@ does not remove it (the test is not loop-invariant), so the engine makes the cop
 Which loops (``plan_versions``, before the tape is instrumented):
 * innermost counted loops (no loop inside: one iteration is an acyclic walk from the header
   to the latch), outside checkpointed loops and outside loops the adjoint sweep skips;
-* whose header tests an induction variable against a bound, both starting value and bound
-  defined outside every loop but those around it (``loops.header_test``; a value of a
-  sibling loop would be redirected when that loop is copied): ``iters = ⌊|bound − init| / |step|⌋ + 1`` bounds the iterations
-  of the run about to start, and the header runs at most ``iters + 1`` times — a ``break``
-  or an exception exit can only end the run earlier.
+* whose header tests an induction variable against a bound (``loops.header_test``), the
+  starting value and the bound defined outside every loop but those around it (a value of
+  a sibling loop would be redirected when that loop is copied):
+  ``iters = ⌊|bound − init| / |step|⌋ + 1`` bounds the iterations of the run about to
+  start, and the header runs at most ``iters + 1`` times — a ``break`` or an exception exit
+  can only end the run earlier.
 
-The copy (``version_loops``, on the finished derivative, so no other layer ever sees it):
+The copy (``version_loops``, on the finished derivative, after the alias scopes are applied,
+so no other layer ever sees it and the copied accesses keep their scopes; ``TapeLayout``'s
+``final_block`` and ``grow_blocks`` go on describing the original loop, which nothing reads
+afterwards):
 1. ``P``: the most slots one iteration can push — the longest path from the header through
    the loop's blocks, weighted by ``layout.need`` (slots pushed on entering a block; data
    dependent branches take the heavier side); ``E``: the most slots pushed on entering an exit.
@@ -23,9 +27,10 @@ The copy (``version_loops``, on the finished derivative, so no other layer ever 
 2. At the end of the preheader: ``bytes = 8·((iters + 1)·P + E)``.  The unchecked copy runs
    when ``top + bytes <= end``, either at once or after ``tape.GROW_TRY`` (a growth that leaves
    the tape unchanged when the heap refuses); otherwise the original loop runs, with every
-   check in place.  It is also taken when ``iters`` exceeds ``LIMIT_BYTES / (8·P)`` (the product
-   could overflow, and such a tape would not fit anyway) or when the induction variable could
-   wrap before reaching the bound (a bound within ``|step|`` of the type's extreme).
+   check in place.  The original also runs when ``iters`` exceeds ``LIMIT_BYTES / (8·P)``
+   (the product could overflow, and such a tape would not fit anyway) or when the induction
+   variable could wrap before reaching the bound (a bound within ``|step|`` of the type's
+   extreme).
 3. The copy clones the loop's blocks (their grow blocks excepted) and replaces each capacity
    test by a branch to its continuation.  Exits are shared: their phis gain one incoming
    entry per copied edge, and a value of the loop used after it reads a phi in the one exit
