@@ -45,7 +45,7 @@ from ..ir.types import ArrayType, I64, I8, PTR, VOID, FunctionType, alloc_size, 
     contains_float, contains_pointer
 from ..ir.values import Argument, Constant, Function, Instruction, Module, const_int
 from .clone import clone_into
-from .tape import GROW, GROW_CHECKED, INITIAL_BYTES, RELEASE
+from .tape import GROW, GROW_CHECKED, GROW_TRY, INITIAL_BYTES, RELEASE
 
 START = "zy.rev.start."
 MALLOC = FunctionType(PTR, (I64,))
@@ -108,7 +108,7 @@ def _stacks(entry, allocas):
                             or us[0].operands[1] not in allocas:
                         return None
                     slots.append(us[0].operands[1])
-                elif u.opcode == "call" and u.callee_name in (GROW, GROW_CHECKED, RELEASE) \
+                elif u.opcode == "call" and u.callee_name in (GROW, GROW_CHECKED, GROW_TRY, RELEASE) \
                         and u.operands[-1] is a and a not in u.operands[:-1]:
                     continue
                 else:

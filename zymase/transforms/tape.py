@@ -48,6 +48,7 @@ SLOT = 8
 INITIAL_BYTES = 4096          # first buffer lives in the derivative's stack frame
 GROW = "zymase.tape.grow"
 GROW_CHECKED = "zymase.tape.grow.checked"   # returns a null end when the heap refuses
+GROW_TRY = "zymase.tape.grow.try"   # leaves the tape as it was when the heap refuses
 RELEASE = "zymase.tape.release"
 KEEP = "zymase_tape_keep"
 KEEP_BYTES = "zymase_tape_kept"
@@ -153,8 +154,12 @@ def _release_helper(module: Module) -> None:
     Builder(module, done).ret()
 
 
-def _grow_helper(module: Module, name: str, checked: bool) -> None:
-    """``checked``: when malloc/realloc refuse, the tape enters a *failed state* instead of
+def _grow_helper(module: Module, name: str, checked: bool, attempt: bool = False) -> None:
+    """``attempt`` (``GROW_TRY``, the one reservation before a versioned loop,
+    ``reverse/versioning.py``): when the heap refuses, or the tape is already in the failed
+    state, the triple comes back unchanged; the caller tests the room it got.
+
+    ``checked``: when malloc/realloc refuse, the tape enters a *failed state* instead of
     crashing: the old buffer (still owned, still valid) is handed back with ``top`` reset to
     its start and ``end`` marked by its low bit (buffers are 8-byte aligned, so a valid end
     never has it).  Every later growth in that state resets ``top`` again without allocating,
@@ -182,7 +187,13 @@ def _grow_helper(module: Module, name: str, checked: bool) -> None:
     db.ret(_triple(db, base, top, end))
     lb = Builder(module, live)
     end_i = lb.cast("ptrtoint", end, I64)
-    if checked:
+    if attempt:
+        refused = fn.add_block("refused")
+        lb.cbr(lb.icmp("ne", lb.binop("and", end_i, const_int(I64, 1)), const_int(I64, 0)),
+               done, work)
+        rb = Builder(module, refused)
+        rb.ret(_triple(rb, base, top, end))
+    elif checked:
         failed, refused, mark, trap = (fn.add_block(n) for n in ("failed", "refused", "mark",
                                                                 "trap"))
         lb.cbr(lb.icmp("ne", lb.binop("and", end_i, const_int(I64, 1)), const_int(I64, 0)),
@@ -236,7 +247,7 @@ def _grow_helper(module: Module, name: str, checked: bool) -> None:
     sb.br(fresh)
     mb0 = Builder(module, fresh)
     nb1 = mb0.call("malloc", FunctionType(PTR, (I64,)), [newcap])
-    if checked:
+    if checked or attempt:
         mb0.cbr(mb0.icmp("eq", nb1, null), refused, copy)
     else:
         mb0.br(copy)
@@ -251,7 +262,7 @@ def _grow_helper(module: Module, name: str, checked: bool) -> None:
     cb.br(join)
     hb = Builder(module, heap)
     nb2 = hb.call("realloc", FunctionType(PTR, (PTR, I64)), [base, newcap])
-    if checked:
+    if checked or attempt:
         hb.cbr(hb.icmp("eq", nb2, null), refused, join)
     else:
         hb.br(join)
@@ -320,6 +331,17 @@ class Stack:
         end = b.load(PTR, self.end)
         after = b.gep(I8, top, [const_int(I64, n * SLOT)])
         return b.icmp("ugt", b.cast("ptrtoint", after, I64), b.cast("ptrtoint", end, I64))
+
+    def try_grow(self, b: Builder, need: Value):
+        """Make room for ``need`` more bytes if the heap allows (``GROW_TRY``); the tape is
+        left as it was otherwise (the caller compares ``top + need`` with ``end`` again)."""
+        if GROW_TRY not in self.module.functions:
+            _grow_helper(self.module, GROW_TRY, False, attempt=True)
+        r = b.call(GROW_TRY, FunctionType(_TRIPLE, (PTR, PTR, PTR, I64, I64, PTR)),
+                   [b.load(PTR, self.base), b.load(PTR, self.top), b.load(PTR, self.end),
+                    need, const_int(I64, self.tag), self.stack])
+        for k, slot in enumerate((self.base, self.top, self.end)):
+            b.store(b.extractvalue(r, [k]), slot)
 
     def grow(self, b: Builder, n: int, need: Value = None, checked: bool = False):
         """``checked``: on failure the end slot becomes null (the caller must test it)."""

@@ -84,6 +84,8 @@ The layers, each a module (one concept, one plan object a test can print):
     adjoints.py    adjoint slots, deferred and promoted accumulations   (AdjointStore)
     sweep.py       step 5: the reverse blocks and per-instruction adjoints
     results.py     steps 4 and 6: seeding the sweep, returning the results
+    versioning.py  last: innermost loops copied without capacity checks, entered after one
+                   tape reservation for the whole run (planned before step 3)
 
 ``reverse_transform`` below runs them in that order; no layer reaches back into a later one.
 """
@@ -114,6 +116,7 @@ from .results import finish
 from .sweep import AdjointSweep
 from .windows import WindowPlan, finish_windows, plan_windows
 from .overwrite import plan_overwrites
+from .versioning import plan_versions, version_loops
 from .orderfree import plan_order_free
 
 __all__ = ["reverse_transform", "ReversePlan"]
@@ -130,6 +133,7 @@ class ReversePlan:
     layout: TapeLayout
     checkpointed: tuple = ()                     # headers of loops reversed from snapshots
     overwrites: object = None                    # analysis.overwrites.OverwriteResults
+    versioned: tuple = ()                        # versioning.Version of each copied loop
 
     def activity_dump(self) -> str:
         act = self.augmented.act
@@ -168,6 +172,11 @@ class ReversePlan:
                              f"%{pk.phi.name or '?'} in {pk.loop.header.name}"
                              + (" (the sweep reverses only that iteration)" if pk.jump else "")
                              for pk in lp.picks.values()))
+        if self.versioned:
+            lines.append(";   loops versioned (one tape reservation before the run, then a copy "
+                         "without capacity checks; versioning.py): " + ", ".join(
+                             f"{v.loop.header.name} ({v.per_iter} slot{'s' * (v.per_iter > 1)}"
+                             f"/iteration)" for v in self.versioned))
         if lp.acc_loops:
             lines.append(";   loops whose adjoint only accumulates (invariant addresses summed in "
                          "registers): " + ", ".join(sorted(l.header.name for l in lp.acc_loops)))
@@ -246,6 +255,8 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     for lp in lplan.order_free:
         for w in wplan.loop_windows.get(lp, ()):
             w.mirror()
+    # loops whose capacity checks one reservation can replace (copied at the very end)
+    versions = plan_versions(li, lplan, {b for ck in cks for b in ck.loop.blocks})
     layout = instrument(frame, aug, tplan, lplan, rc)                    # 3: the pushes
     plan_jumps(picks, lplan, tplan, layout, aug, wplan)
     store = AdjointStore(frame, aug, lplan, wplan, ow)
@@ -267,7 +278,9 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
             scopes.add_primal(i)
     if frame.width == 1:
         scopes.apply()
+    # last, so that no other layer sees the copies (they carry the alias scopes just applied)
+    versioned = version_loops(frame, layout, versions)
     plan = ReversePlan(frame, aug, tplan, lplan, wplan, layout,
-                       tuple(ck.loop.header.name for ck in cks), ow)
+                       tuple(ck.loop.header.name for ck in cks), ow, tuple(versioned))
     return DerivResult(fn, sig, aug.act, "lanes" if sig.width > 1 else "scalar", None,
                        plan.report(), plan)

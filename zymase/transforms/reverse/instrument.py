@@ -17,7 +17,9 @@ first iteration.  A loop's exits also push the last pick of each running extremu
 Capacity: ``reserve_capacity`` makes room at the end of each block for what its successors
 push (one grow check per edge, not per push); a counted loop whose blocks push nothing has its
 exits' entries reserved once in the preheader, so its body stays free of checks and vectorises
-like the primal's.
+like the primal's.  An innermost counted loop that does push gets, at the very end of the
+transform, a copy without checks entered after one reservation for its whole run
+(``versioning.py``).
 
 Invariant: for every block, ``need[blk]`` equals the slots pushed on entering it, and the
 order of ``pushed[blk]`` is the push order (the report prints it).

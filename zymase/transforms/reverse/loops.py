@@ -196,6 +196,38 @@ _NEGATE = {"slt": "sge", "sge": "slt", "sgt": "sle", "sle": "sgt"}
 _SWAP = {"slt": "sgt", "sgt": "slt", "sle": "sge", "sge": "sle"}
 
 
+def header_test(li, lp) -> Optional[tuple]:
+    """``(phi, init, step, bound, pred)`` when counted loop ``lp``'s header ends in
+    ``br (phi <pred> bound)`` (signed; the loop continues while it holds) on an induction
+    variable ``phi = [init, preheader], [phi + step, latch]`` of the header that moves
+    towards ``bound``; ``init`` is the value on entry.  The header runs once per iteration
+    and once more on leaving, so this bounds the iteration count of every run (a ``break``
+    elsewhere can only end it earlier)."""
+    h = lp.header
+    t = h.terminator
+    if not lp.counted or t is None or t.opcode != "br" or len(t.operands) != 1:
+        return None
+    cond = t.operands[0]
+    inside = [blk in lp.blocks for blk in t.blocks]
+    if not (isinstance(cond, Instruction) and cond.opcode == "icmp" and cond.block is h
+            and inside[0] != inside[1] and cond.pred in _NEGATE):
+        return None
+    a, c = cond.operands
+    pred = cond.pred if inside[0] else _NEGATE[cond.pred]
+    if not (isinstance(a, Instruction) and a.block is h and a.opcode == "phi"
+            and iv_step(li, a)):
+        a, c, pred = c, a, _SWAP[pred]
+    if not (isinstance(a, Instruction) and a.block is h and a.opcode == "phi"):
+        return None
+    step = iv_step(li, a)
+    if not step or (step > 0) != (pred in ("slt", "sle")):
+        return None
+    init = next((v for v, src in zip(a.operands, a.blocks) if src is lp.preheader), None)
+    if init is None:
+        return None
+    return a, init, step, c, pred
+
+
 def plan_trip_counts(li, failing, free_of, rc) -> Dict:
     """Counted loops whose trip count the adjoint sweep computes instead of taping it:
     the header tests ``iv <pred> bound`` (signed, the induction variable's step moving
@@ -206,30 +238,15 @@ def plan_trip_counts(li, failing, free_of, rc) -> Dict:
     over array sizes (GMM's ``for j in range(d)``) record nothing at all."""
     trip: Dict = {}
     for lp in li.loops.values():
-        h = lp.header
-        t = h.terminator
-        if not lp.counted or h in free_of or t is None or t.opcode != "br" \
-                or len(t.operands) != 1:
+        if not lp.counted or lp.header in free_of:
             continue
-        cond = t.operands[0]
-        inside = [blk in lp.blocks for blk in t.blocks]
-        if not (isinstance(cond, Instruction) and cond.opcode == "icmp" and cond.block is h
-                and inside[0] != inside[1] and cond.pred in _NEGATE):
+        test = header_test(li, lp)
+        if test is None:
             continue
         if any(s not in lp.blocks and s not in failing
-               for blk in lp.blocks if blk is not h for s in blk.successors()):
+               for blk in lp.blocks if blk is not lp.header for s in blk.successors()):
             continue
-        a, c = cond.operands
-        pred = cond.pred if inside[0] else _NEGATE[cond.pred]
-        if not (isinstance(a, Instruction) and a.block is h and a.opcode == "phi"
-                and iv_step(li, a)):
-            a, c, pred = c, a, _SWAP[pred]
-        if not (isinstance(a, Instruction) and a.block is h and a.opcode == "phi"):
-            continue
-        step = iv_step(li, a)
-        if not step or (step > 0) != (pred in ("slt", "sle")):
-            continue
-        init = next((v for v, src in zip(a.operands, a.blocks) if src is lp.preheader), None)
+        _, init, step, c, pred = test
         if init is None or not (_available(rc, init, lp) and _available(rc, c, lp)):
             continue
         trip[lp] = (init, step, c, pred)
