@@ -247,6 +247,41 @@ def test_the_ir_holds_the_unchecked_copy(capfd):
     assert any(".zy.grow" in lab for lab in blocks)
 
 
+def exp_sum(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += math.exp(x[i] - 1.0)
+    return s
+
+
+def horner(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s = s * x[i] + x[i] * x[i]
+    return s
+
+
+def test_a_copy_that_calls_out_is_not_unrolled(capfd):
+    """The copy of a loop calling libm is marked ``llvm.loop.unroll.disable`` (unrolled 8-fold
+    it made log-sum-exp's gradient slower); a loop of arithmetic alone stays unmarked."""
+    x = np.random.default_rng(6).uniform(-1.0, 1.0, 7)
+    d = zymase.autodiff_reverse(exp_sum, Duplicated, ret=Active, print="ir-after")
+    dx = np.zeros(7)
+    d(x, dx, 1.0)
+    ir = capfd.readouterr().err
+    np.testing.assert_allclose(dx, np.exp(x - 1.0), rtol=1e-14)
+    marked = [ln for ln in ir.splitlines() if ln.lstrip().startswith("br ") and "!llvm.loop" in ln]
+    assert marked and all(".zy.fast" in ln for ln in marked), marked
+    node = marked[0].rsplit("!llvm.loop ", 1)[1].strip()
+    defs = {ln.split(" = ", 1)[0]: ln for ln in ir.splitlines() if ln.startswith("!")}
+    opt = defs[node].split(",")[1].strip().rstrip("}")
+    assert "llvm.loop.unroll.disable" in defs[opt]
+    d2 = zymase.autodiff_reverse(horner, Duplicated, ret=Active, print="ir-after,tape")
+    d2(x, np.zeros(7), 1.0)
+    ir = capfd.readouterr().err
+    assert "slot/iteration" in ir and "!llvm.loop" not in ir
+
+
 OOM = textwrap.dedent("""
     import math, os, resource
     import numpy as np

@@ -87,9 +87,9 @@ class FunctionPrinter:
             return self.call(i, lhs)
         if op == "br":
             if not ops:
-                return f"br label %{quote_name(self.namer.name(i.blocks[0]))}"
+                return f"br label %{quote_name(self.namer.name(i.blocks[0]))}{i.tail}"
             t, f = (quote_name(self.namer.name(b)) for b in i.blocks)
-            return f"br {self.typed(ops[0])}, label %{t}, label %{f}"
+            return f"br {self.typed(ops[0])}, label %{t}, label %{f}{i.tail}"
         if op == "switch":
             d = quote_name(self.namer.name(i.blocks[0]))
             cases = " ".join(f"{c.type} {c.ref()}, label %{quote_name(self.namer.name(b))}"
