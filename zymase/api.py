@@ -17,6 +17,7 @@ from typing import Dict, Optional, Sequence, Tuple
 import numba
 import numpy as np
 from numba.core import types as nbt
+from numba.core.compiler_lock import global_compiler_lock
 from numba.extending import typeof_impl
 
 from . import activities as A
@@ -373,6 +374,16 @@ class Derivative:
         return self._build(tuple(argtypes))
 
     def _build(self, argtypes):
+        key = tuple(argtypes)
+        if key not in self._state.builds:
+            # llvmlite sets the process's locale to "C" around each call, and Numba opens
+            # source files in the locale's codeset: built beside another thread's Numba
+            # compile, a derivative must hold Numba's lock (taken first, as Numba's typer does)
+            with global_compiler_lock:
+                self._build_locked(key)
+        return self._state.builds[key]
+
+    def _build_locked(self, argtypes):
         key = tuple(argtypes)
         builds = self._state.builds
         if key in builds:

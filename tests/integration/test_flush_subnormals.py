@@ -22,6 +22,8 @@ import zymase
 from zymase import Active, Const, Dual, Duplicated, UnsupportedError
 from zymase.transforms import fpenv
 
+from tests.support import jit
+
 pytestmark = pytest.mark.skipif(not fpenv.is_x86_64(), reason="MXCSR exists on x86-64 only")
 
 TINY = math.exp(-720.0)          # 1.2e-313: a subnormal
@@ -48,14 +50,7 @@ declare void @llvm.x86.sse.ldmxcsr(ptr)
 
 
 def _mxcsr_functions():
-    import llvmlite.binding as llvm
-    llvm.initialize_native_target()
-    llvm.initialize_native_asmprinter()
-    mod = llvm.parse_assembly(_MXCSR_IR)
-    mod.verify()
-    tm = llvm.Target.from_default_triple().create_target_machine()
-    ee = llvm.create_mcjit_compiler(mod, tm)
-    ee.finalize_object()
+    ee = jit(_MXCSR_IR)
     read = ctypes.CFUNCTYPE(ctypes.c_uint32)(ee.get_function_address("zy_test_read_mxcsr"))
     write = ctypes.CFUNCTYPE(None, ctypes.c_uint32)(ee.get_function_address("zy_test_write_mxcsr"))
     return ee, read, write

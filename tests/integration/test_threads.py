@@ -3,8 +3,9 @@ object, and eight different functions), and from ``prange`` bodies of an
 ``@njit(parallel=True)`` function.  Results must equal the serial ones bit for bit, with no
 deadlock (every join has a timeout) and no crash.
 
-Why this holds today: every build runs inside Numba's typer for the derivative's entry point,
-i.e. under Numba's global compiler lock, so builds are serialised; the derivative's machine
+Why this holds today: every build runs under Numba's global compiler lock (inside Numba's
+typer for the derivative's entry point, or taken by ``Derivative._build`` when the convenience
+API builds from Python), so builds are serialised; the derivative's machine
 code keeps its tape in its own stack frame (heap only when it grows), so calls are
 re-entrant.  The per-object caches are plain dicts filled under that lock; the convenience
 API's cache may build the same derivative twice when two threads race (wasted work, not a
@@ -253,3 +254,34 @@ def test_refusals_from_8_threads():
             dd(x, np.zeros(3), c, 1.0)
         return True
     assert all(_run_threads(work))
+
+
+def test_builds_keep_the_locale_under_numba_s_lock():
+    """llvmlite switches the process's locale to "C" around each of its calls, and Numba reads
+    every jitted function's source file in the locale's codeset while it holds its compiler
+    lock.  A derivative built from Python (the convenience API) in one thread must therefore
+    make its llvmlite calls under that lock too: otherwise another thread compiling a function
+    from a file with non-ASCII text read it as ASCII ('ascii' codec can't decode, seen once in
+    ``test_convenience_grad_from_threads``).  A watcher holding the lock must never see "C"."""
+    import locale
+    from numba.core.compiler_lock import global_compiler_lock
+    start = locale.setlocale(locale.LC_CTYPE)
+    seen, stop = set(), threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            with global_compiler_lock:
+                seen.add(locale.setlocale(locale.LC_CTYPE))
+
+    w = threading.Thread(target=watch, daemon=True)
+    w.start()
+    try:
+        x = np.linspace(-1.0, 1.0, 6)
+        for k in range(3):
+            g = zymase.grad(_make(20 + k))
+            assert np.all(np.isfinite(g(x, 6)[0]))
+    finally:
+        stop.set()
+        w.join(TIMEOUT)
+    assert seen == {start}, seen
+
