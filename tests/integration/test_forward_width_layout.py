@@ -344,7 +344,7 @@ def raise_if_big(x, limit):
     t = np.empty(x.shape[0])
     s = 0.0
     for i in range(x.shape[0]):
-        for j in range(x.shape[0]):
+        for j in range(3):              # a nested loop, O(n): the buffer, not the work, is big
             t[i] = x[i] * x[j]
             s += t[i]
     if s > limit:
@@ -533,7 +533,8 @@ def test_exception_inside_frees_everything(layouts):
     dx = like_layout(x, W)
     dx[...] = 1.0
     y, t = d8(x, dx, 1e9)                # compile; the normal path
-    assert t.shape == (W,) and np.allclose(t, 2 * x.sum() * n, rtol=1e-6)
+    # s = (Σ x)(x0 + x1 + x2): its derivative along all-ones is n·(x0 + x1 + x2) + 3·Σ x
+    assert t.shape == (W,) and np.allclose(t, n * x[:3].sum() + 3 * x.sum(), rtol=1e-12)
     assert layouts[-1]["layout"] == "interleaved" and layouts[-1]["buffers"] == 1
     was_on = _nrt_python.memsys_stats_enabled()
     _nrt_python.memsys_enable_stats()
