@@ -27,8 +27,8 @@ from .llvm import jit
 from .pipeline import debug_flags, dprint, drop_unless_called, finish, paused_gc, prepare
 from .transforms import fpenv
 from .transforms.list_args import check_list_result, check_list_shadows, mark_dirty
-from .shadowcheck import (check_python, check_seed_python, check_seed_type, check_types,
-                          njit_checker)
+from .shadowcheck import (check_batch_tuple_seed, check_python, check_seed_python,
+                          check_seed_type, check_types, njit_checker)
 from . import diskcache
 
 
@@ -513,7 +513,7 @@ class Derivative:
         if self._seed_is_array:
             check_seed_python(args[-1], self.width)
         if self._seed_is_batch and isinstance(args[-1], tuple):
-            _check_batch_tuple_seed(args[-1], self.width, "seed")
+            check_batch_tuple_seed(args[-1], self.width, "seed")
         elif self._seed_is_batch:
             s_ = args[-1]
             if not (isinstance(s_, np.ndarray) and s_.ndim >= 1 and s_.shape[0] == self.width
@@ -527,19 +527,6 @@ class Derivative:
     def __repr__(self):
         acts = ", ".join(map(str, self.activities))
         return f"<zymase {self.mode.value} derivative of {self.py_func.__name__}({acts}) ret={self.ret}>"
-
-
-def _check_batch_tuple_seed(seed, width, where):
-    """Width N, tuple result: every array in the seed tuple has the lane axis of N first
-    (float elements' seeds are 1-D arrays of N); element types are checked when it builds."""
-    for k, s_ in enumerate(seed):
-        if isinstance(s_, tuple):
-            _check_batch_tuple_seed(s_, width, f"{where}[{k}]")
-        elif isinstance(s_, np.ndarray) and (s_.ndim == 0 or s_.shape[0] != width):
-            raise ShadowError(f"error: with width={width} every array in the seed tuple has a "
-                              f"leading lane axis of {width}; `{where}[{k}]` has shape "
-                              f"{s_.shape}\n  = help: {where}[{k}][j] is the output adjoint of "
-                              f"lane j")
 
 
 def _rebuild_derivative(fn, mode, acts, ret, width, checks, print_flags, cache, version=None,

@@ -402,3 +402,14 @@ def check_seed_type(t, width):
                           f"{width} return adjoints, found {t}")
 
 
+def check_batch_tuple_seed(seed, width, where):
+    """Width N, tuple result: every array in the seed tuple has the lane axis of N first
+    (float elements' seeds are 1-D arrays of N); element types are checked when it builds."""
+    for k, s_ in enumerate(seed):
+        if isinstance(s_, tuple):
+            check_batch_tuple_seed(s_, width, f"{where}[{k}]")
+        elif isinstance(s_, np.ndarray) and (s_.ndim == 0 or s_.shape[0] != width):
+            raise ShadowError(f"error: with width={width} every array in the seed tuple has a "
+                              f"leading lane axis of {width}; `{where}[{k}]` has shape "
+                              f"{s_.shape}\n  = help: {where}[{k}][j] is the output adjoint of "
+                              f"lane j")

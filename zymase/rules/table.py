@@ -407,8 +407,7 @@ INACTIVE_CALL_PATTERNS = [
 r"^numba_gil_", r"^Py", r"^numba_do_raise$", r"^numba_unpickle$",
     r"^NRT_Free$", r"^NRT_Allocate", r"^llvm\.stacksave", r"^llvm\.stackrestore",
     r"^llvm\.experimental\.noalias\.scope\.decl$",
-    # the SSE control register (a flush_subnormals derivative's wrapper, transforms/fpenv.py)
-    r"^llvm\.x86\.sse\.(st|ld)mxcsr$",
+    r"^llvm\.x86\.sse\.(st|ld)mxcsr$",      # MXCSR, saved/set by fpenv.py's wrapper
     # Rust's marker that a crate links the allocator shim
     r"__rust_no_alloc_shim_is_unstable",
     # floating-point class tests (isnan/isinf folded by instcombine): a boolean result
