@@ -10,13 +10,27 @@ once per run of the loop) rather than every iteration's value (an accumulator ``
 followed by ``log(s)`` was pushed once per iteration).  No vectorisation and no unrolling: lane shuffles and unrolled remainders are costly to
 differentiate and O3 redoes them on the derivative anyway.
 
-``optimise``: LLVM's O3 module pipeline, for the final derivative.
+``optimise``: LLVM's O3 module pipeline, for the final derivative, with LLVM's in-order
+("strict") floating-point reductions enabled for its duration.  An adjoint sweep is full of
+loop-carried sums into one cell (``d_xc[c] += d_qxc[r] * l[idx]`` inside a loop over ``r``:
+the adjoint of a value read every iteration) that LLVM may not reassociate, so on x86 the
+vectoriser refuses the whole loop and every other statement in it stays scalar too.  With
+in-order reductions it vectorises the loop and adds the lanes' products into the accumulator
+one by one, in the original order: the same additions, bit for bit (no ``reassoc`` is
+assumed), with the multiplies, loads and the other statements done four or eight at a time.
+That matters most where the adjoint runs on subnormal numbers (GMM's posterior weights), where
+every *instruction* with a subnormal operand costs a microcode assist, so four lanes cost one
+assist instead of four.  The option is LLVM-global (``cl::opt``): it is switched on only
+around our pipeline (under Numba's compiler lock) and
+switched back off after it, so Numba's own compiles keep their cost model; AArch64, where
+LLVM enables in-order reductions by default, is left alone.
 """
 from __future__ import annotations
 
 import re
 
 import llvmlite.binding as llvm
+from numba.core.compiler_lock import global_compiler_lock
 
 _tm = None
 
@@ -119,8 +133,25 @@ def optimise(mod: llvm.ModuleRef, level: int = 3) -> llvm.ModuleRef:
     pto = llvm.create_pipeline_tuning_options(speed_level=level)
     pb = llvm.create_pass_builder(target_machine(), pto)
     pm = pb.getModulePassManager()
-    pm.run(mod, pb)
+    toggle = level > 0 and not _ordered_by_default()
+    # the option is process-global: Numba's lock (reentrant; the builds already hold it) keeps
+    # a Numba compile in another thread from running its O3 while it is on
+    with global_compiler_lock:
+        if toggle:
+            llvm.set_option("", "-force-ordered-reductions=true")
+        try:
+            pm.run(mod, pb)
+        finally:
+            if toggle:
+                # x86's (and most targets') default; leaves Numba's compiles as they were
+                llvm.set_option("", "-force-ordered-reductions=false")
     return mod
+
+
+def _ordered_by_default() -> bool:
+    """LLVM's AArch64 cost model vectorises in-order FP reductions on its own (and an
+    explicit ``=false`` afterwards would switch that off for Numba's compiles too)."""
+    return target_machine().triple.split("-")[0] in ("aarch64", "arm64")
 
 
 def parse(text: str) -> llvm.ModuleRef:
