@@ -185,6 +185,8 @@ def _resolve_recursion(text: str) -> str:
 
 def finish(module: Module, name: str, print_flags=(), opt_level: int = 3):
     """Print, verify, optimise and load ``module``; returns (library, final text)."""
+    from .transforms.kept_blocks import route
+    route(module)       # arrays from blocks kept across calls (no fresh pages every call)
     text = print_module(module)
     dprint(print_flags, "ir-after", name, text)
     try:

@@ -67,6 +67,8 @@ def library_from_ir(name: str, text: str, module: "llvm.ModuleRef" = None):
     from ..frontend.foreign import register_runtime
     register_symbols(text)   # cached IR from another process: bind SciPy symbols here
     register_runtime(text)   # and Rust's allocator, C++'s new/delete where foreign code uses them
+    from ..transforms.kept_blocks import register
+    register(text)           # and the kept-block allocator of its arrays
     mod = module
     if mod is None:
         mod = llvm.parse_assembly(text)

@@ -1,0 +1,261 @@
+"""Kept blocks: a derivative's arrays come from heap blocks that are kept for the next call.
+
+Why.  Code that allocates work arrays on every call (``k1 = np.empty(n)`` in an RK4 step)
+gets blocks above glibc's mmap threshold straight from the kernel: every call maps fresh
+pages, faults each one in (the kernel zeroes it) and unmaps them at ``free``.  A derivative
+allocates the primal's arrays *and* a zeroed shadow beside each, so it pays twice: GradBench's
+ode at n = 10⁵ spent half its gradient time in page faults (4.0 ms; 1.9 ms when glibc keeps
+freed memory).  The tape already keeps its blocks (transforms/tape.py, "Reuse"); this does the
+same for the MemInfo allocations of a derivative's module.
+
+What.  ``route`` (IR in, IR out, on the final derivative before O3) replaces every
+``NRT_MemInfo_alloc_aligned(size, align)`` call (Numba's array allocation: the primal's own
+arrays in the forward sweep and the shadows built beside them) with Numba's
+``NRT_MemInfo_alloc_external(size, @zymase_keep_allocator)``: the same MemInfo (reference
+count, no destructor), whose block comes from and goes back to the allocator below, called by
+Numba's runtime whenever the MemInfo dies — in the derivative, in the caller's ``@njit``
+code or in Python, long after the call (an array result).  Nothing else changes: a kept block
+holds stale data where a fresh one held zeros, which ``np.empty`` never promised (shadows are
+zeroed by their ``memset`` as before).
+
+The allocator (``_RUNTIME_IR``, compiled once per process and never unloaded, so a MemInfo
+outliving any derivative can still be freed; bound to the symbols the derivative declares by
+``register``, also for derivatives loaded from the disk cache):
+
+* A block is ``malloc(total)`` with a 24-byte header (the raw pointer, the usable bytes, the
+  bucket) in front of the MemInfo, placed so that the MemInfo's data (48 bytes after it, as in
+  Numba's layout: checked at registration, else ``route`` leaves the calls alone) is
+  64-byte aligned (Numba asks for 32).
+* Requests of more than 128 KiB (with the header) up to 128 MiB are rounded up to a power of
+  two ``2^j`` and belong to bucket ``j``; any block of a bucket fits any request of it, so a
+  block is taken without reading it first.  Pages past the request are never touched, so the
+  rounding costs address space, not memory.  Smaller and larger requests are plain
+  ``malloc``/``free`` (bucket 0).
+* Freeing parks a bucketed block in one of ``SLOTS`` slots of its bucket if the bytes parked
+  stay within ``BUDGET``, else frees it; allocating takes a parked block of its bucket first.
+  A slot is emptied only by atomic exchange and filled only by compare-and-swap from null, so
+  a block belongs to exactly one party at a time (a slot, or one live MemInfo) and no thread
+  reads a block it does not own.  ``@zymase.kb.kept`` counts the bytes parked (atomically).
+* The kept memory (at most ``BUDGET`` for the whole process) is never returned; it is what a
+  gradient called in a loop would fault in again on its next call.
+
+Nested derivatives differentiate a derivative's final IR: ``zymase_nrt_alloc_external`` is
+an allocator in the rules table (``table.ALLOCATORS``), shadowed by the same call.
+"""
+from __future__ import annotations
+
+import ctypes
+import threading
+
+import llvmlite.binding as llvm
+
+from ..ir.types import I64, PTR, FunctionType
+from ..ir.values import Constant, GlobalRef, Module
+
+ALLOC = "zymase_nrt_alloc_external"        # Numba's NRT_MemInfo_alloc_external
+ALLOCATOR = "zymase_keep_allocator"        # the NRT_ExternalAllocator below
+ROUTED = "NRT_MemInfo_alloc_aligned"
+MIN_BUCKET, MAX_BUCKET = 18, 27            # blocks of 256 KiB .. 128 MiB (requests > 128 KiB)
+SLOTS = 4                                  # per bucket
+BUDGET = 256 << 20                         # bytes parked, process-wide
+MEMINFO_BYTES = 48                         # Numba's NRT_MemInfo, in front of the data
+
+
+def _take(k: int) -> str:
+    nxt = f"take{k + 1}" if k + 1 < SLOTS else "fresh.bucket"
+    return f"""take{k}:
+  %s{k} = getelementptr [{MAX_BUCKET + 1} x [{SLOTS} x ptr]], ptr @zymase.kb.slots, i64 0, i64 %j, i64 {k}
+  %b{k} = atomicrmw xchg ptr %s{k}, ptr null acq_rel, align 8
+  %h{k} = icmp ne ptr %b{k}, null
+  br i1 %h{k}, label %took{k}, label %{nxt}
+took{k}:
+  %u{k} = atomicrmw sub ptr @zymase.kb.kept, i64 %cap monotonic, align 8
+  ret ptr %b{k}
+"""
+
+
+def _park(k: int) -> str:
+    nxt = f"park{k + 1}" if k + 1 < SLOTS else "undo"
+    return f"""park{k}:
+  %s{k} = getelementptr [{MAX_BUCKET + 1} x [{SLOTS} x ptr]], ptr @zymase.kb.slots, i64 0, i64 %j, i64 {k}
+  %x{k} = cmpxchg ptr %s{k}, ptr null, ptr %p acq_rel monotonic, align 8
+  %ok{k} = extractvalue {{ ptr, i1 }} %x{k}, 1
+  br i1 %ok{k}, label %done, label %{nxt}
+"""
+
+
+_RUNTIME_IR = f"""
+@zymase.kb.slots = internal global [{MAX_BUCKET + 1} x [{SLOTS} x ptr]] zeroinitializer, align 64
+@zymase.kb.kept = internal global i64 0, align 64
+
+declare ptr @malloc(i64)
+declare void @free(ptr)
+declare i64 @llvm.ctlz.i64(i64, i1)
+declare i64 @llvm.umin.i64(i64, i64)
+declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
+
+; a block of ``total`` bytes with its header; the MemInfo at the result, its data 64-aligned
+define internal ptr @zymase.kb.fresh(i64 %total, i64 %j) nounwind {{
+entry:
+  %raw = call ptr @malloc(i64 %total)
+  %none = icmp eq ptr %raw, null
+  br i1 %none, label %fail, label %ok
+fail:
+  ret ptr null
+ok:
+  %ri = ptrtoint ptr %raw to i64
+  %q0 = add i64 %ri, {24 + MEMINFO_BYTES + 63}
+  %q = and i64 %q0, -64
+  %off = sub i64 %q, {MEMINFO_BYTES}
+  %off2 = sub i64 %off, %ri
+  %p = getelementptr i8, ptr %raw, i64 %off2
+  %usable = sub i64 %total, %off2
+  %hr = getelementptr i8, ptr %p, i64 -24
+  store ptr %raw, ptr %hr, align 8
+  %hu = getelementptr i8, ptr %p, i64 -16
+  store i64 %usable, ptr %hu, align 8
+  %hj = getelementptr i8, ptr %p, i64 -8
+  store i64 %j, ptr %hj, align 8
+  ret ptr %p
+}}
+
+define ptr @zymase.kb.malloc(i64 %n, ptr %opaque) nounwind {{
+entry:
+  %total = add i64 %n, 128
+  %wrap = icmp ult i64 %total, %n
+  br i1 %wrap, label %fail, label %size
+fail:
+  ret ptr null
+size:
+  %m1 = sub i64 %total, 1
+  %lz = call i64 @llvm.ctlz.i64(i64 %m1, i1 false)
+  %j = sub i64 64, %lz
+  %lo = icmp uge i64 %j, {MIN_BUCKET}
+  %hi = icmp ule i64 %j, {MAX_BUCKET}
+  %keep = and i1 %lo, %hi
+  %cap = shl i64 1, %j
+  br i1 %keep, label %take0, label %fresh.exact
+{"".join(_take(k) for k in range(SLOTS))}fresh.bucket:
+  %fb = call ptr @zymase.kb.fresh(i64 %cap, i64 %j)
+  ret ptr %fb
+fresh.exact:
+  %fe = call ptr @zymase.kb.fresh(i64 %total, i64 0)
+  ret ptr %fe
+}}
+
+define void @zymase.kb.free(ptr %p, ptr %opaque) nounwind {{
+entry:
+  %none = icmp eq ptr %p, null
+  br i1 %none, label %done, label %look
+look:
+  %hr = getelementptr i8, ptr %p, i64 -24
+  %raw = load ptr, ptr %hr, align 8
+  %hj = getelementptr i8, ptr %p, i64 -8
+  %j = load i64, ptr %hj, align 8
+  %bucketed = icmp ne i64 %j, 0
+  br i1 %bucketed, label %count, label %release
+count:
+  %cap = shl i64 1, %j
+  %old = atomicrmw add ptr @zymase.kb.kept, i64 %cap monotonic, align 8
+  %new = add i64 %old, %cap
+  %fits = icmp ule i64 %new, {BUDGET}
+  br i1 %fits, label %park0, label %undo
+{"".join(_park(k) for k in range(SLOTS))}undo:
+  %back = atomicrmw sub ptr @zymase.kb.kept, i64 %cap monotonic, align 8
+  br label %release
+release:
+  call void @free(ptr %raw)
+  br label %done
+done:
+  ret void
+}}
+
+define ptr @zymase.kb.realloc(ptr %p, i64 %n, ptr %opaque) nounwind {{
+entry:
+  %q = call ptr @zymase.kb.malloc(i64 %n, ptr %opaque)
+  %fresh = icmp eq ptr %p, null
+  %failed = icmp eq ptr %q, null
+  %plain = or i1 %fresh, %failed
+  br i1 %plain, label %out, label %move
+move:
+  %hu = getelementptr i8, ptr %p, i64 -16
+  %usable = load i64, ptr %hu, align 8
+  %m = call i64 @llvm.umin.i64(i64 %usable, i64 %n)
+  call void @llvm.memcpy.p0.p0.i64(ptr %q, ptr %p, i64 %m, i1 false)
+  call void @zymase.kb.free(ptr %p, ptr %opaque)
+  br label %out
+out:
+  ret ptr %q
+}}
+"""
+
+_lock = threading.Lock()
+_state: dict = {}
+
+
+def _install() -> bool:
+    """Compile the allocator, bind ``ALLOC`` and ``ALLOCATOR``; whether routing may be used
+    (Numba's MemInfo must sit ``MEMINFO_BYTES`` in front of its data)."""
+    with _lock:
+        if "ok" in _state:
+            return _state["ok"]
+        from numba.core.compiler_lock import global_compiler_lock
+        from numba.core.registry import cpu_target
+        from numba.core.runtime import _nrt_python
+        ctx = cpu_target.target_context
+        ctx.refresh()
+        lib = ctx.codegen().create_library("zymase.kept_blocks")
+        with global_compiler_lock:
+            lib.add_llvm_module(llvm.parse_assembly(_RUNTIME_IR))
+            lib.finalize()
+        fns = [lib.get_pointer_to_function(f"zymase.kb.{f}") for f in ("malloc", "realloc",
+                                                                      "free")]
+        table = ctypes.c_void_p * 4
+        allocator = table(*fns, None)
+        api = ctypes.CFUNCTYPE(ctypes.c_void_p)(_nrt_python.c_helpers["get_api"])()
+        alloc_external = ctypes.c_void_p.from_address(api + 8).value   # 2nd entry
+        release = ctypes.c_void_p.from_address(api + 32).value         # 5th entry
+        alloc = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p)(
+            alloc_external)
+        mi = alloc(8, ctypes.addressof(allocator))
+        ok = bool(mi) and ctypes.c_void_p.from_address(mi + 24).value == mi + MEMINFO_BYTES
+        if mi:
+            ctypes.CFUNCTYPE(None, ctypes.c_void_p)(release)(mi)
+        _state.update(lib=lib, allocator=allocator, ok=ok)     # kept alive for the process
+        if ok:
+            llvm.add_symbol(ALLOC, alloc_external)
+            llvm.add_symbol(ALLOCATOR, ctypes.addressof(allocator))
+        return ok
+
+
+def register(text: str) -> None:
+    """Bind the allocator's symbols before module ``text`` (a derivative, perhaps from the
+    disk cache of another process) is compiled."""
+    if ALLOCATOR in text and not _install():
+        raise RuntimeError("zymase: a cached derivative uses kept blocks, which this "
+                           "Numba's MemInfo layout does not allow")
+
+
+def route(module: Module) -> int:
+    """Point the module's Numba array allocations at the kept-block allocator; returns how
+    many calls were routed (0 when Numba's MemInfo layout is not the one assumed)."""
+    calls = [i for fn in module.defined() for i in fn.instructions()
+             if i.opcode == "call" and i.callee_name == ROUTED and len(i.operands) == 2
+             and isinstance(i.operands[1], Constant) and 0 < _int(i.operands[1]) <= 64]
+    if not calls or not _install():
+        return 0
+    fnty = FunctionType(PTR, (I64, PTR))
+    module.get_or_declare(ALLOC, fnty)
+    module.globals.setdefault(ALLOCATOR, f"@{ALLOCATOR} = external global [4 x ptr]")
+    for i in calls:
+        i.callee = GlobalRef(ALLOC)
+        i.fnty = fnty
+        i.operands = [i.operands[0], GlobalRef(ALLOCATOR)]
+    return len(calls)
+
+
+def _int(c: Constant) -> int:
+    try:
+        return int(c.text)
+    except (TypeError, ValueError):
+        return 0
