@@ -133,7 +133,8 @@ def optimise(mod: llvm.ModuleRef, level: int = 3) -> llvm.ModuleRef:
     pto = llvm.create_pipeline_tuning_options(speed_level=level)
     pb = llvm.create_pass_builder(target_machine(), pto)
     pm = pb.getModulePassManager()
-    toggle = level > 0 and not _ordered_by_default()
+    # an LLVM without the option would end the process on an unknown one (cl::opt parsing)
+    toggle = level > 0 and llvm.llvm_version_info >= (14,) and not _ordered_by_default()
     # the option is process-global: Numba's lock (reentrant; the builds already hold it) keeps
     # a Numba compile in another thread from running its O3 while it is on
     with global_compiler_lock:
