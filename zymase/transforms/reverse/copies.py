@@ -1,0 +1,171 @@
+"""Which element type the adjoint of a copy of active memory works in, when that memory mixes
+floats with integers (a tape, an array of ``{long id; double v}`` structs).
+
+The adjoint of ``memcpy(d, s, n)`` (and of the copy ``realloc`` makes from the old block to
+the new one) is ``s̄[k] += d̄[k]; d̄[k] = 0`` over the copied elements of one float type ``T``
+(``common.memcpy_helper``).  When the primal also reads and writes integers in that memory,
+the helper still runs over the whole copy in steps of ``T``; this module decides when that is
+exact.  It is, under two facts:
+
+1. *The shadow of integer memory is zero in reverse mode.*  The augmented sweep writes
+   integers into shadow memory only for memory that also holds pointers (array structs stored
+   field by field, ``augment._store``); loads and stores of integers have no adjoint; the only
+   other writers of shadow memory are float stores' adjoints (which zero), float loads'
+   adjoints (which add into cells that hold a float at that moment), memsets' adjoints (zero)
+   and this very helper.  So a byte that holds an integer has a zero shadow throughout the
+   sweep, as long as the memory's shadow started out zero — which holds for every shadow the
+   derivative allocates itself (an alloca's, a ``malloc``'s, a ``realloc``'s: all zeroed), and
+   not for the caller's shadows (a ``Duplicated`` argument's may hold anything).  The helper
+   then adds ``0.0 + 0.0`` in the integer cells: they stay zero.
+2. *The cells line up.*  Every float access is one ``T`` (or a vector of ``T``) aligned to
+   ``size(T)``, every integer access covers whole ``size(T)``-aligned cells (an ``i64`` with
+   ``T = double``), and the copy starts at a ``size(T)``-aligned address on both sides (an
+   ``align`` on the call, or a block start: ``malloc``'s are 16-aligned).  Then the cells the
+   helper visits are exactly the primal's float slots and whole integer slots, never a float
+   split across two steps.  (A packed ``{char; double}`` fails this and is refused.)
+
+*A realloc may move instead.*  When the cells do not line up (``{int id; double v}``: an
+``i32`` is narrower than a ``double`` cell; a packed struct; floats of two types) a
+``realloc`` can still be differentiated, by moving bytes: its adjoint copies the prefix it
+copied, ``min(old size, new size)`` bytes, from the new shadow block back into the old one,
+whatever they hold (``MOVE``).  That equals the accumulation ``old̄ += new̄`` when
+
+3. the old shadow's floats are zero when the adjoint runs: its block is zeroed when allocated
+   (fact 1's condition), the forward sweep never stores a float adjoint, and after a realloc
+   that succeeded no primal instruction touches the old block (C's rule), so no adjoint that
+   runs before the realloc's can add into it — but a realloc that *fails* returns null and
+   leaves the old block in use (the tape's checked growth, ``tape.GROW_CHECKED``, keeps
+   pushing into it): the move is then skipped, on the primal result being null;
+4. the old shadow's other bytes equal the new one's: integers' shadows are zero in both
+   (fact 1), and memory holding pointers (whose shadow cells hold shadow pointers, which the
+   forward sweep does not copy into the new block) is refused.
+
+Nothing reads the new block's shadow after its realloc's adjoint (it was allocated at the
+realloc), so it is left as it is.  A ``memcpy``'s source stays live, so a copy never moves:
+its adjoint must add, and mixed memory whose cells do not line up is refused there.
+
+Anything else — memory holding pointers, a caller's memory, a copy start of unknown
+alignment — is refused by the caller with the reason ``uniform_cells`` gives.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional, Set, Tuple
+
+from ...analysis.types import classify
+from ...ir.types import Type, VectorType, store_size
+from ...ir.values import Instruction, Value
+from ...rules.calls import Kind, classify_call
+from ..shadows import align_of
+
+# allocation kinds whose reverse-mode shadow the derivative allocates zeroed itself
+_ZERO_BORN = (Kind.C_MALLOC, Kind.C_REALLOC)
+# ``Augmented.copy_types`` of a realloc whose adjoint moves the copied prefix back (fact 3)
+MOVE = "move"
+# malloc's blocks are aligned for any fundamental type (16 bytes on x86-64)
+_HEAP_ALIGN = 16
+
+
+def _zero_born(o: Value) -> bool:
+    """Whether origin ``o``'s reverse-mode shadow is allocated zeroed by the derivative."""
+    if not isinstance(o, Instruction):
+        return False
+    if o.opcode == "alloca":
+        return True
+    return o.opcode == "call" and classify_call(o) in _ZERO_BORN
+
+
+def _block_align(v: Value, seen=None) -> int:
+    """A lower bound on the alignment of address ``v`` known from where it comes from: an
+    allocation's start, through phis, selects and constant-offset GEPs (1 when unknown)."""
+    seen = set() if seen is None else seen
+    if id(v) in seen:
+        return _HEAP_ALIGN          # a cycle through phis adds no offset of its own
+    seen.add(id(v))
+    if not isinstance(v, Instruction):
+        return 1
+    if v.opcode == "alloca":
+        return align_of(v) or 1
+    if v.opcode == "call" and classify_call(v) in _ZERO_BORN:
+        return _HEAP_ALIGN
+    if v.opcode in ("phi", "select"):
+        ops = v.operands if v.opcode == "phi" else v.operands[1:]
+        return min((_block_align(o, seen) for o in ops), default=1)
+    if v.opcode == "getelementptr":
+        off = _constant_offset(v)
+        base = _block_align(v.operands[0], seen)
+        if off is None:
+            return 1
+        return min(base, off & -off) if off else base
+    if v.opcode in ("bitcast", "addrspacecast", "freeze"):
+        return _block_align(v.operands[0], seen)
+    return 1
+
+
+def _constant_offset(g: Instruction) -> Optional[int]:
+    """The byte offset of an ``i8`` GEP with constant indices (None otherwise)."""
+    if str(g.src_type) != "i8" or len(g.operands) != 2:
+        return None
+    m = re.fullmatch(r"-?\d+", getattr(g.operands[1], "text", "") or "")
+    return int(m.group()) if m else None
+
+
+def copy_start_align(call: Instruction, k: int) -> int:
+    """The alignment known for pointer operand ``k`` of ``call``: its ``align N`` parameter
+    attribute, or where the address comes from (``_block_align``)."""
+    attrs = (getattr(call, "meta", None) or {}).get("arg_attrs") or []
+    m = re.search(r"\balign (\d+)", attrs[k]) if k < len(attrs) and attrs[k] else None
+    return max(int(m.group(1)) if m else 1, _block_align(call.operands[k]))
+
+
+def uniform_cells(types, accesses: Iterable[Tuple[Instruction, Value, Type]],
+                  origins: Set[Value], starts: Iterable[int]) -> Tuple[Optional[Type], str]:
+    """``(T, "")`` when a copy within memory of ``origins`` may be differentiated as a copy of
+    ``T`` cells although integers share the memory (facts 1 and 2 of the module docstring);
+    ``(None, reason)`` otherwise.  ``accesses``: the primal's ``(load/store, address, type)``;
+    ``starts``: the alignments known for the copy's pointer operands."""
+    if not origins:
+        return None, "memory whose allocation zymase cannot see"
+    if any(o in types.pointer_memory for o in origins):
+        return None, "memory that also holds pointers"
+    if not all(_zero_born(o) for o in origins):
+        return None, "memory the derivative did not allocate (its shadow may hold integers)"
+    floats, ints = [], []
+    for inst, p, t in accesses:
+        if not (types.origins_of(p) & origins):
+            continue
+        el = t.element if isinstance(t, VectorType) else t
+        size = store_size(el)
+        # no ``align``: the type's ABI alignment (its size for these scalars)
+        al = align_of(inst) or store_size(t)
+        if el.is_float:
+            floats.append((el, size, al))
+        elif el.is_int:
+            ints.append((size, al))
+        else:
+            return None, f"memory accessed as {t}"
+    kinds = {f[0] for f in floats}
+    if len(kinds) != 1:
+        return None, ("memory accessed as several float types" if kinds
+                      else "memory holding no floats we can see")
+    T = next(iter(kinds))
+    cell = store_size(T)
+    if any(al % cell for _, _, al in floats):
+        return None, f"{T} accessed at addresses not aligned to {cell} bytes"
+    if any(size % cell or al % cell for size, al in ints):
+        return None, f"integers narrower than or not aligned to the {cell}-byte {T} cells"
+    if any(a % cell for a in starts):
+        return None, f"a copy whose start is not known to be aligned to {cell} bytes"
+    return T, ""
+
+
+def movable(types, accesses: Iterable[Tuple[Instruction, Value, Type]],
+            origins: Set[Value]) -> bool:
+    """Whether a realloc within memory of ``origins`` may be differentiated by a move (facts
+    3 and 4): memory the derivative allocated zeroed, holding no pointers."""
+    if not origins or not all(_zero_born(o) for o in origins):
+        return False
+    if any(o in types.pointer_memory for o in origins):
+        return False
+    return all(classify(t) in ("float", "int") for _, p, t in accesses
+               if types.origins_of(p) & origins)
