@@ -243,6 +243,24 @@ double copied_narrow(const double *x, long n) {
   return s;
 }
 
+/* refused: a call kept out of line (recursive) reads the memory, out of the analysis'
+   sight (at -O0 the recursive call itself is refused first) */
+double sum_rec(const item *a, long n) {
+  if (n == 0) return 0.0;
+  return a[n - 1].v * (double)a[n - 1].id + sin(sum_rec(a, n - 1));
+}
+
+double recursive(const double *x, long n) {
+  item *a = (item *)malloc(sizeof(item));
+  for (long i = 0; i < n; i++) {
+    a = (item *)realloc(a, (i + 1) * sizeof(item));
+    a[i].id = i % 4; a[i].v = x[i] * x[i];
+  }
+  double s = sum_rec(a, n);
+  free(a);
+  return s;
+}
+
 /* refused: the reallocated memory holds pointers */
 double pointers(const double *x, long n) {
   ptr_item *a = (ptr_item *)malloc(sizeof(ptr_item));
@@ -320,8 +338,38 @@ def test_c_structs_width_4(clib, x, name):
 @pytest.mark.parametrize("name, why", [
     ("pointers", "memory that also holds pointers"),
     ("copied_narrow", "integers narrower than or not aligned"),
+    ("recursive", "a call to sum_rec.* also reads or writes|stays a call"),
 ])
 def test_refusals(clib, x, name, why):
     f = clib(name)
     with pytest.raises(UnsupportedError, match=why):
         zymase.grad(f)(x)
+
+
+def test_reverse_over_reverse_of_an_allocating_function_is_refused():
+    """An inner derivative that allocates arrays in a loop keeps a growing list of their
+    shadows: memory holding pointers, whose copies are still refused (by name, at the line
+    that calls the inner derivative)."""
+    @numba.njit
+    def f(x):
+        s = 0.0
+        n = x.shape[0]
+        for i in range(n):
+            t = np.empty(2)
+            t[0] = x[i]
+            t[1] = x[(i + 1) % n]
+            s += math.sin(t[0] * t[1])
+        return s
+
+    df = zymase.autodiff_reverse(f, Duplicated, ret=Active)
+
+    @numba.njit
+    def g(x):
+        dx = np.zeros_like(x)
+        df(x, dx, 1.0)
+        return dx.sum()
+
+    dg = zymase.autodiff_reverse(g, Duplicated, ret=Active)
+    x = np.linspace(0.1, 1.0, 50)
+    with pytest.raises(UnsupportedError, match="holds pointers"):
+        dg(x, np.zeros_like(x), 1.0)

@@ -382,16 +382,20 @@ class AugmentedSweep:
             return next(iter(seen))
         is_realloc = i.opcode == "call" and classify_call(i) is Kind.C_REALLOC
         why = ""
-        if items is None and any(t.is_float for t in seen):
+        if items is None:
             # floats beside integers (a tape, an array of {long id; double v}): the helper
             # is exact when the integer cells' shadows are zero and the cells line up
-            # (copies.py); a realloc's blocks start at malloc's alignment
-            starts = [] if is_realloc else [copies.copy_start_align(i, 0),
-                                            copies.copy_start_align(i, 1)]
-            t, why = copies.uniform_cells(types, self._access_triples(), origins, starts)
+            # (copies.py); otherwise ``why`` says what stands in the way
+            starts = copies.realloc_starts(i) if is_realloc else [
+                copies.copy_start_align(i, 0), copies.copy_start_align(i, 1)]
+            calls_ = [j for blk in self.order for j in self.snapshot[blk]
+                      if j.opcode == "call" and j is not i]
+            t, why = copies.uniform_cells(types, self._access_triples(), origins, starts,
+                                          calls_)
             if t is not None:
                 return t
-            if is_realloc and copies.movable(types, self._access_triples(), origins):
+            if is_realloc and any(t.is_float for t in seen) and copies.movable(
+                    types, self._access_triples(), origins, calls_):
                 return copies.MOVE      # its adjoint moves the copied prefix back
         what = ", ".join(sorted(map(str, seen))) or "nothing we can see"
         what_copy = "a realloc" if is_realloc else "a copy (memcpy/memmove)"

@@ -20,9 +20,11 @@ exact.  It is, under two facts:
 2. *The cells line up.*  Every float access is one ``T`` (or a vector of ``T``) aligned to
    ``size(T)``, every integer access covers whole ``size(T)``-aligned cells (an ``i64`` with
    ``T = double``), and the copy starts at a ``size(T)``-aligned address on both sides (an
-   ``align`` on the call, or a block start: ``malloc``'s are 16-aligned).  Then the cells the
-   helper visits are exactly the primal's float slots and whole integer slots, never a float
-   split across two steps.  (A packed ``{char; double}`` fails this and is refused.)
+   ``align`` on the call, or a block start: ``malloc``'s are 16-aligned, Rust's as aligned
+   as its allocator is told).  Then the cells the helper visits are exactly the primal's
+   float slots and whole integer slots, never a float split across two steps.  (A packed
+   ``{char; double}`` fails this.)  Every access must be one we see: memory that a call
+   kept out of line (a recursive callee, a library rule) also receives is refused.
 
 *A realloc may move instead.*  When the cells do not line up (``{int id; double v}``: an
 ``i32`` is narrower than a ``double`` cell; a packed struct; floats of two types) a
@@ -55,6 +57,7 @@ from typing import Iterable, Optional, Set, Tuple
 from ...analysis.types import classify
 from ...ir.types import Type, VectorType, store_size
 from ...ir.values import Instruction, Value
+from ...rules import table
 from ...rules.calls import Kind, classify_call
 from ..shadows import align_of
 
@@ -87,7 +90,7 @@ def _block_align(v: Value, seen=None) -> int:
     if v.opcode == "alloca":
         return align_of(v) or 1
     if v.opcode == "call" and classify_call(v) in _ZERO_BORN:
-        return _HEAP_ALIGN
+        return allocation_align(v)
     if v.opcode in ("phi", "select"):
         ops = v.operands if v.opcode == "phi" else v.operands[1:]
         return min((_block_align(o, seen) for o in ops), default=1)
@@ -100,6 +103,23 @@ def _block_align(v: Value, seen=None) -> int:
     if v.opcode in ("bitcast", "addrspacecast", "freeze"):
         return _block_align(v.operands[0], seen)
     return 1
+
+
+def allocation_align(call: Instruction) -> int:
+    """The alignment of the block a raw allocation or realloc returns: malloc's 16 bytes, or
+    the constant alignment Rust's allocator is given (1 when it is not constant)."""
+    kind = table.rust_allocator(call.callee_name or "")
+    if kind is None:
+        return _HEAP_ALIGN
+    k = {"alloc": 1, "alloc_zeroed": 1, "realloc": 2}.get(kind)
+    m = re.fullmatch(r"\d+", getattr(call.operands[k], "text", "") or "") if k is not None \
+        else None
+    return int(m.group()) if m else 1
+
+
+def realloc_starts(call: Instruction):
+    """The alignments known for the starts of the new and the old block of a realloc."""
+    return [allocation_align(call), _block_align(call.operands[0])]
 
 
 def _constant_offset(g: Instruction) -> Optional[int]:
@@ -118,8 +138,26 @@ def copy_start_align(call: Instruction, k: int) -> int:
     return max(int(m.group(1)) if m else 1, _block_align(call.operands[k]))
 
 
+# calls that may pass a block of the copied memory without reading or writing its cells in
+# ways the loads and stores do not show (the copies themselves, frees, memsets)
+_SEE_THROUGH = (Kind.C_REALLOC, Kind.C_FREE, Kind.MEMCPY, Kind.MEMSET, Kind.INACTIVE,
+                Kind.INACTIVE_FN)
+
+
+def _hidden_user(types, calls: Iterable[Instruction], origins: Set[Value]) -> Optional[str]:
+    """A call that receives a pointer into memory of ``origins`` and may read or write its
+    cells out of sight (a callee kept out of line, a rule's library call), else None."""
+    for c in calls:
+        if classify_call(c) in _SEE_THROUGH:
+            continue
+        if any(o.type.is_pointer and types.origins_of(o) & origins for o in c.operands):
+            return c.callee_name or "a call through a pointer"
+    return None
+
+
 def uniform_cells(types, accesses: Iterable[Tuple[Instruction, Value, Type]],
-                  origins: Set[Value], starts: Iterable[int]) -> Tuple[Optional[Type], str]:
+                  origins: Set[Value], starts: Iterable[int],
+                  calls: Iterable[Instruction] = ()) -> Tuple[Optional[Type], str]:
     """``(T, "")`` when a copy within memory of ``origins`` may be differentiated as a copy of
     ``T`` cells although integers share the memory (facts 1 and 2 of the module docstring);
     ``(None, reason)`` otherwise.  ``accesses``: the primal's ``(load/store, address, type)``;
@@ -130,6 +168,9 @@ def uniform_cells(types, accesses: Iterable[Tuple[Instruction, Value, Type]],
         return None, "memory that also holds pointers"
     if not all(_zero_born(o) for o in origins):
         return None, "memory the derivative did not allocate (its shadow may hold integers)"
+    hidden = _hidden_user(types, calls, origins)
+    if hidden is not None:
+        return None, f"memory that a call to {hidden} also reads or writes"
     floats, ints = [], []
     for inst, p, t in accesses:
         if not (types.origins_of(p) & origins):
@@ -160,12 +201,15 @@ def uniform_cells(types, accesses: Iterable[Tuple[Instruction, Value, Type]],
 
 
 def movable(types, accesses: Iterable[Tuple[Instruction, Value, Type]],
-            origins: Set[Value]) -> bool:
+            origins: Set[Value], calls: Iterable[Instruction] = ()) -> bool:
     """Whether a realloc within memory of ``origins`` may be differentiated by a move (facts
-    3 and 4): memory the derivative allocated zeroed, holding no pointers."""
+    3 and 4): memory the derivative allocated zeroed, holding no pointers, whose every
+    access we see."""
     if not origins or not all(_zero_born(o) for o in origins):
         return False
     if any(o in types.pointer_memory for o in origins):
+        return False
+    if _hidden_user(types, calls, origins) is not None:
         return False
     return all(classify(t) in ("float", "int") for _, p, t in accesses
                if types.origins_of(p) & origins)
