@@ -13,7 +13,8 @@ arrays of structs grown with ``realloc``: ``{long id; double v}`` (cells that li
 copy's adjoint adds), ``{int id; double v}`` and a packed ``{char; double}`` (a realloc's
 adjoint moves the copied bytes back), a ``memcpy`` of mixed memory whose source stays live,
 a shrinking realloc, a realloc the heap refuses (null: the old block stays in use), and
-width 4.  The constructs still refused raise ``UnsupportedError``.
+width 4.  An inner derivative that allocates arrays keeps a list of their shadows (pointers,
+no floats): that list's copies carry the shadows forwards and have no adjoint.  The constructs still refused raise ``UnsupportedError``.
 """
 from __future__ import annotations
 
@@ -346,30 +347,59 @@ def test_refusals(clib, x, name, why):
         zymase.grad(f)(x)
 
 
-def test_reverse_over_reverse_of_an_allocating_function_is_refused():
-    """An inner derivative that allocates arrays in a loop keeps a growing list of their
-    shadows: memory holding pointers, whose copies are still refused (by name, at the line
-    that calls the inner derivative)."""
-    @numba.njit
-    def f(x):
-        s = 0.0
-        n = x.shape[0]
-        for i in range(n):
-            t = np.empty(2)
-            t[0] = x[i]
-            t[1] = x[(i + 1) % n]
+@numba.njit
+def allocating(x):
+    """An array allocated in every iteration: the derivative keeps a growing list of their
+    shadows (pointers and integers, no floats) beside its tape."""
+    s = 0.0
+    n = x.shape[0]
+    for i in range(n):
+        t = np.empty(2)
+        t[0] = x[i]
+        t[1] = x[(i + 1) % n]
+        s += math.sin(t[0] * t[1]) + t[0] * t[0] * t[1]
+    return s
+
+
+@numba.njit
+def allocating_branch(x):
+    """As ``allocating`` with a branch on the array's contents: the tape then holds the
+    array's address beside doubles and integers."""
+    s = 0.0
+    n = x.shape[0]
+    for i in range(n):
+        t = np.empty(2)
+        t[0] = x[i]
+        t[1] = x[(i + 1) % n]
+        if t[0] > 0.5:
             s += math.sin(t[0] * t[1])
-        return s
+        else:
+            s += math.exp(t[1]) * t[0]
+    return s
 
-    df = zymase.autodiff_reverse(f, Duplicated, ret=Active)
 
-    @numba.njit
-    def g(x):
-        dx = np.zeros_like(x)
-        df(x, dx, 1.0)
-        return dx.sum()
+def test_reverse_over_reverse_of_an_allocating_function():
+    """The list of shadow arrays (memory of pointers, no floats) is copied forwards when it
+    leaves its stack buffer and when it doubles; it has no adjoint."""
+    df, g = _directional(allocating)
+    dg = zymase.autodiff_reverse(g, Duplicated, Const, ret=Active)
+    for n in (10, 700, 3000):        # 8 bytes per array: the list crosses 4 KiB at 512
+        rng = np.random.default_rng(n)
+        x, v = rng.uniform(0.0, 1.0, n), rng.standard_normal(n)
+        hv = np.zeros(n)
+        dg(x, hv, v, 1.0)
+        fd = central_difference(lambda t: _grad(df, x + t * v), 1e-6).value
+        scale = np.max(np.abs(fd))
+        np.testing.assert_allclose(hv, fd, rtol=1e-6, atol=1e-7 * scale)
+        np.testing.assert_allclose(hv, zymase.hvp(allocating, (x,), (v,)), rtol=1e-11,
+                                   atol=1e-13 * scale)
 
-    dg = zymase.autodiff_reverse(g, Duplicated, ret=Active)
+
+def test_reverse_over_reverse_of_a_tape_holding_pointers_is_refused():
+    """A tape holding floats and pointers: the pointers' shadow cells are not zero, so its
+    copies are refused (by name, at the line that calls the inner derivative)."""
+    df, g = _directional(allocating_branch)
+    dg = zymase.autodiff_reverse(g, Duplicated, Const, ret=Active)
     x = np.linspace(0.1, 1.0, 50)
     with pytest.raises(UnsupportedError, match="holds pointers"):
-        dg(x, np.zeros_like(x), 1.0)
+        dg(x, np.zeros_like(x), np.ones_like(x), 1.0)

@@ -214,6 +214,11 @@ class AugmentedSweep:
                                  sb.lanes(b, sb.sh(i.operands[1], b))):
                     b.call(name, i.fnty, [d, s_] + i.operands[2:])
             self.copy_types[i] = self._memory_float_type(i, i.operands[:2], items)
+            if self.copy_types[i] is None and items is None:
+                # pointers without floats (copies.py, fact 5): their shadows follow
+                for d, s_ in zip(sb.lanes(b, sb.sh(i.operands[0], b)),
+                                 sb.lanes(b, sb.sh(i.operands[1], b))):
+                    b.call(name, i.fnty, [d, s_] + i.operands[2:])
         if kind in LIBRARY_RULES:
             calls.save_library(self.frame, act, sites, LIBRARY_RULES[kind], i, b)
         elif kind in (Kind.ALLOCATOR, Kind.C_MALLOC) and i in act:
@@ -254,6 +259,9 @@ class AugmentedSweep:
                 self._record(b, self._raw_list("free"), c)
                 lanes.append(c)
             sb.shadow[i] = sb.gather_lanes(before, lanes)
+            if self.copy_types[i] is None:
+                # (``b`` was placed before the shadow allocations went in above ``i``)
+                self._copy_forward(Builder(self.module, loc=i.loc).after(i), i)
         elif kind is Kind.VARSIZE and i.operands[0] in act:
             # a list grows: a new shadow payload, the old one kept (transforms/varsize.py)
             saved = varsize.augment(self, i)
@@ -270,6 +278,26 @@ class AugmentedSweep:
             if i in act or any(o in act and (o.type.is_float or o.type.is_pointer)
                                for o in i.operands):
                 raise unsupported(describe(i), i.loc, help=call_help(i))
+
+    def _copy_forward(self, b: Builder, i: Instruction):
+        """After ``q = realloc(p, n)`` of memory holding pointers but no floats: the prefix
+        realloc copied, copied in the shadow too (copies.py, fact 5); nothing when ``q`` is
+        null."""
+        sb = self.sb
+        spec = table.raw_realloc(i.callee_name)
+        n = i.operands[spec.size]
+        if n.type != I64:
+            n = b.cast("zext", n, I64)
+        failed = b.icmp("eq", i, Constant(PTR, "null"))
+        for q, p in zip(sb.lanes(b, sb.sh(i, b)), sb.lanes(b, sb.sh(i.operands[0], b))):
+            if spec.old_size is not None:
+                old = i.operands[spec.old_size]
+                if old.type != I64:
+                    old = b.cast("zext", old, I64)
+            else:
+                old = b.call("malloc_usable_size", FunctionType(I64, (PTR,)), [p])
+            k = b.call("llvm.umin.i64", FunctionType(I64, (I64, I64)), [old, n])
+            b.memcpy(q, p, b.select(failed, const_int(I64, 0), k))
 
     def _no_shadow_help(self, p: Value) -> str:
         passed_in = varsize.passed_in_help(self.act.types, p)
@@ -397,6 +425,8 @@ class AugmentedSweep:
             if is_realloc and any(t.is_float for t in seen) and copies.movable(
                     types, self._access_triples(), origins, calls_):
                 return copies.MOVE      # its adjoint moves the copied prefix back
+            if copies.pointers_only(types, self._access_triples(), origins, calls_):
+                return None             # no adjoint; the caller copies the shadows forward
         what = ", ".join(sorted(map(str, seen))) or "nothing we can see"
         what_copy = "a realloc" if is_realloc else "a copy (memcpy/memmove)"
         raise unsupported(f"{what_copy} of active memory accessed as {what}"

@@ -42,6 +42,13 @@ whatever they hold (``MOVE``).  That equals the accumulation ``old̄ += new̄`` 
    (fact 1), and memory holding pointers (whose shadow cells hold shadow pointers, which the
    forward sweep does not copy into the new block) is refused.
 
+5. *Pointers without floats are copied forwards.*  Memory holding pointers and integers
+   only (a derivative's list of the shadows it allocated, a stack of pointers) has no
+   adjoint to pass back, but the shadows of its pointers, which the augmented sweep stores
+   into its shadow, must follow the copy: the forward sweep copies the shadow bytes too
+   (``min(old size, new size)`` of them for a realloc that did not return null), and the
+   adjoint does nothing.
+
 Nothing reads the new block's shadow after its realloc's adjoint (it was allocated at the
 realloc), so it is left as it is.  A ``memcpy``'s source stays live, so a copy never moves:
 its adjoint must add, and mixed memory whose cells do not line up is refused there.
@@ -55,7 +62,7 @@ import re
 from typing import Iterable, Optional, Set, Tuple
 
 from ...analysis.types import classify
-from ...ir.types import Type, VectorType, store_size
+from ...ir.types import Type, VectorType, contains_float, contains_pointer, store_size
 from ...ir.values import Instruction, Value
 from ...rules import table
 from ...rules.calls import Kind, classify_call
@@ -213,3 +220,18 @@ def movable(types, accesses: Iterable[Tuple[Instruction, Value, Type]],
         return False
     return all(classify(t) in ("float", "int") for _, p, t in accesses
                if types.origins_of(p) & origins)
+
+
+def pointers_only(types, accesses: Iterable[Tuple[Instruction, Value, Type]],
+                  origins: Set[Value], calls: Iterable[Instruction] = ()) -> bool:
+    """Whether a copy within memory of ``origins`` copies pointers and integers but no
+    floats (the list of shadow arrays a derivative keeps, fact 5): memory the derivative
+    allocated, every access of it seen, none of them a float."""
+    if not origins or not all(_zero_born(o) for o in origins):
+        return False
+    if _hidden_user(types, calls, origins) is not None:
+        return False
+    seen = [t for _, p, t in accesses if types.origins_of(p) & origins]
+    return bool(seen) and not any(contains_float(t) for t in seen) and (
+        any(contains_pointer(t) for t in seen)
+        or any(o in types.pointer_memory for o in origins))

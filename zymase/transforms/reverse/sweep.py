@@ -260,6 +260,8 @@ class AdjointSweep:
         the primal's block are never read, so adding into them is harmless).  A realloc that
         returned null copied nothing: no adjoint."""
         sb, frame = self.aug.sb, self.frame
+        if self.aug.copy_types[i] is None:
+            return      # pointers without floats: copied forwards, nothing to pass back
         spec = table.raw_realloc(i.callee_name)
         n = r(i.operands[spec.size])
         if n.type != I64:
