@@ -1,5 +1,6 @@
-"""Which element type the adjoint of a copy of active memory works in, when that memory mixes
-floats with integers (a tape, an array of ``{long id; double v}`` structs).
+"""How reverse mode differentiates a copy (``memcpy``/``memmove``, ``realloc``) of active memory
+that mixes floats with integers (a derivative's tape, an array of ``{long id; double v}``
+structs) or holds pointers without floats (a derivative's list of its shadow arrays).
 
 The adjoint of ``memcpy(d, s, n)`` (and of the copy ``realloc`` makes from the old block to
 the new one) is ``s̄[k] += d̄[k]; d̄[k] = 0`` over the copied elements of one float type ``T``
@@ -37,14 +38,15 @@ whatever they hold (``MOVE``).  That equals the accumulation ``old̄ += new̄`` 
    that succeeded no primal instruction touches the old block (C's rule), so no adjoint that
    runs before the realloc's can add into it — but a realloc that *fails* returns null and
    leaves the old block in use (the tape's checked growth, ``tape.GROW_CHECKED``, keeps
-   pushing into it): the move is then skipped, on the primal result being null;
+   pushing into it): the move is then skipped, on the primal result being null (as every
+   realloc's adjoint is: a null result copied nothing);
 4. the old shadow's other bytes equal the new one's: integers' shadows are zero in both
    (fact 1), and memory holding pointers (whose shadow cells hold shadow pointers, which the
    forward sweep does not copy into the new block) is refused.
 
 5. *Pointers without floats are copied forwards.*  Memory holding pointers and integers
-   only (a derivative's list of the shadows it allocated, a stack of pointers) has no
-   adjoint to pass back, but the shadows of its pointers, which the augmented sweep stores
+   only (a derivative's list of the shadows it allocated, a stack of pointers), allocated
+   by the derivative and with every access seen, has no adjoint to pass back, but the shadows of its pointers, which the augmented sweep stores
    into its shadow, must follow the copy: the forward sweep copies the shadow bytes too
    (``min(old size, new size)`` of them for a realloc that did not return null), and the
    adjoint does nothing.
@@ -53,7 +55,9 @@ Nothing reads the new block's shadow after its realloc's adjoint (it was allocat
 realloc), so it is left as it is.  A ``memcpy``'s source stays live, so a copy never moves:
 its adjoint must add, and mixed memory whose cells do not line up is refused there.
 
-Anything else — memory holding pointers, a caller's memory, a copy start of unknown
+Anything else — memory holding floats and pointers (a tape that saves an address: its
+pointer cells' shadows are shadow pointers, its integer cells' the primal integers, neither
+zero), a caller's memory, memory a call kept out of line receives, a copy start of unknown
 alignment — is refused by the caller with the reason ``uniform_cells`` gives.
 """
 from __future__ import annotations
