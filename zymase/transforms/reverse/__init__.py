@@ -270,7 +270,7 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     finish(frame, aug, store, layout.tape, sweep.exit_blk)               # 6
     oom = OutOfMemory(frame, aug, layout, tape_counter)
     drivers = apply_checkpoints(frame, aug, lplan, layout, sweep, rc, cks, checkpoint, oom)
-    oom.check_grows()
+    oom.check_grows(sweep.starts)
     for d in drivers:
         d.free_at_returns()
     for blk in aug.order:

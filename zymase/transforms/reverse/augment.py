@@ -19,7 +19,7 @@ added, the free lists, the call sites and the alias scopes of shadow accesses.
 from __future__ import annotations
 
 import dataclasses
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Set
 
 from ...analysis.activity import analyse_activity
 from ...analysis.loops import reverse_postorder
@@ -27,14 +27,14 @@ from ...custom import lookup_call
 from ...errors import unsupported
 from ...ir.builder import Builder
 from ...ir.types import I64, PTR, ArrayType, FunctionType, StructType, Type, VectorType, contains_float, contains_pointer
-from ...ir.values import Argument, Block, Instruction, Value, const_int
+from ...ir.values import Argument, Block, Constant, Instruction, Value, const_int
 from ...rules import table
 from ...rules.calls import LIBRARY_RULES, Kind, classify_call, defined_callee
 from ..scopes import AliasScopes, shadow_keys
 from ..shadows import ShadowBuilder, align_of, call_help, describe
 from ..tape import Stack
 from .. import varsize
-from . import calls
+from . import calls, copies
 from ..parallel import const_slot_shadow
 from ..signature import ArrayInput
 from .frame import Frame
@@ -50,7 +50,8 @@ class Augmented:
     free_list: Stack                      # shadow MemInfos, released after the sweep
     raw_lists: Dict[str, Stack]           # raw shadow blocks, per C deallocator
     calls: calls.CallSites
-    copy_types: Dict[Instruction, Type]   # memcpy of active memory -> element type
+    copy_types: Dict[Instruction, Type]   # memcpy/realloc of active memory -> element type
+    #                                       (or copies.MOVE: a realloc's adjoint moves bytes)
     varsize: Dict[Instruction, tuple]     # list resize -> (old shadow payloads, bytes copied)
     reloads: Set[Value]                   # shadow loads of a list's cursor: recomputed
 
@@ -213,6 +214,11 @@ class AugmentedSweep:
                                  sb.lanes(b, sb.sh(i.operands[1], b))):
                     b.call(name, i.fnty, [d, s_] + i.operands[2:])
             self.copy_types[i] = self._memory_float_type(i, i.operands[:2], items)
+            if self.copy_types[i] is None and items is None:
+                # pointers without floats (copies.py, fact 5): their shadows follow
+                for d, s_ in zip(sb.lanes(b, sb.sh(i.operands[0], b)),
+                                 sb.lanes(b, sb.sh(i.operands[1], b))):
+                    b.call(name, i.fnty, [d, s_] + i.operands[2:])
         if kind in LIBRARY_RULES:
             calls.save_library(self.frame, act, sites, LIBRARY_RULES[kind], i, b)
         elif kind in (Kind.ALLOCATOR, Kind.C_MALLOC) and i in act:
@@ -234,7 +240,8 @@ class AugmentedSweep:
             sb.shadow[i] = sb.gather_lanes(b, lanes)
         elif kind is Kind.C_REALLOC and i in act:
             # a fresh zeroed block per lane (the old shadow stays alive until the sweep ends:
-            # the adjoint of the copy realloc made adds the new block's prefix back into it)
+            # the adjoint of the copy realloc made adds, or moves, the new block's prefix
+            # back into it: copies.py)
             self.copy_types[i] = self._memory_float_type(i, [i, i.operands[0]])
             n = i.operands[table.raw_realloc(name).size]
             # allocated before the call: the adjoint of ``i`` reads this shadow, and the
@@ -245,10 +252,16 @@ class AugmentedSweep:
             lanes = []
             for _ in range(self.frame.width):
                 c = before.call("malloc", FunctionType(PTR, (I64,)), [n])
-                before.memset(c, 0, n)
+                # a size the heap refuses (so does the primal's realloc, which then leaves
+                # the old block in place) zeroes nothing rather than writing through null
+                before.memset(c, 0, before.select(
+                    before.icmp("eq", c, Constant(PTR, "null")), const_int(I64, 0), n))
                 self._record(b, self._raw_list("free"), c)
                 lanes.append(c)
             sb.shadow[i] = sb.gather_lanes(before, lanes)
+            if self.copy_types[i] is None:
+                # (``b`` was placed before the shadow allocations went in above ``i``)
+                self._copy_forward(Builder(self.module, loc=i.loc).after(i), i)
         elif kind is Kind.VARSIZE and i.operands[0] in act:
             # a list grows: a new shadow payload, the old one kept (transforms/varsize.py)
             saved = varsize.augment(self, i)
@@ -265,6 +278,26 @@ class AugmentedSweep:
             if i in act or any(o in act and (o.type.is_float or o.type.is_pointer)
                                for o in i.operands):
                 raise unsupported(describe(i), i.loc, help=call_help(i))
+
+    def _copy_forward(self, b: Builder, i: Instruction):
+        """After ``q = realloc(p, n)`` of memory holding pointers but no floats: the prefix
+        realloc copied, copied in the shadow too (copies.py, fact 5); nothing when ``q`` is
+        null."""
+        sb = self.sb
+        spec = table.raw_realloc(i.callee_name)
+        n = i.operands[spec.size]
+        if n.type != I64:
+            n = b.cast("zext", n, I64)
+        failed = b.icmp("eq", i, Constant(PTR, "null"))
+        for q, p in zip(sb.lanes(b, sb.sh(i, b)), sb.lanes(b, sb.sh(i.operands[0], b))):
+            if spec.old_size is not None:
+                old = i.operands[spec.old_size]
+                if old.type != I64:
+                    old = b.cast("zext", old, I64)
+            else:
+                old = b.call("malloc_usable_size", FunctionType(I64, (PTR,)), [p])
+            k = b.call("llvm.umin.i64", FunctionType(I64, (I64, I64)), [old, n])
+            b.memcpy(q, p, b.select(failed, const_int(I64, 0), k))
 
     def _no_shadow_help(self, p: Value) -> str:
         passed_in = varsize.passed_in_help(self.act.types, p)
@@ -331,6 +364,12 @@ class AugmentedSweep:
         return [(j.operands[0], j.type) if j.opcode == "load"
                 else (j.operands[1], j.operands[0].type) for j in self._access_list]
 
+    def _access_triples(self):
+        """The primal's loads and stores as ``(instruction, address, type)``."""
+        self._accesses()
+        return [(j, j.operands[0], j.type) if j.opcode == "load"
+                else (j, j.operands[1], j.operands[0].type) for j in self._access_list]
+
     def _argument_dtypes(self, origins: Set[Value]) -> Set[Type]:
         """The element types the signature gives the array arguments whose data pointers are
         among ``origins``.  A copy of an argument that is only read back through a pointer
@@ -342,7 +381,7 @@ class AugmentedSweep:
                 if isinstance(inp, ArrayInput) and inp.primal.dtype is not None
                 and sk.param(inp.primal.data) in origins}
 
-    def _memory_float_type(self, i: Instruction, ptrs, items=None) -> Optional[Type]:
+    def _memory_float_type(self, i: Instruction, ptrs, items=None):
         """The float type a memcpy/memmove (or realloc) copies, from how its memory is
         accessed: ``ptrs`` are its destination and source.
 
@@ -352,7 +391,9 @@ class AugmentedSweep:
         lists' payloads (``items``: ``varsize.payload_items``) looks at their items' float
         types only; items without floats (a list of arrays) give None: no adjoint.  When no
         access shares an origin with the copy, an array argument among the origins says what
-        the bytes are (``_argument_dtypes``).
+        the bytes are (``_argument_dtypes``).  Floats of one type beside integers are accepted
+        where ``copies.uniform_cells`` shows the helper exact; a realloc of other mixed memory
+        gets ``copies.MOVE`` where ``copies.movable`` allows it.
         """
         types = self.act.types
         if items is not None:
@@ -367,8 +408,27 @@ class AugmentedSweep:
                 seen = self._argument_dtypes(origins)
         if len(seen) == 1 and next(iter(seen)).is_float:
             return next(iter(seen))
+        is_realloc = i.opcode == "call" and classify_call(i) is Kind.C_REALLOC
+        why = ""
+        if items is None:
+            # floats beside integers (a tape, an array of {long id; double v}): the helper
+            # is exact when the integer cells' shadows are zero and the cells line up
+            # (copies.py); otherwise ``why`` says what stands in the way
+            starts = copies.realloc_starts(i) if is_realloc else [
+                copies.copy_start_align(i, 0), copies.copy_start_align(i, 1)]
+            calls_ = [j for blk in self.order for j in self.snapshot[blk]
+                      if j.opcode == "call" and j is not i]
+            t, why = copies.uniform_cells(types, self._access_triples(), origins, starts,
+                                          calls_)
+            if t is not None:
+                return t
+            if is_realloc and any(t.is_float for t in seen) and copies.movable(
+                    types, self._access_triples(), origins, calls_):
+                return copies.MOVE      # its adjoint moves the copied prefix back
+            if copies.pointers_only(types, self._access_triples(), origins, calls_):
+                return None             # no adjoint; the caller copies the shadows forward
         what = ", ".join(sorted(map(str, seen))) or "nothing we can see"
-        what_copy = "a realloc" if i.opcode == "call" and classify_call(i) is Kind.C_REALLOC \
-            else "a copy (memcpy/memmove)"
-        raise unsupported(f"{what_copy} of active memory accessed as {what}", i.loc,
+        what_copy = "a realloc" if is_realloc else "a copy (memcpy/memmove)"
+        raise unsupported(f"{what_copy} of active memory accessed as {what}"
+                          + (f" ({why})" if why else ""), i.loc,
                           help="copy the elements in a loop")

@@ -85,15 +85,15 @@ class OutOfMemory:
         status = b.call(sym, FunctionType(I32, (PTR, PTR)), [slot, frame.excinfo])
         b.ret(status)
 
-    def check_grows(self):
-        """Once, where the adjoint sweep would start: a tape in the failed state (its end
-        marked, ``tape.GROW_CHECKED``) means the heap refused a growth; the sweep must not
-        run.  The bytes reported are a lower bound: twice the buffer that could not grow."""
+    def check_grows(self, starts):
+        """Once, at each of ``starts`` (the sweep's start blocks, ``AdjointSweep.starts``): a
+        tape in the failed state (its end marked, ``tape.GROW_CHECKED``) means the heap
+        refused a growth; the sweep must not run.  The bytes reported are a lower bound:
+        twice the buffer that could not grow."""
         if not self.layout.grow_blocks:
             return
         m, fn = self.frame.module, self.frame.fn
         tape = self.layout.tape
-        starts = [blk for blk in fn.blocks if (blk.name or "").startswith("zy.rev.start.")]
         preds = fn.predecessors()
         for start in starts:
             chk = fn.add_block(f"{start.name}.tape")

@@ -70,8 +70,11 @@ def needed(i: Instruction, aug) -> List[Value]:
         name = i.callee_name or ""
         kind = classify_call(i)
         if kind is Kind.C_REALLOC and i in act:
+            if aug.copy_types.get(i) is None:
+                return []       # pointers without floats: no adjoint (copies.py)
             r = table.raw_realloc(name)
-            return [shadow[i], shadow[i.operands[0]], i.operands[r.size]] + (
+            # ``i`` itself: a realloc that failed (null) copied nothing
+            return [i, shadow[i], shadow[i.operands[0]], i.operands[r.size]] + (
                 [i.operands[r.old_size]] if r.old_size is not None else [])
         if kind is Kind.VARSIZE:
             return varsize.needs(i, aug)

@@ -34,7 +34,7 @@ from ...rules.calls import Kind, classify_call
 from ...rules.emit import ExprEmitter, active_partials, expression_names, scaled
 from ..shadows import align_of, describe
 from .. import varsize
-from . import calls, results
+from . import calls, copies, results
 from .common import memcpy_helper, nzero
 from .lastpick import jump_entry, jump_first, jumping, of_loop, reverse_condition
 from .loops import emit_iv_exit, emit_trip_count
@@ -51,6 +51,10 @@ class AdjointSweep:
                                         for blk in tplan.blocks}
         self.skip_blk: Dict[object, Block] = {}
         self.window_enter: Dict = {}     # loop -> edge blocks entering its adjoint
+        # where the sweep starts, one per returning block (``connect_returns``); kept as
+        # blocks, not found by name: a derivative of a derivative holds the inner one's
+        # ``zy.rev.start.*`` blocks too
+        self.starts: List[Block] = []
 
     # -- where the sweep starts ------------------------------------------------------------
     def connect_returns(self, tape_counter):
@@ -79,6 +83,7 @@ class AdjointSweep:
                 results.free_shadows(frame, aug, eb)
                 tape.release(eb)
                 eb.ret(status)
+            self.starts.append(start)
             sb_ = Builder(module).at_end(start)
             if frame.ret_bar is not None and frame.ret_act in (A.Active, A.ActiveOnly):
                 sb_.store(results.seed_value(frame, aug, sb_), frame.ret_bar)
@@ -249,15 +254,22 @@ class AdjointSweep:
     # -- one instruction -------------------------------------------------------------------
     def realloc_adjoint(self, b: Builder, i: Instruction, r):
         """``q = realloc(p, n)`` copied ``min(old size, n)`` bytes from ``p`` to ``q``: the
-        adjoint of that copy adds the prefix of ``q``'s shadow into ``p``'s (C's realloc does
+        adjoint of that copy adds the prefix of ``q``'s shadow into ``p``'s, or moves it there
+        for mixed memory (``copies.MOVE``, with its conditions) (C's realloc does
         not say the old size: the shadow block's usable size stands in for it — bytes past
-        the primal's block are never read, so adding into them is harmless)."""
+        the primal's block are never read, so adding into them is harmless).  A realloc that
+        returned null copied nothing: no adjoint."""
         sb, frame = self.aug.sb, self.frame
+        if self.aug.copy_types[i] is None:
+            return      # pointers without floats: copied forwards, nothing to pass back
         spec = table.raw_realloc(i.callee_name)
         n = r(i.operands[spec.size])
         if n.type != I64:
             n = b.cast("zext", n, I64)
-        helper = memcpy_helper(frame.module, self.aug.copy_types[i])
+        move = self.aug.copy_types[i] is copies.MOVE
+        helper = None if move else memcpy_helper(frame.module, self.aug.copy_types[i])
+        # a realloc that failed (null) copied nothing and left the old block in use
+        failed = b.icmp("eq", r(i), Constant(PTR, "null"))
         for q, p in zip(sb.lanes(b, r(sb.shadow[i])), sb.lanes(b, r(sb.shadow[i.operands[0]]))):
             if spec.old_size is not None:
                 old = r(i.operands[spec.old_size])
@@ -266,7 +278,12 @@ class AdjointSweep:
             else:
                 old = b.call("malloc_usable_size", FunctionType(I64, (PTR,)), [p])
             k = b.call("llvm.umin.i64", FunctionType(I64, (I64, I64)), [old, n])
-            b.call(helper, FunctionType(VOID, (PTR, PTR, I64)), [q, p, k])
+            k = b.select(failed, const_int(I64, 0), k)
+            if move:
+                # the old shadow's floats are still zero, so moving equals adding (copies.py)
+                b.memcpy(p, q, k)
+            else:
+                b.call(helper, FunctionType(VOID, (PTR, PTR, I64)), [q, p, k])
 
     def adjoint(self, b: Builder, i: Instruction, r):
         act = self.aug.act.active
