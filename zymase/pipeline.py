@@ -187,6 +187,8 @@ def finish(module: Module, name: str, print_flags=(), opt_level: int = 3):
     """Print, verify, optimise and load ``module``; returns (library, final text)."""
     from .transforms.kept_blocks import route
     route(module)       # arrays from blocks kept across calls (no fresh pages every call)
+    from .transforms.loop_hints import keep_calling_loops_scalar
+    keep_calling_loops_scalar(module)     # libm calls do not vectorise: no lane shuffling
     text = print_module(module)
     dprint(print_flags, "ir-after", name, text)
     try:

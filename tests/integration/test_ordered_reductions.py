@@ -9,6 +9,7 @@ is *bitwise* the gradient built without the option (ordinary and subnormal seeds
 vector multiplies matter most), that the optimised IR holds an ordered ``vector.reduce.fadd``
 with no ``reassoc``, and that Numba's own compiles afterwards are as before.
 """
+import math
 import platform
 
 import numba
@@ -134,3 +135,26 @@ def test_numba_compiles_afterwards_keep_their_cost_model():
     assert dot(np.ones(5), np.ones(5)) == 5.0
     ir = dot.inspect_llvm(dot.signatures[0])
     assert "vector.reduce.fadd" not in ir
+
+
+def exp_sum(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += math.exp(x[i] - 1.0) * x[i]
+    return s
+
+
+def test_loops_calling_libm_stay_scalar(capfd):
+    """With in-order reductions allowed, a sum over ``exp`` calls would vectorise into four
+    scalar libm calls with lane shuffles and spills around them (10 % slower on log-sum-exp):
+    such loops carry ``llvm.loop.vectorize.width 1`` (transforms/loop_hints.py); the
+    gradient is the closed form ``(1 + x) e^(x-1)``."""
+    x = np.random.default_rng(3).uniform(-1, 1, 37)
+    d = zymase.autodiff_reverse(exp_sum, Duplicated, ret=Active, print="final")
+    dx = np.zeros_like(x)
+    d(x, dx, 1.0)
+    np.testing.assert_allclose(dx, (1 + x) * np.exp(x - 1.0), rtol=1e-13)
+    ir = capfd.readouterr().err
+    if not numba.config.USING_SVML:
+        assert "llvm.exp.v" not in ir
+        assert '!{!"llvm.loop.vectorize.width", i32 1}' in ir

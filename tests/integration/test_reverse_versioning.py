@@ -271,11 +271,17 @@ def test_a_copy_that_calls_out_is_not_unrolled(capfd):
     ir = capfd.readouterr().err
     np.testing.assert_allclose(dx, np.exp(x - 1.0), rtol=1e-14)
     marked = [ln for ln in ir.splitlines() if ln.lstrip().startswith("br ") and "!llvm.loop" in ln]
-    assert marked and all(".zy.fast" in ln for ln in marked), marked
-    node = marked[0].rsplit("!llvm.loop ", 1)[1].strip()
     defs = {ln.split(" = ", 1)[0]: ln for ln in ir.splitlines() if ln.startswith("!")}
-    opt = defs[node].split(",")[1].strip().rstrip("}")
-    assert "llvm.loop.unroll.disable" in defs[opt]
+
+    def options(ln):
+        node = ln.rsplit("!llvm.loop ", 1)[1].strip()
+        return " ".join(defs[o.strip().rstrip("}")] for o in defs[node].split(",")[1:])
+    # the copy is not unrolled; the checked original keeps its default (both stay scalar:
+    # loops calling libm carry vectorize.width 1, transforms/loop_hints.py)
+    fast = [ln for ln in marked if ".zy.fast" in ln]
+    assert fast and all("llvm.loop.unroll.disable" in options(ln) for ln in fast), marked
+    assert not any("llvm.loop.unroll.disable" in options(ln) for ln in marked
+                   if ".zy.fast" not in ln), marked
     d2 = zymase.autodiff_reverse(horner, Duplicated, ret=Active, print="ir-after,tape")
     d2(x, np.zeros(7), 1.0)
     ir = capfd.readouterr().err
