@@ -8,6 +8,7 @@ gradient itself is checked against central differences.  The schedule is checked
 Hypothesis over (steps, snapshots): every step reversed once, in order, from its own state,
 with at most ``s`` slots and no step advanced more than the binomial bound allows.
 """
+import functools
 import math
 import os
 import subprocess
@@ -31,6 +32,15 @@ sys.path.insert(0, os.path.join(ROOT, "examples"))
 from demo import lorenz_rk4  # noqa: E402  (the README's example, arrays allocated inside)
 
 SNAPSHOTS = [1, 2, 3, 4, 7, 1000, "1KB"]
+
+
+@functools.lru_cache(maxsize=None)
+def reverse(fn, *activities, **options):
+    """One derivative object per (function, activities, options) in this module.  The tests
+    below call the same derivatives with different trip counts, data and views; building one
+    costs seconds and a derivative object compiles each argument-type signature once, so the
+    parametrisations share them instead of rebuilding identical code."""
+    return zymase.autodiff_reverse(fn, *activities, **options)
 
 
 def heat(u, tmp, alpha, nsteps):
@@ -66,8 +76,8 @@ PARAMS = np.array([10.0, 28.0, 8.0 / 3.0])
 
 
 def lorenz_grad(n, checkpoint=None, width=1):
-    d = zymase.autodiff_reverse(lorenz_rk4, Duplicated, Duplicated, Const, Const,
-                                ret=ActiveOnly, width=width, checkpoint=checkpoint)
+    d = reverse(lorenz_rk4, Duplicated, Duplicated, Const, Const, ret=ActiveOnly, width=width,
+                checkpoint=checkpoint)
     shape = (3,) if width == 1 else (width, 3)
     ds, dp = np.zeros(shape), np.zeros(shape)
     seed = 1.0 if width == 1 else np.arange(1.0, width + 1.0)
@@ -105,8 +115,7 @@ def test_lorenz_width4():
 
 
 def heat_grad(nsteps, checkpoint):
-    d = zymase.autodiff_reverse(heat, Duplicated, Duplicated, Active, Const, ret=Active,
-                                checkpoint=checkpoint)
+    d = reverse(heat, Duplicated, Duplicated, Active, Const, ret=Active, checkpoint=checkpoint)
     u = np.sin(np.linspace(0.0, 3.0, 16))
     du, tmp, dtmp = np.linspace(-1.0, 1.0, 16), np.zeros(16), np.zeros(16)
     val, dalpha = d(u, du, tmp, dtmp, 0.2, nsteps, 1.0)
@@ -162,8 +171,7 @@ def heat_swap(u, v, alpha, nsteps):
 @pytest.mark.parametrize("nsteps", [0, 1, 2, 13])
 def test_swapped_buffers(nsteps):
     def run(ck):
-        d = zymase.autodiff_reverse(heat_swap, Duplicated, Duplicated, Active, Const,
-                                    checkpoint=ck)
+        d = reverse(heat_swap, Duplicated, Duplicated, Active, Const, checkpoint=ck)
         u, v = np.sin(np.linspace(0.0, 3.0, 12)), np.zeros(12)
         du, dv = np.linspace(-1.0, 1.0, 12), np.zeros(12)
         return (d(u, du, v, dv, 0.2, nsteps, 1.0), du, dv, u, v)
@@ -183,10 +191,10 @@ def test_scalar_state():
 
 
 def test_tape_is_bounded():
-    full = zymase.autodiff_reverse(lorenz_rk4, Duplicated, Duplicated, Const, Const,
-                                   ret=ActiveOnly)
-    ck = zymase.autodiff_reverse(lorenz_rk4, Duplicated, Duplicated, Const, Const,
-                                 ret=ActiveOnly, checkpoint=4)
+    full = reverse(lorenz_rk4, Duplicated, Duplicated, Const, Const, ret=ActiveOnly, width=1,
+                   checkpoint=None)
+    ck = reverse(lorenz_rk4, Duplicated, Duplicated, Const, Const, ret=ActiveOnly, width=1,
+                 checkpoint=4)
     for d in (full, ck):
         d(STATE, np.zeros(3), PARAMS, np.zeros(3), 2000, 1e-4, 1.0)
     assert ck.tape_bytes() < 1024 < 100 * 1024 < full.tape_bytes()
@@ -449,8 +457,7 @@ def converge(x, a, n):
 @pytest.mark.parametrize("m,n", [(1, 0), (1, 1), (1, 2), (2, 3), (3, 17), (4, 0)])
 def test_nested_arrays(m, n):
     def run(ck):
-        d = zymase.autodiff_reverse(nested_arrays, Duplicated, Active, Const, Const,
-                                    checkpoint=ck)
+        d = reverse(nested_arrays, Duplicated, Active, Const, Const, checkpoint=ck)
         dx = np.zeros(2)
         return d(np.array([0.3, 0.7]), dx, 1.5, m, n, 1.0), dx, d
     ref = run(None)
@@ -513,7 +520,7 @@ def relax(u, a, n):
                          ids=["contiguous", "stride2", "negative"])
 def test_strided_views_are_snapshotted_whole(view):
     def run(ck):
-        d = zymase.autodiff_reverse(relax, Duplicated, Active, Const, checkpoint=ck)
+        d = reverse(relax, Duplicated, Active, Const, checkpoint=ck)
         base, dbase = np.sin(np.linspace(0.0, 3.0, 40)), np.linspace(-1.0, 1.0, 40)
         r = d(view(base), view(dbase), 0.2, 9, 1.0)
         return r, dbase, base

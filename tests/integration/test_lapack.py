@@ -179,9 +179,15 @@ def pinv_f(A, W):
     return np.sum(W * np.linalg.pinv(A))
 
 
+@functools.lru_cache(maxsize=None)
+def pinv_fwd():
+    """pinv_f's forward derivative, shared by the two pinv tests (same argument types)."""
+    return zymase.autodiff_forward(pinv_f, Dual, Const, ret=DualOnly)
+
+
 def test_pinv():
     """pinv = gesdd (jobz 'S'), loops, and a gemm with 'C' (conjugate transpose) flags."""
-    fwd = zymase.autodiff_forward(pinv_f, Dual, Const, ret=DualOnly)
+    fwd = pinv_fwd()
     rng = np.random.default_rng(5)
     for shape in [(3, 2), (2, 3)]:
         A, V = rng.standard_normal(shape), rng.standard_normal(shape)
@@ -362,7 +368,7 @@ def test_pinv_reverse_closed_form_and_njit():
     """∇⟨W, A⁺⟩ = −A⁺ᵀWA⁺ᵀ + (I − AA⁺)WᵀA⁺A⁺ᵀ + A⁺ᵀA⁺Wᵀ(I − A⁺A) (Golub–Pereyra), for a
     full-rank A of either shape; reverse against it, forward against reverse, and both
     called from @njit."""
-    fwd = zymase.autodiff_forward(pinv_f, Dual, Const, ret=DualOnly)
+    fwd = pinv_fwd()
     rev = zymase.autodiff_reverse(pinv_f, Duplicated, Const, ret=Active)
     rng = np.random.default_rng(9)
     for shape in [(3, 2), (2, 3)]:

@@ -5,6 +5,7 @@ shadow, in one launch (``c = 0``) or two phases; everything else keeps per-entry
 atomics.  Each case: the gradient against the serial derivative and central finite
 differences, forward against reverse (⟨J v, w⟩ = ⟨v, Jᵀ w⟩), and which path was taken.
 """
+import functools
 import math
 import os
 import subprocess
@@ -101,13 +102,28 @@ def _paths(capfd, build):
                  and ("row window" in ln or "re-runs" in ln or "not split" in ln)]
 
 
-def _check_out_arg(f, x, out_shape, extra=(), rtol_fd=1e-6):
-    """Reverse gradient of ``f(x, *extra, out)`` against the serial one, central
-    differences and the forward tangent."""
+def _derivatives(f, n_extra):
+    """The parallel and serial primals of ``f(x, *extra, out)``, their reverse derivatives
+    and the parallel forward one."""
     par, ser = _both(f)
-    acts = [Duplicated] + [Const] * len(extra) + [Duplicated]
+    acts = [Duplicated] + [Const] * n_extra + [Duplicated]
     rd = zymase.autodiff_reverse(par, *acts, ret=ActiveOnly)
     rs = zymase.autodiff_reverse(ser, *acts, ret=ActiveOnly)
+    fwd = zymase.autodiff_forward(par, *[Dual if a is Duplicated else a for a in acts],
+                                  ret=Dual)
+    return ser, rd, rs, fwd
+
+
+# Built once per function in this module: the sizes and data the tests vary are run-time
+# values (the guards that choose windows or per-entry copies run at every call), and each
+# parallel build costs seconds.  Tests that patch the transforms build their own (fresh=True).
+_shared_derivatives = functools.lru_cache(maxsize=None)(_derivatives)
+
+
+def _check_out_arg(f, x, out_shape, extra=(), rtol_fd=1e-6, fresh=False):
+    """Reverse gradient of ``f(x, *extra, out)`` against the serial one, central
+    differences and the forward tangent."""
+    ser, rd, rs, fwd = (_derivatives if fresh else _shared_derivatives)(f, len(extra))
     grads = []
     for d in (rd, rs):
         dx = np.zeros_like(x)
@@ -116,8 +132,6 @@ def _check_out_arg(f, x, out_shape, extra=(), rtol_fd=1e-6):
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12, atol=1e-12)
     _close(grads[0], _fd(lambda z: ser(z, *extra, np.zeros(out_shape)), x), rtol_fd)
     v = np.random.default_rng(3).standard_normal(x.shape)
-    fwd = zymase.autodiff_forward(par, *[Dual if a is Duplicated else a for a in acts],
-                                  ret=Dual)
     _, t = fwd(x, v, *extra, np.zeros(out_shape), np.zeros(out_shape))
     assert math.isclose(t, float(np.sum(grads[1] * v)), rel_tol=1e-10, abs_tol=1e-12)
     return grads[0]
@@ -195,7 +209,8 @@ def test_gathered_reads_with_atomics(monkeypatch):
     from zymase.transforms import parfor_private
     monkeypatch.setattr(parfor_private, "BUDGET", 0)
     rng = np.random.default_rng(11)
-    _check_out_arg(gathered, rng.standard_normal(20), 20, extra=(rng.integers(0, 5, 20),))
+    _check_out_arg(gathered, rng.standard_normal(20), 20, extra=(rng.integers(0, 5, 20),),
+                   fresh=True)
 
 
 def test_rerun_path_when_the_derivative_does_not_split(monkeypatch, capfd):
@@ -204,7 +219,7 @@ def test_rerun_path_when_the_derivative_does_not_split(monkeypatch, capfd):
     from zymase.transforms import parfor_split
     monkeypatch.setattr(parfor_split, "_split", lambda module, f: "refused for the test")
     u = np.random.default_rng(12).standard_normal((11, 6))
-    _, lines = _paths(capfd, lambda: _check_out_arg(stencil_2d, u, u.shape))
+    _, lines = _paths(capfd, lambda: _check_out_arg(stencil_2d, u, u.shape, fresh=True))
     assert "the adjoint launch re-runs the loop" in lines, lines
 
 
