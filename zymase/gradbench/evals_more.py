@@ -53,11 +53,6 @@ them with finite differences and the closed form ``2 p1``.
 
 Forward-mode gradients of 2-argument functions use two directional derivatives, as Enzyme's
 and Futhark's tools do.
-
-Workaround for a zymase bug: an ``@njit`` caller of a ``zymase.inactive`` function that
-contains a loop segfaults when the caller is first compiled *after* zymase built a derivative
-through that function (the function's symbol then resolves to another address); ``_kmeans``
-therefore compiles the kmeans primal before any derivative.
 """
 import math
 
@@ -117,8 +112,6 @@ def _kmeans():
 
     warm = dict(points=[[0.0, 0.1], [0.2, 0.9], [1.0, 0.8], [0.9, 1.0]],
                 centroids=[[1.0, 0.8], [0.9, 1.0]])
-    # compile the primal before zymase builds anything through `nearest` (see the docstring)
-    kmeans_cost_nb(*prepare(warm))
     grad = zymase.autodiff_reverse(kmeans_cost, Const, Duplicated, ret=ActiveOnly)
     # forward over reverse: C_dot = 1 gives the gradient in dC and Hessian·1 in dC_dot
     grad_hess = zymase.autodiff_forward(grad, Const, Dual, Dual, Const, ret=Const,
