@@ -72,24 +72,23 @@ def paused_gc():
 
 
 def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepared:
-    t0 = time.perf_counter()
-    fe = compile_ir(fn, argtypes, reuse)
-    t1 = time.perf_counter()
-    dprint(print_flags, "ir-numba", fe.llvm_name, fe.module_text)
-    mod = pipelines.parse(_resolve_recursion(_freeze_dynamic_globals(
-        pipelines.allow_inlining(forget_kept_blocks_text(fe.module_text)))))
     from .custom import protected_symbols
+    from .frontend import canonical_cache
+    from .frontend.numba import as_dispatcher
     from .recompute import recompute_symbols
+    t0 = time.perf_counter()
     protect = protected_symbols() | recompute_symbols()
-    pipelines.canonicalise(mod, fe.llvm_name, protect=protect, thread_jumps=fe.foreign)
-    text = str(mod)
-    if typed_list.uses_typed_lists(text):
-        # typed.Lists built inside become NRT memory zymase differentiates (typed_list.py)
-        lowered = typed_list.lower(parse_module(text), fe.llvm_name)
-        if lowered is not None:
-            mod = pipelines.parse(lowered)
-            pipelines.canonicalise(mod, fe.llvm_name, protect=protect, thread_jumps=fe.foreign)
-            text = str(mod)
+    ckey = canonical_cache.key(as_dispatcher(fn), argtypes, reuse, protect)
+    hit = canonical_cache.get(ckey)
+    if hit is not None:     # another derivative of the same function (frontend/canonical_cache)
+        fe, text = hit
+        t1 = time.perf_counter()
+    else:
+        fe = compile_ir(fn, argtypes, reuse)
+        t1 = time.perf_counter()
+        dprint(print_flags, "ir-numba", fe.llvm_name, fe.module_text)
+        text = _canonical_text(fe, protect)
+        canonical_cache.put(ckey, fe, text)
     t2 = time.perf_counter()
     dprint(print_flags, "ir-before", fe.llvm_name, text)
     module = parse_module(text)
@@ -101,6 +100,22 @@ def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepa
             drop_borrowed_refcounts(f)
     t3 = time.perf_counter()
     return Prepared(fe, module, {"numba": t1 - t0, "canonicalise": t2 - t1, "parse": t3 - t2})
+
+
+def _canonical_text(fe, protect) -> str:
+    """``fe``'s module, canonicalised (typed.Lists built inside lowered), as text."""
+    mod = pipelines.parse(_resolve_recursion(_freeze_dynamic_globals(
+        pipelines.allow_inlining(forget_kept_blocks_text(fe.module_text)))))
+    pipelines.canonicalise(mod, fe.llvm_name, protect=protect, thread_jumps=fe.foreign)
+    text = str(mod)
+    if typed_list.uses_typed_lists(text):
+        # typed.Lists built inside become NRT memory zymase differentiates (typed_list.py)
+        lowered = typed_list.lower(parse_module(text), fe.llvm_name)
+        if lowered is not None:
+            mod = pipelines.parse(lowered)
+            pipelines.canonicalise(mod, fe.llvm_name, protect=protect, thread_jumps=fe.foreign)
+            text = str(mod)
+    return text
 
 
 def prepare_derivative(inner, prim, print_flags, py_func, dispatcher) -> Prepared:

@@ -1,0 +1,99 @@
+"""The canonical IR kept between derivatives of one function (frontend/canonical_cache.py).
+
+A second derivative of the same function reuses the first one's canonical IR (no second
+Numba compile) and gives the same numbers; anything the IR depends on that changes in
+between — a global constant rebound, a global array's contents, a closure's cell, the
+dispatcher's options — makes the next derivative compile afresh and see the new value.
+"""
+import math
+
+import numba
+import numpy as np
+
+import zymase
+from zymase import Active, Dual, Duplicated
+from zymase.frontend import canonical_cache
+from zymase.frontend import numba as fe_numba
+
+SCALE = 2.0
+WEIGHTS = np.array([1.0, 2.0, 3.0])
+
+
+def scaled(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += SCALE * x[i] * x[i]
+    return s
+
+
+def weighted(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += WEIGHTS[i] * math.sin(x[i])
+    return s
+
+
+def grad(f, x):
+    g = np.zeros_like(x)
+    zymase.autodiff_reverse(f, Duplicated, ret=Active)(x, g, 1.0)
+    return g
+
+
+def counting(monkeypatch):
+    calls = []
+    real = fe_numba.compile_ir
+
+    def compile_ir(fn, argtypes, reuse=True):
+        calls.append(fn)
+        return real(fn, argtypes, reuse)
+    monkeypatch.setattr("zymase.pipeline.compile_ir", compile_ir)
+    return calls
+
+
+def test_a_second_derivative_reuses_the_canonical_ir(monkeypatch):
+    canonical_cache.clear()
+    calls = counting(monkeypatch)
+    x = np.array([0.5, -1.5, 2.0])
+    np.testing.assert_allclose(grad(scaled, x), 2 * SCALE * x, rtol=1e-15)
+    np.testing.assert_allclose(grad(scaled, x), 2 * SCALE * x, rtol=1e-15)
+    _, jv = zymase.autodiff_forward(scaled, Dual, ret=Dual)(x, np.ones(3))
+    assert abs(jv - 2 * SCALE * x.sum()) <= 1e-14
+    assert len(calls) == 1
+    monkeypatch.setattr("tests.unit.test_canonical_cache.SCALE", 3.0)
+    np.testing.assert_allclose(grad(scaled, x), 6.0 * x, rtol=1e-15)     # the new constant
+    assert len(calls) == 2
+
+
+def test_a_global_array_changed_in_place():
+    canonical_cache.clear()
+    x = np.array([0.3, 0.2, -0.4])
+    np.testing.assert_allclose(grad(weighted, x), WEIGHTS * np.cos(x), rtol=1e-15)
+    saved = WEIGHTS.copy()
+    try:
+        WEIGHTS[1] = -7.0
+        np.testing.assert_allclose(grad(weighted, x), WEIGHTS * np.cos(x), rtol=1e-15)
+    finally:
+        WEIGHTS[:] = saved
+
+
+def test_closure_cells_and_dispatcher_options():
+    canonical_cache.clear()
+    x = np.array([0.1, 0.7])
+
+    def make(c):
+        def f(x):
+            s = 0.0
+            for i in range(x.shape[0]):
+                s += c * x[i] ** 3
+            return s
+        return f
+    f2, f5 = make(2.0), make(5.0)
+    np.testing.assert_allclose(grad(f2, x), 6.0 * x ** 2, rtol=1e-15)
+    np.testing.assert_allclose(grad(f5, x), 15.0 * x ** 2, rtol=1e-15)
+    fast = numba.njit(fastmath=True)(scaled)
+    plain = numba.njit(scaled)
+    k_fast = canonical_cache.key(fast, (numba.typeof(x),), True, frozenset())
+    k_plain = canonical_cache.key(plain, (numba.typeof(x),), True, frozenset())
+    assert k_fast != k_plain and k_plain == canonical_cache.key(numba.njit(scaled),
+                                                                (numba.typeof(x),), True,
+                                                                frozenset())
