@@ -77,9 +77,9 @@ def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepa
     from .frontend.numba import as_dispatcher
     from .recompute import recompute_symbols
     t0 = time.perf_counter()
-    protect = protected_symbols() | recompute_symbols()
-    ckey = canonical_cache.key(as_dispatcher(fn), argtypes, reuse, protect)
-    hit = canonical_cache.get(ckey)
+    disp = as_dispatcher(fn)
+    hit = canonical_cache.get(canonical_cache.key(
+        disp, argtypes, reuse, protected_symbols() | recompute_symbols()))
     if hit is not None:     # another derivative of the same function (frontend/canonical_cache)
         fe, text = hit
         t1 = time.perf_counter()
@@ -87,8 +87,11 @@ def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepa
         fe = compile_ir(fn, argtypes, reuse)
         t1 = time.perf_counter()
         dprint(print_flags, "ir-numba", fe.llvm_name, fe.module_text)
+        # protected only now: custom functions the compile just reached have their symbols.
+        # The text is filed under this set, the one a later lookup in this state computes
+        protect = protected_symbols() | recompute_symbols()
         text = _canonical_text(fe, protect)
-        canonical_cache.put(ckey, fe, text)
+        canonical_cache.put(canonical_cache.key(disp, argtypes, reuse, protect), fe, text)
     t2 = time.perf_counter()
     dprint(print_flags, "ir-before", fe.llvm_name, text)
     module = parse_module(text)

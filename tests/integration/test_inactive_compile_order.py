@@ -8,41 +8,15 @@ wrapper and of the raw function are compiled and must agree with plain Python.  
 ``Σ_i min_j |C_j − P_i|²`` has gradient ``2 Σ_{i ∈ cluster j} (C_j − P_i)`` and Hessian
 diagonal ``2 |cluster j|`` for each coordinate.
 """
-import math
-
 import numba
 import numpy as np
 
 import zymase
 from zymase import ActiveOnly, Const, Dual, Duplicated
+from zymase.gradbench.evals_more import _nearest, kmeans_cost as cost, nearest
 
 
-def _nearest_py(points, i, centroids):
-    closest = math.inf
-    best = 0
-    for j in range(centroids.shape[0]):
-        dist = 0.0
-        for l in range(points.shape[1]):
-            t = points[i, l] - centroids[j, l]
-            dist += t * t
-        if dist < closest:
-            closest = dist
-            best = j
-    return best
-
-
-_nearest = numba.njit(_nearest_py)
-nearest = zymase.inactive(_nearest)
-
-
-def cost(points, centroids):
-    total = 0.0
-    for i in range(points.shape[0]):
-        j = nearest(points, i, centroids)
-        for l in range(points.shape[1]):
-            t = points[i, l] - centroids[j, l]
-            total += t * t
-    return total
+_nearest_py = _nearest.py_func
 
 
 def both(points, centroids):

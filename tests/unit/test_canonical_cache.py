@@ -97,3 +97,32 @@ def test_closure_cells_and_dispatcher_options():
     assert k_fast != k_plain and k_plain == canonical_cache.key(numba.njit(scaled),
                                                                 (numba.typeof(x),), True,
                                                                 frozenset())
+
+
+@zymase.custom_derivative
+@numba.njit
+def tripled(x):
+    return x * x
+
+
+@tripled.defjvp
+def _tripled_jvp(primals, tangents):
+    (x,), (xd,) = primals, tangents
+    return x * x, 3.0 * xd          # not the true derivative: shows the rule was used
+
+
+def through_rule(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += tripled(x[i])
+    return s
+
+
+def test_custom_rules_reached_by_the_first_compile_stay_rules():
+    """The first derivative compiles ``tripled`` (a custom function) on the way: its symbol
+    must be protected in the canonical IR that both derivatives use."""
+    canonical_cache.clear()
+    x = np.array([0.5, 1.0, -2.0])
+    for _ in range(2):
+        _, jv = zymase.autodiff_forward(through_rule, Dual, ret=Dual)(x, np.ones(3))
+        assert jv == 9.0

@@ -12,7 +12,10 @@ Key: everything the canonical IR depends on.  The Python function and the option
 dispatcher it was compiled with (``as_dispatcher`` wraps a plain function in a fresh
 ``numba.njit`` per derivative, which compiles the same code), the argument types, ``reuse``
 (whether the user's own compilation, without line tables, may stand in), the protected
-symbols (custom derivative rules registered so far), and the identity or value of every
+symbols (the custom functions' compiled symbols, which canonicalisation must not inline: a
+preparation files its text under the set it canonicalised with, taken after its compile, which
+may have compiled custom functions it calls; a later lookup in that state finds it), and the
+identity or value of every
 global the function's code names and of its closure cells: rebinding a global constant or a
 callee between two derivatives misses the cache, as Numba's own recompilation would see the
 new value; a global array (whose contents Numba freezes into the code) is fingerprinted by

@@ -266,14 +266,8 @@ def _runtime_address(entry: str) -> int:
     """The address of runtime function ``zymase.rt.<entry>`` (compiled on first use)."""
     with _runtime_lock:
         if not _runtime:
-            from numba.core.compiler_lock import global_compiler_lock
-            from numba.core.registry import cpu_target
-            ctx = cpu_target.target_context
-            ctx.refresh()
-            lib = ctx.codegen().create_library("zymase.foreign.runtime")
-            with global_compiler_lock:
-                lib.add_llvm_module(llvm.parse_assembly(_RUNTIME_IR))
-                lib.finalize()
+            from ..llvm.jit import runtime_library
+            lib = runtime_library("zymase.foreign.runtime", _RUNTIME_IR)
             for f in re.findall(r"^define \S+ @zymase\.rt\.(\w+)\(", _RUNTIME_IR, flags=re.M):
                 _runtime[f] = lib.get_pointer_to_function(f"zymase.rt.{f}")
             _runtime["_lib"] = lib      # keeps the code alive

@@ -199,15 +199,9 @@ def _install() -> bool:
     with _lock:
         if "ok" in _state:
             return _state["ok"]
-        from numba.core.compiler_lock import global_compiler_lock
-        from numba.core.registry import cpu_target
         from numba.core.runtime import _nrt_python
-        ctx = cpu_target.target_context
-        ctx.refresh()
-        lib = ctx.codegen().create_library("zymase.kept_blocks")
-        with global_compiler_lock:
-            lib.add_llvm_module(llvm.parse_assembly(_RUNTIME_IR))
-            lib.finalize()
+        from ..llvm.jit import runtime_library
+        lib = runtime_library("zymase.kept_blocks", _RUNTIME_IR)
         fns = [lib.get_pointer_to_function(f"zymase.kb.{f}") for f in ("malloc", "realloc",
                                                                       "free")]
         table = ctypes.c_void_p * 4
