@@ -16,7 +16,8 @@ symbols (the custom functions' compiled symbols, which canonicalisation must not
 preparation files its text under the set it canonicalised with, taken after its compile, which
 may have compiled custom functions it calls; a later lookup in that state finds it), and the
 identity or value of every
-global the function's code names and of its closure cells: rebinding a global constant or a
+global the function's code names, of its closure cells and default values, and its code
+object (which ``f.__code__ = ...`` would replace): rebinding a global constant or a
 callee between two derivatives misses the cache, as Numba's own recompilation would see the
 new value; a global array (whose contents Numba freezes into the code) is fingerprinted by
 its contents, and one over 1 MiB makes the function uncached.  (Globals of callees are not looked at: Numba keeps a callee's compiled code per
@@ -47,7 +48,8 @@ def key(disp, argtypes, reuse: bool, protect) -> Optional[Hashable]:
         env = tuple(_fingerprint(fn.__globals__[n]) for n in code.co_names
                     if n in fn.__globals__)
         cells = tuple(_fingerprint(c.cell_contents) for c in (fn.__closure__ or ()))
-        k = (fn, opts, tuple(argtypes), reuse, frozenset(protect), env, cells)
+        defaults = tuple(_fingerprint(d) for d in (fn.__defaults__ or ()))
+        k = (fn, opts, tuple(argtypes), reuse, frozenset(protect), env, cells, defaults, code)
         hash(k)
     except (TypeError, ValueError, AttributeError):      # an unhashable type, an empty cell
         return None

@@ -266,7 +266,7 @@ def _runtime_address(entry: str) -> int:
     """The address of runtime function ``zymase.rt.<entry>`` (compiled on first use)."""
     with _runtime_lock:
         if not _runtime:
-            from ..llvm.jit import runtime_library
+            from ..llvm.runtime import runtime_library
             lib = runtime_library("zymase.foreign.runtime", _RUNTIME_IR)
             for f in re.findall(r"^define \S+ @zymase\.rt\.(\w+)\(", _RUNTIME_IR, flags=re.M):
                 _runtime[f] = lib.get_pointer_to_function(f"zymase.rt.{f}")

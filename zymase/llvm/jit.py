@@ -84,18 +84,6 @@ def library_from_ir(name: str, text: str, module: "llvm.ModuleRef" = None):
     return lib
 
 
-def runtime_library(name: str, text: str):
-    """A code library compiled from runtime IR ``text`` (helpers zymase's code calls by address
-    or symbol); the caller keeps it alive for the rest of the process."""
-    ctx = cpu_target.target_context
-    ctx.refresh()
-    lib = ctx.codegen().create_library(name)
-    with global_compiler_lock:
-        lib.add_llvm_module(llvm.parse_assembly(text))
-        lib.finalize()
-    return lib
-
-
 def link_after_optimisation(library, lib) -> None:
     """Link ``lib`` (a derivative's library) into ``library`` (the code library of a zymase
     entry point being compiled) after Numba has optimised ``library``'s own module.

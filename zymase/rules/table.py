@@ -433,8 +433,7 @@ ALLOCATORS = {"NRT_MemInfo_alloc_aligned": (0,), "NRT_MemInfo_alloc_safe_aligned
               "NRT_MemInfo_alloc": (0,), "NRT_MemInfo_alloc_safe": (0,),
               # a jitclass instance: its destructor (the second operand) releases the members
               "NRT_MemInfo_alloc_dtor": (0,), "NRT_MemInfo_alloc_dtor_safe": (0,),
-              # a growable block (a list's payload, a set's table): ``data`` is moved by
-              # ``NRT_MemInfo_varsize_realloc`` (transforms/varsize.py)
+              # a growable block (list payload, set table): ``data`` moved by varsize_realloc
               "NRT_MemInfo_new_varsize": (0,), "NRT_MemInfo_new_varsize_dtor": (0,),
               "zymase_nrt_alloc_external": (0,)}     # a derivative's (transforms/kept_blocks)
 MEMINFO_DATA_OFFSET = 24

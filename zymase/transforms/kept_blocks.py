@@ -200,7 +200,7 @@ def _install() -> bool:
         if "ok" in _state:
             return _state["ok"]
         from numba.core.runtime import _nrt_python
-        from ..llvm.jit import runtime_library
+        from ..llvm.runtime import runtime_library
         lib = runtime_library("zymase.kept_blocks", _RUNTIME_IR)
         fns = [lib.get_pointer_to_function(f"zymase.kb.{f}") for f in ("malloc", "realloc",
                                                                       "free")]
