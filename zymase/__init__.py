@@ -17,6 +17,7 @@ from .frontend.llvm_function import LLVMFunction, llvm_function
 from .higher import hessian, hvp
 from .recompute import recompute
 from .transforms.reverse.checkpoint_plan import Checkpoint
+from .transforms.kept_blocks import release as release_kept_blocks
 
 __version__ = "0.1.0"
 
@@ -25,4 +26,4 @@ __all__ = ["autodiff_forward", "autodiff_reverse", "Derivative", "compile", "Com
            "llvm_function", "LLVMFunction", "grad", "value_and_grad", "jvp", "vjp", "jacobian", "hessian", "hvp",
            "Const", "Active", "ActiveOnly", "Duplicated", "DuplicatedOnly", "Dual", "DualOnly",
            "Mode", "ZymaseError", "ActivityError", "ShadowError", "UnsupportedError",
-           "InternalError", "Checkpoint", "recompute"]
+           "InternalError", "Checkpoint", "recompute", "release_kept_blocks"]

@@ -264,3 +264,16 @@ def test_the_allocator_directly():
     assert ctypes.string_at(r, 1000) == b"\x5a" * 1000
     free(r, None)
     assert malloc(1 << 62, None) is None and malloc((1 << 64) - 8, None) is None
+
+
+def test_release_frees_the_parked_blocks():
+    x = np.random.default_rng(7).uniform(-1, 1, N)
+    d = zymase.autodiff_reverse(work, Duplicated, ret=Active)
+    g = np.zeros(N)
+    d(x, g, 1.0)
+    freed = zymase.release_kept_blocks()
+    assert freed >= 4 * (1 << 19)        # two work arrays and two shadows, 512 KiB blocks
+    assert zymase.release_kept_blocks() == 0
+    again = np.zeros(N)
+    d(x, again, 1.0)                     # fresh blocks, the same gradient
+    assert np.array_equal(again, g)

@@ -36,8 +36,9 @@ outliving any derivative can still be freed; bound to the symbols the derivative
   A slot is emptied only by atomic exchange and filled only by compare-and-swap from null, so
   a block belongs to exactly one party at a time (a slot, or one live MemInfo) and no thread
   reads a block it does not own.  ``@zymase.kb.kept`` counts the bytes parked (atomically).
-* The kept memory (at most ``BUDGET`` for the whole process) is never returned; it is what a
-  gradient called in a loop would fault in again on its next call.
+* The kept memory (at most ``BUDGET`` for the whole process) is what a gradient called in a
+  loop would fault in again on its next call; ``zymase.release_kept_blocks()`` (``release``)
+  frees every parked block at once, for a program done with its derivatives.
 
 Nested derivatives differentiate a derivative's final IR: ``zymase_nrt_alloc_external`` is
 an allocator in the rules table (``table.ALLOCATORS``), shadowed by the same call.
@@ -170,6 +171,36 @@ done:
   ret void
 }}
 
+; every parked block freed; returns their bytes (``release``)
+define i64 @zymase.kb.drain() nounwind {{
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ {MIN_BUCKET * SLOTS}, %entry ], [ %i1, %next ]
+  %acc = phi i64 [ 0, %entry ], [ %acc1, %next ]
+  %s = getelementptr ptr, ptr @zymase.kb.slots, i64 %i
+  %b = atomicrmw xchg ptr %s, ptr null acq_rel, align 8
+  %h = icmp ne ptr %b, null
+  br i1 %h, label %drop, label %next
+drop:
+  %hr = getelementptr i8, ptr %b, i64 -24
+  %raw = load ptr, ptr %hr, align 8
+  %hj = getelementptr i8, ptr %b, i64 -8
+  %j = load i64, ptr %hj, align 8
+  %cap = shl i64 1, %j
+  %u = atomicrmw sub ptr @zymase.kb.kept, i64 %cap monotonic, align 8
+  call void @free(ptr %raw)
+  %accd = add i64 %acc, %cap
+  br label %next
+next:
+  %acc1 = phi i64 [ %acc, %loop ], [ %accd, %drop ]
+  %i1 = add i64 %i, 1
+  %done = icmp eq i64 %i1, {(MAX_BUCKET + 1) * SLOTS}
+  br i1 %done, label %out, label %loop
+out:
+  ret i64 %acc1
+}}
+
 define ptr @zymase.kb.realloc(ptr %p, i64 %n, ptr %opaque) nounwind {{
 entry:
   %q = call ptr @zymase.kb.malloc(i64 %n, ptr %opaque)
@@ -220,6 +251,17 @@ def _install() -> bool:
             llvm.add_symbol(ALLOC, alloc_external)
             llvm.add_symbol(ALLOCATOR, ctypes.addressof(allocator))
         return ok
+
+
+def release() -> int:
+    """Free every parked block now (``zymase.release_kept_blocks``); returns their bytes.
+    Blocks in use are not touched; later calls park blocks again."""
+    with _lock:
+        lib = _state.get("lib")
+    if lib is None:
+        return 0
+    drain = ctypes.CFUNCTYPE(ctypes.c_int64)(lib.get_pointer_to_function("zymase.kb.drain"))
+    return int(drain())
 
 
 def register(text: str) -> None:
