@@ -126,3 +126,19 @@ def test_custom_rules_reached_by_the_first_compile_stay_rules():
     for _ in range(2):
         _, jv = zymase.autodiff_forward(through_rule, Dual, ret=Dual)(x, np.ones(3))
         assert jv == 9.0
+
+
+def test_the_cache_stays_within_its_budget(monkeypatch):
+    canonical_cache.clear()
+    monkeypatch.setattr(canonical_cache, "BUDGET", 400)
+
+    class FE:
+        module_text = "x" * 50
+    for k in range(10):
+        canonical_cache.put(("k", k), FE(), "y" * 50)     # 100 characters each
+    assert len(canonical_cache._entries) == 4 and canonical_cache._held[0] == 400
+    assert canonical_cache.get(("k", 0)) is None and canonical_cache.get(("k", 9)) is not None
+    canonical_cache.put(("big",), FE(), "z" * 200)         # over a quarter: not kept
+    assert canonical_cache.get(("big",)) is None
+    canonical_cache.clear()
+    assert canonical_cache._held[0] == 0

@@ -6,7 +6,8 @@ canonicalises the module (inline, SROA, GVN, LCSSA).  Derivatives of one functio
 and forward mode, several activity patterns, the derivatives a Hessian or a test suite builds
 — repeat that work exactly; it was half of their build time in the test suite.  This cache
 keeps the canonical text (and the front end's description of the function) of the last
-``SIZE`` preparations; each derivative still parses its own mutable IR model from the text.
+``SIZE`` preparations, at most ``BUDGET`` characters of IR in all (a module over a quarter of
+it is not kept); each derivative still parses its own mutable IR model from the text.
 
 Key: everything the canonical IR depends on.  The Python function and the options of the
 dispatcher it was compiled with (``as_dispatcher`` wraps a plain function in a fresh
@@ -32,9 +33,11 @@ from typing import Hashable, Optional, Tuple
 
 import numpy as np
 
-SIZE = 64
+SIZE = 64                 # entries
+BUDGET = 64 << 20         # characters of IR held (the front end's module text and the canonical)
 _lock = threading.Lock()
 _entries: "OrderedDict[Hashable, Tuple[object, str]]" = OrderedDict()
+_held = [0]
 
 
 def key(disp, argtypes, reuse: bool, protect) -> Optional[Hashable]:
@@ -77,16 +80,25 @@ def get(k) -> Optional[Tuple[object, str]]:
         return hit
 
 
+def _size(entry) -> int:
+    fe, text = entry
+    return len(text) + len(getattr(fe, "module_text", "") or "")
+
+
 def put(k, fe, text: str) -> None:
-    if k is None:
+    if k is None or _size((fe, text)) > BUDGET // 4:
         return
     with _lock:
+        old = _entries.pop(k, None)
+        if old is not None:
+            _held[0] -= _size(old)
         _entries[k] = (fe, text)
-        _entries.move_to_end(k)
-        while len(_entries) > SIZE:
-            _entries.popitem(last=False)
+        _held[0] += _size((fe, text))
+        while len(_entries) > SIZE or _held[0] > BUDGET:
+            _held[0] -= _size(_entries.popitem(last=False)[1])
 
 
 def clear() -> None:
     with _lock:
         _entries.clear()
+        _held[0] = 0
