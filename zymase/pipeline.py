@@ -86,13 +86,13 @@ def prepare(fn, argtypes: Sequence, print_flags=(), reuse: bool = True) -> Prepa
     else:
         fe = compile_ir(fn, argtypes, reuse)
         t1 = time.perf_counter()
-        dprint(print_flags, "ir-numba", fe.llvm_name, fe.module_text)
         # protected only now: custom functions the compile just reached have their symbols.
         # The text is filed under this set, the one a later lookup in this state computes
         protect = protected_symbols() | recompute_symbols()
         text = _canonical_text(fe, protect)
         canonical_cache.put(canonical_cache.key(disp, argtypes, reuse, protect), fe, text)
     t2 = time.perf_counter()
+    dprint(print_flags, "ir-numba", fe.llvm_name, fe.module_text)
     dprint(print_flags, "ir-before", fe.llvm_name, text)
     module = parse_module(text)
     name_calls(module)   # indirect calls of SciPy special functions get their names
