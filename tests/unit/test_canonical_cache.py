@@ -142,3 +142,21 @@ def test_the_cache_stays_within_its_budget(monkeypatch):
     assert canonical_cache.get(("big",)) is None
     canonical_cache.clear()
     assert canonical_cache._held[0] == 0
+
+
+def test_keys_hold_the_objects_they_name():
+    """A global named by identity is held by the key, so a replacement object cannot take
+    over its id while the entry lives (it would find the old function's IR)."""
+    import gc
+    import weakref
+
+    class Box:
+        pass
+    b = Box()
+    ref = weakref.ref(b)
+    fp = canonical_cache._fingerprint(b)
+    del b
+    gc.collect()
+    assert ref() is not None
+    assert fp == canonical_cache._fingerprint(ref())
+    assert fp != canonical_cache._fingerprint(Box())

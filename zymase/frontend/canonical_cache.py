@@ -16,7 +16,7 @@ dispatcher it was compiled with (``as_dispatcher`` wraps a plain function in a f
 symbols (the custom functions' compiled symbols, which canonicalisation must not inline: a
 preparation files its text under the set it canonicalised with, taken after its compile, which
 may have compiled custom functions it calls; a later lookup in that state finds it), and the
-identity or value of every
+identity (held, so that it cannot be reused) or value of every
 global the function's code names, of its closure cells and default values, and its code
 object (which ``f.__code__ = ...`` would replace): rebinding a global constant or a
 callee between two derivatives misses the cache, as Numba's own recompilation would see the
@@ -59,15 +59,30 @@ def key(disp, argtypes, reuse: bool, protect) -> Optional[Hashable]:
     return k
 
 
+class _Same:
+    """An object compared by identity, and held: while a key lives, no other object can take
+    over its id (a freed global's id reused by its replacement would hit a stale entry)."""
+    __slots__ = ("obj",)
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def __eq__(self, other):
+        return isinstance(other, _Same) and other.obj is self.obj
+
+    def __hash__(self):
+        return id(self.obj)
+
+
 def _fingerprint(v):
     if isinstance(v, (bool, int, float, complex, str, bytes, type(None))):
         return (type(v), v)
     if isinstance(v, np.ndarray):       # Numba freezes a global array's contents into the IR
         if v.nbytes > 1 << 20:
             raise TypeError("a large global array: not cached")
-        return (np.ndarray, id(v), v.dtype.str, v.shape,
+        return (np.ndarray, _Same(v), v.dtype.str, v.shape,
                 hashlib.blake2b(np.ascontiguousarray(v).tobytes(), digest_size=16).digest())
-    return (type(v), id(v))
+    return (type(v), _Same(v))
 
 
 def get(k) -> Optional[Tuple[object, str]]:
