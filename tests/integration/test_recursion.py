@@ -86,6 +86,61 @@ def test_the_recursive_function_itself():
     assert df(0.7, 2.0, 6)[1] == pytest.approx(2.0 * horner_closed_grad(0.7, 6), rel=1e-12)
 
 
+@numba.njit
+def fresh_horner(x, n):
+    """horner again, compiled first by zymase itself: no test calls it from Python."""
+    if n <= 0:
+        return 1.0
+    return x * fresh_horner(x, n - 1) + np.sin(x)
+
+
+@numba.njit
+def fresh_even(x, n):
+    if n == 0:
+        return x
+    return np.cos(fresh_odd(x, n - 1)) * x
+
+
+@numba.njit
+def fresh_odd(x, n):
+    if n == 0:
+        return x * x
+    return np.sin(fresh_even(x, n - 1)) + x
+
+
+def test_a_recursive_function_zymase_compiles_first():
+    # Numba types a recursive call as such only while the dispatcher says it is compiling;
+    # zymase's own compilation of a never-called function must say so too, or the call inside
+    # compiles the same signature again ("compiler re-entrant")
+    assert not fresh_horner.overloads and not fresh_even.overloads
+    g = zymase.grad(fresh_horner)(0.7, 6)
+    assert g == pytest.approx(horner_closed_grad(0.7, 6), rel=1e-12)
+    df = zymase.autodiff_forward(fresh_even, Dual, Const, ret=Dual)
+    _, t = df(0.9, 1.0, 5)
+    assert_fd_close(t, fd_jvp(fresh_even.py_func, (0.9, 5), {0: 1.0}, STEP), 1e-7)
+    assert zymase.grad(fresh_even)(0.9, 5) == pytest.approx(t, rel=1e-12)
+    # and the user's own calls still run: no overload names a symbol only zymase defined
+    assert fresh_even(0.9, 5) == fresh_even.py_func(0.9, 5)
+    assert fresh_horner(0.7, 6) == fresh_horner.py_func(0.7, 6)
+
+
+@numba.njit
+def fresh_rsum(x, lo, hi):
+    if hi - lo == 1:
+        return x[lo]
+    mid = (lo + hi) // 2
+    return fresh_rsum(x, lo, mid) + fresh_rsum(x, mid, hi)
+
+
+def test_a_refused_recursive_function_zymase_compiles_first():
+    # the refusal recompiles with line tables (reuse=False): the recursion must survive that too
+    x = np.arange(1.0, 6.0)
+    with pytest.raises(zymase.UnsupportedError, match="recursive function `.*fresh_rsum` with "
+                                                      "array"):
+        zymase.grad(fresh_rsum)(x, 0, 5)
+    assert fresh_rsum(x, 0, 5) == 15.0
+
+
 @pytest.mark.parametrize("n", [0, 1, 2, 5, 8])
 def test_mutual_recursion(n):
     g = zymase.grad(mutual)(0.9, n)
