@@ -203,8 +203,9 @@ def _resolve_recursion(text: str) -> str:
 
 def finish(module: Module, name: str, print_flags=(), opt_level: int = 3):
     """Print, verify, optimise and load ``module``; returns (library, final text)."""
-    from .transforms.kept_blocks import route
+    from .transforms.kept_blocks import route, share_tape_slots
     route(module)       # arrays from blocks kept across calls (no fresh pages every call)
+    share_tape_slots(module)     # tape blocks parked process-wide (one budget, releasable)
     from .transforms.loop_hints import keep_calling_loops_scalar
     keep_calling_loops_scalar(module)     # libm calls do not vectorise: no lane shuffling
     text = print_module(module)

@@ -40,18 +40,27 @@ outliving any derivative can still be freed; bound to the symbols the derivative
   loop would fault in again on its next call; ``zymase.release_kept_blocks()`` (``release``)
   frees every parked block at once, for a program done with its derivatives.
 
+The same runtime holds the tapes' keep slots (transforms/tape.py, "Reuse") for every
+derivative of the process: ``share_tape_slots`` turns a module's own slots into declarations
+bound to them, so one budget bounds the tape memory parked by all derivatives together and
+``release`` frees it with the array blocks.
+
 Nested derivatives differentiate a derivative's final IR: ``zymase_nrt_alloc_external`` is
 an allocator in the rules table (``table.ALLOCATORS``), shadowed by the same call.
 """
 from __future__ import annotations
 
 import ctypes
+import itertools
+import os
 import threading
 
 import llvmlite.binding as llvm
 
 from ..ir.types import I64, PTR, FunctionType
-from ..ir.values import Constant, GlobalRef, Module
+from ..ir.values import Constant, GlobalRef, Module, const_int
+from .tape import GROW, GROW_CHECKED, GROW_TRY, KEEP, KEEP_BYTES, RELEASE
+from .tape import KEEP_SLOTS as TAPE_SLOTS
 
 ALLOC = "zymase_nrt_alloc_external"        # Numba's NRT_MemInfo_alloc_external
 ALLOCATOR = "zymase_keep_allocator"        # the NRT_ExternalAllocator below
@@ -88,6 +97,8 @@ def _park(k: int) -> str:
 _RUNTIME_IR = f"""
 @zymase.kb.slots = internal global [{MAX_BUCKET + 1} x [{SLOTS} x ptr]] zeroinitializer, align 64
 @zymase.kb.kept = internal global i64 0, align 64
+@zymase.kb.tape.slots = internal global [{TAPE_SLOTS} x ptr] zeroinitializer, align 64
+@zymase.kb.tape.kept = internal global i64 0, align 64
 
 declare ptr @malloc(i64)
 declare void @free(ptr)
@@ -171,6 +182,45 @@ done:
   ret void
 }}
 
+; the tapes' keep slots (transforms/tape.py) shared by every derivative of the process: slot k
+; for k < TAPE_SLOTS, the parked-bytes counter for k = TAPE_SLOTS (bound by ``_runtime``)
+define ptr @zymase.kb.tape.address(i64 %k) nounwind {{
+entry:
+  %slot = icmp ult i64 %k, {TAPE_SLOTS}
+  br i1 %slot, label %s, label %c
+s:
+  %p = getelementptr [{TAPE_SLOTS} x ptr], ptr @zymase.kb.tape.slots, i64 0, i64 %k
+  ret ptr %p
+c:
+  ret ptr @zymase.kb.tape.kept
+}}
+
+; every parked tape block freed (a parked block holds its capacity in its first 8 bytes)
+define i64 @zymase.kb.tape.drain() nounwind {{
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %next ]
+  %acc = phi i64 [ 0, %entry ], [ %acc1, %next ]
+  %s = getelementptr ptr, ptr @zymase.kb.tape.slots, i64 %i
+  %b = atomicrmw xchg ptr %s, ptr null acq_rel, align 8
+  %h = icmp ne ptr %b, null
+  br i1 %h, label %drop, label %next
+drop:
+  %cap = load i64, ptr %b, align 8
+  %u = atomicrmw sub ptr @zymase.kb.tape.kept, i64 %cap monotonic, align 8
+  call void @free(ptr %b)
+  %accd = add i64 %acc, %cap
+  br label %next
+next:
+  %acc1 = phi i64 [ %acc, %loop ], [ %accd, %drop ]
+  %i1 = add i64 %i, 1
+  %done = icmp eq i64 %i1, {TAPE_SLOTS}
+  br i1 %done, label %out, label %loop
+out:
+  ret i64 %acc1
+}}
+
 ; every parked block freed; returns their bytes (``release``)
 define i64 @zymase.kb.drain() nounwind {{
 entry:
@@ -224,15 +274,31 @@ _lock = threading.Lock()
 _state: dict = {}
 
 
+def _runtime():
+    """The runtime library, compiled once per process, with the tapes' shared keep slots and
+    counter bound to the names derivatives declare (``share_tape_slots``)."""
+    with _lock:
+        lib = _state.get("lib")
+        if lib is None:
+            from ..llvm.runtime import runtime_library
+            lib = runtime_library("zymase.kept_blocks", _RUNTIME_IR)
+            address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int64)(
+                lib.get_pointer_to_function("zymase.kb.tape.address"))
+            for k in range(TAPE_SLOTS):
+                llvm.add_symbol(f"{KEEP}_{k}", address(k))
+            llvm.add_symbol(KEEP_BYTES, address(TAPE_SLOTS))
+            _state["lib"] = lib        # kept alive for the process
+        return lib
+
+
 def _install() -> bool:
     """Compile the allocator, bind ``ALLOC`` and ``ALLOCATOR``; whether routing may be used
     (Numba's MemInfo must sit ``MEMINFO_BYTES`` in front of its data)."""
+    lib = _runtime()
     with _lock:
         if "ok" in _state:
             return _state["ok"]
         from numba.core.runtime import _nrt_python
-        from ..llvm.runtime import runtime_library
-        lib = runtime_library("zymase.kept_blocks", _RUNTIME_IR)
         fns = [lib.get_pointer_to_function(f"zymase.kb.{f}") for f in ("malloc", "realloc",
                                                                       "free")]
         table = ctypes.c_void_p * 4
@@ -246,30 +312,77 @@ def _install() -> bool:
         ok = bool(mi) and ctypes.c_void_p.from_address(mi + 24).value == mi + MEMINFO_BYTES
         if mi:
             ctypes.CFUNCTYPE(None, ctypes.c_void_p)(release)(mi)
-        _state.update(lib=lib, allocator=allocator, ok=ok)     # kept alive for the process
+        _state.update(allocator=allocator, ok=ok)     # kept alive for the process
         if ok:
             llvm.add_symbol(ALLOC, alloc_external)
             llvm.add_symbol(ALLOCATOR, ctypes.addressof(allocator))
         return ok
 
 
-def release() -> int:
-    """Free every parked block now (``zymase.release_kept_blocks``); returns their bytes.
-    Blocks in use are not touched; later calls park blocks again."""
+def _call(name: str) -> int:
     with _lock:
         lib = _state.get("lib")
     if lib is None:
         return 0
-    drain = ctypes.CFUNCTYPE(ctypes.c_int64)(lib.get_pointer_to_function("zymase.kb.drain"))
-    return int(drain())
+    return int(ctypes.CFUNCTYPE(ctypes.c_int64)(lib.get_pointer_to_function(name))())
+
+
+def release() -> int:
+    """Free every parked block now, arrays' and tapes' (``zymase.release_kept_blocks``);
+    returns their bytes.  Blocks in use are not touched; later calls park blocks again."""
+    return _call("zymase.kb.drain") + _call("zymase.kb.tape.drain")
+
+
+def tape_bytes_kept() -> int:
+    """Bytes of tape blocks parked now, all derivatives of the process together."""
+    with _lock:
+        lib = _state.get("lib")
+    if lib is None:
+        return 0
+    address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int64)(
+        lib.get_pointer_to_function("zymase.kb.tape.address"))
+    return ctypes.c_int64.from_address(address(TAPE_SLOTS)).value
 
 
 def register(text: str) -> None:
     """Bind the allocator's symbols before module ``text`` (a derivative, perhaps from the
     disk cache of another process) is compiled."""
+    if f"@{KEEP_BYTES} = external" in text:
+        _runtime()
     if ALLOCATOR in text and not _install():
         raise RuntimeError("zymase: a cached derivative uses kept blocks, which this "
                            "Numba's MemInfo layout does not allow")
+
+
+_salts = itertools.count(1)
+
+
+def share_tape_slots(module: Module) -> int:
+    """Make the tapes of ``module`` (a derivative about to be loaded into this process) park
+    their blocks in the process's shared keep slots (``_runtime``) instead of slots of their
+    own; returns how many slot globals were shared.
+
+    The budget (``tape.KEEP_BUDGET``) then bounds the tape memory parked by all derivatives
+    together, and ``release`` frees it.  Every stack's tag (which parked block is whose) gets
+    a salt unique to this module in this process, so derivatives sharing the slots never take
+    each other's blocks; a block of another process's derivative (loaded from the disk cache)
+    with an equal tag would only be taken, or freed when too small, never misused.  Modules
+    meant for other processes (``zymase opt``) keep their own slots: this runs only in
+    ``pipeline.finish``."""
+    names = [n for n in module.globals if n == KEEP_BYTES or n.startswith(KEEP + "_")]
+    if not names:
+        return 0
+    _runtime()
+    for n in names:
+        module.globals[n] = f"@{n} = external global {'i64' if n == KEEP_BYTES else 'ptr'}"
+    salt = (os.getpid() & 0xFFFFF) << 40 | next(_salts) << 16
+    where = {GROW: 4, GROW_CHECKED: 4, GROW_TRY: 4, RELEASE: 2}
+    for fn in module.defined():
+        for i in fn.instructions():
+            k = where.get(i.callee_name) if i.opcode == "call" else None
+            if k is not None and isinstance(i.operands[k], Constant):
+                i.operands[k] = const_int(I64, salt + _int(i.operands[k]))
+    return len(names)
 
 
 def route(module: Module) -> int:

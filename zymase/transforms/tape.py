@@ -29,9 +29,13 @@ time).  Slots are read and written only by atomic exchange, so a block is always
 exactly one party (a slot or one running call); parking walks the slots exchanging, carrying
 whatever it displaces to the next slot, and frees what it still holds at the end.
 ``@zymase_tape_kept`` counts the bytes parked: a block that would take it past
-``KEEP_BUDGET``, or larger than ``KEEP_LIMIT``, is freed as before.  The slots are internal to
-the derivative's module (every linked copy has its own), so the memory kept is at most
-``KEEP_BUDGET`` per derivative.
+``KEEP_BUDGET``, or larger than ``KEEP_LIMIT``, is freed as before.  The transforms emit the
+slots and the counter as globals internal to the module, which is what a module meant for
+another process (``zymase opt``) keeps.  A derivative loaded into this process instead has
+them shared by every derivative (``kept_blocks.share_tape_slots``, run by
+``pipeline.finish``): the budget then bounds all tape memory parked in the process,
+``zymase.release_kept_blocks()`` frees it, and each module's tags are salted so that
+derivatives sharing the slots take back only their own blocks.
 """
 from __future__ import annotations
 
