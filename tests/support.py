@@ -552,3 +552,24 @@ def both_mode_calls(funcs, x, widths=(1, 4)) -> list:
             calls.append(lambda rev=rev, shape=shape, seed=seed:
                          rev(x.copy(), np.zeros(shape), seed))
     return calls
+
+
+def cached_runs(child: str, cache_dir, test_file: str, runs: int = 2) -> list:
+    """Run the Python source ``child`` in ``runs`` fresh processes sharing the disk cache
+    ``cache_dir`` (the first builds and stores, the later ones load); ``child`` gets the folder
+    of ``test_file`` as ``sys.argv[1]`` and prints one JSON line last.  Returns those lines'
+    values, after checking that the cache was written."""
+    import json
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, ZYMASE_CACHE_DIR=str(cache_dir))
+    here = os.path.dirname(os.path.abspath(test_file))
+    outs = []
+    for _ in range(runs):
+        r = subprocess.run([sys.executable, "-c", child, here], env=env, capture_output=True,
+                           text=True, timeout=300)
+        assert r.returncode == 0, r.stderr[-2000:]
+        outs.append(json.loads(r.stdout.strip().splitlines()[-1]))
+    assert os.listdir(cache_dir)
+    return outs

@@ -27,7 +27,7 @@ import zymase
 from zymase import Active, Dual, Duplicated
 from zymase.transforms import kept_blocks
 
-from tests.support import assert_fd_close, fd_gradient
+from tests.support import cached_runs, assert_fd_close, fd_gradient
 
 N = 50_000          # 400 KB arrays
 
@@ -223,15 +223,7 @@ CHILD = textwrap.dedent('''
 
 
 def test_disk_cache_in_fresh_processes(tmp_path):
-    env = dict(os.environ, ZYMASE_CACHE_DIR=str(tmp_path / "cache"))
-    here = os.path.dirname(os.path.abspath(__file__))
-    outs = []
-    for _ in range(2):                  # builds and stores, then loads from the cache
-        r = subprocess.run([sys.executable, "-c", CHILD, here], env=env, capture_output=True,
-                           text=True, timeout=300)
-        assert r.returncode == 0, r.stderr[-2000:]
-        outs.append(json.loads(r.stdout.strip().splitlines()[-1]))
-    assert os.listdir(tmp_path / "cache")
+    outs = cached_runs(CHILD, tmp_path / "cache", __file__)
     x = np.linspace(-1.0, 1.0, 40000)
     want = grad_work(x)
     for o in outs:

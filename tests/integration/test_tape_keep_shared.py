@@ -10,11 +10,7 @@ the same slots, the budget holding for all derivatives together, and a derivativ
 the disk cache in a fresh process binding the shared slots.
 """
 import gc
-import json
 import math
-import os
-import subprocess
-import sys
 import textwrap
 
 import numba
@@ -24,6 +20,8 @@ import pytest
 import zymase
 from zymase import Active, Dual, Duplicated
 from zymase.transforms import kept_blocks, tape
+
+from tests.support import cached_runs
 
 
 
@@ -216,15 +214,7 @@ CHILD = textwrap.dedent('''
 
 
 def test_disk_cache_in_fresh_processes(tmp_path):
-    env = dict(os.environ, ZYMASE_CACHE_DIR=str(tmp_path / "cache"))
-    here = os.path.dirname(os.path.abspath(__file__))
-    outs = []
-    for _ in range(2):                  # builds and stores, then loads from the cache
-        r = subprocess.run([sys.executable, "-c", CHILD, here], env=env, capture_output=True,
-                           text=True, timeout=300)
-        assert r.returncode == 0, r.stderr[-2000:]
-        outs.append(json.loads(r.stdout.strip().splitlines()[-1]))
-    assert os.listdir(tmp_path / "cache")
+    outs = cached_runs(CHILD, tmp_path / "cache", __file__)
     want = chain_grad(np.linspace(-1.0, 1.0, 60000))
     for o in outs:
         assert o["g0"] == pytest.approx(2 * want[0], rel=1e-12)   # two calls accumulate

@@ -94,6 +94,48 @@ def _park(k: int) -> str:
 """
 
 
+def _drain(name: str, slots: str, kept: str, first: int, stop: int, read: str) -> str:
+    """IR of ``name``: empty slots ``first`` .. ``stop - 1`` of ``slots`` by exchange, free each
+    block taken (``read`` finds its malloc'd ``%raw`` and its bytes ``%cap`` from ``%b``),
+    take the bytes off ``kept``; returns the bytes freed."""
+    return f"""define i64 @{name}() nounwind {{
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ {first}, %entry ], [ %i1, %next ]
+  %acc = phi i64 [ 0, %entry ], [ %acc1, %next ]
+  %s = getelementptr ptr, ptr {slots}, i64 %i
+  %b = atomicrmw xchg ptr %s, ptr null acq_rel, align 8
+  %h = icmp ne ptr %b, null
+  br i1 %h, label %drop, label %next
+drop:
+{read}
+  %u = atomicrmw sub ptr {kept}, i64 %cap monotonic, align 8
+  call void @free(ptr %raw)
+  %accd = add i64 %acc, %cap
+  br label %next
+next:
+  %acc1 = phi i64 [ %acc, %loop ], [ %accd, %drop ]
+  %i1 = add i64 %i, 1
+  %done = icmp eq i64 %i1, {stop}
+  br i1 %done, label %out, label %loop
+out:
+  ret i64 %acc1
+}}
+"""
+
+
+# a parked tape block is the malloc'd block itself, its capacity in its first 8 bytes
+_READ_TAPE = """  %raw = getelementptr i8, ptr %b, i64 0
+  %cap = load i64, ptr %b, align 8"""
+# a bucketed block's header (in front of it): the malloc'd pointer, usable bytes, bucket
+_READ_BUCKETED = """  %hr = getelementptr i8, ptr %b, i64 -24
+  %raw = load ptr, ptr %hr, align 8
+  %hj = getelementptr i8, ptr %b, i64 -8
+  %j = load i64, ptr %hj, align 8
+  %cap = shl i64 1, %j"""
+
+
 _RUNTIME_IR = f"""
 @zymase.kb.slots = internal global [{MAX_BUCKET + 1} x [{SLOTS} x ptr]] zeroinitializer, align 64
 @zymase.kb.kept = internal global i64 0, align 64
@@ -196,61 +238,11 @@ c:
 }}
 
 ; every parked tape block freed (a parked block holds its capacity in its first 8 bytes)
-define i64 @zymase.kb.tape.drain() nounwind {{
-entry:
-  br label %loop
-loop:
-  %i = phi i64 [ 0, %entry ], [ %i1, %next ]
-  %acc = phi i64 [ 0, %entry ], [ %acc1, %next ]
-  %s = getelementptr ptr, ptr @zymase.kb.tape.slots, i64 %i
-  %b = atomicrmw xchg ptr %s, ptr null acq_rel, align 8
-  %h = icmp ne ptr %b, null
-  br i1 %h, label %drop, label %next
-drop:
-  %cap = load i64, ptr %b, align 8
-  %u = atomicrmw sub ptr @zymase.kb.tape.kept, i64 %cap monotonic, align 8
-  call void @free(ptr %b)
-  %accd = add i64 %acc, %cap
-  br label %next
-next:
-  %acc1 = phi i64 [ %acc, %loop ], [ %accd, %drop ]
-  %i1 = add i64 %i, 1
-  %done = icmp eq i64 %i1, {TAPE_SLOTS}
-  br i1 %done, label %out, label %loop
-out:
-  ret i64 %acc1
-}}
-
+{_drain("zymase.kb.tape.drain", "@zymase.kb.tape.slots", "@zymase.kb.tape.kept", 0,
+        TAPE_SLOTS, _READ_TAPE)}
 ; every parked block freed; returns their bytes (``release``)
-define i64 @zymase.kb.drain() nounwind {{
-entry:
-  br label %loop
-loop:
-  %i = phi i64 [ {MIN_BUCKET * SLOTS}, %entry ], [ %i1, %next ]
-  %acc = phi i64 [ 0, %entry ], [ %acc1, %next ]
-  %s = getelementptr ptr, ptr @zymase.kb.slots, i64 %i
-  %b = atomicrmw xchg ptr %s, ptr null acq_rel, align 8
-  %h = icmp ne ptr %b, null
-  br i1 %h, label %drop, label %next
-drop:
-  %hr = getelementptr i8, ptr %b, i64 -24
-  %raw = load ptr, ptr %hr, align 8
-  %hj = getelementptr i8, ptr %b, i64 -8
-  %j = load i64, ptr %hj, align 8
-  %cap = shl i64 1, %j
-  %u = atomicrmw sub ptr @zymase.kb.kept, i64 %cap monotonic, align 8
-  call void @free(ptr %raw)
-  %accd = add i64 %acc, %cap
-  br label %next
-next:
-  %acc1 = phi i64 [ %acc, %loop ], [ %accd, %drop ]
-  %i1 = add i64 %i, 1
-  %done = icmp eq i64 %i1, {(MAX_BUCKET + 1) * SLOTS}
-  br i1 %done, label %out, label %loop
-out:
-  ret i64 %acc1
-}}
-
+{_drain("zymase.kb.drain", "@zymase.kb.slots", "@zymase.kb.kept", MIN_BUCKET * SLOTS,
+        (MAX_BUCKET + 1) * SLOTS, _READ_BUCKETED)}
 define ptr @zymase.kb.realloc(ptr %p, i64 %n, ptr %opaque) nounwind {{
 entry:
   %q = call ptr @zymase.kb.malloc(i64 %n, ptr %opaque)
