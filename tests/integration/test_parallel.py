@@ -434,6 +434,37 @@ def test_hessian_of_parallel_loop_is_refused():
     assert h.shape == (5, 5)
 
 
+@pytest.mark.parametrize("outer", ["forward", "reverse"])
+@pytest.mark.parametrize("inner", ["forward", "reverse"])
+def test_every_derivative_of_a_parallel_derivative_is_refused_by_name(outer, inner):
+    # a derivative called from the code being differentiated: each combination names itself
+    # (reverse over reverse used to fail on a copy of the tape, reverse over forward on a
+    # reduction, forward over forward called itself "forward over reverse")
+    par, _ = _both(reduction)
+    if inner == "forward":
+        d = zymase.autodiff_forward(par, Dual, Const, ret=DualOnly)
+
+        @numba.njit
+        def user(x):
+            return d(x, np.ones_like(x), 0.5)
+    else:
+        d = zymase.autodiff_reverse(par, Duplicated, Const, ret=Active)
+
+        @numba.njit
+        def user(x):
+            dx = np.zeros_like(x)
+            d(x, dx, 0.5, 1.0)
+            return (dx * dx).sum()
+    x = np.linspace(0.1, 1.0, 6)
+    assert np.isfinite(user(x))
+    with pytest.raises(UnsupportedError,
+                       match=f"parallel loop's derivative \\({outer} over {inner}"):
+        if outer == "forward":
+            zymase.autodiff_forward(user, Dual, ret=DualOnly)(x, np.ones_like(x))
+        else:
+            zymase.autodiff_reverse(user, Duplicated, ret=Active)(x, np.zeros_like(x), 1.0)
+
+
 def test_atomic_accumulation_fallback(points, monkeypatch):
     """Past the private-copy budget the adjoint launch adds into the shared shadows with
     atomic adds: same gradient."""

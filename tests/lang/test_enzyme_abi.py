@@ -493,6 +493,21 @@ def test_recursive_c_function_on_memory_written_later_is_refused():
         lower_module(bad)
 
 
+def test_forward_over_reverse_of_a_recursive_c_function_names_the_recursion():
+    # the callee's reverse derivative is no parallel loop's: the refusal names the recursive
+    # function that forward mode cannot differentiate (it used to blame a prange)
+    hvp = TREE + """
+declare double @__enzyme_fwddiff(ptr, ...)
+define double @hvp(ptr %x, ptr %vx, ptr %dx, ptr %dvx, i64 %n, double %w) {
+  %r = call double (ptr, ...) @__enzyme_fwddiff(ptr @grad, metadata !"enzyme_dup", ptr %x, ptr %vx, metadata !"enzyme_dup", ptr %dx, ptr %dvx, metadata !"enzyme_const", i64 %n, metadata !"enzyme_const", double %w)
+  ret double %r
+}
+"""
+    with pytest.raises(UnsupportedError, match="recursive function `tsum") as e:
+        lower_module(hvp)
+    assert "parallel" not in str(e.value)
+
+
 def test_llvm_and_enzyme_flags_are_ignored_not_misread(tmp_path):
     # `-opaque-pointers=0` must not become `-o paque-pointers=0` (output redirected)
     from zymase.cli import llvm_tool_args

@@ -84,7 +84,7 @@ def reverse_derivative(module: Module, callee: Function, floats, pointers
     if key in memo:
         return memo[key]
     bits = "".join("1" if f else "p" if p else "0" for f, p in zip(floats, pointers))
-    name = f"{callee.name}.zy.rev.{bits}"
+    name = f"{callee.name}.zy.crev.{bits}"
     sig = _signature(callee, floats, pointers, callee.name)
     memo[key] = (name, sig)
     from . import differentiate

@@ -38,7 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, List, Tuple
 
-from ..activities import Dual, DualOnly
+from ..activities import Dual, DualOnly, Mode
 from ..analysis.activity import analyse_activity
 from ..analysis.loops import analyse_loops, reverse_postorder
 from ..errors import unsupported
@@ -122,8 +122,8 @@ def forward_transform(module: Module, primal: Function, sig: DerivSignature,
                       name: str) -> DerivResult:
     """Build ``name``, the forward derivative of ``primal`` described by ``sig``, in
     ``module`` (the primal stays)."""
-    from .parallel import refuse_reverse_launches
-    refuse_reverse_launches(primal)
+    from .parallel import refuse_derivative_launches
+    refuse_derivative_launches(primal, Mode.FORWARD)
     layout, reason = choose_layout(primal, sig, LAYOUT)
     interleaved = layout == "interleaved"
     plan = seed(module, primal, sig, name, layout)

@@ -58,6 +58,7 @@ waits).
 """
 from __future__ import annotations
 
+import re
 from typing import List
 
 from .. import activities as A
@@ -219,23 +220,38 @@ def emit_launch(b: Builder, module: Module, wrapper_name: str, launch: Launch, a
                                         launch.array_count, threads])
 
 
-# -- forward mode ------------------------------------------------------------------------------
-def refuse_reverse_launches(fn: Function) -> None:
-    """Forward mode over a reverse derivative with parallel loops (a Hessian): refused by
-    name before anything else looks at the derivative's launch blocks."""
+# -- derivatives of derivatives -----------------------------------------------------------------
+_DERIVED_KERNEL = re.compile(r"\.zy\.(fwd|rev)\.w\d")     # parfor_kernel.kernel_derivative
+
+
+def refuse_derivative_launches(fn: Function, outer: A.Mode) -> None:
+    """A derivative of code that runs a parallel loop's derivative (second derivatives of a
+    function with prange, in any combination of modes): refused by name, before anything
+    else looks at the launch.  (A recursive C callee's derivative is named ``.zy.crev.``.)"""
     for i in fn.instructions():
-        if i.opcode == "call" and (".zy.rev." in (i.callee_name or "") or (
-                i.callee_name == LAUNCH and ".zy." in getattr(i.operands[0], "name", ""))):
-            raise _second_order(i)
+        if i.opcode != "call":
+            continue
+        name = i.callee_name or ""
+        if name == LAUNCH:
+            name = getattr(i.operands[0], "name", "") or ""
+        m = _DERIVED_KERNEL.search(name)
+        if m:
+            raise _second_order(i, outer, m.group(1))
 
 
-def _second_order(i: Instruction):
-    return unsupported("a derivative of a parallel loop's derivative (forward over reverse: a "
-                       "Hessian or Hessian-vector product of a function with prange)", i.loc,
+def _second_order(i: Instruction, outer: A.Mode, inner: str):
+    outer_word = "forward" if outer is A.Mode.FORWARD else "reverse"
+    inner_word = "forward" if inner == "fwd" else "reverse"
+    what = ("a Hessian or Hessian-vector product" if (outer_word, inner_word) == ("forward",
+                                                                                "reverse")
+            else "a second derivative")
+    return unsupported(f"a derivative of a parallel loop's derivative ({outer_word} over "
+                       f"{inner_word}: {what} of a function with prange)", i.loc,
                        help="compile the function without parallel=True for second "
                             "derivatives")
 
 
+# -- forward mode ------------------------------------------------------------------------------
 def forward_launch(ctx, i: Instruction, b: Builder) -> None:
     """Replace the primal launch by the launch of the tangent kernel (``ctx``: the forward
     transform's context; ``i``: the launch, cloned into the derivative)."""
@@ -244,12 +260,9 @@ def forward_launch(ctx, i: Instruction, b: Builder) -> None:
     if launch.args not in ctx.active:
         return
     if not isinstance(launch.data, Constant):
-        if ".zy." in launch.kernel_ref.name:
-            raise unsupported("a derivative of a parallel loop's derivative (forward over "
-                              "reverse: a Hessian or Hessian-vector product of a function "
-                              "with prange)", i.loc,
-                              help="compile the function without parallel=True for "
-                                   "second derivatives")
+        m = _DERIVED_KERNEL.search(launch.kernel_ref.name)
+        if m:
+            raise _second_order(i, A.Mode.FORWARD, m.group(1))
         raise unsupported("a parallel loop launched with extra data", i.loc)
     kernel = launch.kernel(ctx.module)
     deriv = kernel_derivative(ctx.module, kernel, A.Mode.FORWARD, ctx.width,

@@ -200,6 +200,9 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     ``module`` (the primal stays).  ``tape_counter``: an address where each call stores the
     bytes of tape it used.  ``checkpoint``: a ``checkpoint.Checkpoint`` — the outermost
     counted loops are reversed by recomputation from snapshots (checkpoint.py)."""
+    from ...activities import Mode
+    from ..parallel import refuse_derivative_launches
+    refuse_derivative_launches(primal, Mode.REVERSE)
     scopes = AliasScopes(module, name)
     frame = build_frame(module, primal, sig, name)                       # 1
     aug = augment(frame, scopes)                                         # 2
