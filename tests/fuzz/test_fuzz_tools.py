@@ -134,3 +134,21 @@ def test_pool_records_crashes_and_hangs_and_goes_on(tmp_path):
         assert res["status"] == "ok", res
     finally:
         pool.close()
+
+
+def test_generated_programs_never_write_the_const_array():
+    # the checks expect ``c`` (passed as Const) unchanged after every call; a temporary bound
+    # to ``c`` itself and then written (seed 910285: ``t4 = c`` ... ``t4[k] += ...``) wrote it
+    rng = np.random.default_rng(0)
+    for seed in list(range(100)) + [910285]:
+        ns = {}
+        exec(gen.generate(seed, "medium").source, ns)
+        n = 5
+        x, y, c = rng.uniform(-1, 1, (3, n))
+        before = c.copy()
+        try:
+            with np.errstate(all="ignore"):
+                ns["f"](x.copy(), y.copy(), c, 0.3, -0.2, n)
+        except Exception:       # noqa: BLE001 - a program may raise; c must still be intact
+            pass
+        assert np.array_equal(c, before), f"seed {seed} wrote c"

@@ -254,7 +254,12 @@ class Statements(GenState):
                             f"np.dot({self.arr_operand(sc)}, {mname})"])
             out = [fill, f"{t} = {op}"]
         else:
-            out = [f"{t} = {self.arr_expr(sc, 2)}"]
+            e = self.arr_expr(sc, 2)
+            if e.removesuffix("[::-1]") in sc.of("ro"):
+                # a bare read-only array (or its reversed view) would be aliased, and the
+                # writable temporary would write the Const argument the checks keep unchanged
+                e = f"{e}.copy()"
+            out = [f"{t} = {e}"]
         sc.vars[t] = "a"
         if self.chance(0.6) and sc.of("f"):
             # consume the temporary so that it matters
