@@ -33,6 +33,8 @@ from numba.core import codegen as _codegen
 from numba.core import compiler, types
 from numba.core.registry import cpu_target
 
+from .recursion import compile_recursive_with_dispatcher
+
 from ..errors import UnsupportedError
 from ..transforms.list_args import is_list_with_floats
 
@@ -203,55 +205,6 @@ def _existing(disp, argtypes):
     return cres
 
 
-def _compile_recursive_with_dispatcher(disp, argtypes) -> None:
-    """Have Numba's dispatcher compile a recursive function first, as a call from Python would.
-
-    Numba types a call back into a function as recursion only while that function's
-    dispatcher is compiling it.  zymase's line-table compilation goes around the dispatcher,
-    so a call back into the function (directly, or from a callee of a mutual recursion) would
-    compile the same signature a second time, which Numba refuses as re-entrant.  With the
-    dispatcher's overload in place, every call back resolves to it.  A function Numba cannot
-    type is left to zymase's compilation, which reports why."""
-    if argtypes in disp.overloads or not disp._can_compile or not _calls_back(disp):
-        return
-    try:
-        disp.compile(argtypes)
-    except numba.core.errors.NumbaError:
-        pass
-
-
-def _calls_back(disp) -> bool:
-    """Whether ``disp``'s function reaches itself through the ``@njit`` functions it names
-    (globals, ``module.attribute``, closure cells), transitively."""
-    seen, todo = {id(disp)}, [disp]
-    while todo:
-        for callee in _named_dispatchers(todo.pop().py_func):
-            if callee is disp:
-                return True
-            if id(callee) not in seen:
-                seen.add(id(callee))
-                todo.append(callee)
-    return False
-
-
-def _named_dispatchers(func):
-    import types as pytypes
-    names, codes = set(), [func.__code__]
-    while codes:
-        code = codes.pop()
-        names.update(code.co_names)
-        codes.extend(c for c in code.co_consts if isinstance(c, pytypes.CodeType))
-    found = [func.__globals__.get(n) for n in names]
-    found += [getattr(m, n, None) for m in list(found) if isinstance(m, pytypes.ModuleType)
-              for n in names]
-    for cell in func.__closure__ or ():
-        try:
-            found.append(cell.cell_contents)
-        except ValueError:          # an empty cell
-            pass
-    return [d for d in found if isinstance(d, numba.core.dispatcher.Dispatcher)]
-
-
 def fold_defaults(disp, argtypes: Sequence[types.Type]) -> tuple:
     """The argument types of a call that passes the first ``len(argtypes)`` parameters:
     every parameter left out (it has a default) becomes ``types.Omitted(default)``, as Numba's
@@ -273,7 +226,7 @@ def compile_ir(fn, argtypes: Sequence[types.Type], reuse: bool = True) -> Fronte
     source lines for an error message compiles afresh (``reuse=False``)."""
     disp = as_dispatcher(fn)
     argtypes = fold_defaults(disp, argtypes)
-    _compile_recursive_with_dispatcher(disp, argtypes)
+    compile_recursive_with_dispatcher(disp, argtypes)
     cres = _existing(disp, argtypes) if reuse else None
     if cres is not None:
         return _result(disp, cres, argtypes, line_info=False)
