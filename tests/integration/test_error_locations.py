@@ -91,3 +91,36 @@ def test_location_pickles_with_its_chain():
     from zymase.errors import Loc
     loc = pickle.loads(pickle.dumps(Loc("f.py", 3, ("g", "h"))))
     assert loc == ("f.py", 3) and loc.via == ("g", "h")
+
+
+def copy_const_into_work(x, y, n):
+    t = np.empty(n)
+    t[:] = y  # LINE-SLICE-COPY
+    return np.tanh(x[0] * t[n - 1])
+
+
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
+def test_a_const_array_meeting_shadowed_memory_names_its_line(mode):
+    # Numba's slice assignment picks, by a phi, between y (Const: no shadow) and an
+    # overlap-safe copy of it (fresh memory: a shadow); the refusal used to name only the IR
+    # argument, with no line
+    x, y = np.linspace(0.1, 1.0, 5), np.linspace(-1.0, 1.0, 5)
+    Const = zymase.Const
+    with pytest.raises(zymase.UnsupportedError) as e:
+        if mode == "rev":
+            zymase.autodiff_reverse(copy_const_into_work, Duplicated, Const, Const,
+                                    ret=Active)(x, np.zeros(5), y, 5, 1.0)
+        else:
+            zymase.autodiff_forward(copy_const_into_work, Dual, Const, Const,
+                                    ret=DualOnly)(x, np.ones(5), y, 5)
+    msg = str(e.value)
+    k, text = _line("LINE-SLICE-COPY")
+    assert "mixes memory with and without a shadow" in msg and "passed as Const" in msg
+    assert f"test_error_locations.py:{k}" in msg and text in msg
+    assert "Dual/Duplicated instead of Const" in msg
+    # the workaround the help names gives the gradient (y with a zero shadow)
+    g = np.zeros(5)
+    zymase.autodiff_reverse(copy_const_into_work, Duplicated, Duplicated, zymase.Const,
+                            ret=Active)(x, g, y, np.zeros(5), 5, 1.0)
+    want = y[4] * (1.0 - np.tanh(x[0] * y[4]) ** 2)
+    assert g[0] == pytest.approx(want, rel=1e-13) and not g[1:].any()

@@ -33,7 +33,8 @@ from ..ir.builder import Builder, type_suffix
 from ..ir.types import (I1, I32, I64, I8, PTR, VOID, ArrayType, FunctionType, StructType, Type,
                         VectorType, alloc_size, contains_float, contains_pointer, member_offset,
                         store_size)
-from ..ir.values import Constant, Function, Instruction, Module, Value, const_int, undef, zero
+from ..ir.values import Argument, Constant, Function, Instruction, Module, Value, const_int, \
+    undef, zero
 from ..rules import table
 
 
@@ -110,6 +111,7 @@ class ShadowBuilder:
         self.interleaved = interleaved and width > 1
         self.shadow: Dict[Value, Value] = {}
         self.helpers = set()
+        self.loc_hint = None        # the source line of the phi whose operands are shadowed
 
     # -- types -------------------------------------------------------------------------
     def stype(self, t: Type) -> Type:
@@ -157,10 +159,14 @@ class ShadowBuilder:
             return v
         if isinstance(t, (StructType, ArrayType)) and self.width == 1:
             return self._inactive_aggregate(v, t, b)
-        loc = getattr(v, "loc", None)
+        loc = getattr(v, "loc", None) or self.loc_hint
+        what = (" (memory of an argument passed as Const, met by memory that has a shadow: a "
+                "branch choosing between arrays, or Numba's overlap-safe copy in a slice "
+                "assignment such as `t[:] = y`)" if isinstance(v, Argument) else "")
         raise unsupported(f"a value of type {t} that mixes memory with and without a shadow "
-                          f"({getattr(v, 'opcode', 'argument')} %{v.name})", loc,
-                          help="mark the array argument Dual/Duplicated instead of Const")
+                          f"({getattr(v, 'opcode', 'argument')} %{v.name}){what}", loc,
+                          help="mark the array argument Dual/Duplicated instead of Const "
+                               "(its shadow may be zeros)")
 
     def _inactive_aggregate(self, v, t, b):
         # shadow of an inactive aggregate: zero floats, keep integers, null pointers
@@ -245,9 +251,11 @@ class ShadowBuilder:
     def fill_phis(self, phis: list) -> None:
         for inst, sphi in phis:
             bb = Builder(self.module)
+            self.loc_hint = getattr(inst, "loc", None)
             for v, pred in zip(inst.operands, inst.blocks):
                 bb.before_terminator(pred)
                 sphi.add_incoming(self.sh(v, bb), pred)
+            self.loc_hint = None
 
     def same_op(self, b: Builder, i: Instruction) -> Optional[Value]:
         """The shadow of an active ``getelementptr`` (lanes of pointers or width 1),
