@@ -33,10 +33,9 @@ from numba.core import codegen as _codegen
 from numba.core import compiler, types
 from numba.core.registry import cpu_target
 
-from .recursion import compile_recursive_with_dispatcher
-
 from ..errors import UnsupportedError
 from ..transforms.list_args import is_list_with_floats
+from .recursion import compile_recursive_with_dispatcher
 
 _lock = threading.RLock()
 _orig_add_ir_module = _codegen.CPUCodeLibrary.add_ir_module
@@ -260,8 +259,7 @@ def _unresolved_libraries(cres, texts: List[str], seen) -> None:
     """Recursion: Numba calls a recursive overload through ``@".numba.unresolved$SYM"``,
     which its linker fills in at run time, so SYM's library need not be among the linked
     ones.  Find SYM among the overloads of the dispatchers the code was typed with (and
-    theirs, transitively) and add its library's modules.
-"""
+    theirs, transitively) and add its library's modules."""
     pat = re.compile(r'@"\.numba\.unresolved\$([\w.$]+)"')
     defined = re.compile(r"^define [^\n]*@(\S+?)\(", re.M)
     todo, visited = [cres], set()

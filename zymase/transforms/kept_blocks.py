@@ -58,8 +58,8 @@ import threading
 import llvmlite.binding as llvm
 
 from ..ir.types import I64, PTR, FunctionType
-from ..ir.values import Constant, GlobalRef, Module, const_int
-from .tape import GROW, GROW_CHECKED, GROW_TRY, KEEP, KEEP_BYTES, RELEASE
+from ..ir.values import Constant, GlobalRef, Module
+from .tape import KEEP, KEEP_BYTES, keep_globals, salt_tags
 from .tape import KEEP_SLOTS as TAPE_SLOTS
 
 ALLOC = "zymase_nrt_alloc_external"        # Numba's NRT_MemInfo_alloc_external
@@ -278,7 +278,8 @@ def _runtime():
                 lib.get_pointer_to_function("zymase.kb.tape.address"))
             for k in range(TAPE_SLOTS):
                 llvm.add_symbol(f"{KEEP}_{k}", address(k))
-            llvm.add_symbol(KEEP_BYTES, address(TAPE_SLOTS))
+            _state["tape_kept"] = address(TAPE_SLOTS)
+            llvm.add_symbol(KEEP_BYTES, _state["tape_kept"])
             _state["lib"] = lib        # kept alive for the process
         return lib
 
@@ -328,12 +329,8 @@ def release() -> int:
 def tape_bytes_kept() -> int:
     """Bytes of tape blocks parked now, all derivatives of the process together."""
     with _lock:
-        lib = _state.get("lib")
-    if lib is None:
-        return 0
-    address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int64)(
-        lib.get_pointer_to_function("zymase.kb.tape.address"))
-    return ctypes.c_int64.from_address(address(TAPE_SLOTS)).value
+        counter = _state.get("tape_kept")
+    return 0 if counter is None else ctypes.c_int64.from_address(counter).value
 
 
 def register(text: str) -> None:
@@ -361,19 +358,13 @@ def share_tape_slots(module: Module) -> int:
     with an equal tag would only be taken, or freed when too small, never misused.  Modules
     meant for other processes (``zymase opt``) keep their own slots: this runs only in
     ``pipeline.finish``."""
-    names = [n for n in module.globals if n == KEEP_BYTES or n.startswith(KEEP + "_")]
+    names = keep_globals(module)
     if not names:
         return 0
     _runtime()
     for n in names:
         module.globals[n] = f"@{n} = external global {'i64' if n == KEEP_BYTES else 'ptr'}"
-    salt = (os.getpid() & 0xFFFFF) << 40 | next(_salts) << 16
-    where = {GROW: 4, GROW_CHECKED: 4, GROW_TRY: 4, RELEASE: 2}
-    for fn in module.defined():
-        for i in fn.instructions():
-            k = where.get(i.callee_name) if i.opcode == "call" else None
-            if k is not None and isinstance(i.operands[k], Constant):
-                i.operands[k] = const_int(I64, salt + _int(i.operands[k]))
+    salt_tags(module, (os.getpid() & 0xFFFFF) << 40 | next(_salts) << 16)
     return len(names)
 
 

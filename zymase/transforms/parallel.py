@@ -242,9 +242,8 @@ def refuse_derivative_launches(fn: Function, outer: A.Mode) -> None:
 def _second_order(i: Instruction, outer: A.Mode, inner: str):
     outer_word = "forward" if outer is A.Mode.FORWARD else "reverse"
     inner_word = "forward" if inner == "fwd" else "reverse"
-    what = ("a Hessian or Hessian-vector product" if (outer_word, inner_word) == ("forward",
-                                                                                "reverse")
-            else "a second derivative")
+    hessian = outer is A.Mode.FORWARD and inner == "rev"     # forward over reverse
+    what = "a Hessian or Hessian-vector product" if hessian else "a second derivative"
     return unsupported(f"a derivative of a parallel loop's derivative ({outer_word} over "
                        f"{inner_word}: {what} of a function with prange)", i.loc,
                        help="compile the function without parallel=True for second "

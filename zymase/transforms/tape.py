@@ -83,6 +83,25 @@ def ensure_grow_helper(module: Module) -> None:
     _release_helper(module)
 
 
+# which operand of a call of each helper is the stack's tag
+_TAG_OPERAND = {GROW: 4, GROW_CHECKED: 4, GROW_TRY: 4, RELEASE: 2}
+
+
+def keep_globals(module: Module) -> List[str]:
+    """The names of ``module``'s keep slots and parked-bytes counter (none without a tape)."""
+    return [n for n in module.globals if n == KEEP_BYTES or n.startswith(KEEP + "_")]
+
+
+def salt_tags(module: Module, salt: int) -> None:
+    """Add ``salt`` to the tag every call of a tape helper in ``module`` passes, so that its
+    stacks' tags differ from those of modules salted otherwise (shared keep slots)."""
+    for fn in module.defined():
+        for i in fn.instructions():
+            k = _TAG_OPERAND.get(i.callee_name) if i.opcode == "call" else None
+            if k is not None and isinstance(i.operands[k], Constant):
+                i.operands[k] = const_int(I64, salt + int(i.operands[k].text))
+
+
 def _keep_slots(module: Module) -> List[GlobalRef]:
     for k in range(KEEP_SLOTS):
         name = f"{KEEP}_{k}"

@@ -95,6 +95,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Optional, Set
 
+from ...activities import Mode
 from ...analysis.loops import analyse_loops, failing_blocks
 from .regions import Region, find_free_regions
 from ...ir.values import Function, Module
@@ -200,7 +201,6 @@ def reverse_transform(module: Module, primal: Function, sig: DerivSignature, nam
     ``module`` (the primal stays).  ``tape_counter``: an address where each call stores the
     bytes of tape it used.  ``checkpoint``: a ``checkpoint.Checkpoint`` — the outermost
     counted loops are reversed by recomputation from snapshots (checkpoint.py)."""
-    from ...activities import Mode
     from ..parallel import refuse_derivative_launches
     refuse_derivative_launches(primal, Mode.REVERSE)
     scopes = AliasScopes(module, name)
